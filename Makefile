@@ -1,0 +1,42 @@
+# pnng: top-level build and test entry points.
+#   make setup     install system packages, build the release library, set up the bindings
+#   make test      every test suite (what .ci/run runs)
+#   make header    regenerate include/pnng.h from src/ (commit the result)
+# Each area adds its targets in mk/<area>.mk: test-<area>, optionally setup-<area>.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+CARGO ?= cargo
+ROOT := $(CURDIR)
+LIB := $(ROOT)/target/release/libpnng.so
+export PNNG_LIBRARY := $(LIB)
+
+.PHONY: all release setup header check-header test test-rust demo
+all: release
+
+release:
+	$(CARGO) build --release
+
+header:
+	PNNG_REGEN_HEADER=1 $(CARGO) build
+
+# The committed header must be exactly what cbindgen makes of src/ now.
+check-header:
+	PNNG_REGEN_HEADER=1 PNNG_HEADER_OUT=$(ROOT)/target/pnng.h.generated $(CARGO) build --release
+	diff -u include/pnng.h target/pnng.h.generated && echo "header: include/pnng.h matches src/"
+
+test-rust:
+	$(CARGO) test --release -- --test-threads=2
+
+include $(sort $(wildcard mk/*.mk))
+
+# Suites contributed by mk/*.mk, in the order they run.
+TEST_AREAS := $(if $(wildcard mk/c.mk),test-c test-c-asan test-c-valgrind) \
+	$(if $(wildcard mk/python.mk),test-python) $(if $(wildcard mk/go.mk),test-go) \
+	$(if $(wildcard mk/node.mk),test-node)
+
+setup:
+	bash scripts/setup.sh --no-demo
+
+test: setup release check-header test-rust $(TEST_AREAS)
+	@echo "make test: all suites passed ($(TEST_AREAS))"

@@ -1,0 +1,22 @@
+//! Sets the shared library's soname and, on request, regenerates the committed header.
+//! A normal build never writes into the source tree: `include/pnng.h` is regenerated only
+//! with `PNNG_REGEN_HEADER=1` (see `make header`), and a test diffs it.
+
+use std::env;
+use std::path::PathBuf;
+
+fn main() {
+    let major = env::var("CARGO_PKG_VERSION_MAJOR").unwrap();
+    println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,libpnng.so.{major}");
+    println!("cargo:rerun-if-env-changed=PNNG_REGEN_HEADER");
+    println!("cargo:rerun-if-env-changed=PNNG_HEADER_OUT");
+    println!("cargo:rerun-if-changed=build.rs");
+    println!("cargo:rerun-if-changed=src");
+    println!("cargo:rerun-if-changed=cbindgen.toml");
+    if env::var_os("PNNG_REGEN_HEADER").is_some() {
+        let dir = PathBuf::from(env::var("CARGO_MANIFEST_DIR").unwrap());
+        let out = env::var_os("PNNG_HEADER_OUT").map(PathBuf::from).unwrap_or_else(|| dir.join("include/pnng.h"));
+        let config = cbindgen::Config::from_file(dir.join("cbindgen.toml")).expect("cbindgen.toml");
+        cbindgen::generate_with_config(&dir, config).expect("cbindgen failed").write_to_file(out);
+    }
+}

@@ -1,0 +1,257 @@
+//! Asynchronous operations over `nng_aio`. Each start function either fails up front (nothing
+//! started, nothing will fire) or hands the operation to NNG, which completes it exactly once:
+//! the completion runs the C callback or posts to a completion queue.
+
+use super::cq::Cq;
+use super::msg::Msg;
+use super::socket::lock;
+use super::{nng_ctx, nng_socket, sys};
+use crate::error::{check, Error, Result};
+use std::ffi::c_void;
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::{Duration, Instant};
+
+/// The C callback type: `void (*)(void *userdata)`.
+pub type AioCallback = unsafe extern "C" fn(userdata: *mut c_void);
+
+pub enum Notify {
+    None,
+    Callback(AioCallback, usize),
+    Queue(Arc<Cq>, usize),
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Op {
+    Idle,
+    Send,
+    Recv,
+}
+
+struct State {
+    running: bool,
+    op: Op,
+    /// Set while freeing: the completion of a cancelled operation is not reported.
+    freeing: bool,
+}
+
+pub struct Aio {
+    raw: *mut sys::nng_aio,
+    notify: Notify,
+    /// Timeout applied to each operation (`-2` = the socket's or context's own timeout).
+    timeout: Mutex<i32>,
+    state: Mutex<State>,
+    finished: Condvar,
+}
+
+// SAFETY: the nng_aio is thread-safe for the calls we make; our own fields are behind mutexes.
+unsafe impl Send for Aio {}
+unsafe impl Sync for Aio {}
+
+impl Aio {
+    pub fn new(notify: Notify) -> Result<Box<Aio>> {
+        let mut aio = Box::new(Aio {
+            raw: std::ptr::null_mut(),
+            notify,
+            timeout: Mutex::new(sys::NNG_DURATION_DEFAULT),
+            state: Mutex::new(State { running: false, op: Op::Idle, freeing: false }),
+            finished: Condvar::new(),
+        });
+        let arg = &*aio as *const Aio as *mut c_void;
+        // SAFETY: the Box's address is stable for the aio's lifetime; `free` stops NNG's aio
+        // before the Box is dropped.
+        check(unsafe { sys::nng_aio_alloc(&mut aio.raw, Some(completed), arg) })?;
+        Ok(aio)
+    }
+
+    pub fn set_timeout(&self, ms: i32) {
+        *lock(&self.timeout) = ms;
+    }
+
+    pub fn is_busy(&self) -> bool {
+        lock(&self.state).running
+    }
+
+    /// Puts `msg` on the aio; the aio owns it (a message already there is freed).
+    pub fn set_msg(&self, msg: Msg) -> Result<()> {
+        if self.is_busy() {
+            return Err(Error::Busy);
+        }
+        drop(self.take_msg_unchecked());
+        // SAFETY: raw is valid; the aio now holds the only reference.
+        unsafe { sys::nng_aio_set_msg(self.raw, msg.into_raw()) };
+        Ok(())
+    }
+
+    fn take_msg_unchecked(&self) -> Option<Msg> {
+        // SAFETY: raw is valid and idle.
+        unsafe {
+            let m = sys::nng_aio_get_msg(self.raw);
+            if m.is_null() {
+                return None;
+            }
+            sys::nng_aio_set_msg(self.raw, std::ptr::null_mut());
+            Some(Msg::from_raw(m))
+        }
+    }
+
+    /// The received message, or an unsent one back. `NoEntry` if the aio holds none.
+    pub fn take_msg(&self) -> Result<Msg> {
+        if self.is_busy() {
+            return Err(Error::Busy);
+        }
+        self.take_msg_unchecked().ok_or(Error::NoEntry)
+    }
+
+    pub fn result(&self) -> Result<()> {
+        if self.is_busy() {
+            return Err(Error::Busy);
+        }
+        // SAFETY: raw is valid.
+        check(unsafe { sys::nng_aio_result(self.raw) })
+    }
+
+    pub fn cancel(&self) {
+        // SAFETY: raw is valid; cancelling an idle aio does nothing.
+        unsafe { sys::nng_aio_cancel(self.raw) }
+    }
+
+    /// Waits for the running operation, at most `ms` (negative: forever). `TimedOut` if still running.
+    pub fn wait(&self, ms: i32) -> Result<()> {
+        let deadline = (ms >= 0).then(|| Instant::now() + Duration::from_millis(ms as u64));
+        let mut st = lock(&self.state);
+        while st.running {
+            st = match deadline {
+                None => self.finished.wait(st).unwrap_or_else(|p| p.into_inner()),
+                Some(d) => {
+                    let now = Instant::now();
+                    if now >= d {
+                        return Err(Error::TimedOut);
+                    }
+                    self.finished.wait_timeout(st, d - now).unwrap_or_else(|p| p.into_inner()).0
+                }
+            };
+        }
+        Ok(())
+    }
+
+    /// Marks the aio running for `op`; `Busy` if it already is.
+    fn begin(&self, op: Op) -> Result<()> {
+        let mut st = lock(&self.state);
+        if st.running {
+            return Err(Error::Busy);
+        }
+        st.running = true;
+        st.op = op;
+        drop(st);
+        // SAFETY: raw is valid and idle.
+        unsafe { sys::nng_aio_set_timeout(self.raw, *lock(&self.timeout)) };
+        Ok(())
+    }
+
+    /// Starts a send of the message the aio holds through `start`.
+    fn start_send(&self, start: impl FnOnce(*mut sys::nng_aio)) -> Result<()> {
+        // SAFETY: raw is valid.
+        if unsafe { sys::nng_aio_get_msg(self.raw) }.is_null() {
+            return Err(Error::Invalid);
+        }
+        self.begin(Op::Send)?;
+        start(self.raw);
+        Ok(())
+    }
+
+    /// Starts a receive through `start`; a message left on the aio is freed first.
+    fn start_recv(&self, start: impl FnOnce(*mut sys::nng_aio)) -> Result<()> {
+        if self.is_busy() {
+            return Err(Error::Busy);
+        }
+        drop(self.take_msg_unchecked());
+        self.begin(Op::Recv)?;
+        start(self.raw);
+        Ok(())
+    }
+
+    pub fn socket_send(&self, sock: u32) -> Result<()> {
+        // SAFETY: raw valid; NNG checks the socket id and completes the aio either way.
+        self.start_send(|a| unsafe { sys::nng_send_aio(nng_socket(sock), a) })
+    }
+
+    pub fn socket_recv(&self, sock: u32) -> Result<()> {
+        self.start_recv(|a| match super::socket::take_pending(sock) {
+            // A message held back by a too-small synchronous buffer is delivered first.
+            // SAFETY: a is valid and idle; begin/finish complete it through the callback.
+            Some(m) => unsafe {
+                if sys::nng_aio_begin(a) {
+                    sys::nng_aio_set_msg(a, m.into_raw());
+                    sys::nng_aio_finish(a, 0);
+                }
+            },
+            // SAFETY: as socket_send.
+            None => unsafe { sys::nng_recv_aio(nng_socket(sock), a) },
+        })
+    }
+
+    pub fn ctx_send(&self, ctx: u32) -> Result<()> {
+        // SAFETY: as socket_send.
+        self.start_send(|a| unsafe { sys::nng_ctx_send(nng_ctx(ctx), a) })
+    }
+
+    pub fn ctx_recv(&self, ctx: u32) -> Result<()> {
+        // SAFETY: as socket_send.
+        self.start_recv(|a| unsafe { sys::nng_ctx_recv(nng_ctx(ctx), a) })
+    }
+
+    /// Sends the held message to one pipe, through the pipe's socket.
+    pub fn pipe_send(&self, pipe: u32) -> Result<()> {
+        let sock = super::pipe::socket(pipe)?;
+        // SAFETY: raw is valid.
+        let m = unsafe { sys::nng_aio_get_msg(self.raw) };
+        if m.is_null() {
+            return Err(Error::Invalid);
+        }
+        // SAFETY: m is the aio's valid message.
+        unsafe { sys::nng_msg_set_pipe(m, super::nng_pipe(pipe)) };
+        self.socket_send(sock)
+    }
+
+    /// Stops the aio, waits for its callback, and frees it and any message it holds.
+    pub fn free(self: Box<Aio>) {
+        lock(&self.state).freeing = true;
+        // SAFETY: raw is valid; nng_aio_stop waits until no callback runs.
+        unsafe { sys::nng_aio_stop(self.raw) };
+        if let Notify::Queue(cq, _) = &self.notify {
+            cq.purge_aio(&*self as *const Aio as usize);
+        }
+        drop(self.take_msg_unchecked());
+        // SAFETY: stopped above; nothing refers to raw any more.
+        unsafe { sys::nng_aio_free(self.raw) };
+    }
+}
+
+/// NNG's completion trampoline, on an NNG thread.
+unsafe extern "C" fn completed(arg: *mut c_void) {
+    let _ = std::panic::catch_unwind(|| {
+        // SAFETY: arg is the Box<Aio> address given at allocation; it outlives the nng_aio.
+        let aio = unsafe { &*(arg as *const Aio) };
+        let mut st = lock(&aio.state);
+        // SAFETY: raw valid.
+        let rv = unsafe { sys::nng_aio_result(aio.raw) };
+        if st.op == Op::Send && rv == 0 {
+            // NNG consumed the message; make sure take_msg cannot hand it out again.
+            unsafe { sys::nng_aio_set_msg(aio.raw, std::ptr::null_mut()) };
+        }
+        st.running = false;
+        st.op = Op::Idle;
+        let freeing = st.freeing;
+        drop(st);
+        aio.finished.notify_all();
+        if freeing {
+            return;
+        }
+        match &aio.notify {
+            Notify::None => {}
+            // SAFETY: the C caller supplied the callback and keeps userdata valid.
+            Notify::Callback(cb, ud) => unsafe { cb(*ud as *mut c_void) },
+            Notify::Queue(cq, ud) => cq.post_aio(arg as usize, *ud),
+        }
+    });
+}

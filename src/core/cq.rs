@@ -1,0 +1,123 @@
+//! Completion queue: aios (and pipe events) post here instead of calling foreign code on NNG
+//! threads. An eventfd is readable exactly while the queue holds entries, so an event loop can
+//! watch one fd for any number of operations.
+
+use crate::core::socket::lock;
+use crate::error::{Error, Result};
+use std::collections::VecDeque;
+use std::ffi::c_int;
+use std::sync::{Condvar, Mutex};
+use std::time::{Duration, Instant};
+
+#[derive(Default)]
+struct Entries {
+    /// (aio address, userdata)
+    done: VecDeque<(usize, usize)>,
+    /// (pipe id, event, userdata)
+    pipe_events: VecDeque<(u32, c_int, usize)>,
+}
+
+impl Entries {
+    fn is_empty(&self) -> bool {
+        self.done.is_empty() && self.pipe_events.is_empty()
+    }
+}
+
+pub struct Cq {
+    fd: c_int,
+    entries: Mutex<Entries>,
+    ready: Condvar,
+}
+
+impl Cq {
+    pub fn new() -> Result<Cq> {
+        // SAFETY: plain syscall.
+        let fd = unsafe { libc::eventfd(0, libc::EFD_NONBLOCK | libc::EFD_CLOEXEC) };
+        if fd < 0 {
+            return Err(Error::NoFiles);
+        }
+        Ok(Cq { fd, entries: Mutex::new(Entries::default()), ready: Condvar::new() })
+    }
+
+    pub fn fd(&self) -> c_int {
+        self.fd
+    }
+
+    /// Adds an entry; the fd becomes readable if the queue was empty. Caller holds the lock.
+    fn push(&self, entries: &mut Entries, add: impl FnOnce(&mut Entries)) {
+        let was_empty = entries.is_empty();
+        add(entries);
+        if was_empty {
+            let one: u64 = 1;
+            // SAFETY: writing 8 bytes to our own eventfd; it cannot overflow with one write.
+            unsafe { libc::write(self.fd, (&one as *const u64).cast(), 8) };
+        }
+        self.ready.notify_all();
+    }
+
+    /// Clears the fd's readiness once the queue is empty. Caller holds the lock.
+    fn drained(&self, entries: &Entries) {
+        if entries.is_empty() {
+            let mut v: u64 = 0;
+            // SAFETY: reading 8 bytes from our own non-blocking eventfd.
+            unsafe { libc::read(self.fd, (&mut v as *mut u64).cast(), 8) };
+        }
+    }
+
+    pub fn post_aio(&self, aio: usize, userdata: usize) {
+        let mut e = lock(&self.entries);
+        self.push(&mut e, |e| e.done.push_back((aio, userdata)));
+    }
+
+    pub fn post_pipe_event(&self, pipe: u32, event: c_int, userdata: usize) {
+        let mut e = lock(&self.entries);
+        self.push(&mut e, |e| e.pipe_events.push_back((pipe, event, userdata)));
+    }
+
+    pub fn pop_aio(&self) -> Option<(usize, usize)> {
+        let mut e = lock(&self.entries);
+        let item = e.done.pop_front();
+        self.drained(&e);
+        item
+    }
+
+    pub fn pop_pipe_event(&self) -> Option<(u32, c_int, usize)> {
+        let mut e = lock(&self.entries);
+        let item = e.pipe_events.pop_front();
+        self.drained(&e);
+        item
+    }
+
+    /// Drops completions of an aio that is being freed, so no dangling pointer is ever popped.
+    pub fn purge_aio(&self, aio: usize) {
+        let mut e = lock(&self.entries);
+        e.done.retain(|&(a, _)| a != aio);
+        self.drained(&e);
+    }
+
+    /// Blocks until an entry waits (`Ok`) or `ms` pass (`TimedOut`); negative `ms` waits forever.
+    pub fn wait(&self, ms: i32) -> Result<()> {
+        let deadline = (ms >= 0).then(|| Instant::now() + Duration::from_millis(ms as u64));
+        let mut e = lock(&self.entries);
+        while e.is_empty() {
+            e = match deadline {
+                None => self.ready.wait(e).unwrap_or_else(|p| p.into_inner()),
+                Some(d) => {
+                    let now = Instant::now();
+                    if now >= d {
+                        return Err(Error::TimedOut);
+                    }
+                    self.ready.wait_timeout(e, d - now).unwrap_or_else(|p| p.into_inner()).0
+                }
+            };
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Cq {
+    fn drop(&mut self) {
+        // SAFETY: we own the fd.
+        unsafe { libc::close(self.fd) };
+    }
+}

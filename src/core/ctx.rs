@@ -1,0 +1,56 @@
+//! Contexts: independent protocol state machines sharing one socket (req, rep, sub, surveyor,
+//! respondent).
+
+use super::msg::Msg;
+use super::{nng_ctx, nng_socket, sys};
+use crate::error::{check, Error, Result};
+use std::ffi::c_int;
+
+pub fn open(sock: u32) -> Result<u32> {
+    let mut c = nng_ctx(0);
+    // SAFETY: NNG validates the socket id; out-pointer valid.
+    check(unsafe { sys::nng_ctx_open(&mut c, nng_socket(sock)) })?;
+    Ok(c._bindgen_opaque_blob)
+}
+
+pub fn close(ctx: u32) -> Result<()> {
+    // SAFETY: NNG validates the id.
+    check(unsafe { sys::nng_ctx_close(nng_ctx(ctx)) })
+}
+
+pub fn send_msg(ctx: u32, msg: Msg, flags: c_int) -> std::result::Result<(), (Error, Msg)> {
+    if flags & !super::socket::FLAG_NONBLOCK != 0 {
+        return Err((Error::Invalid, msg));
+    }
+    // SAFETY: msg valid; NNG takes it only on success.
+    let rv = unsafe { sys::nng_ctx_sendmsg(nng_ctx(ctx), msg.as_ptr(), flags) };
+    if rv == 0 {
+        std::mem::forget(msg);
+        Ok(())
+    } else {
+        Err((Error::from_code(rv), msg))
+    }
+}
+
+pub fn recv_msg(ctx: u32, flags: c_int) -> Result<Msg> {
+    if flags & !super::socket::FLAG_NONBLOCK != 0 {
+        return Err(Error::Invalid);
+    }
+    let mut raw = std::ptr::null_mut();
+    // SAFETY: out-pointer valid; on success we own the message.
+    check(unsafe { sys::nng_ctx_recvmsg(nng_ctx(ctx), &mut raw, flags) })?;
+    Ok(unsafe { Msg::from_raw(raw) })
+}
+
+/// Subscribes (or unsubscribes) a sub0 context to a topic of arbitrary bytes.
+pub fn subscribe(ctx: u32, topic: &[u8], on: bool) -> Result<()> {
+    let p = topic.as_ptr().cast();
+    // SAFETY: valid pointer and length (NNG accepts a zero length with any pointer).
+    check(unsafe {
+        if on {
+            sys::nng_sub0_ctx_subscribe(nng_ctx(ctx), p, topic.len())
+        } else {
+            sys::nng_sub0_ctx_unsubscribe(nng_ctx(ctx), p, topic.len())
+        }
+    })
+}

@@ -1,0 +1,35 @@
+//! NNG functions that nng-sys's pregenerated bindings leave out (the TLS supplement) or declare
+//! with Rust enums that C could hand us out-of-range values for (the logger). Declared here with
+//! plain integer types; they are in the vendored static libnng.
+
+use std::ffi::{c_char, c_int};
+
+/// NNG's `nng_tls_config`, opaque.
+#[repr(C)]
+pub struct NngTlsConfig {
+    _private: [u8; 0],
+}
+
+pub type NngLogger =
+    Option<unsafe extern "C" fn(level: c_int, facility: c_int, msgid: *const c_char, msg: *const c_char)>;
+
+unsafe extern "C" {
+    pub fn nng_tls_config_alloc(cfg: *mut *mut NngTlsConfig, mode: c_int) -> c_int;
+    pub fn nng_tls_config_hold(cfg: *mut NngTlsConfig);
+    pub fn nng_tls_config_free(cfg: *mut NngTlsConfig);
+    pub fn nng_tls_config_server_name(cfg: *mut NngTlsConfig, name: *const c_char) -> c_int;
+    pub fn nng_tls_config_ca_chain(cfg: *mut NngTlsConfig, chain: *const c_char, crl: *const c_char) -> c_int;
+    pub fn nng_tls_config_own_cert(
+        cfg: *mut NngTlsConfig,
+        cert: *const c_char,
+        key: *const c_char,
+        pass: *const c_char,
+    ) -> c_int;
+    pub fn nng_tls_config_ca_file(cfg: *mut NngTlsConfig, path: *const c_char) -> c_int;
+    pub fn nng_tls_config_cert_key_file(cfg: *mut NngTlsConfig, path: *const c_char, pass: *const c_char) -> c_int;
+    pub fn nng_tls_config_auth_mode(cfg: *mut NngTlsConfig, mode: c_int) -> c_int;
+
+    pub fn nng_log_set_logger(logger: NngLogger);
+    pub fn nng_log_set_level(level: c_int);
+}
+

@@ -1,0 +1,150 @@
+//! Socket addresses, as a plain C struct that needs no freeing.
+
+use super::sys;
+use std::fmt::Write;
+
+pub const PNNG_AF_UNSPEC: u16 = 0;
+pub const PNNG_AF_INPROC: u16 = 1;
+pub const PNNG_AF_IPC: u16 = 2;
+pub const PNNG_AF_INET: u16 = 3;
+pub const PNNG_AF_INET6: u16 = 4;
+pub const PNNG_AF_ZT: u16 = 5;
+pub const PNNG_AF_ABSTRACT: u16 = 6;
+
+/// Room for a path or name, as NNG's `NNG_MAXADDRLEN`.
+pub const PNNG_MAXADDRLEN: usize = 128;
+
+/// A socket address (pynng's `SockAddr` family of classes).
+///
+/// A plain value: copy it freely, nothing to release. Filled by the `*_get_addr` functions.
+/// Fields by `family`:
+/// - `PNNG_AF_INPROC`, `PNNG_AF_IPC`: `path` (NUL-terminated) and `path_len`.
+/// - `PNNG_AF_ABSTRACT`: `path` holds `path_len` bytes of the name, which may contain NULs.
+/// - `PNNG_AF_INET`: `addr[0..4]` (network order, a.b.c.d) and `port` (host byte order).
+/// - `PNNG_AF_INET6`: `addr[0..16]`, `port` (host byte order), `scope_id`.
+/// - `PNNG_AF_ZT`: `zt_nwid`, `zt_nodeid`, `port`.
+/// - `PNNG_AF_UNSPEC`: nothing.
+///
+/// Thread safety: movable.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct pnng_sockaddr {
+    pub family: u16,
+    pub port: u16,
+    pub scope_id: u32,
+    pub addr: [u8; 16],
+    pub zt_nwid: u64,
+    pub zt_nodeid: u64,
+    pub path_len: usize,
+    pub path: [u8; PNNG_MAXADDRLEN],
+}
+
+pub type SockAddr = pnng_sockaddr;
+
+impl Default for pnng_sockaddr {
+    fn default() -> Self {
+        pnng_sockaddr {
+            family: PNNG_AF_UNSPEC,
+            port: 0,
+            scope_id: 0,
+            addr: [0; 16],
+            zt_nwid: 0,
+            zt_nodeid: 0,
+            path_len: 0,
+            path: [0; PNNG_MAXADDRLEN],
+        }
+    }
+}
+
+fn c_chars(src: &[std::ffi::c_char]) -> &[u8] {
+    // SAFETY: c_char and u8 have the same size and alignment.
+    let bytes = unsafe { std::slice::from_raw_parts(src.as_ptr().cast::<u8>(), src.len()) };
+    let end = bytes.iter().position(|&b| b == 0).unwrap_or(bytes.len());
+    &bytes[..end]
+}
+
+impl pnng_sockaddr {
+    pub fn from_nng(sa: &sys::nng_sockaddr) -> SockAddr {
+        let mut out = SockAddr::default();
+        // SAFETY: every union variant starts with the family; we read the variant it names.
+        unsafe {
+            out.family = sa.s_family;
+            match sa.s_family {
+                PNNG_AF_INPROC => out.set_path(c_chars(&sa.s_inproc.sa_name)),
+                PNNG_AF_IPC => out.set_path(c_chars(&sa.s_ipc.sa_path)),
+                PNNG_AF_ABSTRACT => {
+                    let n = (sa.s_abstract.sa_len as usize).min(sa.s_abstract.sa_name.len());
+                    out.set_path(&sa.s_abstract.sa_name[..n]);
+                }
+                PNNG_AF_INET => {
+                    out.port = u16::from_be(sa.s_in.sa_port);
+                    out.addr[..4].copy_from_slice(&sa.s_in.sa_addr.to_ne_bytes());
+                }
+                PNNG_AF_INET6 => {
+                    out.port = u16::from_be(sa.s_in6.sa_port);
+                    out.addr = sa.s_in6.sa_addr;
+                    out.scope_id = sa.s_in6.sa_scope;
+                }
+                PNNG_AF_ZT => {
+                    out.zt_nwid = sa.s_zt.sa_nwid;
+                    out.zt_nodeid = sa.s_zt.sa_nodeid;
+                    out.port = sa.s_zt.sa_port as u16;
+                }
+                _ => out.family = PNNG_AF_UNSPEC,
+            }
+        }
+        out
+    }
+
+    fn set_path(&mut self, bytes: &[u8]) {
+        let n = bytes.len().min(PNNG_MAXADDRLEN - 1);
+        self.path[..n].copy_from_slice(&bytes[..n]);
+        self.path_len = n;
+    }
+
+    fn path_bytes(&self) -> &[u8] {
+        &self.path[..self.path_len.min(PNNG_MAXADDRLEN)]
+    }
+
+    /// The URL-like text: `tcp://127.0.0.1:5555`, `tcp://[::1]:5555`, `ipc:///tmp/x`,
+    /// `inproc://name`, `abstract://name` (bytes outside printable ASCII %-escaped).
+    pub fn format(&self) -> String {
+        let mut s = String::new();
+        match self.family {
+            PNNG_AF_INPROC => {
+                let name = String::from_utf8_lossy(self.path_bytes());
+                if name.starts_with("inproc://") {
+                    s.push_str(&name);
+                } else {
+                    let _ = write!(s, "inproc://{name}");
+                }
+            }
+            PNNG_AF_IPC => {
+                let _ = write!(s, "ipc://{}", String::from_utf8_lossy(self.path_bytes()));
+            }
+            PNNG_AF_ABSTRACT => {
+                s.push_str("abstract://");
+                for &b in self.path_bytes() {
+                    if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+                        s.push(b as char);
+                    } else {
+                        let _ = write!(s, "%{b:02X}");
+                    }
+                }
+            }
+            PNNG_AF_INET => {
+                let a = &self.addr;
+                let _ = write!(s, "tcp://{}.{}.{}.{}:{}", a[0], a[1], a[2], a[3], self.port);
+            }
+            PNNG_AF_INET6 => {
+                let ip = std::net::Ipv6Addr::from(self.addr);
+                let _ = write!(s, "tcp://[{ip}]:{}", self.port);
+            }
+            PNNG_AF_ZT => {
+                let _ = write!(s, "zt://{:x}.{:x}:{}", self.zt_nodeid, self.zt_nwid, self.port);
+            }
+            _ => s.push_str("unspecified"),
+        }
+        s
+    }
+}

@@ -1,0 +1,331 @@
+//! Sockets: opening one per protocol, closing, listen/dial, synchronous send and receive, and
+//! the per-socket state NNG has no place for (pipe-event subscribers, the live pipe, dialer
+//! and listener lists, and a message held back by a too-small receive buffer).
+
+use super::cq::Cq;
+use super::msg::Msg;
+use super::{nng_socket, sys};
+use crate::error::{check, Error, Result};
+use once_cell::sync::Lazy;
+use std::collections::HashMap;
+use std::ffi::{c_int, c_void, CStr};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+pub(crate) use crate::ffi::consts::{PNNG_DIAL_FALLBACK as DIAL_FALLBACK, PNNG_FLAG_NONBLOCK as FLAG_NONBLOCK};
+
+/// recv-size-max given to every new socket: pynng documents 1 MiB, and unlimited invites abuse.
+const DEFAULT_RECV_MAX: usize = 1 << 20;
+
+/// The C type of a pipe-event callback, as the FFI layer declares it.
+pub type PipeCallback = unsafe extern "C" fn(pipe: crate::ffi::pnng_pipe, event: c_int, userdata: *mut c_void);
+
+/// One party interested in a pipe event.
+#[derive(Clone)]
+pub enum Subscriber {
+    Callback { cb: PipeCallback, userdata: usize },
+    Queue { cq: Arc<Cq>, userdata: usize },
+}
+
+impl Subscriber {
+    fn same_callback(&self, cb: PipeCallback, userdata: usize) -> bool {
+        matches!(self, Subscriber::Callback { cb: c, userdata: u } if *c as usize == cb as usize && *u == userdata)
+    }
+}
+
+/// Number of pipe events (`ADD_PRE`, `ADD_POST`, `REM_POST`).
+const PIPE_EVENTS: usize = 3;
+
+#[derive(Default)]
+pub struct SocketState {
+    /// A message a receive could not fit into the caller's buffer; the next receive returns it.
+    pending: Mutex<Option<Msg>>,
+    subscribers: Mutex<[Vec<Subscriber>; PIPE_EVENTS]>,
+    pipes: Mutex<Vec<u32>>,
+    dialers: Mutex<Vec<u32>>,
+    listeners: Mutex<Vec<u32>>,
+}
+
+static SOCKETS: Lazy<Mutex<HashMap<u32, Arc<SocketState>>>> = Lazy::new(Default::default);
+
+/// Locks a mutex, ignoring poisoning: every critical section here leaves its data consistent.
+pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// The state of an open socket, or `Closed`.
+pub fn state(id: u32) -> Result<Arc<SocketState>> {
+    lock(&SOCKETS).get(&id).cloned().ok_or(Error::Closed)
+}
+
+/// Drops every registry entry (used by `fini`).
+pub fn forget_all() {
+    let all: Vec<_> = lock(&SOCKETS).drain().collect();
+    drop(all);
+}
+
+/// An NNG protocol opener such as `nng_req0_open`.
+pub type Opener = unsafe extern "C" fn(*mut sys::nng_socket) -> c_int;
+
+/// Opens a socket with `opener` and sets up pnng's per-socket state.
+pub fn open(opener: Opener) -> Result<u32> {
+    let mut s = nng_socket(0);
+    // SAFETY: opener writes the new socket on success.
+    check(unsafe { opener(&mut s) })?;
+    let id = s._bindgen_opaque_blob;
+    lock(&SOCKETS).insert(id, Arc::new(SocketState::default()));
+    let setup = || -> Result<()> {
+        for ev in 0..PIPE_EVENTS as u32 {
+            // SAFETY: the trampoline finds the socket by id, so no pointer can dangle.
+            check(unsafe { sys::nng_pipe_notify(s, ev, Some(pipe_event), id as usize as *mut c_void) })?;
+        }
+        // SAFETY: the option name is a valid C string.
+        check(unsafe { sys::nng_socket_set_size(s, sys::NNG_OPT_RECVMAXSZ.as_ptr().cast(), DEFAULT_RECV_MAX) })
+    };
+    if let Err(e) = setup() {
+        let _ = close(id);
+        return Err(e);
+    }
+    Ok(id)
+}
+
+/// Closes the socket. Blocked calls on it return `Closed`; a second close returns `Closed`.
+pub fn close(id: u32) -> Result<()> {
+    // SAFETY: NNG validates the id. It waits for running pipe callbacks, which take the
+    // registry lock only briefly, so it must not be held here.
+    let rv = unsafe { sys::nng_close(nng_socket(id)) };
+    let removed = lock(&SOCKETS).remove(&id);
+    drop(removed);
+    check(rv)
+}
+
+fn check_flags(flags: c_int, allowed: c_int) -> Result<()> {
+    if flags & !allowed != 0 { Err(Error::Invalid) } else { Ok(()) }
+}
+
+/// Sends a copy of `data`.
+pub fn send(id: u32, data: &[u8], flags: c_int) -> Result<()> {
+    check_flags(flags, FLAG_NONBLOCK)?;
+    send_msg(id, Msg::from_bytes(data)?, flags).map_err(|(e, _)| e)
+}
+
+/// Sends `msg`; on failure it comes back with the error.
+pub fn send_msg(id: u32, msg: Msg, flags: c_int) -> std::result::Result<(), (Error, Msg)> {
+    if let Err(e) = check_flags(flags, FLAG_NONBLOCK) {
+        return Err((e, msg));
+    }
+    // SAFETY: msg is owned and valid; NNG takes it only on success.
+    let rv = unsafe { sys::nng_sendmsg(nng_socket(id), msg.as_ptr(), flags) };
+    if rv == 0 {
+        std::mem::forget(msg);
+        Ok(())
+    } else {
+        Err((Error::from_code(rv), msg))
+    }
+}
+
+/// Receives a message, returning a held-back one first.
+pub fn recv_msg(id: u32, flags: c_int) -> Result<Msg> {
+    check_flags(flags, FLAG_NONBLOCK)?;
+    let st = state(id)?;
+    if let Some(m) = lock(&st.pending).take() {
+        return Ok(m);
+    }
+    let mut raw = std::ptr::null_mut();
+    // SAFETY: out-pointer valid; on success we own the message.
+    check(unsafe { sys::nng_recvmsg(nng_socket(id), &mut raw, flags) })?;
+    Ok(unsafe { Msg::from_raw(raw) })
+}
+
+/// Outcome of a receive into a caller's buffer.
+pub enum Received {
+    /// This many bytes were copied.
+    Copied(usize),
+    /// The message needs this many bytes; it is kept for the next receive.
+    TooLarge(usize),
+}
+
+/// Receives into `buf`. A message that does not fit is kept, not lost.
+pub fn recv_into(id: u32, buf: &mut [u8], flags: c_int) -> Result<Received> {
+    let msg = recv_msg(id, flags)?;
+    let n = msg.len();
+    if n > buf.len() {
+        // The socket may have closed meanwhile; then the message is simply dropped with it.
+        if let Ok(st) = state(id) {
+            let mut pending = lock(&st.pending);
+            if pending.is_none() {
+                *pending = Some(msg);
+            }
+        }
+        return Ok(Received::TooLarge(n));
+    }
+    buf[..n].copy_from_slice(msg.body());
+    Ok(Received::Copied(n))
+}
+
+/// Takes a held-back message, if any (used by asynchronous receives).
+pub fn take_pending(id: u32) -> Option<Msg> {
+    state(id).ok().and_then(|st| lock(&st.pending).take())
+}
+
+/// Creates and starts a listener.
+pub fn listen(id: u32, url: &CStr, flags: c_int) -> Result<u32> {
+    check_flags(flags, FLAG_NONBLOCK)?;
+    let st = state(id)?;
+    let mut l = super::nng_listener(0);
+    // SAFETY: valid socket id (NNG checks), URL and out-pointer.
+    check(unsafe { sys::nng_listen(nng_socket(id), url.as_ptr(), &mut l, flags) })?;
+    let lid = l._bindgen_opaque_blob;
+    lock(&st.listeners).push(lid);
+    Ok(lid)
+}
+
+/// Errors after which a fallback dial goes on in the background (the peer may come later).
+fn worth_retrying(e: Error) -> bool {
+    matches!(
+        e,
+        Error::ConnRefused
+            | Error::Unreachable
+            | Error::TimedOut
+            | Error::ConnReset
+            | Error::ConnAborted
+            | Error::ConnShut
+            | Error::PeerAuth
+            | Error::Crypto
+            | Error::Protocol
+    )
+}
+
+/// Creates and starts a dialer in one of pynng's three modes (see `DIAL_FALLBACK`).
+pub fn dial(id: u32, url: &CStr, flags: c_int) -> Result<u32> {
+    check_flags(flags, FLAG_NONBLOCK | DIAL_FALLBACK)?;
+    let st = state(id)?;
+    let dial_with = |f: c_int| -> Result<u32> {
+        let mut d = super::nng_dialer(0);
+        // SAFETY: valid URL and out-pointer; NNG checks the socket id.
+        check(unsafe { sys::nng_dial(nng_socket(id), url.as_ptr(), &mut d, f) })?;
+        Ok(d._bindgen_opaque_blob)
+    };
+    let did = if flags & DIAL_FALLBACK != 0 && flags & FLAG_NONBLOCK == 0 {
+        match dial_with(0) {
+            Err(e) if worth_retrying(e) => {
+                super::log::warn(&format!(
+                    "Synchronous dial to {} failed ({e}); dialing in the background",
+                    url.to_string_lossy()
+                ));
+                dial_with(FLAG_NONBLOCK)?
+            }
+            other => other?,
+        }
+    } else {
+        dial_with(flags & FLAG_NONBLOCK)?
+    };
+    lock(&st.dialers).push(did);
+    Ok(did)
+}
+
+/// Which endpoint list a dialer or listener id belongs to.
+#[derive(Clone, Copy)]
+pub enum Endpoint {
+    Dialer,
+    Listener,
+}
+
+/// Records an endpoint created outside `listen`/`dial` (the create/start API).
+pub fn track_endpoint(id: u32, kind: Endpoint, eid: u32) {
+    if let Ok(st) = state(id) {
+        lock(st.endpoints(kind)).push(eid);
+    }
+}
+
+/// Forgets a closed endpoint in whichever socket holds it.
+pub fn untrack_endpoint(kind: Endpoint, eid: u32) {
+    let all: Vec<_> = lock(&SOCKETS).values().cloned().collect();
+    for st in all {
+        lock(st.endpoints(kind)).retain(|&x| x != eid);
+    }
+}
+
+impl SocketState {
+    fn endpoints(&self, kind: Endpoint) -> &Mutex<Vec<u32>> {
+        match kind {
+            Endpoint::Dialer => &self.dialers,
+            Endpoint::Listener => &self.listeners,
+        }
+    }
+}
+
+/// The ids of the socket's live pipes, dialers or listeners.
+pub enum List {
+    Pipes,
+    Dialers,
+    Listeners,
+}
+
+pub fn list(id: u32, which: List) -> Result<Vec<u32>> {
+    let st = state(id)?;
+    let v = match which {
+        List::Pipes => lock(&st.pipes).clone(),
+        List::Dialers => lock(&st.dialers).clone(),
+        List::Listeners => lock(&st.listeners).clone(),
+    };
+    Ok(v)
+}
+
+fn event_index(event: c_int) -> Result<usize> {
+    usize::try_from(event).ok().filter(|&e| e < PIPE_EVENTS).ok_or(Error::Invalid)
+}
+
+/// Adds a pipe-event subscriber.
+pub fn subscribe(id: u32, event: c_int, sub: Subscriber) -> Result<()> {
+    let ev = event_index(event)?;
+    lock(&state(id)?.subscribers)[ev].push(sub);
+    Ok(())
+}
+
+/// Removes subscribers of `event` for which `pred` holds.
+pub fn unsubscribe(id: u32, event: c_int, pred: impl Fn(&Subscriber) -> bool) -> Result<()> {
+    let ev = event_index(event)?;
+    lock(&state(id)?.subscribers)[ev].retain(|s| !pred(s));
+    Ok(())
+}
+
+/// Removes one callback registration; `NoEntry` if there was none.
+pub fn unsubscribe_callback(id: u32, event: c_int, cb: PipeCallback, userdata: usize) -> Result<()> {
+    let ev = event_index(event)?;
+    let st = state(id)?;
+    let mut subs = lock(&st.subscribers);
+    let pos = subs[ev].iter().position(|s| s.same_callback(cb, userdata)).ok_or(Error::NoEntry)?;
+    subs[ev].remove(pos);
+    Ok(())
+}
+
+/// NNG's pipe-notify trampoline. Runs on an NNG thread; no pnng lock is held while user code runs.
+unsafe extern "C" fn pipe_event(pipe: sys::nng_pipe, event: sys::nng_pipe_ev, arg: *mut c_void) {
+    let _ = std::panic::catch_unwind(|| {
+        let Ok(st) = state(arg as usize as u32) else { return };
+        let pid = pipe._bindgen_opaque_blob;
+        let ev = event as usize;
+        {
+            let mut pipes = lock(&st.pipes);
+            if ev == sys::NNG_PIPE_EV_REM_POST as usize {
+                pipes.retain(|&p| p != pid);
+            } else if !pipes.contains(&pid) {
+                pipes.push(pid);
+            }
+        }
+        let subs = match lock(&st.subscribers).get(ev) {
+            Some(s) => s.clone(),
+            None => return,
+        };
+        for sub in subs {
+            match sub {
+                // SAFETY: the callback and its userdata come from the C caller, who promised
+                // they stay valid while registered.
+                Subscriber::Callback { cb, userdata } => unsafe {
+                    cb(crate::ffi::pnng_pipe { id: pid }, event as c_int, userdata as *mut c_void)
+                },
+                Subscriber::Queue { cq, userdata } => cq.post_pipe_event(pid, event as c_int, userdata),
+            }
+        }
+    });
+}

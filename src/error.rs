@@ -1,0 +1,214 @@
+//! Error codes. Values 1..=31 and 1000 are NNG's numbers unchanged, so NNG's documentation, `nng.h`
+//! and pynng's exception table apply directly. `PNNG_ESYSERR | errno` and `PNNG_ETRANERR | n` are
+//! passed through from NNG as they are.
+
+use std::ffi::c_int;
+
+/// The return type of every fallible function: 0 (`PNNG_OK`) on success, else a `PNNG_E*` code.
+pub type pnng_result = i32;
+
+pub const PNNG_OK: pnng_result = 0;
+pub const PNNG_EINTR: pnng_result = 1;
+pub const PNNG_ENOMEM: pnng_result = 2;
+pub const PNNG_EINVAL: pnng_result = 3;
+pub const PNNG_EBUSY: pnng_result = 4;
+pub const PNNG_ETIMEDOUT: pnng_result = 5;
+pub const PNNG_ECONNREFUSED: pnng_result = 6;
+pub const PNNG_ECLOSED: pnng_result = 7;
+pub const PNNG_EAGAIN: pnng_result = 8;
+pub const PNNG_ENOTSUP: pnng_result = 9;
+pub const PNNG_EADDRINUSE: pnng_result = 10;
+pub const PNNG_ESTATE: pnng_result = 11;
+pub const PNNG_ENOENT: pnng_result = 12;
+pub const PNNG_EPROTO: pnng_result = 13;
+pub const PNNG_EUNREACHABLE: pnng_result = 14;
+pub const PNNG_EADDRINVAL: pnng_result = 15;
+pub const PNNG_EPERM: pnng_result = 16;
+pub const PNNG_EMSGSIZE: pnng_result = 17;
+pub const PNNG_ECONNABORTED: pnng_result = 18;
+pub const PNNG_ECONNRESET: pnng_result = 19;
+pub const PNNG_ECANCELED: pnng_result = 20;
+pub const PNNG_ENOFILES: pnng_result = 21;
+pub const PNNG_ENOSPC: pnng_result = 22;
+pub const PNNG_EEXIST: pnng_result = 23;
+pub const PNNG_EREADONLY: pnng_result = 24;
+pub const PNNG_EWRITEONLY: pnng_result = 25;
+pub const PNNG_ECRYPTO: pnng_result = 26;
+pub const PNNG_EPEERAUTH: pnng_result = 27;
+pub const PNNG_ENOARG: pnng_result = 28;
+pub const PNNG_EAMBIGUOUS: pnng_result = 29;
+pub const PNNG_EBADTYPE: pnng_result = 30;
+pub const PNNG_ECONNSHUT: pnng_result = 31;
+/// An internal failure, including a Rust panic caught at the API boundary.
+pub const PNNG_EINTERNAL: pnng_result = 1000;
+/// Flag: the low bits hold an operating-system `errno`.
+pub const PNNG_ESYSERR: pnng_result = 0x1000_0000;
+/// Flag: the low bits hold a transport-specific error.
+pub const PNNG_ETRANERR: pnng_result = 0x2000_0000;
+
+/// Every error pnng reports. The discriminant-like `code()` is the C value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum Error {
+    #[error("Interrupted")]
+    Interrupted,
+    #[error("Out of memory")]
+    NoMemory,
+    #[error("Invalid argument")]
+    Invalid,
+    #[error("Resource busy")]
+    Busy,
+    #[error("Timed out")]
+    TimedOut,
+    #[error("Connection refused")]
+    ConnRefused,
+    #[error("Object closed")]
+    Closed,
+    #[error("Try again")]
+    Again,
+    #[error("Not supported")]
+    NotSupported,
+    #[error("Address in use")]
+    AddrInUse,
+    #[error("Incorrect state")]
+    State,
+    #[error("Entry not found")]
+    NoEntry,
+    #[error("Protocol error")]
+    Protocol,
+    #[error("Destination unreachable")]
+    Unreachable,
+    #[error("Address invalid")]
+    AddrInvalid,
+    #[error("Permission denied")]
+    Permission,
+    #[error("Message too large")]
+    MsgSize,
+    #[error("Connection aborted")]
+    ConnAborted,
+    #[error("Connection reset")]
+    ConnReset,
+    #[error("Operation canceled")]
+    Canceled,
+    #[error("Out of files")]
+    NoFiles,
+    #[error("Out of space")]
+    NoSpace,
+    #[error("Resource already exists")]
+    Exists,
+    #[error("Read only resource")]
+    ReadOnly,
+    #[error("Write only resource")]
+    WriteOnly,
+    #[error("Cryptographic error")]
+    Crypto,
+    #[error("Peer could not be authenticated")]
+    PeerAuth,
+    #[error("Option requires argument")]
+    NoArg,
+    #[error("Ambiguous option")]
+    Ambiguous,
+    #[error("Incorrect type")]
+    BadType,
+    #[error("Connection shutdown")]
+    ConnShut,
+    #[error("Internal error detected")]
+    Internal,
+    #[error("System error")]
+    System(i32),
+    #[error("Transport error")]
+    Transport(i32),
+    #[error("Unknown error")]
+    Unknown(i32),
+}
+
+/// Code ↔ variant table; one place, used both ways.
+const TABLE: [(pnng_result, Error); 32] = [
+    (PNNG_EINTR, Error::Interrupted),
+    (PNNG_ENOMEM, Error::NoMemory),
+    (PNNG_EINVAL, Error::Invalid),
+    (PNNG_EBUSY, Error::Busy),
+    (PNNG_ETIMEDOUT, Error::TimedOut),
+    (PNNG_ECONNREFUSED, Error::ConnRefused),
+    (PNNG_ECLOSED, Error::Closed),
+    (PNNG_EAGAIN, Error::Again),
+    (PNNG_ENOTSUP, Error::NotSupported),
+    (PNNG_EADDRINUSE, Error::AddrInUse),
+    (PNNG_ESTATE, Error::State),
+    (PNNG_ENOENT, Error::NoEntry),
+    (PNNG_EPROTO, Error::Protocol),
+    (PNNG_EUNREACHABLE, Error::Unreachable),
+    (PNNG_EADDRINVAL, Error::AddrInvalid),
+    (PNNG_EPERM, Error::Permission),
+    (PNNG_EMSGSIZE, Error::MsgSize),
+    (PNNG_ECONNABORTED, Error::ConnAborted),
+    (PNNG_ECONNRESET, Error::ConnReset),
+    (PNNG_ECANCELED, Error::Canceled),
+    (PNNG_ENOFILES, Error::NoFiles),
+    (PNNG_ENOSPC, Error::NoSpace),
+    (PNNG_EEXIST, Error::Exists),
+    (PNNG_EREADONLY, Error::ReadOnly),
+    (PNNG_EWRITEONLY, Error::WriteOnly),
+    (PNNG_ECRYPTO, Error::Crypto),
+    (PNNG_EPEERAUTH, Error::PeerAuth),
+    (PNNG_ENOARG, Error::NoArg),
+    (PNNG_EAMBIGUOUS, Error::Ambiguous),
+    (PNNG_EBADTYPE, Error::BadType),
+    (PNNG_ECONNSHUT, Error::ConnShut),
+    (PNNG_EINTERNAL, Error::Internal),
+];
+
+impl Error {
+    /// The variant for a non-zero C code (NNG's or ours).
+    pub fn from_code(code: c_int) -> Error {
+        if let Some((_, e)) = TABLE.iter().find(|(c, _)| *c == code) {
+            return *e;
+        }
+        if code & PNNG_ESYSERR != 0 {
+            Error::System(code)
+        } else if code & PNNG_ETRANERR != 0 {
+            Error::Transport(code)
+        } else {
+            Error::Unknown(code)
+        }
+    }
+
+    /// The C value of this error.
+    pub fn code(self) -> pnng_result {
+        match self {
+            Error::System(c) | Error::Transport(c) | Error::Unknown(c) => c,
+            e => TABLE.iter().find(|(_, v)| *v == e).map(|(c, _)| *c).unwrap_or(PNNG_EINTERNAL),
+        }
+    }
+
+    /// A static, NUL-terminated description, as `pnng_strerror` returns it.
+    pub fn c_message(self) -> &'static std::ffi::CStr {
+        // Leaked once per distinct text; the set is fixed, so this is bounded.
+        use once_cell::sync::Lazy;
+        use std::collections::HashMap;
+        use std::sync::Mutex;
+        static CACHE: Lazy<Mutex<HashMap<String, &'static std::ffi::CStr>>> =
+            Lazy::new(|| Mutex::new(HashMap::new()));
+        let text = self.to_string();
+        let mut cache = CACHE.lock().unwrap_or_else(|p| p.into_inner());
+        cache.entry(text.clone()).or_insert_with(|| {
+            let owned = std::ffi::CString::new(text).unwrap_or_default();
+            Box::leak(owned.into_boxed_c_str())
+        })
+    }
+}
+
+/// Result of the safe core.
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// Turns an NNG return code into a `Result`.
+pub fn check(rv: c_int) -> Result<()> {
+    if rv == 0 { Ok(()) } else { Err(Error::from_code(rv)) }
+}
+
+/// Collapses a core result into the C return value.
+pub fn to_code(r: Result<()>) -> pnng_result {
+    match r {
+        Ok(()) => PNNG_OK,
+        Err(e) => e.code(),
+    }
+}

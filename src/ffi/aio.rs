@@ -1,0 +1,292 @@
+//! Asynchronous operations (`pnng_aio`) and completion queues (`pnng_cq`).
+
+use super::msg::{lend, pnng_msg};
+use super::{ffi_boundary, ffi_result, obj, out_ptr, pnng_ctx, pnng_pipe, pnng_socket, put};
+use crate::core::aio::{Aio, Notify};
+use crate::core::cq::Cq;
+use crate::error::{pnng_result, Error, Result};
+use std::ffi::{c_int, c_void};
+use std::sync::Arc;
+
+/// An asynchronous operation slot, NNG's `nng_aio`: one send or receive at a time.
+///
+/// Create it with `pnng_aio_new` (completion calls a callback) or `pnng_aio_new_cq`
+/// (completion is posted to a `pnng_cq`); release it with `pnng_aio_free`. Start an operation
+/// with `pnng_socket_send_aio`, `_recv_aio`, `pnng_ctx_send_aio`, `_recv_aio` or
+/// `pnng_pipe_send_aio`: a start that returns 0 completes exactly once, with success or an
+/// error (`PNNG_ETIMEDOUT`, `PNNG_ECLOSED`, `PNNG_ECANCELED`...) read by `pnng_aio_result`; a
+/// start that returns non-zero started nothing and reports nothing (`PNNG_EBUSY`: an
+/// operation is still running).
+///
+/// Messages: `pnng_aio_set_msg` gives the aio a message to send (the aio owns it; a successful
+/// send consumes it); `pnng_aio_take_msg` takes the received message, or the unsent one back.
+/// A message left on the aio is freed with it.
+///
+/// Re-entrancy (NNG's rules): inside the completion callback do not call `pnng_aio_free`,
+/// `pnng_aio_wait` or `pnng_socket_close`; starting the next operation there is fine.
+///
+/// Methods: `pnng_aio_set_timeout`, `_set_msg`, `_take_msg`, `_result`, `_wait`,
+/// `_wait_timeout`, `_cancel`, `_busy`, `_free`.
+///
+/// Thread safety: movable.
+pub struct pnng_aio {
+    _private: [u8; 0],
+}
+
+/// A completion queue: operations (and pipe events) post here, and the owner pops them from
+/// its own thread, so no foreign code ever runs on an NNG thread.
+///
+/// Create it with `pnng_cq_new`, release it with `pnng_cq_free` after freeing the aios that use
+/// it. `pnng_cq_fd` gives an eventfd that is readable exactly while entries wait
+/// (level-triggered: it stays readable until the last entry is popped); poll it, never read it.
+///
+/// Methods: `pnng_cq_fd`, `_pop`, `_pop_pipe_event`, `_wait`, `_free`.
+///
+/// Thread safety: shareable (pop from one thread at a time for ordered delivery).
+pub struct pnng_cq {
+    _private: [u8; 0],
+}
+
+/// The completion callback of an aio: receives the `userdata` given to `pnng_aio_new`.
+///
+/// Called on an NNG worker thread, possibly concurrently with other callbacks; must not block;
+/// must not call `pnng_aio_wait`, `pnng_aio_free` or `pnng_socket_close`; must not unwind.
+pub type pnng_aio_cb = Option<unsafe extern "C" fn(userdata: *mut c_void)>;
+
+fn aio<'a>(a: *const pnng_aio) -> Result<&'a Aio> {
+    obj(a.cast::<Aio>())
+}
+
+fn cq<'a>(c: *const pnng_cq) -> Result<&'a Cq> {
+    obj(c.cast::<Cq>())
+}
+
+/// A new owning reference to a caller's queue.
+pub(crate) fn cq_arc(c: *const pnng_cq) -> Arc<Cq> {
+    let c = c.cast::<Cq>();
+    // SAFETY: a non-NULL pnng_cq is an Arc<Cq> from pnng_cq_new, alive while the caller holds it.
+    unsafe {
+        Arc::increment_strong_count(c);
+        Arc::from_raw(c)
+    }
+}
+
+fn new_aio(notify: Notify, aio_out: *mut *mut pnng_aio) -> Result<()> {
+    let out = out_ptr(aio_out)?;
+    put(out, Box::into_raw(Aio::new(notify)?).cast());
+    Ok(())
+}
+
+/// pnng_aio_new: a new aio whose completions call `cb(userdata)` (`cb` may be NULL: then
+/// poll with `pnng_aio_wait`). The caller owns `*aio_out`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn pnng_aio_new(cb: pnng_aio_cb, userdata: *mut c_void, aio_out: *mut *mut pnng_aio) -> pnng_result {
+    ffi_result! {
+        let notify = match cb {
+            Some(cb) => Notify::Callback(cb, userdata as usize),
+            None => Notify::None,
+        };
+        new_aio(notify, aio_out)
+    }
+}
+
+/// pnng_aio_new_cq: a new aio whose completions are posted to `cq` with `userdata`
+/// (`pnng_cq_pop` returns both). The aio keeps `cq` alive.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn pnng_aio_new_cq(cq: *mut pnng_cq, userdata: *mut c_void, aio_out: *mut *mut pnng_aio) -> pnng_result {
+    ffi_result! {
+        if cq.is_null() {
+            return Err(Error::Invalid);
+        }
+        new_aio(Notify::Queue(cq_arc(cq), userdata as usize), aio_out)
+    }
+}
+
+/// pnng_aio_free: cancels a running operation, waits for it to end, and frees the aio with
+/// any message it holds. No callback or queue entry for it follows. NULL is fine. Blocks
+/// briefly; never call it from the aio's own callback.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn pnng_aio_free(a: *mut pnng_aio) {
+    ffi_boundary! {
+        if !a.is_null() {
+            // SAFETY: the caller owns the aio, created by Box::into_raw in new_aio.
+            unsafe { Box::from_raw(a.cast::<Aio>()) }.free();
+        }
+    }
+}
+
+/// pnng_aio_set_timeout: the timeout of each following operation, in ms: -1 none,
+/// -2 (`PNNG_DURATION_DEFAULT`, the initial value) the socket's or context's own timeout.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn pnng_aio_set_timeout(a: *mut pnng_aio, ms: i32) -> pnng_result {
+    ffi_result! {
+        aio(a)?.set_timeout(ms);
+        Ok(())
+    }
+}
+
+/// pnng_aio_set_msg: gives `msg` to the aio for the next send. The aio owns it from now on
+/// (a message already on the aio is freed). `PNNG_EBUSY` while an operation runs (then the
+/// caller keeps `msg`).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn pnng_aio_set_msg(a: *mut pnng_aio, msg: *mut pnng_msg) -> pnng_result {
+    ffi_result! {
+        let a = aio(a)?;
+        if a.is_busy() {
+            return Err(Error::Busy);
+        }
+        a.set_msg(lend(msg)?)
+    }
+}
+
+/// pnng_aio_take_msg: takes the message on the aio (received, or an unsent one back); the
+/// caller owns it. `PNNG_ENOENT` if there is none, `PNNG_EBUSY` while an operation runs.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn pnng_aio_take_msg(a: *mut pnng_aio, msg_out: *mut *mut pnng_msg) -> pnng_result {
+    ffi_result! {
+        let out = out_ptr(msg_out)?;
+        put(out, aio(a)?.take_msg()?.into_raw().cast());
+        Ok(())
+    }
+}
+
+/// pnng_aio_result: the outcome of the last operation (0 on success); `PNNG_EBUSY` while
+/// it runs.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn pnng_aio_result(a: *const pnng_aio) -> pnng_result {
+    ffi_result! { aio(a)?.result() }
+}
+
+/// pnng_aio_wait: blocks until the running operation (if any) has completed.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn pnng_aio_wait(a: *mut pnng_aio) {
+    ffi_boundary! {
+        if let Ok(a) = aio(a) {
+            let _ = a.wait(-1);
+        }
+    }
+}
+
+/// pnng_aio_wait_timeout: waits at most `ms` (negative: forever) for the running operation.
+/// 0 once it is done (or none runs), `PNNG_ETIMEDOUT` while it still runs. Waiting in short
+/// slices keeps a caller responsive to signals such as Ctrl-C.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn pnng_aio_wait_timeout(a: *mut pnng_aio, ms: i32) -> pnng_result {
+    ffi_result! { aio(a)?.wait(ms) }
+}
+
+/// pnng_aio_cancel: asks the running operation to end with `PNNG_ECANCELED` (it may still
+/// complete normally if it was finishing). Does not wait. Nothing happens if none runs.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn pnng_aio_cancel(a: *mut pnng_aio) {
+    ffi_boundary! {
+        if let Ok(a) = aio(a) {
+            a.cancel();
+        }
+    }
+}
+
+/// pnng_aio_busy: true while an operation runs on the aio.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn pnng_aio_busy(a: *const pnng_aio) -> bool {
+    ffi_boundary! { aio(a).map(Aio::is_busy).unwrap_or(false) }
+}
+
+/// pnng_socket_send_aio: starts sending the message set with `pnng_aio_set_msg`
+/// (`PNNG_EINVAL` if none).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn pnng_socket_send_aio(s: pnng_socket, a: *mut pnng_aio) -> pnng_result {
+    ffi_result! { aio(a)?.socket_send(s.id) }
+}
+
+/// pnng_socket_recv_aio: starts receiving; take the message with `pnng_aio_take_msg`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn pnng_socket_recv_aio(s: pnng_socket, a: *mut pnng_aio) -> pnng_result {
+    ffi_result! { aio(a)?.socket_recv(s.id) }
+}
+
+/// pnng_ctx_send_aio: starts sending the aio's message on a context.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn pnng_ctx_send_aio(c: pnng_ctx, a: *mut pnng_aio) -> pnng_result {
+    ffi_result! { aio(a)?.ctx_send(c.id) }
+}
+
+/// pnng_ctx_recv_aio: starts receiving on a context.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn pnng_ctx_recv_aio(c: pnng_ctx, a: *mut pnng_aio) -> pnng_result {
+    ffi_result! { aio(a)?.ctx_recv(c.id) }
+}
+
+/// pnng_pipe_send_aio: starts sending the aio's message to one pipe's peer. `PNNG_ENOENT`
+/// (nothing started) if the pipe is gone.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn pnng_pipe_send_aio(p: pnng_pipe, a: *mut pnng_aio) -> pnng_result {
+    ffi_result! { aio(a)?.pipe_send(p.id) }
+}
+
+/// pnng_cq_new: a new, empty completion queue; the caller owns `*cq_out`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn pnng_cq_new(cq_out: *mut *mut pnng_cq) -> pnng_result {
+    ffi_result! {
+        let out = out_ptr(cq_out)?;
+        put(out, Arc::into_raw(Arc::new(Cq::new()?)).cast_mut().cast());
+        Ok(())
+    }
+}
+
+/// pnng_cq_free: drops the caller's reference; aios and sockets still using the queue keep
+/// it alive. NULL is fine.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn pnng_cq_free(c: *mut pnng_cq) {
+    ffi_boundary! {
+        if !c.is_null() {
+            // SAFETY: the caller's reference, from Arc::into_raw in pnng_cq_new.
+            drop(unsafe { Arc::from_raw(c.cast::<Cq>()) });
+        }
+    }
+}
+
+/// pnng_cq_fd: the queue's file descriptor, readable while entries wait. Owned by the queue.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn pnng_cq_fd(c: *const pnng_cq, fd_out: *mut c_int) -> pnng_result {
+    ffi_result! {
+        let out = out_ptr(fd_out)?;
+        put(out, cq(c)?.fd());
+        Ok(())
+    }
+}
+
+/// pnng_cq_pop: takes the oldest completed aio and its userdata; `PNNG_EAGAIN` when none
+/// waits. Read the outcome with `pnng_aio_result`. Never blocks.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn pnng_cq_pop(c: *mut pnng_cq, aio_out: *mut *mut pnng_aio, userdata_out: *mut *mut c_void) -> pnng_result {
+    ffi_result! {
+        let (aio_out, ud_out) = (out_ptr(aio_out)?, out_ptr(userdata_out)?);
+        let (a, ud) = cq(c)?.pop_aio().ok_or(Error::Again)?;
+        put(aio_out, a as *mut pnng_aio);
+        put(ud_out, ud as *mut c_void);
+        Ok(())
+    }
+}
+
+/// pnng_cq_pop_pipe_event: takes the oldest pipe event posted by
+/// `pnng_socket_pipe_notify_cq`; `PNNG_EAGAIN` when none waits. Never blocks.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn pnng_cq_pop_pipe_event(c: *mut pnng_cq, pipe_out: *mut pnng_pipe, event_out: *mut c_int, userdata_out: *mut *mut c_void) -> pnng_result {
+    ffi_result! {
+        let (p_out, e_out, ud_out) = (out_ptr(pipe_out)?, out_ptr(event_out)?, out_ptr(userdata_out)?);
+        let (p, ev, ud) = cq(c)?.pop_pipe_event().ok_or(Error::Again)?;
+        put(p_out, pnng_pipe { id: p });
+        put(e_out, ev);
+        put(ud_out, ud as *mut c_void);
+        Ok(())
+    }
+}
+
+/// pnng_cq_wait: blocks until an entry waits (0) or `ms` pass (`PNNG_ETIMEDOUT`); negative
+/// `ms` waits forever. Pops nothing. For runtimes that wait on a worker thread instead of
+/// polling the fd.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn pnng_cq_wait(c: *const pnng_cq, ms: i32) -> pnng_result {
+    ffi_result! { cq(c)?.wait(ms) }
+}

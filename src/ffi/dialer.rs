@@ -1,0 +1,39 @@
+//! Dialer functions (pynng `Dialer`). `pnng_socket_dial` creates and starts one in a
+//! single step; `pnng_dialer_create` + `pnng_dialer_start` leave room to set options between.
+
+use super::{cstr, ffi_result, out_ptr, pnng_dialer, pnng_socket, put};
+use crate::core::endpoint;
+use crate::core::socket::Endpoint;
+use crate::error::pnng_result;
+use std::ffi::{c_char, c_int};
+
+/// pnng_dialer_create: creates a dialer that connects to `url`, without starting it.
+/// Release it with `pnng_dialer_close` (or by closing the socket).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn pnng_dialer_create(s: pnng_socket, url: *const c_char, dialer_out: *mut pnng_dialer) -> pnng_result {
+    ffi_result! {
+        let out = out_ptr(dialer_out)?;
+        put(out, pnng_dialer { id: endpoint::create(s.id, cstr(url)?, Endpoint::Dialer)? });
+        Ok(())
+    }
+}
+
+/// pnng_dialer_start: starts the dialer. `flags`: 0, or `PNNG_FLAG_NONBLOCK` (dialers: do
+/// not wait for the first connection). `PNNG_ESTATE` if already started.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn pnng_dialer_start(d: pnng_dialer, flags: c_int) -> pnng_result {
+    ffi_result! { endpoint::start(d.id, Endpoint::Dialer, flags) }
+}
+
+/// pnng_dialer_close: closes the dialer (its pipes close too). Closing it again returns
+/// `PNNG_ENOENT` and has no other effect.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn pnng_dialer_close(d: pnng_dialer) -> pnng_result {
+    ffi_result! { endpoint::close(d.id, Endpoint::Dialer) }
+}
+
+/// pnng_dialer_id: the dialer's numeric id (0 for none).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn pnng_dialer_id(d: pnng_dialer) -> u32 {
+    d.id
+}
