@@ -1,0 +1,282 @@
+//! Asynchronous operations: callbacks, completion queues, timeouts, cancellation, message
+//! ownership, busy aios, and the logging hook.
+mod common;
+use common::*;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+static FIRED: AtomicUsize = AtomicUsize::new(0);
+
+unsafe extern "C" fn count(_ud: *mut c_void) {
+    FIRED.fetch_add(1, Ordering::SeqCst);
+}
+
+fn new_aio() -> *mut pnng_aio {
+    let mut a = std::ptr::null_mut();
+    assert_eq!(unsafe { pnng_aio_new(None, std::ptr::null_mut(), &mut a) }, PNNG_OK);
+    a
+}
+
+#[test]
+fn send_and_receive_with_callbacks() {
+    let (a, b) = pair(pnng_pair0_open, pnng_pair0_open, &addr("inproc"));
+    let mut ra = std::ptr::null_mut();
+    assert_eq!(unsafe { pnng_aio_new(Some(count), 7 as *mut c_void, &mut ra) }, PNNG_OK);
+    let before = FIRED.load(Ordering::SeqCst);
+    assert_eq!(unsafe { pnng_socket_recv_aio(a, ra) }, PNNG_OK);
+    assert!(unsafe { pnng_aio_busy(ra) });
+    assert_eq!(unsafe { pnng_aio_result(ra) }, PNNG_EBUSY);
+    assert_eq!(unsafe { pnng_socket_recv_aio(a, ra) }, PNNG_EBUSY, "one operation at a time");
+    let sa = new_aio();
+    assert_eq!(unsafe { pnng_socket_send_aio(b, sa) }, PNNG_EINVAL, "send needs a message");
+    assert_eq!(unsafe { pnng_aio_set_msg(sa, msg(b"async!")) }, PNNG_OK);
+    assert_eq!(unsafe { pnng_socket_send_aio(b, sa) }, PNNG_OK);
+    unsafe { pnng_aio_wait(sa) };
+    assert_eq!(unsafe { pnng_aio_result(sa) }, PNNG_OK);
+    let mut m = std::ptr::null_mut();
+    assert_eq!(unsafe { pnng_aio_take_msg(sa, &mut m) }, PNNG_ENOENT, "a sent message is consumed");
+    unsafe { pnng_aio_wait(ra) };
+    assert_eq!(unsafe { pnng_aio_result(ra) }, PNNG_OK);
+    assert!(eventually(|| FIRED.load(Ordering::SeqCst) > before));
+    assert_eq!(unsafe { pnng_aio_take_msg(ra, &mut m) }, PNNG_OK);
+    assert_eq!(take(m), b"async!");
+    assert_eq!(unsafe { pnng_aio_take_msg(ra, &mut m) }, PNNG_ENOENT, "taken once");
+    unsafe {
+        pnng_aio_free(ra);
+        pnng_aio_free(sa);
+        pnng_aio_free(std::ptr::null_mut());
+    }
+    close(a);
+    close(b);
+}
+
+#[test]
+fn timeouts_per_operation_and_wait_in_slices() {
+    let s = open(pnng_pair0_open);
+    let a = new_aio();
+    assert_eq!(unsafe { pnng_aio_set_timeout(a, 50) }, PNNG_OK);
+    assert_eq!(unsafe { pnng_socket_recv_aio(s, a) }, PNNG_OK);
+    assert_eq!(unsafe { pnng_aio_wait_timeout(a, 0) }, PNNG_ETIMEDOUT, "still running");
+    let mut slices = 0;
+    while unsafe { pnng_aio_wait_timeout(a, 10) } == PNNG_ETIMEDOUT {
+        slices += 1;
+        assert!(slices < 1000);
+    }
+    assert_eq!(unsafe { pnng_aio_result(a) }, PNNG_ETIMEDOUT);
+    // Back to the socket's own timeout.
+    assert_eq!(unsafe { pnng_aio_set_timeout(a, PNNG_DURATION_DEFAULT) }, PNNG_OK);
+    set_ms(s, "recv-timeout", 30);
+    assert_eq!(unsafe { pnng_socket_recv_aio(s, a) }, PNNG_OK);
+    unsafe { pnng_aio_wait(a) };
+    assert_eq!(unsafe { pnng_aio_result(a) }, PNNG_ETIMEDOUT);
+    unsafe { pnng_aio_free(a) };
+    close(s);
+}
+
+#[test]
+fn cancel_and_close_complete_exactly_once() {
+    let s = open(pnng_pair0_open);
+    let mut cq = std::ptr::null_mut();
+    assert_eq!(unsafe { pnng_cq_new(&mut cq) }, PNNG_OK);
+    let mut a = std::ptr::null_mut();
+    assert_eq!(unsafe { pnng_aio_new_cq(cq, 1 as *mut c_void, &mut a) }, PNNG_OK);
+    assert_eq!(unsafe { pnng_socket_recv_aio(s, a) }, PNNG_OK);
+    unsafe { pnng_aio_cancel(a) };
+    assert_eq!(unsafe { pnng_cq_wait(cq, 5000) }, PNNG_OK);
+    let (mut got, mut ud) = (std::ptr::null_mut(), std::ptr::null_mut());
+    assert_eq!(unsafe { pnng_cq_pop(cq, &mut got, &mut ud) }, PNNG_OK);
+    assert_eq!((got, ud as usize), (a, 1));
+    assert_eq!(unsafe { pnng_aio_result(a) }, PNNG_ECANCELED);
+    assert_eq!(unsafe { pnng_cq_pop(cq, &mut got, &mut ud) }, PNNG_EAGAIN, "exactly once");
+    // Closing the socket ends a pending receive with ECLOSED.
+    assert_eq!(unsafe { pnng_socket_recv_aio(s, a) }, PNNG_OK);
+    close(s);
+    assert_eq!(unsafe { pnng_cq_wait(cq, 5000) }, PNNG_OK);
+    assert_eq!(unsafe { pnng_cq_pop(cq, &mut got, &mut ud) }, PNNG_OK);
+    assert_eq!(unsafe { pnng_aio_result(a) }, PNNG_ECLOSED);
+    // Starting on a closed socket still reports through the aio.
+    assert_eq!(unsafe { pnng_socket_recv_aio(s, a) }, PNNG_OK);
+    assert_eq!(unsafe { pnng_cq_wait(cq, 5000) }, PNNG_OK);
+    assert_eq!(unsafe { pnng_cq_pop(cq, &mut got, &mut ud) }, PNNG_OK);
+    assert_eq!(unsafe { pnng_aio_result(a) }, PNNG_ECLOSED);
+    unsafe {
+        pnng_aio_free(a);
+        pnng_cq_free(cq);
+    }
+}
+
+#[test]
+fn cq_fd_is_readable_exactly_while_entries_wait() {
+    let (x, y) = pair(pnng_pair0_open, pnng_pair0_open, &addr("inproc"));
+    let mut cq = std::ptr::null_mut();
+    assert_eq!(unsafe { pnng_cq_new(&mut cq) }, PNNG_OK);
+    let mut fd = -1;
+    assert_eq!(unsafe { pnng_cq_fd(cq, &mut fd) }, PNNG_OK);
+    let readable = |fd: c_int| {
+        let mut p = libc::pollfd { fd, events: libc::POLLIN, revents: 0 };
+        unsafe { libc::poll(&mut p, 1, 0) == 1 }
+    };
+    assert!(!readable(fd));
+    let aios: Vec<_> = (0..3usize).map(|i| {
+        let mut a = std::ptr::null_mut();
+        assert_eq!(unsafe { pnng_aio_new_cq(cq, i as *mut c_void, &mut a) }, PNNG_OK);
+        assert_eq!(unsafe { pnng_socket_recv_aio(x, a) }, PNNG_OK);
+        a
+    }).collect();
+    for i in 0..3 {
+        assert_eq!(send(y, &[i]), PNNG_OK);
+    }
+    assert!(eventually(|| aios.iter().all(|&a| !unsafe { pnng_aio_busy(a) })));
+    assert!(readable(fd));
+    let mut seen = vec![];
+    let (mut a, mut ud) = (std::ptr::null_mut(), std::ptr::null_mut());
+    while unsafe { pnng_cq_pop(cq, &mut a, &mut ud) } == PNNG_OK {
+        assert_eq!(unsafe { pnng_aio_result(a) }, PNNG_OK);
+        let mut m = std::ptr::null_mut();
+        assert_eq!(unsafe { pnng_aio_take_msg(a, &mut m) }, PNNG_OK);
+        seen.push(take(m)[0]);
+        if seen.len() < 3 {
+            assert!(readable(fd), "still entries left");
+        }
+    }
+    seen.sort();
+    assert_eq!(seen, [0, 1, 2]);
+    assert!(!readable(fd), "empty queue, fd quiet");
+    assert_eq!(unsafe { pnng_cq_wait(cq, 10) }, PNNG_ETIMEDOUT);
+    for a in aios {
+        unsafe { pnng_aio_free(a) };
+    }
+    unsafe { pnng_cq_free(cq) };
+    close(x);
+    close(y);
+}
+
+#[test]
+fn free_while_running_posts_nothing_and_frees_the_message() {
+    let s = open(pnng_push0_open); // no peer: a send waits
+    let mut cq = std::ptr::null_mut();
+    assert_eq!(unsafe { pnng_cq_new(&mut cq) }, PNNG_OK);
+    let mut a = std::ptr::null_mut();
+    assert_eq!(unsafe { pnng_aio_new_cq(cq, std::ptr::null_mut(), &mut a) }, PNNG_OK);
+    assert_eq!(unsafe { pnng_aio_set_msg(a, msg(b"pending")) }, PNNG_OK);
+    assert_eq!(unsafe { pnng_socket_send_aio(s, a) }, PNNG_OK);
+    assert_eq!(unsafe { pnng_aio_set_msg(a, msg(b"x")) }, PNNG_EBUSY);
+    unsafe { pnng_aio_free(a) };
+    let (mut got, mut ud) = (std::ptr::null_mut(), std::ptr::null_mut());
+    assert_eq!(unsafe { pnng_cq_pop(cq, &mut got, &mut ud) }, PNNG_EAGAIN);
+    unsafe { pnng_cq_free(cq) };
+    close(s);
+}
+
+#[test]
+fn unsent_message_comes_back() {
+    let s = open(pnng_push0_open);
+    let a = new_aio();
+    assert_eq!(unsafe { pnng_aio_set_timeout(a, 20) }, PNNG_OK);
+    assert_eq!(unsafe { pnng_aio_set_msg(a, msg(b"undelivered")) }, PNNG_OK);
+    assert_eq!(unsafe { pnng_socket_send_aio(s, a) }, PNNG_OK);
+    unsafe { pnng_aio_wait(a) };
+    assert_eq!(unsafe { pnng_aio_result(a) }, PNNG_ETIMEDOUT);
+    let mut m = std::ptr::null_mut();
+    assert_eq!(unsafe { pnng_aio_take_msg(a, &mut m) }, PNNG_OK);
+    assert_eq!(take(m), b"undelivered");
+    unsafe { pnng_aio_free(a) };
+    close(s);
+}
+
+#[test]
+fn context_and_pipe_aio() {
+    let (rep, req) = pair(pnng_rep0_open, pnng_req0_open, &addr("inproc"));
+    let (mut rc, mut qc) = (pnng_ctx { id: 0 }, pnng_ctx { id: 0 });
+    assert_eq!(unsafe { pnng_socket_new_context(rep, &mut rc) }, PNNG_OK);
+    assert_eq!(unsafe { pnng_socket_new_context(req, &mut qc) }, PNNG_OK);
+    let (ra, qa) = (new_aio(), new_aio());
+    assert_eq!(unsafe { pnng_ctx_recv_aio(rc, ra) }, PNNG_OK);
+    assert_eq!(unsafe { pnng_aio_set_msg(qa, msg(b"ctx q")) }, PNNG_OK);
+    assert_eq!(unsafe { pnng_ctx_send_aio(qc, qa) }, PNNG_OK);
+    unsafe { pnng_aio_wait(ra) };
+    let mut m = std::ptr::null_mut();
+    assert_eq!(unsafe { pnng_aio_take_msg(ra, &mut m) }, PNNG_OK);
+    assert_eq!(body(m), b"ctx q");
+    assert_eq!(unsafe { pnng_aio_set_msg(ra, m) }, PNNG_OK);
+    assert_eq!(unsafe { pnng_ctx_send_aio(rc, ra) }, PNNG_OK);
+    unsafe { pnng_aio_wait(qa) };
+    assert_eq!(unsafe { pnng_ctx_recv_aio(qc, qa) }, PNNG_OK);
+    unsafe { pnng_aio_wait(qa) };
+    assert_eq!(unsafe { pnng_aio_take_msg(qa, &mut m) }, PNNG_OK);
+    assert_eq!(take(m), b"ctx q");
+    // Pipe send through an aio.
+    let (x, y) = pair(pnng_pair1_open_poly, pnng_pair1_open, &addr("inproc"));
+    let mut n = 0usize;
+    assert!(eventually(|| unsafe { pnng_socket_pipes(x, std::ptr::null_mut(), 0, &mut n) } == PNNG_EMSGSIZE));
+    let mut p = [pnng_pipe { id: 0 }];
+    assert_eq!(unsafe { pnng_socket_pipes(x, p.as_mut_ptr(), 1, &mut n) }, PNNG_OK);
+    let pa = new_aio();
+    assert_eq!(unsafe { pnng_aio_set_msg(pa, msg(b"to one pipe")) }, PNNG_OK);
+    assert_eq!(unsafe { pnng_pipe_send_aio(p[0], pa) }, PNNG_OK);
+    unsafe { pnng_aio_wait(pa) };
+    assert_eq!(unsafe { pnng_aio_result(pa) }, PNNG_OK);
+    assert_eq!(recv(y).unwrap(), b"to one pipe");
+    assert_eq!(unsafe { pnng_aio_set_msg(pa, msg(b"gone")) }, PNNG_OK);
+    assert_eq!(unsafe { pnng_pipe_send_aio(pnng_pipe { id: 12345 }, pa) }, PNNG_ENOENT, "nothing started");
+    assert!(!unsafe { pnng_aio_busy(pa) });
+    for a in [ra, qa, pa] {
+        unsafe { pnng_aio_free(a) };
+    }
+    for s in [rep, req, x, y] {
+        close(s);
+    }
+}
+
+#[test]
+fn held_back_message_reaches_an_async_receive() {
+    let (a, b) = pair(pnng_pair0_open, pnng_pair0_open, &addr("inproc"));
+    assert_eq!(send(b, b"too big for 2"), PNNG_OK);
+    let mut buf = [0u8; 2];
+    let mut n = 0;
+    assert_eq!(unsafe { pnng_socket_recv(a, buf.as_mut_ptr().cast(), 2, 0, &mut n) }, PNNG_EMSGSIZE);
+    let r = new_aio();
+    assert_eq!(unsafe { pnng_socket_recv_aio(a, r) }, PNNG_OK);
+    unsafe { pnng_aio_wait(r) };
+    let mut m = std::ptr::null_mut();
+    assert_eq!(unsafe { pnng_aio_take_msg(r, &mut m) }, PNNG_OK);
+    assert_eq!(take(m), b"too big for 2");
+    unsafe { pnng_aio_free(r) };
+    close(a);
+    close(b);
+}
+
+#[test]
+fn null_arguments() {
+    unsafe {
+        assert_eq!(pnng_aio_new(None, std::ptr::null_mut(), std::ptr::null_mut()), PNNG_EINVAL);
+        assert_eq!(pnng_aio_new_cq(std::ptr::null_mut(), std::ptr::null_mut(), &mut std::ptr::null_mut()), PNNG_EINVAL);
+        assert_eq!(pnng_aio_set_timeout(std::ptr::null_mut(), 1), PNNG_EINVAL);
+        assert_eq!(pnng_aio_result(std::ptr::null()), PNNG_EINVAL);
+        assert_eq!(pnng_socket_recv_aio(pnng_socket { id: 1 }, std::ptr::null_mut()), PNNG_EINVAL);
+        assert_eq!(pnng_cq_pop(std::ptr::null_mut(), &mut std::ptr::null_mut(), &mut std::ptr::null_mut()), PNNG_EINVAL);
+        assert_eq!(pnng_cq_fd(std::ptr::null(), &mut 0), PNNG_EINVAL);
+        pnng_aio_cancel(std::ptr::null_mut());
+        pnng_aio_wait(std::ptr::null_mut());
+        pnng_cq_free(std::ptr::null_mut());
+    }
+}
+
+static LOG: Mutex<Vec<(c_int, String)>> = Mutex::new(Vec::new());
+
+unsafe extern "C" fn log_line(level: c_int, msg: *const c_char, _ud: *mut c_void) {
+    LOG.lock().unwrap().push((level, unsafe { CStr::from_ptr(msg) }.to_string_lossy().into_owned()));
+}
+
+#[test]
+fn fallback_dial_reports_through_the_log_hook() {
+    unsafe { pnng_set_log_callback(Some(log_line), std::ptr::null_mut()) };
+    let s = open(pnng_pair0_open);
+    let url = addr("tcp");
+    let u = c(&url);
+    assert_eq!(unsafe { pnng_socket_dial(s, u.as_ptr(), PNNG_DIAL_FALLBACK, std::ptr::null_mut()) }, PNNG_OK);
+    let lines = LOG.lock().unwrap().clone();
+    assert!(lines.iter().any(|(lvl, l)| *lvl == PNNG_LOG_WARN && l.contains(&url)), "{lines:?}");
+    unsafe { pnng_set_log_callback(None, std::ptr::null_mut()) };
+    close(s);
+}

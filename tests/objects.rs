@@ -1,0 +1,306 @@
+//! Pipes, messages, contexts, dialers and listeners, pipe events, raw sockets and devices.
+mod common;
+use common::*;
+use std::sync::Mutex;
+
+fn pipes(s: pnng_socket) -> Vec<pnng_pipe> {
+    let mut n = 0usize;
+    let rv = unsafe { pnng_socket_pipes(s, std::ptr::null_mut(), 0, &mut n) };
+    assert!(rv == PNNG_OK || rv == PNNG_EMSGSIZE);
+    let mut v = vec![pnng_pipe { id: 0 }; n];
+    if n > 0 {
+        assert_eq!(unsafe { pnng_socket_pipes(s, v.as_mut_ptr(), n, &mut n) }, PNNG_OK);
+    }
+    v
+}
+
+#[test]
+fn message_editing_and_ownership() {
+    let m = msg(b"middle");
+    unsafe {
+        assert_eq!(pnng_msg_append(m, b"-end".as_ptr().cast(), 4), PNNG_OK);
+        assert_eq!(pnng_msg_insert(m, b"start-".as_ptr().cast(), 6), PNNG_OK);
+        assert_eq!(body(m), b"start-middle-end");
+        assert_eq!(pnng_msg_trim(m, 6), PNNG_OK);
+        assert_eq!(pnng_msg_chop(m, 4), PNNG_OK);
+        assert_eq!(body(m), b"middle");
+        assert_eq!(pnng_msg_chop(m, 100), PNNG_EINVAL);
+        assert_eq!(pnng_msg_header_len(m), 0);
+        assert_eq!(pnng_msg_header_append(m, b"\0\0\0\x01".as_ptr().cast(), 4), PNNG_OK);
+        assert_eq!(pnng_msg_header_len(m), 4);
+        let mut d = std::ptr::null_mut();
+        assert_eq!(pnng_msg_dup(m, &mut d), PNNG_OK);
+        assert_eq!(body(d), b"middle");
+        assert_eq!(pnng_msg_header_len(d), 4);
+        *pnng_msg_body_mut(d) = b'M';
+        assert_eq!(body(d), b"Middle");
+        assert_eq!(body(m), b"middle", "dup is a copy");
+        assert_eq!(pnng_msg_clear(d), PNNG_OK);
+        assert_eq!(pnng_msg_len(d), 0);
+        assert_eq!(pnng_msg_header_clear(m), PNNG_OK);
+        let mut p = pnng_pipe { id: 0 };
+        assert_eq!(pnng_msg_pipe(m, &mut p), PNNG_ENOENT);
+        pnng_msg_free(d);
+        pnng_msg_free(m);
+        pnng_msg_free(std::ptr::null_mut());
+        assert_eq!(pnng_msg_len(std::ptr::null()), 0);
+        assert!(pnng_msg_body(std::ptr::null()).is_null());
+        assert_eq!(pnng_msg_append(std::ptr::null_mut(), b"x".as_ptr().cast(), 1), PNNG_EINVAL);
+        let mut e = std::ptr::null_mut();
+        assert_eq!(pnng_msg_new(std::ptr::null(), 0, &mut e), PNNG_OK);
+        assert_eq!(pnng_msg_len(e), 0);
+        pnng_msg_free(e);
+        assert_eq!(pnng_msg_new(std::ptr::null(), 5, &mut e), PNNG_EINVAL);
+    }
+}
+
+#[test]
+fn pair1_polyamorous_replies_through_each_pipe() {
+    let url = addr("tcp");
+    let server = open(pnng_pair1_open_poly);
+    set_ms(server, "recv-timeout", 5000);
+    listen(server, &url);
+    let clients: Vec<_> = (0..3).map(|_| {
+        let c = open(pnng_pair1_open);
+        set_ms(c, "recv-timeout", 5000);
+        dial(c, &url);
+        c
+    }).collect();
+    assert!(eventually(|| pipes(server).len() == 3));
+    for (i, &c) in clients.iter().enumerate() {
+        assert_eq!(send(c, format!("hello from {i}").as_bytes()), PNNG_OK);
+    }
+    for _ in 0..3 {
+        let mut m = std::ptr::null_mut();
+        assert_eq!(unsafe { pnng_socket_recv_msg(server, 0, &mut m) }, PNNG_OK);
+        let mut p = pnng_pipe { id: 0 };
+        assert_eq!(unsafe { pnng_msg_pipe(m, &mut p) }, PNNG_OK);
+        let text = String::from_utf8(take(m)).unwrap();
+        let reply = format!("reply to {text}");
+        assert_eq!(unsafe { pnng_pipe_send(p, reply.as_ptr().cast(), reply.len(), 0) }, PNNG_OK);
+        let mut owner = pnng_socket { id: 0 };
+        assert_eq!(unsafe { pnng_pipe_socket(p, &mut owner) }, PNNG_OK);
+        assert_eq!(owner, server);
+        let mut l = pnng_listener { id: 0 };
+        assert_eq!(unsafe { pnng_pipe_listener(p, &mut l) }, PNNG_OK);
+        assert_eq!(unsafe { pnng_pipe_dialer(p, &mut pnng_dialer { id: 0 }) }, PNNG_ENOENT);
+    }
+    for (i, &c) in clients.iter().enumerate() {
+        assert_eq!(recv(c).unwrap(), format!("reply to hello from {i}").as_bytes());
+        close(c);
+    }
+    close(server);
+}
+
+#[test]
+fn closing_a_pipe_and_stale_pipes() {
+    let (a, b) = pair(pnng_pair0_open, pnng_pair0_open, &addr("inproc"));
+    assert!(eventually(|| pipes(a).len() == 1));
+    let p = pipes(a)[0];
+    assert_eq!(unsafe { pnng_pipe_close(p) }, PNNG_OK);
+    assert!(eventually(|| pipes(a).is_empty()));
+    assert_ne!(unsafe { pnng_pipe_send(p, b"x".as_ptr().cast(), 1, 0) }, PNNG_OK);
+    let m = msg(b"mine");
+    assert_ne!(unsafe { pnng_pipe_send_msg(p, m, 0) }, PNNG_OK);
+    assert_eq!(body(m), b"mine", "kept after a failed pipe send");
+    unsafe { pnng_msg_free(m) };
+    close(a);
+    close(b);
+}
+
+static EVENTS: Mutex<Vec<(u32, c_int, usize)>> = Mutex::new(Vec::new());
+
+unsafe extern "C" fn record(p: pnng_pipe, ev: c_int, ud: *mut c_void) {
+    EVENTS.lock().unwrap().push((p.id, ev, ud as usize));
+}
+
+unsafe extern "C" fn reject(p: pnng_pipe, _ev: c_int, _ud: *mut c_void) {
+    unsafe { pnng_pipe_close(p) };
+}
+
+#[test]
+fn pipe_events_in_order_several_callbacks_and_rejection() {
+    let url = addr("inproc");
+    let a = open(pnng_pair0_open);
+    for ev in [PNNG_PIPE_EV_ADD_PRE, PNNG_PIPE_EV_ADD_POST, PNNG_PIPE_EV_REM_POST] {
+        assert_eq!(unsafe { pnng_socket_pipe_notify(a, ev, Some(record), 1 as *mut c_void) }, PNNG_OK);
+        assert_eq!(unsafe { pnng_socket_pipe_notify(a, ev, Some(record), 2 as *mut c_void) }, PNNG_OK);
+    }
+    assert_eq!(unsafe { pnng_socket_pipe_notify(a, 7, Some(record), std::ptr::null_mut()) }, PNNG_EINVAL);
+    listen(a, &url);
+    let b = open(pnng_pair0_open);
+    dial(b, &url);
+    assert!(eventually(|| EVENTS.lock().unwrap().len() == 4));
+    close(b);
+    assert!(eventually(|| EVENTS.lock().unwrap().len() == 6));
+    let ev = EVENTS.lock().unwrap().clone();
+    let kinds: Vec<_> = ev.iter().map(|e| (e.1, e.2)).collect();
+    assert_eq!(kinds, [(0, 1), (0, 2), (1, 1), (1, 2), (2, 1), (2, 2)]);
+    assert!(ev.iter().all(|e| e.0 == ev[0].0), "one pipe");
+    // Remove one registration, then all; reject new pipes from ADD_PRE.
+    assert_eq!(unsafe { pnng_socket_pipe_notify_remove(a, PNNG_PIPE_EV_ADD_PRE, Some(record), 2 as *mut c_void) }, PNNG_OK);
+    assert_eq!(unsafe { pnng_socket_pipe_notify_remove(a, PNNG_PIPE_EV_ADD_PRE, Some(record), 2 as *mut c_void) }, PNNG_ENOENT);
+    for e in [PNNG_PIPE_EV_ADD_PRE, PNNG_PIPE_EV_ADD_POST, PNNG_PIPE_EV_REM_POST] {
+        assert_eq!(unsafe { pnng_socket_pipe_notify(a, e, None, std::ptr::null_mut()) }, PNNG_OK);
+    }
+    assert_eq!(unsafe { pnng_socket_pipe_notify(a, PNNG_PIPE_EV_ADD_PRE, Some(reject), std::ptr::null_mut()) }, PNNG_OK);
+    EVENTS.lock().unwrap().clear();
+    let c2 = open(pnng_pair0_open);
+    set_ms(c2, "recv-timeout", 100);
+    let u = c(&url);
+    let _ = unsafe { pnng_socket_dial(c2, u.as_ptr(), PNNG_FLAG_NONBLOCK, std::ptr::null_mut()) };
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    assert!(pipes(a).is_empty(), "rejected pipes never join");
+    assert!(EVENTS.lock().unwrap().is_empty(), "removed callbacks stay silent");
+    close(c2);
+    close(a);
+}
+
+#[test]
+fn pipe_events_through_a_completion_queue() {
+    let url = addr("inproc");
+    let a = open(pnng_pair0_open);
+    let mut cq = std::ptr::null_mut();
+    assert_eq!(unsafe { pnng_cq_new(&mut cq) }, PNNG_OK);
+    for ev in [PNNG_PIPE_EV_ADD_POST, PNNG_PIPE_EV_REM_POST] {
+        assert_eq!(unsafe { pnng_socket_pipe_notify_cq(a, ev, cq, 42 as *mut c_void) }, PNNG_OK);
+    }
+    listen(a, &url);
+    let b = open(pnng_pair0_open);
+    dial(b, &url);
+    assert_eq!(unsafe { pnng_cq_wait(cq, 5000) }, PNNG_OK);
+    let (mut p, mut ev, mut ud) = (pnng_pipe { id: 0 }, -1, std::ptr::null_mut());
+    assert_eq!(unsafe { pnng_cq_pop_pipe_event(cq, &mut p, &mut ev, &mut ud) }, PNNG_OK);
+    assert_eq!((ev, ud as usize), (PNNG_PIPE_EV_ADD_POST, 42));
+    assert!(p.id > 0);
+    close(b);
+    assert_eq!(unsafe { pnng_cq_wait(cq, 5000) }, PNNG_OK);
+    assert_eq!(unsafe { pnng_cq_pop_pipe_event(cq, &mut p, &mut ev, &mut ud) }, PNNG_OK);
+    assert_eq!(ev, PNNG_PIPE_EV_REM_POST);
+    assert_eq!(unsafe { pnng_cq_pop_pipe_event(cq, &mut p, &mut ev, &mut ud) }, PNNG_EAGAIN);
+    unsafe { pnng_cq_free(cq) }; // the socket still holds it
+    close(a);
+}
+
+#[test]
+fn contexts_serve_concurrent_requests() {
+    let url = addr("inproc");
+    let (rep, req) = pair(pnng_rep0_open, pnng_req0_open, &url);
+    let mut rc = [pnng_ctx { id: 0 }; 2];
+    let mut qc = [pnng_ctx { id: 0 }; 2];
+    for i in 0..2 {
+        assert_eq!(unsafe { pnng_socket_new_context(rep, &mut rc[i]) }, PNNG_OK);
+        assert_eq!(unsafe { pnng_socket_new_context(req, &mut qc[i]) }, PNNG_OK);
+    }
+    for (i, q) in qc.iter().enumerate() {
+        let data = format!("q{i}");
+        assert_eq!(unsafe { pnng_ctx_send(*q, data.as_ptr().cast(), data.len(), 0) }, PNNG_OK);
+    }
+    for r in rc {
+        let mut m = std::ptr::null_mut();
+        assert_eq!(unsafe { pnng_ctx_recv_msg(r, 0, &mut m) }, PNNG_OK);
+        let mut reply = take(m);
+        reply.insert(0, b'a');
+        let rm = msg(&reply);
+        assert_eq!(unsafe { pnng_ctx_send_msg(r, rm, 0) }, PNNG_OK);
+    }
+    for (i, q) in qc.iter().enumerate() {
+        let mut m = std::ptr::null_mut();
+        assert_eq!(unsafe { pnng_ctx_recv_msg(*q, 0, &mut m) }, PNNG_OK);
+        assert_eq!(take(m), format!("aq{i}").as_bytes());
+        assert_eq!(unsafe { pnng_ctx_close(*q) }, PNNG_OK);
+        assert_eq!(unsafe { pnng_ctx_close(*q) }, PNNG_ECLOSED);
+    }
+    let p = open(pnng_pair0_open);
+    assert_eq!(unsafe { pnng_socket_new_context(p, &mut qc[0]) }, PNNG_ENOTSUP);
+    assert_eq!(unsafe { pnng_socket_new_context(p, std::ptr::null_mut()) }, PNNG_EINVAL);
+    // Sub contexts subscribe on their own.
+    let s = open(pnng_sub0_open);
+    let mut sc = pnng_ctx { id: 0 };
+    assert_eq!(unsafe { pnng_socket_new_context(s, &mut sc) }, PNNG_OK);
+    assert_eq!(unsafe { pnng_sub0_ctx_subscribe(sc, b"x".as_ptr().cast(), 1) }, PNNG_OK);
+    assert_eq!(unsafe { pnng_sub0_ctx_unsubscribe(sc, b"x".as_ptr().cast(), 1) }, PNNG_OK);
+    for x in [rep, req, p, s] {
+        close(x);
+    }
+}
+
+#[test]
+fn dialer_and_listener_create_set_start_close() {
+    let url = addr("ipc");
+    let s = open(pnng_pair0_open);
+    set_ms(s, "recv-timeout", 5000);
+    let u = c(&url);
+    let mut l = pnng_listener { id: 0 };
+    assert_eq!(unsafe { pnng_listener_create(s, u.as_ptr(), &mut l) }, PNNG_OK);
+    let perm = c("ipc:permissions");
+    assert_eq!(unsafe { pnng_listener_set_int(l, perm.as_ptr(), 0o600) }, PNNG_OK, "settable before start");
+    assert_eq!(unsafe { pnng_listener_start(l, 0) }, PNNG_OK);
+    assert_eq!(unsafe { pnng_listener_start(l, 0) }, PNNG_ESTATE);
+    assert_eq!(unsafe { pnng_listener_set_int(l, perm.as_ptr(), 0o644) }, PNNG_EBUSY, "not after start");
+    let mode = std::fs::metadata(url.trim_start_matches("ipc://")).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(mode.permissions().mode() & 0o777, 0o600);
+    let t = open(pnng_pair0_open);
+    let mut d = pnng_dialer { id: 0 };
+    assert_eq!(unsafe { pnng_dialer_create(t, u.as_ptr(), &mut d) }, PNNG_OK);
+    let rmin = c("reconnect-time-min");
+    assert_eq!(unsafe { pnng_dialer_set_ms(d, rmin.as_ptr(), 20) }, PNNG_OK);
+    assert_eq!(unsafe { pnng_dialer_start(d, 0) }, PNNG_OK);
+    assert_eq!(send(t, b"via created dialer"), PNNG_OK);
+    assert_eq!(recv(s).unwrap(), b"via created dialer");
+    let mut n = 0usize;
+    let mut ds = [pnng_dialer { id: 0 }; 2];
+    assert_eq!(unsafe { pnng_socket_dialers(t, ds.as_mut_ptr(), 2, &mut n) }, PNNG_OK);
+    assert_eq!((n, ds[0]), (1, d));
+    assert_eq!(unsafe { pnng_dialer_close(d) }, PNNG_OK);
+    assert_ne!(unsafe { pnng_dialer_close(d) }, PNNG_OK, "second close is an error, nothing else");
+    assert_eq!(unsafe { pnng_socket_dialers(t, ds.as_mut_ptr(), 2, &mut n) }, PNNG_OK);
+    assert_eq!(n, 0);
+    assert_eq!(unsafe { pnng_listener_close(l) }, PNNG_OK);
+    assert_ne!(unsafe { pnng_listener_close(l) }, PNNG_OK);
+    assert_eq!(unsafe { pnng_dialer_create(t, std::ptr::null(), &mut d) }, PNNG_EINVAL);
+    assert_eq!(unsafe { pnng_dialer_start(d, 0x100) }, PNNG_EINVAL);
+    close(s);
+    close(t);
+}
+
+#[test]
+fn device_forwards_between_raw_sockets() {
+    let (front_url, back_url) = (addr("inproc"), addr("inproc"));
+    let front = open(pnng_rep0_open_raw);
+    let back = open(pnng_req0_open_raw);
+    listen(front, &front_url);
+    listen(back, &back_url);
+    assert_eq!(unsafe { pnng_device_start(front, back) }, PNNG_OK);
+    let server = open(pnng_rep0_open);
+    set_ms(server, "recv-timeout", 5000);
+    dial(server, &back_url);
+    let client = open(pnng_req0_open);
+    set_ms(client, "recv-timeout", 5000);
+    dial(client, &front_url);
+    for i in 0..3 {
+        let q = format!("req {i}");
+        assert_eq!(send(client, q.as_bytes()), PNNG_OK);
+        assert_eq!(recv(server).unwrap(), q.as_bytes());
+        assert_eq!(send(server, b"rep"), PNNG_OK);
+        assert_eq!(recv(client).unwrap(), b"rep");
+    }
+    let cooked = open(pnng_pair0_open);
+    assert_eq!(unsafe { pnng_device_start(cooked, back) }, PNNG_EINVAL);
+    assert_eq!(unsafe { pnng_device(cooked, cooked) }, PNNG_EINVAL);
+    for x in [client, server, front, back, cooked] {
+        close(x);
+    }
+}
+
+#[test]
+fn blocking_device_returns_when_a_socket_closes() {
+    let a = open(pnng_pair1_open_raw);
+    let b = open(pnng_pair1_open_raw);
+    let t = std::thread::spawn(move || unsafe { pnng_device(a, b) });
+    std::thread::sleep(std::time::Duration::from_millis(100));
+    close(a);
+    assert_eq!(t.join().unwrap(), PNNG_ECLOSED);
+    close(b);
+}
