@@ -375,8 +375,14 @@ fn config_is_reference_counted_and_endpoints_take_configs() {
     close(b);
 }
 
+unsafe extern "C" {
+    /// In src/shim/tls_hostname.c: connections set up through the host-name wrapper.
+    fn pnng_tls_shim_calls() -> std::ffi::c_ulong;
+}
+
 #[test]
 fn server_name_can_be_cleared() {
+    let before = unsafe { pnng_tls_shim_calls() };
     // A client with no server name verifies the chain but no host name (see README): the same
     // certificate then passes whatever host the URL names.
     let cli = client_config(Some("ca.crt"), Some("wrong.example"), false, PNNG_TLS_AUTH_MODE_REQUIRED);
@@ -385,6 +391,7 @@ fn server_name_can_be_cleared() {
     let (a, b, rv) = connect(pnng_pair0_open, pnng_pair0_open, &tls_url("tls+tcp"), server_config("server", PNNG_TLS_AUTH_MODE_NONE), cli);
     assert_eq!(rv, PNNG_OK, "{}", strerror(rv));
     assert!(delivers(a, b));
+    assert!(unsafe { pnng_tls_shim_calls() } >= before + 2, "both ends went through the wrapper");
     close(a);
     close(b);
 }
