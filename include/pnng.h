@@ -187,6 +187,32 @@
 #define PNNG_LOG_DEBUG 7
 
 /*
+ Statistic kinds (`pnng_stats_kind`), NNG's values.
+ */
+#define PNNG_STAT_LEVEL 1
+
+#define PNNG_STAT_COUNTER 2
+
+#define PNNG_STAT_STRING 3
+
+#define PNNG_STAT_BOOLEAN 4
+
+#define PNNG_STAT_ID 5
+
+/*
+ Statistic units (`pnng_stats_unit`), NNG's values.
+ */
+#define PNNG_UNIT_NONE 0
+
+#define PNNG_UNIT_BYTES 1
+
+#define PNNG_UNIT_MESSAGES 2
+
+#define PNNG_UNIT_MILLIS 3
+
+#define PNNG_UNIT_EVENTS 4
+
+/*
  An asynchronous operation slot, NNG's `nng_aio`: one send or receive at a time.
 
  Create it with `pnng_aio_new` (completion calls a callback) or `pnng_aio_new_cq`
@@ -239,6 +265,20 @@ typedef struct pnng_cq pnng_cq;
  Thread safety: movable.
  */
 typedef struct pnng_msg pnng_msg;
+
+/*
+ A snapshot of statistics: named values such as `"tx_msgs"`, `"rx_bytes"`, `"pipes"`.
+
+ Create it with `pnng_socket_stats`, `pnng_dialer_stats` or `pnng_listener_stats`; release it
+ with `pnng_stats_free`. The values do not change after the snapshot is taken; strings it
+ returns live as long as the snapshot.
+
+ Methods: `pnng_stats_count`, `_name`, `_desc`, `_kind`, `_unit`, `_value`, `_string`,
+ `_find`, `_free`.
+
+ Thread safety: movable.
+ */
+typedef struct pnng_stats pnng_stats;
 
 /*
  A TLS configuration: mode (client or server), certificates, keys, peer verification.
@@ -623,6 +663,13 @@ pnng_result pnng_ctx_get_string(struct pnng_ctx c, const char *opt, char **val_o
 uint32_t pnng_ctx_id(struct pnng_ctx c);
 
 /*
+ pnng_ctx_recv: receives a message on the context and copies its body into `buf` (`cap`
+ bytes), writing its length to `*len_out`. A longer message gives `PNNG_EMSGSIZE` with its
+ length in `*len_out` and is kept: the context's next receive returns it.
+ */
+pnng_result pnng_ctx_recv(struct pnng_ctx c, void *buf, size_t cap, int flags, size_t *len_out);
+
+/*
  pnng_ctx_recv_aio: starts receiving on a context.
  */
 pnng_result pnng_ctx_recv_aio(struct pnng_ctx c, struct pnng_aio *a);
@@ -775,6 +822,11 @@ pnng_result pnng_dialer_set_tls(struct pnng_dialer d, struct pnng_tls_config *c)
 pnng_result pnng_dialer_start(struct pnng_dialer d, int flags);
 
 /*
+ pnng_dialer_stats: a snapshot of the dialer's statistics (`PNNG_ENOENT` for a closed one).
+ */
+pnng_result pnng_dialer_stats(struct pnng_dialer d, struct pnng_stats **stats_out);
+
+/*
  pnng_fini: closes every socket and releases NNG's global state, so leak checkers see a
  clean exit. Every handle is invalid afterwards; call it last, from one thread.
  */
@@ -869,6 +921,11 @@ pnng_result pnng_listener_set_tls(struct pnng_listener l, struct pnng_tls_config
  not wait for the first connection). `PNNG_ESTATE` if already started.
  */
 pnng_result pnng_listener_start(struct pnng_listener l, int flags);
+
+/*
+ pnng_listener_stats: a snapshot of the listener's statistics.
+ */
+pnng_result pnng_listener_stats(struct pnng_listener l, struct pnng_stats **stats_out);
 
 /*
  pnng_msg_append: appends `len` bytes to the body.
@@ -1355,6 +1412,57 @@ pnng_result pnng_socket_set_string(struct pnng_socket s, const char *opt, const 
  and listeners. The socket keeps its own reference.
  */
 pnng_result pnng_socket_set_tls(struct pnng_socket s, struct pnng_tls_config *c);
+
+/*
+ pnng_socket_stats: a snapshot of the socket's statistics; free it with `pnng_stats_free`.
+ */
+pnng_result pnng_socket_stats(struct pnng_socket s, struct pnng_stats **stats_out);
+
+/*
+ pnng_stats_count: the number of statistics in the snapshot (0 for NULL).
+ */
+size_t pnng_stats_count(const struct pnng_stats *st);
+
+/*
+ pnng_stats_desc: the description of statistic `i` (NULL when out of range).
+ */
+const char *pnng_stats_desc(const struct pnng_stats *st, size_t i);
+
+/*
+ pnng_stats_find: the value of the statistic called `name`; `PNNG_ENOENT` if there is none.
+ */
+pnng_result pnng_stats_find(const struct pnng_stats *st, const char *name, uint64_t *value_out);
+
+/*
+ pnng_stats_free: frees a snapshot. NULL is fine.
+ */
+void pnng_stats_free(struct pnng_stats *st);
+
+/*
+ pnng_stats_kind: `PNNG_STAT_COUNTER`, `_LEVEL`, `_STRING`, `_BOOLEAN` or `_ID` (0 when out of range).
+ */
+int32_t pnng_stats_kind(const struct pnng_stats *st,
+                        size_t i);
+
+/*
+ pnng_stats_name: the name of statistic `i` (NULL when out of range).
+ */
+const char *pnng_stats_name(const struct pnng_stats *st, size_t i);
+
+/*
+ pnng_stats_string: the text of a `PNNG_STAT_STRING` statistic (NULL otherwise).
+ */
+const char *pnng_stats_string(const struct pnng_stats *st, size_t i);
+
+/*
+ pnng_stats_unit: `PNNG_UNIT_BYTES`, `_MESSAGES`, `_MILLIS`, `_EVENTS` or `_NONE`.
+ */
+int32_t pnng_stats_unit(const struct pnng_stats *st, size_t i);
+
+/*
+ pnng_stats_value: the numeric value of statistic `i` (booleans 0/1; 0 when out of range).
+ */
+uint64_t pnng_stats_value(const struct pnng_stats *st, size_t i);
 
 /*
  pnng_strerror: a static description of `err` (never NULL, never to be freed). Covers every

@@ -280,3 +280,156 @@ fn fallback_dial_reports_through_the_log_hook() {
     unsafe { pnng_set_log_callback(None, std::ptr::null_mut()) };
     close(s);
 }
+
+#[test]
+fn cancel_racing_completion_loses_nothing() {
+    // Each round: a receive starts, a message is sent, the receive is cancelled at once. Either
+    // the receive got the message (OK) or it was cancelled and the message waits in the socket.
+    // Nothing may be lost, nothing delivered twice, and every start completes exactly once.
+    let rounds = 10_000;
+    let (a, b) = pair(pnng_pair0_open, pnng_pair0_open, &addr("inproc"));
+    let mut cq = std::ptr::null_mut();
+    assert_eq!(unsafe { pnng_cq_new(&mut cq) }, PNNG_OK);
+    let mut r = std::ptr::null_mut();
+    assert_eq!(unsafe { pnng_aio_new_cq(cq, std::ptr::null_mut(), &mut r) }, PNNG_OK);
+    let mut received = Vec::with_capacity(rounds);
+    for i in 0..rounds as u32 {
+        assert_eq!(unsafe { pnng_socket_recv_aio(a, r) }, PNNG_OK);
+        assert_eq!(send(b, &i.to_le_bytes()), PNNG_OK);
+        unsafe { pnng_aio_cancel(r) };
+        assert_eq!(unsafe { pnng_cq_wait(cq, 5000) }, PNNG_OK);
+        let (mut got, mut ud) = (std::ptr::null_mut(), std::ptr::null_mut());
+        assert_eq!(unsafe { pnng_cq_pop(cq, &mut got, &mut ud) }, PNNG_OK);
+        assert_eq!(unsafe { pnng_cq_pop(cq, &mut got, &mut ud) }, PNNG_EAGAIN, "exactly one completion");
+        match unsafe { pnng_aio_result(r) } {
+            PNNG_OK => {
+                let mut m = std::ptr::null_mut();
+                assert_eq!(unsafe { pnng_aio_take_msg(r, &mut m) }, PNNG_OK);
+                received.push(take(m));
+            }
+            PNNG_ECANCELED => {}
+            other => panic!("unexpected result {other}"),
+        }
+    }
+    // Whatever was not taken by an aio is still queued in the socket (or still in flight).
+    set_ms(a, "recv-timeout", 200);
+    while let Ok(v) = recv(a) {
+        received.push(v);
+    }
+    let mut ids: Vec<u32> = received.iter().map(|v| u32::from_le_bytes(v[..4].try_into().unwrap())).collect();
+    ids.sort();
+    let total = ids.len();
+    ids.dedup();
+    let missing: Vec<u32> = (0..rounds as u32).filter(|i| ids.binary_search(i).is_err()).take(10).collect();
+    assert_eq!((total, ids.len(), missing), (rounds, rounds, vec![]), "no loss, no duplicates");
+    unsafe {
+        pnng_aio_free(r);
+        pnng_cq_free(cq);
+    }
+    close(a);
+    close(b);
+}
+
+#[test]
+fn one_queue_serves_a_thousand_context_receives() {
+    const N: usize = 1000;
+    let (rep, req) = pair(pnng_rep0_open, pnng_req0_open, &addr("inproc"));
+    let mut cq = std::ptr::null_mut();
+    assert_eq!(unsafe { pnng_cq_new(&mut cq) }, PNNG_OK);
+    let mut ctxs = Vec::with_capacity(N);
+    let mut aios = Vec::with_capacity(N);
+    for i in 0..N {
+        let mut c = pnng_ctx { id: 0 };
+        assert_eq!(unsafe { pnng_socket_new_context(rep, &mut c) }, PNNG_OK);
+        let mut a = std::ptr::null_mut();
+        assert_eq!(unsafe { pnng_aio_new_cq(cq, i as *mut c_void, &mut a) }, PNNG_OK);
+        assert_eq!(unsafe { pnng_ctx_recv_aio(c, a) }, PNNG_OK);
+        ctxs.push(c);
+        aios.push(a);
+    }
+    let sender = std::thread::spawn(move || {
+        let mut qs = Vec::new();
+        for i in 0..N as u32 {
+            let mut q = pnng_ctx { id: 0 };
+            assert_eq!(unsafe { pnng_socket_new_context(req, &mut q) }, PNNG_OK);
+            assert_eq!(unsafe { pnng_ctx_send(q, i.to_le_bytes().as_ptr().cast(), 4, 0) }, PNNG_OK);
+            qs.push(q);
+        }
+        qs
+    });
+    let mut seen = vec![false; N];
+    let mut done = 0;
+    while done < N {
+        assert_eq!(unsafe { pnng_cq_wait(cq, 10_000) }, PNNG_OK, "completions keep coming");
+        let (mut a, mut ud) = (std::ptr::null_mut(), std::ptr::null_mut());
+        while unsafe { pnng_cq_pop(cq, &mut a, &mut ud) } == PNNG_OK {
+            assert_eq!(a, aios[ud as usize], "userdata names its aio");
+            assert_eq!(unsafe { pnng_aio_result(a) }, PNNG_OK);
+            let mut m = std::ptr::null_mut();
+            assert_eq!(unsafe { pnng_aio_take_msg(a, &mut m) }, PNNG_OK);
+            let v = u32::from_le_bytes(take(m)[..4].try_into().unwrap()) as usize;
+            assert!(!seen[v], "no duplicate");
+            seen[v] = true;
+            done += 1;
+        }
+    }
+    assert!(seen.iter().all(|&s| s));
+    let qs = sender.join().unwrap();
+    for a in aios {
+        unsafe { pnng_aio_free(a) };
+    }
+    for q in qs {
+        let _ = unsafe { pnng_ctx_close(q) };
+    }
+    unsafe { pnng_cq_free(cq) };
+    close(rep);
+    close(req);
+}
+
+static CALLS: AtomicUsize = AtomicUsize::new(0);
+
+unsafe extern "C" fn once(_ud: *mut c_void) {
+    CALLS.fetch_add(1, Ordering::SeqCst);
+}
+
+#[test]
+fn callback_fires_exactly_once_per_start_in_every_outcome() {
+    let (a, b) = pair(pnng_pair0_open, pnng_pair0_open, &addr("inproc"));
+    let mut aio = std::ptr::null_mut();
+    assert_eq!(unsafe { pnng_aio_new(Some(once), std::ptr::null_mut(), &mut aio) }, PNNG_OK);
+    let settle = || std::thread::sleep(std::time::Duration::from_millis(50));
+    // success
+    assert_eq!(unsafe { pnng_socket_recv_aio(a, aio) }, PNNG_OK);
+    assert_eq!(send(b, b"x"), PNNG_OK);
+    unsafe { pnng_aio_wait(aio) };
+    settle();
+    assert_eq!(CALLS.load(Ordering::SeqCst), 1);
+    // timeout
+    assert_eq!(unsafe { pnng_aio_set_timeout(aio, 10) }, PNNG_OK);
+    assert_eq!(unsafe { pnng_socket_recv_aio(a, aio) }, PNNG_OK);
+    unsafe { pnng_aio_wait(aio) };
+    assert_eq!(unsafe { pnng_aio_result(aio) }, PNNG_ETIMEDOUT);
+    settle();
+    assert_eq!(CALLS.load(Ordering::SeqCst), 2);
+    // cancel
+    assert_eq!(unsafe { pnng_aio_set_timeout(aio, -1) }, PNNG_OK);
+    assert_eq!(unsafe { pnng_socket_recv_aio(a, aio) }, PNNG_OK);
+    unsafe { pnng_aio_cancel(aio) };
+    unsafe { pnng_aio_wait(aio) };
+    assert_eq!(unsafe { pnng_aio_result(aio) }, PNNG_ECANCELED);
+    settle();
+    assert_eq!(CALLS.load(Ordering::SeqCst), 3);
+    // close
+    assert_eq!(unsafe { pnng_socket_recv_aio(a, aio) }, PNNG_OK);
+    close(a);
+    unsafe { pnng_aio_wait(aio) };
+    assert_eq!(unsafe { pnng_aio_result(aio) }, PNNG_ECLOSED);
+    settle();
+    assert_eq!(CALLS.load(Ordering::SeqCst), 4);
+    // a failed start fires nothing
+    assert_eq!(unsafe { pnng_socket_send_aio(b, aio) }, PNNG_EINVAL);
+    settle();
+    assert_eq!(CALLS.load(Ordering::SeqCst), 4);
+    unsafe { pnng_aio_free(aio) };
+    close(b);
+}

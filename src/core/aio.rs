@@ -177,14 +177,7 @@ impl Aio {
 
     pub fn socket_recv(&self, sock: u32) -> Result<()> {
         self.start_recv(|a| match super::socket::take_pending(sock) {
-            // A message held back by a too-small synchronous buffer is delivered first.
-            // SAFETY: a is valid and idle; begin/finish complete it through the callback.
-            Some(m) => unsafe {
-                if sys::nng_aio_begin(a) {
-                    sys::nng_aio_set_msg(a, m.into_raw());
-                    sys::nng_aio_finish(a, 0);
-                }
-            },
+            Some(m) => complete_with(a, m),
             // SAFETY: as socket_send.
             None => unsafe { sys::nng_recv_aio(nng_socket(sock), a) },
         })
@@ -196,8 +189,11 @@ impl Aio {
     }
 
     pub fn ctx_recv(&self, ctx: u32) -> Result<()> {
-        // SAFETY: as socket_send.
-        self.start_recv(|a| unsafe { sys::nng_ctx_recv(nng_ctx(ctx), a) })
+        self.start_recv(|a| match super::ctx::take_pending(ctx) {
+            Some(m) => complete_with(a, m),
+            // SAFETY: as socket_send.
+            None => unsafe { sys::nng_ctx_recv(nng_ctx(ctx), a) },
+        })
     }
 
     /// Sends the held message to one pipe, through the pipe's socket.
@@ -224,6 +220,18 @@ impl Aio {
         drop(self.take_msg_unchecked());
         // SAFETY: stopped above; nothing refers to raw any more.
         unsafe { sys::nng_aio_free(self.raw) };
+    }
+}
+
+/// Completes a receive at once with a message held back by a too-small synchronous buffer.
+fn complete_with(a: *mut sys::nng_aio, m: Msg) {
+    // SAFETY: `a` is valid and idle; begin/finish complete it through the callback. If the aio
+    // is being stopped, begin fails, has already completed it, and the message is dropped.
+    unsafe {
+        if sys::nng_aio_begin(a) {
+            sys::nng_aio_set_msg(a, m.into_raw());
+            sys::nng_aio_finish(a, 0);
+        }
     }
 }
 

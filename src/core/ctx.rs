@@ -2,9 +2,21 @@
 //! respondent).
 
 use super::msg::Msg;
+use super::socket::{copy_or_keep, lock, Received};
 use super::{nng_ctx, nng_socket, sys};
 use crate::error::{check, Error, Result};
+use once_cell::sync::Lazy;
+use std::collections::HashMap;
 use std::ffi::c_int;
+use std::sync::Mutex;
+
+/// Messages a context receive could not fit into the caller's buffer, by context id.
+static PENDING: Lazy<Mutex<HashMap<u32, Msg>>> = Lazy::new(Default::default);
+
+/// Takes a held-back message of the context, if any.
+pub fn take_pending(ctx: u32) -> Option<Msg> {
+    lock(&PENDING).remove(&ctx)
+}
 
 pub fn open(sock: u32) -> Result<u32> {
     let mut c = nng_ctx(0);
@@ -15,7 +27,9 @@ pub fn open(sock: u32) -> Result<u32> {
 
 pub fn close(ctx: u32) -> Result<()> {
     // SAFETY: NNG validates the id.
-    check(unsafe { sys::nng_ctx_close(nng_ctx(ctx)) })
+    let rv = unsafe { sys::nng_ctx_close(nng_ctx(ctx)) };
+    drop(take_pending(ctx));
+    check(rv)
 }
 
 pub fn send_msg(ctx: u32, msg: Msg, flags: c_int) -> std::result::Result<(), (Error, Msg)> {
@@ -36,10 +50,21 @@ pub fn recv_msg(ctx: u32, flags: c_int) -> Result<Msg> {
     if flags & !super::socket::FLAG_NONBLOCK != 0 {
         return Err(Error::Invalid);
     }
+    if let Some(m) = take_pending(ctx) {
+        return Ok(m);
+    }
     let mut raw = std::ptr::null_mut();
     // SAFETY: out-pointer valid; on success we own the message.
     check(unsafe { sys::nng_ctx_recvmsg(nng_ctx(ctx), &mut raw, flags) })?;
     Ok(unsafe { Msg::from_raw(raw) })
+}
+
+/// Receives into `buf`; a message that does not fit is kept for the context's next receive.
+pub fn recv_into(ctx: u32, buf: &mut [u8], flags: c_int) -> Result<Received> {
+    let msg = recv_msg(ctx, flags)?;
+    Ok(copy_or_keep(msg, buf, |m| {
+        lock(&PENDING).entry(ctx).or_insert(m);
+    }))
 }
 
 /// Subscribes (or unsubscribes) a sub0 context to a topic of arbitrary bytes.

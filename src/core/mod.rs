@@ -14,6 +14,7 @@ pub mod options;
 pub mod pipe;
 pub mod ctx;
 pub mod sockaddr;
+pub mod stats;
 pub mod socket;
 pub mod tls;
 

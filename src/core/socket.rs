@@ -144,22 +144,26 @@ pub enum Received {
     TooLarge(usize),
 }
 
-/// Receives into `buf`. A message that does not fit is kept, not lost.
-pub fn recv_into(id: u32, buf: &mut [u8], flags: c_int) -> Result<Received> {
-    let msg = recv_msg(id, flags)?;
+/// Copies `msg` into `buf`, or hands it to `keep` when it does not fit (so it is not lost).
+pub fn copy_or_keep(msg: Msg, buf: &mut [u8], keep: impl FnOnce(Msg)) -> Received {
     let n = msg.len();
     if n > buf.len() {
-        // The socket may have closed meanwhile; then the message is simply dropped with it.
-        if let Ok(st) = state(id) {
-            let mut pending = lock(&st.pending);
-            if pending.is_none() {
-                *pending = Some(msg);
-            }
-        }
-        return Ok(Received::TooLarge(n));
+        keep(msg);
+        return Received::TooLarge(n);
     }
     buf[..n].copy_from_slice(msg.body());
-    Ok(Received::Copied(n))
+    Received::Copied(n)
+}
+
+/// Receives into `buf`. A message that does not fit is kept for the next receive.
+pub fn recv_into(id: u32, buf: &mut [u8], flags: c_int) -> Result<Received> {
+    let msg = recv_msg(id, flags)?;
+    Ok(copy_or_keep(msg, buf, |m| {
+        // The socket may have closed meanwhile; then the message is dropped with it.
+        if let Ok(st) = state(id) {
+            lock(&st.pending).get_or_insert(m);
+        }
+    }))
 }
 
 /// Takes a held-back message, if any (used by asynchronous receives).

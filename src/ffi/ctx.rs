@@ -1,7 +1,7 @@
 //! Context functions (pynng `Context`).
 
 use super::msg::{lend, pnng_msg, reclaim};
-use super::{bytes, ffi_result, out_ptr, pnng_ctx, put};
+use super::{bytes, ffi_result, out_ptr, pnng_ctx, put, recv_into};
 use crate::core::ctx;
 use crate::core::msg::Msg;
 use crate::error::pnng_result;
@@ -35,6 +35,14 @@ pub unsafe extern "C" fn pnng_ctx_recv_msg(c: pnng_ctx, flags: c_int, msg_out: *
         put(out, ctx::recv_msg(c.id, flags)?.into_raw().cast());
         Ok(())
     }
+}
+
+/// pnng_ctx_recv: receives a message on the context and copies its body into `buf` (`cap`
+/// bytes), writing its length to `*len_out`. A longer message gives `PNNG_EMSGSIZE` with its
+/// length in `*len_out` and is kept: the context's next receive returns it.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn pnng_ctx_recv(c: pnng_ctx, buf: *mut c_void, cap: usize, flags: c_int, len_out: *mut usize) -> pnng_result {
+    ffi_result! { recv_into(len_out, buf, cap, |b| ctx::recv_into(c.id, b, flags)) }
 }
 
 /// pnng_ctx_close: closes the context; operations pending on it end with `PNNG_ECLOSED`.

@@ -16,6 +16,7 @@ pub mod options;
 pub mod pipe;
 pub mod protocols;
 pub mod socket;
+pub mod stats;
 pub mod tls;
 
 /// What an export returns when a panic was caught.
@@ -35,16 +36,10 @@ impl PanicDefault for bool {
         false
     }
 }
-impl PanicDefault for u32 {
-    fn panic_default() -> Self {
-        0
-    }
+macro_rules! zero_on_panic {
+    ($($t:ty),*) => { $(impl PanicDefault for $t { fn panic_default() -> Self { 0 } })* };
 }
-impl PanicDefault for usize {
-    fn panic_default() -> Self {
-        0
-    }
-}
+zero_on_panic!(u32, u64, usize);
 impl<T> PanicDefault for *const T {
     fn panic_default() -> Self {
         std::ptr::null()
@@ -117,6 +112,34 @@ pub(crate) fn out_ptr<T>(p: *mut T) -> Result<*mut T> {
 pub(crate) fn put<T>(p: *mut T, v: T) {
     // SAFETY: checked non-NULL; the caller promises it is writable.
     unsafe { p.write(v) }
+}
+
+/// The shared body of the copy-into-buffer receives: `*len_out` gets the message length,
+/// also with `PNNG_EMSGSIZE` (the message was kept for the next receive).
+pub(crate) fn recv_into(
+    len_out: *mut usize,
+    buf: *mut c_void,
+    cap: usize,
+    recv: impl FnOnce(&mut [u8]) -> Result<crate::core::socket::Received>,
+) -> Result<()> {
+    use crate::core::socket::Received;
+    let len_out = out_ptr(len_out)?;
+    let buf: &mut [u8] = if cap == 0 {
+        &mut []
+    } else {
+        // SAFETY: the caller promises `cap` writable bytes.
+        unsafe { std::slice::from_raw_parts_mut(out_ptr(buf)?.cast(), cap) }
+    };
+    match recv(buf)? {
+        Received::Copied(n) => {
+            put(len_out, n);
+            Ok(())
+        }
+        Received::TooLarge(n) => {
+            put(len_out, n);
+            Err(Error::MsgSize)
+        }
+    }
 }
 
 /// A reference from a required object pointer.

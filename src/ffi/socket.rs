@@ -2,10 +2,10 @@
 //! of pipes, dialers and listeners, pipe events, close.
 
 use super::msg::{lend, pnng_msg, reclaim};
-use super::{bytes, cstr, ffi_result, obj, out_ptr, pnng_ctx, pnng_dialer, pnng_listener, pnng_pipe, pnng_socket, put, put_list};
+use super::{bytes, cstr, ffi_result, recv_into, obj, out_ptr, pnng_ctx, pnng_dialer, pnng_listener, pnng_pipe, pnng_socket, put, put_list};
 use super::aio::{cq_arc, pnng_cq};
 use crate::core::options::{self, Target};
-use crate::core::socket::{self, List, Received, Subscriber};
+use crate::core::socket::{self, List, Subscriber};
 use crate::core::{ctx, sockaddr};
 use crate::error::{pnng_result, Error};
 use std::ffi::{c_char, c_int, c_void};
@@ -95,25 +95,7 @@ pub unsafe extern "C" fn pnng_socket_recv_msg(s: pnng_socket, flags: c_int, msg_
 /// length in `*len_out`, and is NOT lost: the next receive on this socket returns it.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_socket_recv(s: pnng_socket, buf: *mut c_void, cap: usize, flags: c_int, len_out: *mut usize) -> pnng_result {
-    ffi_result! {
-        let len_out = out_ptr(len_out)?;
-        let buf: &mut [u8] = if cap == 0 {
-            &mut []
-        } else {
-            // SAFETY: the caller promises `cap` writable bytes.
-            unsafe { std::slice::from_raw_parts_mut(out_ptr(buf)?.cast(), cap) }
-        };
-        match socket::recv_into(s.id, buf, flags)? {
-            Received::Copied(n) => {
-                put(len_out, n);
-                Ok(())
-            }
-            Received::TooLarge(n) => {
-                put(len_out, n);
-                Err(Error::MsgSize)
-            }
-        }
-    }
+    ffi_result! { recv_into(len_out, buf, cap, |b| socket::recv_into(s.id, b, flags)) }
 }
 
 /// pnng_sub0_subscribe: subscribes a sub0 socket to messages starting with `len` bytes at

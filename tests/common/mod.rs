@@ -14,6 +14,7 @@ pub use pnng::ffi::options::*;
 pub use pnng::ffi::pipe::*;
 pub use pnng::ffi::protocols::*;
 pub use pnng::ffi::socket::*;
+pub use pnng::ffi::stats::*;
 pub use pnng::ffi::tls::*;
 pub use pnng::ffi::{pnng_ctx, pnng_dialer, pnng_listener, pnng_pipe, pnng_socket};
 pub use std::ffi::{c_char, c_int, c_void, CStr, CString};
