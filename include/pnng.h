@@ -1297,6 +1297,14 @@ pnng_result pnng_socket_new_context(struct pnng_socket s, struct pnng_ctx *ctx_o
  Register before listening or dialing so no connection is missed. Closing the pipe inside an
  `ADD_PRE` callback rejects the connection (a `REM_POST` still follows). See `pnng_pipe_cb`
  for what a callback may do. `userdata` is passed back untouched.
+
+ Threads and order: callbacks run on NNG's threads. For one pipe NNG runs every `ADD_PRE`
+ callback to the end before any `ADD_POST` one, and `REM_POST` last; events of different
+ pipes may interleave and run concurrently. A consumer that hands events to another thread
+ (as `pnng_socket_pipe_notify_cq` does) can therefore see `ADD_POST` while it is still
+ working on that pipe's `ADD_PRE` unless it handles events in queue order (pynng copes by
+ creating the pipe object on whichever event comes first). Closing the socket waits for
+ callbacks that are running and then no more run.
  */
 pnng_result pnng_socket_pipe_notify(struct pnng_socket s,
                                     int event,

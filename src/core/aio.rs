@@ -4,12 +4,11 @@
 
 use super::cq::Cq;
 use super::msg::Msg;
-use super::socket::lock;
+use super::socket::{lock, wait_while};
 use super::{nng_ctx, nng_socket, sys};
 use crate::error::{check, Error, Result};
 use std::ffi::c_void;
 use std::sync::{Arc, Condvar, Mutex};
-use std::time::{Duration, Instant};
 
 /// The C callback type: `void (*)(void *userdata)`.
 pub type AioCallback = unsafe extern "C" fn(userdata: *mut c_void);
@@ -117,21 +116,7 @@ impl Aio {
 
     /// Waits for the running operation, at most `ms` (negative: forever). `TimedOut` if still running.
     pub fn wait(&self, ms: i32) -> Result<()> {
-        let deadline = (ms >= 0).then(|| Instant::now() + Duration::from_millis(ms as u64));
-        let mut st = lock(&self.state);
-        while st.running {
-            st = match deadline {
-                None => self.finished.wait(st).unwrap_or_else(|p| p.into_inner()),
-                Some(d) => {
-                    let now = Instant::now();
-                    if now >= d {
-                        return Err(Error::TimedOut);
-                    }
-                    self.finished.wait_timeout(st, d - now).unwrap_or_else(|p| p.into_inner()).0
-                }
-            };
-        }
-        Ok(())
+        wait_while(&self.state, &self.finished, ms, |st| st.running)
     }
 
     /// Marks the aio running for `op`; `Busy` if it already is.

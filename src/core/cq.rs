@@ -2,12 +2,11 @@
 //! threads. An eventfd is readable exactly while the queue holds entries, so an event loop can
 //! watch one fd for any number of operations.
 
-use crate::core::socket::lock;
+use crate::core::socket::{lock, wait_while};
 use crate::error::{Error, Result};
 use std::collections::VecDeque;
 use std::ffi::c_int;
 use std::sync::{Condvar, Mutex};
-use std::time::{Duration, Instant};
 
 #[derive(Default)]
 struct Entries {
@@ -97,21 +96,7 @@ impl Cq {
 
     /// Blocks until an entry waits (`Ok`) or `ms` pass (`TimedOut`); negative `ms` waits forever.
     pub fn wait(&self, ms: i32) -> Result<()> {
-        let deadline = (ms >= 0).then(|| Instant::now() + Duration::from_millis(ms as u64));
-        let mut e = lock(&self.entries);
-        while e.is_empty() {
-            e = match deadline {
-                None => self.ready.wait(e).unwrap_or_else(|p| p.into_inner()),
-                Some(d) => {
-                    let now = Instant::now();
-                    if now >= d {
-                        return Err(Error::TimedOut);
-                    }
-                    self.ready.wait_timeout(e, d - now).unwrap_or_else(|p| p.into_inner()).0
-                }
-            };
-        }
-        Ok(())
+        wait_while(&self.entries, &self.ready, ms, Entries::is_empty)
     }
 }
 

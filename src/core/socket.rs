@@ -9,7 +9,8 @@ use crate::error::{check, Error, Result};
 use once_cell::sync::Lazy;
 use std::collections::HashMap;
 use std::ffi::{c_int, c_void, CStr};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
 
 pub(crate) use crate::ffi::consts::{PNNG_DIAL_FALLBACK as DIAL_FALLBACK, PNNG_FLAG_NONBLOCK as FLAG_NONBLOCK};
 
@@ -50,6 +51,25 @@ static SOCKETS: Lazy<Mutex<HashMap<u32, Arc<SocketState>>>> = Lazy::new(Default:
 /// Locks a mutex, ignoring poisoning: every critical section here leaves its data consistent.
 pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// Waits on `cv` while `busy` holds, at most `ms` (negative: forever); `TimedOut` if still busy.
+pub(crate) fn wait_while<T>(m: &Mutex<T>, cv: &Condvar, ms: i32, busy: impl Fn(&T) -> bool) -> Result<()> {
+    let deadline = (ms >= 0).then(|| Instant::now() + Duration::from_millis(ms as u64));
+    let mut guard = lock(m);
+    while busy(&guard) {
+        guard = match deadline {
+            None => cv.wait(guard).unwrap_or_else(|p| p.into_inner()),
+            Some(d) => {
+                let now = Instant::now();
+                if now >= d {
+                    return Err(Error::TimedOut);
+                }
+                cv.wait_timeout(guard, d - now).unwrap_or_else(|p| p.into_inner()).0
+            }
+        };
+    }
+    Ok(())
 }
 
 /// The state of an open socket, or `Closed`.

@@ -147,6 +147,14 @@ pub unsafe extern "C" fn pnng_socket_listeners(s: pnng_socket, buf: *mut pnng_li
 /// Register before listening or dialing so no connection is missed. Closing the pipe inside an
 /// `ADD_PRE` callback rejects the connection (a `REM_POST` still follows). See `pnng_pipe_cb`
 /// for what a callback may do. `userdata` is passed back untouched.
+///
+/// Threads and order: callbacks run on NNG's threads. For one pipe NNG runs every `ADD_PRE`
+/// callback to the end before any `ADD_POST` one, and `REM_POST` last; events of different
+/// pipes may interleave and run concurrently. A consumer that hands events to another thread
+/// (as `pnng_socket_pipe_notify_cq` does) can therefore see `ADD_POST` while it is still
+/// working on that pipe's `ADD_PRE` unless it handles events in queue order (pynng copes by
+/// creating the pipe object on whichever event comes first). Closing the socket waits for
+/// callbacks that are running and then no more run.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_socket_pipe_notify(s: pnng_socket, event: c_int, cb: pnng_pipe_cb, userdata: *mut c_void) -> pnng_result {
     ffi_result! {
