@@ -19,6 +19,7 @@ fn main() {
     println!("cargo:rerun-if-changed=src/shim/tls_hostname.c");
     let major = env::var("CARGO_PKG_VERSION_MAJOR").unwrap();
     println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,libpnng.so.{major}");
+    soname_link(&major);
     println!("cargo:rerun-if-env-changed=PNNG_REGEN_HEADER");
     println!("cargo:rerun-if-env-changed=PNNG_HEADER_OUT");
     println!("cargo:rerun-if-changed=build.rs");
@@ -29,5 +30,19 @@ fn main() {
         let out = env::var_os("PNNG_HEADER_OUT").map(PathBuf::from).unwrap_or_else(|| dir.join("include/pnng.h"));
         let config = cbindgen::Config::from_file(dir.join("cbindgen.toml")).expect("cbindgen.toml");
         cbindgen::generate_with_config(&dir, config).expect("cbindgen failed").write_to_file(out);
+    }
+}
+
+/// Programs linked in-tree with `-L target/<profile> -lpnng` record the soname `libpnng.so.0`;
+/// a symlink next to the library lets them run from the build directory (the C examples, the
+/// Go binding). It may dangle until rustc writes the library.
+fn soname_link(major: &str) {
+    let out = PathBuf::from(env::var("OUT_DIR").unwrap());
+    // OUT_DIR is target/<profile>/build/pnng-<hash>/out.
+    if let Some(profile_dir) = out.ancestors().nth(3) {
+        let link = profile_dir.join(format!("libpnng.so.{major}"));
+        if std::fs::symlink_metadata(&link).is_err() {
+            let _ = std::os::unix::fs::symlink("libpnng.so", &link);
+        }
     }
 }

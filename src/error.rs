@@ -2,7 +2,7 @@
 //! and pynng's exception table apply directly. `PNNG_ESYSERR | errno` and `PNNG_ETRANERR | n` are
 //! passed through from NNG as they are.
 
-use std::ffi::c_int;
+use std::ffi::{c_int, CStr};
 
 /// The return type of every fallible function: 0 (`PNNG_OK`) on success, else a `PNNG_E*` code.
 pub type pnng_result = i32;
@@ -121,46 +121,47 @@ pub enum Error {
     Unknown(i32),
 }
 
-/// Code ↔ variant table; one place, used both ways.
-const TABLE: [(pnng_result, Error); 32] = [
-    (PNNG_EINTR, Error::Interrupted),
-    (PNNG_ENOMEM, Error::NoMemory),
-    (PNNG_EINVAL, Error::Invalid),
-    (PNNG_EBUSY, Error::Busy),
-    (PNNG_ETIMEDOUT, Error::TimedOut),
-    (PNNG_ECONNREFUSED, Error::ConnRefused),
-    (PNNG_ECLOSED, Error::Closed),
-    (PNNG_EAGAIN, Error::Again),
-    (PNNG_ENOTSUP, Error::NotSupported),
-    (PNNG_EADDRINUSE, Error::AddrInUse),
-    (PNNG_ESTATE, Error::State),
-    (PNNG_ENOENT, Error::NoEntry),
-    (PNNG_EPROTO, Error::Protocol),
-    (PNNG_EUNREACHABLE, Error::Unreachable),
-    (PNNG_EADDRINVAL, Error::AddrInvalid),
-    (PNNG_EPERM, Error::Permission),
-    (PNNG_EMSGSIZE, Error::MsgSize),
-    (PNNG_ECONNABORTED, Error::ConnAborted),
-    (PNNG_ECONNRESET, Error::ConnReset),
-    (PNNG_ECANCELED, Error::Canceled),
-    (PNNG_ENOFILES, Error::NoFiles),
-    (PNNG_ENOSPC, Error::NoSpace),
-    (PNNG_EEXIST, Error::Exists),
-    (PNNG_EREADONLY, Error::ReadOnly),
-    (PNNG_EWRITEONLY, Error::WriteOnly),
-    (PNNG_ECRYPTO, Error::Crypto),
-    (PNNG_EPEERAUTH, Error::PeerAuth),
-    (PNNG_ENOARG, Error::NoArg),
-    (PNNG_EAMBIGUOUS, Error::Ambiguous),
-    (PNNG_EBADTYPE, Error::BadType),
-    (PNNG_ECONNSHUT, Error::ConnShut),
-    (PNNG_EINTERNAL, Error::Internal),
+/// Code ↔ variant ↔ C text; one place, used every way. The texts equal the `#[error]` ones
+/// (tests/errors.rs checks), so Rust and C users read the same words.
+const TABLE: [(pnng_result, Error, &CStr); 32] = [
+    (PNNG_EINTR, Error::Interrupted, c"Interrupted"),
+    (PNNG_ENOMEM, Error::NoMemory, c"Out of memory"),
+    (PNNG_EINVAL, Error::Invalid, c"Invalid argument"),
+    (PNNG_EBUSY, Error::Busy, c"Resource busy"),
+    (PNNG_ETIMEDOUT, Error::TimedOut, c"Timed out"),
+    (PNNG_ECONNREFUSED, Error::ConnRefused, c"Connection refused"),
+    (PNNG_ECLOSED, Error::Closed, c"Object closed"),
+    (PNNG_EAGAIN, Error::Again, c"Try again"),
+    (PNNG_ENOTSUP, Error::NotSupported, c"Not supported"),
+    (PNNG_EADDRINUSE, Error::AddrInUse, c"Address in use"),
+    (PNNG_ESTATE, Error::State, c"Incorrect state"),
+    (PNNG_ENOENT, Error::NoEntry, c"Entry not found"),
+    (PNNG_EPROTO, Error::Protocol, c"Protocol error"),
+    (PNNG_EUNREACHABLE, Error::Unreachable, c"Destination unreachable"),
+    (PNNG_EADDRINVAL, Error::AddrInvalid, c"Address invalid"),
+    (PNNG_EPERM, Error::Permission, c"Permission denied"),
+    (PNNG_EMSGSIZE, Error::MsgSize, c"Message too large"),
+    (PNNG_ECONNABORTED, Error::ConnAborted, c"Connection aborted"),
+    (PNNG_ECONNRESET, Error::ConnReset, c"Connection reset"),
+    (PNNG_ECANCELED, Error::Canceled, c"Operation canceled"),
+    (PNNG_ENOFILES, Error::NoFiles, c"Out of files"),
+    (PNNG_ENOSPC, Error::NoSpace, c"Out of space"),
+    (PNNG_EEXIST, Error::Exists, c"Resource already exists"),
+    (PNNG_EREADONLY, Error::ReadOnly, c"Read only resource"),
+    (PNNG_EWRITEONLY, Error::WriteOnly, c"Write only resource"),
+    (PNNG_ECRYPTO, Error::Crypto, c"Cryptographic error"),
+    (PNNG_EPEERAUTH, Error::PeerAuth, c"Peer could not be authenticated"),
+    (PNNG_ENOARG, Error::NoArg, c"Option requires argument"),
+    (PNNG_EAMBIGUOUS, Error::Ambiguous, c"Ambiguous option"),
+    (PNNG_EBADTYPE, Error::BadType, c"Incorrect type"),
+    (PNNG_ECONNSHUT, Error::ConnShut, c"Connection shutdown"),
+    (PNNG_EINTERNAL, Error::Internal, c"Internal error detected"),
 ];
 
 impl Error {
     /// The variant for a non-zero C code (NNG's or ours).
     pub fn from_code(code: c_int) -> Error {
-        if let Some((_, e)) = TABLE.iter().find(|(c, _)| *c == code) {
+        if let Some((_, e, _)) = TABLE.iter().find(|(c, _, _)| *c == code) {
             return *e;
         }
         if code & PNNG_ESYSERR != 0 {
@@ -176,24 +177,18 @@ impl Error {
     pub fn code(self) -> pnng_result {
         match self {
             Error::System(c) | Error::Transport(c) | Error::Unknown(c) => c,
-            e => TABLE.iter().find(|(_, v)| *v == e).map(|(c, _)| *c).unwrap_or(PNNG_EINTERNAL),
+            e => TABLE.iter().find(|(_, v, _)| *v == e).map(|(c, _, _)| *c).unwrap_or(PNNG_EINTERNAL),
         }
     }
 
     /// A static, NUL-terminated description, as `pnng_strerror` returns it.
-    pub fn c_message(self) -> &'static std::ffi::CStr {
-        // Leaked once per distinct text; the set is fixed, so this is bounded.
-        use once_cell::sync::Lazy;
-        use std::collections::HashMap;
-        use std::sync::Mutex;
-        static CACHE: Lazy<Mutex<HashMap<String, &'static std::ffi::CStr>>> =
-            Lazy::new(|| Mutex::new(HashMap::new()));
-        let text = self.to_string();
-        let mut cache = CACHE.lock().unwrap_or_else(|p| p.into_inner());
-        cache.entry(text.clone()).or_insert_with(|| {
-            let owned = std::ffi::CString::new(text).unwrap_or_default();
-            Box::leak(owned.into_boxed_c_str())
-        })
+    pub fn c_message(self) -> &'static CStr {
+        match self {
+            Error::System(_) => c"System error",
+            Error::Transport(_) => c"Transport error",
+            Error::Unknown(_) => c"Unknown error",
+            e => TABLE.iter().find(|(_, v, _)| *v == e).map_or(c"Unknown error", |(_, _, t)| t),
+        }
     }
 }
 

@@ -13,6 +13,12 @@ use std::sync::Mutex;
 /// Messages a context receive could not fit into the caller's buffer, by context id.
 static PENDING: Lazy<Mutex<HashMap<u32, Msg>>> = Lazy::new(Default::default);
 
+/// Drops every held-back message and the map's storage (used by `fini`).
+pub fn forget_all() {
+    let all = std::mem::take(&mut *lock(&PENDING));
+    drop(all);
+}
+
 /// Takes a held-back message of the context, if any.
 pub fn take_pending(ctx: u32) -> Option<Msg> {
     lock(&PENDING).remove(&ctx)

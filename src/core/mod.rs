@@ -38,6 +38,7 @@ pub(crate) fn nng_ctx(id: u32) -> sys::nng_ctx {
 /// Releases NNG's global state and pnng's registries. Every handle becomes invalid.
 pub fn fini() {
     socket::forget_all();
+    ctx::forget_all();
     // SAFETY: nng_fini closes every socket and joins NNG's threads; no handle is used afterwards.
     unsafe { sys::nng_fini() };
 }

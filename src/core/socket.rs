@@ -77,9 +77,9 @@ pub fn state(id: u32) -> Result<Arc<SocketState>> {
     lock(&SOCKETS).get(&id).cloned().ok_or(Error::Closed)
 }
 
-/// Drops every registry entry (used by `fini`).
+/// Drops every registry entry and its storage (used by `fini`, so leak checkers see nothing).
 pub fn forget_all() {
-    let all: Vec<_> = lock(&SOCKETS).drain().collect();
+    let all = std::mem::take(&mut *lock(&SOCKETS));
     drop(all);
 }
 
