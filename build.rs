@@ -19,6 +19,9 @@ fn main() {
     println!("cargo:rerun-if-changed=src/shim/tls_hostname.c");
     let major = env::var("CARGO_PKG_VERSION_MAJOR").unwrap();
     println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,libpnng.so.{major}");
+    // NNG's threads outlive any socket; unloading the library under them would crash, so the
+    // library stays mapped once loaded (dlclose is a no-op), as runtimes like Node unload at exit.
+    println!("cargo:rustc-cdylib-link-arg=-Wl,-z,nodelete");
     soname_link(&major);
     println!("cargo:rerun-if-env-changed=PNNG_REGEN_HEADER");
     println!("cargo:rerun-if-env-changed=PNNG_HEADER_OUT");

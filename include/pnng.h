@@ -245,7 +245,7 @@ typedef struct pnng_aio pnng_aio;
  it. `pnng_cq_fd` gives an eventfd that is readable exactly while entries wait
  (level-triggered: it stays readable until the last entry is popped); poll it, never read it.
 
- Methods: `pnng_cq_fd`, `_pop`, `_pop_pipe_event`, `_wait`, `_free`.
+ Methods: `pnng_cq_fd`, `_pop`, `_pop_pipe_event`, `_wait`, `_wake`, `_free`.
 
  Thread safety: shareable (pop from one thread at a time for ordered delivery).
  */
@@ -615,11 +615,17 @@ pnng_result pnng_cq_pop_pipe_event(struct pnng_cq *c,
                                    void **userdata_out);
 
 /*
- pnng_cq_wait: blocks until an entry waits (0) or `ms` pass (`PNNG_ETIMEDOUT`); negative
- `ms` waits forever. Pops nothing. For runtimes that wait on a worker thread instead of
- polling the fd.
+ pnng_cq_wait: blocks until an entry waits (0), `ms` pass (`PNNG_ETIMEDOUT`), or
+ `pnng_cq_wake` is called (`PNNG_EINTR` when nothing is queued); negative `ms` waits forever.
+ Pops nothing. For runtimes that wait on a worker thread instead of polling the fd.
  */
 pnng_result pnng_cq_wait(const struct pnng_cq *c, int32_t ms);
+
+/*
+ pnng_cq_wake: makes a thread blocked in `pnng_cq_wait` on this queue return now (or the next
+ call, if none is blocked), so a runtime can stop its waiter without a timeout. Never blocks.
+ */
+pnng_result pnng_cq_wake(const struct pnng_cq *c);
 
 /*
  pnng_ctx_close: closes the context; operations pending on it end with `PNNG_ECLOSED`.

@@ -433,3 +433,17 @@ fn callback_fires_exactly_once_per_start_in_every_outcome() {
     unsafe { pnng_aio_free(aio) };
     close(b);
 }
+
+#[test]
+fn a_waiter_can_be_woken() {
+    let mut cq = std::ptr::null_mut();
+    assert_eq!(unsafe { pnng_cq_new(&mut cq) }, PNNG_OK);
+    let addr = cq as usize;
+    let waiter = std::thread::spawn(move || unsafe { pnng_cq_wait(addr as *const pnng_cq, -1) });
+    std::thread::sleep(std::time::Duration::from_millis(50));
+    assert_eq!(unsafe { pnng_cq_wake(cq) }, PNNG_OK);
+    assert_eq!(waiter.join().unwrap(), PNNG_EINTR);
+    assert_eq!(unsafe { pnng_cq_wait(cq, 0) }, PNNG_ETIMEDOUT, "the wake was used up");
+    assert_eq!(unsafe { pnng_cq_wake(std::ptr::null()) }, PNNG_EINVAL);
+    unsafe { pnng_cq_free(cq) };
+}

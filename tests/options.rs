@@ -201,3 +201,30 @@ fn header_option_names_equal_nngs() {
         assert_eq!(names.get(&format!("PNNG_OPT_{name}")).map(String::as_str), Some(want), "{name}");
     }
 }
+
+#[test]
+fn socket_names_are_checked_and_replaced_whole() {
+    let s = open(pnng_pair0_open);
+    let o = c("socket-name");
+    let get = || {
+        let mut p: *mut c_char = std::ptr::null_mut();
+        assert_eq!(unsafe { pnng_socket_get_string(s, o.as_ptr(), &mut p) }, PNNG_OK);
+        let v = unsafe { CStr::from_ptr(p) }.to_str().unwrap().to_owned();
+        unsafe { pnng_strfree(p) };
+        v
+    };
+    assert_eq!(get(), s.id.to_string(), "NNG's default: the socket id");
+    assert_eq!(unsafe { pnng_socket_set_string(s, o.as_ptr(), c("my socket").as_ptr()) }, PNNG_OK);
+    assert_eq!(unsafe { pnng_socket_set_string(s, o.as_ptr(), c("ab").as_ptr()) }, PNNG_OK);
+    assert_eq!(get(), "ab", "a shorter name replaces a longer one");
+    let long = "x".repeat(64);
+    assert_eq!(unsafe { pnng_socket_set_string(s, o.as_ptr(), c(&long).as_ptr()) }, PNNG_EINVAL);
+    let big = "y".repeat(200);
+    assert_eq!(unsafe { pnng_socket_set_string(s, o.as_ptr(), c(&big).as_ptr()) }, PNNG_EINVAL);
+    assert_eq!(get(), "ab");
+    let max = "z".repeat(63);
+    assert_eq!(unsafe { pnng_socket_set_string(s, o.as_ptr(), c(&max).as_ptr()) }, PNNG_OK);
+    assert_eq!(get(), max);
+    close(s);
+    assert_eq!(unsafe { pnng_socket_set_string(s, o.as_ptr(), c("x").as_ptr()) }, PNNG_ECLOSED);
+}

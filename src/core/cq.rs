@@ -14,6 +14,8 @@ struct Entries {
     done: VecDeque<(usize, usize)>,
     /// (pipe id, event, userdata)
     pipe_events: VecDeque<(u32, c_int, usize)>,
+    /// Set by `wake`: the next `wait` returns even with nothing queued.
+    woken: bool,
 }
 
 impl Entries {
@@ -95,8 +97,18 @@ impl Cq {
     }
 
     /// Blocks until an entry waits (`Ok`) or `ms` pass (`TimedOut`); negative `ms` waits forever.
+    /// `Interrupted` if `wake` was called and nothing is queued.
     pub fn wait(&self, ms: i32) -> Result<()> {
-        wait_while(&self.entries, &self.ready, ms, Entries::is_empty)
+        wait_while(&self.entries, &self.ready, ms, |e| e.is_empty() && !e.woken)?;
+        let mut e = lock(&self.entries);
+        let woken = std::mem::take(&mut e.woken);
+        if woken && e.is_empty() { Err(Error::Interrupted) } else { Ok(()) }
+    }
+
+    /// Makes a current or the next `wait` return (with `Interrupted` if nothing is queued).
+    pub fn wake(&self) {
+        lock(&self.entries).woken = true;
+        self.ready.notify_all();
     }
 }
 

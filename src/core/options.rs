@@ -87,8 +87,14 @@ pub fn set_bool(t: Target, name: &CStr, v: bool) -> Result<()> {
     SET_BOOL.call(t, name, v)
 }
 pub fn set_string(t: Target, name: &CStr, v: &CStr) -> Result<()> {
-    SET_STRING.call(t, name, v.as_ptr())
+    match t {
+        Target::Socket(id) if name == SOCKET_NAME => super::socket::set_name(id, v),
+        _ => SET_STRING.call(t, name, v.as_ptr()),
+    }
 }
+
+/// `socket-name`, which pnng keeps itself (see `socket::set_name`).
+const SOCKET_NAME: &CStr = c"socket-name";
 /// Sets a pointer option (`tls-config`).
 pub fn set_ptr(t: Target, name: &CStr, v: *mut c_void) -> Result<()> {
     SET_PTR.call(t, name, v)
@@ -116,6 +122,13 @@ pub fn get_bool(t: Target, name: &CStr) -> Result<bool> {
 }
 /// A copy of a string option.
 pub fn get_string(t: Target, name: &CStr) -> Result<CString> {
+    if let Target::Socket(id) = t {
+        if name == SOCKET_NAME {
+            if let Some(n) = super::socket::name(id)? {
+                return Ok(n);
+            }
+        }
+    }
     let mut p: *mut c_char = std::ptr::null_mut();
     GET_STRING.call(t, name, &mut p)?;
     // SAFETY: NNG returned an allocated NUL-terminated string that we must free with nng_strfree.

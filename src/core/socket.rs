@@ -8,7 +8,7 @@ use super::{nng_socket, sys};
 use crate::error::{check, Error, Result};
 use once_cell::sync::Lazy;
 use std::collections::HashMap;
-use std::ffi::{c_int, c_void, CStr};
+use std::ffi::{c_int, c_void, CStr, CString};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -38,6 +38,9 @@ const PIPE_EVENTS: usize = 3;
 
 #[derive(Default)]
 pub struct SocketState {
+    /// The name set with `socket-name`, kept here: NNG 1.11's own copy-in has its size
+    /// arguments swapped (no length check, no terminator), so pnng checks and stores it.
+    name: Mutex<Option<CString>>,
     /// A message a receive could not fit into the caller's buffer; the next receive returns it.
     pending: Mutex<Option<Msg>>,
     subscribers: Mutex<[Vec<Subscriber>; PIPE_EVENTS]>,
@@ -201,6 +204,34 @@ pub fn listen(id: u32, url: &CStr, flags: c_int) -> Result<u32> {
     let lid = l._bindgen_opaque_blob;
     lock(&st.listeners).push(lid);
     Ok(lid)
+}
+
+/// Longest socket name NNG has room for (its buffer is 64 bytes with the terminator).
+const MAX_NAME: usize = 63;
+
+/// Sets the socket's name (`socket-name`); `Invalid` when longer than 63 bytes.
+pub fn set_name(id: u32, name: &CStr) -> Result<()> {
+    let st = state(id)?;
+    if name.to_bytes().len() > MAX_NAME {
+        return Err(Error::Invalid);
+    }
+    // NNG copies the bytes without a terminator: clear its buffer first with a full-length
+    // name, so its statistics and logs read the right text, then set the real one.
+    let blank = CString::new(vec![b' '; MAX_NAME]).unwrap_or_default();
+    let s = nng_socket(id);
+    let opt = sys::NNG_OPT_SOCKNAME.as_ptr().cast();
+    // SAFETY: both strings are at most MAX_NAME bytes, within NNG's buffer.
+    unsafe {
+        check(sys::nng_socket_set_string(s, opt, blank.as_ptr()))?;
+        check(sys::nng_socket_set_string(s, opt, name.as_ptr()))?;
+    }
+    *lock(&st.name) = Some(name.to_owned());
+    Ok(())
+}
+
+/// The socket's name: the one set, or NNG's default (the socket id).
+pub fn name(id: u32) -> Result<Option<CString>> {
+    Ok(lock(&state(id)?.name).clone())
 }
 
 /// Errors after which a fallback dial goes on in the background (the peer may come later).

@@ -40,7 +40,7 @@ pub struct pnng_aio {
 /// it. `pnng_cq_fd` gives an eventfd that is readable exactly while entries wait
 /// (level-triggered: it stays readable until the last entry is popped); poll it, never read it.
 ///
-/// Methods: `pnng_cq_fd`, `_pop`, `_pop_pipe_event`, `_wait`, `_free`.
+/// Methods: `pnng_cq_fd`, `_pop`, `_pop_pipe_event`, `_wait`, `_wake`, `_free`.
 ///
 /// Thread safety: shareable (pop from one thread at a time for ordered delivery).
 pub struct pnng_cq {
@@ -283,10 +283,20 @@ pub unsafe extern "C" fn pnng_cq_pop_pipe_event(c: *mut pnng_cq, pipe_out: *mut 
     }
 }
 
-/// pnng_cq_wait: blocks until an entry waits (0) or `ms` pass (`PNNG_ETIMEDOUT`); negative
-/// `ms` waits forever. Pops nothing. For runtimes that wait on a worker thread instead of
-/// polling the fd.
+/// pnng_cq_wait: blocks until an entry waits (0), `ms` pass (`PNNG_ETIMEDOUT`), or
+/// `pnng_cq_wake` is called (`PNNG_EINTR` when nothing is queued); negative `ms` waits forever.
+/// Pops nothing. For runtimes that wait on a worker thread instead of polling the fd.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_cq_wait(c: *const pnng_cq, ms: i32) -> pnng_result {
     ffi_result! { cq(c)?.wait(ms) }
+}
+
+/// pnng_cq_wake: makes a thread blocked in `pnng_cq_wait` on this queue return now (or the next
+/// call, if none is blocked), so a runtime can stop its waiter without a timeout. Never blocks.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn pnng_cq_wake(c: *const pnng_cq) -> pnng_result {
+    ffi_result! {
+        cq(c)?.wake();
+        Ok(())
+    }
 }
