@@ -1,0 +1,258 @@
+'use strict';
+// Event-loop integration: AbortSignal, async iteration, a turning loop, process exit, finalizers.
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const { spawn } = require('node:child_process');
+const path = require('node:path');
+const { Pair0, Req0, Rep0, Sub0, Pub0, AbortError, _dispatcher } = require('..');
+const { inproc, waitForPipes, rejectsNamed, sleep, T } = require('./helpers');
+
+const PKG = path.resolve(__dirname, '..');
+
+test('AbortSignal cancels a pending recv; the socket stays usable', T, async () => {
+  const url = inproc('abort');
+  const a = new Pair0({ listen: url });
+  const b = new Pair0({ dial: url });
+  try {
+    const ac = new AbortController();
+    const p = b.recv({ signal: ac.signal });
+    setImmediate(() => ac.abort(new Error('changed my mind')));
+    await assert.rejects(p, (e) => {
+      assert.ok(e instanceof AbortError);
+      assert.equal(e.name, 'AbortError');
+      assert.equal(e.code, 'ABORT_ERR');
+      assert.equal(e.cause.message, 'changed my mind');
+      return true;
+    });
+    await a.send(Buffer.from('still works'));
+    assert.equal((await b.recv()).toString(), 'still works');
+  } finally {
+    a.close();
+    b.close();
+  }
+});
+
+test('AbortSignal: already aborted, AbortSignal.timeout, recvMsg, send, contexts', T, async () => {
+  const url = inproc('abort2');
+  const rep = new Rep0({ listen: url });
+  const req = new Req0({ dial: url });
+  const lonely = new Pair0();
+  try {
+    await assert.rejects(req.recv({ signal: AbortSignal.abort() }), AbortError);
+    await assert.rejects(rep.recvMsg({ signal: AbortSignal.timeout(10) }), AbortError);
+    await assert.rejects(lonely.send(Buffer.from('x'), { signal: AbortSignal.timeout(10) }), AbortError);
+    const ctx = rep.newContext();
+    await assert.rejects(ctx.recv({ signal: AbortSignal.timeout(10) }), AbortError);
+    // a listener left on a signal that never fires does not matter once the operation is done
+    const ac = new AbortController();
+    const served = ctx.recv({ signal: ac.signal });
+    await req.send(Buffer.from('q'));
+    assert.equal((await served).toString(), 'q');
+    ac.abort(); // after completion: no effect
+    await ctx.send(Buffer.from('a'));
+    assert.equal((await req.recv()).toString(), 'a');
+    assert.equal(_dispatcher.pending, 0);
+  } finally {
+    rep.close();
+    req.close();
+    lonely.close();
+  }
+});
+
+test('the event loop keeps turning while a recv waits', T, async () => {
+  const url = inproc('loop');
+  const a = new Pair0({ listen: url });
+  const b = new Pair0({ dial: url });
+  try {
+    let ticks = 0;
+    const pending = b.recv();
+    await new Promise((resolve) => {
+      const iv = setInterval(() => {
+        ticks += 1;
+        if (ticks === 5) {
+          clearInterval(iv);
+          // only now, after the timer fired five times while recv waited, is there anything to receive
+          a.send(Buffer.from('after five ticks')).then(resolve);
+        }
+      }, 5);
+    });
+    assert.equal((await pending).toString(), 'after five ticks');
+    assert.equal(ticks, 5);
+  } finally {
+    a.close();
+    b.close();
+  }
+});
+
+test('many concurrent operations complete', T, async () => {
+  const url = inproc('many');
+  const a = new Pair0({ listen: url, recvBufferSize: 128 });
+  const b = new Pair0({ dial: url, sendBufferSize: 128 });
+  try {
+    const n = 200;
+    const recvs = Array.from({ length: n }, () => a.recv());
+    await Promise.all(Array.from({ length: n }, (_, i) => b.send(Buffer.from(String(i)))));
+    const got = (await Promise.all(recvs)).map((x) => Number(x.toString())).sort((x, y) => x - y);
+    assert.deepEqual(got, Array.from({ length: n }, (_, i) => i));
+  } finally {
+    a.close();
+    b.close();
+  }
+});
+
+test('for await yields messages and ends when the socket closes', T, async () => {
+  const url = inproc('iter');
+  const pub = new Pub0({ listen: url });
+  const sub = new Sub0({ dial: url, topics: '' });
+  try {
+    await waitForPipes(pub, 1);
+    const got = [];
+    const loop = (async () => {
+      for await (const data of sub) {
+        got.push(data.toString());
+        if (got.length === 3) setImmediate(() => sub.close());
+      }
+      return 'ended';
+    })();
+    for (const m of ['one', 'two', 'three']) await pub.send(Buffer.from(m));
+    assert.equal(await loop, 'ended');
+    assert.deepEqual(got, ['one', 'two', 'three']);
+  } finally {
+    pub.close();
+    sub.close();
+  }
+});
+
+test('for await: break leaves the socket open; errors other than Closed propagate', T, async () => {
+  const url = inproc('iter2');
+  const a = new Pair0({ listen: url });
+  const b = new Pair0({ dial: url, recvTimeout: 30 });
+  try {
+    await a.send(Buffer.from('first'));
+    for await (const data of b) {
+      assert.equal(data.toString(), 'first');
+      break;
+    }
+    assert.equal(b.closed, false);
+    await rejectsNamed(
+      assert,
+      (async () => {
+        for await (const _ of b) void _;
+      })(),
+      'Timeout',
+    );
+    const ctx = new Rep0().newContext();
+    const it = ctx[Symbol.asyncIterator]();
+    const next = it.next();
+    ctx.socket.close();
+    assert.deepEqual(await next, { value: undefined, done: true });
+  } finally {
+    a.close();
+    b.close();
+  }
+});
+
+function runChild(code, { args = [], timeoutMs = 15000 } = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...args, '-e', code], {
+      cwd: PKG,
+      env: process.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`child did not exit within ${timeoutMs} ms\nstdout: ${out}\nstderr: ${err}`));
+    }, timeoutMs);
+    child.on('exit', (codeOut, signal) => {
+      clearTimeout(timer);
+      resolve({ code: codeOut, signal, out, err });
+    });
+  });
+}
+
+test('a process that opens, uses and closes sockets exits by itself', T, async () => {
+  const script = `
+    const { Pair0, Req0, Rep0 } = require('.');
+    (async () => {
+      const url = 'tcp://127.0.0.1:0';
+      const a = new Pair0({ listen: url });
+      a.on('pipeAddPost', () => {});
+      a.on('pipeRemovePost', () => {});
+      const b = new Pair0({ dial: 'tcp://127.0.0.1:' + a.listeners[0].port });
+      await b.send(Buffer.from('ping'));
+      const got = await a.recv();
+      a.sendSync(Buffer.from('pong'));
+      b.recvSync();
+      const rep = new Rep0({ listen: 'inproc://exit' });
+      const req = new Req0({ dial: 'inproc://exit' });
+      const pending = rep.newContext().recv().catch((e) => e.name);
+      await req.send(Buffer.from('q'));
+      await pending;
+      a.close(); b.close(); rep.close(); req.close();
+      console.log('done', got.toString());
+    })();
+  `;
+  const r = await runChild(script);
+  assert.equal(r.code, 0, `signal=${r.signal} stderr=${r.err} stdout=${r.out}`);
+  assert.match(r.out, /done ping/);
+});
+
+test('a pending recv keeps the process alive until its socket closes', T, async () => {
+  const script = `
+    const { Pair0 } = require('.');
+    const s = new Pair0();
+    s.recv().catch((e) => console.log('rejected', e.name));
+    setTimeout(() => s.close(), 200);
+  `;
+  const r = await runChild(script);
+  assert.equal(r.code, 0, `signal=${r.signal} stderr=${r.err} stdout=${r.out}`);
+  assert.match(r.out, /rejected Closed/);
+});
+
+test('a forgotten socket is closed by the finalizer', T, async () => {
+  const script = `
+    const { Pair0 } = require('.');
+    const url = 'inproc://forgotten';
+    (function () { new Pair0({ listen: url }); })();
+    (async () => {
+      const probe = new Pair0();
+      for (let i = 0; i < 200; i++) {
+        global.gc();
+        await new Promise((r) => setTimeout(r, 10));
+        try {
+          const l = probe.listen(url); // succeeds once the forgotten listener's socket is closed
+          console.log('closed by finalizer');
+          probe.close();
+          return;
+        } catch (e) {
+          if (e.name !== 'AddressInUse') throw e;
+        }
+      }
+      console.log('still open');
+      probe.close();
+    })();
+  `;
+  const r = await runChild(script, { args: ['--expose-gc'] });
+  assert.equal(r.code, 0, `signal=${r.signal} stderr=${r.err} stdout=${r.out}`);
+  assert.match(r.out, /closed by finalizer/);
+});
+
+test('exiting never crashes (NNG is stopped before the library is unloaded)', T, async () => {
+  const script = `
+    const { Pair0 } = require('.');
+    const a = new Pair0({ listen: 'tcp://127.0.0.1:0' });
+    const b = new Pair0({ dial: 'tcp://127.0.0.1:' + a.listeners[0].port });
+    a.on('pipeAddPost', () => {});
+    b.recv().catch(() => {});
+    if (process.argv[1] === 'exit') setTimeout(() => process.exit(0), 5);
+    else setTimeout(() => { a.close(); b.close(); }, 5);
+  `;
+  const runs = [];
+  for (let i = 0; i < 24; i++) runs.push(runChild(script.replace('process.argv[1]', i % 2 ? "'exit'" : "'close'")));
+  const results = await Promise.all(runs);
+  for (const r of results) assert.equal(r.code, 0, `signal=${r.signal} stderr=${r.err}`);
+});
