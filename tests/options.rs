@@ -228,3 +228,42 @@ fn socket_names_are_checked_and_replaced_whole() {
     close(s);
     assert_eq!(unsafe { pnng_socket_set_string(s, o.as_ptr(), c("x").as_ptr()) }, PNNG_ECLOSED);
 }
+
+#[test]
+fn protocol_and_transport_options() {
+    // sub prefer-new, surveyor survey time, pair1 polyamorous, ttl.
+    let sub = open(pnng_sub0_open);
+    let pn = c("sub:prefnew");
+    assert_eq!(unsafe { pnng_socket_set_bool(sub, pn.as_ptr(), false) }, PNNG_OK);
+    let mut b = true;
+    assert_eq!(unsafe { pnng_socket_get_bool(sub, pn.as_ptr(), &mut b) }, PNNG_OK);
+    assert!(!b);
+    let sur = open(pnng_surveyor0_open);
+    let st = c("surveyor:survey-time");
+    assert_eq!(unsafe { pnng_socket_set_ms(sur, st.as_ptr(), 250) }, PNNG_OK);
+    let mut ms = 0;
+    assert_eq!(unsafe { pnng_socket_get_ms(sur, st.as_ptr(), &mut ms) }, PNNG_OK);
+    assert_eq!(ms, 250);
+    let poly = open(pnng_pair1_open_poly);
+    assert_eq!(unsafe { pnng_socket_get_bool(poly, c("pair1:polyamorous").as_ptr(), &mut b) }, PNNG_OK);
+    assert!(b);
+    let ttl = c("ttl-max");
+    assert_eq!(unsafe { pnng_socket_set_int(poly, ttl.as_ptr(), 4) }, PNNG_OK);
+    assert_eq!(unsafe { pnng_socket_set_int(sub, ttl.as_ptr(), 4) }, PNNG_ENOTSUP, "sub has no ttl");
+    // tcp keepalive and nodelay on a dialer before it starts; ws request headers.
+    let s = open(pnng_pair0_open);
+    let mut d = pnng_dialer { id: 0 };
+    assert_eq!(unsafe { pnng_dialer_create(s, c(&addr("tcp")).as_ptr(), &mut d) }, PNNG_OK);
+    assert_eq!(unsafe { pnng_dialer_set_bool(d, c("tcp-keepalive").as_ptr(), true) }, PNNG_OK);
+    assert_eq!(unsafe { pnng_dialer_get_bool(d, c("tcp-keepalive").as_ptr(), &mut b) }, PNNG_OK);
+    assert!(b);
+    let mut wd = pnng_dialer { id: 0 };
+    let ws_url = addr("ws");
+    assert_eq!(unsafe { pnng_dialer_create(s, c(&ws_url).as_ptr(), &mut wd) }, PNNG_OK);
+    let hdr = c("ws:request-header:X-Pnng");
+    assert_eq!(unsafe { pnng_dialer_set_string(wd, hdr.as_ptr(), c("yes").as_ptr()) }, PNNG_OK);
+    assert_eq!(unsafe { pnng_dialer_set_bool(d, c("ws:send-text").as_ptr(), true) }, PNNG_ENOTSUP, "tcp dialer has no ws options");
+    for x in [sub, sur, poly, s] {
+        close(x);
+    }
+}
