@@ -85,18 +85,39 @@
 #define PNNG_OPT_SURVEYOR_SURVEYTIME "surveyor:survey-time"
 
 
+/*
+ Address families (`pnng_sockaddr.family`), NNG's values: no address.
+ */
 #define PNNG_AF_UNSPEC 0
 
+/*
+ `inproc://` (in-process).
+ */
 #define PNNG_AF_INPROC 1
 
+/*
+ `ipc://` (Unix domain socket path).
+ */
 #define PNNG_AF_IPC 2
 
+/*
+ IPv4 (`tcp://`, `ws://`, `tls+tcp://` ...).
+ */
 #define PNNG_AF_INET 3
 
+/*
+ IPv6.
+ */
 #define PNNG_AF_INET6 4
 
+/*
+ ZeroTier (not built into this library; listed for completeness).
+ */
 #define PNNG_AF_ZT 5
 
+/*
+ `abstract://` (Linux abstract socket namespace).
+ */
 #define PNNG_AF_ABSTRACT 6
 
 /*
@@ -422,6 +443,10 @@ typedef void (*pnng_log_cb)(int level, const char *msg, void *userdata);
  */
 typedef void (*pnng_pipe_cb)(struct pnng_pipe pipe, int event, void *userdata);
 
+/*
+ Success. Every other value is an error code: NNG's numbers (`PNNG_E*`, equal to `nng.h`'s
+ `NNG_E*`), with `pnng_strerror` giving a static text for any of them.
+ */
 #define PNNG_OK 0
 
 #define PNNG_EINTR 1

@@ -7,6 +7,8 @@ use std::ffi::{c_int, CStr};
 /// The return type of every fallible function: 0 (`PNNG_OK`) on success, else a `PNNG_E*` code.
 pub type pnng_result = i32;
 
+/// Success. Every other value is an error code: NNG's numbers (`PNNG_E*`, equal to `nng.h`'s
+/// `NNG_E*`), with `pnng_strerror` giving a static text for any of them.
 pub const PNNG_OK: pnng_result = 0;
 pub const PNNG_EINTR: pnng_result = 1;
 pub const PNNG_ENOMEM: pnng_result = 2;

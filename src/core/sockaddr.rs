@@ -3,12 +3,19 @@
 use super::sys;
 use std::fmt::Write;
 
+/// Address families (`pnng_sockaddr.family`), NNG's values: no address.
 pub const PNNG_AF_UNSPEC: u16 = 0;
+/// `inproc://` (in-process).
 pub const PNNG_AF_INPROC: u16 = 1;
+/// `ipc://` (Unix domain socket path).
 pub const PNNG_AF_IPC: u16 = 2;
+/// IPv4 (`tcp://`, `ws://`, `tls+tcp://` ...).
 pub const PNNG_AF_INET: u16 = 3;
+/// IPv6.
 pub const PNNG_AF_INET6: u16 = 4;
+/// ZeroTier (not built into this library; listed for completeness).
 pub const PNNG_AF_ZT: u16 = 5;
+/// `abstract://` (Linux abstract socket namespace).
 pub const PNNG_AF_ABSTRACT: u16 = 6;
 
 /// Room for a path or name, as NNG's `NNG_MAXADDRLEN`.
