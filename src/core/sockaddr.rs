@@ -63,11 +63,15 @@ impl Default for pnng_sockaddr {
     }
 }
 
+/// The bytes of a NUL-terminated name held in a fixed array.
 fn c_chars(src: &[std::ffi::c_char]) -> &[u8] {
-    // SAFETY: c_char and u8 have the same size and alignment.
-    let bytes = unsafe { std::slice::from_raw_parts(src.as_ptr().cast::<u8>(), src.len()) };
-    let end = bytes.iter().position(|&b| b == 0).unwrap_or(bytes.len());
-    &bytes[..end]
+    // NNG leaves the bytes after the NUL uninitialised (e.g. inproc_ep_get_addr), so this
+    // must not read past it: libc's strnlen stops there, where a vectorised scan would not.
+    // SAFETY: `src` is valid for `src.len()` bytes; c_char and u8 share size and alignment.
+    unsafe {
+        let end = libc::strnlen(src.as_ptr(), src.len());
+        std::slice::from_raw_parts(src.as_ptr().cast::<u8>(), end)
+    }
 }
 
 impl pnng_sockaddr {
