@@ -31,6 +31,8 @@ struct State {
     op: Op,
     /// Set while freeing: the completion of a cancelled operation is not reported.
     freeing: bool,
+    /// The header of the message being sent, put back if the send fails (see msg::send_with).
+    send_header: Vec<u8>,
 }
 
 pub struct Aio {
@@ -52,7 +54,7 @@ impl Aio {
             raw: std::ptr::null_mut(),
             notify,
             timeout: Mutex::new(sys::NNG_DURATION_DEFAULT),
-            state: Mutex::new(State { running: false, op: Op::Idle, freeing: false }),
+            state: Mutex::new(State { running: false, op: Op::Idle, freeing: false, send_header: Vec::new() }),
             finished: Condvar::new(),
         });
         let arg = &*aio as *const Aio as *mut c_void;
@@ -136,10 +138,16 @@ impl Aio {
     /// Starts a send of the message the aio holds through `start`.
     fn start_send(&self, start: impl FnOnce(*mut sys::nng_aio)) -> Result<()> {
         // SAFETY: raw is valid.
-        if unsafe { sys::nng_aio_get_msg(self.raw) }.is_null() {
+        let m = unsafe { sys::nng_aio_get_msg(self.raw) };
+        if m.is_null() {
             return Err(Error::Invalid);
         }
         self.begin(Op::Send)?;
+        {
+            let mut st = lock(&self.state);
+            st.send_header.clear();
+            st.send_header.extend_from_slice(super::msg::header_of(m));
+        }
         start(self.raw);
         Ok(())
     }
@@ -157,14 +165,14 @@ impl Aio {
 
     pub fn socket_send(&self, sock: u32) -> Result<()> {
         // SAFETY: raw valid; NNG checks the socket id and completes the aio either way.
-        self.start_send(|a| unsafe { sys::nng_send_aio(nng_socket(sock), a) })
+        self.start_send(|a| on_socket(sock, a, || unsafe { sys::nng_send_aio(nng_socket(sock), a) }))
     }
 
     pub fn socket_recv(&self, sock: u32) -> Result<()> {
         self.start_recv(|a| match super::socket::take_pending(sock) {
             Some(m) => complete_with(a, m),
             // SAFETY: as socket_send.
-            None => unsafe { sys::nng_recv_aio(nng_socket(sock), a) },
+            None => on_socket(sock, a, || unsafe { sys::nng_recv_aio(nng_socket(sock), a) }),
         })
     }
 
@@ -183,7 +191,7 @@ impl Aio {
 
     /// Sends the held message to one pipe, through the pipe's socket.
     pub fn pipe_send(&self, pipe: u32) -> Result<()> {
-        let sock = super::pipe::socket(pipe)?;
+        let sock = super::pipe::live_socket(pipe)?;
         // SAFETY: raw is valid.
         let m = unsafe { sys::nng_aio_get_msg(self.raw) };
         if m.is_null() {
@@ -208,6 +216,19 @@ impl Aio {
     }
 }
 
+/// Starts an operation on the socket with `start`, or completes the aio with `Closed` when
+/// the socket's close has begun (see socket::start_op).
+fn on_socket(sock: u32, a: *mut sys::nng_aio, start: impl FnOnce()) {
+    if let Err(e) = super::socket::start_op(sock, start) {
+        // SAFETY: `a` is valid and idle; begin/finish complete it through the callback.
+        unsafe {
+            if sys::nng_aio_begin(a) {
+                sys::nng_aio_finish(a, e.code());
+            }
+        }
+    }
+}
+
 /// Completes a receive at once with a message held back by a too-small synchronous buffer.
 fn complete_with(a: *mut sys::nng_aio, m: Msg) {
     // SAFETY: `a` is valid and idle; begin/finish complete it through the callback. If the aio
@@ -228,9 +249,15 @@ unsafe extern "C" fn completed(arg: *mut c_void) {
         let mut st = lock(&aio.state);
         // SAFETY: raw valid.
         let rv = unsafe { sys::nng_aio_result(aio.raw) };
-        if st.op == Op::Send && rv == 0 {
-            // NNG consumed the message; make sure take_msg cannot hand it out again.
-            unsafe { sys::nng_aio_set_msg(aio.raw, std::ptr::null_mut()) };
+        if st.op == Op::Send {
+            // SAFETY: the operation is over, so the aio's message (if any) is ours again.
+            let m = unsafe { sys::nng_aio_get_msg(aio.raw) };
+            if rv == 0 {
+                // NNG consumed the message; make sure take_msg cannot hand it out again.
+                unsafe { sys::nng_aio_set_msg(aio.raw, std::ptr::null_mut()) };
+            } else if !m.is_null() {
+                super::msg::restore_header(m, &st.send_header);
+            }
         }
         st.running = false;
         st.op = Op::Idle;

@@ -3,6 +3,7 @@
 
 use super::sys;
 use crate::error::{check, Error, Result};
+use std::ffi::c_int;
 use std::ptr::NonNull;
 
 /// An owned NNG message; freed on drop unless released with `into_raw`.
@@ -64,6 +65,32 @@ impl Msg {
     }
 }
 
+/// Hands `msg` to an NNG send function that takes the message only on success. Cooked req,
+/// rep, surveyor and respondent replace the header before they know whether the send works,
+/// so on failure the caller's header is put back: the message returns exactly as given.
+pub fn send_with(msg: Msg, send: impl FnOnce(*mut sys::nng_msg) -> c_int) -> std::result::Result<(), (Error, Msg)> {
+    let saved = header_of(msg.as_ptr()).to_vec(); // no allocation for the usual empty header
+    let rv = send(msg.as_ptr());
+    if rv == 0 {
+        std::mem::forget(msg);
+        return Ok(());
+    }
+    restore_header(msg.as_ptr(), &saved);
+    Err((Error::from_code(rv), msg))
+}
+
+/// Makes the header of `m` exactly `saved` again, after a failed send changed it.
+pub fn restore_header(m: *mut sys::nng_msg, saved: &[u8]) {
+    // SAFETY: the failed send left the valid message to us; putting back no more bytes than
+    // the header held before cannot fail for want of room it already had.
+    unsafe {
+        sys::nng_msg_header_clear(m);
+        if !saved.is_empty() {
+            sys::nng_msg_header_append(m, saved.as_ptr().cast(), saved.len());
+        }
+    }
+}
+
 impl Drop for Msg {
     fn drop(&mut self) {
         // SAFETY: we own the message.
@@ -101,8 +128,19 @@ pub fn insert(m: *mut sys::nng_msg, data: &[u8]) -> Result<()> {
     if data.is_empty() {
         return Ok(());
     }
-    // SAFETY: valid message and slice.
-    check(unsafe { sys::nng_msg_insert(m, data.as_ptr().cast(), data.len()) })
+    // Not nng_msg_insert: in NNG 1.11, when the data is longer than the head room but fits
+    // in the capacity, nni_chunk_insert writes it over the start of the old body. Growing at
+    // the tail, shifting the body and copying in front is always right, and cheap enough.
+    // SAFETY: valid message; after the realloc the body holds old + new bytes, and
+    // ptr::copy handles the overlapping shift.
+    unsafe {
+        let old_len = sys::nng_msg_len(m);
+        check(sys::nng_msg_realloc(m, old_len + data.len()))?;
+        let body = sys::nng_msg_body(m).cast::<u8>();
+        std::ptr::copy(body, body.add(data.len()), old_len);
+        std::ptr::copy_nonoverlapping(data.as_ptr(), body, data.len());
+    }
+    Ok(())
 }
 
 pub fn header_append(m: *mut sys::nng_msg, data: &[u8]) -> Result<()> {

@@ -30,13 +30,24 @@ pub fn listener(pipe: u32) -> Result<u32> {
 }
 
 pub fn close(pipe: u32) -> Result<()> {
+    let sock = socket(pipe);
     // SAFETY: NNG validates the pipe id.
-    check(unsafe { sys::nng_pipe_close(nng_pipe(pipe)) })
+    check(unsafe { sys::nng_pipe_close(nng_pipe(pipe)) })?;
+    if let Ok(sock) = sock {
+        super::socket::forget_pipe(sock, pipe);
+    }
+    Ok(())
+}
+
+/// The socket of a pipe that is still live: a send to a closed pipe is `NoEntry`, not lost.
+pub fn live_socket(pipe: u32) -> Result<u32> {
+    let sock = socket(pipe)?;
+    if super::socket::has_pipe(sock, pipe) { Ok(sock) } else { Err(Error::NoEntry) }
 }
 
 /// Sends `msg` to this pipe's peer only (pynng's `Pipe.send`); on failure `msg` comes back.
 pub fn send_msg(pipe: u32, msg: Msg, flags: c_int) -> std::result::Result<(), (Error, Msg)> {
-    let sock = match socket(pipe) {
+    let sock = match live_socket(pipe) {
         Ok(s) => s,
         Err(e) => return Err((e, msg)),
     };

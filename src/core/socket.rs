@@ -9,7 +9,7 @@ use crate::error::{check, Error, Result};
 use once_cell::sync::Lazy;
 use std::collections::HashMap;
 use std::ffi::{c_int, c_void, CStr, CString};
-use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, RwLock};
 use std::time::{Duration, Instant};
 
 pub(crate) use crate::ffi::consts::{PNNG_DIAL_FALLBACK as DIAL_FALLBACK, PNNG_FLAG_NONBLOCK as FLAG_NONBLOCK};
@@ -47,6 +47,14 @@ pub struct SocketState {
     pipes: Mutex<Vec<u32>>,
     dialers: Mutex<Vec<u32>>,
     listeners: Mutex<Vec<u32>>,
+    /// A cooked surveyor: a non-blocking receive waits 1 ms instead (see `is_cooked_surveyor`).
+    pub(crate) polls_nonblocking: bool,
+    /// Set when close begins; operations start only while it is clear (see `start_op`).
+    closing: RwLock<bool>,
+    /// The aios of devices forwarding through this socket (addresses of `nng_aio`s), aborted
+    /// when it closes: NNG 1.11 stops a device only when a receive fails, so closing its
+    /// send-only side would otherwise wait until the other side closes.
+    devices: Mutex<Vec<usize>>,
 }
 
 static SOCKETS: Lazy<Mutex<HashMap<u32, Arc<SocketState>>>> = Lazy::new(Default::default);
@@ -95,7 +103,8 @@ pub fn open(opener: Opener) -> Result<u32> {
     // SAFETY: opener writes the new socket on success.
     check(unsafe { opener(&mut s) })?;
     let id = s._bindgen_opaque_blob;
-    lock(&SOCKETS).insert(id, Arc::new(SocketState::default()));
+    let st = SocketState { polls_nonblocking: is_cooked_surveyor(s), ..Default::default() };
+    lock(&SOCKETS).insert(id, Arc::new(st));
     let setup = || -> Result<()> {
         for ev in 0..PIPE_EVENTS as u32 {
             // SAFETY: the trampoline finds the socket by id, so no pointer can dangle.
@@ -111,8 +120,118 @@ pub fn open(opener: Opener) -> Result<u32> {
     Ok(id)
 }
 
+/// NNG 1.11's cooked surveyor takes a non-blocking receive (timeout 0) for "wait until the
+/// survey ends" (surv0_ctx_recv treats every timeout < 1 so). Such sockets and their contexts
+/// receive without blocking through `recv_nonblocking_by_polling` instead.
+fn is_cooked_surveyor(s: sys::nng_socket) -> bool {
+    let (mut proto, mut raw) = (0, false);
+    // SAFETY: valid socket and option names; out-pointers valid.
+    unsafe {
+        sys::nng_socket_get_int(s, sys::NNG_OPT_PROTO.as_ptr().cast(), &mut proto) == 0
+            && sys::nng_socket_get_bool(s, sys::NNG_OPT_RAW.as_ptr().cast(), &mut raw) == 0
+            && proto == sys::NNG_SURVEYOR0_SELF as c_int
+            && !raw
+    }
+}
+
+/// Starts an operation on socket `id` with `start` unless the socket's close has begun;
+/// `Closed` then, and nothing started. NNG 1.11 loses an operation that reaches the protocol
+/// after the protocol's close ran (pair0_sock_recv does not check), which then blocks forever
+/// although the socket is closed. Behind this gate every operation is either queued before
+/// close begins, and so woken by it, or refused.
+pub(crate) fn start_op(id: u32, start: impl FnOnce()) -> Result<()> {
+    let st = state(id)?;
+    let closing = st.closing.read().unwrap_or_else(|p| p.into_inner());
+    if *closing {
+        return Err(Error::Closed);
+    }
+    start();
+    Ok(())
+}
+
+/// An aio for one synchronous send or receive, freed on drop (never holding a message then).
+pub(crate) struct OneShot(*mut sys::nng_aio);
+
+impl OneShot {
+    pub(crate) fn new(timeout_ms: i32) -> Result<OneShot> {
+        let mut aio = std::ptr::null_mut();
+        // SAFETY: out-pointer valid; no callback: the caller waits.
+        check(unsafe { sys::nng_aio_alloc(&mut aio, None, std::ptr::null_mut()) })?;
+        // SAFETY: freshly allocated, idle.
+        unsafe { sys::nng_aio_set_timeout(aio, timeout_ms) };
+        Ok(OneShot(aio))
+    }
+
+    /// Starts the operation with `start` and waits for its result. A timeout of a
+    /// non-blocking operation is `Again`, as NNG's own synchronous calls report it.
+    pub(crate) fn run(&self, nonblocking: bool, start: impl FnOnce(*mut sys::nng_aio) -> Result<()>) -> Result<()> {
+        start(self.0)?;
+        // SAFETY: started: NNG completes the aio exactly once.
+        unsafe { sys::nng_aio_wait(self.0) };
+        match check(unsafe { sys::nng_aio_result(self.0) }) {
+            Err(Error::TimedOut) if nonblocking => Err(Error::Again),
+            other => other,
+        }
+    }
+
+    /// Sends `msg` through an operation started by `start` and waits; on failure the message
+    /// comes back unchanged (msg::send_with).
+    pub(crate) fn send_with(
+        &self,
+        msg: Msg,
+        flags: c_int,
+        start: impl FnOnce(*mut sys::nng_aio) -> Result<()>,
+    ) -> std::result::Result<(), (Error, Msg)> {
+        super::msg::send_with(msg, |m| {
+            // SAFETY: the aio is idle; it holds m only while the send runs.
+            unsafe { sys::nng_aio_set_msg(self.0, m) };
+            let rv = self.run(flags & FLAG_NONBLOCK != 0, start);
+            // Whatever NNG did not take still belongs to send_with's `msg`: drop the aio's
+            // pointer to it without freeing.
+            // SAFETY: the operation is over.
+            unsafe { sys::nng_aio_set_msg(self.0, std::ptr::null_mut()) };
+            rv.err().map_or(0, Error::code)
+        })
+    }
+
+    /// Takes the message the aio holds, if any.
+    pub(crate) fn take_msg(&self) -> Option<Msg> {
+        // SAFETY: the aio is idle; the message is ours once taken off.
+        unsafe {
+            let m = sys::nng_aio_get_msg(self.0);
+            sys::nng_aio_set_msg(self.0, std::ptr::null_mut());
+            (!m.is_null()).then(|| Msg::from_raw(m))
+        }
+    }
+}
+
+impl Drop for OneShot {
+    fn drop(&mut self) {
+        // SAFETY: the operation finished (run waited) or never started; no message is left.
+        unsafe { sys::nng_aio_free(self.0) }
+    }
+}
+
+/// How long a synchronous operation waits: the socket's own timeout, or not at all. A cooked
+/// surveyor's non-blocking receive waits 1 ms, see `is_cooked_surveyor`.
+pub(crate) fn sync_timeout(flags: c_int, polls_nonblocking: bool) -> i32 {
+    match (flags & FLAG_NONBLOCK != 0, polls_nonblocking) {
+        (false, _) => sys::NNG_DURATION_DEFAULT,
+        (true, false) => sys::NNG_DURATION_ZERO as i32,
+        (true, true) => 1,
+    }
+}
+
 /// Closes the socket. Blocked calls on it return `Closed`; a second close returns `Closed`.
 pub fn close(id: u32) -> Result<()> {
+    if let Ok(st) = state(id) {
+        *st.closing.write().unwrap_or_else(|p| p.into_inner()) = true;
+        for &aio in lock(&st.devices).iter() {
+            // SAFETY: a device aio stays valid while listed (device.rs unlists it under this
+            // lock before freeing it); NNG completes the aborted device asynchronously.
+            unsafe { sys::nng_aio_abort(aio as *mut sys::nng_aio, sys::NNG_ECLOSED as c_int) };
+        }
+    }
     // SAFETY: NNG validates the id. It waits for running pipe callbacks, which take the
     // registry lock only briefly, so it must not be held here.
     let rv = unsafe { sys::nng_close(nng_socket(id)) };
@@ -136,14 +255,12 @@ pub fn send_msg(id: u32, msg: Msg, flags: c_int) -> std::result::Result<(), (Err
     if let Err(e) = check_flags(flags, FLAG_NONBLOCK) {
         return Err((e, msg));
     }
-    // SAFETY: msg is owned and valid; NNG takes it only on success.
-    let rv = unsafe { sys::nng_sendmsg(nng_socket(id), msg.as_ptr(), flags) };
-    if rv == 0 {
-        std::mem::forget(msg);
-        Ok(())
-    } else {
-        Err((Error::from_code(rv), msg))
-    }
+    let aio = match OneShot::new(sync_timeout(flags, false)) {
+        Ok(a) => a,
+        Err(e) => return Err((e, msg)),
+    };
+    // SAFETY: NNG validates the id and completes the aio exactly once.
+    aio.send_with(msg, flags, |a| start_op(id, || unsafe { sys::nng_send_aio(nng_socket(id), a) }))
 }
 
 /// Receives a message, returning a held-back one first.
@@ -153,10 +270,11 @@ pub fn recv_msg(id: u32, flags: c_int) -> Result<Msg> {
     if let Some(m) = lock(&st.pending).take() {
         return Ok(m);
     }
-    let mut raw = std::ptr::null_mut();
-    // SAFETY: out-pointer valid; on success we own the message.
-    check(unsafe { sys::nng_recvmsg(nng_socket(id), &mut raw, flags) })?;
-    Ok(unsafe { Msg::from_raw(raw) })
+    let aio = OneShot::new(sync_timeout(flags, st.polls_nonblocking))?;
+    drop(st);
+    // SAFETY: NNG validates the id and completes the aio exactly once.
+    aio.run(flags & FLAG_NONBLOCK != 0, |a| start_op(id, || unsafe { sys::nng_recv_aio(nng_socket(id), a) }))?;
+    aio.take_msg().ok_or(Error::Internal)
 }
 
 /// Outcome of a receive into a caller's buffer.
@@ -324,6 +442,30 @@ pub fn list(id: u32, which: List) -> Result<Vec<u32>> {
         List::Listeners => lock(&st.listeners).clone(),
     };
     Ok(v)
+}
+
+/// Lists (`add`) or unlists a device aio forwarding through socket `id` (see `devices`).
+pub(crate) fn list_device(id: u32, aio: *mut sys::nng_aio, add: bool) {
+    if let Ok(st) = state(id) {
+        let mut devices = lock(&st.devices);
+        devices.retain(|&a| a != aio as usize);
+        if add {
+            devices.push(aio as usize);
+        }
+    }
+}
+
+/// Whether `pipe` is one of the socket's live pipes (NNG still finds a closed pipe by id
+/// until it is reaped, and a message addressed to it would vanish without an error).
+pub fn has_pipe(id: u32, pipe: u32) -> bool {
+    state(id).is_ok_and(|st| lock(&st.pipes).contains(&pipe))
+}
+
+/// Takes a pipe the caller closed off the live list at once, before NNG's removal event.
+pub fn forget_pipe(id: u32, pipe: u32) {
+    if let Ok(st) = state(id) {
+        lock(&st.pipes).retain(|&p| p != pipe);
+    }
 }
 
 fn event_index(event: c_int) -> Result<usize> {

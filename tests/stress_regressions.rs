@@ -1,0 +1,215 @@
+//! Minimal failing tests for library bugs found by the stress suites (tests/stress_*.rs).
+//! Each test states the function, the input, the expected and the actual outcome. They are
+//! plain tests (they run in `cargo test`) once pnng works around the bug; do not weaken them
+//! to pass. Those still open are `#[ignore]`d with the reason: the crash repros because they
+//! abort the whole test binary (run them with `--ignored`; `make stress` counts those crashes
+//! in the API fuzzer), and NNG bugs pnng has no workaround for yet.
+mod common;
+use common::*;
+use std::time::{Duration, Instant};
+
+/// BUG (found by api-fuzz): `pnng_msg_insert` loses the body when the inserted data is longer
+/// than the message's head room but fits in its capacity. NNG 1.11's `nni_chunk_insert`
+/// ("some room" branch) moves the old body to `buf+shift` and then copies the new data over
+/// it at the same place. Input: a 4-byte message, insert 33 bytes. Expected body: the 33
+/// bytes then the 4 old ones. Actual: the 33 bytes then 4 zero (stale) bytes.
+#[test]
+fn msg_insert_longer_than_headroom_keeps_the_body() {
+    for (n0, k) in [(4usize, 33usize), (4, 39), (10, 33), (10, 39)] {
+        let old: Vec<u8> = (1..=n0 as u8).collect();
+        let m = msg(&old);
+        let ins = vec![0xAB; k];
+        assert_eq!(unsafe { pnng_msg_insert(m, ins.as_ptr().cast(), k) }, PNNG_OK);
+        let mut want = ins.clone();
+        want.extend_from_slice(&old);
+        let got = body(m);
+        unsafe { pnng_msg_free(m) };
+        assert_eq!(got, want, "insert {k} bytes in front of a {n0}-byte body");
+    }
+}
+
+/// BUG (found by api-fuzz): a NONBLOCK receive on a surveyor blocks until the survey ends.
+/// NNG 1.11 `surv0_ctx_recv` treats every timeout < 1 (including NONBLOCK's 0) as "until the
+/// survey expires". Input: surveyor0 with no peer, `pnng_socket_send(s, "q")`, then
+/// `pnng_socket_recv_msg(s, PNNG_FLAG_NONBLOCK)`. Expected: `PNNG_EAGAIN` at once. Actual:
+/// `PNNG_EAGAIN` after survey-time (1 s by default; with survey-time = -1 it never returns).
+/// Same for `pnng_ctx_recv_msg` on a surveyor context and for `pnng_socket_recv`.
+#[test]
+fn surveyor_nonblocking_recv_does_not_wait_for_the_survey() {
+    let s = open(pnng_surveyor0_open);
+    set_ms(s, "surveyor:survey-time", 1000);
+    assert_eq!(send(s, b"q"), PNNG_OK);
+    let t = Instant::now();
+    let mut m = std::ptr::null_mut();
+    let rv = unsafe { pnng_socket_recv_msg(s, PNNG_FLAG_NONBLOCK, &mut m) };
+    let took = t.elapsed();
+    close(s);
+    assert_eq!(rv, PNNG_EAGAIN);
+    assert!(took < Duration::from_millis(200), "NONBLOCK receive took {took:?}");
+}
+
+/// BUG (found by api-fuzz): `pnng_sub0_subscribe` / `_unsubscribe` with an empty topic on a
+/// socket that is not sub0 return `PNNG_ENOMEM` (2) instead of `PNNG_ENOTSUP` (9). NNG stores
+/// unknown socket options for its endpoints and `nni_alloc(0)` fails. The same path makes
+/// `pnng_socket_set_bytes(s, "no-such-option", p, 0)` return ENOMEM instead of ENOTSUP.
+#[test]
+fn empty_topic_on_a_non_sub_socket_is_enotsup() {
+    let s = open(pnng_pair0_open);
+    let sub = unsafe { pnng_sub0_subscribe(s, std::ptr::null(), 0) };
+    let unsub = unsafe { pnng_sub0_unsubscribe(s, std::ptr::null(), 0) };
+    let o = c("no-such-option");
+    let bytes = unsafe { pnng_socket_set_bytes(s, o.as_ptr(), b"x".as_ptr().cast(), 0) };
+    close(s);
+    assert_eq!((sub, unsub, bytes), (PNNG_ENOTSUP, PNNG_ENOTSUP, PNNG_ENOTSUP));
+}
+
+/// BUG (found by api-fuzz): a failed `pnng_socket_send_msg` on req0 hands the message back
+/// with a 4-byte request id in its header. Sent later on another socket (pair0 here) the peer
+/// receives those 4 bytes in front of the body. Input: req0 without peers,
+/// `send_msg(m "hello", NONBLOCK)` -> EAGAIN; then send m on a connected pair0. Expected: the
+/// caller's message is unchanged (header length 0) and the pair peer gets "hello". Actual:
+/// header length 4, and the peer gets 4 id bytes + "hello".
+#[test]
+fn failed_req_send_gives_the_message_back_unchanged() {
+    let req = open(pnng_req0_open);
+    let m = msg(b"hello");
+    assert_eq!(unsafe { pnng_socket_send_msg(req, m, PNNG_FLAG_NONBLOCK) }, PNNG_EAGAIN);
+    let hdr = unsafe { pnng_msg_header_len(m) };
+    let (a, b) = pair(pnng_pair0_open, pnng_pair0_open, &addr("inproc"));
+    assert_eq!(unsafe { pnng_socket_send_msg(a, m, 0) }, PNNG_OK);
+    let got = recv(b);
+    for s in [req, a, b] {
+        close(s);
+    }
+    assert_eq!(hdr, 0, "header left on the caller's message");
+    assert_eq!(got, Ok(b"hello".to_vec()));
+}
+
+/// CRASH (found by api-fuzz; NNG 1.11 websocket transport, also with NNG alone - see
+/// tests/stress/repro/ws_dial_close.c): dialing `ws://` or `wss://` in the background to a
+/// port where nobody listens and closing the socket right away is a use-after-free: within a
+/// few thousand rounds the process dies with "panic: pthread_mutex_lock: Invalid argument",
+/// "malloc(): smallbin double linked list corrupted" or SIGSEGV (frames: tls_conn_cb <-
+/// tcp_dialer_cb for wss, http/ws dialer callbacks for ws). Expected: no crash.
+/// Ignored because it kills the test binary; run with `--ignored`.
+#[test]
+#[ignore = "crashes the process until fixed (run with --ignored)"]
+fn ws_background_dial_then_close_does_not_crash() {
+    for url in ["wss://127.0.0.1:1/x", "ws://127.0.0.1:1/x"] {
+        let u = c(url);
+        for _ in 0..20_000 {
+            let s = open(pnng_pair0_open);
+            assert_eq!(unsafe { pnng_socket_dial(s, u.as_ptr(), PNNG_FLAG_NONBLOCK, std::ptr::null_mut()) }, PNNG_OK);
+            close(s);
+        }
+    }
+}
+
+/// CRASH or HANG (found by api-fuzz; NNG 1.11 websocket listener): a ws listener closed while a
+/// ws dialer is connecting to it. Within a few hundred rounds: "panic: pthread_mutex_unlock:
+/// Invalid argument" in `ws_handler` (websocket.c:1698), or `pnng_socket_close` never returns.
+/// Expected: neither. Ignored because it kills or hangs the test binary.
+#[test]
+#[ignore = "crashes or hangs the process until fixed (run with --ignored)"]
+fn ws_listener_closed_while_dialer_connects() {
+    for i in 0..3000u64 {
+        let (a, b) = (open(pnng_pair0_open), open(pnng_pair0_open));
+        let url = addr("ws");
+        listen(a, &url);
+        let u = c(&url);
+        assert_eq!(unsafe { pnng_socket_dial(b, u.as_ptr(), PNNG_FLAG_NONBLOCK, std::ptr::null_mut()) }, PNNG_OK);
+        std::thread::sleep(Duration::from_micros((i % 40) * 25));
+        close(a);
+        close(b);
+    }
+}
+
+/// Closes `s` on another thread; how long it took, or None if it did not return within `limit`.
+fn close_within(s: pnng_socket, limit: Duration) -> Option<Duration> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let t = Instant::now();
+        unsafe { pnng_socket_close(s) };
+        let _ = tx.send(t.elapsed());
+    });
+    rx.recv_timeout(limit).ok()
+}
+
+/// HANG (found by api-fuzz): `pnng_socket_close` on the send-only side of a running device
+/// blocks until the other socket is closed too. Input: `pnng_device_start(pub0_raw, sub0_raw)`
+/// (either order; push0_raw/pull0_raw the same), then `pnng_socket_close(pub)`. Expected
+/// (header: "it stops when either socket closes"): the close returns at once. Actual: it
+/// blocks in `nni_sock_close` until `pnng_socket_close(sub)`. Closing the sub side first works.
+#[test]
+fn closing_the_send_only_side_of_a_device_returns() {
+    for (a, b) in [
+        (pnng_pub0_open_raw as Opener, pnng_sub0_open_raw as Opener),
+        (pnng_push0_open_raw, pnng_pull0_open_raw),
+    ] {
+        let (send_only, other) = (open(a), open(b));
+        assert_eq!(unsafe { pnng_device_start(send_only, other) }, PNNG_OK);
+        std::thread::sleep(Duration::from_millis(20));
+        let took = close_within(send_only, Duration::from_secs(3));
+        // let the stuck close finish, so the test itself ends
+        let _ = close_within(other, Duration::from_secs(3));
+        assert!(took.is_some(), "pnng_socket_close on the send-only side of a device did not return in 3 s");
+    }
+}
+
+fn open_fds() -> usize {
+    std::fs::read_dir("/proc/self/fd").map(|d| d.count()).unwrap_or(0)
+}
+
+/// LEAK (found by faults close-while-blocked, which watches the fd count): closing a listening
+/// socket while a dialing socket is connected to it, then the dialing socket, leaks TCP socket
+/// descriptors (about 0.4 per round; 300 rounds leave ~120 sockets open). NNG 1.11 alone does
+/// the same (tests/stress/repro/fd_leak_listening_socket_closed_first.c). ipc leaks too, less.
+/// Closing the dialing socket first, or the listener endpoint first, leaks nothing. Input: 300 x
+/// { pair(tcp); close(listening socket); close(dialing socket) }. Expected: open fds back to
+/// where they were (+ a few). Actual: +~120.
+#[test]
+#[ignore = "open NNG 1.11 bug, reproduced without pnng (tests/stress/repro/fd_leak_listening_socket_closed_first.c); no workaround yet"]
+fn closing_the_listening_socket_first_leaks_no_fds() {
+    // warm NNG's own threads and pollers first
+    let (a, b) = pair(pnng_pair0_open, pnng_pair0_open, &addr("tcp"));
+    close(a);
+    close(b);
+    std::thread::sleep(Duration::from_millis(200));
+    let before = open_fds();
+    for _ in 0..300 {
+        let (listening, dialing) = pair(pnng_pair0_open, pnng_pair0_open, &addr("tcp"));
+        close(listening);
+        close(dialing);
+    }
+    std::thread::sleep(Duration::from_millis(1000));
+    let after = open_fds();
+    assert!(after <= before + 10, "open fds {before} -> {after} after 300 rounds");
+}
+
+/// HANG (found by faults close-while-blocked): a blocking receive is sometimes not woken by
+/// `pnng_socket_close` from another thread (about 1 in 1000-3000 rounds): the receiving thread
+/// stays in `nng_recvmsg` -> `nni_aio_wait` forever although the socket is closed. The same
+/// happens to a blocking `pnng_socket_send` on push0. API.md: "Closing a socket from another
+/// thread wakes every blocked call on it with PNNG_ECLOSED". Input: pair0 over tcp, recv-timeout
+/// -1, a thread in `pnng_socket_recv_msg(s, 0)`, then `pnng_socket_close(s)` after 0..1 ms.
+/// Expected: the receive returns ECLOSED. Actual: sometimes it never returns. Probabilistic:
+/// up to 5000 rounds (about 20 s when the bug is fixed), so it is ignored in plain `cargo test`
+/// and run by `make stress`'s fault suite (close_while_blocked reports it as "stuck").
+#[test]
+#[ignore = "slow (up to 5000 rounds); run with --ignored"]
+fn close_always_wakes_a_blocked_receive() {
+    for i in 0..5000u64 {
+        let (a, b) = pair(pnng_pair0_open, pnng_pair0_open, &addr("tcp"));
+        set_ms(a, "recv-timeout", -1);
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut m = std::ptr::null_mut();
+            let _ = tx.send(unsafe { pnng_socket_recv_msg(a, 0, &mut m) });
+        });
+        std::thread::sleep(Duration::from_micros(i % 7 * 150));
+        assert_eq!(unsafe { pnng_socket_close(a) }, PNNG_OK);
+        let got = rx.recv_timeout(Duration::from_secs(5));
+        close(b);
+        assert_eq!(got, Ok(PNNG_ECLOSED), "round {i}: blocked receive not woken by close");
+    }
+}
