@@ -1,0 +1,648 @@
+//! Stress: faults.
+//! - `close_while_blocked`: sockets, contexts, dialers and listeners closed from another thread
+//!   while receives / sends / aios block on them, per transport. Every blocked call must wake
+//!   with `PNNG_ECLOSED` (closing a dialer or listener must not wake the socket's calls; the
+//!   later socket close must), within 5 s. 500 rounds per transport here, 10 000 long.
+//! - `aio_cancel_races_completion`: a receive aio cancelled while a message arrives: each start
+//!   completes exactly once, with success or `PNNG_ECANCELED`, and no message is lost or doubled.
+//! - `req_resend_survives_rep_restarts`: the rep peer is closed and reopened on the same
+//!   address (20 times here, 100 long); with a short `req:resend-time` every request gets its
+//!   own reply.
+//! - `dialer_backoff_under_listener_restarts`: the listener is replaced by a plain TCP listener
+//!   that hangs up; the dialer's attempts follow reconnect-time-min/max; once the real
+//!   listener is back the dialer reconnects within reconnect-time-max plus slack.
+mod common;
+mod stress;
+use common::*;
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
+use std::sync::{mpsc, Arc, Mutex};
+use std::time::{Duration, Instant};
+use stress::*;
+
+const NB: c_int = PNNG_FLAG_NONBLOCK;
+
+fn url_for(tr: &str) -> String {
+    addr(tr)
+}
+
+#[derive(Default)]
+struct Outcome {
+    rounds: u64,
+    woken_ok: u64,
+    wrong_code: u64,
+    stuck: u64,
+    early: u64,
+}
+
+/// Runs `f` on a thread; its result, or None if it is still blocked after `limit`.
+fn in_thread<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> mpsc::Receiver<T> {
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(f());
+    });
+    rx
+}
+
+fn blocked_recv(s: pnng_socket) -> mpsc::Receiver<i32> {
+    in_thread(move || {
+        let mut m = std::ptr::null_mut();
+        let rv = unsafe { pnng_socket_recv_msg(s, 0, &mut m) };
+        if rv == 0 {
+            unsafe { pnng_msg_free(m) };
+        }
+        rv
+    })
+}
+
+fn blocked_ctx_recv(c: pnng_ctx) -> mpsc::Receiver<i32> {
+    in_thread(move || {
+        let mut m = std::ptr::null_mut();
+        let rv = unsafe { pnng_ctx_recv_msg(c, 0, &mut m) };
+        if rv == 0 {
+            unsafe { pnng_msg_free(m) };
+        }
+        rv
+    })
+}
+
+fn blocked_send(s: pnng_socket) -> mpsc::Receiver<i32> {
+    in_thread(move || {
+        // keep sending until one blocks (buffers full / no peer) and then fails
+        for _ in 0..100_000 {
+            let rv = unsafe { pnng_socket_send(s, b"fill".as_ptr().cast(), 4, 0) };
+            if rv != 0 {
+                return rv;
+            }
+        }
+        0
+    })
+}
+
+static AIO_DONE: AtomicU32 = AtomicU32::new(0);
+unsafe extern "C" fn aio_done(_ud: *mut c_void) {
+    AIO_DONE.fetch_add(1, Ordering::SeqCst);
+}
+
+fn small_sleep(r: &mut Rng) {
+    match r.below(4) {
+        0 => {}
+        1 => std::thread::yield_now(),
+        2 => std::thread::sleep(Duration::from_micros(r.below(500) as u64)),
+        _ => std::thread::sleep(Duration::from_millis(1 + r.below(3) as u64)),
+    }
+}
+
+/// Waits for a blocked call: Some(code) or None when stuck.
+fn woke(rx: &mpsc::Receiver<i32>) -> Option<i32> {
+    rx.recv_timeout(Duration::from_secs(5)).ok()
+}
+
+fn check(o: &mut Outcome, what: &str, got: Option<i32>, allowed: &[i32]) {
+    match got {
+        None => {
+            o.stuck += 1;
+            eprintln!("faults: STUCK: {what} did not return within 5 s");
+        }
+        Some(c) if allowed.contains(&c) => o.woken_ok += 1,
+        Some(c) => {
+            o.wrong_code += 1;
+            if o.wrong_code <= 5 {
+                eprintln!("faults: {what} returned {c} ({}), expected {allowed:?}", strerror(c));
+            }
+        }
+    }
+}
+
+fn close_round(tr: &str, r: &mut Rng, o: &mut Outcome) {
+    let url = url_for(tr);
+    let scenario = r.below(7);
+    o.rounds += 1;
+    match scenario {
+        0 | 1 => {
+            // a receive blocked on a connected socket; the socket closes (or its peer first)
+            let (a, b) = pair(pnng_pair0_open, pnng_pair0_open, &url);
+            set_ms(a, "recv-timeout", -1);
+            let rx = blocked_recv(a);
+            small_sleep(r);
+            if scenario == 1 {
+                close(b);
+                if rx.recv_timeout(Duration::from_millis(20)).is_ok() {
+                    o.early += 1; // the peer going away must not end the receive
+                    eprintln!("faults: a receive returned when only the peer closed ({tr})");
+                    close(a);
+                    return;
+                }
+            }
+            assert_eq!(unsafe { pnng_socket_close(a) }, PNNG_OK);
+            check(o, &format!("recv on a closed socket ({tr})"), woke(&rx), &[PNNG_ECLOSED]);
+            if scenario == 0 {
+                close(b);
+            }
+        }
+        2 => {
+            // a send blocked on push0 whose peer does not read
+            let (push, pull) = pair(pnng_push0_open, pnng_pull0_open, &url);
+            set_ms(push, "send-timeout", -1);
+            let rx = blocked_send(push);
+            std::thread::sleep(Duration::from_millis(r.below(3) as u64));
+            small_sleep(r);
+            assert_eq!(unsafe { pnng_socket_close(push) }, PNNG_OK);
+            check(o, &format!("send on a closed socket ({tr})"), woke(&rx), &[PNNG_ECLOSED]);
+            close(pull);
+        }
+        3 => {
+            // a context receive on rep0; the context closes, then the socket
+            let (rep, req) = pair(pnng_rep0_open, pnng_req0_open, &url);
+            let mut c = pnng_ctx { id: 0 };
+            assert_eq!(unsafe { pnng_socket_new_context(rep, &mut c) }, PNNG_OK);
+            let o_ = c_("recv-timeout");
+            assert_eq!(unsafe { pnng_ctx_set_ms(c, o_.as_ptr(), -1) }, PNNG_OK);
+            let rx = blocked_ctx_recv(c);
+            small_sleep(r);
+            if r.chance(1, 2) {
+                assert_eq!(unsafe { pnng_ctx_close(c) }, PNNG_OK);
+            } else {
+                assert_eq!(unsafe { pnng_socket_close(rep) }, PNNG_OK);
+            }
+            check(o, &format!("ctx recv on a closed context/socket ({tr})"), woke(&rx), &[PNNG_ECLOSED]);
+            let _ = unsafe { pnng_socket_close(rep) };
+            close(req);
+        }
+        4 => {
+            // closing the listener or the dialer does not end the socket's receive;
+            // closing the socket then does
+            let (a, b) = (open(pnng_pair0_open), open(pnng_pair0_open));
+            set_ms(a, "recv-timeout", -1);
+            set_ms(b, "recv-timeout", -1);
+            let l = listen(a, &url);
+            let d = dial(b, &url);
+            let ra = blocked_recv(a);
+            let rb = blocked_recv(b);
+            small_sleep(r);
+            assert_eq!(unsafe { pnng_listener_close(l) }, PNNG_OK);
+            assert_eq!(unsafe { pnng_dialer_close(d) }, PNNG_OK);
+            std::thread::sleep(Duration::from_millis(5));
+            if ra.try_recv().is_ok() || rb.try_recv().is_ok() {
+                o.early += 1;
+                eprintln!("faults: closing a dialer/listener ended a socket receive ({tr})");
+            }
+            close(a);
+            close(b);
+            check(o, &format!("recv after endpoint close + socket close ({tr})"), woke(&ra), &[PNNG_ECLOSED]);
+            check(o, &format!("recv after endpoint close + socket close ({tr})"), woke(&rb), &[PNNG_ECLOSED]);
+        }
+        5 => {
+            // pending aios (callback) on a socket that closes: each completes once, ECLOSED
+            let (a, b) = pair(pnng_pair0_open, pnng_pair0_open, &url);
+            let mut aios = Vec::new();
+            let before = AIO_DONE.load(Ordering::SeqCst);
+            for _ in 0..3 {
+                let mut x = std::ptr::null_mut();
+                assert_eq!(unsafe { pnng_aio_new(Some(aio_done), std::ptr::null_mut(), &mut x) }, PNNG_OK);
+                assert_eq!(unsafe { pnng_aio_set_timeout(x, -1) }, PNNG_OK);
+                aios.push(x);
+            }
+            let mut started = 0;
+            for x in &aios {
+                if unsafe { pnng_socket_recv_aio(a, *x) } == 0 {
+                    started += 1;
+                }
+            }
+            small_sleep(r);
+            let closer = in_thread(move || unsafe { pnng_socket_close(a) });
+            for x in &aios {
+                let rv = unsafe { pnng_aio_wait_timeout(*x, 5000) };
+                let res = if rv == 0 { Some(unsafe { pnng_aio_result(*x) }) } else { None };
+                check(o, &format!("aio recv on a closed socket ({tr})"), res, &[PNNG_ECLOSED]);
+            }
+            let _ = closer.recv_timeout(Duration::from_secs(5));
+            // callbacks run after completion: give them a moment
+            let ok = eventually(|| AIO_DONE.load(Ordering::SeqCst) >= before + started);
+            for x in aios {
+                unsafe { pnng_aio_free(x) };
+            }
+            if !ok {
+                o.wrong_code += 1;
+                eprintln!("faults: aio callbacks missing after socket close ({tr})");
+            }
+            close(b);
+        }
+        _ => {
+            // traffic in flight while the listener closes, then both sockets close
+            let (a, b) = (open(pnng_pair0_open), open(pnng_pair0_open));
+            set_ms(a, "recv-timeout", 2000);
+            set_ms(b, "send-timeout", 100);
+            let l = listen(a, &url);
+            let u = c(&url);
+            assert_eq!(unsafe { pnng_socket_dial(b, u.as_ptr(), NB, std::ptr::null_mut()) }, PNNG_OK);
+            let stop = Arc::new(AtomicBool::new(false));
+            let st = stop.clone();
+            let sender = in_thread(move || {
+                let mut bad = 0;
+                while !st.load(Ordering::Relaxed) {
+                    let rv = unsafe { pnng_socket_send(b, b"x".as_ptr().cast(), 1, 0) };
+                    if ![PNNG_OK, PNNG_ETIMEDOUT, PNNG_ECLOSED].contains(&rv) {
+                        bad = rv;
+                    }
+                }
+                bad
+            });
+            let receiver = blocked_recv(a);
+            small_sleep(r);
+            assert_eq!(unsafe { pnng_listener_close(l) }, PNNG_OK);
+            small_sleep(r);
+            close(a);
+            check(o, &format!("recv while its listener and socket close ({tr})"), woke(&receiver), &[PNNG_OK, PNNG_ECLOSED]);
+            stop.store(true, Ordering::Relaxed);
+            check(o, &format!("sends while the peer's listener closes ({tr})"), sender.recv_timeout(Duration::from_secs(5)).ok(), &[0]);
+            close(b);
+        }
+    }
+}
+
+fn c_(s: &str) -> CString {
+    c(s)
+}
+
+fn close_while_blocked_on(transports: &[&str]) {
+    let n = count(500, 10_000);
+    let t0 = Instant::now();
+    let mut all_ok = true;
+    for tr in transports {
+        let tr = *tr;
+        let wd = Watchdog::new("close_while_blocked", Duration::from_secs(30));
+        let mut r = Rng::new(seed() ^ tr.len() as u64);
+        let mut o = Outcome::default();
+        let fds0 = fd_count();
+        for i in 0..n {
+            wd.feed(|| format!("close_while_blocked {tr} round {i}"));
+            close_round(tr, &mut r, &mut o);
+        }
+        let fds = fd_count();
+        report(&format!(
+            "faults close-while-blocked {tr}: {} rounds, {} blocked calls woken correctly, {} wrong codes, {} stuck, \
+             {} ended early, fds {fds0} -> {fds}",
+            o.rounds, o.woken_ok, o.wrong_code, o.stuck, o.early
+        ));
+        all_ok &= o.wrong_code == 0 && o.stuck == 0 && o.early == 0;
+    }
+    report(&format!("faults close-while-blocked {}: {}", transports.join("+"), secs(t0.elapsed())));
+    assert!(all_ok, "close-while-blocked found problems (see above)");
+}
+
+#[test]
+#[ignore = "stress suite: make stress"]
+fn close_while_blocked() {
+    close_while_blocked_on(&["inproc", "ipc", "tcp"]);
+}
+
+/// Separate: NNG 1.11's websocket transport crashes on close races (see stress_regressions.rs).
+#[test]
+#[ignore = "stress suite: make stress"]
+fn close_while_blocked_ws() {
+    close_while_blocked_on(&["ws"]);
+}
+
+static CB_FIRED: AtomicU32 = AtomicU32::new(0);
+unsafe extern "C" fn cb_count(_ud: *mut c_void) {
+    CB_FIRED.fetch_add(1, Ordering::SeqCst);
+}
+
+#[test]
+#[ignore = "stress suite: make stress"]
+fn aio_cancel_races_completion() {
+    let n = count(20_000, 2_000_000);
+    let t0 = Instant::now();
+    let mut all_ok = true;
+    for tr in ["inproc", "tcp"] {
+        let wd = Watchdog::new("aio cancel race", Duration::from_secs(30));
+        let (a, b) = pair(pnng_pair0_open, pnng_pair0_open, &url_for(tr));
+        // room for messages left behind by cancelled receives, so the sender never waits on
+        // back-pressure while this thread is busy cancelling
+        for (s, o) in [(a, "recv-buffer"), (b, "send-buffer")] {
+            let oc = c(o);
+            assert_eq!(unsafe { pnng_socket_set_int(s, oc.as_ptr(), 1024) }, PNNG_OK);
+        }
+        let mut r = Rng::new(seed() ^ 0xCA);
+        let mut aio = std::ptr::null_mut();
+        assert_eq!(unsafe { pnng_aio_new(Some(cb_count), std::ptr::null_mut(), &mut aio) }, PNNG_OK);
+        let mut got: Vec<u64> = Vec::new();
+        let (mut ok, mut canceled, mut other) = (0u64, 0u64, 0u64);
+        let fired0 = CB_FIRED.load(Ordering::SeqCst);
+        let mut starts = 0u32;
+        for i in 0..n {
+            wd.feed(|| format!("aio cancel race {tr} {i}"));
+            assert_eq!(unsafe { pnng_socket_recv_aio(a, aio) }, PNNG_OK);
+            starts += 1;
+            // message and cancel race: sometimes the message first, sometimes the cancel
+            let spin = r.below(3000);
+            if r.chance(1, 2) {
+                assert_eq!(send(b, &i.to_be_bytes()), PNNG_OK);
+                for _ in 0..spin {
+                    std::hint::spin_loop();
+                }
+                unsafe { pnng_aio_cancel(aio) };
+            } else {
+                let bb = b;
+                let h = std::thread::spawn(move || send(bb, &i.to_be_bytes()));
+                for _ in 0..spin {
+                    std::hint::spin_loop();
+                }
+                unsafe { pnng_aio_cancel(aio) };
+                assert_eq!(h.join().unwrap(), PNNG_OK);
+            }
+            assert_eq!(unsafe { pnng_aio_wait_timeout(aio, 5000) }, PNNG_OK, "aio finished after cancel");
+            match unsafe { pnng_aio_result(aio) } {
+                0 => {
+                    ok += 1;
+                    let mut m = std::ptr::null_mut();
+                    assert_eq!(unsafe { pnng_aio_take_msg(aio, &mut m) }, PNNG_OK);
+                    got.push(u64::from_be_bytes(take(m).try_into().unwrap()));
+                }
+                PNNG_ECANCELED => canceled += 1,
+                e => {
+                    other += 1;
+                    eprintln!("faults: aio result {e} ({})", strerror(e));
+                }
+            }
+            // a cancelled receive leaves its message queued: collect it (in order) so the
+            // backlog never fills the buffers
+            let mut m = std::ptr::null_mut();
+            while unsafe { pnng_socket_recv_msg(a, NB, &mut m) } == 0 {
+                got.push(u64::from_be_bytes(take(m).try_into().unwrap()));
+            }
+        }
+        // what the cancelled receives left behind is still there, in order
+        let mut m = std::ptr::null_mut();
+        while unsafe { pnng_socket_recv_msg(a, NB, &mut m) } == 0 {
+            got.push(u64::from_be_bytes(take(m).try_into().unwrap()));
+        }
+        let deadline = Instant::now() + Duration::from_secs(2);
+        while got.len() < n as usize && Instant::now() < deadline {
+            if unsafe { pnng_socket_recv_msg(a, NB, &mut m) } == 0 {
+                got.push(u64::from_be_bytes(take(m).try_into().unwrap()));
+            } else {
+                std::thread::sleep(Duration::from_millis(1));
+            }
+        }
+        let fired_ok = eventually(|| CB_FIRED.load(Ordering::SeqCst) - fired0 == starts);
+        let fired = CB_FIRED.load(Ordering::SeqCst) - fired0;
+        let mut sorted = got.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        let dups = got.len() - sorted.len();
+        let lost = n as usize - sorted.len();
+        let reordered = got.windows(2).filter(|w| w[0] > w[1]).count();
+        unsafe { pnng_aio_free(aio) };
+        close(a);
+        close(b);
+        report(&format!(
+            "faults aio-cancel-race {tr}: {n} starts, {ok} completed, {canceled} cancelled, {other} other, \
+             {fired} callbacks (exactly once: {}), {lost} messages lost, {dups} duplicated, {reordered} out of order",
+            fired_ok && fired == starts
+        ));
+        all_ok &= other == 0 && fired == starts && lost == 0 && dups == 0 && reordered == 0;
+    }
+    report(&format!("faults aio-cancel-race: {}", secs(t0.elapsed())));
+    assert!(all_ok, "aio cancel race found problems (see above)");
+}
+
+/// The rep side: (re)opened on `url` until `stop`. When `kill` changes, the next request it
+/// receives is dropped and the socket closed without a reply (killed mid-request), then it
+/// comes back on the same address: the req side must resend.
+fn rep_server(url: String, stop: Arc<AtomicBool>, kill: Arc<AtomicU64>, served: Arc<AtomicU64>, dropped: Arc<AtomicU64>) {
+    let mut seen_kill = 0;
+    while !stop.load(Ordering::Relaxed) {
+        let rep = open(pnng_rep0_open);
+        set_ms(rep, "recv-timeout", 20);
+        let u = c(&url);
+        // the address may take a moment to free up
+        let mut tries = 0;
+        while unsafe { pnng_socket_listen(rep, u.as_ptr(), 0, std::ptr::null_mut()) } != 0 {
+            tries += 1;
+            assert!(tries < 500, "rep cannot listen again on {url}");
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        let mut killed_at: Option<Instant> = None;
+        while !stop.load(Ordering::Relaxed) {
+            let k = kill.load(Ordering::SeqCst);
+            if k != seen_kill {
+                seen_kill = k;
+                killed_at = Some(Instant::now());
+            }
+            // killed and no request came for a while: close anyway
+            if killed_at.is_some_and(|t| t.elapsed() > Duration::from_millis(200)) {
+                break;
+            }
+            if let Ok(req) = recv(rep) {
+                if killed_at.is_some() {
+                    dropped.fetch_add(1, Ordering::Relaxed);
+                    break; // dies holding the request
+                }
+                let _ = send(rep, &req);
+                served.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+        close(rep);
+    }
+}
+
+#[test]
+#[ignore = "stress suite: make stress"]
+fn req_resend_survives_rep_restarts() {
+    let restarts = count(20, 100);
+    let t0 = Instant::now();
+    let mut all_ok = true;
+    for tr in ["tcp", "ipc"] {
+        let wd = Watchdog::new("req/rep restarts", Duration::from_secs(60));
+        let url = url_for(tr);
+        let (stop, kill) = (Arc::new(AtomicBool::new(false)), Arc::new(AtomicU64::new(0)));
+        let (served, dropped) = (Arc::new(AtomicU64::new(0)), Arc::new(AtomicU64::new(0)));
+        let server = {
+            let (u, s, k, sv, dr) = (url.clone(), stop.clone(), kill.clone(), served.clone(), dropped.clone());
+            std::thread::spawn(move || rep_server(u, s, k, sv, dr))
+        };
+        let req = open(pnng_req0_open);
+        set_ms(req, "req:resend-time", 100);
+        set_ms(req, "recv-timeout", 10_000);
+        set_ms(req, "send-timeout", 10_000);
+        let mut d = pnng_dialer { id: 0 };
+        let u = c(&url);
+        assert_eq!(unsafe { pnng_dialer_create(req, u.as_ptr(), &mut d) }, PNNG_OK);
+        for (o, v) in [("reconnect-time-min", 10), ("reconnect-time-max", 100)] {
+            let oc = c(o);
+            assert_eq!(unsafe { pnng_dialer_set_ms(d, oc.as_ptr(), v) }, PNNG_OK);
+        }
+        assert_eq!(unsafe { pnng_dialer_start(d, NB) }, PNNG_OK);
+        // a client thread asks without pause; the main thread kills the rep peer meanwhile
+        let client_stop = Arc::new(AtomicBool::new(false));
+        let results = Arc::new(Mutex::new((0u64, 0u64, Vec::<String>::new())));
+        let client = {
+            let (cs, res) = (client_stop.clone(), results.clone());
+            std::thread::spawn(move || {
+                let mut i = 0u64;
+                while !cs.load(Ordering::Relaxed) {
+                    let q = format!("req-{i}");
+                    let rv = send(req, q.as_bytes());
+                    let ans = if rv == 0 { recv(req) } else { Err(rv) };
+                    let mut g = res.lock().unwrap();
+                    match ans {
+                        Ok(a) if a == q.as_bytes() => g.0 += 1,
+                        other => {
+                            g.1 += 1;
+                            if g.2.len() < 5 {
+                                g.2.push(format!("{q}: {:?}", other.map(|a| String::from_utf8_lossy(&a).into_owned())));
+                            }
+                        }
+                    }
+                    i += 1;
+                }
+            })
+        };
+        let mut r = Rng::new(seed() ^ 0x4E);
+        for k in 0..restarts {
+            wd.feed(|| format!("req/rep restart {tr} {k}"));
+            std::thread::sleep(Duration::from_millis(50 + r.below(150) as u64));
+            kill.fetch_add(1, Ordering::SeqCst);
+        }
+        std::thread::sleep(Duration::from_millis(300));
+        client_stop.store(true, Ordering::Relaxed);
+        wd.feed(|| "req/rep: waiting for the client's last request".into());
+        client.join().unwrap();
+        stop.store(true, Ordering::Relaxed);
+        server.join().unwrap();
+        close(req);
+        let g = results.lock().unwrap();
+        report(&format!(
+            "faults req-rep-restart {tr}: {restarts} rep restarts, {} killed holding a request, {} requests answered \
+             correctly, {} failed, {} replies sent by rep",
+            dropped.load(Ordering::Relaxed),
+            g.0,
+            g.1,
+            served.load(Ordering::Relaxed)
+        ));
+        for e in &g.2 {
+            eprintln!("faults: request failed: {e}");
+        }
+        all_ok &= g.1 == 0 && g.0 > restarts && dropped.load(Ordering::Relaxed) > 0;
+    }
+    report(&format!("faults req-rep-restart: {}", secs(t0.elapsed())));
+    assert!(all_ok, "a request was not recovered across rep restarts");
+}
+
+#[test]
+#[ignore = "stress suite: make stress"]
+fn dialer_backoff_under_listener_restarts() {
+    let cycles = count(3, 100);
+    let (min_ms, max_ms) = (20u64, 200u64);
+    let slack = 150u64;
+    let t0 = Instant::now();
+    let wd = Watchdog::new("backoff", Duration::from_secs(60));
+    let port = free_port();
+    let url = format!("tcp://127.0.0.1:{port}");
+    let push = open(pnng_push0_open);
+    set_ms(push, "send-timeout", 5000);
+    let mut d = pnng_dialer { id: 0 };
+    let u = c(&url);
+    assert_eq!(unsafe { pnng_dialer_create(push, u.as_ptr(), &mut d) }, PNNG_OK);
+    for (o, v) in [("reconnect-time-min", min_ms as i32), ("reconnect-time-max", max_ms as i32)] {
+        let oc = c(o);
+        assert_eq!(unsafe { pnng_dialer_set_ms(d, oc.as_ptr(), v) }, PNNG_OK);
+    }
+    let mut problems = Vec::new();
+    let mut gaps_all: Vec<u64> = Vec::new();
+    let mut reconnects: Vec<u64> = Vec::new();
+    let mut started = false;
+    for cyc in 0..cycles {
+        wd.feed(|| format!("backoff cycle {cyc}: real listener"));
+        // the real listener: the dialer connects and a message gets through
+        let pull = open(pnng_pull0_open);
+        set_ms(pull, "recv-timeout", 5000);
+        let t_up = Instant::now();
+        let mut tries = 0;
+        while unsafe { pnng_socket_listen(pull, u.as_ptr(), 0, std::ptr::null_mut()) } != 0 {
+            tries += 1;
+            assert!(tries < 300, "cannot listen on {url} again");
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        if !started {
+            assert_eq!(unsafe { pnng_dialer_start(d, NB) }, PNNG_OK);
+            started = true;
+        }
+        let msg = format!("cycle-{cyc}");
+        assert_eq!(send(push, msg.as_bytes()), PNNG_OK);
+        match recv(pull) {
+            Ok(b) if b == msg.as_bytes() => {}
+            other => problems.push(format!("cycle {cyc}: round trip gave {other:?}")),
+        }
+        let took = t_up.elapsed().as_millis() as u64;
+        if cyc > 0 {
+            reconnects.push(took);
+            if took > max_ms + 500 {
+                problems.push(format!("cycle {cyc}: reconnect after the listener came back took {took} ms (max {max_ms})"));
+            }
+        }
+        // the listener goes away; a plain listener that hangs up counts the attempts
+        close(pull);
+        wd.feed(|| format!("backoff cycle {cyc}: counting attempts"));
+        let l = {
+            let mut tries = 0;
+            loop {
+                match std::net::TcpListener::bind(("127.0.0.1", port)) {
+                    Ok(l) => break l,
+                    Err(_) if tries < 300 => {
+                        tries += 1;
+                        std::thread::sleep(Duration::from_millis(10))
+                    }
+                    Err(e) => panic!("bind {port}: {e}"),
+                }
+            }
+        };
+        l.set_nonblocking(true).unwrap();
+        let mut stamps = Vec::new();
+        let t = Instant::now();
+        while t.elapsed() < Duration::from_millis(2000) {
+            match l.accept() {
+                Ok((s, _)) => {
+                    stamps.push(t.elapsed().as_millis() as u64);
+                    drop(s);
+                }
+                Err(_) => std::thread::sleep(Duration::from_millis(1)),
+            }
+        }
+        drop(l);
+        let gaps: Vec<u64> = stamps.windows(2).map(|w| w[1] - w[0]).collect();
+        let max_gap = gaps.iter().copied().max().unwrap_or(0);
+        let mean = if gaps.is_empty() { 0 } else { gaps.iter().sum::<u64>() / gaps.len() as u64 };
+        // NNG waits a random time in [0, back-off) and doubles back-off from min up to max:
+        // no gap beyond max (+ slack), and on average well above zero (no hot loop).
+        if stamps.len() < (2000 / (max_ms + slack)) as usize {
+            problems.push(format!("cycle {cyc}: only {} attempts in 2 s (max back-off {max_ms} ms)", stamps.len()));
+        }
+        if max_gap > max_ms + slack {
+            problems.push(format!("cycle {cyc}: a gap of {max_gap} ms between attempts (max {max_ms} ms)"));
+        }
+        if stamps.len() > 2000 / 20 {
+            problems.push(format!("cycle {cyc}: {} attempts in 2 s: back-off not honoured", stamps.len()));
+        }
+        if !gaps.is_empty() && mean < max_ms / 5 {
+            problems.push(format!("cycle {cyc}: mean gap {mean} ms, far below the back-off"));
+        }
+        gaps_all.extend(gaps);
+    }
+    close(push);
+    let max_gap = gaps_all.iter().copied().max().unwrap_or(0);
+    let mean = if gaps_all.is_empty() { 0 } else { gaps_all.iter().sum::<u64>() / gaps_all.len() as u64 };
+    report(&format!(
+        "faults backoff: {cycles} listener restarts, {} hang-up attempts counted, gap mean {mean} ms / max {max_gap} ms \
+         (min {min_ms}, max {max_ms}), reconnect after restart max {} ms, {} problems, {}",
+        gaps_all.len() + cycles as usize,
+        reconnects.iter().copied().max().unwrap_or(0),
+        problems.len(),
+        secs(t0.elapsed())
+    ));
+    for p in &problems {
+        eprintln!("faults: {p}");
+    }
+    assert!(problems.is_empty(), "back-off not honoured (see above)");
+}
