@@ -1,0 +1,3 @@
+module github.com/pnng/pnng/bindings/go
+
+go 1.19

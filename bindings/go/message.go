@@ -1,0 +1,197 @@
+package pnng
+
+// #include "pnng_go.h"
+import "C"
+
+import (
+	"errors"
+	"runtime"
+	"sync"
+	"unsafe"
+)
+
+// ErrMessageState is returned when a Message is used after it was sent or freed
+// (pynng's MessageStateError).
+var ErrMessageState = errors.New("pnng: message already sent or freed")
+
+// Message is a message with a body and a header (pynng's Message). Receive one with RecvMsg,
+// or make one with NewMessage to send it with SendMsg or Pipe.SendMsg. Sending consumes the
+// message on success only. Methods are safe for concurrent use, but a message being sent is
+// unavailable (ErrMessageState, empty Body) until the send fails. Free releases it at once;
+// a forgotten Message is released by a finalizer.
+type Message struct {
+	mu sync.Mutex
+	m  *C.pnng_msg
+}
+
+// NewMessage returns a message holding a copy of data.
+func NewMessage(data []byte) (*Message, error) {
+	var m *C.pnng_msg
+	rv := C.pnng_msg_new(bytesPtr(data), C.size_t(len(data)), &m)
+	runtime.KeepAlive(data)
+	if err := errFor(rv); err != nil {
+		return nil, err
+	}
+	return wrapMsg(m), nil
+}
+
+func wrapMsg(m *C.pnng_msg) *Message {
+	msg := &Message{m: m}
+	runtime.SetFinalizer(msg, (*Message).Free)
+	return msg
+}
+
+func msgBytes(m *C.pnng_msg) []byte {
+	n := C.pnng_msg_len(m)
+	b := make([]byte, int(n))
+	if n > 0 {
+		C.pg_copy_body(m, unsafe.Pointer(&b[0]), n)
+	}
+	return b
+}
+
+// Body returns a copy of the message body (nil once the message was sent or freed).
+func (msg *Message) Body() []byte {
+	msg.mu.Lock()
+	defer msg.mu.Unlock()
+	if msg.m == nil {
+		return nil
+	}
+	return msgBytes(msg.m)
+}
+
+// Bytes is Body (pynng's Message.bytes).
+func (msg *Message) Bytes() []byte { return msg.Body() }
+
+// Len returns the body's length.
+func (msg *Message) Len() int {
+	msg.mu.Lock()
+	defer msg.mu.Unlock()
+	return int(C.pnng_msg_len(msg.m))
+}
+
+// Header returns a copy of the header (raw sockets carry routing data there).
+func (msg *Message) Header() []byte {
+	msg.mu.Lock()
+	defer msg.mu.Unlock()
+	if msg.m == nil {
+		return nil
+	}
+	n := C.pnng_msg_header_len(msg.m)
+	b := make([]byte, int(n))
+	if n > 0 {
+		C.pg_copy_header(msg.m, unsafe.Pointer(&b[0]), n)
+	}
+	return b
+}
+
+func (msg *Message) do(f func(m *C.pnng_msg) C.pnng_result) error {
+	msg.mu.Lock()
+	defer msg.mu.Unlock()
+	if msg.m == nil {
+		return ErrMessageState
+	}
+	return errFor(f(msg.m))
+}
+
+// Append appends data to the body.
+func (msg *Message) Append(data []byte) error {
+	defer runtime.KeepAlive(data)
+	return msg.do(func(m *C.pnng_msg) C.pnng_result {
+		return C.pnng_msg_append(m, bytesPtr(data), C.size_t(len(data)))
+	})
+}
+
+// Insert inserts data at the front of the body.
+func (msg *Message) Insert(data []byte) error {
+	defer runtime.KeepAlive(data)
+	return msg.do(func(m *C.pnng_msg) C.pnng_result {
+		return C.pnng_msg_insert(m, bytesPtr(data), C.size_t(len(data)))
+	})
+}
+
+// AppendHeader appends data to the header.
+func (msg *Message) AppendHeader(data []byte) error {
+	defer runtime.KeepAlive(data)
+	return msg.do(func(m *C.pnng_msg) C.pnng_result {
+		return C.pnng_msg_header_append(m, bytesPtr(data), C.size_t(len(data)))
+	})
+}
+
+// Clear empties the body.
+func (msg *Message) Clear() error {
+	return msg.do(func(m *C.pnng_msg) C.pnng_result { return C.pnng_msg_clear(m) })
+}
+
+// Pipe returns the pipe the message came from (or was addressed to), nil if none.
+func (msg *Message) Pipe() *Pipe {
+	var p C.pnng_pipe
+	if msg.do(func(m *C.pnng_msg) C.pnng_result { return C.pnng_msg_pipe(m, &p) }) != nil {
+		return nil
+	}
+	return newPipe(uint32(p.id))
+}
+
+// SetPipe addresses the message to one pipe (honoured by Pair1 polyamorous, Bus and the
+// reply protocols).
+func (msg *Message) SetPipe(p *Pipe) error {
+	if p == nil {
+		return ErrInvalid
+	}
+	return msg.do(func(m *C.pnng_msg) C.pnng_result { return C.pnng_msg_set_pipe(m, p.p) })
+}
+
+// Dup returns an independent copy of the message.
+func (msg *Message) Dup() (*Message, error) {
+	var out *C.pnng_msg
+	if err := msg.do(func(m *C.pnng_msg) C.pnng_result { return C.pnng_msg_dup(m, &out) }); err != nil {
+		return nil, err
+	}
+	return wrapMsg(out), nil
+}
+
+// Free releases the message now. Later use gives ErrMessageState; freeing again is harmless.
+func (msg *Message) Free() {
+	msg.mu.Lock()
+	m := msg.m
+	msg.m = nil
+	msg.mu.Unlock()
+	if m != nil {
+		C.pnng_msg_free(m)
+	}
+}
+
+// take detaches the C message for a send; give it back with restore if the send fails.
+func (msg *Message) take() (*C.pnng_msg, error) {
+	if msg == nil {
+		return nil, ErrInvalid
+	}
+	msg.mu.Lock()
+	defer msg.mu.Unlock()
+	if msg.m == nil {
+		return nil, ErrMessageState
+	}
+	m := msg.m
+	msg.m = nil
+	return m, nil
+}
+
+func (msg *Message) restore(m *C.pnng_msg) {
+	msg.mu.Lock()
+	msg.m = m
+	msg.mu.Unlock()
+}
+
+// send runs a consuming send: the message is detached while the send runs and given back
+// if it fails (NNG's ownership rule).
+func (msg *Message) send(f func(m *C.pnng_msg) C.pnng_result) error {
+	m, err := msg.take()
+	if err != nil {
+		return err
+	}
+	if err := errFor(f(m)); err != nil {
+		msg.restore(m)
+		return err
+	}
+	return nil
+}

@@ -1,0 +1,109 @@
+/* Small C helpers for the Go binding (static inline: each cgo preamble gets its own copy).
+ * They keep every integer<->pointer conversion and every per-object dispatch on the C side,
+ * so no Go code ever builds an unsafe.Pointer from an integer (go vet, cgocheck). */
+#ifndef PNNG_GO_H
+#define PNNG_GO_H
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include "pnng.h"
+
+enum { PG_SOCKET = 0, PG_DIALER = 1, PG_LISTENER = 2, PG_CTX = 3, PG_PIPE = 4 };
+
+#define PG_DISPATCH(verb, ...)                                                              \
+    switch (kind) {                                                                         \
+    case PG_SOCKET: return pnng_socket_##verb((pnng_socket){id}, __VA_ARGS__);              \
+    case PG_DIALER: return pnng_dialer_##verb((pnng_dialer){id}, __VA_ARGS__);              \
+    case PG_LISTENER: return pnng_listener_##verb((pnng_listener){id}, __VA_ARGS__);        \
+    case PG_CTX: return pnng_ctx_##verb((pnng_ctx){id}, __VA_ARGS__);                       \
+    default: return PNNG_ENOTSUP;                                                           \
+    }
+
+#define PG_DISPATCH_GET(verb, ...)                                                          \
+    switch (kind) {                                                                         \
+    case PG_SOCKET: return pnng_socket_##verb((pnng_socket){id}, __VA_ARGS__);              \
+    case PG_DIALER: return pnng_dialer_##verb((pnng_dialer){id}, __VA_ARGS__);              \
+    case PG_LISTENER: return pnng_listener_##verb((pnng_listener){id}, __VA_ARGS__);        \
+    case PG_CTX: return pnng_ctx_##verb((pnng_ctx){id}, __VA_ARGS__);                       \
+    case PG_PIPE: return pnng_pipe_##verb((pnng_pipe){id}, __VA_ARGS__);                    \
+    default: return PNNG_EINVAL;                                                            \
+    }
+
+static inline int pg_get_int(int kind, uint32_t id, const char *o, int *v) { PG_DISPATCH_GET(get_int, o, v) }
+static inline int pg_get_ms(int kind, uint32_t id, const char *o, int32_t *v) { PG_DISPATCH_GET(get_ms, o, v) }
+static inline int pg_get_size(int kind, uint32_t id, const char *o, size_t *v) { PG_DISPATCH_GET(get_size, o, v) }
+static inline int pg_get_bool(int kind, uint32_t id, const char *o, bool *v) { PG_DISPATCH_GET(get_bool, o, v) }
+static inline int pg_get_string(int kind, uint32_t id, const char *o, char **v) { PG_DISPATCH_GET(get_string, o, v) }
+static inline int pg_get_addr(int kind, uint32_t id, const char *o, pnng_sockaddr *v) { PG_DISPATCH_GET(get_addr, o, v) }
+
+static inline int pg_set_int(int kind, uint32_t id, const char *o, int v) { PG_DISPATCH(set_int, o, v) }
+static inline int pg_set_ms(int kind, uint32_t id, const char *o, int32_t v) { PG_DISPATCH(set_ms, o, v) }
+static inline int pg_set_size(int kind, uint32_t id, const char *o, size_t v) { PG_DISPATCH(set_size, o, v) }
+static inline int pg_set_bool(int kind, uint32_t id, const char *o, bool v) { PG_DISPATCH(set_bool, o, v) }
+static inline int pg_set_string(int kind, uint32_t id, const char *o, const char *v) { PG_DISPATCH(set_string, o, v) }
+
+/* Protocol openers by index (the order of the Go protocol table). */
+typedef int (*pg_opener)(pnng_socket *);
+static const pg_opener pg_openers[] = {
+    pnng_pair0_open, pnng_pair0_open_raw,
+    pnng_pair1_open, pnng_pair1_open_raw,
+    pnng_req0_open, pnng_req0_open_raw,
+    pnng_rep0_open, pnng_rep0_open_raw,
+    pnng_pub0_open, pnng_pub0_open_raw,
+    pnng_sub0_open, pnng_sub0_open_raw,
+    pnng_push0_open, pnng_push0_open_raw,
+    pnng_pull0_open, pnng_pull0_open_raw,
+    pnng_surveyor0_open, pnng_surveyor0_open_raw,
+    pnng_respondent0_open, pnng_respondent0_open_raw,
+    pnng_bus0_open, pnng_bus0_open_raw,
+    pnng_pair1_open_poly,
+};
+static inline int pg_open(int index, uint32_t *id_out) {
+    if (index < 0 || (size_t)index >= sizeof(pg_openers) / sizeof(pg_openers[0])) return PNNG_EINVAL;
+    pnng_socket s = PNNG_SOCKET_INITIALIZER;
+    int rv = pg_openers[index](&s);
+    if (rv == 0) *id_out = s.id;
+    return rv;
+}
+
+/* Completion-queue helpers: userdata is an integer key, converted here and only here. */
+static inline int pg_aio_new_cq(pnng_cq *cq, uintptr_t key, pnng_aio **out) {
+    return pnng_aio_new_cq(cq, (void *)key, out);
+}
+static inline int pg_cq_pop(pnng_cq *cq, pnng_aio **aio_out, uintptr_t *key_out) {
+    void *ud = NULL;
+    int rv = pnng_cq_pop(cq, aio_out, &ud);
+    if (rv == 0) *key_out = (uintptr_t)ud;
+    return rv;
+}
+static inline int pg_cq_pop_pipe_event(pnng_cq *cq, uint32_t *pipe_out, int *ev_out) {
+    pnng_pipe p = PNNG_PIPE_INITIALIZER;
+    void *ud = NULL;
+    int rv = pnng_cq_pop_pipe_event(cq, &p, ev_out, &ud);
+    if (rv == 0) *pipe_out = p.id;
+    return rv;
+}
+
+/* Lists of ids: the handle structs are a single uint32_t, so an array of ids works. */
+static inline int pg_list(int kind, uint32_t sock, uint32_t *buf, size_t cap, size_t *len_out) {
+    pnng_socket s = {sock};
+    switch (kind) {
+    case PG_PIPE: return pnng_socket_pipes(s, (pnng_pipe *)buf, cap, len_out);
+    case PG_DIALER: return pnng_socket_dialers(s, (pnng_dialer *)buf, cap, len_out);
+    case PG_LISTENER: return pnng_socket_listeners(s, (pnng_listener *)buf, cap, len_out);
+    default: return PNNG_EINVAL;
+    }
+}
+
+/* Messages sent and received through aio: body copied out in one call. */
+static inline void pg_copy_body(const pnng_msg *m, void *dst, size_t len) {
+    const uint8_t *b = pnng_msg_body(m);
+    if (len > 0 && b != NULL) memcpy(dst, b, len);
+}
+static inline void pg_copy_header(const pnng_msg *m, void *dst, size_t len) {
+    const uint8_t *b = pnng_msg_header(m);
+    if (len > 0 && b != NULL) memcpy(dst, b, len);
+}
+
+#endif

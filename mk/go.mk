@@ -1,0 +1,18 @@
+# Go binding (bindings/go: package pnng over cgo, standard library only). Included by the
+# top-level Makefile. Uses the in-tree header and release library (cgo paths relative to the
+# source directory, with an rpath), so it needs `make release` and nothing else.
+#   test-go   go vet, the tests and examples, then the tests again under the race detector
+#             with cgocheck on
+
+GO_DIR := bindings/go
+GO_ENV := GOFLAGS=-mod=mod GOPROXY=off GODEBUG=cgocheck=1
+
+.PHONY: test-go
+
+test-go: release
+	cd $(GO_DIR) && $(GO_ENV) go vet ./...
+	cd $(GO_DIR) && $(GO_ENV) go test -count=1 -v -timeout 300s ./... > $(ROOT)/target/go-test.log 2>&1 \
+		|| { cat $(ROOT)/target/go-test.log; exit 1; }
+	@echo "go test: $$(grep -c '^--- PASS' target/go-test.log) passed, $$(grep -c '^--- FAIL' target/go-test.log) failed" \
+		"($$(grep -c '^=== RUN' target/go-test.log) run, including Example functions)"; tail -n 1 target/go-test.log
+	cd $(GO_DIR) && $(GO_ENV) go test -count=1 -race -timeout 600s ./...
