@@ -213,3 +213,22 @@ fn close_always_wakes_a_blocked_receive() {
         assert_eq!(got, Ok(PNNG_ECLOSED), "round {i}: blocked receive not woken by close");
     }
 }
+
+/// CRASH (found by api-fuzz, seed 1): `pnng_socket_set_bytes(s, "socket-name", p, 0)` went to
+/// NNG's socket-name copy-in, which reads a NUL-terminated string at `p` whatever the length
+/// (SIGSEGV for the dangling pointer of an empty slice). Now the bytes are the name.
+#[test]
+fn socket_name_set_as_bytes_is_bounded() {
+    let s = open(pnng_pair0_open);
+    let o = c("socket-name");
+    let dangling = std::ptr::NonNull::<u8>::dangling().as_ptr().cast();
+    assert_eq!(unsafe { pnng_socket_set_bytes(s, o.as_ptr(), dangling, 0) }, PNNG_OK);
+    assert_eq!(unsafe { pnng_socket_set_bytes(s, o.as_ptr(), b"abc".as_ptr().cast(), 3) }, PNNG_OK);
+    let mut out: *mut c_char = std::ptr::null_mut();
+    assert_eq!(unsafe { pnng_socket_get_string(s, o.as_ptr(), &mut out) }, PNNG_OK);
+    let got = unsafe { CStr::from_ptr(out) }.to_bytes().to_vec();
+    unsafe { pnng_strfree(out) };
+    assert_eq!(unsafe { pnng_socket_set_bytes(s, o.as_ptr(), b"a\0b".as_ptr().cast(), 3) }, PNNG_EINVAL);
+    close(s);
+    assert_eq!(got, b"abc");
+}

@@ -144,6 +144,14 @@ pub fn get_addr(t: Target, name: &CStr) -> Result<SockAddr> {
 
 /// Sets an option from opaque bytes (e.g. `sub:subscribe` topics). Sockets and contexts only.
 pub fn set_bytes(t: Target, name: &CStr, v: &[u8]) -> Result<()> {
+    if let Target::Socket(_) = t {
+        if name == SOCKET_NAME {
+            // Never NNG's copy-in of the name (it reads a string from the bytes without a
+            // bound): the bytes are the name, without a NUL inside.
+            let text = std::ffi::CString::new(v).map_err(|_| Error::Invalid)?;
+            return set_string(t, name, &text);
+        }
+    }
     let (p, n) = (v.as_ptr().cast(), v.len());
     // SAFETY: valid pointer/length; NNG validates ids and names.
     let set = check(unsafe {
