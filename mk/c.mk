@@ -6,7 +6,7 @@
 #   test-c-valgrind  the same under valgrind: no errors, no definite leaks (pnng_fini frees NNG)
 # Included by the top-level Makefile.
 
-C_EXAMPLES := pair0 pair1_poly reqrep pubsub pushpull survey bus async_rep_cq
+C_EXAMPLES := pair0 pair1_poly reqrep pubsub pushpull survey bus async_rep_cq broker pipe_events
 C_TRANSPORTS := tcp ipc inproc
 C_BUILD := target/c-examples
 CC ?= cc

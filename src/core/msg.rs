@@ -16,11 +16,17 @@ impl Msg {
     /// A new message holding a copy of `data`.
     pub fn from_bytes(data: &[u8]) -> Result<Msg> {
         let mut raw = std::ptr::null_mut();
-        // SAFETY: out-pointer is valid; on success NNG gives us an owned message.
-        check(unsafe { sys::nng_msg_alloc(&mut raw, 0) })?;
-        let msg = unsafe { Msg::from_raw(raw) };
-        msg.append(data)?;
-        Ok(msg)
+        // Allocated at its final size and copied once (an empty message grown by append
+        // would allocate twice for any body over NNG's first 32 bytes).
+        // SAFETY: out-pointer is valid; on success NNG gives us an owned message whose body
+        // holds exactly data.len() bytes.
+        unsafe {
+            check(sys::nng_msg_alloc(&mut raw, data.len()))?;
+            if !data.is_empty() {
+                std::ptr::copy_nonoverlapping(data.as_ptr(), sys::nng_msg_body(raw).cast::<u8>(), data.len());
+            }
+            Ok(Msg::from_raw(raw))
+        }
     }
 
     /// Adopts a raw message.

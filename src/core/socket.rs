@@ -140,13 +140,19 @@ fn is_cooked_surveyor(s: sys::nng_socket) -> bool {
 /// although the socket is closed. Behind this gate every operation is either queued before
 /// close begins, and so woken by it, or refused.
 pub(crate) fn start_op(id: u32, start: impl FnOnce()) -> Result<()> {
-    let st = state(id)?;
-    let closing = st.closing.read().unwrap_or_else(|p| p.into_inner());
-    if *closing {
-        return Err(Error::Closed);
+    state(id)?.start_op(start)
+}
+
+impl SocketState {
+    /// `start_op` for a socket whose state the caller already holds.
+    fn start_op(&self, start: impl FnOnce()) -> Result<()> {
+        let closing = self.closing.read().unwrap_or_else(|p| p.into_inner());
+        if *closing {
+            return Err(Error::Closed);
+        }
+        start();
+        Ok(())
     }
-    start();
-    Ok(())
 }
 
 /// An aio for one synchronous send or receive, freed on drop (never holding a message then).
@@ -271,9 +277,9 @@ pub fn recv_msg(id: u32, flags: c_int) -> Result<Msg> {
         return Ok(m);
     }
     let aio = OneShot::new(sync_timeout(flags, st.polls_nonblocking))?;
-    drop(st);
     // SAFETY: NNG validates the id and completes the aio exactly once.
-    aio.run(flags & FLAG_NONBLOCK != 0, |a| start_op(id, || unsafe { sys::nng_recv_aio(nng_socket(id), a) }))?;
+    aio.run(flags & FLAG_NONBLOCK != 0, |a| st.start_op(|| unsafe { sys::nng_recv_aio(nng_socket(id), a) }))?;
+    drop(st);
     aio.take_msg().ok_or(Error::Internal)
 }
 
