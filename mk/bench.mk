@@ -1,0 +1,85 @@
+# Benchmarks (benches/): pnng against raw NNG, pynng, the C library and the socket floors.
+# Not part of `make test`. Timings are reported, never asserted.
+#   make bench         full matrix, about 10 minutes  -> benches/results/bench-full-*.{md,json}
+#   make bench-quick   a subset, about 1 minute       -> benches/results/bench-quick-*.{md,json}
+#   make bench-smoke   one tiny row, < 20 s: proves the harness and every build work
+#   make bench-build   only the builds (cached in benches/build/, the venv in benches/.venv-pynng)
+# Options: BENCH_ARGS="--only c,python" (groups: c, floor, python, go, node) and the like.
+
+BENCH_DIR := benches
+BENCH_BUILD := $(BENCH_DIR)/build
+BENCH_CC ?= cc
+BENCH_CFLAGS := -O2 -Wall -Wextra -Werror -std=c11 -pthread
+# NNG 1.11 exactly as vendored in nng-sys (the crate pnng builds on); `cargo fetch` unpacks it.
+BENCH_NNG_SRC = $(firstword $(wildcard $(HOME)/.cargo/registry/src/*/nng-sys-0.3.0+1.11.0/nng))
+BENCH_NNG_PREFIX := $(BENCH_BUILD)/nng-install
+BENCH_NNG_LIB := $(BENCH_NNG_PREFIX)/lib/libnng.a
+BENCH_C_COMMON := $(BENCH_DIR)/c/bench_driver.c $(BENCH_DIR)/c/bench_impl.h
+BENCH_BINS := $(BENCH_BUILD)/bench_nng $(BENCH_BUILD)/bench_pnng $(BENCH_BUILD)/bench_stream
+BENCH_GO_BIN := $(BENCH_BUILD)/bench_go
+BENCH_VENV := $(BENCH_DIR)/.venv-pynng
+BENCH_PY_STAMP := $(BENCH_VENV)/.installed-pynng-0.9.0
+BENCH_RUN = $(BENCH_VENV)/bin/python $(BENCH_DIR)/run.py --root $(CURDIR)
+
+.PHONY: bench bench-quick bench-smoke bench-build bench-clean
+
+bench: bench-build
+	$(BENCH_RUN) --mode full $(BENCH_ARGS)
+
+bench-quick: bench-build
+	$(BENCH_RUN) --mode quick $(BENCH_ARGS)
+
+bench-smoke: bench-build
+	$(BENCH_RUN) --mode smoke $(BENCH_ARGS)
+
+bench-build: $(LIB) $(BENCH_BINS) $(BENCH_GO_BIN) $(BENCH_PY_STAMP) bench-node-deps bench-python-pnng
+
+$(LIB):
+	$(CARGO) build --release
+
+$(BENCH_NNG_LIB):
+	@src='$(BENCH_NNG_SRC)'; if [ -z "$$src" ]; then $(CARGO) fetch; fi
+	src='$(firstword $(wildcard $(HOME)/.cargo/registry/src/*/nng-sys-0.3.0+1.11.0/nng))'; \
+	  cmake -S "$$src" -B $(BENCH_BUILD)/nng -DCMAKE_BUILD_TYPE=Release -DNNG_TESTS=OFF -DNNG_TOOLS=OFF \
+	    -DNNG_ENABLE_NNGCAT=OFF -DNNG_ENABLE_TLS=OFF -DBUILD_SHARED_LIBS=OFF \
+	    -DCMAKE_INSTALL_PREFIX=$(CURDIR)/$(BENCH_NNG_PREFIX) -DCMAKE_INSTALL_LIBDIR=lib >/dev/null
+	cmake --build $(BENCH_BUILD)/nng -j2 --target install >/dev/null
+	@echo "bench: built NNG 1.11 (Release, static) into $(BENCH_NNG_PREFIX)"
+
+$(BENCH_BUILD)/bench_nng: $(BENCH_C_COMMON) $(BENCH_DIR)/c/impl_nng.c $(BENCH_NNG_LIB)
+	$(BENCH_CC) $(BENCH_CFLAGS) -I$(BENCH_NNG_PREFIX)/include -o $@ $(BENCH_DIR)/c/bench_driver.c \
+	  $(BENCH_DIR)/c/impl_nng.c $(BENCH_NNG_LIB)
+
+$(BENCH_BUILD)/bench_pnng: $(BENCH_C_COMMON) $(BENCH_DIR)/c/impl_pnng.c include/pnng.h $(LIB)
+	@mkdir -p $(BENCH_BUILD)
+	$(BENCH_CC) $(BENCH_CFLAGS) -Iinclude -o $@ $(BENCH_DIR)/c/bench_driver.c $(BENCH_DIR)/c/impl_pnng.c \
+	  -L$(dir $(LIB)) -lpnng -Wl,-rpath,$(dir $(LIB))
+
+$(BENCH_BUILD)/bench_stream: $(BENCH_C_COMMON) $(BENCH_DIR)/c/impl_stream.c
+	@mkdir -p $(BENCH_BUILD)
+	$(BENCH_CC) $(BENCH_CFLAGS) -o $@ $(BENCH_DIR)/c/bench_driver.c $(BENCH_DIR)/c/impl_stream.c
+
+# The Go benchmark module uses the in-tree binding through a replace directive (no module proxy).
+$(BENCH_GO_BIN): $(wildcard $(BENCH_DIR)/go/*.go $(BENCH_DIR)/go/go.mod bindings/go/*.go) $(LIB)
+	cd $(BENCH_DIR)/go && GOFLAGS=-mod=mod GOPROXY=off go build -o $(CURDIR)/$@ .
+
+$(BENCH_PY_STAMP):
+	python3 -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/pip install --quiet pynng==0.9.0 trio==0.35.0
+	touch $@
+
+# The pnng Python package (bindings/python), installed editable into the same venv once it exists.
+bench-python-pnng: $(BENCH_PY_STAMP)
+	@if [ -f bindings/python/pyproject.toml ] || [ -f bindings/python/setup.py ]; then \
+	  $(BENCH_VENV)/bin/python -c 'import pnng' 2>/dev/null || \
+	    $(BENCH_VENV)/bin/pip install --quiet -e bindings/python || \
+	    echo "bench: could not install bindings/python; its rows will read n/a"; \
+	else echo "bench: bindings/python missing; the pnng Python rows will read n/a"; fi
+
+bench-node-deps:
+	@if [ ! -d bindings/node/node_modules/koffi ]; then $(MAKE) --no-print-directory setup-node; fi
+
+bench-clean:
+	rm -rf $(BENCH_BUILD)
+
+.PHONY: bench-python-pnng bench-node-deps
