@@ -98,8 +98,10 @@ fn closing_a_pipe_and_stale_pipes() {
     assert!(eventually(|| pipes(a).len() == 1));
     let p = pipes(a)[0];
     assert_eq!(unsafe { pnng_pipe_close(p) }, PNNG_OK);
+    // At once, before NNG reaps the pipe: a send to it is refused, not silently dropped.
+    assert_eq!(unsafe { pnng_pipe_send(p, b"x".as_ptr().cast(), 1, 0) }, PNNG_ENOENT);
     assert!(eventually(|| pipes(a).is_empty()));
-    assert_ne!(unsafe { pnng_pipe_send(p, b"x".as_ptr().cast(), 1, 0) }, PNNG_OK);
+    assert_eq!(unsafe { pnng_pipe_send(p, b"x".as_ptr().cast(), 1, 0) }, PNNG_ENOENT);
     let m = msg(b"mine");
     assert_ne!(unsafe { pnng_pipe_send_msg(p, m, 0) }, PNNG_OK);
     assert_eq!(body(m), b"mine", "kept after a failed pipe send");
