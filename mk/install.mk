@@ -8,6 +8,9 @@
 #                   checks version macros, soname, exported symbols, coexistence with the
 #                   system libnng, then uninstalls and checks nothing is left
 #   setup-install   apt-installs what test-install needs beyond scripts/setup.sh (libnng-dev)
+#   deb             target/deb/libpnng-dev_<version>_<arch>.deb (packaging/build_deb.sh)
+#   test-deb        builds it, checks metadata and contents, dpkg --dry-run install, and builds
+#                   and runs a C program against the unpacked package (pkg-config and CMake)
 #   wheel           target/wheels/pnng-*.whl with libpnng.so inside (packaging/build_wheel.sh)
 #   test-wheel      installs that wheel into a fresh venv and does a pair0 round-trip
 
@@ -47,7 +50,7 @@ PNNG_INSTALL_ENV = ROOT=$(ROOT) PREFIX=$(PREFIX) DESTDIR=$(DESTDIR) VERSION=$(PN
 	MAJOR=$(PNNG_MAJOR) MINOR=$(PNNG_MINOR) PATCH=$(PNNG_PATCH) NNG_VERSION=$(PNNG_NNG_VERSION) \
 	NATIVE_LIBS=$(PNNG_NATIVE_LIBS)
 
-.PHONY: install uninstall test-install setup-install wheel test-wheel
+.PHONY: install uninstall test-install setup-install deb test-deb wheel test-wheel
 
 install: release $(PNNG_NATIVE_LIBS)
 	@test -n "$(PNNG_VERSION)" -a -n "$(PNNG_PATCH)" || { echo "install: cannot read the version from Cargo.toml" >&2; exit 1; }
@@ -64,6 +67,14 @@ setup-install:
 test-install: release $(PNNG_NATIVE_LIBS)
 	ROOT=$(ROOT) MAKE="$(MAKE)" VERSION=$(PNNG_VERSION) MAJOR=$(PNNG_MAJOR) MINOR=$(PNNG_MINOR) \
 		PATCH=$(PNNG_PATCH) bash $(ROOT)/packaging/tests/test_install.sh
+
+PNNG_DEB_ENV = ROOT=$(ROOT) MAKE="$(MAKE)" VERSION=$(PNNG_VERSION) MAJOR=$(PNNG_MAJOR)
+
+deb: release $(PNNG_NATIVE_LIBS)
+	$(PNNG_DEB_ENV) bash $(ROOT)/packaging/build_deb.sh
+
+test-deb: release $(PNNG_NATIVE_LIBS)
+	$(PNNG_DEB_ENV) bash $(ROOT)/packaging/tests/test_deb.sh
 
 wheel: release
 	ROOT=$(ROOT) bash $(ROOT)/packaging/build_wheel.sh
