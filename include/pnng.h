@@ -1365,6 +1365,8 @@ pnng_result pnng_socket_pipe_notify_remove(struct pnng_socket s,
 /*
  pnng_socket_pipes: the socket's live pipes. Writes their number to `*len_out`; if it
  exceeds `cap`, returns `PNNG_EMSGSIZE` and leaves `buf` untouched (call again with more room).
+ A pipe is listed once its `PNNG_PIPE_EV_ADD_PRE` callbacks have run without rejecting it,
+ and no longer once it is closed (`pnng_pipe_close`) or removed.
  */
 pnng_result pnng_socket_pipes(struct pnng_socket s,
                               struct pnng_pipe *buf,
@@ -1548,7 +1550,10 @@ pnng_result pnng_sub0_subscribe(struct pnng_socket s, const void *topic, size_t 
 pnng_result pnng_sub0_unsubscribe(struct pnng_socket s, const void *topic, size_t len);
 
 /*
- pnng_surveyor0_open: opens a surveyor0 socket, the asking side of a survey (pynng `Surveyor0`). Writes the handle to
+ pnng_surveyor0_open: opens a surveyor0 socket, the asking side of a survey (pynng `Surveyor0`).
+ A survey lasts `PNNG_OPT_SURVEYOR_SURVEYTIME`; a receive that times out ends it (NNG). A
+ `PNNG_FLAG_NONBLOCK` receive on the socket answers at once and leaves the survey running;
+ on a surveyor context it waits for an answer or the survey's end, as NNG does. Writes the handle to
  `*out`; release it with `pnng_socket_close`. `PNNG_EINVAL` if `out` is NULL.
  */
 pnng_result pnng_surveyor0_open(struct pnng_socket *out);

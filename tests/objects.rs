@@ -463,3 +463,39 @@ fn pipes_belong_to_their_own_socket() {
         close(s);
     }
 }
+
+/// What an ADD_PRE callback saw: (socket id, pipe id, was the pipe already listed).
+static SEEN_IN_PRE: Mutex<Vec<(u32, u32, bool)>> = Mutex::new(Vec::new());
+
+unsafe extern "C" fn note_listing_then_reject(p: pnng_pipe, _ev: c_int, ud: *mut c_void) {
+    let s = pnng_socket { id: ud as usize as u32 };
+    let listed = pipes(s).iter().any(|q| q.id == p.id);
+    SEEN_IN_PRE.lock().unwrap().push((s.id, p.id, listed));
+    unsafe { pnng_pipe_close(p) };
+}
+
+/// A pipe is listed only after its pre-connect callbacks accepted it: not while they run, and
+/// never when one of them rejected it (polled continuously, so a brief listing shows up).
+#[test]
+fn pipes_are_listed_only_once_pre_connect_accepted_them() {
+    let url = addr("tcp");
+    let a = open(pnng_pair0_open);
+    let ud = a.id as usize as *mut c_void;
+    assert_eq!(unsafe { pnng_socket_pipe_notify(a, PNNG_PIPE_EV_ADD_PRE, Some(note_listing_then_reject), ud) }, PNNG_OK);
+    listen(a, &url);
+    let b = open(pnng_pair0_open);
+    let u = c(&url);
+    assert_eq!(unsafe { pnng_socket_dial(b, u.as_ptr(), PNNG_FLAG_NONBLOCK, std::ptr::null_mut()) }, PNNG_OK);
+    let mut ever_listed = false;
+    let seen = |s: &Mutex<Vec<(u32, u32, bool)>>| s.lock().unwrap().iter().filter(|e| e.0 == a.id).count();
+    let t = std::time::Instant::now();
+    while seen(&SEEN_IN_PRE) < 3 && t.elapsed() < std::time::Duration::from_secs(10) {
+        ever_listed |= !pipes(a).is_empty();
+    }
+    close(b);
+    close(a);
+    let mine: Vec<_> = SEEN_IN_PRE.lock().unwrap().iter().filter(|e| e.0 == a.id).cloned().collect();
+    assert!(mine.len() >= 3, "the dialer retried after each rejection: {mine:?}");
+    assert!(mine.iter().all(|e| !e.2), "listed while its ADD_PRE callback ran: {mine:?}");
+    assert!(!ever_listed, "a rejected pipe was listed");
+}

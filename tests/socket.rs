@@ -287,3 +287,35 @@ fn version_names_nng() {
     let v = unsafe { CStr::from_ptr(pnng_version()) }.to_str().unwrap().to_owned();
     assert_eq!(v, format!("pnng {} (NNG 1.11.0)", env!("CARGO_PKG_VERSION")));
 }
+
+/// A non-blocking receive on a surveyor answers at once and leaves the survey running: NNG
+/// ends a survey when a receive on it times out, so pnng must not let one time out.
+#[test]
+fn surveyor_nonblocking_receive_keeps_the_survey() {
+    let (surveyor, respondent) = pair(pnng_surveyor0_open, pnng_respondent0_open, &addr("inproc"));
+    set_ms(surveyor, "surveyor:survey-time", 5000);
+    assert!(eventually(|| {
+        let mut n = 0;
+        let rv = unsafe { pnng_socket_pipes(surveyor, std::ptr::null_mut(), 0, &mut n) };
+        (rv == PNNG_OK || rv == PNNG_EMSGSIZE) && n == 1
+    }));
+    assert_eq!(send(surveyor, b"who?"), PNNG_OK);
+    let mut m = std::ptr::null_mut();
+    assert_eq!(unsafe { pnng_socket_recv_msg(surveyor, PNNG_FLAG_NONBLOCK, &mut m) }, PNNG_EAGAIN);
+    assert_eq!(recv(respondent), Ok(b"who?".to_vec()));
+    assert_eq!(send(respondent, b"me"), PNNG_OK);
+    assert_eq!(recv(surveyor), Ok(b"me".to_vec()), "the answer to a running survey");
+    // With the answer waiting, a non-blocking receive takes it.
+    assert_eq!(send(surveyor, b"again?"), PNNG_OK);
+    assert_eq!(recv(respondent), Ok(b"again?".to_vec()));
+    assert_eq!(send(respondent, b"me too"), PNNG_OK);
+    assert!(eventually(|| {
+        let rv = unsafe { pnng_socket_recv_msg(surveyor, PNNG_FLAG_NONBLOCK, &mut m) };
+        assert!(rv == PNNG_OK || rv == PNNG_EAGAIN, "{rv}");
+        rv == PNNG_OK
+    }));
+    assert_eq!(body(m), b"me too");
+    unsafe { pnng_msg_free(m) };
+    close(respondent);
+    close(surveyor);
+}

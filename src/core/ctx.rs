@@ -6,21 +6,17 @@ use super::socket::{copy_or_keep, lock, sync_timeout, OneShot, Received, FLAG_NO
 use super::{nng_ctx, nng_socket, sys};
 use crate::error::{check, Error, Result};
 use once_cell::sync::Lazy;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::ffi::c_int;
 use std::sync::Mutex;
 
 /// Messages a context receive could not fit into the caller's buffer, by context id.
 static PENDING: Lazy<Mutex<HashMap<u32, Msg>>> = Lazy::new(Default::default);
 
-/// Contexts of cooked surveyors, whose non-blocking receives poll (see socket::is_cooked_surveyor).
-static POLLING: Lazy<Mutex<HashSet<u32>>> = Lazy::new(Default::default);
-
-/// Drops every held-back message and the maps' storage (used by `fini`).
+/// Drops every held-back message and the map's storage (used by `fini`).
 pub fn forget_all() {
     let all = std::mem::take(&mut *lock(&PENDING));
     drop(all);
-    drop(std::mem::take(&mut *lock(&POLLING)));
 }
 
 /// Takes a held-back message of the context, if any.
@@ -32,18 +28,13 @@ pub fn open(sock: u32) -> Result<u32> {
     let mut c = nng_ctx(0);
     // SAFETY: NNG validates the socket id; out-pointer valid.
     check(unsafe { sys::nng_ctx_open(&mut c, nng_socket(sock)) })?;
-    let id = c._bindgen_opaque_blob;
-    if super::socket::state(sock).is_ok_and(|st| st.polls_nonblocking) {
-        lock(&POLLING).insert(id);
-    }
-    Ok(id)
+    Ok(c._bindgen_opaque_blob)
 }
 
 pub fn close(ctx: u32) -> Result<()> {
     // SAFETY: NNG validates the id.
     let rv = unsafe { sys::nng_ctx_close(nng_ctx(ctx)) };
     drop(take_pending(ctx));
-    lock(&POLLING).remove(&ctx);
     check(rv)
 }
 
@@ -51,7 +42,7 @@ pub fn send_msg(ctx: u32, msg: Msg, flags: c_int) -> std::result::Result<(), (Er
     if flags & !FLAG_NONBLOCK != 0 {
         return Err((Error::Invalid, msg));
     }
-    let aio = match OneShot::new(sync_timeout(flags, false)) {
+    let aio = match OneShot::new(sync_timeout(flags)) {
         Ok(a) => a,
         Err(e) => return Err((e, msg)),
     };
@@ -66,7 +57,7 @@ pub fn recv_msg(ctx: u32, flags: c_int) -> Result<Msg> {
     if let Some(m) = take_pending(ctx) {
         return Ok(m);
     }
-    let aio = OneShot::new(sync_timeout(flags, lock(&POLLING).contains(&ctx)))?;
+    let aio = OneShot::new(sync_timeout(flags))?;
     // SAFETY: NNG validates the id and completes the aio exactly once.
     aio.run(flags & FLAG_NONBLOCK != 0, |a| Ok(unsafe { sys::nng_ctx_recv(nng_ctx(ctx), a) }))?;
     aio.take_msg().ok_or(Error::Internal)

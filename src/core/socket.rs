@@ -44,11 +44,14 @@ pub struct SocketState {
     /// A message a receive could not fit into the caller's buffer; the next receive returns it.
     pending: Mutex<Option<Msg>>,
     subscribers: Mutex<[Vec<Subscriber>; PIPE_EVENTS]>,
-    pipes: Mutex<Vec<u32>>,
+    /// Live pipes: listed once their ADD_PRE callbacks accepted them, until REM_POST or
+    /// pnng_pipe_close, whichever comes first.
+    pipes: Mutex<Pipes>,
     dialers: Mutex<Vec<u32>>,
     listeners: Mutex<Vec<u32>>,
-    /// A cooked surveyor: a non-blocking receive waits 1 ms instead (see `is_cooked_surveyor`).
-    pub(crate) polls_nonblocking: bool,
+    /// A cooked surveyor: a non-blocking receive looks at the receive fd first (see
+    /// `is_cooked_surveyor`).
+    cooked_surveyor: bool,
     /// Set when close begins; operations start only while it is clear (see `start_op`).
     closing: RwLock<bool>,
     /// The aios of devices forwarding through this socket (addresses of `nng_aio`s), aborted
@@ -83,6 +86,15 @@ pub(crate) fn wait_while<T>(m: &Mutex<T>, cv: &Condvar, ms: i32, busy: impl Fn(&
     Ok(())
 }
 
+/// The socket's pipes as pnng sees them (see `SocketState::pipes`).
+#[derive(Default)]
+struct Pipes {
+    live: Vec<u32>,
+    /// Closed with pnng_pipe_close and not yet removed by NNG: never listed again, even when
+    /// the close came from an ADD_PRE callback (a rejection) before the pipe was listed.
+    closed: Vec<u32>,
+}
+
 /// The state of an open socket, or `Closed`.
 pub fn state(id: u32) -> Result<Arc<SocketState>> {
     lock(&SOCKETS).get(&id).cloned().ok_or(Error::Closed)
@@ -103,7 +115,7 @@ pub fn open(opener: Opener) -> Result<u32> {
     // SAFETY: opener writes the new socket on success.
     check(unsafe { opener(&mut s) })?;
     let id = s._bindgen_opaque_blob;
-    let st = SocketState { polls_nonblocking: is_cooked_surveyor(s), ..Default::default() };
+    let st = SocketState { cooked_surveyor: is_cooked_surveyor(s), ..Default::default() };
     lock(&SOCKETS).insert(id, Arc::new(st));
     let setup = || -> Result<()> {
         for ev in 0..PIPE_EVENTS as u32 {
@@ -121,8 +133,11 @@ pub fn open(opener: Opener) -> Result<u32> {
 }
 
 /// NNG 1.11's cooked surveyor takes a non-blocking receive (timeout 0) for "wait until the
-/// survey ends" (surv0_ctx_recv treats every timeout < 1 so). Such sockets and their contexts
-/// receive without blocking through `recv_nonblocking_by_polling` instead.
+/// survey ends" (surv0_ctx_recv treats every timeout < 1 so), and a receive that times out
+/// or is cancelled ends the survey (surv0_ctx_cancel), so no shorter wait can stand in for
+/// it. A non-blocking receive on such a socket therefore first asks the socket's receive fd
+/// whether a message waits, and is `Again` without touching the survey when none does.
+/// (Contexts have no such fd: a non-blocking receive on a surveyor context waits as NNG's.)
 fn is_cooked_surveyor(s: sys::nng_socket) -> bool {
     let (mut proto, mut raw) = (0, false);
     // SAFETY: valid socket and option names; out-pointers valid.
@@ -218,14 +233,19 @@ impl Drop for OneShot {
     }
 }
 
-/// How long a synchronous operation waits: the socket's own timeout, or not at all. A cooked
-/// surveyor's non-blocking receive waits 1 ms, see `is_cooked_surveyor`.
-pub(crate) fn sync_timeout(flags: c_int, polls_nonblocking: bool) -> i32 {
-    match (flags & FLAG_NONBLOCK != 0, polls_nonblocking) {
-        (false, _) => sys::NNG_DURATION_DEFAULT,
-        (true, false) => sys::NNG_DURATION_ZERO as i32,
-        (true, true) => 1,
-    }
+/// How long a synchronous operation waits: the socket's own timeout, or not at all.
+pub(crate) fn sync_timeout(flags: c_int) -> i32 {
+    if flags & FLAG_NONBLOCK != 0 { sys::NNG_DURATION_ZERO as i32 } else { sys::NNG_DURATION_DEFAULT }
+}
+
+/// Whether the socket's receive fd says a message is waiting (see `is_cooked_surveyor`).
+fn message_waiting(id: u32) -> Result<bool> {
+    let mut fd: c_int = -1;
+    // SAFETY: valid option name and out-pointer; NNG owns the fd, we only poll it.
+    check(unsafe { sys::nng_socket_get_int(nng_socket(id), sys::NNG_OPT_RECVFD.as_ptr().cast(), &mut fd) })?;
+    let mut p = libc::pollfd { fd, events: libc::POLLIN, revents: 0 };
+    // SAFETY: one valid pollfd, no waiting.
+    Ok(unsafe { libc::poll(&mut p, 1, 0) } == 1 && p.revents & libc::POLLIN != 0)
 }
 
 /// Closes the socket. Blocked calls on it return `Closed`; a second close returns `Closed`.
@@ -261,7 +281,7 @@ pub fn send_msg(id: u32, msg: Msg, flags: c_int) -> std::result::Result<(), (Err
     if let Err(e) = check_flags(flags, FLAG_NONBLOCK) {
         return Err((e, msg));
     }
-    let aio = match OneShot::new(sync_timeout(flags, false)) {
+    let aio = match OneShot::new(sync_timeout(flags)) {
         Ok(a) => a,
         Err(e) => return Err((e, msg)),
     };
@@ -276,7 +296,10 @@ pub fn recv_msg(id: u32, flags: c_int) -> Result<Msg> {
     if let Some(m) = lock(&st.pending).take() {
         return Ok(m);
     }
-    let aio = OneShot::new(sync_timeout(flags, st.polls_nonblocking))?;
+    if st.cooked_surveyor && flags & FLAG_NONBLOCK != 0 && !message_waiting(id)? {
+        return Err(Error::Again);
+    }
+    let aio = OneShot::new(sync_timeout(flags))?;
     // SAFETY: NNG validates the id and completes the aio exactly once.
     aio.run(flags & FLAG_NONBLOCK != 0, |a| st.start_op(|| unsafe { sys::nng_recv_aio(nng_socket(id), a) }))?;
     drop(st);
@@ -443,7 +466,7 @@ pub enum List {
 pub fn list(id: u32, which: List) -> Result<Vec<u32>> {
     let st = state(id)?;
     let v = match which {
-        List::Pipes => lock(&st.pipes).clone(),
+        List::Pipes => lock(&st.pipes).live.clone(),
         List::Dialers => lock(&st.dialers).clone(),
         List::Listeners => lock(&st.listeners).clone(),
     };
@@ -464,13 +487,17 @@ pub(crate) fn list_device(id: u32, aio: *mut sys::nng_aio, add: bool) {
 /// Whether `pipe` is one of the socket's live pipes (NNG still finds a closed pipe by id
 /// until it is reaped, and a message addressed to it would vanish without an error).
 pub fn has_pipe(id: u32, pipe: u32) -> bool {
-    state(id).is_ok_and(|st| lock(&st.pipes).contains(&pipe))
+    state(id).is_ok_and(|st| lock(&st.pipes).live.contains(&pipe))
 }
 
 /// Takes a pipe the caller closed off the live list at once, before NNG's removal event.
 pub fn forget_pipe(id: u32, pipe: u32) {
     if let Ok(st) = state(id) {
-        lock(&st.pipes).retain(|&p| p != pipe);
+        let mut pipes = lock(&st.pipes);
+        pipes.live.retain(|&p| p != pipe);
+        if !pipes.closed.contains(&pipe) {
+            pipes.closed.push(pipe);
+        }
     }
 }
 
@@ -508,18 +535,12 @@ unsafe extern "C" fn pipe_event(pipe: sys::nng_pipe, event: sys::nng_pipe_ev, ar
         let Ok(st) = state(arg as usize as u32) else { return };
         let pid = pipe._bindgen_opaque_blob;
         let ev = event as usize;
-        {
+        if ev == sys::NNG_PIPE_EV_REM_POST as usize {
             let mut pipes = lock(&st.pipes);
-            if ev == sys::NNG_PIPE_EV_REM_POST as usize {
-                pipes.retain(|&p| p != pid);
-            } else if !pipes.contains(&pid) {
-                pipes.push(pid);
-            }
+            pipes.live.retain(|&p| p != pid);
+            pipes.closed.retain(|&p| p != pid);
         }
-        let subs = match lock(&st.subscribers).get(ev) {
-            Some(s) => s.clone(),
-            None => return,
-        };
+        let subs = lock(&st.subscribers).get(ev).cloned().unwrap_or_default();
         for sub in subs {
             match sub {
                 // SAFETY: the callback and its userdata come from the C caller, who promised
@@ -528,6 +549,13 @@ unsafe extern "C" fn pipe_event(pipe: sys::nng_pipe, event: sys::nng_pipe_ev, ar
                     cb(crate::ffi::pnng_pipe { id: pid }, event as c_int, userdata as *mut c_void)
                 },
                 Subscriber::Queue { cq, userdata } => cq.post_pipe_event(pid, event as c_int, userdata),
+            }
+        }
+        // Listed only once the ADD_PRE callbacks ran, and not if one of them rejected it.
+        if ev == sys::NNG_PIPE_EV_ADD_PRE as usize {
+            let mut pipes = lock(&st.pipes);
+            if !pipes.closed.contains(&pid) && !pipes.live.contains(&pid) {
+                pipes.live.push(pid);
             }
         }
     });

@@ -116,7 +116,10 @@ pub unsafe extern "C" fn pnng_pull0_open_raw(out: *mut pnng_socket) -> pnng_resu
     ffi_result! { open(out, sys::nng_pull0_open_raw) }
 }
 
-/// pnng_surveyor0_open: opens a surveyor0 socket, the asking side of a survey (pynng `Surveyor0`). Writes the handle to
+/// pnng_surveyor0_open: opens a surveyor0 socket, the asking side of a survey (pynng `Surveyor0`).
+/// A survey lasts `PNNG_OPT_SURVEYOR_SURVEYTIME`; a receive that times out ends it (NNG). A
+/// `PNNG_FLAG_NONBLOCK` receive on the socket answers at once and leaves the survey running;
+/// on a surveyor context it waits for an answer or the survey's end, as NNG does. Writes the handle to
 /// `*out`; release it with `pnng_socket_close`. `PNNG_EINVAL` if `out` is NULL.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_surveyor0_open(out: *mut pnng_socket) -> pnng_result {

@@ -125,6 +125,8 @@ pub unsafe extern "C" fn pnng_socket_new_context(s: pnng_socket, ctx_out: *mut p
 
 /// pnng_socket_pipes: the socket's live pipes. Writes their number to `*len_out`; if it
 /// exceeds `cap`, returns `PNNG_EMSGSIZE` and leaves `buf` untouched (call again with more room).
+/// A pipe is listed once its `PNNG_PIPE_EV_ADD_PRE` callbacks have run without rejecting it,
+/// and no longer once it is closed (`pnng_pipe_close`) or removed.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_socket_pipes(s: pnng_socket, buf: *mut pnng_pipe, cap: usize, len_out: *mut usize) -> pnng_result {
     ffi_result! { put_list(socket::list(s.id, List::Pipes)?, buf, cap, len_out, |id| pnng_pipe { id }) }
