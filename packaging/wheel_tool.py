@@ -6,6 +6,7 @@
 """
 
 import base64
+import fnmatch
 import hashlib
 import os
 import re
@@ -42,7 +43,8 @@ def ensure_package_data(stage, pkgrel):
     if backend.startswith("setuptools"):
         pd = tool.get("setuptools", {}).get("package-data", {})
         pats = list(pd.get("pnng", [])) + list(pd.get("*", []))
-        if not any(p in ("_lib/*.so", "_lib/*", "_lib/**", "**/*.so", "*.so", "_lib/libpnng.so") for p in pats):
+        # Any pattern that matches the shipped file will do (setuptools globs like fnmatch here).
+        if not any(fnmatch.fnmatch("_lib/libpnng.so", p) for p in pats):
             line = 'pnng = ["_lib/*.so"]'
             if "package-data" not in tool.get("setuptools", {}):
                 if re.search(r"^\[\s*tool\s*\.\s*setuptools\s*\]", text, re.M) and "package-data" in text:

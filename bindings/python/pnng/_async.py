@@ -1,0 +1,311 @@
+"""asend/arecv for asyncio and trio, on libpnng's completion queue.
+
+Each event loop (asyncio) or trio run owns one ``pnng_cq``. Operations run on aios posting to
+it, so NNG never calls Python: the queue's file descriptor becomes readable, the loop (asyncio
+``add_reader``) or a trio system task (``wait_readable``) pops the finished aios and wakes the
+waiting tasks. Aios are pooled per queue and reused.
+
+Cancellation: cancelling the awaiting task cancels the aio and then waits for it to finish.
+If NNG finished the operation anyway, its result is returned (a received message is never
+dropped); otherwise the task's own cancellation is raised and, for a receive, the message
+stays queued in the socket.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import weakref
+from ctypes import byref
+from typing import Any, Callable, Dict, List, Optional, Tuple
+
+from . import _ffi
+from ._ffi import ECANCELED, lib
+from .exceptions import check_err
+
+try:
+    import sniffio
+except ImportError:  # pragma: no cover - sniffio is a dependency; keep asyncio working anyway
+    sniffio = None  # type: ignore[assignment]
+
+_POOL_MAX = 64
+
+Start = Callable[[int, int], int]
+
+
+class _Driver:
+    """A completion queue plus the aios that post to it."""
+
+    def __init__(self) -> None:
+        _ffi.require_usable()
+        cq = ctypes.c_void_p()
+        check_err(lib.pnng_cq_new(byref(cq)))
+        self.cq: Optional[int] = cq.value
+        fd = ctypes.c_int()
+        check_err(lib.pnng_cq_fd(self.cq, byref(fd)))
+        self.fd = fd.value
+        self.pool: List[int] = []
+        self.waiters: Dict[int, Any] = {}
+        self._aio_out = ctypes.c_void_p()
+        self._ud_out = ctypes.c_void_p()
+
+    def acquire(self) -> int:
+        if self.pool:
+            return self.pool.pop()
+        out = ctypes.c_void_p()
+        check_err(lib.pnng_aio_new_cq(self.cq, None, byref(out)))
+        return out.value  # type: ignore[return-value]
+
+    def release(self, aio: int) -> None:
+        if len(self.pool) < _POOL_MAX and self.cq is not None:
+            self.pool.append(aio)
+        else:
+            lib.pnng_aio_free(aio)
+
+    def drain(self) -> None:
+        """Pops every finished aio and wakes its waiter."""
+        aio_out, ud_out = self._aio_out, self._ud_out
+        while self.cq is not None and lib.pnng_cq_pop(self.cq, byref(aio_out), byref(ud_out)) == 0:
+            waiter = self.waiters.pop(aio_out.value, None)
+            if waiter is not None:
+                self.wake(waiter)
+
+    def close(self) -> None:
+        if self.cq is None:
+            return
+        if _ffi.runtime.usable:
+            for aio in self.pool:
+                lib.pnng_aio_free(aio)
+            lib.pnng_cq_free(self.cq)
+        self.pool.clear()
+        self.cq = None
+
+    # backend hooks
+    def prepare(self, aio: int) -> Any:
+        raise NotImplementedError
+
+    def wake(self, waiter: Any) -> None:
+        raise NotImplementedError
+
+    async def wait(self, aio: int, waiter: Any) -> "Optional[_Cancel]":
+        raise NotImplementedError
+
+
+class _Cancel:
+    """A cancellation that arrived while an aio ran: re-raise it, or drop it if NNG finished."""
+
+    def __init__(self, reraise: Callable[[], Any], swallow: Callable[[], None]) -> None:
+        self.reraise = reraise
+        self.swallow = swallow
+
+
+# ---- asyncio -----------------------------------------------------------------------------------------
+
+
+class _AsyncioDriver(_Driver):
+    def __init__(self, loop: Any) -> None:
+        super().__init__()
+        # Weak: the driver is the value of a WeakKeyDictionary keyed by this loop.
+        self._loop = weakref.ref(loop)
+        loop.add_reader(self.fd, self.drain)
+
+    def prepare(self, aio: int) -> Any:
+        import asyncio
+
+        fut = asyncio.get_running_loop().create_future()
+        self.waiters[aio] = fut
+        return fut
+
+    def wake(self, waiter: Any) -> None:
+        if not waiter.done():
+            waiter.set_result(None)
+
+    async def wait(self, aio: int, waiter: Any) -> Optional[_Cancel]:
+        import asyncio
+
+        caught: List[BaseException] = []
+        while not waiter.done():
+            try:
+                await asyncio.shield(waiter)
+            except asyncio.CancelledError as exc:
+                if not caught:
+                    lib.pnng_aio_cancel(aio)
+                caught.append(exc)
+        if not caught:
+            return None
+        task = asyncio.current_task()
+
+        def reraise() -> None:
+            raise caught[0]
+
+        def swallow() -> None:
+            # The operation completed: keep its result and undo the cancel requests we absorbed,
+            # so asyncio.timeout()/TaskGroup bookkeeping stays right (Python 3.11+).
+            uncancel = getattr(task, "uncancel", None)
+            if uncancel is not None:
+                for _ in caught:
+                    uncancel()
+
+        return _Cancel(reraise, swallow)
+
+    def close(self) -> None:
+        loop = self._loop()
+        if self.cq is not None and loop is not None and not loop.is_closed():
+            loop.remove_reader(self.fd)
+        super().close()
+
+
+_asyncio_drivers: "weakref.WeakKeyDictionary[Any, _AsyncioDriver]" = weakref.WeakKeyDictionary()
+
+
+def _asyncio_driver() -> _Driver:
+    import asyncio
+
+    loop = asyncio.get_running_loop()
+    drv = _asyncio_drivers.get(loop)
+    if drv is None:
+        # Loops that were closed without being collected still hold a queue: release those.
+        for old_loop, old in list(_asyncio_drivers.items()):
+            if old_loop.is_closed():
+                old.close()
+                del _asyncio_drivers[old_loop]
+        drv = _asyncio_drivers[loop] = _AsyncioDriver(loop)
+        weakref.finalize(loop, drv.close)
+    return drv
+
+
+# ---- trio --------------------------------------------------------------------------------------------
+
+
+class _TrioDriver(_Driver):
+    def prepare(self, aio: int) -> Any:
+        import trio
+
+        task = trio.lowlevel.current_task()
+        self.waiters[aio] = task
+        return task
+
+    def wake(self, waiter: Any) -> None:
+        import trio
+
+        trio.lowlevel.reschedule(waiter)
+
+    async def wait(self, aio: int, waiter: Any) -> Optional[_Cancel]:
+        import trio
+
+        raise_cancel: List[Callable[[], Any]] = []
+
+        def abort(rc: Callable[[], Any]) -> Any:
+            # Ask NNG to stop; the task stays parked until the aio really completes.
+            lib.pnng_aio_cancel(aio)
+            raise_cancel.append(rc)
+            return trio.lowlevel.Abort.FAILED
+
+        await trio.lowlevel.wait_task_rescheduled(abort)
+        if not raise_cancel:
+            return None
+        # trio re-delivers a cancellation at the next checkpoint by itself: nothing to undo.
+        return _Cancel(raise_cancel[0], lambda: None)
+
+    async def serve(self) -> None:
+        import trio
+
+        try:
+            while True:
+                await trio.lowlevel.wait_readable(self.fd)
+                self.drain()
+        finally:
+            self.close()
+
+
+_trio_driver_var: Any = None
+
+
+def _trio_driver() -> _Driver:
+    import trio
+
+    global _trio_driver_var
+    if _trio_driver_var is None:
+        _trio_driver_var = trio.lowlevel.RunVar("pnng_cq_driver", default=None)
+    drv = _trio_driver_var.get()
+    if drv is None or drv.cq is None:
+        drv = _TrioDriver()
+        _trio_driver_var.set(drv)
+        trio.lowlevel.spawn_system_task(drv.serve, name="pnng completion queue")
+    return drv
+
+
+# ---- entry point -------------------------------------------------------------------------------------
+
+
+def current_backend(explicit: Optional[str] = None) -> str:
+    """The async library in use: ``explicit`` if given, else what sniffio detects."""
+    if explicit:
+        return explicit
+    if sniffio is not None:
+        return sniffio.current_async_library()
+    return "asyncio"
+
+
+def _driver(backend: Optional[str]) -> _Driver:
+    name = current_backend(backend)
+    if name == "asyncio":
+        return _asyncio_driver()
+    if name == "trio":
+        return _trio_driver()
+    raise ValueError(f"The async backend {name} is not currently supported.")
+
+
+async def run(start: Start, h: int, msg: Optional[int], backend: Optional[str],
+              give_back: Optional[Callable[[int], None]] = None) -> Tuple[int, Optional[int]]:
+    """Runs one operation: ``start(h, aio)`` after giving the aio ``msg`` (if any).
+
+    Returns (result code, message left on the aio: the received one, or an unsent one given
+    back). When ``run`` raises instead (the task was cancelled and NNG cancelled the operation,
+    or no backend could be used), an unsent ``msg`` is first handed to ``give_back`` (default:
+    freed).
+    """
+    give_back = give_back or lib.pnng_msg_free
+    try:
+        drv = _driver(backend)
+        aio = drv.acquire()
+    except BaseException:
+        if msg is not None:
+            give_back(msg)
+        raise
+    running = False
+    try:
+        if msg is not None:
+            rc = lib.pnng_aio_set_msg(aio, msg)
+            if rc:
+                return rc, msg
+        waiter = drv.prepare(aio)
+        rc = start(h, aio)
+        if rc:
+            drv.waiters.pop(aio, None)
+            return rc, _take(aio)
+        running = True
+        cancel = await drv.wait(aio, waiter)
+        running = False
+        rc = lib.pnng_aio_result(aio)
+        left = _take(aio)
+        if cancel is not None:
+            if rc == ECANCELED:
+                if left is not None:
+                    give_back(left)
+                cancel.reraise()
+            cancel.swallow()
+        return rc, left
+    finally:
+        if running:
+            # Abandoned while NNG still runs it (e.g. the coroutine was closed): free waits for it.
+            drv.waiters.pop(aio, None)
+            lib.pnng_aio_free(aio)
+        else:
+            drv.release(aio)
+
+
+def _take(aio: int) -> Optional[int]:
+    out = ctypes.c_void_p()
+    if lib.pnng_aio_take_msg(aio, byref(out)) == 0:
+        return out.value
+    return None

@@ -1,0 +1,1282 @@
+"""Socket and its 11 protocols, Dialer, Listener, Pipe, Context and Message (pynng's object model)."""
+
+from __future__ import annotations
+
+import ctypes
+import logging
+import threading
+import weakref
+from ctypes import byref
+from typing import (
+    Any, AsyncIterator, Callable, Dict, Iterable, List, Optional, Set, Tuple, Type, TypeVar, Union,
+)
+
+from . import _async, _ffi, _io
+from ._ffi import (
+    ECLOSED, ENOENT, FLAG_NONBLOCK, PIPE_EV_ADD_POST, PIPE_EV_ADD_PRE, PIPE_EV_REM_POST, lib,
+)
+from .exceptions import (
+    Closed, ConnectionRefused, ConnectionReset, DestinationUnreachable, MessageStateError, Timeout,
+    _raise, check_err, exception_for,
+)
+from .options import (
+    BooleanOption, IntOption, MsOption, PointerOption, SizeOption, SockAddrOption, StringOption,
+)
+from .tls import TLSConfig
+
+logger = logging.getLogger("pnng")
+
+Address = Union[str, bytes]
+PipeCallback = Callable[["Pipe"], Any]
+T = TypeVar("T")
+
+# Errors after which the default dial (block=None) goes on in the background (as the C
+# library's PNNG_DIAL_FALLBACK): the peer is simply not there yet.
+_DIAL_FALLBACK_ERRORS = (ConnectionRefused, DestinationUnreachable, Timeout, ConnectionReset)
+
+# Errors that mean "already closed" for close() calls, which are idempotent.
+_GONE = (0, ECLOSED, ENOENT)
+
+
+def _url(address: Address) -> bytes:
+    if isinstance(address, str):
+        return address.encode()
+    if isinstance(address, (bytes, bytearray)):
+        return bytes(address)
+    raise TypeError(f"address must be str or bytes, not {type(address).__name__}")
+
+
+def _list_ids(fn: Callable[..., int], h: int) -> List[int]:
+    """Ids from a pnng_socket_{pipes,dialers,listeners}-shaped call; [] once the socket is closed."""
+    cap = 8
+    n = ctypes.c_size_t()
+    while True:
+        buf = (ctypes.c_uint32 * cap)()
+        rc = fn(h, buf, cap, byref(n))
+        if rc == _ffi.EMSGSIZE:
+            cap = n.value + 8
+            continue
+        if rc == ECLOSED:
+            return []
+        check_err(rc)
+        return list(buf[: n.value])
+
+
+class _Strict:
+    """Refuses new public attributes on pnng's own classes, so a mistyped option
+    (``sock.recv_timout = 100``) raises AttributeError instead of silently doing nothing.
+    User subclasses are free to add attributes."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if (
+            not name.startswith("_")
+            and type(self).__module__.startswith("pnng")
+            and not hasattr(type(self), name)
+        ):
+            raise AttributeError(f"{type(self).__name__} has no attribute or option {name!r}")
+        object.__setattr__(self, name, value)
+
+
+# ---- threads NNG calls into -------------------------------------------------------------------------
+
+_callback_thread = threading.local()  # .active: this thread is inside a C pipe callback
+
+
+def _in_pipe_callback() -> bool:
+    return getattr(_callback_thread, "active", False)
+
+
+def _close_later(close: Callable[[], Any]) -> None:
+    """Closing a socket waits for running pipe callbacks, so never do it on their thread."""
+    threading.Thread(target=close, name="pnng deferred close", daemon=True).start()
+
+
+_sockets: "Dict[int, weakref.ref[Socket]]" = {}  # socket id → Socket, for events from C
+
+
+def _socket_by_id(sid: Optional[int]) -> "Optional[Socket]":
+    ref = _sockets.get(sid or 0)
+    return ref() if ref is not None else None
+
+
+@_ffi.pipe_cb_t
+def _pre_connect_trampoline(pipe_id: int, event: int, userdata: Optional[int]) -> None:
+    """ADD_PRE runs on an NNG thread: rejecting a pipe (closing it) only works from inside it."""
+    sock = pipe = None
+    _callback_thread.active = True
+    try:
+        sock = _socket_by_id(userdata)
+        if sock is not None:
+            pipe = sock._pipe_for(pipe_id)
+            _callback_thread.vetting = pipe_id
+            sock._run_callbacks(sock._pre_connect_cbs, pipe, "pre pipe connect")
+    except BaseException:  # noqa: B036 - nothing may unwind into C
+        pass
+    finally:
+        # Drop our references while still flagged: if they were the last ones, the socket's
+        # __del__ runs here and must know not to close the socket on this thread.
+        sock = pipe = None
+        _callback_thread.vetting = None
+        _callback_thread.active = False
+
+
+class _PipeEventDispatcher:
+    """Delivers post-connect and post-remove events from a completion queue on one Python
+    thread, so user callbacks never run on NNG's threads."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._cq: Optional[int] = None
+        self._thread: Optional[threading.Thread] = None
+        self._stopping = False
+
+    def queue(self) -> int:
+        with self._lock:
+            if self._cq is None:
+                out = ctypes.c_void_p()
+                check_err(lib.pnng_cq_new(byref(out)))
+                self._cq = out.value
+            if self._thread is None:
+                self._stopping = False
+                self._thread = threading.Thread(target=self._run, name="pnng pipe events", daemon=True)
+                self._thread.start()
+            return self._cq  # type: ignore[return-value]
+
+    def _run(self) -> None:
+        cq = self._cq
+        pipe, event, userdata = ctypes.c_uint32(), ctypes.c_int(), ctypes.c_void_p()
+        while not self._stopping:
+            lib.pnng_cq_wait(cq, -1)
+            while lib.pnng_cq_pop_pipe_event(cq, byref(pipe), byref(event), byref(userdata)) == 0:
+                sock = _socket_by_id(userdata.value)
+                if sock is not None:
+                    sock._on_pipe_event(pipe.value, event.value)
+                sock = None
+
+    def stop(self) -> None:
+        with self._lock:
+            thread, self._thread = self._thread, None
+            self._stopping = True
+            if self._cq is not None:
+                lib.pnng_cq_wake(self._cq)
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(timeout=2)
+
+    def forget(self) -> None:
+        """After fork: the thread does not exist in the child and the queue must not be touched."""
+        self._lock = threading.Lock()
+        self._cq = None
+        self._thread = None
+
+
+_dispatcher = _PipeEventDispatcher()
+
+
+# ---- fork ---------------------------------------------------------------------------------------------------
+
+
+class _ForkedHandle:
+    """Stands in for every handle inherited by a fork() child. ctypes asks it for its value and
+    it refuses, so no call reaches NNG, which would abort the child ("nng is not fork-reentrant
+    safe"): inherited objects raise instead."""
+
+    @property
+    def _as_parameter_(self) -> int:
+        raise RuntimeError("this pnng object was inherited through fork(); NNG cannot be used in the child")
+
+
+_contexts: "weakref.WeakSet[Context]" = weakref.WeakSet()
+
+
+def _disable_after_fork() -> None:
+    forked = _ForkedHandle()
+    for ref in list(_sockets.values()):
+        sock = ref()
+        if sock is None:
+            continue
+        sock._closed = True  # close() and __del__ have nothing to do
+        for cache in (sock._pipes, sock._dialers, sock._listeners):
+            for obj in list(cache.values()):
+                obj._h = forked
+        sock._h = forked
+    for ctx in list(_contexts):
+        ctx._closed = True
+        ctx._h = forked
+    _dispatcher.forget()
+
+
+# ---- Message ------------------------------------------------------------------------------------------
+
+
+class Message(_Strict):
+    """A message: its bytes and the Pipe it came from (or should go to).
+
+    Messages are immutable. ``Message(data)`` copies ``data``; a received message wraps NNG's
+    buffer without copying (``bytes`` copies it once, ``buffer`` is a zero-copy read-only
+    memoryview). A message can be sent once (pynng's rule): sending it again raises
+    MessageStateError.
+    """
+
+    def __init__(self, data: Any, pipe: "Optional[Pipe]" = None) -> None:
+        if isinstance(data, str):
+            raise ValueError(_io._STR_MESSAGE)
+        self._data: Optional[bytes] = bytes(memoryview(data))
+        self._native: Optional[int] = None
+        self._pipe: Optional[Pipe] = None
+        self._sent = False
+        self._views = False
+        self._lock = threading.Lock()
+        if pipe is not None:
+            self.pipe = pipe
+
+    @classmethod
+    def _adopt(cls, native: int, socket: "Socket") -> "Message":
+        """Wraps a received native message (ownership moves to the Message)."""
+        msg = cls.__new__(cls)
+        object.__setattr__(msg, "_native", native)
+        msg._data = None
+        msg._sent = False
+        msg._views = False
+        msg._lock = threading.Lock()
+        pid = ctypes.c_uint32()
+        msg._pipe = socket._pipe_for(pid.value) if lib.pnng_msg_pipe(native, byref(pid)) == 0 and pid.value else None
+        return msg
+
+    @property
+    def bytes(self) -> bytes:
+        """The message body (a copy for received messages, made once)."""
+        if self._data is None:
+            if self._native is None:
+                raise MessageStateError("the message was sent; its body now belongs to NNG")
+            self._data = _io.body(self._native)
+        return self._data
+
+    @property
+    def buffer(self) -> memoryview:
+        """A read-only, zero-copy view of the body. It keeps the message alive; a message with
+        a view is copied when sent, so the view never dangles."""
+        if self._native is None:
+            if self._data is None:
+                raise MessageStateError("the message was sent; its body now belongs to NNG")
+            return memoryview(self._data)
+        n = lib.pnng_msg_len(self._native)
+        if n == 0:
+            return memoryview(b"")
+        arr = (ctypes.c_ubyte * n).from_address(lib.pnng_msg_body(self._native))
+        arr._owner = self  # type: ignore[attr-defined]
+        self._views = True
+        return memoryview(arr).cast("B").toreadonly()
+
+    _buffer = buffer  # pynng's name
+
+    @property
+    def header(self) -> bytes:
+        """The message header (routing data; empty except on raw sockets)."""
+        if self._native is None:
+            return b""
+        n = lib.pnng_msg_header_len(self._native)
+        return ctypes.string_at(lib.pnng_msg_header(self._native), n) if n else b""
+
+    @property
+    def pipe(self) -> "Optional[Pipe]":
+        """The Pipe the message came from; set it to send the message through that pipe only."""
+        return self._pipe
+
+    @pipe.setter
+    def pipe(self, pipe: "Pipe") -> None:
+        if not isinstance(pipe, Pipe):
+            raise ValueError(f"pipe must be a Pipe, not {type(pipe).__name__}")
+        self._pipe = pipe
+
+    def _take_for_send(self) -> int:
+        """A native message to hand to NNG (call with _lock held, after checking _sent)."""
+        if self._native is not None and not self._views:
+            native, self._native = self._native, None
+        elif self._native is not None:
+            out = ctypes.c_void_p()
+            check_err(lib.pnng_msg_dup(self._native, byref(out)))
+            native = out.value  # type: ignore[assignment]
+        else:
+            native = _io.new_msg(self._data, len(self._data))  # type: ignore[arg-type]
+        if self._pipe is not None:
+            rc = lib.pnng_msg_set_pipe(native, self._pipe._h)
+            if rc:
+                self._give_back(native)
+                _raise(rc)
+        return native
+
+    def _give_back(self, native: int) -> None:
+        """An unsent native message returns to the Message (or is freed if it was a copy)."""
+        if self._native is None and self._data is None:
+            self._native = native
+        else:
+            lib.pnng_msg_free(native)
+
+    def _send_sync(self, send: Callable[[int], int]) -> None:
+        with self._lock:
+            if self._sent:
+                raise MessageStateError("this message was already sent")
+            native = self._take_for_send()
+            self._sent = True  # also while in flight: a KeyboardInterrupt leaves it consumed
+            rc = send(native)
+            if rc:
+                self._sent = False
+                self._give_back(native)
+                _raise(rc)
+
+    async def _send_async(self, start: _async.Start, h: int, backend: Optional[str]) -> None:
+        with self._lock:
+            if self._sent:
+                raise MessageStateError("this message was already sent")
+            native = self._take_for_send()
+            self._sent = True
+
+        def unsent(ptr: int) -> None:
+            self._sent = False
+            self._give_back(ptr)
+
+        rc, left = await _async.run(start, h, native, backend, unsent)
+        if rc:
+            if left is not None:
+                unsent(left)
+            else:
+                self._sent = False
+            _raise(rc)
+
+    # Defaults bind what __del__ needs: module globals may be gone at interpreter exit.
+    def __del__(self, _rt: Any = _ffi.runtime, _free: Any = lib.pnng_msg_free) -> None:
+        native = getattr(self, "_native", None)
+        if native and _rt.usable:
+            _free(native)
+
+    def __repr__(self) -> str:
+        size = len(self._data) if self._data is not None else (
+            lib.pnng_msg_len(self._native) if self._native else 0)
+        return f"<Message {size} bytes{' (sent)' if self._sent else ''}>"
+
+
+# ---- shared sync/async operations -----------------------------------------------------------------------
+
+
+class _Receiver:
+    """recv/recv_msg/arecv/arecv_msg for objects with a receive-capable handle (Socket, Context)."""
+
+    _h: int
+    _recv_fn: Callable[..., int]
+    _recv_msg_fn: Callable[..., int]
+    _recv_aio_fn: Callable[..., int]
+
+    def _owner_socket(self) -> "Socket":
+        raise NotImplementedError
+
+    def _ready(self, receiving: bool) -> _io.Ready:
+        """A readiness probe for the main thread's fast path (sockets have poll descriptors)."""
+        return None
+
+    def recv(self, block: bool = True) -> bytes:
+        """Receives the next message's bytes. ``block=False`` raises TryAgain if none is ready;
+        a receive timeout raises Timeout. Empty messages give ``b""``."""
+        return _io.recv(self._h, block, self._recv_fn, self._recv_msg_fn, self._recv_aio_fn, self._ready(True))
+
+    def recv_msg(self, block: bool = True) -> Message:
+        """Receives the next Message (no copy; ``msg.pipe`` tells where it came from)."""
+        native = _io.recv_native(self._h, block, self._recv_msg_fn, self._recv_aio_fn, self._ready(True))
+        return Message._adopt(native, self._owner_socket())
+
+    async def arecv(self) -> bytes:
+        """Asynchronously receives the next message's bytes (asyncio or trio)."""
+        native = await self._arecv_native()
+        try:
+            return _io.body(native)
+        finally:
+            lib.pnng_msg_free(native)
+
+    async def arecv_msg(self) -> Message:
+        """Asynchronously receives the next Message."""
+        return Message._adopt(await self._arecv_native(), self._owner_socket())
+
+    async def _arecv_native(self) -> int:
+        sock = self._owner_socket()
+        rc, msg = await _async.run(self._recv_aio_fn, self._h, None, sock._async_backend)
+        if rc:
+            if msg is not None:
+                lib.pnng_msg_free(msg)
+            _raise(rc)
+        return msg  # type: ignore[return-value]
+
+    def __aiter__(self: T) -> T:
+        return self
+
+    async def __anext__(self) -> bytes:
+        """``async for data in sock``: yields received bytes until the socket closes."""
+        try:
+            return await self.arecv()
+        except Closed:
+            raise StopAsyncIteration from None
+
+
+class _Sender:
+    """send/send_msg/asend/asend_msg for Socket, Context and Pipe."""
+
+    _h: int
+    _send_fn: Callable[..., int]
+    _send_msg_fn: Callable[..., int]
+    _send_aio_fn: Callable[..., int]
+
+    def _owner_socket(self) -> "Socket":
+        raise NotImplementedError
+
+    def _ready(self, receiving: bool) -> _io.Ready:
+        return None
+
+    def send(self, data: Any, block: bool = True) -> None:
+        """Sends ``data`` (bytes-like; a str raises ValueError). ``block=False`` raises TryAgain
+        instead of waiting; a send timeout raises Timeout."""
+        _io.send(self._h, data, block, self._send_fn, self._send_aio_fn, self._ready(False))
+
+    def send_msg(self, msg: Message, block: bool = True) -> None:
+        """Sends a Message (once; a second send raises MessageStateError)."""
+        if not isinstance(msg, Message):
+            raise TypeError(f"msg must be a Message, not {type(msg).__name__}")
+        h, ready = self._h, self._ready(False)
+        msg._send_sync(lambda native: _io.send_msg(h, native, block, self._send_msg_fn, self._send_aio_fn, ready))
+
+    async def asend(self, data: Any) -> None:
+        """Asynchronously sends ``data`` (asyncio or trio)."""
+        ptr, n = _io.as_buffer(data)
+        native = _io.new_msg(ptr, n)
+        rc, left = await _async.run(self._send_aio_fn, self._h, native, self._owner_socket()._async_backend)
+        if left is not None:
+            lib.pnng_msg_free(left)
+        check_err(rc)
+
+    async def asend_msg(self, msg: Message) -> None:
+        """Asynchronously sends a Message."""
+        if not isinstance(msg, Message):
+            raise TypeError(f"msg must be a Message, not {type(msg).__name__}")
+        await msg._send_async(self._send_aio_fn, self._h, self._owner_socket()._async_backend)
+
+
+# ---- Pipe -------------------------------------------------------------------------------------------------
+
+
+class Pipe(_Sender, _Strict):
+    """One connection between this socket and a peer. Not created by users: sockets make them
+    (``Socket.pipes``, ``Message.pipe``, pipe callbacks). The same connection is always the same
+    Pipe object while anyone holds it."""
+
+    _opt_prefix = "pipe"
+    _send_fn = staticmethod(lib.pnng_pipe_send)
+    _send_msg_fn = staticmethod(lib.pnng_pipe_send_msg)
+    _send_aio_fn = staticmethod(lib.pnng_pipe_send_aio)
+
+    local_address = SockAddrOption("local-address")
+    remote_address = SockAddrOption("remote-address")
+    url = StringOption("url", readonly=True)
+    protocol = IntOption("protocol", readonly=True)
+    protocol_name = StringOption("protocol-name", readonly=True)
+    peer = IntOption("peer", readonly=True)
+    peer_name = StringOption("peer-name", readonly=True)
+    tcp_nodelay = BooleanOption("tcp-nodelay", readonly=True)
+    tcp_keepalive = BooleanOption("tcp-keepalive", readonly=True)
+    tls_verified = BooleanOption("tls-verified", readonly=True)
+    tls_peer_cn = StringOption("tls-peer-cn", readonly=True)
+
+    def __init__(self, socket: "Socket", pipe_id: int) -> None:
+        self._socket = socket
+        self._h = pipe_id
+        self._closed = False
+
+    def _owner_socket(self) -> "Socket":
+        return self._socket
+
+    @property
+    def socket(self) -> "Socket":
+        """The Socket this pipe belongs to."""
+        return self._socket
+
+    @property
+    def id(self) -> int:
+        """The pipe's id."""
+        return self._h
+
+    @property
+    def pipe(self) -> int:
+        """The raw ``pnng_pipe`` handle (its id)."""
+        return self._h
+
+    @property
+    def closed(self) -> bool:
+        """True once ``close()`` was called on this Pipe."""
+        return self._closed
+
+    @property
+    def dialer(self) -> "Dialer":
+        """The Dialer that made this connection (TypeError if it was accepted by a listener)."""
+        out = ctypes.c_uint32()
+        if lib.pnng_pipe_dialer(self._h, byref(out)) != 0 or not out.value:
+            raise TypeError("This pipe has no associated dialers.")
+        return self._socket._dialer_for(out.value)
+
+    @property
+    def listener(self) -> "Listener":
+        """The Listener that accepted this connection (TypeError if it was dialed)."""
+        out = ctypes.c_uint32()
+        if lib.pnng_pipe_listener(self._h, byref(out)) != 0 or not out.value:
+            raise TypeError("This pipe has no associated listeners.")
+        return self._socket._listener_for(out.value)
+
+    def send_msg(self, msg: Message, block: bool = True) -> None:
+        """Sends a Message to this pipe's peer only."""
+        if isinstance(msg, Message):
+            msg.pipe = self
+        super().send_msg(msg, block)
+
+    async def asend_msg(self, msg: Message) -> None:
+        """Asynchronously sends a Message to this pipe's peer only."""
+        if isinstance(msg, Message):
+            msg.pipe = self
+        await super().asend_msg(msg)
+
+    def close(self) -> None:
+        """Closes the connection (in a pre-connect callback: rejects it). Harmless if already closed."""
+        self._closed = True
+        if getattr(_callback_thread, "vetting", None) == self._h:
+            # Rejected by a pre-connect callback: mark it before NNG can report its removal
+            # (on another thread), so no post-connect/remove callback sees it.
+            self._socket._rejected.add(self._h)
+        rc = lib.pnng_pipe_close(self._h)
+        if rc not in _GONE:
+            _raise(rc)
+
+    def __repr__(self) -> str:
+        return f"<Pipe {self._h} of {self._socket!r}>"
+
+
+# ---- Dialer / Listener ------------------------------------------------------------------------------------
+
+
+class _Endpoint(_Strict):
+    _opt_prefix = ""
+    _close_fn: Callable[[int], int]
+
+    local_address = SockAddrOption("local-address")
+    remote_address = SockAddrOption("remote-address")
+    url = StringOption("url", readonly=True)
+    peer = IntOption("peer", readonly=True)
+    peer_name = StringOption("peer-name", readonly=True)
+    recv_max_size = SizeOption("recv-size-max")
+    reconnect_time_min = MsOption("reconnect-time-min")
+    reconnect_time_max = MsOption("reconnect-time-max")
+    tcp_nodelay = BooleanOption("tcp-nodelay")
+    tcp_keepalive = BooleanOption("tcp-keepalive")
+    tls_config = PointerOption("tls-config")
+    tls_ca_file = StringOption("tls-ca-file", writeonly=True)
+    tls_cert_key_file = StringOption("tls-cert-key-file", writeonly=True)
+    tls_auth_mode = IntOption("tls-authmode", writeonly=True)
+    tls_server_name = StringOption("tls-server-name", writeonly=True)
+
+    def __init__(self, socket: "Socket", endpoint_id: int) -> None:
+        self._socket = socket
+        self._h = endpoint_id
+
+    @property
+    def socket(self) -> "Socket":
+        """The Socket this endpoint belongs to."""
+        return self._socket
+
+    @property
+    def id(self) -> int:
+        """The endpoint's id."""
+        return self._h
+
+    def close(self) -> None:
+        """Closes the endpoint and its connections. Closing twice is harmless."""
+        rc = type(self)._close_fn(self._h)
+        if rc not in _GONE:
+            _raise(rc)
+
+    async def aclose(self) -> None:
+        """``close()``, for ``async with`` users."""
+        self.close()
+
+    def __enter__(self: T) -> T:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    async def __aenter__(self: T) -> T:
+        return self
+
+    async def __aexit__(self, *exc: Any) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self._h} of {self._socket!r}>"
+
+
+class Dialer(_Endpoint):
+    """An outgoing endpoint, from ``Socket.dial()`` (listed in ``Socket.dialers``)."""
+
+    _opt_prefix = "dialer"
+    _close_fn = staticmethod(lib.pnng_dialer_close)
+
+    @property
+    def dialer(self) -> int:
+        """The raw ``pnng_dialer`` handle (its id)."""
+        return self._h
+
+    def start(self, block: Optional[bool] = None) -> None:
+        """Starts a dialer made with ``Socket.new_dialer()``; ``block`` as in ``Socket.dial``."""
+        if block is None:
+            try:
+                check_err(lib.pnng_dialer_start(self._h, 0))
+            except _DIAL_FALLBACK_ERRORS as exc:
+                self._socket._log_dial_fallback(self.url, exc)
+                check_err(lib.pnng_dialer_start(self._h, FLAG_NONBLOCK))
+        else:
+            check_err(lib.pnng_dialer_start(self._h, 0 if block else FLAG_NONBLOCK))
+
+
+class Listener(_Endpoint):
+    """An accepting endpoint, from ``Socket.listen()`` (listed in ``Socket.listeners``)."""
+
+    _opt_prefix = "listener"
+    _close_fn = staticmethod(lib.pnng_listener_close)
+
+    port = IntOption("tcp-bound-port", readonly=True, doc="The TCP port actually bound (e.g. after listening on port 0).")
+    ipc_permissions = IntOption("ipc:permissions", doc="File mode of an ipc:// socket; set it before start().")
+
+    @property
+    def listener(self) -> int:
+        """The raw ``pnng_listener`` handle (its id)."""
+        return self._h
+
+    def start(self) -> None:
+        """Starts a listener made with ``Socket.new_listener()``."""
+        check_err(lib.pnng_listener_start(self._h, 0))
+
+
+# ---- Context ------------------------------------------------------------------------------------------------
+
+
+class Context(_Receiver, _Sender, _Strict):
+    """An independent protocol state on a socket (Req0, Rep0, Sub0, Surveyor0, Respondent0), so one
+    socket can run several exchanges at once. Made by ``Socket.new_context()``."""
+
+    _opt_prefix = "ctx"
+    _send_fn = staticmethod(lib.pnng_ctx_send)
+    _send_msg_fn = staticmethod(lib.pnng_ctx_send_msg)
+    _send_aio_fn = staticmethod(lib.pnng_ctx_send_aio)
+    _recv_fn = staticmethod(lib.pnng_ctx_recv)
+    _recv_msg_fn = staticmethod(lib.pnng_ctx_recv_msg)
+    _recv_aio_fn = staticmethod(lib.pnng_ctx_recv_aio)
+
+    recv_timeout = MsOption("recv-timeout")
+    send_timeout = MsOption("send-timeout")
+
+    def __init__(self, socket: "Socket") -> None:
+        if not isinstance(socket, Socket):
+            raise TypeError(f"socket must be a Socket, not {type(socket).__name__}")
+        self._closed = True
+        out = ctypes.c_uint32()
+        check_err(lib.pnng_socket_new_context(socket._h, byref(out)))
+        self._socket = socket
+        self._h = out.value
+        self._closed = False
+        _contexts.add(self)
+
+    def _owner_socket(self) -> "Socket":
+        return self._socket
+
+    @property
+    def socket(self) -> "Socket":
+        """The Socket this context belongs to."""
+        return self._socket
+
+    @property
+    def context(self) -> int:
+        """The raw ``pnng_ctx`` handle (its id)."""
+        return self._h
+
+    @property
+    def id(self) -> int:
+        """The context's id."""
+        return self._h
+
+    @property
+    def closed(self) -> bool:
+        """True once the context was closed."""
+        return self._closed
+
+    def subscribe(self, topic: Union[str, bytes]) -> None:
+        """Sub0 contexts: subscribe this context to ``topic`` (str is UTF-8 encoded)."""
+        data = _topic(topic)
+        check_err(lib.pnng_sub0_ctx_subscribe(self._h, data, len(data)))
+
+    def unsubscribe(self, topic: Union[str, bytes]) -> None:
+        """Sub0 contexts: remove a subscription (NoEntry if there was none)."""
+        data = _topic(topic)
+        check_err(lib.pnng_sub0_ctx_unsubscribe(self._h, data, len(data)))
+
+    def close(self) -> None:
+        """Closes the context; pending operations end with Closed. Closing twice is harmless."""
+        if self._closed:
+            return
+        self._closed = True
+        if _ffi.runtime.usable:
+            rc = lib.pnng_ctx_close(self._h)
+            if rc not in _GONE:
+                _raise(rc)
+
+    async def aclose(self) -> None:
+        """``close()``, for async code."""
+        self.close()
+
+    def __enter__(self) -> "Context":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    async def __aenter__(self) -> "Context":
+        return self
+
+    async def __aexit__(self, *exc: Any) -> None:
+        self.close()
+
+    def __del__(self, _rt: Any = _ffi.runtime, _close: Any = lib.pnng_ctx_close) -> None:
+        if not getattr(self, "_closed", True):
+            self._closed = True
+            if _rt.usable:
+                _close(self._h)
+
+
+def _topic(topic: Union[str, bytes]) -> bytes:
+    # All of the UTF-8 bytes (pynng 0.9.0 used the str's length and truncated non-ASCII topics).
+    if isinstance(topic, str):
+        return topic.encode()
+    return bytes(memoryview(topic))
+
+
+# ---- Socket --------------------------------------------------------------------------------------------------
+
+
+class Socket(_Receiver, _Sender, _Strict):
+    """A socket of one of the scalability protocols. Never instantiated directly: use one of
+    Pair0, Pair1, Req0, Rep0, Pub0, Sub0, Push0, Pull0, Surveyor0, Respondent0, Bus0 (or pass
+    ``opener=``, e.g. ``pnng.lib.nng_pair0_open_raw``).
+
+    All arguments are keyword-only. Options are applied in pynng's order, then ``listen``, then
+    ``dial`` (with ``block=block_on_dial``). If that fails the socket is closed before the error
+    propagates. ``async_backend`` forces "asyncio" or "trio" instead of detecting it.
+    """
+
+    _opt_prefix = "socket"
+    _protocol: Optional[str] = None  # e.g. "pair0": opens with pnng_pair0_open
+    _protocol_kwargs: Dict[str, Any] = {}  # extra keyword arguments of the protocol → default
+
+    _send_fn = staticmethod(lib.pnng_socket_send)
+    _send_msg_fn = staticmethod(lib.pnng_socket_send_msg)
+    _send_aio_fn = staticmethod(lib.pnng_socket_send_aio)
+    _recv_fn = staticmethod(lib.pnng_socket_recv)
+    _recv_msg_fn = staticmethod(lib.pnng_socket_recv_msg)
+    _recv_aio_fn = staticmethod(lib.pnng_socket_recv_aio)
+
+    name = StringOption("socket-name", doc="The socket's name (defaults to its id).")
+    raw = BooleanOption("raw", readonly=True, doc="True for a raw socket (opened with an *_open_raw opener).")
+    protocol = IntOption("protocol", readonly=True, doc="The 16-bit protocol number.")
+    protocol_name = StringOption("protocol-name", readonly=True, doc="The protocol's name.")
+    peer = IntOption("peer", readonly=True, doc="The peer's protocol number.")
+    peer_name = StringOption("peer-name", readonly=True, doc="The peer protocol's name.")
+    recv_buffer_size = IntOption("recv-buffer", doc="Messages buffered on receive.")
+    send_buffer_size = IntOption("send-buffer", doc="Messages buffered on send.")
+    recv_timeout = MsOption("recv-timeout", doc="Receive timeout in ms (-1: none); expiry raises Timeout.")
+    send_timeout = MsOption("send-timeout", doc="Send timeout in ms (-1: none); expiry raises Timeout.")
+    recv_max_size = SizeOption("recv-size-max", doc="Largest message accepted; larger ones are dropped (0: no limit).")
+    reconnect_time_min = MsOption("reconnect-time-min", doc="Minimum wait before a reconnect, in ms.")
+    reconnect_time_max = MsOption("reconnect-time-max", doc="Maximum wait between reconnects, in ms (0: no backoff).")
+    ttl_max = IntOption("ttl-max", doc="Maximum hops for protocols that forward (NotSupported elsewhere).")
+    recv_fd = IntOption("recv-fd", readonly=True, doc="A file descriptor readable when recv() would not block (poll only).")
+    send_fd = IntOption("send-fd", readonly=True, doc="A file descriptor readable when send() would not block (poll only).")
+    tcp_nodelay = BooleanOption("tcp-nodelay")
+    tcp_keepalive = BooleanOption("tcp-keepalive")
+    tls_config = PointerOption("tls-config", doc="Write-only: the TLSConfig for tls+tcp:// and wss:// endpoints.")
+    local_address = SockAddrOption("local-address")
+
+    def __init__(
+        self,
+        *,
+        dial: Optional[Address] = None,
+        listen: Optional[Address] = None,
+        recv_timeout: Optional[int] = None,
+        send_timeout: Optional[int] = None,
+        recv_buffer_size: Optional[int] = None,
+        send_buffer_size: Optional[int] = None,
+        recv_max_size: Optional[int] = None,
+        reconnect_time_min: Optional[int] = None,
+        reconnect_time_max: Optional[int] = None,
+        opener: Optional[Callable[[Any], int]] = None,
+        block_on_dial: Optional[bool] = None,
+        name: Optional[str] = None,
+        tls_config: Optional[TLSConfig] = None,
+        async_backend: Optional[str] = None,
+        **protocol_kwargs: Any,
+    ) -> None:
+        self._closed = True  # until opened, so __del__ has nothing to do
+        extras = {key: protocol_kwargs.pop(key, default) for key, default in type(self)._protocol_kwargs.items()}
+        if protocol_kwargs:
+            raise TypeError(
+                f"{type(self).__name__}() got an unexpected keyword argument {next(iter(protocol_kwargs))!r}")
+        opener = opener if opener is not None else self._default_opener(extras)
+        if opener is None:
+            raise TypeError("Cannot directly instantiate a Socket.  Try a subclass.")
+        _ffi.require_usable()
+        out = ctypes.c_uint32()
+        check_err(opener(byref(out)))
+        self._h = out.value
+        self._closed = False
+        self._async_backend = async_backend
+        self._lock = threading.Lock()
+        self._pipes: "weakref.WeakValueDictionary[int, Pipe]" = weakref.WeakValueDictionary()
+        self._dialers: "weakref.WeakValueDictionary[int, Dialer]" = weakref.WeakValueDictionary()
+        self._listeners: "weakref.WeakValueDictionary[int, Listener]" = weakref.WeakValueDictionary()
+        self._pre_connect_cbs: List[PipeCallback] = []
+        self._post_connect_cbs: List[PipeCallback] = []
+        self._post_remove_cbs: List[PipeCallback] = []
+        self._notifying: Set[int] = set()
+        self._rejected: Set[int] = set()  # pipes closed by a pre-connect callback
+        self._stash: List[int] = []  # native messages taken by recv_into that did not fit
+        self._probes: Dict[bool, _io.Ready] = {}  # receiving? → readiness probe (or None)
+        _sockets[self._h] = weakref.ref(self, lambda _, sid=self._h: _sockets.pop(sid, None))
+        try:
+            settings = [
+                ("tls_config", tls_config), ("recv_timeout", recv_timeout), ("send_timeout", send_timeout),
+                ("recv_max_size", recv_max_size), ("reconnect_time_min", reconnect_time_min),
+                ("reconnect_time_max", reconnect_time_max), ("recv_buffer_size", recv_buffer_size),
+                ("send_buffer_size", send_buffer_size), ("name", name),
+            ]
+            for attr, value in settings:
+                if value is not None:
+                    setattr(self, attr, value)
+            self._apply_protocol_kwargs(extras)
+            if listen is not None:
+                self.listen(listen)
+            if dial is not None:
+                self.dial(dial, block=block_on_dial)
+        except BaseException:
+            self.close()
+            raise
+
+    # -- protocol hooks (overridden by protocol classes) --
+
+    @classmethod
+    def _default_opener(cls, extras: Dict[str, Any]) -> Optional[Callable[[Any], int]]:
+        return getattr(lib, f"pnng_{cls._protocol}_open") if cls._protocol else None
+
+    def _apply_protocol_kwargs(self, extras: Dict[str, Any]) -> None:
+        for key, value in extras.items():
+            if value is not None:
+                setattr(self, key, value)
+
+    def _owner_socket(self) -> "Socket":
+        return self
+
+    def _ready(self, receiving: bool) -> _io.Ready:
+        probe = self._probes.get(receiving, False)
+        if probe is False:
+            fd = ctypes.c_int()
+            option = b"recv-fd" if receiving else b"send-fd"
+            ok = lib.pnng_socket_get_int(self._h, option, byref(fd)) == 0
+            probe = self._probes[receiving] = (lambda fd=fd.value: _io.fd_ready(fd)) if ok else None
+        return probe
+
+    # -- identity --
+
+    @property
+    def socket(self) -> int:
+        """The raw ``pnng_socket`` handle (its id)."""
+        return self._h
+
+    @property
+    def id(self) -> int:
+        """The socket's id (NNG's socket number)."""
+        return self._h
+
+    @property
+    def closed(self) -> bool:
+        """True once ``close()`` was called."""
+        return self._closed
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self._h}{' closed' if self._closed else ''}>"
+
+    # -- endpoints --
+
+    def dial(self, address: Address, *, block: Optional[bool] = None) -> Dialer:
+        """Dials ``address``. ``block=True``: connect now or raise. ``block=False``: connect in
+        the background, retrying. ``None`` (default): try to connect now; if the peer is not
+        there, log one warning (logger "pnng") and go on in the background."""
+        url = _url(address)
+        out = ctypes.c_uint32()
+        if block is None:
+            try:
+                check_err(lib.pnng_socket_dial(self._h, url, 0, byref(out)))
+            except _DIAL_FALLBACK_ERRORS as exc:
+                self._log_dial_fallback(url.decode(errors="replace"), exc)
+                check_err(lib.pnng_socket_dial(self._h, url, FLAG_NONBLOCK, byref(out)))
+        else:
+            check_err(lib.pnng_socket_dial(self._h, url, 0 if block else FLAG_NONBLOCK, byref(out)))
+        return self._dialer_for(out.value)
+
+    def _log_dial_fallback(self, url: str, exc: Exception) -> None:
+        logger.warning("Synchronous dial to %s failed (%s); dialing asynchronously now", url, exc)
+
+    def listen(self, address: Address, flags: int = 0) -> Listener:
+        """Listens at ``address`` and returns the started Listener."""
+        out = ctypes.c_uint32()
+        check_err(lib.pnng_socket_listen(self._h, _url(address), flags, byref(out)))
+        return self._listener_for(out.value)
+
+    def new_dialer(self, address: Address) -> Dialer:
+        """A Dialer that is not started yet: set its options, then call ``start()``."""
+        out = ctypes.c_uint32()
+        check_err(lib.pnng_dialer_create(self._h, _url(address), byref(out)))
+        return self._dialer_for(out.value)
+
+    def new_listener(self, address: Address) -> Listener:
+        """A Listener that is not started yet (e.g. to set ``ipc_permissions``): then ``start()``."""
+        out = ctypes.c_uint32()
+        check_err(lib.pnng_listener_create(self._h, _url(address), byref(out)))
+        return self._listener_for(out.value)
+
+    def _cached(self, cache: "weakref.WeakValueDictionary[int, Any]", oid: int, make: Callable[[], T]) -> T:
+        with self._lock:
+            obj = cache.get(oid)
+            if obj is None:
+                obj = cache[oid] = make()
+            return obj
+
+    def _pipe_for(self, pipe_id: int) -> Pipe:
+        return self._cached(self._pipes, pipe_id, lambda: Pipe(self, pipe_id))
+
+    def _dialer_for(self, dialer_id: int) -> Dialer:
+        return self._cached(self._dialers, dialer_id, lambda: Dialer(self, dialer_id))
+
+    def _listener_for(self, listener_id: int) -> Listener:
+        return self._cached(self._listeners, listener_id, lambda: Listener(self, listener_id))
+
+    @property
+    def pipes(self) -> Tuple[Pipe, ...]:
+        """The live connections (empty once closed)."""
+        if self._closed:
+            return ()
+        # libpnng lists a pipe only once its pre-connect callbacks accepted it.
+        return tuple(self._pipe_for(i) for i in _list_ids(lib.pnng_socket_pipes, self._h))
+
+    @property
+    def dialers(self) -> Tuple[Dialer, ...]:
+        """The open dialers."""
+        if self._closed:
+            return ()
+        return tuple(self._dialer_for(i) for i in _list_ids(lib.pnng_socket_dialers, self._h))
+
+    @property
+    def listeners(self) -> Tuple[Listener, ...]:
+        """The open listeners."""
+        if self._closed:
+            return ()
+        return tuple(self._listener_for(i) for i in _list_ids(lib.pnng_socket_listeners, self._h))
+
+    def new_context(self) -> Context:
+        """A new Context (NotSupported for protocols without contexts)."""
+        return Context(self)
+
+    # -- receive paths that must see messages stashed by recv_into --
+
+    def recv(self, block: bool = True) -> bytes:
+        if self._stash:
+            native = self._unstash()
+            if native is not None:
+                try:
+                    return _io.body(native)
+                finally:
+                    lib.pnng_msg_free(native)
+        return super().recv(block)
+
+    recv.__doc__ = _Receiver.recv.__doc__
+
+    def recv_msg(self, block: bool = True) -> Message:
+        if self._stash:
+            native = self._unstash()
+            if native is not None:
+                return Message._adopt(native, self)
+        return super().recv_msg(block)
+
+    recv_msg.__doc__ = _Receiver.recv_msg.__doc__
+
+    async def _arecv_native(self) -> int:
+        if self._stash:
+            native = self._unstash()
+            if native is not None:
+                return native
+        return await super()._arecv_native()
+
+    def _unstash(self) -> Optional[int]:
+        with self._lock:
+            return self._stash.pop(0) if self._stash else None
+
+    def recv_into(self, buffer: Any, block: bool = True) -> int:
+        """Receives the next message into ``buffer`` (a writable bytes-like object) and returns
+        its length. A message larger than the buffer raises MessageTooLarge and stays queued:
+        the next receive returns it."""
+        target, cap = _io.writable_buffer(buffer)
+        native = self._unstash() if self._stash else None
+        if native is None:
+            if block and _io._in_main_thread():
+                probe = self._ready(True)
+                flags = FLAG_NONBLOCK if probe is not None and probe() else -1  # -1: use the aio
+            else:
+                flags = 0 if block else FLAG_NONBLOCK
+            rc = _ffi.EAGAIN
+            if flags >= 0:
+                rc, n = _io.recv_into_once(self._h, target, cap, flags, self._recv_fn)
+                if rc == 0:
+                    return n
+                if rc == _ffi.EMSGSIZE:
+                    _raise(rc, f"message of {n} bytes does not fit in {cap}")
+            if rc != _ffi.EAGAIN or not block:
+                _raise(rc)
+            native = _io.recv_on_aio(self._h, self._recv_aio_fn)
+        n = lib.pnng_msg_len(native)
+        if n > cap:
+            with self._lock:
+                self._stash.insert(0, native)
+            _raise(_ffi.EMSGSIZE, f"message of {n} bytes does not fit in {cap}")
+        ctypes.memmove(target, lib.pnng_msg_body(native), n)
+        lib.pnng_msg_free(native)
+        return n
+
+    # -- pipe callbacks --
+
+    def add_pre_pipe_connect_cb(self, callback: PipeCallback) -> None:
+        """``callback(pipe)`` runs when a connection is made, before it is used; closing the
+        pipe there rejects the connection. It runs on an NNG thread: keep it short."""
+        self._pre_connect_cbs.append(callback)
+        self._notify(PIPE_EV_ADD_PRE)
+
+    def add_post_pipe_connect_cb(self, callback: PipeCallback) -> None:
+        """``callback(pipe)`` runs after a connection was added (on pnng's event thread)."""
+        self._post_connect_cbs.append(callback)
+        self._notify(PIPE_EV_ADD_POST)
+
+    def add_post_pipe_remove_cb(self, callback: PipeCallback) -> None:
+        """``callback(pipe)`` runs after a connection was removed (on pnng's event thread)."""
+        self._post_remove_cbs.append(callback)
+        self._notify(PIPE_EV_REM_POST)
+
+    def remove_pre_pipe_connect_cb(self, callback: PipeCallback) -> None:
+        """Removes a callback (ValueError if it is not registered)."""
+        self._pre_connect_cbs.remove(callback)
+
+    def remove_post_pipe_connect_cb(self, callback: PipeCallback) -> None:
+        """Removes a callback (ValueError if it is not registered)."""
+        self._post_connect_cbs.remove(callback)
+
+    def remove_post_pipe_remove_cb(self, callback: PipeCallback) -> None:
+        """Removes a callback (ValueError if it is not registered)."""
+        self._post_remove_cbs.remove(callback)
+
+    def _notify(self, event: int) -> None:
+        if event in self._notifying or self._closed:
+            return
+        userdata = ctypes.c_void_p(self._h)
+        if event == PIPE_EV_ADD_PRE:
+            check_err(lib.pnng_socket_pipe_notify(self._h, event, _pre_connect_trampoline, userdata))
+        else:
+            check_err(lib.pnng_socket_pipe_notify_cq(self._h, event, _dispatcher.queue(), userdata))
+        self._notifying.add(event)
+
+    def _on_pipe_event(self, pipe_id: int, event: int) -> None:
+        """Post-connect / post-remove, on the dispatcher thread."""
+        if pipe_id in self._rejected:
+            if event == PIPE_EV_REM_POST:
+                self._rejected.discard(pipe_id)
+            return
+        callbacks = self._post_connect_cbs if event == PIPE_EV_ADD_POST else self._post_remove_cbs
+        if callbacks:
+            self._run_callbacks(callbacks, self._pipe_for(pipe_id),
+                                "post pipe connect" if event == PIPE_EV_ADD_POST else "post pipe remove")
+
+    @staticmethod
+    def _run_callbacks(callbacks: List[PipeCallback], pipe: Pipe, what: str) -> None:
+        for cb in list(callbacks):
+            try:
+                cb(pipe)
+            except Exception:
+                logger.exception("Exception in %s callback %r", what, cb)
+
+    # -- lifecycle --
+
+    def close(self) -> None:
+        """Closes the socket: blocked and pending operations end with Closed; its dialers,
+        listeners, pipes and contexts close too. Closing twice is harmless."""
+        if self._closed:
+            return
+        self._closed = True
+        with self._lock:
+            stash, self._stash = self._stash, []
+        if not _ffi.runtime.usable:
+            return
+        for native in stash:
+            lib.pnng_msg_free(native)
+        if _in_pipe_callback():
+            _close_later(lambda h=self._h: lib.pnng_socket_close(h))
+            return
+        rc = lib.pnng_socket_close(self._h)
+        if rc not in _GONE:
+            _raise(rc)
+
+    async def aclose(self) -> None:
+        """``close()``, for async code."""
+        self.close()
+
+    def __enter__(self: T) -> T:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    async def __aenter__(self: T) -> T:
+        return self
+
+    async def __aexit__(self, *exc: Any) -> None:
+        self.close()
+
+    def __del__(self, _rt: Any = _ffi.runtime) -> None:
+        if not getattr(self, "_closed", True) and _rt.usable:
+            try:
+                self.close()
+            except Exception:
+                pass
+
+
+# ---- the 11 protocols --------------------------------------------------------------------------------------
+
+
+class Pair0(Socket):
+    """Bidirectional one-to-one socket (nng_pair0)."""
+
+    _protocol = "pair0"
+
+
+class Pair1(Socket):
+    """Bidirectional socket (nng_pair1); ``Pair1(polyamorous=True)`` talks to many peers: receive
+    with ``recv_msg`` and answer through ``msg.pipe.send``. ``polyamorous`` is read-only."""
+
+    _protocol = "pair1"
+    _protocol_kwargs = {"polyamorous": False}
+    polyamorous = BooleanOption("pair1:polyamorous", readonly=True)
+
+    @classmethod
+    def _default_opener(cls, extras: Dict[str, Any]) -> Optional[Callable[[Any], int]]:
+        return lib.pnng_pair1_open_poly if extras.get("polyamorous") else lib.pnng_pair1_open
+
+    def _apply_protocol_kwargs(self, extras: Dict[str, Any]) -> None:
+        pass  # polyamorous only chose the opener
+
+
+class Req0(Socket):
+    """Request side of request/reply (nng_req0). ``resend_time`` (ms) re-sends an unanswered
+    request. Supports contexts for concurrent requests."""
+
+    _protocol = "req0"
+    _protocol_kwargs = {"resend_time": None}
+    resend_time = MsOption("req:resend-time")
+
+
+class Rep0(Socket):
+    """Reply side of request/reply (nng_rep0). Supports contexts."""
+
+    _protocol = "rep0"
+
+
+class Pub0(Socket):
+    """Publishing side of publish/subscribe (nng_pub0); recv raises NotSupported."""
+
+    _protocol = "pub0"
+
+
+class Sub0(Socket):
+    """Subscribing side of publish/subscribe (nng_sub0). ``topics`` (str, bytes or an iterable
+    of them) are subscribed at creation; without a subscription nothing is received, ``b""``
+    matches everything. A str topic is UTF-8 encoded in full."""
+
+    _protocol = "sub0"
+    _protocol_kwargs = {"topics": None}
+
+    def _apply_protocol_kwargs(self, extras: Dict[str, Any]) -> None:
+        topics = extras.get("topics")
+        if topics is None:
+            return
+        if isinstance(topics, (str, bytes)):
+            topics = [topics]
+        for topic in topics:
+            self.subscribe(topic)
+
+    def subscribe(self, topic: Union[str, bytes]) -> None:
+        """Receive messages starting with ``topic`` (str is UTF-8 encoded)."""
+        data = _topic(topic)
+        check_err(lib.pnng_sub0_subscribe(self._h, data, len(data)))
+
+    def unsubscribe(self, topic: Union[str, bytes]) -> None:
+        """Remove a subscription (NoEntry if there was none)."""
+        data = _topic(topic)
+        check_err(lib.pnng_sub0_unsubscribe(self._h, data, len(data)))
+
+
+class Push0(Socket):
+    """Sending end of a pipeline (nng_push0): each message goes to one Pull0."""
+
+    _protocol = "push0"
+
+
+class Pull0(Socket):
+    """Receiving end of a pipeline (nng_pull0)."""
+
+    _protocol = "pull0"
+
+
+class Surveyor0(Socket):
+    """Asking side of a survey (nng_surveyor0). ``survey_time`` (ms) is how long replies are
+    accepted; after it recv raises Timeout."""
+
+    _protocol = "surveyor0"
+    _protocol_kwargs = {"survey_time": None}
+    survey_time = MsOption("surveyor:survey-time")
+
+
+class Respondent0(Socket):
+    """Answering side of a survey (nng_respondent0)."""
+
+    _protocol = "respondent0"
+
+
+class Bus0(Socket):
+    """Many-to-many bus (nng_bus0): a message goes to every directly connected peer."""
+
+    _protocol = "bus0"
+
+
+PROTOCOL_CLASSES: Tuple[Type[Socket], ...] = (
+    Pair0, Pair1, Req0, Rep0, Pub0, Sub0, Push0, Pull0, Surveyor0, Respondent0, Bus0,
+)
+
+
+def device(sock1: Socket, sock2: Socket) -> None:
+    """Forwards messages between two raw sockets until one of them closes (blocks; run it in a
+    thread). Closed ends it quietly."""
+    rc = lib.pnng_device(sock1._h, sock2._h)
+    if rc not in (0, ECLOSED):
+        raise exception_for(rc)
