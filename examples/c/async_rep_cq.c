@@ -8,27 +8,13 @@
  *
  * usage: async_rep_cq [tcp|ipc|inproc]
  */
-#include <pnng.h>
+#include "common.h"
 
 #include <poll.h>
 #include <pthread.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
 
 #define N_CONTEXTS 16
 #define REQUESTS 200
-
-#define CHECK(expr)                                                                \
-	do {                                                                       \
-		int rv_ = (expr);                                                  \
-		if (rv_ != 0) {                                                    \
-			fprintf(stderr, "%s:%d: %s: %s\n", __FILE__, __LINE__, #expr, \
-			    pnng_strerror(rv_));                                   \
-			exit(1);                                                   \
-		}                                                                  \
-	} while (0)
 
 /* One server slot: a context and the aio that serves it, alternating recv and send. */
 struct slot {
@@ -88,7 +74,7 @@ serve(struct slot *s)
 int
 main(int argc, char **argv)
 {
-	const char   *transport = argc > 1 ? argv[1] : "tcp";
+	const char   *transport = ex_transport(argc, argv);
 	pnng_socket   rep;
 	pnng_cq      *cq;
 	struct slot   slots[N_CONTEXTS];
@@ -97,17 +83,7 @@ main(int argc, char **argv)
 	void         *failures;
 
 	CHECK(pnng_rep0_open(&rep));
-	if (strcmp(transport, "tcp") == 0) {
-		pnng_listener l;
-		int           port;
-		CHECK(pnng_socket_listen(rep, "tcp://127.0.0.1:0", 0, &l));
-		CHECK(pnng_listener_get_int(l, PNNG_OPT_TCP_BOUND_PORT, &port));
-		snprintf(url, sizeof url, "tcp://127.0.0.1:%d", port);
-	} else {
-		snprintf(url, sizeof url, "%s%s/async-rep-%d", transport,
-		    strcmp(transport, "ipc") == 0 ? ":///tmp" : ":/", (int) getpid());
-		CHECK(pnng_socket_listen(rep, url, 0, NULL));
-	}
+	ex_listen(rep, transport, "async-rep", url, sizeof url);
 
 	CHECK(pnng_cq_new(&cq));
 	CHECK(pnng_cq_fd(cq, &fd));
