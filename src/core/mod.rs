@@ -10,6 +10,7 @@ pub mod endpoint;
 pub mod extern_nng;
 pub mod log;
 pub mod msg;
+pub(crate) mod oneshot;
 pub mod options;
 pub mod pipe;
 pub mod ctx;
@@ -39,6 +40,7 @@ pub(crate) fn nng_ctx(id: u32) -> sys::nng_ctx {
 pub fn fini() {
     socket::forget_all();
     ctx::forget_all();
+    oneshot::retire_spares();
     // SAFETY: nng_fini closes every socket and joins NNG's threads; no handle is used afterwards.
     unsafe { sys::nng_fini() };
 }

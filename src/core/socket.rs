@@ -4,6 +4,7 @@
 
 use super::cq::Cq;
 use super::msg::Msg;
+pub(crate) use super::oneshot::OneShot;
 use super::{nng_socket, sys};
 use crate::error::{check, Error, Result};
 use once_cell::sync::Lazy;
@@ -167,69 +168,6 @@ impl SocketState {
         }
         start();
         Ok(())
-    }
-}
-
-/// An aio for one synchronous send or receive, freed on drop (never holding a message then).
-pub(crate) struct OneShot(*mut sys::nng_aio);
-
-impl OneShot {
-    pub(crate) fn new(timeout_ms: i32) -> Result<OneShot> {
-        let mut aio = std::ptr::null_mut();
-        // SAFETY: out-pointer valid; no callback: the caller waits.
-        check(unsafe { sys::nng_aio_alloc(&mut aio, None, std::ptr::null_mut()) })?;
-        // SAFETY: freshly allocated, idle.
-        unsafe { sys::nng_aio_set_timeout(aio, timeout_ms) };
-        Ok(OneShot(aio))
-    }
-
-    /// Starts the operation with `start` and waits for its result. A timeout of a
-    /// non-blocking operation is `Again`, as NNG's own synchronous calls report it.
-    pub(crate) fn run(&self, nonblocking: bool, start: impl FnOnce(*mut sys::nng_aio) -> Result<()>) -> Result<()> {
-        start(self.0)?;
-        // SAFETY: started: NNG completes the aio exactly once.
-        unsafe { sys::nng_aio_wait(self.0) };
-        match check(unsafe { sys::nng_aio_result(self.0) }) {
-            Err(Error::TimedOut) if nonblocking => Err(Error::Again),
-            other => other,
-        }
-    }
-
-    /// Sends `msg` through an operation started by `start` and waits; on failure the message
-    /// comes back unchanged (msg::send_with).
-    pub(crate) fn send_with(
-        &self,
-        msg: Msg,
-        flags: c_int,
-        start: impl FnOnce(*mut sys::nng_aio) -> Result<()>,
-    ) -> std::result::Result<(), (Error, Msg)> {
-        super::msg::send_with(msg, |m| {
-            // SAFETY: the aio is idle; it holds m only while the send runs.
-            unsafe { sys::nng_aio_set_msg(self.0, m) };
-            let rv = self.run(flags & FLAG_NONBLOCK != 0, start);
-            // Whatever NNG did not take still belongs to send_with's `msg`: drop the aio's
-            // pointer to it without freeing.
-            // SAFETY: the operation is over.
-            unsafe { sys::nng_aio_set_msg(self.0, std::ptr::null_mut()) };
-            rv.err().map_or(0, Error::code)
-        })
-    }
-
-    /// Takes the message the aio holds, if any.
-    pub(crate) fn take_msg(&self) -> Option<Msg> {
-        // SAFETY: the aio is idle; the message is ours once taken off.
-        unsafe {
-            let m = sys::nng_aio_get_msg(self.0);
-            sys::nng_aio_set_msg(self.0, std::ptr::null_mut());
-            (!m.is_null()).then(|| Msg::from_raw(m))
-        }
-    }
-}
-
-impl Drop for OneShot {
-    fn drop(&mut self) {
-        // SAFETY: the operation finished (run waited) or never started; no message is left.
-        unsafe { sys::nng_aio_free(self.0) }
     }
 }
 
