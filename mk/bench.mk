@@ -60,7 +60,7 @@ $(BENCH_BUILD)/bench_stream: $(BENCH_C_COMMON) $(BENCH_DIR)/c/impl_stream.c
 	$(BENCH_CC) $(BENCH_CFLAGS) -o $@ $(BENCH_DIR)/c/bench_driver.c $(BENCH_DIR)/c/impl_stream.c
 
 # The Go benchmark module uses the in-tree binding through a replace directive (no module proxy).
-$(BENCH_GO_BIN): $(wildcard $(BENCH_DIR)/go/*.go $(BENCH_DIR)/go/go.mod bindings/go/*.go) $(LIB)
+$(BENCH_GO_BIN): $(wildcard $(BENCH_DIR)/go/*.go $(BENCH_DIR)/go/go.mod bindings/go/*.go bindings/go/*.h) $(LIB)
 	cd $(BENCH_DIR)/go && GOFLAGS=-mod=mod GOPROXY=off go build -o $(CURDIR)/$@ .
 
 $(BENCH_PY_STAMP):

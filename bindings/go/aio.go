@@ -10,17 +10,25 @@ import (
 
 // The asynchronous operations (SendContext, RecvContext ...) run on pnng aios whose
 // completions are posted to one process-wide completion queue. A single dispatcher goroutine
-// waits on it with pnng_cq_wait (blocking one OS thread), pops each completed aio and closes
-// the channel of the goroutine that started it. Userdata is an integer key (converted to a
-// pointer in C only), so no Go pointer is ever stored in C memory.
+// waits on it (blocking one OS thread in C), pops every ready completion in one cgo call
+// (pg_cq_wait_pop) and wakes the goroutine that started each one. Userdata is an integer key
+// (converted to a pointer in C only), so no Go pointer is ever stored in C memory.
+//
+// Aios are pooled: an op (aio + key + wake-up channel) that completed successfully goes back
+// to an idle list and serves the next operation, so a steady stream of *Context calls creates
+// and frees no aio and allocates no channel. An op whose operation failed is freed (a failed
+// send may leave state on it); at most maxIdleOps idle ops are kept.
+
+const maxIdleOps = 64
 
 var dispatcher struct {
-	once    sync.Once
-	err     error
-	cq      *C.pnng_cq
-	mu      sync.Mutex
-	next    uintptr
-	waiters map[uintptr]chan struct{}
+	once sync.Once
+	err  error
+	cq   *C.pnng_cq
+	mu   sync.Mutex
+	next uintptr
+	ops  map[uintptr]*op // every op that owns an aio (idle or running), by key
+	idle []*op
 }
 
 func startDispatcher() error {
@@ -31,68 +39,87 @@ func startDispatcher() error {
 			return
 		}
 		dispatcher.cq = cq
-		dispatcher.waiters = make(map[uintptr]chan struct{})
+		dispatcher.ops = make(map[uintptr]*op)
 		go dispatchLoop(cq)
 	})
 	return dispatcher.err
 }
 
 func dispatchLoop(cq *C.pnng_cq) {
+	const batch = 64
+	keys := make([]C.uintptr_t, batch) // C memory rules: no Go pointers inside
 	for {
-		C.pnng_cq_wait(cq, -1)
-		for {
-			var a *C.pnng_aio
-			var key C.uintptr_t
-			if C.pg_cq_pop(cq, &a, &key) != 0 {
-				break
-			}
-			dispatcher.mu.Lock()
-			ch := dispatcher.waiters[uintptr(key)]
-			delete(dispatcher.waiters, uintptr(key))
-			dispatcher.mu.Unlock()
-			if ch != nil {
-				close(ch)
+		n := int(C.pg_cq_wait_pop(cq, -1, &keys[0], batch))
+		if n == 0 {
+			continue
+		}
+		dispatcher.mu.Lock()
+		for _, k := range keys[:n] {
+			if o := dispatcher.ops[uintptr(k)]; o != nil {
+				// Exactly one completion per started operation, and the starter consumes it
+				// before the op is reused: the buffered slot is always free here.
+				select {
+				case o.done <- struct{}{}:
+				default:
+				}
 			}
 		}
+		dispatcher.mu.Unlock()
 	}
 }
 
-// op is one asynchronous operation on its own aio.
+// op is one aio with its key and the channel its completion is signalled on.
 type op struct {
 	aio  *C.pnng_aio
 	key  uintptr
-	done chan struct{}
+	done chan struct{} // capacity 1: one signal per completed operation
 }
 
-func newOp() (*op, error) {
+// getOp returns an idle op, or a new one.
+func getOp() (*op, error) {
 	if err := startDispatcher(); err != nil {
 		return nil, err
 	}
-	o := &op{done: make(chan struct{})}
 	dispatcher.mu.Lock()
+	if n := len(dispatcher.idle); n > 0 {
+		o := dispatcher.idle[n-1]
+		dispatcher.idle[n-1] = nil
+		dispatcher.idle = dispatcher.idle[:n-1]
+		dispatcher.mu.Unlock()
+		return o, nil
+	}
 	dispatcher.next++
-	o.key = dispatcher.next
-	dispatcher.waiters[o.key] = o.done
+	o := &op{key: dispatcher.next, done: make(chan struct{}, 1)}
 	dispatcher.mu.Unlock()
 	if err := errFor(C.pg_aio_new_cq(dispatcher.cq, C.uintptr_t(o.key), &o.aio)); err != nil {
-		o.forget()
 		return nil, err
 	}
+	dispatcher.mu.Lock()
+	dispatcher.ops[o.key] = o
+	dispatcher.mu.Unlock()
 	return o, nil
 }
 
-func (o *op) forget() {
+// putOp returns an op whose operation is over (or never started): reuse keeps it for the next
+// operation (only after a success, when the aio holds no message), otherwise its aio is freed.
+func putOp(o *op, reuse bool) {
 	dispatcher.mu.Lock()
-	delete(dispatcher.waiters, o.key)
+	if reuse && len(dispatcher.idle) < maxIdleOps {
+		dispatcher.idle = append(dispatcher.idle, o)
+		dispatcher.mu.Unlock()
+		return
+	}
+	delete(dispatcher.ops, o.key)
 	dispatcher.mu.Unlock()
+	C.pnng_aio_free(o.aio) // also frees a message still on the aio
+	o.aio = nil
 }
 
 // run starts the operation and waits for it, cancelling the aio when ctx is done first.
 // It returns the aio's result; canceled reports that ctx ended the operation.
 func (o *op) run(ctx context.Context, start func(*C.pnng_aio) C.pnng_result) error {
 	if rv := start(o.aio); rv != 0 {
-		o.forget() // nothing started, nothing will be posted
-		return errFor(rv)
+		return errFor(rv) // nothing started, nothing will be posted
 	}
 	select {
 	case <-o.done:
@@ -107,31 +134,48 @@ func (o *op) run(ctx context.Context, start func(*C.pnng_aio) C.pnng_result) err
 	return errFor(rv)
 }
 
-func (o *op) free() {
-	C.pnng_aio_free(o.aio)
-	o.aio = nil
+func recvAio(ctx context.Context, start func(*C.pnng_aio) C.pnng_result) (*C.pnng_msg, error) {
+	r, err := recvAioBody(ctx, start)
+	if err != nil {
+		return nil, err
+	}
+	return r.m, nil
 }
 
-func recvAio(ctx context.Context, start func(*C.pnng_aio) C.pnng_result) (*C.pnng_msg, error) {
+// recvBytesAio receives asynchronously and returns a copy of the body (no Message wrapper,
+// no finalizer).
+func recvBytesAio(ctx context.Context, start func(*C.pnng_aio) C.pnng_result) ([]byte, error) {
+	r, err := recvAioBody(ctx, start)
+	if err != nil {
+		return nil, err
+	}
+	return consumeBytes(r), nil
+}
+
+// recvAioBody runs a receive; on success the caller owns r.m.
+func recvAioBody(ctx context.Context, start func(*C.pnng_aio) C.pnng_result) (C.pg_recv_result, error) {
+	var r C.pg_recv_result
 	if ctx == nil {
 		ctx = context.Background()
 	}
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return r, err
 	}
-	o, err := newOp()
+	o, err := getOp()
 	if err != nil {
-		return nil, err
+		return r, err
 	}
-	defer o.free()
 	if err := o.run(ctx, start); err != nil {
-		return nil, err
+		putOp(o, false)
+		return r, err
 	}
-	var m *C.pnng_msg
-	if err := errFor(C.pnng_aio_take_msg(o.aio, &m)); err != nil {
-		return nil, err
+	r = C.pg_aio_take_body(o.aio)
+	if err := errFor(C.pnng_result(r.rv)); err != nil {
+		putOp(o, false)
+		return r, err
 	}
-	return m, nil
+	putOp(o, true)
+	return r, nil
 }
 
 // sendAio sends m; on failure the message is handed back (nil if it is lost), on success
@@ -143,13 +187,12 @@ func sendAio(ctx context.Context, m *C.pnng_msg, start func(*C.pnng_aio) C.pnng_
 	if err := ctx.Err(); err != nil {
 		return m, err
 	}
-	o, err := newOp()
+	o, err := getOp()
 	if err != nil {
 		return m, err
 	}
-	defer o.free()
 	if err := errFor(C.pnng_aio_set_msg(o.aio, m)); err != nil {
-		o.forget()
+		putOp(o, false)
 		return m, err
 	}
 	if err := o.run(ctx, start); err != nil {
@@ -157,8 +200,10 @@ func sendAio(ctx context.Context, m *C.pnng_msg, start func(*C.pnng_aio) C.pnng_
 		if C.pnng_aio_take_msg(o.aio, &back) != 0 {
 			back = nil
 		}
+		putOp(o, false)
 		return back, err
 	}
+	putOp(o, true)
 	return nil, nil
 }
 

@@ -299,12 +299,14 @@ func (c *Context) Send(data []byte) error {
 
 // Recv receives on the context and returns a copy of the body.
 func (c *Context) Recv() ([]byte, error) {
-	m, err := c.RecvMsg()
-	if err != nil {
+	_ = lock(nil, c.recvMu)
+	defer func() { <-c.recvMu }()
+	r := C.pg_ctx_recv(c.c, 0)
+	runtime.KeepAlive(c)
+	if err := errFor(C.pnng_result(r.rv)); err != nil {
 		return nil, err
 	}
-	defer m.Free()
-	return m.Body(), nil
+	return consumeBytes(r), nil
 }
 
 // SendMsg sends msg on the context; msg is consumed only on success.
@@ -359,12 +361,15 @@ func (c *Context) SendMsgContext(ctx context.Context, msg *Message) error {
 
 // RecvContext receives asynchronously, honouring ctx (ctx.Err() when it is done first).
 func (c *Context) RecvContext(ctx context.Context) ([]byte, error) {
-	m, err := c.RecvMsgContext(ctx)
-	if err != nil {
+	if err := lock(ctx, c.recvMu); err != nil {
 		return nil, err
 	}
-	defer m.Free()
-	return m.Body(), nil
+	defer func() { <-c.recvMu }()
+	return recvBytesAio(ctx, func(a *C.pnng_aio) C.pnng_result {
+		rv := C.pnng_ctx_recv_aio(c.c, a)
+		runtime.KeepAlive(c)
+		return rv
+	})
 }
 
 // RecvMsgContext receives a Message asynchronously, honouring ctx.

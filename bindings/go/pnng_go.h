@@ -96,6 +96,56 @@ static inline int pg_list(int kind, uint32_t sock, uint32_t *buf, size_t cap, si
     }
 }
 
+/* Completion queue: waits (ms < 0: forever) and pops up to cap completions, keys only, in one
+ * call (one cgo transition per batch instead of one per entry plus one for the wait). */
+static inline int pg_cq_wait_pop(pnng_cq *cq, int32_t ms, uintptr_t *keys, int cap) {
+    int n = 0;
+    pnng_aio *a = NULL;
+    void *ud = NULL;
+    if (pnng_cq_pop(cq, &a, &ud) != 0) {
+        pnng_cq_wait(cq, ms);
+        if (pnng_cq_pop(cq, &a, &ud) != 0) return 0;
+    }
+    keys[n++] = (uintptr_t)ud;
+    while (n < cap && pnng_cq_pop(cq, &a, &ud) == 0) keys[n++] = (uintptr_t)ud;
+    return n;
+}
+
+/* A received message with its body pointer and length, returned by value (no Go pointer is
+ * passed, so nothing escapes to the Go heap): receive + locate the body in one cgo call. */
+typedef struct {
+    int rv;
+    pnng_msg *m;
+    const void *body;
+    size_t len;
+} pg_recv_result;
+
+static inline pg_recv_result pg_body_of(int rv, pnng_msg *m) {
+    pg_recv_result r = {rv, m, NULL, 0};
+    if (rv == 0) {
+        r.len = pnng_msg_len(m);
+        r.body = pnng_msg_body(m);
+    }
+    return r;
+}
+static inline pg_recv_result pg_socket_recv(pnng_socket s, int flags) {
+    pnng_msg *m = NULL;
+    int rv = pnng_socket_recv_msg(s, flags, &m);
+    return pg_body_of(rv, m);
+}
+static inline pg_recv_result pg_ctx_recv(pnng_ctx c, int flags) {
+    pnng_msg *m = NULL;
+    int rv = pnng_ctx_recv_msg(c, flags, &m);
+    return pg_body_of(rv, m);
+}
+static inline pg_recv_result pg_msg_body_len(pnng_msg *m) { return pg_body_of(0, m); }
+/* Takes the received message off a completed aio, with its body. */
+static inline pg_recv_result pg_aio_take_body(pnng_aio *a) {
+    pnng_msg *m = NULL;
+    int rv = pnng_aio_take_msg(a, &m);
+    return pg_body_of(rv, m);
+}
+
 /* Messages sent and received through aio: body copied out in one call. */
 static inline void pg_copy_body(const pnng_msg *m, void *dst, size_t len) {
     const uint8_t *b = pnng_msg_body(m);

@@ -355,14 +355,14 @@ func (s *Socket) Recv() ([]byte, error) { return s.recv(0) }
 func (s *Socket) TryRecv() ([]byte, error) { return s.recv(C.PNNG_FLAG_NONBLOCK) }
 
 func (s *Socket) recv(flags C.int) ([]byte, error) {
-	var m *C.pnng_msg
-	rv := C.pnng_socket_recv_msg(s.st.sock, flags, &m)
+	// One cgo call receives and locates the body (returned by value: nothing escapes), the
+	// body is copied with C.GoBytes (no zeroing), one more call frees the message.
+	r := C.pg_socket_recv(s.st.sock, flags)
 	runtime.KeepAlive(s)
-	if err := errFor(rv); err != nil {
+	if err := errFor(C.pnng_result(r.rv)); err != nil {
 		return nil, err
 	}
-	defer C.pnng_msg_free(m)
-	return msgBytes(m), nil
+	return consumeBytes(r), nil
 }
 
 // SendMsg sends msg. On success msg is consumed (later use gives ErrMessageState); on
@@ -409,12 +409,11 @@ func (s *Socket) SendContext(ctx context.Context, data []byte) error {
 // RecvContext receives asynchronously; when ctx is done first the operation is cancelled
 // and ctx.Err() returned. The socket's receive timeout still applies.
 func (s *Socket) RecvContext(ctx context.Context) ([]byte, error) {
-	m, err := s.RecvMsgContext(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer m.Free()
-	return m.Body(), nil
+	return recvBytesAio(ctx, func(a *C.pnng_aio) C.pnng_result {
+		rv := C.pnng_socket_recv_aio(s.st.sock, a)
+		runtime.KeepAlive(s)
+		return rv
+	})
 }
 
 // SendMsgContext is SendMsg honouring ctx; msg is consumed only on success.

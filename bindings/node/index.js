@@ -6,7 +6,7 @@ const { EventEmitter } = require('node:events');
 const { koffi, lib, F, C, libraryPath } = require('./lib/ffi');
 const errors = require('./lib/errors');
 const { PnngError, AbortError, check, makeError, codes } = errors;
-const { dispatcher } = require('./lib/cq');
+const { dispatcher, K_SEND, K_RECV_BYTES, K_RECV_MSG, X, newMsg, msgBody, msgHeader, msgPipeId, consumeBody } = require('./lib/cq');
 
 // ---- helpers ------------------------------------------------------------------------------------
 
@@ -33,47 +33,14 @@ function flagsFor(opts) {
   return opts && opts.block === false ? C.FLAG_NONBLOCK : 0;
 }
 
-function takeMsg(aio) {
-  const out = [null];
-  check(F.aio_take_msg(aio, out));
-  return out[0];
-}
-
 /** Copies a native message's body into a Buffer and frees the message. */
-function consumeBytes(msg) {
-  try {
-    return bodyOf(msg);
-  } finally {
-    F.msg_free(msg);
-  }
-}
-
-function bodyOf(msg) {
-  const len = Number(F.msg_len(msg));
-  if (len === 0) return Buffer.alloc(0);
-  return Buffer.from(koffi.view(F.msg_body(msg), len).slice(0));
-}
-
-function headerOf(msg) {
-  if (F.msg_header_len.missing) return Buffer.alloc(0);
-  const len = Number(F.msg_header_len(msg));
-  if (len === 0) return Buffer.alloc(0);
-  return Buffer.from(koffi.view(F.msg_header(msg), len).slice(0));
-}
+const consumeBytes = consumeBody;
+const bodyOf = msgBody;
+const headerOf = msgHeader;
 
 /** A native message holding `bytes`, optionally routed to `pipe`. The caller owns it. */
 function newNativeMsg(bytes, pipe) {
-  const out = [null];
-  check(F.msg_new(bytes, bytes.length, out));
-  const msg = out[0];
-  if (pipe) {
-    const rc = F.msg_set_pipe(msg, pipe._h);
-    if (rc !== 0) {
-      F.msg_free(msg);
-      throw makeError(rc);
-    }
-  }
-  return msg;
+  return newMsg(bytes, pipe ? pipe.id : 0);
 }
 
 /** Lists ids with a pnng_socket_{pipes,dialers,listeners}-shaped function. */
@@ -91,37 +58,6 @@ function listIds(fn, h) {
     const n = Number(lenOut[0]);
     const ids = new Uint32Array(buf.buffer, buf.byteOffset, cap);
     return Array.from(ids.subarray(0, n));
-  }
-}
-
-function opTimeoutSetup(opts, extra) {
-  const timeout = opts ? opts.timeout : undefined;
-  if (timeout === undefined && !extra) return undefined;
-  return (aio) => {
-    if (timeout !== undefined) {
-      if (!Number.isInteger(timeout)) throw new TypeError('timeout must be an integer number of milliseconds');
-      check(F.aio_set_timeout(aio, timeout));
-    }
-    if (extra) extra(aio);
-  };
-}
-
-function sendSetup(bytes, pipe, opts) {
-  return opTimeoutSetup(opts, (aio) => {
-    const msg = newNativeMsg(bytes, pipe);
-    const rc = F.aio_set_msg(aio, msg);
-    if (rc !== 0) {
-      F.msg_free(msg);
-      throw makeError(rc);
-    }
-  });
-}
-
-function rejectWith(fnc) {
-  try {
-    return fnc();
-  } catch (e) {
-    return Promise.reject(e);
   }
 }
 
@@ -616,16 +552,14 @@ class Pipe {
   }
 
   /** Sends data to this pipe's peer only. */
-  send(data, opts = {}) {
-    return rejectWith(() => {
-      const bytes = toBytes(data);
-      return dispatcher.submit({
-        setup: sendSetup(bytes, null, opts),
-        start: (aio) => F.pipe_send_aio(this._h, aio),
-        signal: opts.signal,
-        ref: this,
-      });
-    });
+  send(data, opts) {
+    let bytes;
+    try {
+      bytes = toBytes(data);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    return dispatcher.submit(K_SEND, X.pipe_send_aio, this._h.id, bytes, 0, opts, this);
   }
 
   /** Blocking send; `{ block: false }` gives TryAgain instead of waiting. */
@@ -699,52 +633,28 @@ class Context {
     return this._closed || this.socket.closed;
   }
 
-  send(data, opts = {}) {
-    return rejectWith(() => {
-      const bytes = toBytes(data);
-      return dispatcher.submit({
-        setup: sendSetup(bytes, null, opts),
-        start: (aio) => F.ctx_send_aio(this._h, aio),
-        signal: opts.signal,
-        ref: this,
-      });
-    });
+  send(data, opts) {
+    let bytes;
+    try {
+      bytes = toBytes(data);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    return dispatcher.submit(K_SEND, X.ctx_send_aio, this._h.id, bytes, 0, opts, this);
   }
 
-  recv(opts = {}) {
-    return rejectWith(() =>
-      dispatcher.submit({
-        setup: opTimeoutSetup(opts),
-        start: (aio) => F.ctx_recv_aio(this._h, aio),
-        complete: (aio) => consumeBytes(takeMsg(aio)),
-        signal: opts.signal,
-        ref: this,
-      }),
-    );
+  recv(opts) {
+    return dispatcher.submit(K_RECV_BYTES, X.ctx_recv_aio, this._h.id, null, 0, opts, this);
   }
 
-  recvMsg(opts = {}) {
-    return rejectWith(() =>
-      dispatcher.submit({
-        setup: opTimeoutSetup(opts),
-        start: (aio) => F.ctx_recv_aio(this._h, aio),
-        complete: (aio) => this.socket._wrapMsg(takeMsg(aio)),
-        signal: opts.signal,
-        ref: this,
-      }),
-    );
+  recvMsg(opts) {
+    return dispatcher.submit(K_RECV_MSG, X.ctx_recv_aio, this._h.id, null, 0, opts, this);
   }
 
-  sendMsg(msg, opts = {}) {
-    return rejectWith(() => {
-      if (!(msg instanceof Message)) throw new TypeError('msg must be a Message');
-      return dispatcher.submit({
-        setup: sendSetup(msg.bytes, msg.pipe, opts),
-        start: (aio) => F.ctx_send_aio(this._h, aio),
-        signal: opts.signal,
-        ref: this,
-      });
-    });
+  sendMsg(msg, opts) {
+    if (!(msg instanceof Message)) return Promise.reject(new TypeError('msg must be a Message'));
+    const pipeId = msg.pipe ? msg.pipe.id : 0;
+    return dispatcher.submit(K_SEND, X.ctx_send_aio, this._h.id, msg.bytes, pipeId, opts, this);
   }
 
   /** Blocking send (blocks the event loop; for scripts). */
@@ -766,6 +676,11 @@ class Context {
     const out = [null];
     check(F.ctx_recv_msg(this._h, flagsFor(opts), out));
     return out[0];
+  }
+
+  /** Completion of recvMsg (lib/cq.js): wraps and frees the received native message. */
+  _wrapNative(native) {
+    return this.socket._wrapMsg(native);
   }
 
   subscribe(topic) {
@@ -991,55 +906,31 @@ class Socket extends EventEmitter {
   // -- messages: promises --
 
   /** Sends data; resolves once NNG has queued it. `{ signal, timeout }`. */
-  send(data, opts = {}) {
-    return rejectWith(() => {
-      const bytes = toBytes(data);
-      return dispatcher.submit({
-        setup: sendSetup(bytes, null, opts),
-        start: (aio) => F.socket_send_aio(this._h, aio),
-        signal: opts.signal,
-        ref: this,
-      });
-    });
+  send(data, opts) {
+    let bytes;
+    try {
+      bytes = toBytes(data);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    return dispatcher.submit(K_SEND, X.socket_send_aio, this._h.id, bytes, 0, opts, this);
   }
 
   /** Receives the next message's bytes. `{ signal, timeout }`. */
-  recv(opts = {}) {
-    return rejectWith(() =>
-      dispatcher.submit({
-        setup: opTimeoutSetup(opts),
-        start: (aio) => F.socket_recv_aio(this._h, aio),
-        complete: (aio) => consumeBytes(takeMsg(aio)),
-        signal: opts.signal,
-        ref: this,
-      }),
-    );
+  recv(opts) {
+    return dispatcher.submit(K_RECV_BYTES, X.socket_recv_aio, this._h.id, null, 0, opts, this);
   }
 
   /** Receives the next Message (with `.pipe`). */
-  recvMsg(opts = {}) {
-    return rejectWith(() =>
-      dispatcher.submit({
-        setup: opTimeoutSetup(opts),
-        start: (aio) => F.socket_recv_aio(this._h, aio),
-        complete: (aio) => this._wrapMsg(takeMsg(aio)),
-        signal: opts.signal,
-        ref: this,
-      }),
-    );
+  recvMsg(opts) {
+    return dispatcher.submit(K_RECV_MSG, X.socket_recv_aio, this._h.id, null, 0, opts, this);
   }
 
   /** Sends a Message; if it has a pipe, only that pipe's peer gets it. */
-  sendMsg(msg, opts = {}) {
-    return rejectWith(() => {
-      if (!(msg instanceof Message)) throw new TypeError('msg must be a Message');
-      return dispatcher.submit({
-        setup: sendSetup(msg.bytes, msg.pipe, opts),
-        start: (aio) => F.socket_send_aio(this._h, aio),
-        signal: opts.signal,
-        ref: this,
-      });
-    });
+  sendMsg(msg, opts) {
+    if (!(msg instanceof Message)) return Promise.reject(new TypeError('msg must be a Message'));
+    const pipeId = msg.pipe ? msg.pipe.id : 0;
+    return dispatcher.submit(K_SEND, X.socket_send_aio, this._h.id, msg.bytes, pipeId, opts, this);
   }
 
   // -- messages: blocking (block the event loop; for scripts) --
@@ -1076,15 +967,21 @@ class Socket extends EventEmitter {
   /** Wraps (and frees) a received native message. */
   _wrapMsg(native) {
     try {
-      const m = new Message(Buffer.alloc(0));
+      const m = Object.create(Message.prototype);
       m.bytes = bodyOf(native);
+      m.pipe = null;
       m.header = headerOf(native);
-      const out = {};
-      if (F.msg_pipe(native, out) === 0 && out.id) m.pipe = this._pipeFor(out.id);
+      const pipeId = msgPipeId(native);
+      if (pipeId) m.pipe = this._pipeFor(pipeId);
       return m;
     } finally {
-      F.msg_free(native);
+      X.msg_free(native);
     }
+  }
+
+  /** Completion of recvMsg (lib/cq.js): wraps and frees the received native message. */
+  _wrapNative(native) {
+    return this._wrapMsg(native);
   }
 
   /** A new Context (Req0, Rep0, Sub0, Surveyor0, Respondent0); NotSupported otherwise. */
