@@ -21,7 +21,7 @@ BENCH_VENV := $(BENCH_DIR)/.venv-pynng
 BENCH_PY_STAMP := $(BENCH_VENV)/.installed-pynng-0.9.0
 BENCH_RUN = $(BENCH_VENV)/bin/python $(BENCH_DIR)/run.py --root $(CURDIR)
 
-.PHONY: bench bench-quick bench-smoke bench-build bench-clean
+.PHONY: bench bench-quick bench-smoke bench-build bench-clean bench-recv-ahead
 
 bench: bench-build
 	$(BENCH_RUN) --mode full $(BENCH_ARGS)
@@ -54,6 +54,16 @@ $(BENCH_BUILD)/bench_pnng: $(BENCH_C_COMMON) $(BENCH_DIR)/c/impl_pnng.c include/
 	@mkdir -p $(BENCH_BUILD)
 	$(BENCH_CC) $(BENCH_CFLAGS) -Iinclude -o $@ $(BENCH_DIR)/c/bench_driver.c $(BENCH_DIR)/c/impl_pnng.c \
 	  -L$(dir $(LIB)) -lpnng -Wl,-rpath,$(dir $(LIB))
+
+# Pull throughput with several receives in flight (benches/README.md, "receive-ahead").
+BENCH_RA := $(BENCH_BUILD)/recv_ahead
+$(BENCH_RA): $(BENCH_DIR)/c/recv_ahead.c include/pnng.h $(LIB)
+	@mkdir -p $(BENCH_BUILD)
+	$(BENCH_CC) $(BENCH_CFLAGS) -Iinclude -o $@ $< -L$(dir $(LIB)) -lpnng -Wl,-rpath,$(dir $(LIB)) -lpthread
+
+bench-recv-ahead: $(BENCH_RA)
+	@for pin in "taskset -c 0" ""; do for url in inproc://ra ipc:///tmp/pnng-ra-$$$$.ipc tcp://127.0.0.1:0; do \
+		echo "== $${pin:-unpinned} $$url"; $$pin $(BENCH_RA) $$url 64 1 0 1 4 16; done; done
 
 $(BENCH_BUILD)/bench_stream: $(BENCH_C_COMMON) $(BENCH_DIR)/c/impl_stream.c
 	@mkdir -p $(BENCH_BUILD)
