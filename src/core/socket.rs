@@ -94,6 +94,37 @@ struct Pipes {
     /// Closed with pnng_pipe_close and not yet removed by NNG: never listed again, even when
     /// the close came from an ADD_PRE callback (a rejection) before the pipe was listed.
     closed: Vec<u32>,
+    /// Pipes whose ADD_PRE callbacks are running, and whether NNG removed the pipe meanwhile
+    /// (a pipe rejected in ADD_PRE can reach REM_POST on the reaper thread before the
+    /// callback returns).
+    in_pre: Vec<(u32, bool)>,
+}
+
+impl Pipes {
+    fn pre_started(&mut self, pid: u32) {
+        self.in_pre.push((pid, false));
+    }
+
+    /// After the ADD_PRE callbacks: listed, unless closed or removed meanwhile.
+    fn pre_done(&mut self, pid: u32) {
+        let removed = match self.in_pre.iter().position(|e| e.0 == pid) {
+            Some(i) => self.in_pre.swap_remove(i).1,
+            None => false,
+        };
+        if removed {
+            self.closed.retain(|&p| p != pid); // REM_POST came already: nothing more will
+        } else if !self.closed.contains(&pid) && !self.live.contains(&pid) {
+            self.live.push(pid);
+        }
+    }
+
+    fn removed(&mut self, pid: u32) {
+        self.live.retain(|&p| p != pid);
+        match self.in_pre.iter_mut().find(|e| e.0 == pid) {
+            Some(e) => e.1 = true, // pre_done cleans up
+            None => self.closed.retain(|&p| p != pid),
+        }
+    }
 }
 
 /// The state of an open socket, or `Closed`.
@@ -474,9 +505,9 @@ unsafe extern "C" fn pipe_event(pipe: sys::nng_pipe, event: sys::nng_pipe_ev, ar
         let pid = pipe._bindgen_opaque_blob;
         let ev = event as usize;
         if ev == sys::NNG_PIPE_EV_REM_POST as usize {
-            let mut pipes = lock(&st.pipes);
-            pipes.live.retain(|&p| p != pid);
-            pipes.closed.retain(|&p| p != pid);
+            lock(&st.pipes).removed(pid);
+        } else if ev == sys::NNG_PIPE_EV_ADD_PRE as usize {
+            lock(&st.pipes).pre_started(pid);
         }
         let subs = lock(&st.subscribers).get(ev).cloned().unwrap_or_default();
         for sub in subs {
@@ -491,10 +522,7 @@ unsafe extern "C" fn pipe_event(pipe: sys::nng_pipe, event: sys::nng_pipe_ev, ar
         }
         // Listed only once the ADD_PRE callbacks ran, and not if one of them rejected it.
         if ev == sys::NNG_PIPE_EV_ADD_PRE as usize {
-            let mut pipes = lock(&st.pipes);
-            if !pipes.closed.contains(&pid) && !pipes.live.contains(&pid) {
-                pipes.live.push(pid);
-            }
+            lock(&st.pipes).pre_done(pid);
         }
     });
 }
