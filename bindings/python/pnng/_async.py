@@ -13,6 +13,7 @@ stays queued in the socket.
 
 from __future__ import annotations
 
+import asyncio
 import ctypes
 import weakref
 from ctypes import byref
@@ -47,6 +48,7 @@ class _Driver:
         self.waiters: Dict[int, Any] = {}
         self._aio_out = ctypes.c_void_p()
         self._ud_out = ctypes.c_void_p()
+        self._take_out = ctypes.c_void_p()
 
     def acquire(self) -> int:
         if self.pool:
@@ -63,11 +65,14 @@ class _Driver:
 
     def drain(self) -> None:
         """Pops every finished aio and wakes its waiter."""
-        aio_out, ud_out = self._aio_out, self._ud_out
-        while self.cq is not None and lib.pnng_cq_pop(self.cq, byref(aio_out), byref(ud_out)) == 0:
-            waiter = self.waiters.pop(aio_out.value, None)
+        aio_out, pop, cq = self._aio_out, lib.pnng_cq_pop, self.cq
+        aio_ref, ud_ref, waiters, wake = byref(aio_out), byref(self._ud_out), self.waiters, self.wake
+        while cq is not None and pop(cq, aio_ref, ud_ref) == 0:
+            aio = aio_out.value
+            waiter = waiters.pop(aio, None)
             if waiter is not None:
-                self.wake(waiter)
+                wake(aio, waiter)
+            cq = self.cq
 
     def close(self) -> None:
         if self.cq is None:
@@ -83,7 +88,7 @@ class _Driver:
     def prepare(self, aio: int) -> Any:
         raise NotImplementedError
 
-    def wake(self, waiter: Any) -> None:
+    def wake(self, aio: int, waiter: Any) -> None:
         raise NotImplementedError
 
     async def wait(self, aio: int, waiter: Any) -> "Optional[_Cancel]":
@@ -101,37 +106,53 @@ class _Cancel:
 # ---- asyncio -----------------------------------------------------------------------------------------
 
 
+_COMPLETED = object()  # asyncio: waiters[aio] when the aio finished after its future was cancelled
+
+
 class _AsyncioDriver(_Driver):
     def __init__(self, loop: Any) -> None:
         super().__init__()
         # Weak: the driver is the value of a WeakKeyDictionary keyed by this loop.
         self._loop = weakref.ref(loop)
+        self._create_future = loop.create_future
         loop.add_reader(self.fd, self.drain)
 
     def prepare(self, aio: int) -> Any:
-        import asyncio
-
-        fut = asyncio.get_running_loop().create_future()
-        self.waiters[aio] = fut
+        fut = self.waiters[aio] = self._create_future()
         return fut
 
-    def wake(self, waiter: Any) -> None:
-        if not waiter.done():
+    def wake(self, aio: int, waiter: Any) -> None:
+        if waiter.done():
+            # Cancelled (its task was) before NNG finished: wait() looks for this mark.
+            self.waiters[aio] = _COMPLETED
+        else:
             waiter.set_result(None)
 
     async def wait(self, aio: int, waiter: Any) -> Optional[_Cancel]:
-        import asyncio
-
-        caught: List[BaseException] = []
-        while not waiter.done():
-            try:
-                await asyncio.shield(waiter)
-            except asyncio.CancelledError as exc:
-                if not caught:
-                    lib.pnng_aio_cancel(aio)
-                caught.append(exc)
-        if not caught:
+        try:
+            await waiter  # the common case: no shield, no extra future
             return None
+        except asyncio.CancelledError as exc:
+            caught: List[BaseException] = [exc]
+        # The task was cancelled. If the future holds a result, drain() already popped the
+        # completion (the cancel came after it): nothing is running. Otherwise cancel the aio,
+        # then wait until NNG has really finished it (its completion must be popped before the
+        # aio is reused), absorbing further cancels.
+        if waiter.cancelled() or not waiter.done():
+            lib.pnng_aio_cancel(aio)
+            waiters = self.waiters
+            while True:
+                if waiters.get(aio) is _COMPLETED:
+                    del waiters[aio]
+                    break
+                fut = waiters[aio] = self._create_future()
+                try:
+                    await fut
+                    break
+                except asyncio.CancelledError as exc:
+                    caught.append(exc)
+                    if not fut.cancelled() and fut.done():
+                        break
         task = asyncio.current_task()
 
         def reraise() -> None:
@@ -157,10 +178,16 @@ class _AsyncioDriver(_Driver):
 _asyncio_drivers: "weakref.WeakKeyDictionary[Any, _AsyncioDriver]" = weakref.WeakKeyDictionary()
 
 
-def _asyncio_driver() -> _Driver:
-    import asyncio
+_last_asyncio: Tuple[Any, Any] = (lambda: None, None)  # (weakref to a loop, its driver)
 
-    loop = asyncio.get_running_loop()
+
+def _asyncio_driver(loop: Any = None) -> _Driver:
+    global _last_asyncio
+    if loop is None:
+        loop = asyncio.get_running_loop()
+    ref, drv = _last_asyncio
+    if ref() is loop and drv.cq is not None:
+        return drv  # type: ignore[no-any-return]
     drv = _asyncio_drivers.get(loop)
     if drv is None:
         # Loops that were closed without being collected still hold a queue: release those.
@@ -170,6 +197,7 @@ def _asyncio_driver() -> _Driver:
                 del _asyncio_drivers[old_loop]
         drv = _asyncio_drivers[loop] = _AsyncioDriver(loop)
         weakref.finalize(loop, drv.close)
+    _last_asyncio = (weakref.ref(loop), drv)
     return drv
 
 
@@ -184,7 +212,7 @@ class _TrioDriver(_Driver):
         self.waiters[aio] = task
         return task
 
-    def wake(self, waiter: Any) -> None:
+    def wake(self, aio: int, waiter: Any) -> None:
         import trio
 
         trio.lowlevel.reschedule(waiter)
@@ -234,6 +262,50 @@ def _trio_driver() -> _Driver:
     return drv
 
 
+# ---- operations that completed at once -----------------------------------------------------------------
+
+# asend/arecv on a socket first try the non-blocking call (as the sync main-thread path, see _io):
+# a message that can go (or is there) now costs one C call instead of an aio round through
+# NNG's callback thread, the completion queue and an event loop wake-up. So that a loop of
+# such calls cannot starve other tasks, every FAST_YIELD_EVERY-th one yields to the event loop
+# (asyncio: sleep(0); trio: a cancel-shielded checkpoint). Under trio every call still checks
+# for cancellation first (checkpoint_if_cancelled), so a cancelled scope never sends or takes a
+# message.
+FAST_YIELD_EVERY = 8
+_fast_count = 0
+
+
+def is_trio(backend: Optional[str]) -> bool:
+    if backend is not None:
+        return backend == "trio"
+    name = _sniffio_local.name if _sniffio_local is not None else None
+    if name is None and _sniffio_cvar is not None:
+        name = _sniffio_cvar.get()
+    return name == "trio"
+
+
+async def before_fast(trio_: bool) -> None:
+    """Under trio: raise Cancelled if the task's scope is cancelled, before acting."""
+    if trio_:
+        import trio
+
+        await trio.lowlevel.checkpoint_if_cancelled()
+
+
+async def after_fast(trio_: bool) -> None:
+    """After an operation completed without waiting: a schedule point (see above)."""
+    global _fast_count
+    _fast_count += 1
+    if _fast_count >= FAST_YIELD_EVERY:
+        _fast_count = 0
+        if trio_:
+            import trio
+
+            await trio.lowlevel.cancel_shielded_checkpoint()
+        else:
+            await asyncio.sleep(0)
+
+
 # ---- entry point -------------------------------------------------------------------------------------
 
 
@@ -246,8 +318,25 @@ def current_backend(explicit: Optional[str] = None) -> str:
     return "asyncio"
 
 
+_get_running_loop = asyncio._get_running_loop
+_sniffio_cvar = getattr(sniffio, "current_async_library_cvar", None)
+_sniffio_local = getattr(sniffio, "thread_local", None)
+
+
 def _driver(backend: Optional[str]) -> _Driver:
-    name = current_backend(backend)
+    if backend is None:
+        # sniffio's own order, minus its function calls: trio (and others) announce themselves,
+        # asyncio is recognised by its running loop.
+        name = _sniffio_local.name if _sniffio_local is not None else None
+        if name is None and _sniffio_cvar is not None:
+            name = _sniffio_cvar.get()
+        if name is None:
+            loop = _get_running_loop()
+            if loop is not None:
+                return _asyncio_driver(loop)
+            name = current_backend(None)
+    else:
+        name = backend
     if name == "asyncio":
         return _asyncio_driver()
     if name == "trio":
@@ -282,12 +371,12 @@ async def run(start: Start, h: int, msg: Optional[int], backend: Optional[str],
         rc = start(h, aio)
         if rc:
             drv.waiters.pop(aio, None)
-            return rc, _take(aio)
+            return rc, _take(aio, drv)
         running = True
         cancel = await drv.wait(aio, waiter)
         running = False
         rc = lib.pnng_aio_result(aio)
-        left = _take(aio)
+        left = _take(aio, drv)
         if cancel is not None:
             if rc == ECANCELED:
                 if left is not None:
@@ -304,8 +393,11 @@ async def run(start: Start, h: int, msg: Optional[int], backend: Optional[str],
             drv.release(aio)
 
 
-def _take(aio: int) -> Optional[int]:
-    out = ctypes.c_void_p()
+def _take(aio: int, drv: "Optional[_Driver]" = None) -> Optional[int]:
+    """The message on an idle aio (received, or an unsent one), or None."""
+    # The driver's scratch pointer: a driver serves one thread (its loop), so no other thread
+    # writes it between the call (which releases the GIL) and the read.
+    out = drv._take_out if drv is not None else ctypes.c_void_p()
     if lib.pnng_aio_take_msg(aio, byref(out)) == 0:
-        return out.value
+        return out.value  # type: ignore[no-any-return]
     return None

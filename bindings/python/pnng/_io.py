@@ -1,17 +1,33 @@
 """Synchronous send/receive shared by sockets, contexts and pipes.
 
-Hot path: one C call. ``recv`` copies straight into a per-thread buffer that is reused
-(``pnng_*_recv``), ``send`` passes the caller's bytes (``pnng_*_send``).
+Hot path: one C call, made through the argtype-free function objects of ``_ffi.fast`` (see
+there: arguments are passed as exact C types, which halves ctypes' per-call cost). ``recv``
+copies straight into a per-thread buffer that is reused (``pnng_*_recv``) and slices it into
+``bytes``; ``send`` passes the caller's bytes (``pnng_*_send``).
 
-Blocking in the main thread: NNG's blocking calls cannot be interrupted by a signal, so there
-the operation runs on an aio that is waited on in short slices. Between slices Python runs its
-signal handlers, so Ctrl-C raises KeyboardInterrupt promptly (the aio is then cancelled).
-Sockets first look at their poll descriptor (``recv-fd``/``send-fd``) and, when it says the
-operation can complete at once, make the one non-blocking C call instead. A non-blocking attempt
-is never made blindly: in NNG a failed one has side effects (a rep0 send gives up the request's
-reply slot; a surveyor receive ends the survey). Other threads never see signals and simply
-make the blocking C call. Closing the socket from another thread ends both kinds of wait with
-Closed.
+Blocking in the main thread: NNG's blocking calls cannot be interrupted by a signal, so the
+main thread never makes one. Instead:
+
+* Sockets (``nb_first``: receives on every protocol, sends on all but rep0 and respondent0)
+  first make the non-blocking call. Only if it would block does the operation run on an aio.
+  A failed non-blocking attempt of these operations changes nothing in NNG that the blocking
+  call would not change too (a req0/surveyor0 send restarts the request/survey either way;
+  libpnng answers a cooked surveyor's non-blocking receive from its receive descriptor).
+* Elsewhere a failed non-blocking attempt has side effects (a rep0 send gives up the request's
+  reply slot), so a socket looks at its poll descriptor first (``_ready``) and makes the
+  non-blocking call only if it says the operation can complete; contexts and pipes have no
+  descriptor and always use the aio.
+* The aio is waited on in slices of ``SLICE_MS``; between slices Python runs its signal
+  handlers, so Ctrl-C raises KeyboardInterrupt promptly (the aio is then cancelled).
+
+Waiting on the aio rather than on the poll descriptor keeps a receive posted while the main
+thread sleeps: NNG hands the next message straight to it and its pipe reads on (a pull socket
+has no receive queue, so with a descriptor wait push/pull ran at 60 % of the rate). Sockets
+fetch no descriptor unless they need the probe: once fetched, NNG writes and reads an
+eventfd whenever the socket's readiness changes.
+
+Other threads never see signals and simply make the blocking C call. Closing the socket from
+another thread ends both kinds of wait with Closed.
 """
 
 from __future__ import annotations
@@ -19,7 +35,7 @@ from __future__ import annotations
 import ctypes
 import select
 import threading
-from ctypes import byref
+from ctypes import byref, c_size_t, c_void_p
 from typing import Any, Callable, Optional, Tuple
 
 from . import _ffi
@@ -28,8 +44,14 @@ from .exceptions import _raise, check_err
 
 SLICE_MS = 50  # Ctrl-C is noticed within one slice
 _BUF_START = 64 * 1024
-_BUF_KEEP_MAX = 1024 * 1024  # larger messages go through a pnng_msg instead of the reused buffer
+_BUF_KEEP_MAX = 64 * 1024  # larger messages: one copy from a pnng_msg, not two through the reused buffer
 _MAIN_IDENT = threading.main_thread().ident
+_get_ident = threading.get_ident
+_select = select.select
+_string_at = ctypes.string_at
+_msg_free = lib.pnng_msg_free
+_msg_len = lib.pnng_msg_len
+_msg_body = lib.pnng_msg_body
 
 _STR_MESSAGE = 'Cannot send type str. Maybe you left out a ".encode()" somewhere?'
 
@@ -40,7 +62,7 @@ Ready = Optional[Callable[[], bool]]
 def fd_ready(fd: int) -> bool:
     """True if poll descriptor ``fd`` is readable now (the operation can complete at once)."""
     try:
-        return bool(select.select([fd], [], [], 0)[0])
+        return bool(_select((fd,), (), (), 0)[0])
     except (OSError, ValueError):  # closed meanwhile: let the real call report it
         return False
 
@@ -61,12 +83,22 @@ class _Aio:
 
 
 class _ThreadState(threading.local):
+    """Per-thread scratch objects, made once so the hot path builds no ctypes objects."""
+
     def __init__(self) -> None:
-        self.cap = _BUF_START
-        self.buf = ctypes.create_string_buffer(self.cap)
-        self.len_out = ctypes.c_size_t()
-        self.msg_out = ctypes.c_void_p()
+        self.len_out = c_size_t()
+        self.len_ref = byref(self.len_out)
+        self.msg_out = c_void_p()
+        self.msg_ref = byref(self.msg_out)
+        self.pipe_out = ctypes.c_uint32()
+        self.pipe_ref = byref(self.pipe_out)
         self._aio: Optional[_Aio] = None
+        self._alloc(_BUF_START)
+
+    def _alloc(self, cap: int) -> None:
+        self.cap = cap
+        self.cap_c = c_size_t(cap)
+        self.buf = ctypes.create_string_buffer(cap)
 
     @property
     def aio(self) -> int:
@@ -75,23 +107,24 @@ class _ThreadState(threading.local):
         return self._aio.ptr  # type: ignore[return-value]
 
     def grow(self, need: int) -> None:
-        self.cap = max(need, self.cap * 2)
-        self.buf = ctypes.create_string_buffer(self.cap)
+        self._alloc(max(need, self.cap * 2))
 
 
 _state = _ThreadState()
 
 
 def _in_main_thread() -> bool:
-    return threading.get_ident() == _MAIN_IDENT
+    return _get_ident() == _MAIN_IDENT
 
 
 def as_buffer(data: Any) -> Tuple[Any, int]:
     """(pointer-compatible object, length) for bytes-like ``data``, without copying when possible."""
-    if isinstance(data, bytes):
+    if type(data) is bytes:
         return data, len(data)
     if isinstance(data, str):
         raise ValueError(_STR_MESSAGE)
+    if isinstance(data, bytes):
+        return data, len(data)
     try:
         view = memoryview(data)
     except TypeError:
@@ -116,9 +149,9 @@ def wait(aio: int) -> None:
 
 
 def drop_msg(aio: int) -> None:
-    out = _state.msg_out
-    if lib.pnng_aio_take_msg(aio, byref(out)) == 0:
-        lib.pnng_msg_free(out.value)
+    st = _state
+    if lib.pnng_aio_take_msg(aio, st.msg_ref) == 0:
+        _msg_free(st.msg_out.value)
 
 
 def take_msg(aio: int) -> int:
@@ -129,8 +162,15 @@ def take_msg(aio: int) -> int:
 
 def body(msg: int) -> bytes:
     """A copy of a native message's body."""
-    n = lib.pnng_msg_len(msg)
-    return ctypes.string_at(lib.pnng_msg_body(msg), n) if n else b""
+    n = _msg_len(msg)
+    return _string_at(_msg_body(msg), n) if n else b""
+
+
+def body_and_free(msg: int) -> bytes:
+    try:
+        return body(msg)
+    finally:
+        _msg_free(msg)
 
 
 def new_msg(ptr: Any, n: int) -> int:
@@ -142,33 +182,47 @@ def new_msg(ptr: Any, n: int) -> int:
 # ---- send ------------------------------------------------------------------------------------------
 
 
-def send(h: int, data: Any, block: bool, send_fn: CFn, send_aio_fn: CFn, ready: Ready = None) -> None:
-    """Sends a copy of ``data`` (bytes-like) on a socket, context or pipe handle."""
-    ptr, n = as_buffer(data)
-    if not block:
-        check_err(send_fn(h, ptr, n, FLAG_NONBLOCK))
-    elif not _in_main_thread():
-        check_err(send_fn(h, ptr, n, 0))
+def send(obj: Any, data: Any, block: bool) -> None:
+    """Sends a copy of ``data`` (bytes-like) on a socket, context or pipe."""
+    if type(data) is bytes:
+        ptr, n = data, len(data)
     else:
-        rc = send_fn(h, ptr, n, FLAG_NONBLOCK) if ready is not None and ready() else EAGAIN
+        ptr, n = as_buffer(data)
+    fn, h, cn = obj._send_fn, obj._h, c_size_t(n)
+    if not block:
+        rc = fn(h, ptr, cn, FLAG_NONBLOCK)
+    elif _get_ident() != _MAIN_IDENT:
+        rc = fn(h, ptr, cn, 0)
+    else:
+        if obj._nb_first(False):
+            rc = fn(h, ptr, cn, FLAG_NONBLOCK)
+        else:
+            ready = obj._ready(False)
+            rc = fn(h, ptr, cn, FLAG_NONBLOCK) if ready is not None and ready() else EAGAIN
         if rc == EAGAIN:
             msg = new_msg(ptr, n)
-            rc = send_msg_on_aio(h, msg, send_aio_fn)
+            rc = send_msg_on_aio(h, msg, obj._send_aio_fn)
             if rc:
-                lib.pnng_msg_free(msg)
-        check_err(rc)
+                _msg_free(msg)
+    if rc:
+        _raise(rc)
 
 
-def send_msg(h: int, msg: int, block: bool, send_msg_fn: CFn, send_aio_fn: CFn, ready: Ready = None) -> int:
+def send_msg(obj: Any, msg: int, block: bool) -> int:
     """Sends a native message: 0 when NNG took it; else the error, and the caller still owns it."""
+    fn, h, cmsg = obj._send_msg_fn, obj._h, c_void_p(msg)
     if not block:
-        return send_msg_fn(h, msg, FLAG_NONBLOCK)
-    if not _in_main_thread():
-        return send_msg_fn(h, msg, 0)
-    rc = send_msg_fn(h, msg, FLAG_NONBLOCK) if ready is not None and ready() else EAGAIN
+        return fn(h, cmsg, FLAG_NONBLOCK)  # type: ignore[no-any-return]
+    if _get_ident() != _MAIN_IDENT:
+        return fn(h, cmsg, 0)  # type: ignore[no-any-return]
+    if obj._nb_first(False):
+        rc = fn(h, cmsg, FLAG_NONBLOCK)
+    else:
+        ready = obj._ready(False)
+        rc = fn(h, cmsg, FLAG_NONBLOCK) if ready is not None and ready() else EAGAIN
     if rc == EAGAIN:
-        rc = send_msg_on_aio(h, msg, send_aio_fn)
-    return rc
+        rc = send_msg_on_aio(h, msg, obj._send_aio_fn)
+    return rc  # type: ignore[no-any-return]
 
 
 def send_msg_on_aio(h: int, msg: int, send_aio_fn: CFn) -> int:
@@ -185,62 +239,76 @@ def send_msg_on_aio(h: int, msg: int, send_aio_fn: CFn) -> int:
         rc = lib.pnng_aio_result(aio)
     if rc:
         # Take the unsent message back so the aio does not free it.
-        lib.pnng_aio_take_msg(aio, byref(_state.msg_out))
-    return rc
+        lib.pnng_aio_take_msg(aio, _state.msg_ref)
+    return rc  # type: ignore[no-any-return]
 
 
 # ---- receive ---------------------------------------------------------------------------------------
 
 
-def recv(h: int, block: bool, recv_fn: CFn, recv_msg_fn: CFn, recv_aio_fn: CFn, ready: Ready = None) -> bytes:
-    """Receives one message's bytes on a socket or context handle."""
+def recv(obj: Any, block: bool) -> bytes:
+    """Receives one message's bytes on a socket or context."""
     st = _state
-    if block and _in_main_thread():
-        if ready is None or not ready():
-            msg = recv_on_aio(h, recv_aio_fn)
-            try:
-                return body(msg)
-            finally:
-                lib.pnng_msg_free(msg)
+    if not block:
         flags = FLAG_NONBLOCK
+    elif _get_ident() != _MAIN_IDENT:
+        flags = 0
     else:
-        flags = 0 if block else FLAG_NONBLOCK
+        if not obj._nb_first(True):
+            ready = obj._ready(True)
+            if ready is None or not ready():
+                return body_and_free(recv_on_aio(obj._h, obj._recv_aio_fn))
+        flags = FLAG_NONBLOCK
+    rc = obj._recv_fn(obj._h, st.buf, st.cap_c, flags, st.len_ref)
+    if rc == 0:
+        return st.buf[: st.len_out.value]
+    return _recv_more(obj, rc, flags, block)
+
+
+def _recv_more(obj: Any, rc: int, flags: int, block: bool) -> bytes:
+    """recv() after a first attempt that did not return a message that fit."""
+    st = _state
+    fn, h = obj._recv_fn, obj._h
     while True:
-        rc = recv_fn(h, st.buf, st.cap, flags, byref(st.len_out))
         if rc == 0:
-            return ctypes.string_at(st.buf, st.len_out.value)
+            return st.buf[: st.len_out.value]
         if rc == EMSGSIZE:
-            # The message stays queued: retry with room for it.
+            # The message stays queued: retry with room for it, or take it as a message.
             need = st.len_out.value
             if need <= _BUF_KEEP_MAX:
                 st.grow(need)
+            else:
+                rc = obj._recv_msg_fn(h, flags, st.msg_ref)
+                if rc == 0:
+                    return body_and_free(st.msg_out.value)
                 continue
-            rc = recv_msg_fn(h, flags, byref(st.msg_out))
-            if rc == 0:
-                msg = st.msg_out.value
-                try:
-                    return body(msg)
-                finally:
-                    lib.pnng_msg_free(msg)
-        if rc == EAGAIN and block:
-            # The poll descriptor said ready but another thread took the message.
-            return recv(h, block, recv_fn, recv_msg_fn, recv_aio_fn, None)
-        _raise(rc)
+        elif rc == EAGAIN and block:
+            # Nothing yet (or the descriptor said ready but another thread took the message).
+            return body_and_free(recv_on_aio(h, obj._recv_aio_fn))
+        else:
+            _raise(rc)
+        rc = fn(h, st.buf, st.cap_c, flags, st.len_ref)
 
 
-def recv_native(h: int, block: bool, recv_msg_fn: CFn, recv_aio_fn: CFn, ready: Ready = None) -> int:
+def recv_native(obj: Any, block: bool) -> int:
     """Receives a native message (the caller owns it)."""
-    out = ctypes.c_void_p()
+    st = _state
+    fn, h = obj._recv_msg_fn, obj._h
     if not block:
-        check_err(recv_msg_fn(h, FLAG_NONBLOCK, byref(out)))
-    elif not _in_main_thread():
-        check_err(recv_msg_fn(h, 0, byref(out)))
+        rc = fn(h, FLAG_NONBLOCK, st.msg_ref)
+    elif _get_ident() != _MAIN_IDENT:
+        rc = fn(h, 0, st.msg_ref)
     else:
-        rc = recv_msg_fn(h, FLAG_NONBLOCK, byref(out)) if ready is not None and ready() else EAGAIN
+        if obj._nb_first(True):
+            rc = fn(h, FLAG_NONBLOCK, st.msg_ref)
+        else:
+            ready = obj._ready(True)
+            rc = fn(h, FLAG_NONBLOCK, st.msg_ref) if ready is not None and ready() else EAGAIN
         if rc == EAGAIN:
-            return recv_on_aio(h, recv_aio_fn)
-        check_err(rc)
-    return out.value  # type: ignore[return-value]
+            return recv_on_aio(h, obj._recv_aio_fn)
+    if rc:
+        _raise(rc)
+    return st.msg_out.value  # type: ignore[return-value]
 
 
 def recv_on_aio(h: int, recv_aio_fn: CFn) -> int:
@@ -253,9 +321,9 @@ def recv_on_aio(h: int, recv_aio_fn: CFn) -> int:
 
 def recv_into_once(h: int, buf: Any, cap: int, flags: int, recv_fn: CFn) -> Tuple[int, int]:
     """One receive into ``buf`` (``cap`` bytes): (result code, message length)."""
-    out = _state.len_out
-    rc = recv_fn(h, buf, cap, flags, byref(out))
-    return rc, out.value
+    st = _state
+    rc = recv_fn(h, buf, c_size_t(cap), flags, st.len_ref)
+    return rc, st.len_out.value
 
 
 def writable_buffer(target: Any) -> Tuple[Any, int]:

@@ -34,6 +34,9 @@ T = TypeVar("T")
 # library's PNNG_DIAL_FALLBACK): the peer is simply not there yet.
 _DIAL_FALLBACK_ERRORS = (ConnectionRefused, DestinationUnreachable, Timeout, ConnectionReset)
 
+# Protocol numbers (NNG's *_SELF) whose non-blocking attempts have side effects (see _io).
+_REP0, _RESPONDENT0 = 0x31, 0x63
+
 # Errors that mean "already closed" for close() calls, which are idempotent.
 _GONE = (0, ECLOSED, ENOENT)
 
@@ -208,6 +211,16 @@ def _disable_after_fork() -> None:
 # ---- Message ------------------------------------------------------------------------------------------
 
 
+_MSG_LOCK = threading.Lock()  # guards every Message's "sent once" check (held only briefly)
+_UNRESOLVED = object()  # Message._pipe of a received message until someone asks for it
+
+
+def _msg_pipe_id(native: int) -> int:
+    """The id of the pipe a native message came from (0: none)."""
+    st = _io._state
+    return st.pipe_out.value if lib.pnng_msg_pipe(native, st.pipe_ref) == 0 else 0
+
+
 class Message(_Strict):
     """A message: its bytes and the Pipe it came from (or should go to).
 
@@ -222,24 +235,20 @@ class Message(_Strict):
             raise ValueError(_io._STR_MESSAGE)
         self._data: Optional[bytes] = bytes(memoryview(data))
         self._native: Optional[int] = None
-        self._pipe: Optional[Pipe] = None
+        self._pipe: Any = None
         self._sent = False
         self._views = False
-        self._lock = threading.Lock()
         if pipe is not None:
             self.pipe = pipe
 
     @classmethod
     def _adopt(cls, native: int, socket: "Socket") -> "Message":
-        """Wraps a received native message (ownership moves to the Message)."""
+        """Wraps a received native message (ownership moves to the Message). The Pipe object is
+        made when first asked for (``pipe``); its id is read now, while the message is ours."""
         msg = cls.__new__(cls)
-        object.__setattr__(msg, "_native", native)
-        msg._data = None
-        msg._sent = False
-        msg._views = False
-        msg._lock = threading.Lock()
-        pid = ctypes.c_uint32()
-        msg._pipe = socket._pipe_for(pid.value) if lib.pnng_msg_pipe(native, byref(pid)) == 0 and pid.value else None
+        # Straight into __dict__: _Strict.__setattr__ is a Python call per attribute.
+        msg.__dict__.update(_native=native, _data=None, _sent=False, _views=False, _pipe=_UNRESOLVED,
+                            _socket=socket, _pipe_id=_msg_pipe_id(native))
         return msg
 
     @property
@@ -280,7 +289,11 @@ class Message(_Strict):
     @property
     def pipe(self) -> "Optional[Pipe]":
         """The Pipe the message came from; set it to send the message through that pipe only."""
-        return self._pipe
+        pipe = self._pipe
+        if pipe is _UNRESOLVED:
+            pid = self._pipe_id
+            pipe = self._pipe = self._socket._pipe_for(pid) if pid else None
+        return pipe  # type: ignore[no-any-return]
 
     @pipe.setter
     def pipe(self, pipe: "Pipe") -> None:
@@ -289,21 +302,25 @@ class Message(_Strict):
         self._pipe = pipe
 
     def _take_for_send(self) -> int:
-        """A native message to hand to NNG (call with _lock held, after checking _sent)."""
-        if self._native is not None and not self._views:
-            native, self._native = self._native, None
-        elif self._native is not None:
+        """A native message to hand to NNG (call with _MSG_LOCK held, after checking _sent)."""
+        d = self.__dict__
+        native = d["_native"]
+        if native is not None and not d["_views"]:
+            d["_native"] = None
+        elif native is not None:
             out = ctypes.c_void_p()
-            check_err(lib.pnng_msg_dup(self._native, byref(out)))
-            native = out.value  # type: ignore[assignment]
+            check_err(lib.pnng_msg_dup(native, byref(out)))
+            native = out.value
         else:
             native = _io.new_msg(self._data, len(self._data))  # type: ignore[arg-type]
-        if self._pipe is not None:
-            rc = lib.pnng_msg_set_pipe(native, self._pipe._h)
+        pipe = d["_pipe"]
+        # An unresolved pipe is the one the native message already carries (a dup keeps it).
+        if pipe is not None and pipe is not _UNRESOLVED:
+            rc = lib.pnng_msg_set_pipe(native, pipe._h)
             if rc:
                 self._give_back(native)
                 _raise(rc)
-        return native
+        return native  # type: ignore[no-any-return]
 
     def _give_back(self, native: int) -> None:
         """An unsent native message returns to the Message (or is freed if it was a copy)."""
@@ -312,35 +329,49 @@ class Message(_Strict):
         else:
             lib.pnng_msg_free(native)
 
-    def _send_sync(self, send: Callable[[int], int]) -> None:
-        with self._lock:
-            if self._sent:
+    def _claim(self) -> int:
+        """Marks the message sent (also while in flight: a KeyboardInterrupt leaves it consumed)
+        and returns the native message to send; MessageStateError if it was sent already."""
+        with _MSG_LOCK:
+            d = self.__dict__
+            if d["_sent"]:
                 raise MessageStateError("this message was already sent")
             native = self._take_for_send()
-            self._sent = True  # also while in flight: a KeyboardInterrupt leaves it consumed
-            rc = send(native)
-            if rc:
-                self._sent = False
-                self._give_back(native)
-                _raise(rc)
+            d["_sent"] = True
+        return native
 
-    async def _send_async(self, start: _async.Start, h: int, backend: Optional[str]) -> None:
-        with self._lock:
-            if self._sent:
-                raise MessageStateError("this message was already sent")
-            native = self._take_for_send()
-            self._sent = True
-
-        def unsent(ptr: int) -> None:
+    def _unsent(self, native: Optional[int]) -> None:
+        with _MSG_LOCK:
             self._sent = False
-            self._give_back(ptr)
+            if native is not None:
+                self._give_back(native)
 
-        rc, left = await _async.run(start, h, native, backend, unsent)
+    def _send_sync(self, sender: Any, block: bool) -> None:
+        native = self._claim()
+        rc = _io.send_msg(sender, native, block)
         if rc:
-            if left is not None:
-                unsent(left)
-            else:
-                self._sent = False
+            self._unsent(native)
+            _raise(rc)
+
+    async def _send_async(self, sender: Any, backend: Optional[str]) -> None:
+        start, h = sender._send_aio_fn, sender._h
+        fast = sender._nb_now(False)
+        if fast:
+            trio_ = _async.is_trio(backend)
+            await _async.before_fast(trio_)
+        native = self._claim()
+        if fast:
+            rc = sender._send_msg_fn(h, ctypes.c_void_p(native), FLAG_NONBLOCK)
+            if rc != _ffi.EAGAIN:
+                if rc:
+                    self._unsent(native)
+                await _async.after_fast(trio_)
+                if rc:
+                    _raise(rc)
+                return
+        rc, left = await _async.run(start, h, native, backend, self._unsent)
+        if rc:
+            self._unsent(left)
             _raise(rc)
 
     # Defaults bind what __del__ needs: module globals may be gone at interpreter exit.
@@ -373,26 +404,57 @@ class _Receiver:
         """A readiness probe for the main thread's fast path (sockets have poll descriptors)."""
         return None
 
+    def _nb_first(self, receiving: bool) -> bool:
+        """Main thread: may a blocking call start with a non-blocking attempt (see _io)?"""
+        return False
+
     def recv(self, block: bool = True) -> bytes:
         """Receives the next message's bytes. ``block=False`` raises TryAgain if none is ready;
         a receive timeout raises Timeout. Empty messages give ``b""``."""
-        return _io.recv(self._h, block, self._recv_fn, self._recv_msg_fn, self._recv_aio_fn, self._ready(True))
+        return _io.recv(self, block)
 
     def recv_msg(self, block: bool = True) -> Message:
         """Receives the next Message (no copy; ``msg.pipe`` tells where it came from)."""
-        native = _io.recv_native(self._h, block, self._recv_msg_fn, self._recv_aio_fn, self._ready(True))
-        return Message._adopt(native, self._owner_socket())
+        return Message._adopt(_io.recv_native(self, block), self._owner_socket())
+
+    def _nb_now(self, receiving: bool) -> bool:
+        """May an async operation try the non-blocking call first (see _io and _async)?"""
+        return False
 
     async def arecv(self) -> bytes:
         """Asynchronously receives the next message's bytes (asyncio or trio)."""
-        native = await self._arecv_native()
-        try:
-            return _io.body(native)
-        finally:
-            lib.pnng_msg_free(native)
+        if self._nb_now(True):
+            trio_ = _async.is_trio(self._owner_socket()._async_backend)
+            await _async.before_fast(trio_)
+            st = _io._state
+            rc = self._recv_fn(self._h, st.buf, st.cap_c, FLAG_NONBLOCK, st.len_ref)
+            if rc == 0:
+                data = st.buf[: st.len_out.value]
+                await _async.after_fast(trio_)
+                return data
+            if rc == _ffi.EMSGSIZE:  # too big for the thread's buffer: it stays queued
+                rc = self._recv_msg_fn(self._h, FLAG_NONBLOCK, st.msg_ref)
+                if rc == 0:
+                    data = _io.body_and_free(st.msg_out.value)
+                    await _async.after_fast(trio_)
+                    return data
+            if rc != _ffi.EAGAIN:
+                _raise(rc)
+        return _io.body_and_free(await self._arecv_native())
 
     async def arecv_msg(self) -> Message:
         """Asynchronously receives the next Message."""
+        if self._nb_now(True):
+            trio_ = _async.is_trio(self._owner_socket()._async_backend)
+            await _async.before_fast(trio_)
+            st = _io._state
+            rc = self._recv_msg_fn(self._h, FLAG_NONBLOCK, st.msg_ref)
+            if rc == 0:
+                msg = Message._adopt(st.msg_out.value, self._owner_socket())
+                await _async.after_fast(trio_)
+                return msg
+            if rc != _ffi.EAGAIN:
+                _raise(rc)
         return Message._adopt(await self._arecv_native(), self._owner_socket())
 
     async def _arecv_native(self) -> int:
@@ -429,21 +491,34 @@ class _Sender:
     def _ready(self, receiving: bool) -> _io.Ready:
         return None
 
+    def _nb_first(self, receiving: bool) -> bool:
+        return False
+
     def send(self, data: Any, block: bool = True) -> None:
         """Sends ``data`` (bytes-like; a str raises ValueError). ``block=False`` raises TryAgain
         instead of waiting; a send timeout raises Timeout."""
-        _io.send(self._h, data, block, self._send_fn, self._send_aio_fn, self._ready(False))
+        _io.send(self, data, block)
 
     def send_msg(self, msg: Message, block: bool = True) -> None:
         """Sends a Message (once; a second send raises MessageStateError)."""
         if not isinstance(msg, Message):
             raise TypeError(f"msg must be a Message, not {type(msg).__name__}")
-        h, ready = self._h, self._ready(False)
-        msg._send_sync(lambda native: _io.send_msg(h, native, block, self._send_msg_fn, self._send_aio_fn, ready))
+        msg._send_sync(self, block)
+
+    def _nb_now(self, receiving: bool) -> bool:
+        return False
 
     async def asend(self, data: Any) -> None:
         """Asynchronously sends ``data`` (asyncio or trio)."""
         ptr, n = _io.as_buffer(data)
+        if self._nb_now(False):
+            trio_ = _async.is_trio(self._owner_socket()._async_backend)
+            await _async.before_fast(trio_)
+            rc = self._send_fn(self._h, ptr, ctypes.c_size_t(n), FLAG_NONBLOCK)
+            if rc != _ffi.EAGAIN:
+                await _async.after_fast(trio_)
+                check_err(rc)
+                return
         native = _io.new_msg(ptr, n)
         rc, left = await _async.run(self._send_aio_fn, self._h, native, self._owner_socket()._async_backend)
         if left is not None:
@@ -454,7 +529,7 @@ class _Sender:
         """Asynchronously sends a Message."""
         if not isinstance(msg, Message):
             raise TypeError(f"msg must be a Message, not {type(msg).__name__}")
-        await msg._send_async(self._send_aio_fn, self._h, self._owner_socket()._async_backend)
+        await msg._send_async(self, self._owner_socket()._async_backend)
 
 
 # ---- Pipe -------------------------------------------------------------------------------------------------
@@ -466,8 +541,8 @@ class Pipe(_Sender, _Strict):
     Pipe object while anyone holds it."""
 
     _opt_prefix = "pipe"
-    _send_fn = staticmethod(lib.pnng_pipe_send)
-    _send_msg_fn = staticmethod(lib.pnng_pipe_send_msg)
+    _send_fn = staticmethod(_ffi.fast.pipe_send)
+    _send_msg_fn = staticmethod(_ffi.fast.pipe_send_msg)
     _send_aio_fn = staticmethod(lib.pnng_pipe_send_aio)
 
     local_address = SockAddrOption("local-address")
@@ -666,11 +741,11 @@ class Context(_Receiver, _Sender, _Strict):
     socket can run several exchanges at once. Made by ``Socket.new_context()``."""
 
     _opt_prefix = "ctx"
-    _send_fn = staticmethod(lib.pnng_ctx_send)
-    _send_msg_fn = staticmethod(lib.pnng_ctx_send_msg)
+    _send_fn = staticmethod(_ffi.fast.ctx_send)
+    _send_msg_fn = staticmethod(_ffi.fast.ctx_send_msg)
     _send_aio_fn = staticmethod(lib.pnng_ctx_send_aio)
-    _recv_fn = staticmethod(lib.pnng_ctx_recv)
-    _recv_msg_fn = staticmethod(lib.pnng_ctx_recv_msg)
+    _recv_fn = staticmethod(_ffi.fast.ctx_recv)
+    _recv_msg_fn = staticmethod(_ffi.fast.ctx_recv_msg)
     _recv_aio_fn = staticmethod(lib.pnng_ctx_recv_aio)
 
     recv_timeout = MsOption("recv-timeout")
@@ -777,11 +852,11 @@ class Socket(_Receiver, _Sender, _Strict):
     _protocol: Optional[str] = None  # e.g. "pair0": opens with pnng_pair0_open
     _protocol_kwargs: Dict[str, Any] = {}  # extra keyword arguments of the protocol → default
 
-    _send_fn = staticmethod(lib.pnng_socket_send)
-    _send_msg_fn = staticmethod(lib.pnng_socket_send_msg)
+    _send_fn = staticmethod(_ffi.fast.socket_send)
+    _send_msg_fn = staticmethod(_ffi.fast.socket_send_msg)
     _send_aio_fn = staticmethod(lib.pnng_socket_send_aio)
-    _recv_fn = staticmethod(lib.pnng_socket_recv)
-    _recv_msg_fn = staticmethod(lib.pnng_socket_recv_msg)
+    _recv_fn = staticmethod(_ffi.fast.socket_recv)
+    _recv_msg_fn = staticmethod(_ffi.fast.socket_recv_msg)
     _recv_aio_fn = staticmethod(lib.pnng_socket_recv_aio)
 
     name = StringOption("socket-name", doc="The socket's name (defaults to its id).")
@@ -849,6 +924,7 @@ class Socket(_Receiver, _Sender, _Strict):
         self._rejected: Set[int] = set()  # pipes closed by a pre-connect callback
         self._stash: List[int] = []  # native messages taken by recv_into that did not fit
         self._probes: Dict[bool, _io.Ready] = {}  # receiving? → readiness probe (or None)
+        self._send_nb: Optional[bool] = None  # _nb_first(False), once known
         _sockets[self._h] = weakref.ref(self, lambda _, sid=self._h: _sockets.pop(sid, None))
         try:
             settings = [
@@ -891,6 +967,24 @@ class Socket(_Receiver, _Sender, _Strict):
             ok = lib.pnng_socket_get_int(self._h, option, byref(fd)) == 0
             probe = self._probes[receiving] = (lambda fd=fd.value: _io.fd_ready(fd)) if ok else None
         return probe
+
+    def _nb_now(self, receiving: bool) -> bool:
+        if receiving and self._stash:
+            return False  # recv_into's stash comes first (_arecv_native)
+        if self._nb_first(receiving):
+            return True
+        probe = self._ready(receiving)
+        return probe is not None and probe()
+
+    def _nb_first(self, receiving: bool) -> bool:
+        if receiving:
+            return True
+        nb = self._send_nb
+        if nb is None:
+            val = ctypes.c_int()
+            rc = lib.pnng_socket_get_int(self._h, b"protocol", byref(val))
+            nb = self._send_nb = rc == 0 and val.value not in (_REP0, _RESPONDENT0)
+        return nb
 
     # -- identity --
 
@@ -999,11 +1093,8 @@ class Socket(_Receiver, _Sender, _Strict):
         if self._stash:
             native = self._unstash()
             if native is not None:
-                try:
-                    return _io.body(native)
-                finally:
-                    lib.pnng_msg_free(native)
-        return super().recv(block)
+                return _io.body_and_free(native)
+        return _io.recv(self, block)
 
     recv.__doc__ = _Receiver.recv.__doc__
 
@@ -1012,7 +1103,7 @@ class Socket(_Receiver, _Sender, _Strict):
             native = self._unstash()
             if native is not None:
                 return Message._adopt(native, self)
-        return super().recv_msg(block)
+        return Message._adopt(_io.recv_native(self, block), self)
 
     recv_msg.__doc__ = _Receiver.recv_msg.__doc__
 
@@ -1034,18 +1125,13 @@ class Socket(_Receiver, _Sender, _Strict):
         target, cap = _io.writable_buffer(buffer)
         native = self._unstash() if self._stash else None
         if native is None:
-            if block and _io._in_main_thread():
-                probe = self._ready(True)
-                flags = FLAG_NONBLOCK if probe is not None and probe() else -1  # -1: use the aio
-            else:
-                flags = 0 if block else FLAG_NONBLOCK
-            rc = _ffi.EAGAIN
-            if flags >= 0:
-                rc, n = _io.recv_into_once(self._h, target, cap, flags, self._recv_fn)
-                if rc == 0:
-                    return n
-                if rc == _ffi.EMSGSIZE:
-                    _raise(rc, f"message of {n} bytes does not fit in {cap}")
+            # Main thread: a non-blocking attempt, then the aio (see _io).
+            flags = FLAG_NONBLOCK if not block or _io._in_main_thread() else 0
+            rc, n = _io.recv_into_once(self._h, target, cap, flags, self._recv_fn)
+            if rc == 0:
+                return n
+            if rc == _ffi.EMSGSIZE:
+                _raise(rc, f"message of {n} bytes does not fit in {cap}")
             if rc != _ffi.EAGAIN or not block:
                 _raise(rc)
             native = _io.recv_on_aio(self._h, self._recv_aio_fn)
