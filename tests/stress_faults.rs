@@ -2,12 +2,13 @@
 //! - `close_while_blocked`: sockets, contexts, dialers and listeners closed from another thread
 //!   while receives / sends / aios block on them, per transport. Every blocked call must wake
 //!   with `PNNG_ECLOSED` (closing a dialer or listener must not wake the socket's calls; the
-//!   later socket close must), within 5 s. 500 rounds per transport here, 10 000 long.
+//!   later socket close must), within 5 s. 10 000 rounds per transport here (inproc, ipc, tcp
+//!   at the same time; tls+tcp 2 000, its handshakes are slow), 200 000 long.
 //! - `aio_cancel_races_completion`: a receive aio cancelled while a message arrives: each start
 //!   completes exactly once, with success or `PNNG_ECANCELED`, and no message is lost or doubled.
 //! - `req_resend_survives_rep_restarts`: the rep peer is closed and reopened on the same
-//!   address (20 times here, 100 long); with a short `req:resend-time` every request gets its
-//!   own reply.
+//!   address (100 times per transport here, 2 000 long); with a short `req:resend-time` every
+//!   request gets its own reply.
 //! - `dialer_backoff_under_listener_restarts`: the listener is replaced by a plain TCP listener
 //!   that hangs up; the dialer's attempts follow reconnect-time-min/max; once the real
 //!   listener is back the dialer reconnects within reconnect-time-max plus slack.
@@ -23,6 +24,56 @@ const NB: c_int = PNNG_FLAG_NONBLOCK;
 
 fn url_for(tr: &str) -> String {
     addr(tr)
+}
+
+/// A transport as the close rounds use it: fresh addresses, and the TLS configs that
+/// `tls+tcp://` sockets need before they listen or dial.
+#[derive(Clone, Copy)]
+struct Net {
+    tr: &'static str,
+    tls: Option<(*mut pnng_tls_config, *mut pnng_tls_config)>,
+}
+
+// The configs are only read (NNG holds its own references); they outlive every round.
+unsafe impl Send for Net {}
+
+impl Net {
+    /// Listens on a fresh address; the listener and the URL to dial. tcp and tls listen on
+    /// port 0 and dial the port they got: a port found free first could be taken by another
+    /// round's connection before the listen (the transports run at the same time).
+    fn listen(&self, s: pnng_socket) -> (pnng_listener, String) {
+        let scheme = match self.tr {
+            "tcp" => "tcp",
+            "tls" => "tls+tcp",
+            t => {
+                let url = addr(t);
+                return (listen(s, &url), url);
+            }
+        };
+        let l = listen(s, &format!("{scheme}://127.0.0.1:0"));
+        let (mut port, o) = (0, c("tcp-bound-port"));
+        assert_eq!(unsafe { pnng_listener_get_int(l, o.as_ptr(), &mut port) }, PNNG_OK);
+        (l, format!("{scheme}://127.0.0.1:{port}"))
+    }
+    /// Opens a socket ready to listen (`listening`) or dial on this transport.
+    fn open(&self, opener: Opener, listening: bool) -> pnng_socket {
+        let s = open(opener);
+        if let Some((srv, cli)) = self.tls {
+            assert_eq!(unsafe { pnng_socket_set_tls(s, if listening { srv } else { cli }) }, PNNG_OK);
+        }
+        s
+    }
+    /// A connected pair: `a` listens, `b` dials (synchronously).
+    fn pair(&self, a: Opener, b: Opener) -> (pnng_socket, pnng_socket) {
+        let (x, y) = (self.open(a, true), self.open(b, false));
+        for s in [x, y] {
+            set_ms(s, "recv-timeout", 5000);
+            set_ms(s, "send-timeout", 5000);
+        }
+        let (_, url) = self.listen(x);
+        dial(y, &url);
+        (x, y)
+    }
 }
 
 #[derive(Default)]
@@ -65,11 +116,14 @@ fn blocked_ctx_recv(c: pnng_ctx) -> mpsc::Receiver<i32> {
     })
 }
 
-fn blocked_send(s: pnng_socket) -> mpsc::Receiver<i32> {
+/// Sends `chunk`-byte messages until one fails (the socket closes while it blocks on full
+/// buffers or on having no peer). Large chunks fill the socket and kernel buffers in a few
+/// dozen sends, so the send really blocks instead of racing the close with a busy loop.
+fn blocked_send(s: pnng_socket, chunk: usize) -> mpsc::Receiver<i32> {
     in_thread(move || {
-        // keep sending until one blocks (buffers full / no peer) and then fails
+        let data = vec![0x5Au8; chunk];
         for _ in 0..100_000 {
-            let rv = unsafe { pnng_socket_send(s, b"fill".as_ptr().cast(), 4, 0) };
+            let rv = unsafe { pnng_socket_send(s, data.as_ptr().cast(), data.len(), 0) };
             if rv != 0 {
                 return rv;
             }
@@ -78,30 +132,51 @@ fn blocked_send(s: pnng_socket) -> mpsc::Receiver<i32> {
     })
 }
 
-static AIO_DONE: AtomicU32 = AtomicU32::new(0);
-unsafe extern "C" fn aio_done(_ud: *mut c_void) {
-    AIO_DONE.fetch_add(1, Ordering::SeqCst);
+/// Counts callbacks into the `AtomicU32` that `ud` points at: one counter per round, so
+/// rounds running at the same time on other transports do not mix their counts.
+unsafe extern "C" fn aio_done(ud: *mut c_void) {
+    unsafe { &*(ud as *const AtomicU32) }.fetch_add(1, Ordering::SeqCst);
 }
 
+/// A random pause of 0 to ~2 ms (mostly none), so closes land before, while and after the
+/// other thread blocks.
 fn small_sleep(r: &mut Rng) {
     match r.below(4) {
         0 => {}
         1 => std::thread::yield_now(),
-        2 => std::thread::sleep(Duration::from_micros(r.below(500) as u64)),
-        _ => std::thread::sleep(Duration::from_millis(1 + r.below(3) as u64)),
+        2 => std::thread::sleep(Duration::from_micros(r.below(300) as u64)),
+        _ => std::thread::sleep(Duration::from_micros(300 + r.below(1700) as u64)),
     }
 }
 
+/// How long a blocked call may take to wake after the close before it counts as stuck. Only
+/// a real hang reaches it (a woken call returns in microseconds); it is long so that a loaded
+/// CI machine never turns a slow wake-up into a failure.
+const WAKE_LIMIT: Duration = Duration::from_secs(5);
+
 /// Waits for a blocked call: Some(code) or None when stuck.
 fn woke(rx: &mpsc::Receiver<i32>) -> Option<i32> {
-    rx.recv_timeout(Duration::from_secs(5)).ok()
+    rx.recv_timeout(WAKE_LIMIT).ok()
+}
+
+/// Polls `f` every 100 µs until it holds or `WAKE_LIMIT` passes (`eventually` polls every
+/// 10 ms, which would dominate a round).
+fn soon(mut f: impl FnMut() -> bool) -> bool {
+    let t = Instant::now();
+    while t.elapsed() < WAKE_LIMIT {
+        if f() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_micros(100));
+    }
+    f()
 }
 
 fn check(o: &mut Outcome, what: &str, got: Option<i32>, allowed: &[i32]) {
     match got {
         None => {
             o.stuck += 1;
-            eprintln!("faults: STUCK: {what} did not return within 5 s");
+            eprintln!("faults: STUCK: {what} did not return within {WAKE_LIMIT:?}");
         }
         Some(c) if allowed.contains(&c) => o.woken_ok += 1,
         Some(c) => {
@@ -113,20 +188,31 @@ fn check(o: &mut Outcome, what: &str, got: Option<i32>, allowed: &[i32]) {
     }
 }
 
-fn close_round(tr: &str, r: &mut Rng, o: &mut Outcome) {
-    let url = url_for(tr);
-    let scenario = r.below(7);
+/// Whether a call that must stay blocked returned anyway within `window` (a negative check:
+/// a short window can miss a wrong wake-up but never reports a correct run as failed).
+fn returned_within(rx: &mpsc::Receiver<i32>, window: Duration) -> bool {
+    rx.recv_timeout(window).is_ok()
+}
+
+const SCENARIOS: usize = 7;
+
+fn close_round(net: Net, r: &mut Rng, o: &mut Outcome) {
+    let tr = net.tr;
+    let scenario = r.below(SCENARIOS);
     o.rounds += 1;
     match scenario {
         0 | 1 => {
-            // a receive blocked on a connected socket; the socket closes (or its peer first)
-            let (a, b) = pair(pnng_pair0_open, pnng_pair0_open, &url);
+            // a receive blocked on a connected socket; the socket closes (or its peer first).
+            // Which side blocks is random: the listening side closing first is the path of
+            // NNG's descriptor leak (stress_regressions.rs), the dialing side is not.
+            let (l, d) = net.pair(pnng_pair0_open, pnng_pair0_open);
+            let (a, b) = if r.chance(1, 2) { (l, d) } else { (d, l) };
             set_ms(a, "recv-timeout", -1);
             let rx = blocked_recv(a);
             small_sleep(r);
             if scenario == 1 {
                 close(b);
-                if rx.recv_timeout(Duration::from_millis(20)).is_ok() {
+                if returned_within(&rx, Duration::from_millis(2)) {
                     o.early += 1; // the peer going away must not end the receive
                     eprintln!("faults: a receive returned when only the peer closed ({tr})");
                     close(a);
@@ -140,19 +226,27 @@ fn close_round(tr: &str, r: &mut Rng, o: &mut Outcome) {
             }
         }
         2 => {
-            // a send blocked on push0 whose peer does not read
-            let (push, pull) = pair(pnng_push0_open, pnng_pull0_open, &url);
+            // a send blocked on push0: on full buffers (a peer that does not read) or on
+            // having no peer at all
+            let with_peer = r.chance(1, 2);
+            let (push, pull) = if with_peer {
+                let (pull, push) = net.pair(pnng_pull0_open, pnng_push0_open);
+                (push, Some(pull))
+            } else {
+                (open(pnng_push0_open), None)
+            };
             set_ms(push, "send-timeout", -1);
-            let rx = blocked_send(push);
-            std::thread::sleep(Duration::from_millis(r.below(3) as u64));
+            let rx = blocked_send(push, if with_peer { 64 * 1024 } else { 4 });
             small_sleep(r);
             assert_eq!(unsafe { pnng_socket_close(push) }, PNNG_OK);
             check(o, &format!("send on a closed socket ({tr})"), woke(&rx), &[PNNG_ECLOSED]);
-            close(pull);
+            if let Some(pull) = pull {
+                close(pull);
+            }
         }
         3 => {
             // a context receive on rep0; the context closes, then the socket
-            let (rep, req) = pair(pnng_rep0_open, pnng_req0_open, &url);
+            let (rep, req) = net.pair(pnng_rep0_open, pnng_req0_open);
             let mut c = pnng_ctx { id: 0 };
             assert_eq!(unsafe { pnng_socket_new_context(rep, &mut c) }, PNNG_OK);
             let o_ = c_("recv-timeout");
@@ -171,18 +265,17 @@ fn close_round(tr: &str, r: &mut Rng, o: &mut Outcome) {
         4 => {
             // closing the listener or the dialer does not end the socket's receive;
             // closing the socket then does
-            let (a, b) = (open(pnng_pair0_open), open(pnng_pair0_open));
+            let (a, b) = (net.open(pnng_pair0_open, true), net.open(pnng_pair0_open, false));
             set_ms(a, "recv-timeout", -1);
             set_ms(b, "recv-timeout", -1);
-            let l = listen(a, &url);
+            let (l, url) = net.listen(a);
             let d = dial(b, &url);
             let ra = blocked_recv(a);
             let rb = blocked_recv(b);
             small_sleep(r);
             assert_eq!(unsafe { pnng_listener_close(l) }, PNNG_OK);
             assert_eq!(unsafe { pnng_dialer_close(d) }, PNNG_OK);
-            std::thread::sleep(Duration::from_millis(5));
-            if ra.try_recv().is_ok() || rb.try_recv().is_ok() {
+            if returned_within(&ra, Duration::from_millis(1)) || returned_within(&rb, Duration::ZERO) {
                 o.early += 1;
                 eprintln!("faults: closing a dialer/listener ended a socket receive ({tr})");
             }
@@ -193,12 +286,13 @@ fn close_round(tr: &str, r: &mut Rng, o: &mut Outcome) {
         }
         5 => {
             // pending aios (callback) on a socket that closes: each completes once, ECLOSED
-            let (a, b) = pair(pnng_pair0_open, pnng_pair0_open, &url);
+            let (a, b) = net.pair(pnng_pair0_open, pnng_pair0_open);
+            let done = Box::new(AtomicU32::new(0));
+            let ud = &*done as *const AtomicU32 as *mut c_void;
             let mut aios = Vec::new();
-            let before = AIO_DONE.load(Ordering::SeqCst);
             for _ in 0..3 {
                 let mut x = std::ptr::null_mut();
-                assert_eq!(unsafe { pnng_aio_new(Some(aio_done), std::ptr::null_mut(), &mut x) }, PNNG_OK);
+                assert_eq!(unsafe { pnng_aio_new(Some(aio_done), ud, &mut x) }, PNNG_OK);
                 assert_eq!(unsafe { pnng_aio_set_timeout(x, -1) }, PNNG_OK);
                 aios.push(x);
             }
@@ -211,13 +305,13 @@ fn close_round(tr: &str, r: &mut Rng, o: &mut Outcome) {
             small_sleep(r);
             let closer = in_thread(move || unsafe { pnng_socket_close(a) });
             for x in &aios {
-                let rv = unsafe { pnng_aio_wait_timeout(*x, 5000) };
+                let rv = unsafe { pnng_aio_wait_timeout(*x, WAKE_LIMIT.as_millis() as i32) };
                 let res = if rv == 0 { Some(unsafe { pnng_aio_result(*x) }) } else { None };
                 check(o, &format!("aio recv on a closed socket ({tr})"), res, &[PNNG_ECLOSED]);
             }
-            let _ = closer.recv_timeout(Duration::from_secs(5));
-            // callbacks run after completion: give them a moment
-            let ok = eventually(|| AIO_DONE.load(Ordering::SeqCst) >= before + started);
+            check(o, &format!("socket close with pending aios ({tr})"), woke(&closer), &[PNNG_OK]);
+            // a callback runs after its aio counts as complete: wait for it before freeing
+            let ok = soon(|| done.load(Ordering::SeqCst) >= started);
             for x in aios {
                 unsafe { pnng_aio_free(x) };
             }
@@ -228,34 +322,45 @@ fn close_round(tr: &str, r: &mut Rng, o: &mut Outcome) {
             close(b);
         }
         _ => {
-            // traffic in flight while the listener closes, then both sockets close
-            let (a, b) = (open(pnng_pair0_open), open(pnng_pair0_open));
+            // a receive blocked while its listener, then its socket close; with
+            // PNNG_STRESS_PIPE_CLOSE_UNDER_LOAD=1 traffic flows through the closing pipe too,
+            // which crashes NNG 1.11 (stress_regressions.rs a_pipe_closing_under_load_does_not_crash)
+            let (a, b) = (net.open(pnng_pull0_open, true), net.open(pnng_push0_open, false));
             set_ms(a, "recv-timeout", 2000);
             set_ms(b, "send-timeout", 100);
-            let l = listen(a, &url);
+            let (l, url) = net.listen(a);
             let u = c(&url);
-            assert_eq!(unsafe { pnng_socket_dial(b, u.as_ptr(), NB, std::ptr::null_mut()) }, PNNG_OK);
+            // in the background where NNG 1.11 survives closing it mid-attempt (tcp_dial_close_enabled)
+            let flags = if net.tr == "inproc" || net.tr == "ipc" || tcp_dial_close_enabled() { NB } else { 0 };
+            assert_eq!(unsafe { pnng_socket_dial(b, u.as_ptr(), flags, std::ptr::null_mut()) }, PNNG_OK);
             let stop = Arc::new(AtomicBool::new(false));
-            let st = stop.clone();
-            let sender = in_thread(move || {
-                let mut bad = 0;
-                while !st.load(Ordering::Relaxed) {
-                    let rv = unsafe { pnng_socket_send(b, b"x".as_ptr().cast(), 1, 0) };
-                    if ![PNNG_OK, PNNG_ETIMEDOUT, PNNG_ECLOSED].contains(&rv) {
-                        bad = rv;
+            let sender = pipe_close_under_load_enabled().then(|| {
+                let st = stop.clone();
+                in_thread(move || {
+                    let mut bad = 0;
+                    while !st.load(Ordering::Relaxed) {
+                        let rv = unsafe { pnng_socket_send(b, b"x".as_ptr().cast(), 1, 0) };
+                        if ![PNNG_OK, PNNG_ETIMEDOUT, PNNG_ECLOSED].contains(&rv) {
+                            bad = rv;
+                        }
                     }
-                }
-                bad
+                    bad
+                })
             });
             let receiver = blocked_recv(a);
             small_sleep(r);
             assert_eq!(unsafe { pnng_listener_close(l) }, PNNG_OK);
             small_sleep(r);
             close(a);
-            check(o, &format!("recv while its listener and socket close ({tr})"), woke(&receiver), &[PNNG_OK, PNNG_ECLOSED]);
+            let allowed: &[i32] = if sender.is_some() { &[PNNG_OK, PNNG_ECLOSED] } else { &[PNNG_ECLOSED] };
+            check(o, &format!("recv while its listener and socket close ({tr})"), woke(&receiver), allowed);
+            // closing the sender's socket ends its (maybe blocked) send at once, where the
+            // send-timeout would cost up to 100 ms
             stop.store(true, Ordering::Relaxed);
-            check(o, &format!("sends while the peer's listener closes ({tr})"), sender.recv_timeout(Duration::from_secs(5)).ok(), &[0]);
             close(b);
+            if let Some(sender) = sender {
+                check(o, &format!("sends while the peer's listener closes ({tr})"), woke(&sender), &[0]);
+            }
         }
     }
 }
@@ -264,43 +369,98 @@ fn c_(s: &str) -> CString {
     c(s)
 }
 
-fn close_while_blocked_on(transports: &[&str]) {
-    let n = count(500, 10_000);
-    let t0 = Instant::now();
-    let mut all_ok = true;
-    for tr in transports {
-        let tr = *tr;
-        let wd = Watchdog::new("close_while_blocked", Duration::from_secs(30));
-        let mut r = Rng::new(seed() ^ tr.len() as u64);
-        let mut o = Outcome::default();
-        let fds0 = fd_count();
-        for i in 0..n {
-            wd.feed(|| format!("close_while_blocked {tr} round {i}"));
-            close_round(tr, &mut r, &mut o);
+/// Raises this process's open-file limit to the hard limit: NNG 1.11 leaks descriptors in
+/// these rounds (a listening socket closed before its peer, stress_regressions.rs), about 0.2
+/// per round, and a soft limit of 1024 would turn that known leak into EMFILE failures.
+fn allow_many_fds() {
+    let mut lim = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+    // SAFETY: plain getrlimit/setrlimit on a local struct.
+    unsafe {
+        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) == 0 && lim.rlim_cur < lim.rlim_max {
+            lim.rlim_cur = lim.rlim_max;
+            libc::setrlimit(libc::RLIMIT_NOFILE, &lim);
         }
-        let fds = fd_count();
+    }
+}
+
+/// `rounds` close rounds on each transport. The transports run at the same time, one thread
+/// each: that is what makes 10 000 rounds per transport fit the bounded run on two cores (a
+/// round mostly waits), and it adds closes on one transport racing rounds on the others.
+fn close_while_blocked_on(transports: &[&'static str], rounds: u64) {
+    let t0 = Instant::now();
+    allow_many_fds();
+    let tls = if transports.contains(&"tls") { tls_configs() } else { None };
+    let fds0 = fd_count();
+    let mut runs = Vec::new();
+    for tr in transports {
+        if *tr == "tls" && tls.is_none() {
+            report("faults close-while-blocked tls skipped: no openssl to make certificates");
+            continue;
+        }
+        let net = Net { tr, tls: if *tr == "tls" { tls } else { None } };
+        runs.push(std::thread::spawn(move || {
+            let wd = Watchdog::new("close_while_blocked", Duration::from_secs(30));
+            let mut r = Rng::new(seed() ^ net.tr.len() as u64);
+            let mut o = Outcome::default();
+            let t = Instant::now();
+            for i in 0..rounds {
+                wd.feed(|| format!("close_while_blocked {} round {i}", net.tr));
+                close_round(net, &mut r, &mut o);
+            }
+            (net.tr, o, t.elapsed())
+        }));
+    }
+    let mut all_ok = true;
+    for h in runs {
+        let (tr, o, took) = h.join().expect("close rounds panicked");
         report(&format!(
             "faults close-while-blocked {tr}: {} rounds, {} blocked calls woken correctly, {} wrong codes, {} stuck, \
-             {} ended early, fds {fds0} -> {fds}",
-            o.rounds, o.woken_ok, o.wrong_code, o.stuck, o.early
+             {} ended early, {}",
+            o.rounds,
+            o.woken_ok,
+            o.wrong_code,
+            o.stuck,
+            o.early,
+            secs(took)
         ));
         all_ok &= o.wrong_code == 0 && o.stuck == 0 && o.early == 0;
     }
-    report(&format!("faults close-while-blocked {}: {}", transports.join("+"), secs(t0.elapsed())));
+    if let Some((srv, cli)) = tls {
+        unsafe {
+            pnng_tls_config_free(srv);
+            pnng_tls_config_free(cli);
+        }
+    }
+    // Reported, not checked: NNG 1.11 leaks descriptors when a listening socket closes before
+    // its peers (stress_regressions.rs closing_the_listening_socket_first_leaks_no_fds).
+    report(&format!(
+        "faults close-while-blocked {}: open fds {fds0} -> {} (NNG leak, see stress_regressions.rs), {}",
+        transports.join("+"),
+        fd_count(),
+        secs(t0.elapsed())
+    ));
     assert!(all_ok, "close-while-blocked found problems (see above)");
 }
 
 #[test]
 #[ignore = "stress suite: make stress"]
 fn close_while_blocked() {
-    close_while_blocked_on(&["inproc", "ipc", "tcp"]);
+    close_while_blocked_on(&["inproc", "ipc", "tcp"], count(10_000, 200_000));
+}
+
+/// tls+tcp on its own, with fewer rounds: a round costs two TLS handshakes (about 14 ms here),
+/// so 10 000 would take over two minutes of the bounded run's budget.
+#[test]
+#[ignore = "stress suite: make stress"]
+fn close_while_blocked_tls() {
+    close_while_blocked_on(&["tls"], count(2_000, 200_000));
 }
 
 /// Separate: NNG 1.11's websocket transport crashes on close races (see stress_regressions.rs).
 #[test]
 #[ignore = "stress suite: make stress"]
 fn close_while_blocked_ws() {
-    close_while_blocked_on(&["ws"]);
+    close_while_blocked_on(&["ws"], count(10_000, 200_000));
 }
 
 static CB_FIRED: AtomicU32 = AtomicU32::new(0);
@@ -407,10 +567,21 @@ fn aio_cancel_races_completion() {
     assert!(all_ok, "aio cancel race found problems (see above)");
 }
 
+/// Counters the rep side keeps for the main thread.
+#[derive(Default)]
+struct RepStats {
+    /// Replies sent.
+    served: AtomicU64,
+    /// Requests the rep side died holding (no reply: the req side must resend).
+    dropped: AtomicU64,
+    /// Times the rep socket was (re)opened and listening.
+    listening: AtomicU64,
+}
+
 /// The rep side: (re)opened on `url` until `stop`. When `kill` changes, the next request it
 /// receives is dropped and the socket closed without a reply (killed mid-request), then it
 /// comes back on the same address: the req side must resend.
-fn rep_server(url: String, stop: Arc<AtomicBool>, kill: Arc<AtomicU64>, served: Arc<AtomicU64>, dropped: Arc<AtomicU64>) {
+fn rep_server(url: String, stop: Arc<AtomicBool>, kill: Arc<AtomicU64>, stats: Arc<RepStats>) {
     let mut seen_kill = 0;
     while !stop.load(Ordering::Relaxed) {
         let rep = open(pnng_rep0_open);
@@ -423,6 +594,7 @@ fn rep_server(url: String, stop: Arc<AtomicBool>, kill: Arc<AtomicU64>, served: 
             assert!(tries < 500, "rep cannot listen again on {url}");
             std::thread::sleep(Duration::from_millis(10));
         }
+        stats.listening.fetch_add(1, Ordering::SeqCst);
         let mut killed_at: Option<Instant> = None;
         while !stop.load(Ordering::Relaxed) {
             let k = kill.load(Ordering::SeqCst);
@@ -436,11 +608,11 @@ fn rep_server(url: String, stop: Arc<AtomicBool>, kill: Arc<AtomicU64>, served: 
             }
             if let Ok(req) = recv(rep) {
                 if killed_at.is_some() {
-                    dropped.fetch_add(1, Ordering::Relaxed);
+                    stats.dropped.fetch_add(1, Ordering::Relaxed);
                     break; // dies holding the request
                 }
                 let _ = send(rep, &req);
-                served.fetch_add(1, Ordering::Relaxed);
+                stats.served.fetch_add(1, Ordering::Relaxed);
             }
         }
         close(rep);
@@ -450,26 +622,28 @@ fn rep_server(url: String, stop: Arc<AtomicBool>, kill: Arc<AtomicU64>, served: 
 #[test]
 #[ignore = "stress suite: make stress"]
 fn req_resend_survives_rep_restarts() {
-    let restarts = count(20, 100);
+    let restarts = count(100, 2_000);
     let t0 = Instant::now();
     let mut all_ok = true;
     for tr in ["tcp", "ipc"] {
         let wd = Watchdog::new("req/rep restarts", Duration::from_secs(60));
         let url = url_for(tr);
         let (stop, kill) = (Arc::new(AtomicBool::new(false)), Arc::new(AtomicU64::new(0)));
-        let (served, dropped) = (Arc::new(AtomicU64::new(0)), Arc::new(AtomicU64::new(0)));
+        let stats = Arc::new(RepStats::default());
         let server = {
-            let (u, s, k, sv, dr) = (url.clone(), stop.clone(), kill.clone(), served.clone(), dropped.clone());
-            std::thread::spawn(move || rep_server(u, s, k, sv, dr))
+            let (u, s, k, st) = (url.clone(), stop.clone(), kill.clone(), stats.clone());
+            std::thread::spawn(move || rep_server(u, s, k, st))
         };
         let req = open(pnng_req0_open);
-        set_ms(req, "req:resend-time", 100);
+        // short resend and reconnect times: recovery takes milliseconds, so 100 restarts are
+        // cheap; the check is that every request is answered, not how fast
+        set_ms(req, "req:resend-time", 50);
         set_ms(req, "recv-timeout", 10_000);
         set_ms(req, "send-timeout", 10_000);
         let mut d = pnng_dialer { id: 0 };
         let u = c(&url);
         assert_eq!(unsafe { pnng_dialer_create(req, u.as_ptr(), &mut d) }, PNNG_OK);
-        for (o, v) in [("reconnect-time-min", 10), ("reconnect-time-max", 100)] {
+        for (o, v) in [("reconnect-time-min", 5), ("reconnect-time-max", 20)] {
             let oc = c(o);
             assert_eq!(unsafe { pnng_dialer_set_ms(d, oc.as_ptr(), v) }, PNNG_OK);
         }
@@ -502,29 +676,38 @@ fn req_resend_survives_rep_restarts() {
         let mut r = Rng::new(seed() ^ 0x4E);
         for k in 0..restarts {
             wd.feed(|| format!("req/rep restart {tr} {k}"));
-            std::thread::sleep(Duration::from_millis(50 + r.below(150) as u64));
+            // some traffic, then a kill; the next kill only once the rep is back, so every
+            // one of them is a real restart
+            std::thread::sleep(Duration::from_millis(5 + r.below(30) as u64));
+            let back = stats.listening.load(Ordering::SeqCst) + 1;
             kill.fetch_add(1, Ordering::SeqCst);
+            while stats.listening.load(Ordering::SeqCst) < back {
+                std::thread::sleep(Duration::from_millis(1));
+            }
         }
-        std::thread::sleep(Duration::from_millis(300));
+        std::thread::sleep(Duration::from_millis(100));
         client_stop.store(true, Ordering::Relaxed);
         wd.feed(|| "req/rep: waiting for the client's last request".into());
         client.join().unwrap();
+        // req first: its dialer is connected now, not retrying (stress/mod.rs tcp_dial_close_enabled)
+        close(req);
         stop.store(true, Ordering::Relaxed);
         server.join().unwrap();
-        close(req);
         let g = results.lock().unwrap();
+        let dropped = stats.dropped.load(Ordering::Relaxed);
         report(&format!(
-            "faults req-rep-restart {tr}: {restarts} rep restarts, {} killed holding a request, {} requests answered \
+            "faults req-rep-restart {tr}: {restarts} rep restarts, {dropped} killed holding a request, {} requests answered \
              correctly, {} failed, {} replies sent by rep",
-            dropped.load(Ordering::Relaxed),
             g.0,
             g.1,
-            served.load(Ordering::Relaxed)
+            stats.served.load(Ordering::Relaxed)
         ));
         for e in &g.2 {
             eprintln!("faults: request failed: {e}");
         }
-        all_ok &= g.1 == 0 && g.0 > restarts && dropped.load(Ordering::Relaxed) > 0;
+        // most kills land on a request (the client never pauses), but one that finds none
+        // within 200 ms restarts anyway: "every kill held a request" would assert timing
+        all_ok &= g.1 == 0 && g.0 > restarts && dropped > 0;
     }
     report(&format!("faults req-rep-restart: {}", secs(t0.elapsed())));
     assert!(all_ok, "a request was not recovered across rep restarts");
@@ -535,7 +718,10 @@ fn req_resend_survives_rep_restarts() {
 fn dialer_backoff_under_listener_restarts() {
     let cycles = count(3, 100);
     let (min_ms, max_ms) = (20u64, 200u64);
-    let slack = 150u64;
+    // Room for scheduling delays on a loaded CI machine. The failures that matter are far
+    // outside it: no back-off (hundreds of attempts a second) or no cap (gaps doubling past
+    // reconnect-time-max: 320, 640, 1280 ms...).
+    let slack = 300u64;
     let t0 = Instant::now();
     let wd = Watchdog::new("backoff", Duration::from_secs(60));
     let port = free_port();
@@ -625,12 +811,27 @@ fn dialer_backoff_under_listener_restarts() {
         if stamps.len() > 2000 / 20 {
             problems.push(format!("cycle {cyc}: {} attempts in 2 s: back-off not honoured", stamps.len()));
         }
-        if !gaps.is_empty() && mean < max_ms / 5 {
+        if !gaps.is_empty() && mean < max_ms / 10 {
             problems.push(format!("cycle {cyc}: mean gap {mean} ms, far below the back-off"));
         }
         gaps_all.extend(gaps);
     }
+    // Back once more, so that the dialer is connected, not retrying, when its socket closes
+    // (stress/mod.rs tcp_dial_close_enabled).
+    wd.feed(|| "backoff: final reconnect".into());
+    let pull = open(pnng_pull0_open);
+    set_ms(pull, "recv-timeout", 5000);
+    let mut tries = 0;
+    while unsafe { pnng_socket_listen(pull, u.as_ptr(), 0, std::ptr::null_mut()) } != 0 {
+        tries += 1;
+        assert!(tries < 300, "cannot listen on {url} again");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    if send(push, b"last") != PNNG_OK || recv(pull) != Ok(b"last".to_vec()) {
+        problems.push("no round trip after the last listener restart".into());
+    }
     close(push);
+    close(pull);
     let max_gap = gaps_all.iter().copied().max().unwrap_or(0);
     let mean = if gaps_all.is_empty() { 0 } else { gaps_all.iter().sum::<u64>() / gaps_all.len() as u64 };
     report(&format!(

@@ -1,7 +1,7 @@
 //! Stress: load and loss. Soaks with sequence numbers over inproc, ipc, tcp and tls+tcp:
 //! - push0 -> one pull0, and pair0 one way: every message arrives once, in order;
 //! - req0 -> rep0 with 8 concurrent contexts on each side: every request gets its own reply.
-//! About 200 000 messages in the bounded run, 100 million long (PNNG_STRESS_LONG=1).
+//! 1 million messages in the bounded run, 100 million long (PNNG_STRESS_LONG=1).
 //! Memory: RSS after each soak must be within 10 % + 8 MiB of the RSS after its warm-up
 //! (the first 10 % of its messages); both are reported.
 mod common;
@@ -267,10 +267,10 @@ fn load_and_loss() {
     } else {
         report("load tls skipped: no openssl to make certificates");
     }
-    // bounded: ~200 000 messages; long: ~100 million (x500)
-    let per_push = count(30_000, 15_000_000);
-    let per_pair = count(10_000, 5_000_000);
-    let per_req = count(10_000, 5_000_000);
+    // per transport: bounded 250 000 messages (1 million over the four), long 25 million
+    let per_push = count(150_000, 15_000_000);
+    let per_pair = count(50_000, 5_000_000);
+    let per_req = count(50_000, 5_000_000);
     let rss_start = rss_kib();
     let mut soaks = Vec::new();
     for tr in &trs {

@@ -506,8 +506,10 @@ fn run_transport(tr: Tr, waves: u64, tls: Option<(*mut pnng_tls_config, *mut pnn
     }
     drain(t.pull, 100, &mut seen);
     classify(&mut seen, &mut tally);
-    close(t.pull);
+    // the dialing side first: closing a tcp dialer that is retrying because its listener went
+    // away can crash NNG 1.11 (stress/mod.rs tcp_dial_close_enabled)
     close(t.push);
+    close(t.pull);
     if tr == Tr::Ipc {
         let _ = std::fs::remove_file(&t.path);
     }

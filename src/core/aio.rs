@@ -178,14 +178,14 @@ impl Aio {
 
     pub fn ctx_send(&self, ctx: u32) -> Result<()> {
         // SAFETY: as socket_send.
-        self.start_send(|a| unsafe { sys::nng_ctx_send(nng_ctx(ctx), a) })
+        self.start_send(|a| on_ctx(ctx, a, || unsafe { sys::nng_ctx_send(nng_ctx(ctx), a) }))
     }
 
     pub fn ctx_recv(&self, ctx: u32) -> Result<()> {
         self.start_recv(|a| match super::ctx::take_pending(ctx) {
             Some(m) => complete_with(a, m),
             // SAFETY: as socket_send.
-            None => unsafe { sys::nng_ctx_recv(nng_ctx(ctx), a) },
+            None => on_ctx(ctx, a, || unsafe { sys::nng_ctx_recv(nng_ctx(ctx), a) }),
         })
     }
 
@@ -219,7 +219,17 @@ impl Aio {
 /// Starts an operation on the socket with `start`, or completes the aio with `Closed` when
 /// the socket's close has begun (see socket::start_op).
 fn on_socket(sock: u32, a: *mut sys::nng_aio, start: impl FnOnce()) {
-    if let Err(e) = super::socket::start_op(sock, start) {
+    finish_unless_started(a, super::socket::start_op(sock, start));
+}
+
+/// `on_socket` for a context: behind its socket's close gate (ctx::gated).
+fn on_ctx(ctx: u32, a: *mut sys::nng_aio, start: impl FnOnce()) {
+    finish_unless_started(a, super::ctx::gated(ctx, start));
+}
+
+/// Completes `a` with the error of a start that was refused, so it still completes once.
+fn finish_unless_started(a: *mut sys::nng_aio, started: Result<()>) {
+    if let Err(e) = started {
         // SAFETY: `a` is valid and idle; begin/finish complete it through the callback.
         unsafe {
             if sys::nng_aio_begin(a) {

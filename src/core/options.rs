@@ -39,8 +39,9 @@ impl<T> Accessors<T> {
                     Some(f) => f(super::nng_pipe(id), n, arg),
                     None => return Err(Error::ReadOnly),
                 },
+                // behind the socket's close gate (ctx::gated)
                 Target::Ctx(id) => match self.ctx {
-                    Some(f) => f(super::nng_ctx(id), n, arg),
+                    Some(f) => super::ctx::gated(id, || f(super::nng_ctx(id), n, arg))?,
                     None => return Err(Error::NotSupported),
                 },
             }
@@ -157,7 +158,7 @@ pub fn set_bytes(t: Target, name: &CStr, v: &[u8]) -> Result<()> {
     let set = check(unsafe {
         match t {
             Target::Socket(id) => sys::nng_socket_set(super::nng_socket(id), name.as_ptr(), p, n),
-            Target::Ctx(id) => sys::nng_ctx_set(super::nng_ctx(id), name.as_ptr(), p, n),
+            Target::Ctx(id) => super::ctx::gated(id, || sys::nng_ctx_set(super::nng_ctx(id), name.as_ptr(), p, n))?,
             Target::Dialer(id) => sys::nng_dialer_set(super::nng_dialer(id), name.as_ptr(), p, n),
             Target::Listener(id) => sys::nng_listener_set(super::nng_listener(id), name.as_ptr(), p, n),
             Target::Pipe(_) => return Err(Error::ReadOnly),

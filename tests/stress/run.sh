@@ -5,7 +5,9 @@
 #   tests/stress/run.sh            bounded run (CI)
 #   tests/stress/run.sh long       long run (PNNG_STRESS_LONG=1; hours)
 # Environment: CARGO, PNNG_STRESS_SCALE, PNNG_STRESS_SEED, PNNG_STRESS_WS=1 (also the ws/wss
-# close races that crash NNG 1.11), STRESS_TIMEOUT (seconds per test,
+# close races that crash NNG 1.11), PNNG_STRESS_TCP_DIAL_CLOSE=1 (also background tcp/tls dials
+# closed mid-attempt, another NNG 1.11 crash), PNNG_STRESS_PIPE_CLOSE_UNDER_LOAD=1 (also traffic
+# through closing pipes, another), STRESS_TIMEOUT (seconds per test,
 # default 600 bounded / none long), PNNG_STRESS_REPORT (default target/stress-report.txt).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -29,14 +31,26 @@ for s in "${SUITES[@]}" stress_regressions; do args+=(--test "$s"); done
 $CARGO test --release "${args[@]}" --no-run >/dev/null 2>&1 || $CARGO test --release "${args[@]}" --no-run || exit 1
 
 failed=()
+ran=0
+not_run=0
+if [ "${PNNG_STRESS_TCP_DIAL_CLOSE:-0}" != 1 ]; then
+    echo "stress: background tcp/tls dials closed mid-attempt NOT RUN: NNG 1.11 crashes on them (tests/stress_regressions.rs tcp_background_dial_then_close_does_not_crash); the suites dial tcp/tls synchronously; PNNG_STRESS_TCP_DIAL_CLOSE=1 runs them" | tee -a "$PNNG_STRESS_REPORT"
+    not_run=$((not_run + 1))
+fi
+if [ "${PNNG_STRESS_PIPE_CLOSE_UNDER_LOAD:-0}" != 1 ]; then
+    echo "stress: traffic through a closing pipe (close-while-blocked) NOT RUN: NNG 1.11's pair0, pair1 and push0 crash on it (tests/stress_regressions.rs a_pipe_closing_under_load_does_not_crash); PNNG_STRESS_PIPE_CLOSE_UNDER_LOAD=1 runs it" | tee -a "$PNNG_STRESS_REPORT"
+    not_run=$((not_run + 1))
+fi
 for s in "${SUITES[@]}"; do
     tests=$($CARGO test --release --test "$s" -- --ignored --list 2>/dev/null | sed -n 's/: test$//p' | grep -v '_worker$')
     for t in $tests; do
         if [[ $t == *_ws && ${PNNG_STRESS_WS:-0} != 1 ]]; then
             echo "stress: $s::$t NOT RUN: NNG 1.11's websocket transport crashes on close races (tests/stress_regressions.rs); PNNG_STRESS_WS=1 runs it" | tee -a "$PNNG_STRESS_REPORT"
+            not_run=$((not_run + 1))
             continue
         fi
         echo "== stress: $s::$t"
+        ran=$((ran + 1))
         t0=$(date +%s)
         log=$(mktemp)
         timeout --kill-after=10 "$TIMEOUT" $CARGO test --release --test "$s" -- --ignored --exact "$t" --nocapture --test-threads=1 2>&1 | tee "$log"
@@ -61,6 +75,7 @@ echo "stress: regressions (tests/stress_regressions.rs): $(echo "$reg_out" | gre
 echo
 echo "==================== stress summary ($MODE, $(( $(date +%s) - start )) s wall) ===================="
 cat "$PNNG_STRESS_REPORT"
+echo "stress: $ran stress tests run, ${#failed[@]} failed (regression tests included), $not_run not run (open NNG 1.11 crashes, listed above)" | tee -a "$PNNG_STRESS_REPORT"
 echo "stress: total wall time $(( $(date +%s) - start )) s" | tee -a "$PNNG_STRESS_REPORT"
 if [ ${#failed[@]} -gt 0 ]; then
     echo "stress: FAILED: ${failed[*]}"

@@ -2,12 +2,8 @@
 // Event-loop integration: AbortSignal, async iteration, a turning loop, process exit, finalizers.
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const { spawn } = require('node:child_process');
-const path = require('node:path');
 const { Pair0, Req0, Rep0, Sub0, Pub0, AbortError, _dispatcher } = require('..');
-const { inproc, waitForPipes, rejectsNamed, sleep, T } = require('./helpers');
-
-const PKG = path.resolve(__dirname, '..');
+const { inproc, waitForPipes, rejectsNamed, sleep, runChild, T } = require('./helpers');
 
 test('AbortSignal cancels a pending recv; the socket stays usable', T, async () => {
   const url = inproc('abort');
@@ -151,28 +147,6 @@ test('for await: break leaves the socket open; errors other than Closed propagat
     b.close();
   }
 });
-
-function runChild(code, { args = [], timeoutMs = 15000 } = {}) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...args, '-e', code], {
-      cwd: PKG,
-      env: process.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`child did not exit within ${timeoutMs} ms\nstdout: ${out}\nstderr: ${err}`));
-    }, timeoutMs);
-    child.on('exit', (codeOut, signal) => {
-      clearTimeout(timer);
-      resolve({ code: codeOut, signal, out, err });
-    });
-  });
-}
 
 test('a process that opens, uses and closes sockets exits by itself', T, async () => {
   const script = `

@@ -1,6 +1,10 @@
 'use strict';
 // Shared test helpers.
+const { spawn } = require('node:child_process');
+const path = require('node:path');
 const { setTimeout: sleep } = require('node:timers/promises');
+
+const PKG = path.resolve(__dirname, '..');
 
 /** Listens on an ephemeral TCP port and returns the URL to dial. */
 function listenTcp(sock) {
@@ -38,6 +42,29 @@ function throwsNamed(assert, fn, name) {
   });
 }
 
+/** Runs `code` in a child node (cwd: the package) and resolves with its exit and output. */
+function runChild(code, { args = [], timeoutMs = 15000 } = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...args, '-e', code], {
+      cwd: PKG,
+      env: process.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`child did not exit within ${timeoutMs} ms\nstdout: ${out}\nstderr: ${err}`));
+    }, timeoutMs);
+    child.on('exit', (codeOut, signal) => {
+      clearTimeout(timer);
+      resolve({ code: codeOut, signal, out, err });
+    });
+  });
+}
+
 const T = { timeout: 20000 };
 
-module.exports = { listenTcp, inproc, waitForPipes, rejectsNamed, throwsNamed, sleep, T };
+module.exports = { listenTcp, inproc, waitForPipes, rejectsNamed, throwsNamed, sleep, runChild, T };
