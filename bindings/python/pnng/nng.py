@@ -65,6 +65,29 @@ def _list_ids(fn: Callable[..., int], h: int) -> List[int]:
         return list(buf[: n.value])
 
 
+def _new_id(fn: Callable[..., int], *args: Any) -> int:
+    """Calls a C function whose last argument receives a new object's id and returns the id."""
+    out = ctypes.c_uint32()
+    check_err(fn(*args, byref(out)))
+    return out.value
+
+
+def _check_close(rc: int) -> None:
+    """Raises for a close() call's error, except "already closed" (close is idempotent)."""
+    if rc not in _GONE:
+        _raise(rc)
+
+
+def _start_dial(start: Callable[[int], int], url: Callable[[], str]) -> None:
+    """Dials or starts a dialer with ``start(flags)`` for ``block=None``: try now; if the peer is
+    not there, log one warning (``url()`` names it) and go on in the background."""
+    try:
+        check_err(start(0))
+    except _DIAL_FALLBACK_ERRORS as exc:
+        logger.warning("Synchronous dial to %s failed (%s); dialing asynchronously now", url(), exc)
+        check_err(start(FLAG_NONBLOCK))
+
+
 class _Strict:
     """Refuses new public attributes on pnng's own classes, so a mistyped option
     (``sock.recv_timout = 100``) raises AttributeError instead of silently doing nothing.
@@ -78,6 +101,60 @@ class _Strict:
         ):
             raise AttributeError(f"{type(self).__name__} has no attribute or option {name!r}")
         object.__setattr__(self, name, value)
+
+
+class _Closeable:
+    """``aclose()`` and the sync/async context-manager protocol, all ending in ``close()``."""
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    async def aclose(self) -> None:
+        """``close()``, for async code."""
+        self.close()
+
+    def __enter__(self: T) -> T:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    async def __aenter__(self: T) -> T:
+        return self
+
+    async def __aexit__(self, *exc: Any) -> None:
+        self.close()
+
+
+class _Owned(_Strict):
+    """An object that belongs to a Socket (Pipe, Dialer, Listener, Context): ``_socket`` owns it,
+    ``_h`` is its id."""
+
+    _socket: "Socket"
+    _h: int
+
+    def _owner_socket(self) -> "Socket":
+        return self._socket
+
+    @property
+    def socket(self) -> "Socket":
+        """The Socket this object belongs to."""
+        return self._socket
+
+    @property
+    def id(self) -> int:
+        """The object's id."""
+        return self._h
+
+
+class _Connected(_Owned):
+    """The read-only options a connection has, both on its Pipe and on its Dialer or Listener."""
+
+    local_address = SockAddrOption("local-address")
+    remote_address = SockAddrOption("remote-address")
+    url = StringOption("url", readonly=True)
+    peer = IntOption("peer", readonly=True)
+    peer_name = StringOption("peer-name", readonly=True)
 
 
 # ---- threads NNG calls into -------------------------------------------------------------------------
@@ -389,16 +466,16 @@ class Message(_Strict):
 # ---- shared sync/async operations -----------------------------------------------------------------------
 
 
-class _Receiver:
-    """recv/recv_msg/arecv/arecv_msg for objects with a receive-capable handle (Socket, Context)."""
+class _Handle:
+    """What _Receiver and _Sender need from their object: a handle, the owning Socket and the
+    hooks of the non-blocking fast paths (Socket overrides them)."""
 
     _h: int
-    _recv_fn: Callable[..., int]
-    _recv_msg_fn: Callable[..., int]
-    _recv_aio_fn: Callable[..., int]
+    _owner_socket: Callable[[], "Socket"]  # Socket: itself; _Owned: its socket
 
-    def _owner_socket(self) -> "Socket":
-        raise NotImplementedError
+    def _trio(self) -> bool:
+        """Whether async operations run under trio (the owning socket's backend)."""
+        return _async.is_trio(self._owner_socket()._async_backend)
 
     def _ready(self, receiving: bool) -> _io.Ready:
         """A readiness probe for the main thread's fast path (sockets have poll descriptors)."""
@@ -407,6 +484,18 @@ class _Receiver:
     def _nb_first(self, receiving: bool) -> bool:
         """Main thread: may a blocking call start with a non-blocking attempt (see _io)?"""
         return False
+
+    def _nb_now(self, receiving: bool) -> bool:
+        """May an async operation try the non-blocking call first (see _io and _async)?"""
+        return False
+
+
+class _Receiver(_Handle):
+    """recv/recv_msg/arecv/arecv_msg for objects with a receive-capable handle (Socket, Context)."""
+
+    _recv_fn: Callable[..., int]
+    _recv_msg_fn: Callable[..., int]
+    _recv_aio_fn: Callable[..., int]
 
     def recv(self, block: bool = True) -> bytes:
         """Receives the next message's bytes. ``block=False`` raises TryAgain if none is ready;
@@ -417,14 +506,10 @@ class _Receiver:
         """Receives the next Message (no copy; ``msg.pipe`` tells where it came from)."""
         return Message._adopt(_io.recv_native(self, block), self._owner_socket())
 
-    def _nb_now(self, receiving: bool) -> bool:
-        """May an async operation try the non-blocking call first (see _io and _async)?"""
-        return False
-
     async def arecv(self) -> bytes:
         """Asynchronously receives the next message's bytes (asyncio or trio)."""
         if self._nb_now(True):
-            trio_ = _async.is_trio(self._owner_socket()._async_backend)
+            trio_ = self._trio()
             await _async.before_fast(trio_)
             st = _io._state
             rc = self._recv_fn(self._h, st.buf, st.cap_c, FLAG_NONBLOCK, st.len_ref)
@@ -445,7 +530,7 @@ class _Receiver:
     async def arecv_msg(self) -> Message:
         """Asynchronously receives the next Message."""
         if self._nb_now(True):
-            trio_ = _async.is_trio(self._owner_socket()._async_backend)
+            trio_ = self._trio()
             await _async.before_fast(trio_)
             st = _io._state
             rc = self._recv_msg_fn(self._h, FLAG_NONBLOCK, st.msg_ref)
@@ -477,22 +562,12 @@ class _Receiver:
             raise StopAsyncIteration from None
 
 
-class _Sender:
+class _Sender(_Handle):
     """send/send_msg/asend/asend_msg for Socket, Context and Pipe."""
 
-    _h: int
     _send_fn: Callable[..., int]
     _send_msg_fn: Callable[..., int]
     _send_aio_fn: Callable[..., int]
-
-    def _owner_socket(self) -> "Socket":
-        raise NotImplementedError
-
-    def _ready(self, receiving: bool) -> _io.Ready:
-        return None
-
-    def _nb_first(self, receiving: bool) -> bool:
-        return False
 
     def send(self, data: Any, block: bool = True) -> None:
         """Sends ``data`` (bytes-like; a str raises ValueError). ``block=False`` raises TryAgain
@@ -505,14 +580,11 @@ class _Sender:
             raise TypeError(f"msg must be a Message, not {type(msg).__name__}")
         msg._send_sync(self, block)
 
-    def _nb_now(self, receiving: bool) -> bool:
-        return False
-
     async def asend(self, data: Any) -> None:
         """Asynchronously sends ``data`` (asyncio or trio)."""
         ptr, n = _io.as_buffer(data)
         if self._nb_now(False):
-            trio_ = _async.is_trio(self._owner_socket()._async_backend)
+            trio_ = self._trio()
             await _async.before_fast(trio_)
             rc = self._send_fn(self._h, ptr, ctypes.c_size_t(n), FLAG_NONBLOCK)
             if rc != _ffi.EAGAIN:
@@ -535,7 +607,7 @@ class _Sender:
 # ---- Pipe -------------------------------------------------------------------------------------------------
 
 
-class Pipe(_Sender, _Strict):
+class Pipe(_Sender, _Connected):
     """One connection between this socket and a peer. Not created by users: sockets make them
     (``Socket.pipes``, ``Message.pipe``, pipe callbacks). The same connection is always the same
     Pipe object while anyone holds it."""
@@ -545,13 +617,8 @@ class Pipe(_Sender, _Strict):
     _send_msg_fn = staticmethod(_ffi.fast.pipe_send_msg)
     _send_aio_fn = staticmethod(lib.pnng_pipe_send_aio)
 
-    local_address = SockAddrOption("local-address")
-    remote_address = SockAddrOption("remote-address")
-    url = StringOption("url", readonly=True)
     protocol = IntOption("protocol", readonly=True)
     protocol_name = StringOption("protocol-name", readonly=True)
-    peer = IntOption("peer", readonly=True)
-    peer_name = StringOption("peer-name", readonly=True)
     tcp_nodelay = BooleanOption("tcp-nodelay", readonly=True)
     tcp_keepalive = BooleanOption("tcp-keepalive", readonly=True)
     tls_verified = BooleanOption("tls-verified", readonly=True)
@@ -561,19 +628,6 @@ class Pipe(_Sender, _Strict):
         self._socket = socket
         self._h = pipe_id
         self._closed = False
-
-    def _owner_socket(self) -> "Socket":
-        return self._socket
-
-    @property
-    def socket(self) -> "Socket":
-        """The Socket this pipe belongs to."""
-        return self._socket
-
-    @property
-    def id(self) -> int:
-        """The pipe's id."""
-        return self._h
 
     @property
     def pipe(self) -> int:
@@ -585,21 +639,21 @@ class Pipe(_Sender, _Strict):
         """True once ``close()`` was called on this Pipe."""
         return self._closed
 
+    def _endpoint_id(self, fn: Callable[..., int], what: str) -> int:
+        out = ctypes.c_uint32()
+        if fn(self._h, byref(out)) != 0 or not out.value:
+            raise TypeError(f"This pipe has no associated {what}.")
+        return out.value
+
     @property
     def dialer(self) -> "Dialer":
         """The Dialer that made this connection (TypeError if it was accepted by a listener)."""
-        out = ctypes.c_uint32()
-        if lib.pnng_pipe_dialer(self._h, byref(out)) != 0 or not out.value:
-            raise TypeError("This pipe has no associated dialers.")
-        return self._socket._dialer_for(out.value)
+        return self._socket._dialer_for(self._endpoint_id(lib.pnng_pipe_dialer, "dialers"))
 
     @property
     def listener(self) -> "Listener":
         """The Listener that accepted this connection (TypeError if it was dialed)."""
-        out = ctypes.c_uint32()
-        if lib.pnng_pipe_listener(self._h, byref(out)) != 0 or not out.value:
-            raise TypeError("This pipe has no associated listeners.")
-        return self._socket._listener_for(out.value)
+        return self._socket._listener_for(self._endpoint_id(lib.pnng_pipe_listener, "listeners"))
 
     def send_msg(self, msg: Message, block: bool = True) -> None:
         """Sends a Message to this pipe's peer only."""
@@ -620,9 +674,7 @@ class Pipe(_Sender, _Strict):
             # Rejected by a pre-connect callback: mark it before NNG can report its removal
             # (on another thread), so no post-connect/remove callback sees it.
             self._socket._rejected.add(self._h)
-        rc = lib.pnng_pipe_close(self._h)
-        if rc not in _GONE:
-            _raise(rc)
+        _check_close(lib.pnng_pipe_close(self._h))
 
     def __repr__(self) -> str:
         return f"<Pipe {self._h} of {self._socket!r}>"
@@ -631,15 +683,10 @@ class Pipe(_Sender, _Strict):
 # ---- Dialer / Listener ------------------------------------------------------------------------------------
 
 
-class _Endpoint(_Strict):
+class _Endpoint(_Closeable, _Connected):
     _opt_prefix = ""
     _close_fn: Callable[[int], int]
 
-    local_address = SockAddrOption("local-address")
-    remote_address = SockAddrOption("remote-address")
-    url = StringOption("url", readonly=True)
-    peer = IntOption("peer", readonly=True)
-    peer_name = StringOption("peer-name", readonly=True)
     recv_max_size = SizeOption("recv-size-max")
     reconnect_time_min = MsOption("reconnect-time-min")
     reconnect_time_max = MsOption("reconnect-time-max")
@@ -655,37 +702,9 @@ class _Endpoint(_Strict):
         self._socket = socket
         self._h = endpoint_id
 
-    @property
-    def socket(self) -> "Socket":
-        """The Socket this endpoint belongs to."""
-        return self._socket
-
-    @property
-    def id(self) -> int:
-        """The endpoint's id."""
-        return self._h
-
     def close(self) -> None:
         """Closes the endpoint and its connections. Closing twice is harmless."""
-        rc = type(self)._close_fn(self._h)
-        if rc not in _GONE:
-            _raise(rc)
-
-    async def aclose(self) -> None:
-        """``close()``, for ``async with`` users."""
-        self.close()
-
-    def __enter__(self: T) -> T:
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        self.close()
-
-    async def __aenter__(self: T) -> T:
-        return self
-
-    async def __aexit__(self, *exc: Any) -> None:
-        self.close()
+        _check_close(type(self)._close_fn(self._h))
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self._h} of {self._socket!r}>"
@@ -705,11 +724,7 @@ class Dialer(_Endpoint):
     def start(self, block: Optional[bool] = None) -> None:
         """Starts a dialer made with ``Socket.new_dialer()``; ``block`` as in ``Socket.dial``."""
         if block is None:
-            try:
-                check_err(lib.pnng_dialer_start(self._h, 0))
-            except _DIAL_FALLBACK_ERRORS as exc:
-                self._socket._log_dial_fallback(self.url, exc)
-                check_err(lib.pnng_dialer_start(self._h, FLAG_NONBLOCK))
+            _start_dial(lambda flags: lib.pnng_dialer_start(self._h, flags), lambda: self.url)
         else:
             check_err(lib.pnng_dialer_start(self._h, 0 if block else FLAG_NONBLOCK))
 
@@ -736,7 +751,7 @@ class Listener(_Endpoint):
 # ---- Context ------------------------------------------------------------------------------------------------
 
 
-class Context(_Receiver, _Sender, _Strict):
+class Context(_Receiver, _Sender, _Closeable, _Owned):
     """An independent protocol state on a socket (Req0, Rep0, Sub0, Surveyor0, Respondent0), so one
     socket can run several exchanges at once. Made by ``Socket.new_context()``."""
 
@@ -755,29 +770,15 @@ class Context(_Receiver, _Sender, _Strict):
         if not isinstance(socket, Socket):
             raise TypeError(f"socket must be a Socket, not {type(socket).__name__}")
         self._closed = True
-        out = ctypes.c_uint32()
-        check_err(lib.pnng_socket_new_context(socket._h, byref(out)))
+        h = _new_id(lib.pnng_socket_new_context, socket._h)
         self._socket = socket
-        self._h = out.value
+        self._h = h
         self._closed = False
         _contexts.add(self)
-
-    def _owner_socket(self) -> "Socket":
-        return self._socket
-
-    @property
-    def socket(self) -> "Socket":
-        """The Socket this context belongs to."""
-        return self._socket
 
     @property
     def context(self) -> int:
         """The raw ``pnng_ctx`` handle (its id)."""
-        return self._h
-
-    @property
-    def id(self) -> int:
-        """The context's id."""
         return self._h
 
     @property
@@ -787,13 +788,11 @@ class Context(_Receiver, _Sender, _Strict):
 
     def subscribe(self, topic: Union[str, bytes]) -> None:
         """Sub0 contexts: subscribe this context to ``topic`` (str is UTF-8 encoded)."""
-        data = _topic(topic)
-        check_err(lib.pnng_sub0_ctx_subscribe(self._h, data, len(data)))
+        _topic_call(lib.pnng_sub0_ctx_subscribe, self._h, topic)
 
     def unsubscribe(self, topic: Union[str, bytes]) -> None:
         """Sub0 contexts: remove a subscription (NoEntry if there was none)."""
-        data = _topic(topic)
-        check_err(lib.pnng_sub0_ctx_unsubscribe(self._h, data, len(data)))
+        _topic_call(lib.pnng_sub0_ctx_unsubscribe, self._h, topic)
 
     def close(self) -> None:
         """Closes the context; pending operations end with Closed. Closing twice is harmless."""
@@ -801,25 +800,7 @@ class Context(_Receiver, _Sender, _Strict):
             return
         self._closed = True
         if _ffi.runtime.usable:
-            rc = lib.pnng_ctx_close(self._h)
-            if rc not in _GONE:
-                _raise(rc)
-
-    async def aclose(self) -> None:
-        """``close()``, for async code."""
-        self.close()
-
-    def __enter__(self) -> "Context":
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        self.close()
-
-    async def __aenter__(self) -> "Context":
-        return self
-
-    async def __aexit__(self, *exc: Any) -> None:
-        self.close()
+            _check_close(lib.pnng_ctx_close(self._h))
 
     def __del__(self, _rt: Any = _ffi.runtime, _close: Any = lib.pnng_ctx_close) -> None:
         if not getattr(self, "_closed", True):
@@ -828,17 +809,17 @@ class Context(_Receiver, _Sender, _Strict):
                 _close(self._h)
 
 
-def _topic(topic: Union[str, bytes]) -> bytes:
-    # All of the UTF-8 bytes (pynng 0.9.0 used the str's length and truncated non-ASCII topics).
-    if isinstance(topic, str):
-        return topic.encode()
-    return bytes(memoryview(topic))
+def _topic_call(fn: Callable[..., int], h: int, topic: Union[str, bytes]) -> None:
+    """(Un)subscribes handle ``h`` with ``fn(h, data, len)``; a str topic is UTF-8 encoded in full
+    (pynng 0.9.0 used the str's length and truncated non-ASCII topics)."""
+    data = topic.encode() if isinstance(topic, str) else bytes(memoryview(topic))
+    check_err(fn(h, data, len(data)))
 
 
 # ---- Socket --------------------------------------------------------------------------------------------------
 
 
-class Socket(_Receiver, _Sender, _Strict):
+class Socket(_Receiver, _Sender, _Closeable, _Strict):
     """A socket of one of the scalability protocols. Never instantiated directly: use one of
     Pair0, Pair1, Req0, Rep0, Pub0, Sub0, Push0, Pull0, Surveyor0, Respondent0, Bus0 (or pass
     ``opener=``, e.g. ``pnng.lib.nng_pair0_open_raw``).
@@ -908,9 +889,7 @@ class Socket(_Receiver, _Sender, _Strict):
         if opener is None:
             raise TypeError("Cannot directly instantiate a Socket.  Try a subclass.")
         _ffi.require_usable()
-        out = ctypes.c_uint32()
-        check_err(opener(byref(out)))
-        self._h = out.value
+        self._h = _new_id(opener)
         self._closed = False
         self._async_backend = async_backend
         self._lock = threading.Lock()
@@ -1015,35 +994,23 @@ class Socket(_Receiver, _Sender, _Strict):
         url = _url(address)
         out = ctypes.c_uint32()
         if block is None:
-            try:
-                check_err(lib.pnng_socket_dial(self._h, url, 0, byref(out)))
-            except _DIAL_FALLBACK_ERRORS as exc:
-                self._log_dial_fallback(url.decode(errors="replace"), exc)
-                check_err(lib.pnng_socket_dial(self._h, url, FLAG_NONBLOCK, byref(out)))
+            _start_dial(lambda flags: lib.pnng_socket_dial(self._h, url, flags, byref(out)),
+                        lambda: url.decode(errors="replace"))
         else:
             check_err(lib.pnng_socket_dial(self._h, url, 0 if block else FLAG_NONBLOCK, byref(out)))
         return self._dialer_for(out.value)
 
-    def _log_dial_fallback(self, url: str, exc: Exception) -> None:
-        logger.warning("Synchronous dial to %s failed (%s); dialing asynchronously now", url, exc)
-
     def listen(self, address: Address, flags: int = 0) -> Listener:
         """Listens at ``address`` and returns the started Listener."""
-        out = ctypes.c_uint32()
-        check_err(lib.pnng_socket_listen(self._h, _url(address), flags, byref(out)))
-        return self._listener_for(out.value)
+        return self._listener_for(_new_id(lib.pnng_socket_listen, self._h, _url(address), flags))
 
     def new_dialer(self, address: Address) -> Dialer:
         """A Dialer that is not started yet: set its options, then call ``start()``."""
-        out = ctypes.c_uint32()
-        check_err(lib.pnng_dialer_create(self._h, _url(address), byref(out)))
-        return self._dialer_for(out.value)
+        return self._dialer_for(_new_id(lib.pnng_dialer_create, self._h, _url(address)))
 
     def new_listener(self, address: Address) -> Listener:
         """A Listener that is not started yet (e.g. to set ``ipc_permissions``): then ``start()``."""
-        out = ctypes.c_uint32()
-        check_err(lib.pnng_listener_create(self._h, _url(address), byref(out)))
-        return self._listener_for(out.value)
+        return self._listener_for(_new_id(lib.pnng_listener_create, self._h, _url(address)))
 
     def _cached(self, cache: "weakref.WeakValueDictionary[int, Any]", oid: int, make: Callable[[], T]) -> T:
         with self._lock:
@@ -1061,27 +1028,27 @@ class Socket(_Receiver, _Sender, _Strict):
     def _listener_for(self, listener_id: int) -> Listener:
         return self._cached(self._listeners, listener_id, lambda: Listener(self, listener_id))
 
+    def _listed(self, fn: Callable[..., int], make: Callable[[int], T]) -> Tuple[T, ...]:
+        """The objects for the ids ``fn`` lists (empty once closed)."""
+        if self._closed:
+            return ()
+        return tuple(make(i) for i in _list_ids(fn, self._h))
+
     @property
     def pipes(self) -> Tuple[Pipe, ...]:
         """The live connections (empty once closed)."""
-        if self._closed:
-            return ()
         # libpnng lists a pipe only once its pre-connect callbacks accepted it.
-        return tuple(self._pipe_for(i) for i in _list_ids(lib.pnng_socket_pipes, self._h))
+        return self._listed(lib.pnng_socket_pipes, self._pipe_for)
 
     @property
     def dialers(self) -> Tuple[Dialer, ...]:
         """The open dialers."""
-        if self._closed:
-            return ()
-        return tuple(self._dialer_for(i) for i in _list_ids(lib.pnng_socket_dialers, self._h))
+        return self._listed(lib.pnng_socket_dialers, self._dialer_for)
 
     @property
     def listeners(self) -> Tuple[Listener, ...]:
         """The open listeners."""
-        if self._closed:
-            return ()
-        return tuple(self._listener_for(i) for i in _list_ids(lib.pnng_socket_listeners, self._h))
+        return self._listed(lib.pnng_socket_listeners, self._listener_for)
 
     def new_context(self) -> Context:
         """A new Context (NotSupported for protocols without contexts)."""
@@ -1220,25 +1187,7 @@ class Socket(_Receiver, _Sender, _Strict):
         if _in_pipe_callback():
             _close_later(lambda h=self._h: lib.pnng_socket_close(h))
             return
-        rc = lib.pnng_socket_close(self._h)
-        if rc not in _GONE:
-            _raise(rc)
-
-    async def aclose(self) -> None:
-        """``close()``, for async code."""
-        self.close()
-
-    def __enter__(self: T) -> T:
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        self.close()
-
-    async def __aenter__(self: T) -> T:
-        return self
-
-    async def __aexit__(self, *exc: Any) -> None:
-        self.close()
+        _check_close(lib.pnng_socket_close(self._h))
 
     def __del__(self, _rt: Any = _ffi.runtime) -> None:
         if not getattr(self, "_closed", True) and _rt.usable:
@@ -1313,13 +1262,11 @@ class Sub0(Socket):
 
     def subscribe(self, topic: Union[str, bytes]) -> None:
         """Receive messages starting with ``topic`` (str is UTF-8 encoded)."""
-        data = _topic(topic)
-        check_err(lib.pnng_sub0_subscribe(self._h, data, len(data)))
+        _topic_call(lib.pnng_sub0_subscribe, self._h, topic)
 
     def unsubscribe(self, topic: Union[str, bytes]) -> None:
         """Remove a subscription (NoEntry if there was none)."""
-        data = _topic(topic)
-        check_err(lib.pnng_sub0_unsubscribe(self._h, data, len(data)))
+        _topic_call(lib.pnng_sub0_unsubscribe, self._h, topic)
 
 
 class Push0(Socket):

@@ -75,19 +75,18 @@ _getopt_size = _get_scalar("size", ctypes.c_size_t)
 _getopt_bool = _get_scalar("bool", ctypes.c_bool)
 
 
-def _setopt_int(obj: Any, option: Any, value: Any) -> None:
-    """Sets an int option (ints and integral floats)."""
-    check_err(_fn(obj, "set", "int")(obj._h, _name(option), _integer(value, "option value", _INT32)))
+def _set_integer(kind: str, what: str, bounds: Tuple[int, int], doc: str) -> Callable[[Any, Any, Any], None]:
+    def setter(obj: Any, option: Any, value: Any) -> None:
+        check_err(_fn(obj, "set", kind)(obj._h, _name(option), _integer(value, what, bounds)))
+
+    setter.__name__ = f"_setopt_{kind}"
+    setter.__doc__ = doc
+    return setter
 
 
-def _setopt_ms(obj: Any, option: Any, value: Any) -> None:
-    """Sets a duration option in milliseconds (-1 is infinite)."""
-    check_err(_fn(obj, "set", "ms")(obj._h, _name(option), _integer(value, "duration", _INT32)))
-
-
-def _setopt_size(obj: Any, option: Any, value: Any) -> None:
-    """Sets a size option (bytes or a count; not negative)."""
-    check_err(_fn(obj, "set", "size")(obj._h, _name(option), _integer(value, "size", _SIZE)))
+_setopt_int = _set_integer("int", "option value", _INT32, "Sets an int option (ints and integral floats).")
+_setopt_ms = _set_integer("ms", "duration", _INT32, "Sets a duration option in milliseconds (-1 is infinite).")
+_setopt_size = _set_integer("size", "size", _SIZE, "Sets a size option (bytes or a count; not negative).")
 
 
 def _setopt_bool(obj: Any, option: Any, value: Any) -> None:
@@ -165,6 +164,15 @@ class _Option:
     _get: Optional[Callable[[Any, Any], Any]] = None
     _set: Optional[Callable[[Any, Any, Any], None]] = None
 
+    def __init_subclass__(cls, get: Optional[Callable[[Any, Any], Any]] = None,
+                          set: Optional[Callable[[Any, Any, Any], None]] = None, **kwargs: Any) -> None:
+        """``class XOption(_Option, get=..., set=...)`` picks the getter and setter (either may be left out)."""
+        super().__init_subclass__(**kwargs)
+        if get is not None:
+            cls._get = staticmethod(get)  # type: ignore[assignment]
+        if set is not None:
+            cls._set = staticmethod(set)  # type: ignore[assignment]
+
     def __init__(self, option_name: str, *, readonly: bool = False, writeonly: bool = False,
                  doc: Optional[str] = None) -> None:
         self.option = option_name.encode()
@@ -189,51 +197,32 @@ class _Option:
         type(self)._set(obj, self.option, value)  # type: ignore[misc]
 
 
-class IntOption(_Option):
+class IntOption(_Option, get=_getopt_int, set=_setopt_int):
     """An int option."""
 
-    _get = staticmethod(_getopt_int)
-    _set = staticmethod(_setopt_int)
 
-
-class MsOption(_Option):
+class MsOption(_Option, get=_getopt_ms, set=_setopt_ms):
     """A duration in milliseconds (-1 infinite)."""
 
-    _get = staticmethod(_getopt_ms)
-    _set = staticmethod(_setopt_ms)
 
-
-class SizeOption(_Option):
+class SizeOption(_Option, get=_getopt_size, set=_setopt_size):
     """A size in bytes (or a count)."""
 
-    _get = staticmethod(_getopt_size)
-    _set = staticmethod(_setopt_size)
 
-
-class BooleanOption(_Option):
+class BooleanOption(_Option, get=_getopt_bool, set=_setopt_bool):
     """A boolean option."""
 
-    _get = staticmethod(_getopt_bool)
-    _set = staticmethod(_setopt_bool)
 
-
-class StringOption(_Option):
+class StringOption(_Option, get=_getopt_string, set=_setopt_string):
     """A string option."""
 
-    _get = staticmethod(_getopt_string)
-    _set = staticmethod(_setopt_string)
 
-
-class SockAddrOption(_Option):
+class SockAddrOption(_Option, get=_getopt_sockaddr):
     """A read-only address option, read as a SockAddr subclass."""
 
-    _get = staticmethod(_getopt_sockaddr)
 
-
-class PointerOption(_Option):
+class PointerOption(_Option, set=_setopt_ptr):
     """The write-only ``tls-config`` option (takes a TLSConfig)."""
-
-    _set = staticmethod(_setopt_ptr)
 
 
 __all__ = [

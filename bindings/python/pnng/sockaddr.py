@@ -21,6 +21,25 @@ def _swap16(value: int) -> int:
     return ((value >> 8) & 0xFF) | ((value & 0xFF) << 8)
 
 
+def _int_field(field: str, doc: str) -> property:
+    """A read-only property: the ``pnng_sockaddr`` field ``field`` as an int."""
+
+    def get(self: "SockAddr") -> int:
+        return int(getattr(self.sock_addr, field))
+
+    return property(get, doc=doc)
+
+
+def _path_field(doc: str) -> property:
+    """A read-only property: the bytes of the ``path`` field (inproc URL, ipc path, abstract name)."""
+
+    def get(self: "SockAddr") -> bytes:
+        n = min(int(self.sock_addr.path_len), _ffi.MAXADDRLEN)
+        return bytes(self.sock_addr.path[:n])
+
+    return property(get, doc=doc)
+
+
 class SockAddr:
     """Base class; also used as is for families without a dedicated class (``AF_UNSPEC``)."""
 
@@ -48,11 +67,6 @@ class SockAddr:
         """The family's name: ``inproc``, ``ipc``, ``inet``, ``inetv6``, ``zerotier``, ``abstract``."""
         return self.type_to_str.get(self.family, "unknown")
 
-    @property
-    def _path_bytes(self) -> bytes:
-        n = min(int(self.sock_addr.path_len), _ffi.MAXADDRLEN)
-        return bytes(self.sock_addr.path[:n])
-
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self}>" if type(self) is not SockAddr else (
             f"nng_sockaddr {{.family = {self.family}}}"
@@ -74,10 +88,7 @@ class SockAddr:
 class InprocAddr(SockAddr):
     """An ``inproc://`` address; ``name`` is the full URL, as in pynng."""
 
-    @property
-    def name_bytes(self) -> bytes:
-        """The inproc URL as bytes."""
-        return self._path_bytes
+    name_bytes = _path_field("The inproc URL as bytes.")
 
     @property
     def name(self) -> str:
@@ -91,10 +102,7 @@ class InprocAddr(SockAddr):
 class IPCAddr(SockAddr):
     """An ``ipc://`` (Unix domain socket) address."""
 
-    @property
-    def path_bytes(self) -> bytes:
-        """The socket path as bytes."""
-        return self._path_bytes
+    path_bytes = _path_field("The socket path as bytes.")
 
     @property
     def path(self) -> str:
@@ -105,18 +113,29 @@ class IPCAddr(SockAddr):
         return self.path
 
 
-class InAddr(SockAddr):
-    """An IPv4 address (tcp, ws, tls+tcp)."""
+class _InetAddr(SockAddr):
+    """What IPv4 and IPv6 addresses share: the port and the ``host:port`` text."""
+
+    _text_format = "{}:{}"  # host, port_number
 
     @property
     def port(self) -> int:
         """The port in network byte order (pynng's raw value); see ``port_number``."""
         return _swap16(int(self.sock_addr.port)) if sys.byteorder == "little" else int(self.sock_addr.port)
 
+    port_number = _int_field("port", "The port as a plain number (host byte order).")
+
     @property
-    def port_number(self) -> int:
-        """The port as a plain number (host byte order)."""
-        return int(self.sock_addr.port)
+    def host(self) -> str:
+        """The address as text."""
+        raise NotImplementedError
+
+    def _text(self) -> str:
+        return self._text_format.format(self.host, self.port_number)
+
+
+class InAddr(_InetAddr):
+    """An IPv4 address (tcp, ws, tls+tcp)."""
 
     @property
     def addr(self) -> int:
@@ -128,59 +147,31 @@ class InAddr(SockAddr):
         """Dotted quad, e.g. ``"127.0.0.1"``."""
         return str(ipaddress.IPv4Address(bytes(self.sock_addr.addr[:4])))
 
-    def _text(self) -> str:
-        return f"{self.host}:{self.port_number}"
 
-
-class In6Addr(SockAddr):
+class In6Addr(_InetAddr):
     """An IPv6 address."""
 
-    @property
-    def port(self) -> int:
-        """The port in network byte order (pynng's raw value); see ``port_number``."""
-        return _swap16(int(self.sock_addr.port)) if sys.byteorder == "little" else int(self.sock_addr.port)
-
-    @property
-    def port_number(self) -> int:
-        """The port as a plain number (host byte order)."""
-        return int(self.sock_addr.port)
+    _text_format = "[{}]:{}"
 
     @property
     def addr(self) -> bytes:
         """The 16 address bytes."""
         return bytes(self.sock_addr.addr)
 
-    @property
-    def scope_id(self) -> int:
-        """The IPv6 scope id."""
-        return int(self.sock_addr.scope_id)
+    scope_id = _int_field("scope_id", "The IPv6 scope id.")
 
     @property
     def host(self) -> str:
         """The address as text, e.g. ``"::1"``."""
         return str(ipaddress.IPv6Address(self.addr))
 
-    def _text(self) -> str:
-        return f"[{self.host}]:{self.port_number}"
-
 
 class ZTAddr(SockAddr):
     """A ZeroTier address (the transport is not built into libpnng; kept for completeness)."""
 
-    @property
-    def nwid(self) -> int:
-        """The ZeroTier network id."""
-        return int(self.sock_addr.zt_nwid)
-
-    @property
-    def nodeid(self) -> int:
-        """The ZeroTier node id."""
-        return int(self.sock_addr.zt_nodeid)
-
-    @property
-    def port(self) -> int:
-        """The ZeroTier port."""
-        return int(self.sock_addr.port)
+    nwid = _int_field("zt_nwid", "The ZeroTier network id.")
+    nodeid = _int_field("zt_nodeid", "The ZeroTier node id.")
+    port = _int_field("port", "The ZeroTier port.")
 
     def _text(self) -> str:
         return f"zt://{self.nodeid:x}.{self.nwid:x}:{self.port}"
@@ -189,10 +180,7 @@ class ZTAddr(SockAddr):
 class AbstractAddr(SockAddr):
     """A Linux abstract-namespace address; the name may contain NUL bytes."""
 
-    @property
-    def name_bytes(self) -> bytes:
-        """The raw name bytes (may contain NULs)."""
-        return self._path_bytes
+    name_bytes = _path_field("The raw name bytes (may contain NULs).")
 
     @property
     def name(self) -> str:
