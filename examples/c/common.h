@@ -148,9 +148,9 @@ ex_same(const void *data, size_t len, const char *want)
 	return len == strlen(want) && (len == 0 || memcmp(data, want, len) == 0);
 }
 
-/* Fails unless the message body is exactly `want`; prints what arrived. */
+/* Fails unless the message body is exactly `want`; prints what arrived and frees the message. */
 static inline void
-ex_check_msg(const pnng_msg *m, const char *who, const char *want)
+ex_expect_msg(pnng_msg *m, const char *who, const char *want)
 {
 	size_t len = pnng_msg_len(m);
 	printf("%s <- \"%.*s\"\n", who, (int) len, (const char *) pnng_msg_body(m));
@@ -158,6 +158,7 @@ ex_check_msg(const pnng_msg *m, const char *who, const char *want)
 		fprintf(stderr, "%s: expected \"%s\"\n", who, want);
 		exit(1);
 	}
+	pnng_msg_free(m);
 }
 
 /* Sends the bytes of `text` (without its NUL) on `s`. */

@@ -29,8 +29,7 @@ async_expect(pnng_socket s, pnng_aio *aio, const char *who, const char *want)
 	pnng_aio_wait(aio);
 	CHECK(pnng_aio_result(aio));
 	CHECK(pnng_aio_take_msg(aio, &m));
-	ex_check_msg(m, who, want);
-	pnng_msg_free(m);
+	ex_expect_msg(m, who, want);
 }
 
 int

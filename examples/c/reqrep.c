@@ -12,8 +12,7 @@ ctx_expect(pnng_ctx c, const char *who, const char *want)
 {
 	pnng_msg *m;
 	CHECK(pnng_ctx_recv_msg(c, 0, &m));
-	ex_check_msg(m, who, want);
-	pnng_msg_free(m);
+	ex_expect_msg(m, who, want);
 }
 
 int
