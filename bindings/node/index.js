@@ -614,6 +614,43 @@ defineOptions(Pipe.prototype, 'pipe', {
 
 // ---- Context ----------------------------------------------------------------------------------------
 
+/**
+ * The promise-returning `send`, `recv`, `recvMsg` and `sendMsg` of sockets and contexts, which
+ * differ only in the C functions that start their aios. Each takes `{ signal, timeout }`.
+ */
+function definePromiseMessaging(cls, sendAio, recvAio) {
+  const methods = {
+    /** Sends data; resolves once NNG has queued it. */
+    send(data, opts) {
+      let bytes;
+      try {
+        bytes = toBytes(data);
+      } catch (e) {
+        return Promise.reject(e);
+      }
+      return dispatcher.submit(K_SEND, sendAio, this._h.id, bytes, 0, opts, this);
+    },
+    /** Receives the next message's bytes. */
+    recv(opts) {
+      return dispatcher.submit(K_RECV_BYTES, recvAio, this._h.id, null, 0, opts, this);
+    },
+    /** Receives the next Message (with `.pipe`). */
+    recvMsg(opts) {
+      return dispatcher.submit(K_RECV_MSG, recvAio, this._h.id, null, 0, opts, this);
+    },
+    /** Sends a Message; if it has a pipe, only that pipe's peer gets it. */
+    sendMsg(msg, opts) {
+      if (!(msg instanceof Message)) return Promise.reject(new TypeError('msg must be a Message'));
+      const pipeId = msg.pipe ? msg.pipe.id : 0;
+      return dispatcher.submit(K_SEND, sendAio, this._h.id, msg.bytes, pipeId, opts, this);
+    },
+  };
+  for (const [name, fn] of Object.entries(methods)) {
+    // Like class methods: writable, configurable, not enumerable.
+    Object.defineProperty(cls.prototype, name, { value: fn, writable: true, configurable: true });
+  }
+}
+
 const ctxRegistry = new FinalizationRegistry((id) => F.ctx_close({ id }));
 
 /** A protocol context (pynng.Context), from Socket.newContext(). */
@@ -631,30 +668,6 @@ class Context {
 
   get closed() {
     return this._closed || this.socket.closed;
-  }
-
-  send(data, opts) {
-    let bytes;
-    try {
-      bytes = toBytes(data);
-    } catch (e) {
-      return Promise.reject(e);
-    }
-    return dispatcher.submit(K_SEND, X.ctx_send_aio, this._h.id, bytes, 0, opts, this);
-  }
-
-  recv(opts) {
-    return dispatcher.submit(K_RECV_BYTES, X.ctx_recv_aio, this._h.id, null, 0, opts, this);
-  }
-
-  recvMsg(opts) {
-    return dispatcher.submit(K_RECV_MSG, X.ctx_recv_aio, this._h.id, null, 0, opts, this);
-  }
-
-  sendMsg(msg, opts) {
-    if (!(msg instanceof Message)) return Promise.reject(new TypeError('msg must be a Message'));
-    const pipeId = msg.pipe ? msg.pipe.id : 0;
-    return dispatcher.submit(K_SEND, X.ctx_send_aio, this._h.id, msg.bytes, pipeId, opts, this);
   }
 
   /** Blocking send (blocks the event loop; for scripts). */
@@ -904,34 +917,6 @@ class Socket extends EventEmitter {
   }
 
   // -- messages: promises --
-
-  /** Sends data; resolves once NNG has queued it. `{ signal, timeout }`. */
-  send(data, opts) {
-    let bytes;
-    try {
-      bytes = toBytes(data);
-    } catch (e) {
-      return Promise.reject(e);
-    }
-    return dispatcher.submit(K_SEND, X.socket_send_aio, this._h.id, bytes, 0, opts, this);
-  }
-
-  /** Receives the next message's bytes. `{ signal, timeout }`. */
-  recv(opts) {
-    return dispatcher.submit(K_RECV_BYTES, X.socket_recv_aio, this._h.id, null, 0, opts, this);
-  }
-
-  /** Receives the next Message (with `.pipe`). */
-  recvMsg(opts) {
-    return dispatcher.submit(K_RECV_MSG, X.socket_recv_aio, this._h.id, null, 0, opts, this);
-  }
-
-  /** Sends a Message; if it has a pipe, only that pipe's peer gets it. */
-  sendMsg(msg, opts) {
-    if (!(msg instanceof Message)) return Promise.reject(new TypeError('msg must be a Message'));
-    const pipeId = msg.pipe ? msg.pipe.id : 0;
-    return dispatcher.submit(K_SEND, X.socket_send_aio, this._h.id, msg.bytes, pipeId, opts, this);
-  }
 
   // -- messages: blocking (block the event loop; for scripts) --
 
@@ -1200,6 +1185,9 @@ function device(a, b) {
 function version() {
   return F.version();
 }
+
+definePromiseMessaging(Context, X.ctx_send_aio, X.ctx_recv_aio);
+definePromiseMessaging(Socket, X.socket_send_aio, X.socket_recv_aio);
 
 module.exports = {
   ...protocolClasses,
