@@ -2,8 +2,8 @@
 //! respondent).
 
 use super::msg::Msg;
-use super::oneshot::OneShot;
-use super::socket::{self, copy_or_keep, lock, sync_timeout, Received, FLAG_NONBLOCK};
+use super::oneshot;
+use super::socket::{self, copy_or_keep, lock, Received, FLAG_NONBLOCK};
 use super::{nng_ctx, nng_socket, sys};
 use crate::error::{check, Error, Result};
 use once_cell::sync::Lazy;
@@ -76,12 +76,8 @@ pub fn send_msg(ctx: u32, msg: Msg, flags: c_int) -> std::result::Result<(), (Er
     if flags & !FLAG_NONBLOCK != 0 {
         return Err((Error::Invalid, msg));
     }
-    let aio = match OneShot::new(sync_timeout(flags)) {
-        Ok(a) => a,
-        Err(e) => return Err((e, msg)),
-    };
     // SAFETY: NNG validates the id and completes the aio exactly once.
-    aio.send_with(msg, flags, |a| gated(ctx, || unsafe { sys::nng_ctx_send(nng_ctx(ctx), a) }))
+    oneshot::send(msg, flags, |a| gated(ctx, || unsafe { sys::nng_ctx_send(nng_ctx(ctx), a) }))
 }
 
 pub fn recv_msg(ctx: u32, flags: c_int) -> Result<Msg> {
@@ -91,10 +87,8 @@ pub fn recv_msg(ctx: u32, flags: c_int) -> Result<Msg> {
     if let Some(m) = take_pending(ctx) {
         return Ok(m);
     }
-    let aio = OneShot::new(sync_timeout(flags))?;
     // SAFETY: NNG validates the id and completes the aio exactly once.
-    aio.run(flags & FLAG_NONBLOCK != 0, |a| gated(ctx, || unsafe { sys::nng_ctx_recv(nng_ctx(ctx), a) }))?;
-    aio.take_msg().ok_or(Error::Internal)
+    oneshot::recv(flags, |a| gated(ctx, || unsafe { sys::nng_ctx_recv(nng_ctx(ctx), a) }))
 }
 
 /// Receives into `buf`; a message that does not fit is kept for the context's next receive.

@@ -1,4 +1,4 @@
-//! The aio behind each synchronous send and receive (nng_sendmsg / nng_recvmsg do the same
+//! Synchronous send and receive, through an aio (nng_sendmsg / nng_recvmsg do the same
 //! inside NNG, but pnng must start the operation behind the socket's close gate).
 //!
 //! Each thread keeps its last one as a spare: allocating an aio per call costs NNG 1.11 a
@@ -42,12 +42,53 @@ pub(crate) fn retire_spares() {
     GENERATION.fetch_add(1, Ordering::AcqRel);
 }
 
-/// An aio for one synchronous send or receive. It never holds a message once the operation
+/// Sends `msg` through an operation started by `start` (which gets the aio) and waits: up to
+/// the socket's or context's send timeout, or not at all with `PNNG_FLAG_NONBLOCK` (`Again`
+/// then, as NNG's own synchronous calls report it). On failure the message comes back
+/// unchanged (msg::send_with).
+pub(crate) fn send(
+    msg: Msg,
+    flags: c_int,
+    start: impl FnOnce(*mut sys::nng_aio) -> Result<()>,
+) -> std::result::Result<(), (Error, Msg)> {
+    let aio = match OneShot::new(flags) {
+        Ok(a) => a,
+        Err(e) => return Err((e, msg)),
+    };
+    super::msg::send_with(msg, |m| {
+        // SAFETY: the aio is idle; it holds m only while the send runs.
+        unsafe { sys::nng_aio_set_msg(aio.raw(), m) };
+        let rv = aio.run(start);
+        // Whatever NNG did not take still belongs to send_with's `msg`: drop the aio's
+        // pointer to it without freeing.
+        // SAFETY: the operation is over.
+        unsafe { sys::nng_aio_set_msg(aio.raw(), std::ptr::null_mut()) };
+        rv.err().map_or(0, Error::code)
+    })
+}
+
+/// Receives a message through an operation started by `start` and waits, as `send` does.
+pub(crate) fn recv(flags: c_int, start: impl FnOnce(*mut sys::nng_aio) -> Result<()>) -> Result<Msg> {
+    let aio = OneShot::new(flags)?;
+    aio.run(start)?;
+    // SAFETY: the operation is over; the received message is ours once taken off.
+    unsafe {
+        let m = sys::nng_aio_get_msg(aio.raw());
+        sys::nng_aio_set_msg(aio.raw(), std::ptr::null_mut());
+        if m.is_null() { Err(Error::Internal) } else { Ok(Msg::from_raw(m)) }
+    }
+}
+
+/// The aio of one synchronous send or receive. It never holds a message once the operation
 /// is over; on drop it becomes its thread's spare.
-pub(crate) struct OneShot(ManuallyDrop<Spare>);
+struct OneShot {
+    aio: ManuallyDrop<Spare>,
+    /// `PNNG_FLAG_NONBLOCK`: wait not at all, and report a timeout as `Again`.
+    nonblocking: bool,
+}
 
 impl OneShot {
-    pub(crate) fn new(timeout_ms: i32) -> Result<OneShot> {
+    fn new(flags: c_int) -> Result<OneShot> {
         let generation = GENERATION.load(Ordering::Acquire);
         let aio = match SPARE.try_with(Cell::take).ok().flatten() {
             Some(spare) if spare.generation == generation => spare,
@@ -59,54 +100,25 @@ impl OneShot {
                 Spare { aio, generation }
             }
         };
+        let nonblocking = flags & FLAG_NONBLOCK != 0;
+        let timeout = if nonblocking { sys::NNG_DURATION_ZERO as i32 } else { sys::NNG_DURATION_DEFAULT };
         // SAFETY: idle (new, or a spare whose operation ended).
-        unsafe { sys::nng_aio_set_timeout(aio.aio, timeout_ms) };
-        Ok(OneShot(ManuallyDrop::new(aio)))
+        unsafe { sys::nng_aio_set_timeout(aio.aio, timeout) };
+        Ok(OneShot { aio: ManuallyDrop::new(aio), nonblocking })
     }
 
     fn raw(&self) -> *mut sys::nng_aio {
-        self.0.aio
+        self.aio.aio
     }
 
-    /// Starts the operation with `start` and waits for its result. A timeout of a
-    /// non-blocking operation is `Again`, as NNG's own synchronous calls report it.
-    pub(crate) fn run(&self, nonblocking: bool, start: impl FnOnce(*mut sys::nng_aio) -> Result<()>) -> Result<()> {
+    /// Starts the operation with `start` and waits for its result.
+    fn run(&self, start: impl FnOnce(*mut sys::nng_aio) -> Result<()>) -> Result<()> {
         start(self.raw())?;
         // SAFETY: started: NNG completes the aio exactly once.
         unsafe { sys::nng_aio_wait(self.raw()) };
         match check(unsafe { sys::nng_aio_result(self.raw()) }) {
-            Err(Error::TimedOut) if nonblocking => Err(Error::Again),
+            Err(Error::TimedOut) if self.nonblocking => Err(Error::Again),
             other => other,
-        }
-    }
-
-    /// Sends `msg` through an operation started by `start` and waits; on failure the message
-    /// comes back unchanged (msg::send_with).
-    pub(crate) fn send_with(
-        &self,
-        msg: Msg,
-        flags: c_int,
-        start: impl FnOnce(*mut sys::nng_aio) -> Result<()>,
-    ) -> std::result::Result<(), (Error, Msg)> {
-        super::msg::send_with(msg, |m| {
-            // SAFETY: the aio is idle; it holds m only while the send runs.
-            unsafe { sys::nng_aio_set_msg(self.raw(), m) };
-            let rv = self.run(flags & FLAG_NONBLOCK != 0, start);
-            // Whatever NNG did not take still belongs to send_with's `msg`: drop the aio's
-            // pointer to it without freeing.
-            // SAFETY: the operation is over.
-            unsafe { sys::nng_aio_set_msg(self.raw(), std::ptr::null_mut()) };
-            rv.err().map_or(0, Error::code)
-        })
-    }
-
-    /// Takes the message the aio holds, if any.
-    pub(crate) fn take_msg(&self) -> Option<Msg> {
-        // SAFETY: the aio is idle; the message is ours once taken off.
-        unsafe {
-            let m = sys::nng_aio_get_msg(self.raw());
-            sys::nng_aio_set_msg(self.raw(), std::ptr::null_mut());
-            (!m.is_null()).then(|| Msg::from_raw(m))
         }
     }
 }
@@ -116,8 +128,8 @@ impl Drop for OneShot {
         // The operation finished (run waited) or never started, and no message is left: the
         // aio can serve this thread's next call. One spare per thread is enough; a previous
         // one, or this one if the thread is already exiting, is dropped (freed) here.
-        // SAFETY: self.0 is not used after this.
-        let aio = unsafe { ManuallyDrop::take(&mut self.0) };
+        // SAFETY: self.aio is not used after this.
+        let aio = unsafe { ManuallyDrop::take(&mut self.aio) };
         let _ = SPARE.try_with(move |spare| spare.replace(Some(aio)));
     }
 }

@@ -4,7 +4,7 @@
 
 use super::cq::Cq;
 use super::msg::Msg;
-pub(crate) use super::oneshot::OneShot;
+use super::oneshot;
 use super::{nng_socket, sys};
 use crate::error::{check, Error, Result};
 use once_cell::sync::Lazy;
@@ -202,11 +202,6 @@ impl SocketState {
     }
 }
 
-/// How long a synchronous operation waits: the socket's own timeout, or not at all.
-pub(crate) fn sync_timeout(flags: c_int) -> i32 {
-    if flags & FLAG_NONBLOCK != 0 { sys::NNG_DURATION_ZERO as i32 } else { sys::NNG_DURATION_DEFAULT }
-}
-
 /// Whether the socket's receive fd says a message is waiting (see `is_cooked_surveyor`).
 fn message_waiting(id: u32) -> Result<bool> {
     let mut fd: c_int = -1;
@@ -250,12 +245,8 @@ pub fn send_msg(id: u32, msg: Msg, flags: c_int) -> std::result::Result<(), (Err
     if let Err(e) = check_flags(flags, FLAG_NONBLOCK) {
         return Err((e, msg));
     }
-    let aio = match OneShot::new(sync_timeout(flags)) {
-        Ok(a) => a,
-        Err(e) => return Err((e, msg)),
-    };
     // SAFETY: NNG validates the id and completes the aio exactly once.
-    aio.send_with(msg, flags, |a| start_op(id, || unsafe { sys::nng_send_aio(nng_socket(id), a) }))
+    oneshot::send(msg, flags, |a| start_op(id, || unsafe { sys::nng_send_aio(nng_socket(id), a) }))
 }
 
 /// Receives a message, returning a held-back one first.
@@ -268,11 +259,8 @@ pub fn recv_msg(id: u32, flags: c_int) -> Result<Msg> {
     if st.cooked_surveyor && flags & FLAG_NONBLOCK != 0 && !message_waiting(id)? {
         return Err(Error::Again);
     }
-    let aio = OneShot::new(sync_timeout(flags))?;
     // SAFETY: NNG validates the id and completes the aio exactly once.
-    aio.run(flags & FLAG_NONBLOCK != 0, |a| st.start_op(|| unsafe { sys::nng_recv_aio(nng_socket(id), a) }))?;
-    drop(st);
-    aio.take_msg().ok_or(Error::Internal)
+    oneshot::recv(flags, |a| st.start_op(|| unsafe { sys::nng_recv_aio(nng_socket(id), a) }))
 }
 
 /// Outcome of a receive into a caller's buffer.
