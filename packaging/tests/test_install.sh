@@ -14,23 +14,9 @@ TESTS=$ROOT/packaging/tests
 rm -rf "$WORK"
 mkdir -p "$BUILD"
 
-passed=0
-failed=0
-failures=()
-# run NAME COMMAND...: runs a check with its output in $BUILD/NAME.log, shown only on failure.
-run() {
-    local name=$1
-    shift
-    if ("$@") >"$BUILD/$name.log" 2>&1; then
-        passed=$((passed + 1))
-        echo "PASS $name"
-    else
-        failed=$((failed + 1))
-        failures+=("$name")
-        echo "FAIL $name (log: $BUILD/$name.log)"
-        sed 's/^/    /' "$BUILD/$name.log" | tail -n 40
-    fi
-}
+LOGDIR=$BUILD
+# shellcheck source=packaging/tests/harness.sh
+. "$TESTS/harness.sh"
 # system_lib NAME: the first NAME in the system library directories, or nothing.
 system_lib() { { compgen -G "/usr/lib/*/$1" || compgen -G "/usr/lib/$1" || true; } | head -n1; }
 need() { command -v "$1" >/dev/null || { echo "required tool '$1' is not installed"; return 1; }; }
@@ -255,5 +241,4 @@ run static-clash-documented  t_static_clash_documented
 run uninstall                t_uninstall
 run destdir                  t_destdir_and_foreign_files
 
-echo "install tests: $passed passed, $failed failed${failures[*]:+ (${failures[*]})}"
-[ "$failed" -eq 0 ]
+summary install

@@ -10,20 +10,9 @@ PYTHON=${PYTHON:-python3}
 WORK=$ROOT/target/wheel-test
 VENV=$WORK/venv
 RUNDIR=$WORK/run
-passed=0
-failed=0
-failures=()
-run() {
-    local name=$1
-    shift
-    if ("$@") >"$WORK/$name.log" 2>&1; then
-        passed=$((passed + 1)); echo "PASS $name"
-    else
-        failed=$((failed + 1)); failures+=("$name")
-        echo "FAIL $name (log: $WORK/$name.log)"
-        sed 's/^/    /' "$WORK/$name.log" | tail -n 40
-    fi
-}
+LOGDIR=$WORK
+# shellcheck source=packaging/tests/harness.sh
+. "$ROOT/packaging/tests/harness.sh"
 clean_env() { env -u PNNG_LIBRARY -u LD_LIBRARY_PATH -u PYTHONPATH -u PYTHONHOME "$@"; }
 
 rm -rf "$WORK"
@@ -76,5 +65,4 @@ run wheel-file          t_wheel_file
 run venv-install        t_venv_install
 run import-and-pair0    t_import_roundtrip
 
-echo "wheel tests: $passed passed, $failed failed${failures[*]:+ (${failures[*]})}"
-[ "$failed" -eq 0 ]
+summary wheel
