@@ -95,6 +95,8 @@ fn main() {
     if let LibrarySource::Vendored = source {
         println!("cargo:rerun-if-changed=nng/CMakeLists.txt");
         println!("cargo:rerun-if-changed=nng/include/nng/nng.h");
+        // pnng: rebuild NNG when its sources change (vendor/README.md).
+        println!("cargo:rerun-if-changed=nng/src");
     }
 
     if cfg!(feature = "bindgen") {

@@ -28,7 +28,7 @@ typedef struct pair0_sock pair0_sock;
 static void pair0_pipe_send_cb(void *);
 static void pair0_pipe_recv_cb(void *);
 static void pair0_pipe_fini(void *);
-static void pair0_send_sched(pair0_sock *);
+static void pair0_send_sched(pair0_sock *, pair0_pipe *);
 static void pair0_pipe_send(pair0_pipe *, nni_msg *);
 
 // pair0_sock is our per-socket protocol private structure.
@@ -176,7 +176,7 @@ pair0_pipe_start(void *arg)
 	s->rd_ready = false;
 	nni_mtx_unlock(&s->mtx);
 
-	pair0_send_sched(s);
+	pair0_send_sched(s, p);
 
 	// And the pipe read of course.
 	nni_pipe_recv(p->pipe, &p->aio_recv);
@@ -228,15 +228,21 @@ pair0_pipe_recv_cb(void *arg)
 		nni_lmq_put(&s->rmq, msg);
 		nni_aio_set_msg(&p->aio_recv, NULL);
 		nni_pipe_recv(p->pipe, &p->aio_recv);
-	} else {
+	} else if (s->p == p) {
 		s->rd_ready = true;
+	} else {
+		// pnng: this pipe was stopped (pair0_pipe_stop cleared s->p) while
+		// its receive completed.  rd_ready would make the next receive
+		// take the message from s->p, which is not this pipe (or NULL).
+		nni_aio_set_msg(&p->aio_recv, NULL);
+		nni_msg_free(msg);
 	}
 	nni_pollable_raise(&s->readable);
 	nni_mtx_unlock(&s->mtx);
 }
 
 static void
-pair0_send_sched(pair0_sock *s)
+pair0_send_sched(pair0_sock *s, pair0_pipe *ready)
 {
 	pair0_pipe *p;
 	nni_msg    *m;
@@ -245,7 +251,10 @@ pair0_send_sched(pair0_sock *s)
 
 	nni_mtx_lock(&s->mtx);
 
-	if ((p = s->p) == NULL) {
+	// pnng: only the socket's current pipe may mark it ready to write.  A
+	// send completing on a pipe that was stopped meanwhile (s->p cleared,
+	// perhaps a new pipe attached) must not start a send on s->p's aio.
+	if ((p = s->p) == NULL || p != ready) {
 		nni_mtx_unlock(&s->mtx);
 		return;
 	}
@@ -298,7 +307,7 @@ pair0_pipe_send_cb(void *arg)
 		return;
 	}
 
-	pair0_send_sched(p->pair);
+	pair0_send_sched(p->pair, p);
 }
 
 static void

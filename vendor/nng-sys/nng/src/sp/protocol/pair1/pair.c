@@ -27,7 +27,7 @@ typedef struct pair1_sock pair1_sock;
 static void pair1_pipe_send_cb(void *);
 static void pair1_pipe_recv_cb(void *);
 static void pair1_pipe_fini(void *);
-static void pair1_send_sched(pair1_sock *);
+static void pair1_send_sched(pair1_sock *, pair1_pipe *);
 static void pair1_pipe_send(pair1_pipe *, nni_msg *);
 
 // pair1_sock is our per-socket protocol private structure.
@@ -284,7 +284,7 @@ pair1_pipe_start(void *arg)
 	s->rd_ready = false;
 	nni_mtx_unlock(&s->mtx);
 
-	pair1_send_sched(s);
+	pair1_send_sched(s, p);
 
 	// And the pipe read of course.
 	nni_pipe_recv(p->pipe, &p->aio_recv);
@@ -365,15 +365,21 @@ pair1_pipe_recv_cb(void *arg)
 		nni_lmq_put(&s->rmq, msg);
 		nni_aio_set_msg(&p->aio_recv, NULL);
 		nni_pipe_recv(pipe, &p->aio_recv);
-	} else {
+	} else if (s->p == p) {
 		s->rd_ready = true;
+	} else {
+		// pnng: this pipe was stopped (pair1_pipe_stop cleared s->p) while
+		// its receive completed.  rd_ready would make the next receive
+		// take the message from s->p, which is not this pipe (or NULL).
+		nni_aio_set_msg(&p->aio_recv, NULL);
+		nni_msg_free(msg);
 	}
 	nni_pollable_raise(&s->readable);
 	nni_mtx_unlock(&s->mtx);
 }
 
 static void
-pair1_send_sched(pair1_sock *s)
+pair1_send_sched(pair1_sock *s, pair1_pipe *ready)
 {
 	pair1_pipe *p;
 	nni_msg    *m;
@@ -382,7 +388,10 @@ pair1_send_sched(pair1_sock *s)
 
 	nni_mtx_lock(&s->mtx);
 
-	if ((p = s->p) == NULL) {
+	// pnng: only the socket's current pipe may mark it ready to write.  A
+	// send completing on a pipe that was stopped meanwhile (s->p cleared,
+	// perhaps a new pipe attached) must not start a send on s->p's aio.
+	if ((p = s->p) == NULL || p != ready) {
 		nni_mtx_unlock(&s->mtx);
 		return;
 	}
@@ -435,7 +444,7 @@ pair1_pipe_send_cb(void *arg)
 		return;
 	}
 
-	pair1_send_sched(p->pair);
+	pair1_send_sched(p->pair, p);
 }
 
 static void

@@ -46,6 +46,7 @@ struct push0_pipe {
 	nni_pipe     *pipe;
 	push0_sock   *push;
 	nni_list_node node;
+	bool          closed; // pnng: set by push0_pipe_close, under the socket lock
 
 	nni_aio aio_recv;
 	nni_aio aio_send;
@@ -153,6 +154,7 @@ push0_pipe_close(void *arg)
 	nni_aio_close(&p->aio_send);
 
 	nni_mtx_lock(&s->m);
+	p->closed = true;
 	if (nni_list_node_active(&p->node)) {
 		nni_list_node_remove(&p->node);
 
@@ -189,6 +191,15 @@ push0_pipe_ready(push0_pipe *p)
 	bool        blocked;
 
 	nni_mtx_lock(&s->m);
+
+	// pnng: a send completing on a pipe that push0_pipe_close already took
+	// off the ready list must not put it back (the pipe is freed after it
+	// stops, and push0_sock_send would use it) nor take a queued message
+	// that its closed aio would drop.
+	if (p->closed) {
+		nni_mtx_unlock(&s->m);
+		return;
+	}
 
 	blocked = nni_lmq_full(&s->wq) && nni_list_empty(&s->pl);
 
