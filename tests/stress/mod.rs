@@ -6,9 +6,8 @@
 //! - `PNNG_STRESS_SCALE=<float>`: multiplies every count (default 1).
 //! - `PNNG_STRESS_SEED=<u64>`: the base seed (default: fixed, so CI runs are reproducible).
 //! - `PNNG_STRESS_REPORT=<path>`: where summary lines are appended (default target/stress-report.txt).
-//! - `PNNG_STRESS_WS=1`, `PNNG_STRESS_TCP_DIAL_CLOSE=1`, `PNNG_STRESS_PIPE_CLOSE_UNDER_LOAD=1`:
-//!   also the triggers of open NNG 1.11 crashes (`ws_enabled`, `tcp_dial_close_enabled`,
-//!   `pipe_close_under_load_enabled`), reported as not run otherwise.
+//! - `PNNG_STRESS_WS=1`, `PNNG_STRESS_TCP_DIAL_CLOSE=1`: also the triggers of open NNG 1.11
+//!   crashes (`ws_enabled`, `tcp_dial_close_enabled`), reported as not run otherwise.
 #![allow(dead_code)]
 
 use std::io::Write;
@@ -101,14 +100,6 @@ pub fn ws_enabled() -> bool {
 /// closed between attempts, not during one.
 pub fn tcp_dial_close_enabled() -> bool {
     std::env::var("PNNG_STRESS_TCP_DIAL_CLOSE").is_ok_and(|v| v == "1")
-}
-
-/// Whether the fault rounds send traffic through a pipe while it closes: NNG 1.11's pair0,
-/// pair1 and push0 can then crash (stress_regressions.rs a_pipe_closing_under_load_does_not_crash,
-/// tests/stress/repro/pair0_recv_after_pipe_stop.c). Only with
-/// PNNG_STRESS_PIPE_CLOSE_UNDER_LOAD=1; otherwise those rounds close the pipe of an idle socket.
-pub fn pipe_close_under_load_enabled() -> bool {
-    std::env::var("PNNG_STRESS_PIPE_CLOSE_UNDER_LOAD").is_ok_and(|v| v == "1")
 }
 
 /// Resident set size of this process in KiB (VmRSS).

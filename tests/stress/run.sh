@@ -6,8 +6,7 @@
 #   tests/stress/run.sh long       long run (PNNG_STRESS_LONG=1; hours)
 # Environment: CARGO, PNNG_STRESS_SCALE, PNNG_STRESS_SEED, PNNG_STRESS_WS=1 (also the ws/wss
 # close races that crash NNG 1.11), PNNG_STRESS_TCP_DIAL_CLOSE=1 (also background tcp/tls dials
-# closed mid-attempt, another NNG 1.11 crash), PNNG_STRESS_PIPE_CLOSE_UNDER_LOAD=1 (also traffic
-# through closing pipes, another), STRESS_TIMEOUT (seconds per test,
+# closed mid-attempt, another NNG 1.11 crash), STRESS_TIMEOUT (seconds per test,
 # default 600 bounded / none long), PNNG_STRESS_REPORT (default target/stress-report.txt).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -35,10 +34,6 @@ ran=0
 not_run=0
 if [ "${PNNG_STRESS_TCP_DIAL_CLOSE:-0}" != 1 ]; then
     echo "stress: background tcp/tls dials closed mid-attempt NOT RUN: NNG 1.11 crashes on them (tests/stress_regressions.rs tcp_background_dial_then_close_does_not_crash); the suites dial tcp/tls synchronously; PNNG_STRESS_TCP_DIAL_CLOSE=1 runs them" | tee -a "$PNNG_STRESS_REPORT"
-    not_run=$((not_run + 1))
-fi
-if [ "${PNNG_STRESS_PIPE_CLOSE_UNDER_LOAD:-0}" != 1 ]; then
-    echo "stress: traffic through a closing pipe (close-while-blocked) NOT RUN: NNG 1.11's pair0, pair1 and push0 crash on it (tests/stress_regressions.rs a_pipe_closing_under_load_does_not_crash); PNNG_STRESS_PIPE_CLOSE_UNDER_LOAD=1 runs it" | tee -a "$PNNG_STRESS_REPORT"
     not_run=$((not_run + 1))
 fi
 for s in "${SUITES[@]}"; do

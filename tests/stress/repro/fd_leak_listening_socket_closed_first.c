@@ -2,7 +2,7 @@
 // a pair0 dialer socket over tcp, close the LISTENING socket first, then the dialer; repeat.
 // About 0.4 fds leak per round (500 rounds: 5 -> ~240 open fds). Closing the dialer socket first,
 // or only the listener endpoint first, leaks nothing. Build as ws_dial_close.c:
-//   NI=$(ls -d ~/.cargo/registry/src/*/nng-sys-0.3.0+1.11.0/nng/include)
+//   NI=vendor/nng-sys/nng/include
 //   gcc -O1 -g -I$NI tests/stress/repro/fd_leak_listening_socket_closed_first.c target/release/libpnng.a \
 //       -o /tmp/fd_leak -lpthread -ldl -lm -lmbedtls -lmbedx509 -lmbedcrypto
 //   /tmp/fd_leak 1   (listening socket closed first: leaks)   /tmp/fd_leak 0   (dialer first: no leak)

@@ -6,8 +6,10 @@
 // the pipe is still s->p. The next nng_recv on the socket dereferences the NULL s->p.
 // Here: b floods a; a's listener is closed (its pipe stops), then a receives. SIGSEGV within a
 // few seconds (exit 139) here.
+// Fixed in pnng's vendored NNG (vendor/README.md): link against a libnng.a built from the
+// published nng-sys 0.3.0+1.11.0 to see the crash.
 // Build against the NNG inside libpnng.a (from the repository root):
-//   NI=$(ls -d ~/.cargo/registry/src/*/nng-sys-0.3.0+1.11.0/nng/include)
+//   NI=vendor/nng-sys/nng/include
 //   gcc -O1 -g -I$NI tests/stress/repro/pair0_recv_after_pipe_stop.c target/release/libpnng.a \
 //       -o /tmp/pair0_recv_after_pipe_stop -lpthread -ldl -lm -lmbedtls -lmbedx509 -lmbedcrypto
 //   /tmp/pair0_recv_after_pipe_stop 20000 both     (tcp and ipc alternating; or tcp, ipc)

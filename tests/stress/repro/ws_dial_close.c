@@ -1,7 +1,7 @@
 // NNG 1.11 alone (no pnng code): a background ws/wss dial to a closed port, then nng_close(),
 // in a loop, crashes with "panic: pthread_mutex_lock: Invalid argument" / heap corruption /
 // SIGSEGV. Build against the NNG inside libpnng.a (from the repository root):
-//   NI=$(ls -d ~/.cargo/registry/src/*/nng-sys-0.3.0+1.11.0/nng/include)
+//   NI=vendor/nng-sys/nng/include
 //   gcc -O1 -g -I$NI tests/stress/repro/ws_dial_close.c target/release/libpnng.a -o /tmp/ws_dial_close \
 //       -lpthread -ldl -lm -lmbedtls -lmbedx509 -lmbedcrypto
 //   /tmp/ws_dial_close wss://127.0.0.1:1/x 20000; /tmp/ws_dial_close ws://127.0.0.1:1/x 20000
