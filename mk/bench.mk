@@ -10,8 +10,8 @@ BENCH_DIR := benches
 BENCH_BUILD := $(BENCH_DIR)/build
 BENCH_CC ?= cc
 BENCH_CFLAGS := -O2 -Wall -Wextra -Werror -std=c11 -pthread
-# NNG 1.11 exactly as vendored in nng-sys (the crate pnng builds on); `cargo fetch` unpacks it.
-BENCH_NNG_SRC = $(firstword $(wildcard $(HOME)/.cargo/registry/src/*/nng-sys-0.3.0+1.11.0/nng))
+# NNG 1.11 as pnng builds it (vendor/nng-sys: the published source with pnng's crash fixes).
+BENCH_NNG_SRC := vendor/nng-sys/nng
 BENCH_NNG_PREFIX := $(BENCH_BUILD)/nng-install
 BENCH_NNG_LIB := $(BENCH_NNG_PREFIX)/lib/libnng.a
 BENCH_C_COMMON := $(BENCH_DIR)/c/bench_driver.c $(BENCH_DIR)/c/bench_impl.h
@@ -38,9 +38,7 @@ $(LIB):
 	$(CARGO) build --release
 
 $(BENCH_NNG_LIB):
-	@src='$(BENCH_NNG_SRC)'; if [ -z "$$src" ]; then $(CARGO) fetch; fi
-	src='$(firstword $(wildcard $(HOME)/.cargo/registry/src/*/nng-sys-0.3.0+1.11.0/nng))'; \
-	  cmake -S "$$src" -B $(BENCH_BUILD)/nng -DCMAKE_BUILD_TYPE=Release -DNNG_TESTS=OFF -DNNG_TOOLS=OFF \
+	cmake -S $(BENCH_NNG_SRC) -B $(BENCH_BUILD)/nng -DCMAKE_BUILD_TYPE=Release -DNNG_TESTS=OFF -DNNG_TOOLS=OFF \
 	    -DNNG_ENABLE_NNGCAT=OFF -DNNG_ENABLE_TLS=OFF -DBUILD_SHARED_LIBS=OFF \
 	    -DCMAKE_INSTALL_PREFIX=$(CURDIR)/$(BENCH_NNG_PREFIX) -DCMAKE_INSTALL_LIBDIR=lib >/dev/null
 	cmake --build $(BENCH_BUILD)/nng -j2 --target install >/dev/null
