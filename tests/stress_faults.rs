@@ -3,7 +3,7 @@
 //!   while receives / sends / aios block on them, per transport. Every blocked call must wake
 //!   with `PNNG_ECLOSED` (closing a dialer or listener must not wake the socket's calls; the
 //!   later socket close must), within 5 s. 10 000 rounds per transport here (inproc, ipc, tcp
-//!   at the same time; tls+tcp 2 000, its handshakes are slow), 200 000 long.
+//!   at the same time; tls+tcp on 4 threads, its handshakes are slow), 200 000 long.
 //! - `aio_cancel_races_completion`: a receive aio cancelled while a message arrives: each start
 //!   completes exactly once, with success or `PNNG_ECANCELED`, and no message is lost or doubled.
 //! - `req_resend_survives_rep_restarts`: the rep peer is closed and reopened on the same
@@ -83,6 +83,16 @@ struct Outcome {
     wrong_code: u64,
     stuck: u64,
     early: u64,
+}
+
+impl Outcome {
+    fn add(&mut self, o: Outcome) {
+        self.rounds += o.rounds;
+        self.woken_ok += o.woken_ok;
+        self.wrong_code += o.wrong_code;
+        self.stuck += o.stuck;
+        self.early += o.early;
+    }
 }
 
 /// Runs `f` on a thread; its result, or None if it is still blocked after `limit`.
@@ -377,10 +387,11 @@ fn allow_many_fds() {
     }
 }
 
-/// `rounds` close rounds on each transport. The transports run at the same time, one thread
-/// each: that is what makes 10 000 rounds per transport fit the bounded run on two cores (a
-/// round mostly waits), and it adds closes on one transport racing rounds on the others.
-fn close_while_blocked_on(transports: &[&'static str], rounds: u64) {
+/// `rounds` close rounds on each transport, split over `workers` threads per transport. The
+/// transports run at the same time: that is what makes 10 000 rounds per transport fit the
+/// bounded run on two cores (a round mostly waits), and it adds closes on one transport racing
+/// rounds on the others. Worker 0 draws from the same seed whatever the number of workers.
+fn close_while_blocked_on(transports: &[&'static str], rounds: u64, workers: u64) {
     let t0 = Instant::now();
     allow_many_fds();
     let tls = if transports.contains(&"tls") { tls_configs() } else { None };
@@ -392,21 +403,30 @@ fn close_while_blocked_on(transports: &[&'static str], rounds: u64) {
             continue;
         }
         let net = Net { tr, tls: if *tr == "tls" { tls } else { None } };
-        runs.push(std::thread::spawn(move || {
-            let wd = Watchdog::new("close_while_blocked", Duration::from_secs(30));
-            let mut r = Rng::new(seed() ^ net.tr.len() as u64);
-            let mut o = Outcome::default();
-            let t = Instant::now();
-            for i in 0..rounds {
-                wd.feed(|| format!("close_while_blocked {} round {i}", net.tr));
-                close_round(net, &mut r, &mut o);
-            }
-            (net.tr, o, t.elapsed())
-        }));
+        let workers: Vec<_> = (0..workers)
+            .map(|w| {
+                let mine = rounds / workers + u64::from(w < rounds % workers);
+                std::thread::spawn(move || {
+                    let wd = Watchdog::new("close_while_blocked", Duration::from_secs(30));
+                    let mut r = Rng::new(seed() ^ net.tr.len() as u64 ^ (w << 32));
+                    let mut o = Outcome::default();
+                    for i in 0..mine {
+                        wd.feed(|| format!("close_while_blocked {} worker {w} round {i}", net.tr));
+                        close_round(net, &mut r, &mut o);
+                    }
+                    o
+                })
+            })
+            .collect();
+        runs.push((net.tr, Instant::now(), workers));
     }
     let mut all_ok = true;
-    for h in runs {
-        let (tr, o, took) = h.join().expect("close rounds panicked");
+    for (tr, t, workers) in runs {
+        let mut o = Outcome::default();
+        for h in workers {
+            o.add(h.join().expect("close rounds panicked"));
+        }
+        let took = t.elapsed();
         report(&format!(
             "faults close-while-blocked {tr}: {} rounds, {} blocked calls woken correctly, {} wrong codes, {} stuck, \
              {} ended early, {}",
@@ -439,22 +459,22 @@ fn close_while_blocked_on(transports: &[&'static str], rounds: u64) {
 #[test]
 #[ignore = "stress suite: make stress"]
 fn close_while_blocked() {
-    close_while_blocked_on(&["inproc", "ipc", "tcp"], count(10_000, 200_000));
+    close_while_blocked_on(&["inproc", "ipc", "tcp"], count(10_000, 200_000), 1);
 }
 
-/// tls+tcp on its own, with fewer rounds: a round costs two TLS handshakes (about 14 ms here),
-/// so 10 000 would take over two minutes of the bounded run's budget.
+/// tls+tcp on its own, over 4 threads: a round costs two TLS handshakes (about 14 ms here), so
+/// one thread would take over two minutes of the bounded run's budget for 10 000 rounds.
 #[test]
 #[ignore = "stress suite: make stress"]
 fn close_while_blocked_tls() {
-    close_while_blocked_on(&["tls"], count(2_000, 200_000));
+    close_while_blocked_on(&["tls"], count(10_000, 200_000), 4);
 }
 
 /// Separate: NNG 1.11's websocket transport crashes on close races (see stress_regressions.rs).
 #[test]
 #[ignore = "stress suite: make stress"]
 fn close_while_blocked_ws() {
-    close_while_blocked_on(&["ws"], count(10_000, 200_000));
+    close_while_blocked_on(&["ws"], count(10_000, 200_000), 1);
 }
 
 static CB_FIRED: AtomicU32 = AtomicU32::new(0);
