@@ -35,7 +35,7 @@ TEST_AREAS := $(if $(wildcard mk/c.mk),test-c test-c-asan test-c-valgrind) \
 	$(if $(wildcard mk/python.mk),test-python) $(if $(wildcard mk/go.mk),test-go) \
 	$(if $(wildcard mk/node.mk),test-node) \
 	$(if $(wildcard mk/install.mk),test-install test-deb $(if $(wildcard bindings/python/pyproject.toml),test-wheel)) \
-	$(if $(wildcard mk/stress.mk),stress)
+	$(if $(wildcard mk/stress.mk),test-rust-asan stress)
 
 setup:
 	bash scripts/setup.sh --no-demo

@@ -924,8 +924,12 @@ ws_read_finish_msg(nni_ws *ws)
 	body = nni_msg_body(msg);
 	while ((frame = nni_list_first(&ws->rxq)) != NULL) {
 		nni_list_remove(&ws->rxq, frame);
-		memcpy(body, frame->buf, frame->len);
-		body += frame->len;
+		// pnng: an empty frame has no buffer, and an empty message no
+		// body: memcpy with a NULL pointer is undefined even for 0 bytes.
+		if (frame->len > 0) {
+			memcpy(body, frame->buf, frame->len);
+			body += frame->len;
+		}
 		ws_frame_fini(frame);
 	}
 
