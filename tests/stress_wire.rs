@@ -506,10 +506,9 @@ fn run_transport(tr: Tr, waves: u64, tls: Option<(*mut pnng_tls_config, *mut pnn
     }
     drain(t.pull, 100, &mut seen);
     classify(&mut seen, &mut tally);
-    // the dialing side first: closing a tcp dialer that is retrying because its listener went
-    // away can crash NNG 1.11 (stress/mod.rs tcp_dial_close_enabled)
-    close(t.push);
+    // the listening side first: the dialer is left retrying when its socket closes
     close(t.pull);
+    close(t.push);
     if tr == Tr::Ipc {
         let _ = std::fs::remove_file(&t.path);
     }

@@ -6,8 +6,8 @@
 //! - `PNNG_STRESS_SCALE=<float>`: multiplies every count (default 1).
 //! - `PNNG_STRESS_SEED=<u64>`: the base seed (default: fixed, so CI runs are reproducible).
 //! - `PNNG_STRESS_REPORT=<path>`: where summary lines are appended (default target/stress-report.txt).
-//! - `PNNG_STRESS_WS=1`, `PNNG_STRESS_TCP_DIAL_CLOSE=1`: also the triggers of open NNG 1.11
-//!   crashes (`ws_enabled`, `tcp_dial_close_enabled`), reported as not run otherwise.
+//! - `PNNG_STRESS_WS=1`: also the triggers of open NNG 1.11 crashes (`ws_enabled`), reported
+//!   as not run otherwise.
 #![allow(dead_code)]
 
 use std::io::Write;
@@ -88,18 +88,6 @@ pub fn seed() -> u64 {
 /// fuzzer's ws listener is not affected and always runs.
 pub fn ws_enabled() -> bool {
     std::env::var("PNNG_STRESS_WS").is_ok_and(|v| v == "1")
-}
-
-/// Whether background `tcp://` and `tls+tcp://` dials are made where the suites close them soon
-/// after: NNG 1.11 can then, rarely (about once in 100 000 closes of a dialer whose connect
-/// attempt is in flight), finish the attempt's name resolution on the freed dialer and abort
-/// ("pthread_mutex_lock: Invalid argument" in `tcp_dial_res_cb` or `resolv_worker`; NNG alone
-/// does it: tests/stress/repro/ws_dial_close.c with a tcp:// URL; stress_regressions.rs
-/// tcp_background_dial_then_close_does_not_crash). Only with PNNG_STRESS_TCP_DIAL_CLOSE=1;
-/// otherwise the API fuzzer and the close rounds dial tcp and tls synchronously, so a dialer is
-/// closed between attempts, not during one.
-pub fn tcp_dial_close_enabled() -> bool {
-    std::env::var("PNNG_STRESS_TCP_DIAL_CLOSE").is_ok_and(|v| v == "1")
 }
 
 /// Resident set size of this process in KiB (VmRSS).

@@ -5,8 +5,7 @@
 #   tests/stress/run.sh            bounded run (CI)
 #   tests/stress/run.sh long       long run (PNNG_STRESS_LONG=1; hours)
 # Environment: CARGO, PNNG_STRESS_SCALE, PNNG_STRESS_SEED, PNNG_STRESS_WS=1 (also the ws/wss
-# close races that crash NNG 1.11), PNNG_STRESS_TCP_DIAL_CLOSE=1 (also background tcp/tls dials
-# closed mid-attempt, another NNG 1.11 crash), STRESS_TIMEOUT (seconds per test,
+# close races that crash NNG 1.11), STRESS_TIMEOUT (seconds per test,
 # default 600 bounded / none long), PNNG_STRESS_REPORT (default target/stress-report.txt).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -32,10 +31,6 @@ $CARGO test --release "${args[@]}" --no-run >/dev/null 2>&1 || $CARGO test --rel
 failed=()
 ran=0
 not_run=0
-if [ "${PNNG_STRESS_TCP_DIAL_CLOSE:-0}" != 1 ]; then
-    echo "stress: background tcp/tls dials closed mid-attempt NOT RUN: NNG 1.11 crashes on them (tests/stress_regressions.rs tcp_background_dial_then_close_does_not_crash); the suites dial tcp/tls synchronously; PNNG_STRESS_TCP_DIAL_CLOSE=1 runs them" | tee -a "$PNNG_STRESS_REPORT"
-    not_run=$((not_run + 1))
-fi
 for s in "${SUITES[@]}"; do
     tests=$($CARGO test --release --test "$s" -- --ignored --list 2>/dev/null | sed -n 's/: test$//p' | grep -v '_worker$')
     for t in $tests; do

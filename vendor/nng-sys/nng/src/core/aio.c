@@ -94,6 +94,7 @@ nni_aio_fini(nni_aio *aio)
 {
 	nni_aio_cancel_fn fn;
 	void             *arg;
+	bool              finishing;
 	nni_aio_expire_q *eq = aio->a_expire_q;
 
 	// This is like aio_close, but we don't want to dispatch
@@ -110,11 +111,12 @@ nni_aio_fini(nni_aio *aio)
 	arg               = aio->a_cancel_arg;
 	aio->a_cancel_fn  = NULL;
 	aio->a_cancel_arg = NULL;
+	finishing         = aio->a_finishing; // pnng: see a_finishing
 	nni_mtx_unlock(&eq->eq_mtx);
 
 	if (fn != NULL) {
 		fn(aio, arg, NNG_ECLOSED);
-	} else {
+	} else if (!finishing) {
 		nni_task_abort(&aio->a_task);
 	}
 
@@ -188,6 +190,7 @@ nni_aio_stop(nni_aio *aio)
 	if (aio != NULL) {
 		nni_aio_cancel_fn fn;
 		void             *arg;
+		bool              finishing;
 		nni_aio_expire_q *eq = aio->a_expire_q;
 
 		nni_mtx_lock(&eq->eq_mtx);
@@ -197,11 +200,12 @@ nni_aio_stop(nni_aio *aio)
 		aio->a_cancel_fn  = NULL;
 		aio->a_cancel_arg = NULL;
 		aio->a_stop       = true;
+		finishing         = aio->a_finishing; // pnng: see a_finishing
 		nni_mtx_unlock(&eq->eq_mtx);
 
 		if (fn != NULL) {
 			fn(aio, arg, NNG_ECANCELED);
-		} else {
+		} else if (!finishing) {
 			nni_task_abort(&aio->a_task);
 		}
 
@@ -215,6 +219,7 @@ nni_aio_close(nni_aio *aio)
 	if (aio != NULL) {
 		nni_aio_cancel_fn fn;
 		void             *arg;
+		bool              finishing;
 		nni_aio_expire_q *eq = aio->a_expire_q;
 
 		nni_mtx_lock(&eq->eq_mtx);
@@ -224,11 +229,12 @@ nni_aio_close(nni_aio *aio)
 		aio->a_cancel_fn  = NULL;
 		aio->a_cancel_arg = NULL;
 		aio->a_stop       = true;
+		finishing         = aio->a_finishing; // pnng: see a_finishing
 		nni_mtx_unlock(&eq->eq_mtx);
 
 		if (fn != NULL) {
 			fn(aio, arg, NNG_ECLOSED);
-		} else {
+		} else if (!finishing) {
 			nni_task_abort(&aio->a_task);
 		}
 	}
@@ -347,6 +353,7 @@ nni_aio_begin(nni_aio *aio)
 	aio->a_result    = 0;
 	aio->a_count     = 0;
 	aio->a_cancel_fn = NULL;
+	aio->a_finishing = false; // pnng: a new operation
 
 	// We should not reschedule anything at this point.
 	if (aio->a_stop) {
@@ -412,6 +419,7 @@ nni_aio_abort(nni_aio *aio, int rv)
 {
 	nni_aio_cancel_fn fn;
 	void             *arg;
+	bool              finishing;
 	nni_aio_expire_q *eq = aio->a_expire_q;
 
 	nni_mtx_lock(&eq->eq_mtx);
@@ -420,12 +428,13 @@ nni_aio_abort(nni_aio *aio, int rv)
 	arg               = aio->a_cancel_arg;
 	aio->a_cancel_fn  = NULL;
 	aio->a_cancel_arg = NULL;
+	finishing         = aio->a_finishing; // pnng: see a_finishing
 	nni_mtx_unlock(&eq->eq_mtx);
 
 	// Stop any I/O at the provider level.
 	if (fn != NULL) {
 		fn(aio, arg, rv);
-	} else {
+	} else if (!finishing) {
 		nni_task_abort(&aio->a_task);
 	}
 }
@@ -452,6 +461,7 @@ nni_aio_finish_impl(
 	aio->a_expire     = NNI_TIME_NEVER;
 	aio->a_sleep      = false;
 	aio->a_use_expire = false;
+	aio->a_finishing  = true; // pnng: see a_finishing in aio.h
 	nni_mtx_unlock(&eq->eq_mtx);
 
 	if (sync) {

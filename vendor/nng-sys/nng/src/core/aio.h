@@ -214,6 +214,10 @@ struct nng_aio {
 	bool         a_expire_ok;  // Expire from sleep is ok
 	bool         a_expiring;   // Expiration in progress
 	bool         a_use_expire; // Use expire instead of timeout
+	// pnng: set by nni_aio_finish (cleared by nni_aio_begin): the pending
+	// dispatch owns the task's prep hold, so stop/close/abort/fini must
+	// not drop it (they would not wait for the callback: use after free).
+	bool         a_finishing;
 	nni_task     a_task;
 
 	// Read/write operations.

@@ -219,6 +219,12 @@ ipc_pipe_nego_cb(void *arg)
 	if ((rv = nni_aio_result(aio)) != 0) {
 		goto error;
 	}
+	// pnng: the endpoint closed while this step was in flight (see the
+	// same check in tcptran_pipe_nego_cb): fail, so the pipe is reaped.
+	if (ep->closed) {
+		rv = NNG_ECLOSED;
+		goto error;
+	}
 
 	// We start transmitting before we receive.
 	if (p->got_tx_head < p->want_tx_head) {
@@ -680,8 +686,12 @@ ipc_ep_close(void *arg)
 	NNI_LIST_FOREACH (&ep->nego_pipes, p) {
 		ipc_pipe_close(p);
 	}
-	NNI_LIST_FOREACH (&ep->wait_pipes, p) {
+	// pnng: reap negotiated pipes not yet handed to the socket (see
+	// tcptran_ep_close): nothing else frees them.
+	while ((p = nni_list_first(&ep->wait_pipes)) != NULL) {
+		nni_list_remove(&ep->wait_pipes, p);
 		ipc_pipe_close(p);
+		ipc_pipe_reap(p);
 	}
 	NNI_LIST_FOREACH (&ep->busy_pipes, p) {
 		ipc_pipe_close(p);

@@ -231,6 +231,14 @@ tcptran_pipe_nego_cb(void *arg)
 	if ((rv = nni_aio_result(aio)) != 0) {
 		goto error;
 	}
+	// pnng: the endpoint closed while this step was in flight; its
+	// close did not reap us, and continuing would either restart I/O on
+	// the closed negoaio (dropped: the pipe and its fd never freed) or
+	// park the pipe on waitpipes, where nothing frees it.
+	if (ep->closed) {
+		rv = NNG_ECLOSED;
+		goto error;
+	}
 
 	// We start transmitting before we receive.
 	if (p->gottxhead < p->wanttxhead) {
@@ -710,8 +718,13 @@ tcptran_ep_close(void *arg)
 	NNI_LIST_FOREACH (&ep->negopipes, p) {
 		tcptran_pipe_close(p);
 	}
-	NNI_LIST_FOREACH (&ep->waitpipes, p) {
+	// pnng: negotiated pipes not yet handed to the socket (its accept
+	// aio is already stopped when a listener closes) have no owner but
+	// us: reap them, or they and their fds leak.
+	while ((p = nni_list_first(&ep->waitpipes)) != NULL) {
+		nni_list_remove(&ep->waitpipes, p);
 		tcptran_pipe_close(p);
+		tcptran_pipe_reap(p);
 	}
 	NNI_LIST_FOREACH (&ep->busypipes, p) {
 		tcptran_pipe_close(p);
