@@ -225,6 +225,12 @@ sfd_tran_pipe_nego_cb(void *arg)
 	if ((rv = nni_aio_result(aio)) != 0) {
 		goto error;
 	}
+	// pnng: the endpoint closed while this step was in flight (see
+	// tcptran_pipe_nego_cb): fail, so the pipe is reaped.
+	if (ep->closed) {
+		rv = NNG_ECLOSED;
+		goto error;
+	}
 
 	// We start transmitting before we receive.
 	if (p->gottxhead < p->wanttxhead) {
@@ -691,8 +697,12 @@ sfd_tran_ep_close(void *arg)
 	NNI_LIST_FOREACH (&ep->negopipes, p) {
 		sfd_tran_pipe_close(p);
 	}
-	NNI_LIST_FOREACH (&ep->waitpipes, p) {
+	// pnng: negotiated pipes not yet handed to the socket have no owner
+	// but us (see tcptran_ep_close): reap them, or they and their fds leak.
+	while ((p = nni_list_first(&ep->waitpipes)) != NULL) {
+		nni_list_remove(&ep->waitpipes, p);
 		sfd_tran_pipe_close(p);
+		sfd_tran_pipe_reap(p);
 	}
 	NNI_LIST_FOREACH (&ep->busypipes, p) {
 		sfd_tran_pipe_close(p);
