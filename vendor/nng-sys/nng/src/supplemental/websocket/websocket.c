@@ -1217,6 +1217,16 @@ ws_fini(void *arg)
 			nni_mtx_lock(&d->mtx);
 			nni_list_node_remove(&ws->node);
 			ws->dialer = NULL;
+			// pnng: a dial still waiting on this ws ends here; its
+			// aio is no longer on the pending list, where
+			// ws_dial_cancel would find it.
+			if ((aio = ws->useraio) != NULL) {
+				ws->useraio = NULL;
+				nni_aio_finish_error(aio, NNG_ECLOSED);
+			}
+			if (nni_list_empty(&d->wspend)) {
+				nni_cv_wake(&d->cv); // pnng: ws_dialer_free waits
+			}
 			nni_mtx_unlock(&d->mtx);
 		}
 	}
@@ -1287,6 +1297,12 @@ ws_http_cb_listener(nni_ws *ws, nni_aio *aio)
 	nni_mtx_lock(&l->mtx);
 	nni_list_remove(&l->reply, ws);
 	if (nni_aio_result(aio) != 0) {
+		// pnng: ws_listener_free waits for the reply list to empty;
+		// wake it here too (the reply failing was a lost wake up:
+		// nng_close of the listening socket never returned).
+		if (nni_list_empty(&l->reply)) {
+			nni_cv_wake(&l->cv);
+		}
 		nni_mtx_unlock(&l->mtx);
 		ws_reap(ws);
 		return;
@@ -1474,28 +1490,17 @@ ws_init(nni_ws **wsp)
 	return (0);
 }
 
+// pnng: the listener is the data of its HTTP handler, and the HTTP server
+// holds a reference on the handler while it runs ws_handler on a new
+// connection, which may be after ws_listener_free.  So the listener is freed
+// by the handler's destructor (ws_listener_fini), when the last reference
+// on the handler is dropped, not by ws_listener_free itself (ws_handler then
+// locked and unlocked the freed l->mtx).
 static void
-ws_listener_free(void *arg)
+ws_listener_fini(void *arg)
 {
 	nni_ws_listener *l = arg;
 	ws_header       *hdr;
-
-	ws_listener_close(l);
-
-	nni_mtx_lock(&l->mtx);
-	while (!nni_list_empty(&l->reply)) {
-		nni_cv_wait(&l->cv);
-	}
-	nni_mtx_unlock(&l->mtx);
-
-	if (l->handler != NULL) {
-		nni_http_handler_fini(l->handler);
-		l->handler = NULL;
-	}
-	if (l->server != NULL) {
-		nni_http_server_fini(l->server);
-		l->server = NULL;
-	}
 
 	nni_cv_fini(&l->cv);
 	nni_mtx_fini(&l->mtx);
@@ -1510,6 +1515,41 @@ ws_listener_free(void *arg)
 		nng_url_free(l->url);
 	}
 	NNI_FREE_STRUCT(l);
+}
+
+static void
+ws_listener_free(void *arg)
+{
+	nni_ws_listener  *l = arg;
+	nni_http_handler *h;
+	nni_ws           *ws;
+
+	ws_listener_close(l);
+
+	nni_mtx_lock(&l->mtx);
+	while (!nni_list_empty(&l->reply)) {
+		nni_cv_wait(&l->cv);
+	}
+	// pnng: connections upgraded but never accepted were leaked (with
+	// their descriptors) when the listener closed.
+	while ((ws = nni_list_first(&l->pend)) != NULL) {
+		nni_list_remove(&l->pend, ws);
+		ws_reap(ws);
+	}
+	nni_mtx_unlock(&l->mtx);
+
+	if (l->server != NULL) {
+		nni_http_server_fini(l->server);
+		l->server = NULL;
+	}
+	// pnng: dropping our reference on the handler frees the listener,
+	// now or once a running ws_handler is done (see ws_listener_fini).
+	if ((h = l->handler) != NULL) {
+		l->handler = NULL;
+		nni_http_handler_fini(h);
+		return;
+	}
+	ws_listener_fini(l);
 }
 
 static void
@@ -1637,8 +1677,8 @@ ws_handler(nni_aio *aio)
 		rv = l->hookfn(l->hookarg, req, res);
 		if (rv != 0) {
 			nni_http_res_free(res);
+			nni_mtx_unlock(&l->mtx); // pnng: before finish, see below
 			nni_aio_finish_error(aio, rv);
-			nni_mtx_unlock(&l->mtx);
 			return;
 		}
 
@@ -1654,8 +1694,8 @@ ws_handler(nni_aio *aio)
 			// the websocket mandated headers.)
 			nni_http_req_free(req);
 			nni_aio_set_output(aio, 0, res);
+			nni_mtx_unlock(&l->mtx); // pnng: before finish, see below
 			nni_aio_finish(aio, 0, 0);
-			nni_mtx_unlock(&l->mtx);
 			return;
 		}
 	}
@@ -1687,18 +1727,20 @@ ws_handler(nni_aio *aio)
 	nni_http_write_res(conn, res, ws->httpaio);
 	(void) nni_http_hijack(conn);
 	nni_aio_set_output(aio, 0, NULL);
-	nni_aio_finish(aio, 0, 0);
+	// pnng: unlock before finishing: the completion drops the server's
+	// reference on the handler, which may free the listener (l->mtx).
 	nni_mtx_unlock(&l->mtx);
+	nni_aio_finish(aio, 0, 0);
 	return;
 
 err:
+	nni_mtx_unlock(&l->mtx); // pnng: before finish, see above
 	if ((rv = nni_http_res_alloc_error(&res, status)) != 0) {
 		nni_aio_finish_error(aio, rv);
 	} else {
 		nni_aio_set_output(aio, 0, res);
 		nni_aio_finish(aio, 0, 0);
 	}
-	nni_mtx_unlock(&l->mtx);
 }
 
 static void
@@ -2150,9 +2192,10 @@ nni_ws_listener_alloc(nng_stream_listener **wslp, const nng_url *url)
 		ws_listener_free(l);
 		return (rv);
 	}
+	// pnng: the handler owns the listener from here (ws_listener_fini).
+	(void) nni_http_handler_set_data(l->handler, l, ws_listener_fini);
 
 	if (((rv = nni_http_handler_set_host(l->handler, host)) != 0) ||
-	    ((rv = nni_http_handler_set_data(l->handler, l, 0)) != 0) ||
 	    ((rv = nni_http_server_init(&l->server, url)) != 0)) {
 		ws_listener_free(l);
 		return (rv);
@@ -2188,14 +2231,15 @@ ws_conn_cb(void *arg)
 	ws = arg;
 
 	d = ws->dialer;
+	// pnng: ws->useraio is protected by d->mtx, as in ws_dial_cancel and
+	// ws_http_cb_dialer (it was ws->mtx here and in the cancel, d->mtx
+	// there: the user aio could be finished twice).
+	nni_mtx_lock(&d->mtx);
 	if ((rv = nni_aio_result(ws->connaio)) != 0) {
-		nni_mtx_lock(&ws->mtx);
 		if ((uaio = ws->useraio) != NULL) {
 			ws->useraio = NULL;
 			nni_aio_finish_error(uaio, rv);
 		}
-		nni_mtx_unlock(&ws->mtx);
-		nni_mtx_lock(&d->mtx);
 		if (nni_list_node_active(&ws->node)) {
 			nni_list_remove(&d->wspend, ws);
 			ws->dialer = NULL;
@@ -2218,8 +2262,7 @@ ws_conn_cb(void *arg)
 		// This request was canceled for some reason.
 		nni_http_conn_fini(http);
 		nni_mtx_unlock(&ws->mtx);
-		ws_reap(ws);
-		return;
+		goto done; // pnng: leave d->wspend, see below
 	}
 
 	for (int i = 0; i < 16; i++) {
@@ -2254,9 +2297,11 @@ ws_conn_cb(void *arg)
 
 	nni_http_write_req(http, req, ws->httpaio);
 	nni_mtx_unlock(&ws->mtx);
+	nni_mtx_unlock(&d->mtx);
 	return;
 
 err:
+	ws->useraio = NULL;
 	nni_aio_finish_error(uaio, rv);
 	nni_mtx_unlock(&ws->mtx);
 	if (http != NULL) {
@@ -2265,6 +2310,18 @@ err:
 	if (req != NULL) {
 		nni_http_req_free(req);
 	}
+done:
+	// pnng: take the ws off the dialer's pending list (and wake
+	// ws_dialer_free) before reaping it, as the error path above does;
+	// ws_fini removed it without a wake up (nng_close could hang).
+	if (nni_list_node_active(&ws->node)) {
+		nni_list_remove(&d->wspend, ws);
+		ws->dialer = NULL;
+		if (nni_list_empty(&d->wspend)) {
+			nni_cv_wake(&d->cv);
+		}
+	}
+	nni_mtx_unlock(&d->mtx);
 	ws_reap(ws);
 }
 
@@ -2316,19 +2373,27 @@ ws_dialer_close(void *arg)
 	nni_mtx_unlock(&d->mtx);
 }
 
+// pnng: the cancel argument is the dialer, not the ws: the ws can be freed
+// (ws_http_cb_dialer, ws_conn_cb) between nni_aio_close/abort taking this
+// cancel function and calling it (use after free of ws->mtx).  The dialer
+// outlives its user aios; the ws is looked up on its pending list.
 static void
 ws_dial_cancel(nni_aio *aio, void *arg, int rv)
 {
-	nni_ws *ws = arg;
+	nni_ws_dialer *d = arg;
+	nni_ws        *ws;
 
-	nni_mtx_lock(&ws->mtx);
-	if (aio == ws->useraio) {
-		nni_aio_abort(ws->connaio, rv);
-		nni_aio_abort(ws->httpaio, rv);
-		ws->useraio = NULL;
-		nni_aio_finish_error(aio, rv);
+	nni_mtx_lock(&d->mtx);
+	NNI_LIST_FOREACH (&d->wspend, ws) {
+		if (aio == ws->useraio) {
+			nni_aio_abort(ws->connaio, rv);
+			nni_aio_abort(ws->httpaio, rv);
+			ws->useraio = NULL;
+			nni_aio_finish_error(aio, rv);
+			break;
+		}
 	}
-	nni_mtx_unlock(&ws->mtx);
+	nni_mtx_unlock(&d->mtx);
 }
 
 static void
@@ -2352,7 +2417,7 @@ ws_dialer_dial(void *arg, nni_aio *aio)
 		ws_reap(ws);
 		return;
 	}
-	if ((rv = nni_aio_schedule(aio, ws_dial_cancel, ws)) != 0) {
+	if ((rv = nni_aio_schedule(aio, ws_dial_cancel, d)) != 0) { // pnng
 		nni_mtx_unlock(&d->mtx);
 		nni_aio_finish_error(aio, rv);
 		ws_reap(ws);
