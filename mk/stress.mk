@@ -39,7 +39,10 @@ HAVE_NIGHTLY := $(shell rustc +nightly --version >/dev/null 2>&1 && echo yes)
 NIGHTLY_RUST_SRC := $(shell test -d "$$(rustc +nightly --print sysroot 2>/dev/null)/lib/rustlib/src/rust/library" && echo yes)
 SAN_CFLAGS_address := -fsanitize=address,undefined -fsanitize-undefined-trap-on-error
 SAN_CFLAGS_thread := -fsanitize=thread
-SAN_CARGO = env RUSTFLAGS="-Zsanitizer=$(1) -Cforce-frame-pointers=yes" \
+# ThreadSanitizer changes the ABI: without rust-src (no rebuilt std) rustc must be told to
+# accept the uninstrumented std.
+SAN_RUSTFLAGS_thread := $(if $(NIGHTLY_RUST_SRC),,-Cunsafe-allow-abi-mismatch=sanitizer)
+SAN_CARGO = env RUSTFLAGS="-Zsanitizer=$(1) -Cforce-frame-pointers=yes $(SAN_RUSTFLAGS_$(1))" \
 	CFLAGS="$(SAN_CFLAGS_$(1)) -fno-omit-frame-pointer -g" \
 	$(CARGO) +nightly test $(if $(NIGHTLY_RUST_SRC),-Zbuild-std) --target x86_64-unknown-linux-gnu --release \
 	--target-dir target/san-$(1) $(SAN_TESTS) -- --test-threads=2
