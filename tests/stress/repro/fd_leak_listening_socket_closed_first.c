@@ -1,7 +1,9 @@
 // NNG 1.11 alone (no pnng code) leaks TCP socket descriptors: connect a pair0 listener socket and
 // a pair0 dialer socket over tcp, close the LISTENING socket first, then the dialer; repeat.
 // About 0.4 fds leak per round (500 rounds: 5 -> ~240 open fds). Closing the dialer socket first,
-// or only the listener endpoint first, leaks nothing. Build as ws_dial_close.c:
+// or only the listener endpoint first, leaks nothing. Fixed in pnng's vendored NNG
+// (vendor/README.md): link against a libnng.a built from the published nng-sys 0.3.0+1.11.0 to
+// see the leak. Build as ws_dial_close.c:
 //   NI=vendor/nng-sys/nng/include
 //   gcc -O1 -g -I$NI tests/stress/repro/fd_leak_listening_socket_closed_first.c target/release/libpnng.a \
 //       -o /tmp/fd_leak -lpthread -ldl -lm -lmbedtls -lmbedx509 -lmbedcrypto
