@@ -369,3 +369,25 @@ fn a_pipe_closing_under_load_does_not_crash() {
         close(a);
     }
 }
+
+/// CRASH (found by api-fuzz with PNNG_STRESS_WS=1, seq 78681; NNG 1.11 websocket listener,
+/// fixed in vendor/nng-sys): setting `ws:response-headers` on a ws listener dereferenced its
+/// response-header list, which `nni_ws_listener_alloc` never initialised: SIGSEGV in
+/// `nni_list_append`. Input: create a ws listener, set the option, start it, connect a peer.
+/// Expected: the option is accepted and a peer connects through the listener.
+#[test]
+fn ws_listener_response_headers_can_be_set() {
+    let (a, b) = (open(pnng_pair0_open), open(pnng_pair0_open));
+    let url = addr("ws");
+    let u = c(&url);
+    let mut l = pnng_listener { id: 0 };
+    assert_eq!(unsafe { pnng_listener_create(a, u.as_ptr(), &mut l) }, PNNG_OK);
+    let (name, value) = (c("ws:response-headers"), c("X-Pnng: 1\r\nX-Other: two\r\n"));
+    assert_eq!(unsafe { pnng_listener_set_string(l, name.as_ptr(), value.as_ptr()) }, PNNG_OK);
+    assert_eq!(unsafe { pnng_listener_start(l, 0) }, PNNG_OK);
+    dial(b, &url);
+    assert_eq!(send(b, b"through"), PNNG_OK);
+    assert_eq!(recv(a), Ok(b"through".to_vec()));
+    close(a);
+    close(b);
+}

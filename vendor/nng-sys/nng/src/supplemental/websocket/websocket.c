@@ -2176,6 +2176,9 @@ nni_ws_listener_alloc(nng_stream_listener **wslp, const nng_url *url)
 
 	NNI_LIST_INIT(&l->pend, nni_ws, node);
 	NNI_LIST_INIT(&l->reply, nni_ws, node);
+	// pnng: the response header list was never initialized (setting
+	// ws:response-headers on a listener crashed appending to it).
+	NNI_LIST_INIT(&l->headers, ws_header, node);
 
 	// make a private copy of the url structure.
 	if ((rv = nng_url_clone(&l->url, url)) != 0) {

@@ -320,6 +320,17 @@ ipc_pipe_send_cb(void *arg)
 
 	n = nni_aio_count(tx_aio);
 	nni_aio_iov_advance(tx_aio, n);
+	// pnng: closed while this callback was pending: a partial send is
+	// not resubmitted on the closed tx_aio (nothing would ever finish
+	// the user aio), it fails here.
+	if ((nni_aio_iov_count(tx_aio) != 0) && p->closed) {
+		while ((aio = nni_list_first(&p->send_q)) != NULL) {
+			nni_aio_list_remove(aio);
+			nni_aio_finish_error(aio, NNG_ECLOSED);
+		}
+		nni_mtx_unlock(&p->mtx);
+		return;
+	}
 	if (nni_aio_iov_count(tx_aio) != 0) {
 		nng_stream_send(p->conn, tx_aio);
 		nni_mtx_unlock(&p->mtx);
@@ -356,6 +367,14 @@ ipc_pipe_recv_cb(void *arg)
 		// Error on receive.  This has to cause an error back
 		// to the user.  Also, if we had an allocated rx_msg, lets
 		// toss it.
+		goto error;
+	}
+	// pnng: closed while this callback was pending (its abort and the
+	// close of rx_aio found nothing to cancel): do not read on with the
+	// closed rx_aio (it would never complete, nor would the user aio:
+	// nni_aio_stop waited forever), fail the receives now.  As in tcp.
+	if (p->closed) {
+		rv = NNG_ECLOSED;
 		goto error;
 	}
 

@@ -335,6 +335,15 @@ tcptran_pipe_send_cb(void *arg)
 
 	n = nni_aio_count(txaio);
 	nni_aio_iov_advance(txaio, n);
+	// pnng: closed while this callback was pending: a partial send is
+	// not resubmitted on the closed txaio (nothing would ever finish
+	// the user aio: nni_aio_stop waited forever), it fails here.
+	if ((nni_aio_iov_count(txaio) > 0) && p->closed) {
+		nni_aio_list_remove(aio);
+		nni_mtx_unlock(&p->mtx);
+		nni_aio_finish_error(aio, NNG_ECLOSED);
+		return;
+	}
 	if (nni_aio_iov_count(txaio) > 0) {
 		nng_stream_send(p->conn, txaio);
 		nni_mtx_unlock(&p->mtx);
