@@ -309,7 +309,7 @@ ipc_pipe_send_cb(void *arg)
 		// usable, with a partial transfer.
 		// The protocol should see this error, and close the
 		// pipe itself, we hope.
-
+	fail:
 		while ((aio = nni_list_first(&p->send_q)) != NULL) {
 			nni_aio_list_remove(aio);
 			nni_aio_finish_error(aio, rv);
@@ -324,12 +324,8 @@ ipc_pipe_send_cb(void *arg)
 	// not resubmitted on the closed tx_aio (nothing would ever finish
 	// the user aio), it fails here.
 	if ((nni_aio_iov_count(tx_aio) != 0) && p->closed) {
-		while ((aio = nni_list_first(&p->send_q)) != NULL) {
-			nni_aio_list_remove(aio);
-			nni_aio_finish_error(aio, NNG_ECLOSED);
-		}
-		nni_mtx_unlock(&p->mtx);
-		return;
+		rv = NNG_ECLOSED;
+		goto fail;
 	}
 	if (nni_aio_iov_count(tx_aio) != 0) {
 		nng_stream_send(p->conn, tx_aio);

@@ -327,6 +327,7 @@ tcptran_pipe_send_cb(void *arg)
 		// usable, with a partial transfer.
 		// The protocol should see this error, and close the
 		// pipe itself, we hope.
+	fail:
 		nni_aio_list_remove(aio);
 		nni_mtx_unlock(&p->mtx);
 		nni_aio_finish_error(aio, rv);
@@ -339,10 +340,8 @@ tcptran_pipe_send_cb(void *arg)
 	// not resubmitted on the closed txaio (nothing would ever finish
 	// the user aio: nni_aio_stop waited forever), it fails here.
 	if ((nni_aio_iov_count(txaio) > 0) && p->closed) {
-		nni_aio_list_remove(aio);
-		nni_mtx_unlock(&p->mtx);
-		nni_aio_finish_error(aio, NNG_ECLOSED);
-		return;
+		rv = NNG_ECLOSED;
+		goto fail;
 	}
 	if (nni_aio_iov_count(txaio) > 0) {
 		nng_stream_send(p->conn, txaio);
