@@ -112,6 +112,13 @@ tlstran_pipe_close(void *arg)
 {
 	tlstran_pipe *p = arg;
 
+	// pnng: as tcp: the callbacks and starts below check this, so no
+	// step is submitted on a closed aio (which never completes: the
+	// user's operation stayed queued, and nni_aio_stop waited forever).
+	nni_mtx_lock(&p->mtx);
+	p->closed = true;
+	nni_mtx_unlock(&p->mtx);
+
 	nni_aio_close(p->rxaio);
 	nni_aio_close(p->txaio);
 	nni_aio_close(p->negoaio);
@@ -321,6 +328,7 @@ tlstran_pipe_send_cb(void *arg)
 		// usable, with a partial transfer.
 		// The protocol should see this error, and close the
 		// pipe itself, we hope.
+	fail:
 		nni_aio_list_remove(aio);
 		nni_mtx_unlock(&p->mtx);
 		nni_aio_finish_error(aio, rv);
@@ -330,6 +338,12 @@ tlstran_pipe_send_cb(void *arg)
 
 	n = nni_aio_count(txaio);
 	nni_aio_iov_advance(txaio, n);
+	// pnng: a partial send is not resubmitted on a closed pipe (see
+	// tlstran_pipe_close).
+	if ((nni_aio_iov_count(txaio) > 0) && p->closed) {
+		rv = NNG_ECLOSED;
+		goto fail;
+	}
 	if (nni_aio_iov_count(txaio) > 0) {
 		nng_stream_send(p->tls, txaio);
 		nni_mtx_unlock(&p->mtx);
@@ -361,6 +375,11 @@ tlstran_pipe_recv_cb(void *arg)
 	aio = nni_list_first(&p->recvq);
 
 	if ((rv = nni_aio_result(p->rxaio)) != 0) {
+		goto recv_error;
+	}
+
+	if (p->closed) { // pnng: see tlstran_pipe_close
+		rv = NNG_ECLOSED;
 		goto recv_error;
 	}
 
@@ -481,6 +500,13 @@ tlstran_pipe_send_start(tlstran_pipe *p)
 	nni_iov  iov[3];
 	uint64_t len;
 
+	if (p->closed) { // pnng: see tlstran_pipe_close
+		while ((aio = nni_list_first(&p->sendq)) != NULL) {
+			nni_list_remove(&p->sendq, aio);
+			nni_aio_finish_error(aio, NNG_ECLOSED);
+		}
+		return;
+	}
 	if ((aio = nni_list_first(&p->sendq)) == NULL) {
 		return;
 	}
@@ -565,6 +591,14 @@ tlstran_pipe_recv_start(tlstran_pipe *p)
 	nni_aio *aio;
 	nni_iov  iov;
 	NNI_ASSERT(p->rxmsg == NULL);
+
+	if (p->closed) { // pnng: see tlstran_pipe_close
+		while ((aio = nni_list_first(&p->recvq)) != NULL) {
+			nni_list_remove(&p->recvq, aio);
+			nni_aio_finish_error(aio, NNG_ECLOSED);
+		}
+		return;
+	}
 
 	// Schedule a read of the IPC header.
 	aio         = p->rxaio;
