@@ -9,9 +9,8 @@
 // pthread_mutex_lock: Invalid argument" in tcp_dial_res_cb on the freed dialer; pnng's API
 // fuzzer also saw resolv_worker finish the freed resolver aio; nanomsg/nng#2110, #2209):
 //   for i in 1 2 3 4 5; do /tmp/ws_dial_close tcp://127.0.0.1:1 50000 || break; done
-// The tcp (and tls+tcp) crash is fixed in pnng's vendored NNG (vendor/README.md, core/aio.c):
-// link against a libnng.a built from the published nng-sys 0.3.0+1.11.0 to see it. ws and wss
-// still crash with the vendored NNG (README, Notes).
+// All of them are fixed in pnng's vendored NNG (vendor/README.md, core/aio.c): link against a
+// libnng.a built from the published nng-sys 0.3.0+1.11.0 to see the crashes.
 // See tests/stress_regressions.rs (ws_background_dial_then_close_does_not_crash,
 // tcp_background_dial_then_close_does_not_crash).
 #include <nng/nng.h>

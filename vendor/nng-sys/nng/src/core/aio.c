@@ -402,6 +402,10 @@ nni_aio_schedule(nni_aio *aio, nni_aio_cancel_fn cancel, void *data)
 	NNI_ASSERT(aio->a_cancel_fn == NULL);
 	aio->a_cancel_fn  = cancel;
 	aio->a_cancel_arg = data;
+	// pnng: the provider now owns the task's hold and will finish the
+	// aio; a stop that finds the cancel function taken (by an abort or
+	// the expire thread) waits for that finish instead of dropping it.
+	aio->a_finishing = true;
 
 	// We only schedule expiration if we have a way for the expiration
 	// handler to actively cancel it.

@@ -214,9 +214,12 @@ struct nng_aio {
 	bool         a_expire_ok;  // Expire from sleep is ok
 	bool         a_expiring;   // Expiration in progress
 	bool         a_use_expire; // Use expire instead of timeout
-	// pnng: set by nni_aio_finish (cleared by nni_aio_begin): the pending
-	// dispatch owns the task's prep hold, so stop/close/abort/fini must
-	// not drop it (they would not wait for the callback: use after free).
+	// pnng: set by nni_aio_schedule and nni_aio_finish (cleared by
+	// nni_aio_begin): the provider, or the pending dispatch, owns the
+	// task's prep hold, so stop/close/abort/fini must not drop it when
+	// they find no cancel function (another thread took it and the
+	// provider finishes later); they would not wait for the callback,
+	// and the aio would be freed under it.
 	bool         a_finishing;
 	nni_task     a_task;
 
