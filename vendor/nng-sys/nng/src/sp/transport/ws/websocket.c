@@ -469,7 +469,7 @@ wstran_accept_cb(void *arg)
 			// Make a pipe
 			nni_aio_list_remove(uaio);
 			if ((rv = wstran_pipe_alloc(&p, ws)) != 0) {
-				nng_stream_close(ws);
+				nng_stream_free(ws); // pnng: was only closed
 				nni_aio_finish_error(uaio, rv);
 			} else {
 				p->peer = l->peer;
@@ -477,6 +477,11 @@ wstran_accept_cb(void *arg)
 				nni_aio_set_output(uaio, 0, p);
 				nni_aio_finish(uaio, 0, 0);
 			}
+		} else {
+			// pnng: the accept was cancelled (the listener is
+			// closing) while the connection was upgraded; nobody
+			// takes it, so free it (it leaked, with its descriptor).
+			nng_stream_free(ws);
 		}
 	}
 	if (!nni_list_empty(&l->aios)) {
