@@ -639,8 +639,8 @@ ws_write_cb(void *arg)
 				frame->aio = NULL;
 				nni_aio_list_remove(aio);
 				nni_aio_finish_error(aio, NNG_ECLOSED);
-				ws_frame_fini(frame);
 			}
+			ws_frame_fini(frame); // pnng: control frames leaked
 		}
 		if (ws->peer_closed) {
 			if (ws->wclose) { // could assert this?
@@ -1004,7 +1004,11 @@ ws_read_frame_cb(nni_ws *ws, ws_frame *frame)
 		ws->peer_closed = true;
 		if (!ws->closed) {
 			ws_close(ws, WS_CLOSE_NORMAL_CLOSE);
-		} else {
+		} else if (ws->wclose) {
+			// pnng: only if our close is still waiting (as in
+			// ws_write_cb): its timeout may have finished it, or
+			// it never started; a second finish panicked
+			// ("appending node already on a list").
 			ws->wclose = false;
 			nni_aio_finish(ws->closeaio, 0, 0);
 		}
