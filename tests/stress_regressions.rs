@@ -145,6 +145,28 @@ fn ws_listener_closed_while_dialer_connects() {
     }
 }
 
+/// CRASH (found once by make stress, close_while_blocked_ws: `push0_cancel` called from
+/// `nni_aio_expire_loop` on a freed socket; NNG 1.11 core aio, also with NNG alone:
+/// tests/stress/repro/expire_cancel_after_close.c; fixed in vendor/nng-sys): a blocking send
+/// whose timeout fires as its socket closes. The expire thread took the cancel function and its
+/// argument (the protocol's socket) and called it after unlocking; the close could finish the
+/// send and free the socket in between. Input: 1000 x { push0 without peers, send-timeout 2 ms,
+/// a thread blocked in `pnng_socket_send`, close at 1.5-2.5 ms }. Expected: no crash, the send
+/// returns ETIMEDOUT or ECLOSED. The gap is a few instructions wide, so this test rarely hits it
+/// without the repro's widened gap; it guards the close-versus-timeout path as a whole.
+#[test]
+fn close_racing_a_send_timeout_does_not_crash() {
+    for i in 0..1000u64 {
+        let s = open(pnng_push0_open);
+        set_ms(s, "send-timeout", 2);
+        let sender = std::thread::spawn(move || unsafe { pnng_socket_send(s, b"x".as_ptr().cast(), 1, 0) });
+        std::thread::sleep(Duration::from_micros(1500 + (i % 20) * 50));
+        close(s);
+        let rv = sender.join().unwrap();
+        assert!(rv == PNNG_ETIMEDOUT || rv == PNNG_ECLOSED, "send returned {rv}");
+    }
+}
+
 /// Closes `s` on another thread; how long it took, or None if it did not return within `limit`.
 fn close_within(s: pnng_socket, limit: Duration) -> Option<Duration> {
     let (tx, rx) = std::sync::mpsc::channel();

@@ -18,6 +18,11 @@ struct nni_aio_expire_q {
 	nni_thr  eq_thr;
 	nni_time eq_next; // next expiration
 	bool     eq_exit;
+	// pnng: set while the expire thread runs a batch's cancel functions
+	// (without eq_mtx); eq_batch counts finished batches.  See
+	// nni_aio_expire_barrier.
+	bool     eq_cancelling;
+	uint64_t eq_batch;
 };
 
 static nni_aio_expire_q **nni_aio_expire_q_list;
@@ -645,6 +650,7 @@ nni_aio_expire_loop(void *arg)
 			aio = nni_list_next(&q->eq_list, aio);
 		}
 
+		q->eq_cancelling = exp_idx > 0; // pnng: expire barrier
 		for (uint32_t i = 0; i < exp_idx; i++) {
 			aio = expires[i];
 			rv  = aio->a_expire_ok ? 0 : NNG_ETIMEDOUT;
@@ -665,6 +671,10 @@ nni_aio_expire_loop(void *arg)
 				nni_mtx_lock(mtx);
 			}
 			aio->a_expiring = false;
+		}
+		if (q->eq_cancelling) {
+			q->eq_cancelling = false;
+			q->eq_batch++;
 		}
 		nni_cv_wake(cv);
 
@@ -827,6 +837,31 @@ nni_aio_expire_q_alloc(void)
 
 	nni_thr_run(&eq->eq_thr);
 	return (eq);
+}
+
+// pnng: the expire thread takes an aio's cancel function and argument under
+// eq_mtx, then calls it unlocked.  The provider may finish the aio in that
+// gap (a socket close finishing its queued sends), and its owner then frees
+// the provider; the cancel function then ran on freed memory (push0_cancel
+// locking a freed socket's mutex).  Objects that are cancel arguments call
+// this before they are freed: it waits for any batch of cancel calls
+// running now (not for later ones, which find the aio finished).  It must
+// not be called with a lock that a cancel function takes.
+void
+nni_aio_expire_barrier(void)
+{
+	for (int i = 0; i < nni_aio_expire_q_cnt; i++) {
+		nni_aio_expire_q *eq = nni_aio_expire_q_list[i];
+		if (nni_thr_is_self(&eq->eq_thr)) {
+			continue; // called from a cancel function of this batch
+		}
+		nni_mtx_lock(&eq->eq_mtx);
+		uint64_t batch = eq->eq_batch;
+		while (eq->eq_cancelling && (eq->eq_batch == batch)) {
+			nni_cv_wait(&eq->eq_cv);
+		}
+		nni_mtx_unlock(&eq->eq_mtx);
+	}
 }
 
 void
