@@ -2,8 +2,7 @@
 #   make stress        bounded run, part of CI (a few minutes on 2 cores); same as make test-stress
 #   make stress-long   opt-in long run (hours): PNNG_STRESS_LONG=1 sizes;
 #                      PNNG_STRESS_SCALE=<x> multiplies every count (also for make stress)
-#   PNNG_STRESS_SEED=<n> another seed; PNNG_STRESS_WS=1 adds
-#   the triggers of open NNG 1.11 crashes (NOT RUN otherwise)
+#   PNNG_STRESS_SEED=<n> another seed
 # Summary lines ("stress: ...") go to target/stress-report.txt and are printed at the end.
 # Each stress test runs in its own process with a time limit (STRESS_TIMEOUT seconds, bounded
 # run only). The regression tests of the bugs they found are tests/stress_regressions.rs.

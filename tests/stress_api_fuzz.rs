@@ -193,7 +193,7 @@ fn api_fuzz() {
     }
     report(&format!(
         "api-fuzz {} sequences, {} calls, {} aio starts (seed {}), {} crashes, {} hangs, {} undocumented codes, \
-         {} contract violations, {} EINTERNAL, {} worker failures, ws/wss {}, {}",
+         {} contract violations, {} EINTERNAL, {} worker failures, {}",
         t.seqs,
         t.calls,
         t.aio_starts,
@@ -204,7 +204,6 @@ fn api_fuzz() {
         t.violations,
         t.internal,
         t.worker_failures,
-        if ws_enabled() { "on" } else { "off (known NNG 1.11 crash; PNNG_STRESS_WS=1 includes them)" },
         secs(t0.elapsed())
     ));
     assert_eq!(t.seqs, total, "every sequence ran");
@@ -655,7 +654,7 @@ impl<'a> Seq<'a> {
                 self.tcp_used += 1;
                 "tcp://127.0.0.1:0".into()
             }
-            17 if self.tcp_used < 2 && ws_enabled() => {
+            17 if self.tcp_used < 2 => {
                 self.tcp_used += 1;
                 "ws://127.0.0.1:0/fz".into()
             }
@@ -687,9 +686,7 @@ impl<'a> Seq<'a> {
             "abstract://".into(),
             "inproc://a\u{1}\u{7f}\u{ff}".into(),
         ];
-        let url = self.r.pick(&opts).clone();
-        // wss dials in the background, which crashes NNG 1.11 when closed at once (see ws_enabled)
-        if url.starts_with("wss") && !ws_enabled() { "tcp://".into() } else { url }
+        self.r.pick(&opts).clone()
     }
 
     // -- operations ---------------------------------------------------------------------------

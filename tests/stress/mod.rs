@@ -6,8 +6,6 @@
 //! - `PNNG_STRESS_SCALE=<float>`: multiplies every count (default 1).
 //! - `PNNG_STRESS_SEED=<u64>`: the base seed (default: fixed, so CI runs are reproducible).
 //! - `PNNG_STRESS_REPORT=<path>`: where summary lines are appended (default target/stress-report.txt).
-//! - `PNNG_STRESS_WS=1`: also the triggers of open NNG 1.11 crashes (`ws_enabled`), reported
-//!   as not run otherwise.
 #![allow(dead_code)]
 
 use std::io::Write;
@@ -80,14 +78,6 @@ pub fn count(bounded: u64, long: u64) -> u64 {
 
 pub fn seed() -> u64 {
     std::env::var("PNNG_STRESS_SEED").ok().and_then(|v| v.parse().ok()).unwrap_or(0x5EED_0F_2026)
-}
-
-/// Whether the websocket transports (ws, wss) are exercised where they are known to crash
-/// NNG 1.11 on close races (tests/stress_regressions.rs, tests/stress/repro/ws_dial_close.c):
-/// only with PNNG_STRESS_WS=1, so the bounded CI run tests what pnng can answer for. The wire
-/// fuzzer's ws listener is not affected and always runs.
-pub fn ws_enabled() -> bool {
-    std::env::var("PNNG_STRESS_WS").is_ok_and(|v| v == "1")
 }
 
 /// Resident set size of this process in KiB (VmRSS).
