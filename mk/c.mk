@@ -61,10 +61,8 @@ demo: c-examples $(C_CERTS)/client.crt
 test-c: c-examples $(C_CERTS)/client.crt
 	$(call c_run_all,,,tls+tcp wss,plain)
 
-# wss is left out under ASan: NNG 1.11 can crash tearing down a wss pipe (nanomsg/nng#2208),
-# which the sanitizer reports; tls+tcp covers the TLS engine.
 test-c-asan: $(addprefix $(C_BUILD)-asan/,$(C_ALL)) $(C_CERTS)/client.crt
-	$(call c_run_all,-asan,env $(C_ASAN_ENV),tls+tcp,ASan+UBSan)
+	$(call c_run_all,-asan,env $(C_ASAN_ENV),tls+tcp wss,ASan+UBSan)
 
 test-c-valgrind: c-examples $(C_CERTS)/client.crt
-	$(call c_run_all,,$(C_VALGRIND),tls+tcp,valgrind)
+	$(call c_run_all,,$(C_VALGRIND),tls+tcp wss,valgrind)
