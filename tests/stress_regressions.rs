@@ -1,9 +1,9 @@
 //! Minimal failing tests for library bugs found by the stress suites (tests/stress_*.rs).
 //! Each test states the function, the input, the expected and the actual outcome. They are
 //! plain tests (they run in `cargo test`) once pnng works around the bug; do not weaken them
-//! to pass. Those still open are `#[ignore]`d with the reason: the crash repros because they
-//! abort the whole test binary (run them with `--ignored`). Bugs inside NNG 1.11 are fixed in
-//! pnng's copy of its sources (vendor/README.md lists each fix with its test here).
+//! to pass. A test too slow for `cargo test` is `#[ignore]`d with the reason (run it with
+//! `--ignored`). Bugs inside NNG 1.11 are fixed in pnng's copy of its sources (vendor/README.md
+//! lists each fix with its test here).
 mod common;
 use common::*;
 use std::time::{Duration, Instant};

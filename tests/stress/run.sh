@@ -52,7 +52,7 @@ echo "== stress: regression tests of bugs found by the stress suites"
 reg_out=$($CARGO test --release --test stress_regressions 2>&1)
 reg_rc=$?
 echo "$reg_out" | grep -E '^test |test result'
-echo "stress: regressions (tests/stress_regressions.rs): $(echo "$reg_out" | grep -c '^test .* ok$') pass, $(echo "$reg_out" | grep -c '^test .* FAILED$') fail, $(echo "$reg_out" | grep -c '^test .* ignored') ignored (slow repros: run with --ignored)" | tee -a "$PNNG_STRESS_REPORT"
+echo "stress: regressions (tests/stress_regressions.rs): $(echo "$reg_out" | grep -c '^test .* ok$') pass, $(echo "$reg_out" | grep -c '^test .* FAILED$') fail, $(echo "$reg_out" | grep -c '^test .* \.\.\. ignored') ignored (slow repros: run with --ignored)" | tee -a "$PNNG_STRESS_REPORT"
 [ $reg_rc -eq 0 ] || failed+=("stress_regressions")
 
 echo
