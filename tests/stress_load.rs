@@ -256,6 +256,19 @@ fn reqrep_soak(tr: &str, n: u64, tls: Tls) -> Soak {
     Soak { name: format!("req/rep(8 ctx) {tr}"), n, c, rss_warm, rss_end, secs: t0.elapsed().as_secs_f64() }
 }
 
+/// "Flat" memory: RSS after a soak within 10 % of RSS after its warm-up, plus this much for
+/// page-granular noise (glibc trims and regrows its heaps a few pages at a time).
+const RSS_SLACK_KIB: u64 = 1024;
+
+/// The same over the whole run, from after the warm-up pass to the end, with more slack: the
+/// soaks' mixed message sizes (mostly under 72 bytes, one in 50 up to 8 KiB) across 16
+/// threads fragment glibc's heaps, which keep growing for a while and then level off. Measured
+/// here, 8 x 200 000 such req/rep requests over inproc: raw NNG 3.9 -> 4.9 MiB and pnng 4.6 ->
+/// 6.8 MiB, each round adding less (pnng: +516, +516, +400, +280, +200, +140, +148 KiB); with
+/// one fixed size both stay within 0.1 MiB. A leak grows with the traffic instead: the long
+/// run (100 times the messages) checks against the same bound.
+const RSS_RUN_SLACK_KIB: u64 = 2048;
+
 #[test]
 #[ignore = "stress suite: make stress"]
 fn load_and_loss() {
@@ -271,20 +284,34 @@ fn load_and_loss() {
     let per_push = count(150_000, 15_000_000);
     let per_pair = count(50_000, 5_000_000);
     let per_req = count(50_000, 5_000_000);
+    let run_all = |push: u64, pair: u64, req: u64| {
+        let mut soaks = Vec::new();
+        for tr in &trs {
+            soaks.push(ordered_soak("push/pull", tr, push, tls));
+            soaks.push(ordered_soak("pair0", tr, pair, tls));
+            soaks.push(reqrep_soak(tr, req, tls));
+        }
+        soaks
+    };
     let rss_start = rss_kib();
-    let mut soaks = Vec::new();
-    for tr in &trs {
-        soaks.push(ordered_soak("push/pull", tr, per_push, tls));
-        soaks.push(ordered_soak("pair0", tr, per_pair, tls));
-        soaks.push(reqrep_soak(tr, per_req, tls));
-    }
+    // Warm-up: a short run of every soak first, so that first-use costs (NNG's threads and
+    // pollers, malloc's per-thread arenas, the TLS engine) are paid before the baseline
+    let warm = run_all(5_000, 2_000, 2_000);
+    let warm_clean = warm.iter().all(|s| s.c.lost + s.c.dups + s.c.reordered + s.c.corrupt == 0);
+    let rss_warm = rss_kib();
+    report(&format!(
+        "load warm-up: {} messages in {} short soaks ({}), RSS start {rss_start} KiB -> {rss_warm} KiB",
+        warm.iter().map(|s| s.n).sum::<u64>(),
+        warm.len(),
+        if warm_clean { "none lost, duplicated, reordered or corrupt" } else { "PROBLEMS" }
+    ));
+    let soaks = run_all(per_push, per_pair, per_req);
     let rss_end = rss_kib();
-    let mut all_ok = true;
+    let mut all_ok = warm_clean;
     let mut total = 0;
-    let first_warm = soaks.first().map(|s| s.rss_warm).unwrap_or(0);
     for s in &soaks {
         total += s.n;
-        let flat = rss_flat(s.rss_warm, s.rss_end, 8 * 1024);
+        let flat = rss_flat(s.rss_warm, s.rss_end, RSS_SLACK_KIB);
         let ok = s.c.lost == 0 && s.c.dups == 0 && s.c.reordered == 0 && s.c.corrupt == 0 && flat;
         all_ok &= ok;
         report(&format!(
@@ -308,10 +335,10 @@ fn load_and_loss() {
             pnng_tls_config_free(b);
         }
     }
-    let overall_flat = rss_flat(first_warm, rss_end, 16 * 1024);
+    let overall_flat = rss_flat(rss_warm, rss_end, RSS_RUN_SLACK_KIB);
     all_ok &= overall_flat;
     report(&format!(
-        "load: {total} messages in {} soaks, RSS start {rss_start} KiB, after first warm-up {first_warm} KiB, end {rss_end} KiB ({}), {}",
+        "load: {total} messages in {} soaks, RSS after warm-up {rss_warm} KiB, end {rss_end} KiB ({}), {}",
         soaks.len(),
         if overall_flat { "flat" } else { "GREW" },
         secs(t0.elapsed())
