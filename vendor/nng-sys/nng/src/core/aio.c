@@ -18,11 +18,12 @@ struct nni_aio_expire_q {
 	nni_thr  eq_thr;
 	nni_time eq_next; // next expiration
 	bool     eq_exit;
-	// pnng: set while the expire thread runs a batch's cancel functions
-	// (without eq_mtx); eq_batch counts finished batches.  See
-	// nni_aio_expire_barrier.
-	bool     eq_cancelling;
-	uint64_t eq_batch;
+	// pnng: cancel functions running now (called without eq_mtx), counted
+	// in the slot of the epoch they started in; eq_barrier is set while a
+	// barrier waits.  See nni_aio_cancel_barrier.
+	uint64_t eq_epoch;
+	unsigned eq_cancels[2];
+	bool     eq_barrier;
 };
 
 static nni_aio_expire_q **nni_aio_expire_q_list;
@@ -83,6 +84,26 @@ static nni_reap_list aio_reap_list = {
 static void nni_aio_expire_add(nni_aio *);
 static void nni_aio_expire_rm(nni_aio *);
 
+// pnng: bracket a cancel function's call (see nni_aio_cancel_barrier).
+// The start is counted under eq_mtx, where the function is taken.
+static unsigned
+aio_cancel_start(nni_aio_expire_q *eq)
+{
+	unsigned slot = (unsigned) (eq->eq_epoch & 1);
+	eq->eq_cancels[slot]++;
+	return (slot);
+}
+
+static void
+aio_cancel_done(nni_aio_expire_q *eq, unsigned slot)
+{
+	nni_mtx_lock(&eq->eq_mtx);
+	if (--eq->eq_cancels[slot] == 0) {
+		nni_cv_wake(&eq->eq_cv);
+	}
+	nni_mtx_unlock(&eq->eq_mtx);
+}
+
 void
 nni_aio_init(nni_aio *aio, nni_cb cb, void *arg)
 {
@@ -100,6 +121,7 @@ nni_aio_fini(nni_aio *aio)
 	nni_aio_cancel_fn fn;
 	void             *arg;
 	bool              finishing;
+	unsigned          slot;
 	nni_aio_expire_q *eq = aio->a_expire_q;
 
 	// This is like aio_close, but we don't want to dispatch
@@ -117,10 +139,12 @@ nni_aio_fini(nni_aio *aio)
 	aio->a_cancel_fn  = NULL;
 	aio->a_cancel_arg = NULL;
 	finishing         = aio->a_finishing; // pnng: see a_finishing
+	slot              = fn != NULL ? aio_cancel_start(eq) : 0;
 	nni_mtx_unlock(&eq->eq_mtx);
 
 	if (fn != NULL) {
 		fn(aio, arg, NNG_ECLOSED);
+		aio_cancel_done(eq, slot);
 	} else if (!finishing) {
 		nni_task_abort(&aio->a_task);
 	}
@@ -196,6 +220,7 @@ nni_aio_stop(nni_aio *aio)
 		nni_aio_cancel_fn fn;
 		void             *arg;
 		bool              finishing;
+		unsigned          slot;
 		nni_aio_expire_q *eq = aio->a_expire_q;
 
 		nni_mtx_lock(&eq->eq_mtx);
@@ -206,10 +231,12 @@ nni_aio_stop(nni_aio *aio)
 		aio->a_cancel_arg = NULL;
 		aio->a_stop       = true;
 		finishing         = aio->a_finishing; // pnng: see a_finishing
+		slot              = fn != NULL ? aio_cancel_start(eq) : 0;
 		nni_mtx_unlock(&eq->eq_mtx);
 
 		if (fn != NULL) {
 			fn(aio, arg, NNG_ECANCELED);
+			aio_cancel_done(eq, slot);
 		} else if (!finishing) {
 			nni_task_abort(&aio->a_task);
 		}
@@ -225,6 +252,7 @@ nni_aio_close(nni_aio *aio)
 		nni_aio_cancel_fn fn;
 		void             *arg;
 		bool              finishing;
+		unsigned          slot;
 		nni_aio_expire_q *eq = aio->a_expire_q;
 
 		nni_mtx_lock(&eq->eq_mtx);
@@ -235,10 +263,12 @@ nni_aio_close(nni_aio *aio)
 		aio->a_cancel_arg = NULL;
 		aio->a_stop       = true;
 		finishing         = aio->a_finishing; // pnng: see a_finishing
+		slot              = fn != NULL ? aio_cancel_start(eq) : 0;
 		nni_mtx_unlock(&eq->eq_mtx);
 
 		if (fn != NULL) {
 			fn(aio, arg, NNG_ECLOSED);
+			aio_cancel_done(eq, slot);
 		} else if (!finishing) {
 			nni_task_abort(&aio->a_task);
 		}
@@ -429,6 +459,7 @@ nni_aio_abort(nni_aio *aio, int rv)
 	nni_aio_cancel_fn fn;
 	void             *arg;
 	bool              finishing;
+	unsigned          slot;
 	nni_aio_expire_q *eq = aio->a_expire_q;
 
 	nni_mtx_lock(&eq->eq_mtx);
@@ -438,11 +469,13 @@ nni_aio_abort(nni_aio *aio, int rv)
 	aio->a_cancel_fn  = NULL;
 	aio->a_cancel_arg = NULL;
 	finishing         = aio->a_finishing; // pnng: see a_finishing
+	slot              = fn != NULL ? aio_cancel_start(eq) : 0;
 	nni_mtx_unlock(&eq->eq_mtx);
 
 	// Stop any I/O at the provider level.
 	if (fn != NULL) {
 		fn(aio, arg, rv);
+		aio_cancel_done(eq, slot);
 	} else if (!finishing) {
 		nni_task_abort(&aio->a_task);
 	}
@@ -650,7 +683,6 @@ nni_aio_expire_loop(void *arg)
 			aio = nni_list_next(&q->eq_list, aio);
 		}
 
-		q->eq_cancelling = exp_idx > 0; // pnng: expire barrier
 		for (uint32_t i = 0; i < exp_idx; i++) {
 			aio = expires[i];
 			rv  = aio->a_expire_ok ? 0 : NNG_ETIMEDOUT;
@@ -666,15 +698,13 @@ nni_aio_expire_loop(void *arg)
 			// terminate the aio - we've tried, but it has to run
 			// to its natural conclusion.
 			if (cancel_fn != NULL) {
+				unsigned slot = aio_cancel_start(q); // pnng
 				nni_mtx_unlock(mtx);
 				cancel_fn(aio, cancel_arg, rv);
 				nni_mtx_lock(mtx);
+				q->eq_cancels[slot]--; // woken below
 			}
 			aio->a_expiring = false;
-		}
-		if (q->eq_cancelling) {
-			q->eq_cancelling = false;
-			q->eq_batch++;
 		}
 		nni_cv_wake(cv);
 
@@ -839,27 +869,38 @@ nni_aio_expire_q_alloc(void)
 	return (eq);
 }
 
-// pnng: the expire thread takes an aio's cancel function and argument under
-// eq_mtx, then calls it unlocked.  The provider may finish the aio in that
-// gap (a socket close finishing its queued sends), and its owner then frees
-// the provider; the cancel function then ran on freed memory (push0_cancel
-// locking a freed socket's mutex).  Objects that are cancel arguments call
-// this before they are freed: it waits for any batch of cancel calls
-// running now (not for later ones, which find the aio finished).  It must
-// not be called with a lock that a cancel function takes.
+// pnng: a cancel function is taken with its argument under eq_mtx and called
+// after unlocking (by the expire thread, abort, stop, close or fini).  In that
+// gap the provider may finish the aio and be freed (push0_cancel locking a
+// freed socket's mutex after a close finished the send; tls_conn_cancel on a
+// tls connection reaped after its dial failed).  So objects that may be cancel
+// arguments call this before they are freed (sockets, contexts, and the reaper
+// before each batch): it waits until the cancel calls running now have
+// returned; ones that start later find the aio finished.  It must not be
+// called from a cancel function, nor with a lock that one may take.
 void
-nni_aio_expire_barrier(void)
+nni_aio_cancel_barrier(void)
 {
 	for (int i = 0; i < nni_aio_expire_q_cnt; i++) {
 		nni_aio_expire_q *eq = nni_aio_expire_q_list[i];
-		if (nni_thr_is_self(&eq->eq_thr)) {
-			continue; // called from a cancel function of this batch
-		}
 		nni_mtx_lock(&eq->eq_mtx);
-		uint64_t batch = eq->eq_batch;
-		while (eq->eq_cancelling && (eq->eq_batch == batch)) {
+		// One barrier at a time, in two phases: a call that started
+		// before may count in either slot (an earlier barrier flipped
+		// the epoch), and each phase moves new calls to the other slot
+		// before waiting for one, so a stream of new calls cannot
+		// starve it.
+		while (eq->eq_barrier) {
 			nni_cv_wait(&eq->eq_cv);
 		}
+		eq->eq_barrier = true;
+		for (int phase = 0; phase < 2; phase++) {
+			unsigned slot = (unsigned) (eq->eq_epoch++ & 1);
+			while (eq->eq_cancels[slot] != 0) {
+				nni_cv_wait(&eq->eq_cv);
+			}
+		}
+		eq->eq_barrier = false;
+		nni_cv_wake(&eq->eq_cv);
 		nni_mtx_unlock(&eq->eq_mtx);
 	}
 }

@@ -196,10 +196,10 @@ extern void nni_aio_completions_add(
 extern int  nni_aio_sys_init(void);
 extern void nni_aio_sys_fini(void);
 
-// pnng: waits until the expire threads are done with any cancel function
-// they are running now (see aio.c).  Called before freeing an object that
-// may be an aio's cancel argument.
-extern void nni_aio_expire_barrier(void);
+// pnng: waits until every cancel function running now has returned (see
+// aio.c).  Called before freeing an object that may be an aio's cancel
+// argument.
+extern void nni_aio_cancel_barrier(void);
 
 typedef struct nni_aio_expire_q nni_aio_expire_q;
 

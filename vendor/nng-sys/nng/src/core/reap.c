@@ -51,6 +51,9 @@ reap_worker(void *unused)
 			// We process our list of nodes while not holding
 			// the lock.
 			nni_mtx_unlock(&reap_mtx);
+			// pnng: a cancel call started before an object was
+			// queued here may still be running on it.
+			nni_aio_cancel_barrier();
 			while (node != NULL) {
 				void *ptr;
 				ptr  = ((char *) node) - offset;

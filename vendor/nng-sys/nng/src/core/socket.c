@@ -529,7 +529,7 @@ sock_destroy(nni_sock *s)
 
 	// pnng: the protocol's socket is the cancel argument of the user's
 	// aios; an expire thread may still be calling into it.
-	nni_aio_expire_barrier();
+	nni_aio_cancel_barrier();
 
 	// The protocol needs to clean up its state.
 	if (s->s_data != NULL) {
@@ -1315,7 +1315,7 @@ nni_ctx_find(nni_ctx **cp, uint32_t id, bool closing)
 static void
 nni_ctx_destroy(nni_ctx *ctx)
 {
-	nni_aio_expire_barrier(); // pnng: as in sock_destroy
+	nni_aio_cancel_barrier(); // pnng: as in sock_destroy
 	if (ctx->c_data != NULL) {
 		ctx->c_ops.ctx_fini(ctx->c_data);
 	}
