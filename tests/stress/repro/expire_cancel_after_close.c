@@ -6,7 +6,7 @@
 // push0_cancel. The gap is a few instructions: make stress hit it once (close_while_blocked_ws).
 // To see it at once, widen it: in nni_aio_expire_loop (core/aio.c) put `nni_msleep(3);` between
 // `nni_mtx_unlock(mtx);` and `cancel_fn(aio, cancel_arg, rv);`, and remove the body of
-// nni_aio_expire_barrier (pnng's fix). Build as ws_dial_close.c:
+// nni_aio_cancel_barrier (pnng's fix). Build as ws_dial_close.c:
 //   NI=vendor/nng-sys/nng/include
 //   gcc -O1 -g -I$NI tests/stress/repro/expire_cancel_after_close.c target/release/libpnng.a \
 //       -o /tmp/expire_race -lpthread -ldl -lm -lmbedtls -lmbedx509 -lmbedcrypto
