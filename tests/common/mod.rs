@@ -51,9 +51,16 @@ pub fn addr(transport: &str) -> String {
     }
 }
 
-/// A currently free TCP port on loopback.
+/// A currently free TCP port on loopback. Retries for a while: a stress run that closes
+/// connections fast can leave none free for a moment (EADDRINUSE).
 pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    for _ in 0..200 {
+        if let Ok(l) = std::net::TcpListener::bind("127.0.0.1:0") {
+            return l.local_addr().unwrap().port();
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    panic!("no free TCP port on 127.0.0.1 for 2 s");
 }
 
 pub fn listen(s: pnng_socket, url: &str) -> pnng_listener {
