@@ -104,6 +104,23 @@ aio_cancel_done(nni_aio_expire_q *eq, unsigned slot)
 	nni_mtx_unlock(&eq->eq_mtx);
 }
 
+// pnng: what fini, stop, close and abort do, after unlocking, with the cancel
+// function they took (and counted, in slot): call it; or, when there was none
+// and neither a provider nor a pending dispatch holds the task (a_finishing),
+// drop the task's hold.
+static void
+aio_cancel_or_unhold(
+    nni_aio *aio, nni_aio_cancel_fn fn, void *arg, int rv, bool finishing,
+    unsigned slot)
+{
+	if (fn != NULL) {
+		fn(aio, arg, rv);
+		aio_cancel_done(aio->a_expire_q, slot);
+	} else if (!finishing) {
+		nni_task_abort(&aio->a_task);
+	}
+}
+
 void
 nni_aio_init(nni_aio *aio, nni_cb cb, void *arg)
 {
@@ -142,12 +159,7 @@ nni_aio_fini(nni_aio *aio)
 	slot              = fn != NULL ? aio_cancel_start(eq) : 0;
 	nni_mtx_unlock(&eq->eq_mtx);
 
-	if (fn != NULL) {
-		fn(aio, arg, NNG_ECLOSED);
-		aio_cancel_done(eq, slot);
-	} else if (!finishing) {
-		nni_task_abort(&aio->a_task);
-	}
+	aio_cancel_or_unhold(aio, fn, arg, NNG_ECLOSED, finishing, slot);
 
 	nni_task_fini(&aio->a_task);
 }
@@ -234,12 +246,8 @@ nni_aio_stop(nni_aio *aio)
 		slot              = fn != NULL ? aio_cancel_start(eq) : 0;
 		nni_mtx_unlock(&eq->eq_mtx);
 
-		if (fn != NULL) {
-			fn(aio, arg, NNG_ECANCELED);
-			aio_cancel_done(eq, slot);
-		} else if (!finishing) {
-			nni_task_abort(&aio->a_task);
-		}
+		aio_cancel_or_unhold(
+		    aio, fn, arg, NNG_ECANCELED, finishing, slot);
 
 		nni_aio_wait(aio);
 	}
@@ -266,12 +274,7 @@ nni_aio_close(nni_aio *aio)
 		slot              = fn != NULL ? aio_cancel_start(eq) : 0;
 		nni_mtx_unlock(&eq->eq_mtx);
 
-		if (fn != NULL) {
-			fn(aio, arg, NNG_ECLOSED);
-			aio_cancel_done(eq, slot);
-		} else if (!finishing) {
-			nni_task_abort(&aio->a_task);
-		}
+		aio_cancel_or_unhold(aio, fn, arg, NNG_ECLOSED, finishing, slot);
 	}
 }
 
@@ -473,12 +476,7 @@ nni_aio_abort(nni_aio *aio, int rv)
 	nni_mtx_unlock(&eq->eq_mtx);
 
 	// Stop any I/O at the provider level.
-	if (fn != NULL) {
-		fn(aio, arg, rv);
-		aio_cancel_done(eq, slot);
-	} else if (!finishing) {
-		nni_task_abort(&aio->a_task);
-	}
+	aio_cancel_or_unhold(aio, fn, arg, rv, finishing, slot);
 }
 
 // I/O provider related functions.
