@@ -14,7 +14,10 @@ fn main() {
         .extra_warnings(true)
         .cargo_metadata(false)
         .compile("pnng_tls_shim");
-    println!("cargo:rustc-link-search=native={}", env::var("OUT_DIR").unwrap());
+    println!(
+        "cargo:rustc-link-search=native={}",
+        env::var("OUT_DIR").unwrap()
+    );
     println!("cargo:rustc-link-lib=static:+whole-archive=pnng_tls_shim");
     println!("cargo:rerun-if-changed=src/shim/tls_hostname.c");
     let major = env::var("CARGO_PKG_VERSION_MAJOR").unwrap();
@@ -30,9 +33,13 @@ fn main() {
     println!("cargo:rerun-if-changed=cbindgen.toml");
     if env::var_os("PNNG_REGEN_HEADER").is_some() {
         let dir = PathBuf::from(env::var("CARGO_MANIFEST_DIR").unwrap());
-        let out = env::var_os("PNNG_HEADER_OUT").map(PathBuf::from).unwrap_or_else(|| dir.join("include/pnng.h"));
+        let out = env::var_os("PNNG_HEADER_OUT")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| dir.join("include/pnng.h"));
         let config = cbindgen::Config::from_file(dir.join("cbindgen.toml")).expect("cbindgen.toml");
-        cbindgen::generate_with_config(&dir, config).expect("cbindgen failed").write_to_file(out);
+        cbindgen::generate_with_config(&dir, config)
+            .expect("cbindgen failed")
+            .write_to_file(out);
     }
 }
 

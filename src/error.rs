@@ -2,7 +2,7 @@
 //! and pynng's exception table apply directly. `PNNG_ESYSERR | errno` and `PNNG_ETRANERR | n` are
 //! passed through from NNG as they are.
 
-use std::ffi::{c_int, CStr};
+use std::ffi::{CStr, c_int};
 
 /// The return type of every fallible function: 0 (`PNNG_OK`) on success, else a `PNNG_E*` code.
 pub type pnng_result = i32;
@@ -139,7 +139,11 @@ const TABLE: [(pnng_result, Error, &CStr); 32] = [
     (PNNG_ESTATE, Error::State, c"Incorrect state"),
     (PNNG_ENOENT, Error::NoEntry, c"Entry not found"),
     (PNNG_EPROTO, Error::Protocol, c"Protocol error"),
-    (PNNG_EUNREACHABLE, Error::Unreachable, c"Destination unreachable"),
+    (
+        PNNG_EUNREACHABLE,
+        Error::Unreachable,
+        c"Destination unreachable",
+    ),
     (PNNG_EADDRINVAL, Error::AddrInvalid, c"Address invalid"),
     (PNNG_EPERM, Error::Permission, c"Permission denied"),
     (PNNG_EMSGSIZE, Error::MsgSize, c"Message too large"),
@@ -152,7 +156,11 @@ const TABLE: [(pnng_result, Error, &CStr); 32] = [
     (PNNG_EREADONLY, Error::ReadOnly, c"Read only resource"),
     (PNNG_EWRITEONLY, Error::WriteOnly, c"Write only resource"),
     (PNNG_ECRYPTO, Error::Crypto, c"Cryptographic error"),
-    (PNNG_EPEERAUTH, Error::PeerAuth, c"Peer could not be authenticated"),
+    (
+        PNNG_EPEERAUTH,
+        Error::PeerAuth,
+        c"Peer could not be authenticated",
+    ),
     (PNNG_ENOARG, Error::NoArg, c"Option requires argument"),
     (PNNG_EAMBIGUOUS, Error::Ambiguous, c"Ambiguous option"),
     (PNNG_EBADTYPE, Error::BadType, c"Incorrect type"),
@@ -179,7 +187,11 @@ impl Error {
     pub fn code(self) -> pnng_result {
         match self {
             Error::System(c) | Error::Transport(c) | Error::Unknown(c) => c,
-            e => TABLE.iter().find(|(_, v, _)| *v == e).map(|(c, _, _)| *c).unwrap_or(PNNG_EINTERNAL),
+            e => TABLE
+                .iter()
+                .find(|(_, v, _)| *v == e)
+                .map(|(c, _, _)| *c)
+                .unwrap_or(PNNG_EINTERNAL),
         }
     }
 
@@ -189,7 +201,10 @@ impl Error {
             Error::System(_) => c"System error",
             Error::Transport(_) => c"Transport error",
             Error::Unknown(_) => c"Unknown error",
-            e => TABLE.iter().find(|(_, v, _)| *v == e).map_or(c"Unknown error", |(_, _, t)| t),
+            e => TABLE
+                .iter()
+                .find(|(_, v, _)| *v == e)
+                .map_or(c"Unknown error", |(_, _, t)| t),
         }
     }
 }
@@ -199,7 +214,11 @@ pub type Result<T> = std::result::Result<T, Error>;
 
 /// Turns an NNG return code into a `Result`.
 pub fn check(rv: c_int) -> Result<()> {
-    if rv == 0 { Ok(()) } else { Err(Error::from_code(rv)) }
+    if rv == 0 {
+        Ok(())
+    } else {
+        Err(Error::from_code(rv))
+    }
 }
 
 /// Collapses a core result into the C return value.

@@ -29,7 +29,9 @@ const fn parse(s: &str) -> usize {
 pub fn text() -> &'static CStr {
     static TEXT: Lazy<CString> = Lazy::new(|| {
         // SAFETY: nng_version returns a static string.
-        let nng = unsafe { CStr::from_ptr(nng_sys::nng_version()) }.to_string_lossy().into_owned();
+        let nng = unsafe { CStr::from_ptr(nng_sys::nng_version()) }
+            .to_string_lossy()
+            .into_owned();
         CString::new(format!("pnng {} (NNG {nng})", env!("CARGO_PKG_VERSION"))).unwrap_or_default()
     });
     &TEXT

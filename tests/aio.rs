@@ -2,8 +2,8 @@
 //! ownership, busy aios, and the logging hook.
 mod common;
 use common::*;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 static FIRED: AtomicUsize = AtomicUsize::new(0);
 
@@ -13,7 +13,10 @@ unsafe extern "C" fn count(_ud: *mut c_void) {
 
 fn new_aio() -> *mut pnng_aio {
     let mut a = std::ptr::null_mut();
-    assert_eq!(unsafe { pnng_aio_new(None, std::ptr::null_mut(), &mut a) }, PNNG_OK);
+    assert_eq!(
+        unsafe { pnng_aio_new(None, std::ptr::null_mut(), &mut a) },
+        PNNG_OK
+    );
     a
 }
 
@@ -21,26 +24,45 @@ fn new_aio() -> *mut pnng_aio {
 fn send_and_receive_with_callbacks() {
     let (a, b) = pair(pnng_pair0_open, pnng_pair0_open, &addr("inproc"));
     let mut ra = std::ptr::null_mut();
-    assert_eq!(unsafe { pnng_aio_new(Some(count), 7 as *mut c_void, &mut ra) }, PNNG_OK);
+    assert_eq!(
+        unsafe { pnng_aio_new(Some(count), 7 as *mut c_void, &mut ra) },
+        PNNG_OK
+    );
     let before = FIRED.load(Ordering::SeqCst);
     assert_eq!(unsafe { pnng_socket_recv_aio(a, ra) }, PNNG_OK);
     assert!(unsafe { pnng_aio_busy(ra) });
     assert_eq!(unsafe { pnng_aio_result(ra) }, PNNG_EBUSY);
-    assert_eq!(unsafe { pnng_socket_recv_aio(a, ra) }, PNNG_EBUSY, "one operation at a time");
+    assert_eq!(
+        unsafe { pnng_socket_recv_aio(a, ra) },
+        PNNG_EBUSY,
+        "one operation at a time"
+    );
     let sa = new_aio();
-    assert_eq!(unsafe { pnng_socket_send_aio(b, sa) }, PNNG_EINVAL, "send needs a message");
+    assert_eq!(
+        unsafe { pnng_socket_send_aio(b, sa) },
+        PNNG_EINVAL,
+        "send needs a message"
+    );
     assert_eq!(unsafe { pnng_aio_set_msg(sa, msg(b"async!")) }, PNNG_OK);
     assert_eq!(unsafe { pnng_socket_send_aio(b, sa) }, PNNG_OK);
     unsafe { pnng_aio_wait(sa) };
     assert_eq!(unsafe { pnng_aio_result(sa) }, PNNG_OK);
     let mut m = std::ptr::null_mut();
-    assert_eq!(unsafe { pnng_aio_take_msg(sa, &mut m) }, PNNG_ENOENT, "a sent message is consumed");
+    assert_eq!(
+        unsafe { pnng_aio_take_msg(sa, &mut m) },
+        PNNG_ENOENT,
+        "a sent message is consumed"
+    );
     unsafe { pnng_aio_wait(ra) };
     assert_eq!(unsafe { pnng_aio_result(ra) }, PNNG_OK);
     assert!(eventually(|| FIRED.load(Ordering::SeqCst) > before));
     assert_eq!(unsafe { pnng_aio_take_msg(ra, &mut m) }, PNNG_OK);
     assert_eq!(take(m), b"async!");
-    assert_eq!(unsafe { pnng_aio_take_msg(ra, &mut m) }, PNNG_ENOENT, "taken once");
+    assert_eq!(
+        unsafe { pnng_aio_take_msg(ra, &mut m) },
+        PNNG_ENOENT,
+        "taken once"
+    );
     unsafe {
         pnng_aio_free(ra);
         pnng_aio_free(sa);
@@ -56,7 +78,11 @@ fn timeouts_per_operation_and_wait_in_slices() {
     let a = new_aio();
     assert_eq!(unsafe { pnng_aio_set_timeout(a, 50) }, PNNG_OK);
     assert_eq!(unsafe { pnng_socket_recv_aio(s, a) }, PNNG_OK);
-    assert_eq!(unsafe { pnng_aio_wait_timeout(a, 0) }, PNNG_ETIMEDOUT, "still running");
+    assert_eq!(
+        unsafe { pnng_aio_wait_timeout(a, 0) },
+        PNNG_ETIMEDOUT,
+        "still running"
+    );
     let mut slices = 0;
     while unsafe { pnng_aio_wait_timeout(a, 10) } == PNNG_ETIMEDOUT {
         slices += 1;
@@ -64,7 +90,10 @@ fn timeouts_per_operation_and_wait_in_slices() {
     }
     assert_eq!(unsafe { pnng_aio_result(a) }, PNNG_ETIMEDOUT);
     // Back to the socket's own timeout.
-    assert_eq!(unsafe { pnng_aio_set_timeout(a, PNNG_DURATION_DEFAULT) }, PNNG_OK);
+    assert_eq!(
+        unsafe { pnng_aio_set_timeout(a, PNNG_DURATION_DEFAULT) },
+        PNNG_OK
+    );
     set_ms(s, "recv-timeout", 30);
     assert_eq!(unsafe { pnng_socket_recv_aio(s, a) }, PNNG_OK);
     unsafe { pnng_aio_wait(a) };
@@ -79,7 +108,10 @@ fn cancel_and_close_complete_exactly_once() {
     let mut cq = std::ptr::null_mut();
     assert_eq!(unsafe { pnng_cq_new(&mut cq) }, PNNG_OK);
     let mut a = std::ptr::null_mut();
-    assert_eq!(unsafe { pnng_aio_new_cq(cq, 1 as *mut c_void, &mut a) }, PNNG_OK);
+    assert_eq!(
+        unsafe { pnng_aio_new_cq(cq, 1 as *mut c_void, &mut a) },
+        PNNG_OK
+    );
     assert_eq!(unsafe { pnng_socket_recv_aio(s, a) }, PNNG_OK);
     unsafe { pnng_aio_cancel(a) };
     assert_eq!(unsafe { pnng_cq_wait(cq, 5000) }, PNNG_OK);
@@ -87,7 +119,11 @@ fn cancel_and_close_complete_exactly_once() {
     assert_eq!(unsafe { pnng_cq_pop(cq, &mut got, &mut ud) }, PNNG_OK);
     assert_eq!((got, ud as usize), (a, 1));
     assert_eq!(unsafe { pnng_aio_result(a) }, PNNG_ECANCELED);
-    assert_eq!(unsafe { pnng_cq_pop(cq, &mut got, &mut ud) }, PNNG_EAGAIN, "exactly once");
+    assert_eq!(
+        unsafe { pnng_cq_pop(cq, &mut got, &mut ud) },
+        PNNG_EAGAIN,
+        "exactly once"
+    );
     // Closing the socket ends a pending receive with ECLOSED.
     assert_eq!(unsafe { pnng_socket_recv_aio(s, a) }, PNNG_OK);
     close(s);
@@ -113,20 +149,31 @@ fn cq_fd_is_readable_exactly_while_entries_wait() {
     let mut fd = -1;
     assert_eq!(unsafe { pnng_cq_fd(cq, &mut fd) }, PNNG_OK);
     let readable = |fd: c_int| {
-        let mut p = libc::pollfd { fd, events: libc::POLLIN, revents: 0 };
+        let mut p = libc::pollfd {
+            fd,
+            events: libc::POLLIN,
+            revents: 0,
+        };
         unsafe { libc::poll(&mut p, 1, 0) == 1 }
     };
     assert!(!readable(fd));
-    let aios: Vec<_> = (0..3usize).map(|i| {
-        let mut a = std::ptr::null_mut();
-        assert_eq!(unsafe { pnng_aio_new_cq(cq, i as *mut c_void, &mut a) }, PNNG_OK);
-        assert_eq!(unsafe { pnng_socket_recv_aio(x, a) }, PNNG_OK);
-        a
-    }).collect();
+    let aios: Vec<_> = (0..3usize)
+        .map(|i| {
+            let mut a = std::ptr::null_mut();
+            assert_eq!(
+                unsafe { pnng_aio_new_cq(cq, i as *mut c_void, &mut a) },
+                PNNG_OK
+            );
+            assert_eq!(unsafe { pnng_socket_recv_aio(x, a) }, PNNG_OK);
+            a
+        })
+        .collect();
     for i in 0..3 {
         assert_eq!(send(y, &[i]), PNNG_OK);
     }
-    assert!(eventually(|| aios.iter().all(|&a| !unsafe { pnng_aio_busy(a) })));
+    assert!(eventually(|| aios
+        .iter()
+        .all(|&a| !unsafe { pnng_aio_busy(a) })));
     assert!(readable(fd));
     let mut seen = vec![];
     let (mut a, mut ud) = (std::ptr::null_mut(), std::ptr::null_mut());
@@ -157,7 +204,10 @@ fn free_while_running_posts_nothing_and_frees_the_message() {
     let mut cq = std::ptr::null_mut();
     assert_eq!(unsafe { pnng_cq_new(&mut cq) }, PNNG_OK);
     let mut a = std::ptr::null_mut();
-    assert_eq!(unsafe { pnng_aio_new_cq(cq, std::ptr::null_mut(), &mut a) }, PNNG_OK);
+    assert_eq!(
+        unsafe { pnng_aio_new_cq(cq, std::ptr::null_mut(), &mut a) },
+        PNNG_OK
+    );
     assert_eq!(unsafe { pnng_aio_set_msg(a, msg(b"pending")) }, PNNG_OK);
     assert_eq!(unsafe { pnng_socket_send_aio(s, a) }, PNNG_OK);
     assert_eq!(unsafe { pnng_aio_set_msg(a, msg(b"x")) }, PNNG_EBUSY);
@@ -208,17 +258,29 @@ fn context_and_pipe_aio() {
     // Pipe send through an aio.
     let (x, y) = pair(pnng_pair1_open_poly, pnng_pair1_open, &addr("inproc"));
     let mut n = 0usize;
-    assert!(eventually(|| unsafe { pnng_socket_pipes(x, std::ptr::null_mut(), 0, &mut n) } == PNNG_EMSGSIZE));
+    assert!(eventually(|| unsafe {
+        pnng_socket_pipes(x, std::ptr::null_mut(), 0, &mut n)
+    } == PNNG_EMSGSIZE));
     let mut p = [pnng_pipe { id: 0 }];
-    assert_eq!(unsafe { pnng_socket_pipes(x, p.as_mut_ptr(), 1, &mut n) }, PNNG_OK);
+    assert_eq!(
+        unsafe { pnng_socket_pipes(x, p.as_mut_ptr(), 1, &mut n) },
+        PNNG_OK
+    );
     let pa = new_aio();
-    assert_eq!(unsafe { pnng_aio_set_msg(pa, msg(b"to one pipe")) }, PNNG_OK);
+    assert_eq!(
+        unsafe { pnng_aio_set_msg(pa, msg(b"to one pipe")) },
+        PNNG_OK
+    );
     assert_eq!(unsafe { pnng_pipe_send_aio(p[0], pa) }, PNNG_OK);
     unsafe { pnng_aio_wait(pa) };
     assert_eq!(unsafe { pnng_aio_result(pa) }, PNNG_OK);
     assert_eq!(recv(y).unwrap(), b"to one pipe");
     assert_eq!(unsafe { pnng_aio_set_msg(pa, msg(b"gone")) }, PNNG_OK);
-    assert_eq!(unsafe { pnng_pipe_send_aio(pnng_pipe { id: 12345 }, pa) }, PNNG_ENOENT, "nothing started");
+    assert_eq!(
+        unsafe { pnng_pipe_send_aio(pnng_pipe { id: 12345 }, pa) },
+        PNNG_ENOENT,
+        "nothing started"
+    );
     assert!(!unsafe { pnng_aio_busy(pa) });
     for a in [ra, qa, pa] {
         unsafe { pnng_aio_free(a) };
@@ -234,7 +296,10 @@ fn held_back_message_reaches_an_async_receive() {
     assert_eq!(send(b, b"too big for 2"), PNNG_OK);
     let mut buf = [0u8; 2];
     let mut n = 0;
-    assert_eq!(unsafe { pnng_socket_recv(a, buf.as_mut_ptr().cast(), 2, 0, &mut n) }, PNNG_EMSGSIZE);
+    assert_eq!(
+        unsafe { pnng_socket_recv(a, buf.as_mut_ptr().cast(), 2, 0, &mut n) },
+        PNNG_EMSGSIZE
+    );
     let r = new_aio();
     assert_eq!(unsafe { pnng_socket_recv_aio(a, r) }, PNNG_OK);
     unsafe { pnng_aio_wait(r) };
@@ -249,12 +314,32 @@ fn held_back_message_reaches_an_async_receive() {
 #[test]
 fn null_arguments() {
     unsafe {
-        assert_eq!(pnng_aio_new(None, std::ptr::null_mut(), std::ptr::null_mut()), PNNG_EINVAL);
-        assert_eq!(pnng_aio_new_cq(std::ptr::null_mut(), std::ptr::null_mut(), &mut std::ptr::null_mut()), PNNG_EINVAL);
+        assert_eq!(
+            pnng_aio_new(None, std::ptr::null_mut(), std::ptr::null_mut()),
+            PNNG_EINVAL
+        );
+        assert_eq!(
+            pnng_aio_new_cq(
+                std::ptr::null_mut(),
+                std::ptr::null_mut(),
+                &mut std::ptr::null_mut()
+            ),
+            PNNG_EINVAL
+        );
         assert_eq!(pnng_aio_set_timeout(std::ptr::null_mut(), 1), PNNG_EINVAL);
         assert_eq!(pnng_aio_result(std::ptr::null()), PNNG_EINVAL);
-        assert_eq!(pnng_socket_recv_aio(pnng_socket { id: 1 }, std::ptr::null_mut()), PNNG_EINVAL);
-        assert_eq!(pnng_cq_pop(std::ptr::null_mut(), &mut std::ptr::null_mut(), &mut std::ptr::null_mut()), PNNG_EINVAL);
+        assert_eq!(
+            pnng_socket_recv_aio(pnng_socket { id: 1 }, std::ptr::null_mut()),
+            PNNG_EINVAL
+        );
+        assert_eq!(
+            pnng_cq_pop(
+                std::ptr::null_mut(),
+                &mut std::ptr::null_mut(),
+                &mut std::ptr::null_mut()
+            ),
+            PNNG_EINVAL
+        );
         assert_eq!(pnng_cq_fd(std::ptr::null(), &mut 0), PNNG_EINVAL);
         pnng_aio_cancel(std::ptr::null_mut());
         pnng_aio_wait(std::ptr::null_mut());
@@ -265,7 +350,12 @@ fn null_arguments() {
 static LOG: Mutex<Vec<(c_int, String)>> = Mutex::new(Vec::new());
 
 unsafe extern "C" fn log_line(level: c_int, msg: *const c_char, _ud: *mut c_void) {
-    LOG.lock().unwrap().push((level, unsafe { CStr::from_ptr(msg) }.to_string_lossy().into_owned()));
+    LOG.lock().unwrap().push((
+        level,
+        unsafe { CStr::from_ptr(msg) }
+            .to_string_lossy()
+            .into_owned(),
+    ));
 }
 
 #[test]
@@ -274,9 +364,17 @@ fn fallback_dial_reports_through_the_log_hook() {
     let s = open(pnng_pair0_open);
     let url = addr("tcp");
     let u = c(&url);
-    assert_eq!(unsafe { pnng_socket_dial(s, u.as_ptr(), PNNG_DIAL_FALLBACK, std::ptr::null_mut()) }, PNNG_OK);
+    assert_eq!(
+        unsafe { pnng_socket_dial(s, u.as_ptr(), PNNG_DIAL_FALLBACK, std::ptr::null_mut()) },
+        PNNG_OK
+    );
     let lines = LOG.lock().unwrap().clone();
-    assert!(lines.iter().any(|(lvl, l)| *lvl == PNNG_LOG_WARN && l.contains(&url)), "{lines:?}");
+    assert!(
+        lines
+            .iter()
+            .any(|(lvl, l)| *lvl == PNNG_LOG_WARN && l.contains(&url)),
+        "{lines:?}"
+    );
     unsafe { pnng_set_log_callback(None, std::ptr::null_mut()) };
     close(s);
 }
@@ -291,7 +389,10 @@ fn cancel_racing_completion_loses_nothing() {
     let mut cq = std::ptr::null_mut();
     assert_eq!(unsafe { pnng_cq_new(&mut cq) }, PNNG_OK);
     let mut r = std::ptr::null_mut();
-    assert_eq!(unsafe { pnng_aio_new_cq(cq, std::ptr::null_mut(), &mut r) }, PNNG_OK);
+    assert_eq!(
+        unsafe { pnng_aio_new_cq(cq, std::ptr::null_mut(), &mut r) },
+        PNNG_OK
+    );
     let mut received = Vec::with_capacity(rounds);
     for i in 0..rounds as u32 {
         assert_eq!(unsafe { pnng_socket_recv_aio(a, r) }, PNNG_OK);
@@ -300,7 +401,11 @@ fn cancel_racing_completion_loses_nothing() {
         assert_eq!(unsafe { pnng_cq_wait(cq, 5000) }, PNNG_OK);
         let (mut got, mut ud) = (std::ptr::null_mut(), std::ptr::null_mut());
         assert_eq!(unsafe { pnng_cq_pop(cq, &mut got, &mut ud) }, PNNG_OK);
-        assert_eq!(unsafe { pnng_cq_pop(cq, &mut got, &mut ud) }, PNNG_EAGAIN, "exactly one completion");
+        assert_eq!(
+            unsafe { pnng_cq_pop(cq, &mut got, &mut ud) },
+            PNNG_EAGAIN,
+            "exactly one completion"
+        );
         match unsafe { pnng_aio_result(r) } {
             PNNG_OK => {
                 let mut m = std::ptr::null_mut();
@@ -316,12 +421,22 @@ fn cancel_racing_completion_loses_nothing() {
     while let Ok(v) = recv(a) {
         received.push(v);
     }
-    let mut ids: Vec<u32> = received.iter().map(|v| u32::from_le_bytes(v[..4].try_into().unwrap())).collect();
+    let mut ids: Vec<u32> = received
+        .iter()
+        .map(|v| u32::from_le_bytes(v[..4].try_into().unwrap()))
+        .collect();
     ids.sort();
     let total = ids.len();
     ids.dedup();
-    let missing: Vec<u32> = (0..rounds as u32).filter(|i| ids.binary_search(i).is_err()).take(10).collect();
-    assert_eq!((total, ids.len(), missing), (rounds, rounds, vec![]), "no loss, no duplicates");
+    let missing: Vec<u32> = (0..rounds as u32)
+        .filter(|i| ids.binary_search(i).is_err())
+        .take(10)
+        .collect();
+    assert_eq!(
+        (total, ids.len(), missing),
+        (rounds, rounds, vec![]),
+        "no loss, no duplicates"
+    );
     unsafe {
         pnng_aio_free(r);
         pnng_cq_free(cq);
@@ -342,7 +457,10 @@ fn one_queue_serves_a_thousand_context_receives() {
         let mut c = pnng_ctx { id: 0 };
         assert_eq!(unsafe { pnng_socket_new_context(rep, &mut c) }, PNNG_OK);
         let mut a = std::ptr::null_mut();
-        assert_eq!(unsafe { pnng_aio_new_cq(cq, i as *mut c_void, &mut a) }, PNNG_OK);
+        assert_eq!(
+            unsafe { pnng_aio_new_cq(cq, i as *mut c_void, &mut a) },
+            PNNG_OK
+        );
         assert_eq!(unsafe { pnng_ctx_recv_aio(c, a) }, PNNG_OK);
         ctxs.push(c);
         aios.push(a);
@@ -352,7 +470,10 @@ fn one_queue_serves_a_thousand_context_receives() {
         for i in 0..N as u32 {
             let mut q = pnng_ctx { id: 0 };
             assert_eq!(unsafe { pnng_socket_new_context(req, &mut q) }, PNNG_OK);
-            assert_eq!(unsafe { pnng_ctx_send(q, i.to_le_bytes().as_ptr().cast(), 4, 0) }, PNNG_OK);
+            assert_eq!(
+                unsafe { pnng_ctx_send(q, i.to_le_bytes().as_ptr().cast(), 4, 0) },
+                PNNG_OK
+            );
             qs.push(q);
         }
         qs
@@ -360,7 +481,11 @@ fn one_queue_serves_a_thousand_context_receives() {
     let mut seen = vec![false; N];
     let mut done = 0;
     while done < N {
-        assert_eq!(unsafe { pnng_cq_wait(cq, 10_000) }, PNNG_OK, "completions keep coming");
+        assert_eq!(
+            unsafe { pnng_cq_wait(cq, 10_000) },
+            PNNG_OK,
+            "completions keep coming"
+        );
         let (mut a, mut ud) = (std::ptr::null_mut(), std::ptr::null_mut());
         while unsafe { pnng_cq_pop(cq, &mut a, &mut ud) } == PNNG_OK {
             assert_eq!(a, aios[ud as usize], "userdata names its aio");
@@ -396,7 +521,10 @@ unsafe extern "C" fn once(_ud: *mut c_void) {
 fn callback_fires_exactly_once_per_start_in_every_outcome() {
     let (a, b) = pair(pnng_pair0_open, pnng_pair0_open, &addr("inproc"));
     let mut aio = std::ptr::null_mut();
-    assert_eq!(unsafe { pnng_aio_new(Some(once), std::ptr::null_mut(), &mut aio) }, PNNG_OK);
+    assert_eq!(
+        unsafe { pnng_aio_new(Some(once), std::ptr::null_mut(), &mut aio) },
+        PNNG_OK
+    );
     let settle = || std::thread::sleep(std::time::Duration::from_millis(50));
     // success
     assert_eq!(unsafe { pnng_socket_recv_aio(a, aio) }, PNNG_OK);
@@ -443,7 +571,11 @@ fn a_waiter_can_be_woken() {
     std::thread::sleep(std::time::Duration::from_millis(50));
     assert_eq!(unsafe { pnng_cq_wake(cq) }, PNNG_OK);
     assert_eq!(waiter.join().unwrap(), PNNG_EINTR);
-    assert_eq!(unsafe { pnng_cq_wait(cq, 0) }, PNNG_ETIMEDOUT, "the wake was used up");
+    assert_eq!(
+        unsafe { pnng_cq_wait(cq, 0) },
+        PNNG_ETIMEDOUT,
+        "the wake was used up"
+    );
     assert_eq!(unsafe { pnng_cq_wake(std::ptr::null()) }, PNNG_EINVAL);
     unsafe { pnng_cq_free(cq) };
 }

@@ -77,8 +77,29 @@ enum Proto {
 }
 use Proto::*;
 const PROTOS: [Proto; 23] = [
-    Pair0, Pair0Raw, Pair1, Pair1Raw, Pair1Poly, Req0, Req0Raw, Rep0, Rep0Raw, Pub0, Pub0Raw, Sub0, Sub0Raw, Push0,
-    Push0Raw, Pull0, Pull0Raw, Surveyor0, Surveyor0Raw, Respondent0, Respondent0Raw, Bus0, Bus0Raw,
+    Pair0,
+    Pair0Raw,
+    Pair1,
+    Pair1Raw,
+    Pair1Poly,
+    Req0,
+    Req0Raw,
+    Rep0,
+    Rep0Raw,
+    Pub0,
+    Pub0Raw,
+    Sub0,
+    Sub0Raw,
+    Push0,
+    Push0Raw,
+    Pull0,
+    Pull0Raw,
+    Surveyor0,
+    Surveyor0Raw,
+    Respondent0,
+    Respondent0Raw,
+    Bus0,
+    Bus0Raw,
 ];
 
 impl Proto {
@@ -112,7 +133,17 @@ impl Proto {
     fn raw(self) -> bool {
         matches!(
             self,
-            Pair0Raw | Pair1Raw | Req0Raw | Rep0Raw | Pub0Raw | Sub0Raw | Push0Raw | Pull0Raw | Surveyor0Raw | Respondent0Raw | Bus0Raw
+            Pair0Raw
+                | Pair1Raw
+                | Req0Raw
+                | Rep0Raw
+                | Pub0Raw
+                | Sub0Raw
+                | Push0Raw
+                | Pull0Raw
+                | Surveyor0Raw
+                | Respondent0Raw
+                | Bus0Raw
         )
     }
     fn cooked(self) -> Proto {
@@ -351,13 +382,21 @@ struct Opt {
 impl Opt {
     /// The duration a set_ms writes: 0..=TIMEO, or -7 (invalid: below -1).
     fn ms(&self) -> i32 {
-        if self.val < 0 { -7 } else { self.val % (TIMEO + 1) }
+        if self.val < 0 {
+            -7
+        } else {
+            self.val % (TIMEO + 1)
+        }
     }
     fn size(&self) -> usize {
         self.val.unsigned_abs() as usize % (DEFAULT_RECV_MAX + 1)
     }
     fn string(&self) -> String {
-        if self.long { "L".repeat(70) } else { format!("n{}", self.val) }
+        if self.long {
+            "L".repeat(70)
+        } else {
+            format!("n{}", self.val)
+        }
     }
 }
 
@@ -373,47 +412,157 @@ enum Into_ {
 
 #[derive(Debug, Clone)]
 enum Op {
-    MsgNew { slot: u8, data: Data, null_out: bool },
-    MsgAppend { slot: u8, data: Data },
-    MsgInsert { slot: u8, data: Data },
-    MsgTrim { slot: u8, n: Sz },
-    MsgChop { slot: u8, n: Sz },
-    MsgClear { slot: u8 },
-    MsgHeaderAppend { slot: u8, data: Data },
-    MsgHeaderClear { slot: u8 },
-    MsgBodyMut { slot: u8, at: u8, val: u8 },
-    MsgDup { from: u8, to: u8, null_out: bool },
-    MsgFree { slot: u8 },
+    MsgNew {
+        slot: u8,
+        data: Data,
+        null_out: bool,
+    },
+    MsgAppend {
+        slot: u8,
+        data: Data,
+    },
+    MsgInsert {
+        slot: u8,
+        data: Data,
+    },
+    MsgTrim {
+        slot: u8,
+        n: Sz,
+    },
+    MsgChop {
+        slot: u8,
+        n: Sz,
+    },
+    MsgClear {
+        slot: u8,
+    },
+    MsgHeaderAppend {
+        slot: u8,
+        data: Data,
+    },
+    MsgHeaderClear {
+        slot: u8,
+    },
+    MsgBodyMut {
+        slot: u8,
+        at: u8,
+        val: u8,
+    },
+    MsgDup {
+        from: u8,
+        to: u8,
+        null_out: bool,
+    },
+    MsgFree {
+        slot: u8,
+    },
     /// A message function called with a NULL message.
-    MsgNull { f: u8 },
-    Open { proto: Proto, null_out: bool },
+    MsgNull {
+        f: u8,
+    },
+    Open {
+        proto: Proto,
+        null_out: bool,
+    },
     /// Opens a `proto` socket and one of its peer protocol, listens on address `url` with the
     /// first and dials it (blocking) with the second: the usual way messages start to flow.
-    OpenPair { proto: Proto, peer_raw: bool, url: u8 },
+    OpenPair {
+        proto: Proto,
+        peer_raw: bool,
+        url: u8,
+    },
     /// On the `p`-th pair from `OpenPair`: sends `data` from one side (`back`: the dialing one)
     /// and receives on the other, waiting a little (a sub0 receiver subscribes to everything).
-    Exchange { p: u8, back: bool, data: Vec<u8>, buf: Option<u8> },
-    Close { s: H },
-    SockOpt { s: H, opt: Opt },
-    Subscribe { s: H, topic: Data, unsub: bool },
-    Listen { s: H, url: Url, flags: F, null_out: bool },
-    Dial { s: H, url: Url, flags: F, null_out: bool },
-    EpClose { dialer: bool, e: H },
-    EpOpt { dialer: bool, e: H, opt: Opt },
-    ListEps { s: H, dialers: bool, cap: u8, null_len: bool },
-    Send { s: H, data: Data, flags: F },
+    Exchange {
+        p: u8,
+        back: bool,
+        data: Vec<u8>,
+        buf: Option<u8>,
+    },
+    Close {
+        s: H,
+    },
+    SockOpt {
+        s: H,
+        opt: Opt,
+    },
+    Subscribe {
+        s: H,
+        topic: Data,
+        unsub: bool,
+    },
+    Listen {
+        s: H,
+        url: Url,
+        flags: F,
+        null_out: bool,
+    },
+    Dial {
+        s: H,
+        url: Url,
+        flags: F,
+        null_out: bool,
+    },
+    EpClose {
+        dialer: bool,
+        e: H,
+    },
+    EpOpt {
+        dialer: bool,
+        e: H,
+        opt: Opt,
+    },
+    ListEps {
+        s: H,
+        dialers: bool,
+        cap: u8,
+        null_len: bool,
+    },
+    Send {
+        s: H,
+        data: Data,
+        flags: F,
+    },
     /// Sends the message in `slot` (NULL if the slot is empty).
-    SendMsg { s: H, slot: u8, flags: F },
+    SendMsg {
+        s: H,
+        slot: u8,
+        flags: F,
+    },
     /// `wait`: retry a non-blocking receive a few times, 1 ms apart, while nothing is there
     /// (more messages get through; nothing about timing is asserted).
-    Recv { s: H, flags: F, into: Into_, wait: bool },
-    NewCtx { s: H, null_out: bool },
-    CtxClose { c: H },
-    CtxOpt { c: H, opt: Opt },
-    CtxSend { c: H, data: Data, flags: F },
-    CtxRecv { c: H, flags: F, cap: Option<u8> },
+    Recv {
+        s: H,
+        flags: F,
+        into: Into_,
+        wait: bool,
+    },
+    NewCtx {
+        s: H,
+        null_out: bool,
+    },
+    CtxClose {
+        c: H,
+    },
+    CtxOpt {
+        c: H,
+        opt: Opt,
+    },
+    CtxSend {
+        c: H,
+        data: Data,
+        flags: F,
+    },
+    CtxRecv {
+        c: H,
+        flags: F,
+        cap: Option<u8>,
+    },
     /// A pipe function on an id that is no pipe (never issued, or 0).
-    PipeStale { i: u8, f: u8 },
+    PipeStale {
+        i: u8,
+        f: u8,
+    },
 }
 
 fn bytes_s() -> impl Strategy<Value = Vec<u8>> {
@@ -492,7 +641,14 @@ fn opt_s() -> impl Strategy<Value = Opt> {
         Name::Null,
     ]);
     let ty = prop::sample::select(vec![Ty::Ms, Ty::Size, Ty::Int, Ty::Bool, Ty::Str]);
-    (name, ty, any::<bool>(), prop_oneof![8 => 0i32..1000, 1 => Just(-1)], prop::bool::weighted(0.1), prop::bool::weighted(0.05))
+    (
+        name,
+        ty,
+        any::<bool>(),
+        prop_oneof![8 => 0i32..1000, 1 => Just(-1)],
+        prop::bool::weighted(0.1),
+        prop::bool::weighted(0.05),
+    )
         .prop_map(|(name, ty, set, val, long, null)| {
             // mostly the option's own type, so the value checks run often
             let ty = match name.socket_ty() {
@@ -500,20 +656,37 @@ fn opt_s() -> impl Strategy<Value = Opt> {
                 None if name == Name::Url && val % 3 != 0 => Ty::Str,
                 _ => ty,
             };
-            Opt { name, ty, set, val, long, null }
+            Opt {
+                name,
+                ty,
+                set,
+                val,
+                long,
+                null,
+            }
         })
 }
 
 fn open_pair_s() -> impl Strategy<Value = Op> {
-    (prop::sample::select(PROTOS.to_vec()), any::<bool>(), 0u8..3).prop_map(|(proto, peer_raw, url)| Op::OpenPair { proto, peer_raw, url })
+    (prop::sample::select(PROTOS.to_vec()), any::<bool>(), 0u8..3).prop_map(
+        |(proto, peer_raw, url)| Op::OpenPair {
+            proto,
+            peer_raw,
+            url,
+        },
+    )
 }
 
 /// A case: 0..3 connected pairs first (so most calls meet live objects), then 1..40 calls.
 fn ops_s() -> impl Strategy<Value = Vec<Op>> {
-    (prop::collection::vec(open_pair_s(), 0..3), prop::collection::vec(op_s(), 1..40)).prop_map(|(mut a, b)| {
-        a.extend(b);
-        a
-    })
+    (
+        prop::collection::vec(open_pair_s(), 0..3),
+        prop::collection::vec(op_s(), 1..40),
+    )
+        .prop_map(|(mut a, b)| {
+            a.extend(b);
+            a
+        })
 }
 
 fn op_s() -> impl Strategy<Value = Op> {
@@ -668,7 +841,12 @@ impl World {
 
     fn url(&self, u: Url) -> Option<String> {
         match u {
-            Url::A(k) => Some(format!("inproc://pnng-pt-{}-{}-{}", std::process::id(), self.case, k)),
+            Url::A(k) => Some(format!(
+                "inproc://pnng-pt-{}-{}-{}",
+                std::process::id(),
+                self.case,
+                k
+            )),
             Url::BadScheme => Some("bogus://x".into()),
             Url::NoScheme => Some("no-scheme-here".into()),
             Url::Empty => Some(String::new()),
@@ -684,7 +862,11 @@ impl World {
         pick(h, self.ctxs.len(), &self.dead_ctxs, |k| self.ctxs[k].id)
     }
     fn ep(&self, dialer: bool, h: H) -> (u32, Option<usize>) {
-        let (v, dead) = if dialer { (&self.dialers, &self.dead_dialers) } else { (&self.listeners, &self.dead_listeners) };
+        let (v, dead) = if dialer {
+            (&self.dialers, &self.dead_dialers)
+        } else {
+            (&self.listeners, &self.dead_listeners)
+        };
         pick(h, v.len(), dead, |k| v[k].id)
     }
 
@@ -702,7 +884,11 @@ impl World {
     fn adopt(&mut self, i: usize, m: *mut pnng_msg) {
         self.free_slot(i);
         let hdr = header(m);
-        self.msgs[i] = Some(MsgS { m, body: body(m), hdr });
+        self.msgs[i] = Some(MsgS {
+            m,
+            body: body(m),
+            hdr,
+        });
     }
 
     /// Closes the socket in the model: its contexts, listeners and dialers go with it.
@@ -726,7 +912,11 @@ impl World {
     /// A received body must be a suffix of a sent one (protocols only strip their headers).
     fn check_received(&self, what: &str, b: &[u8]) -> Result<(), TestCaseError> {
         if !self.sent_header {
-            prop_assert!(self.sent.iter().any(|s| s.ends_with(b)), "{what}: received {b:?}, not a suffix of any sent body {:?}", self.sent);
+            prop_assert!(
+                self.sent.iter().any(|s| s.ends_with(b)),
+                "{what}: received {b:?}, not a suffix of any sent body {:?}",
+                self.sent
+            );
         }
         Ok(())
     }
@@ -735,10 +925,28 @@ impl World {
     fn check_msgs(&self, what: &str) -> Result<(), TestCaseError> {
         for (i, m) in self.msgs.iter().enumerate() {
             if let Some(m) = m {
-                prop_assert_eq!(unsafe { pnng_msg_len(m.m) }, m.body.len(), "after {}: msg slot {} length", what, i);
+                prop_assert_eq!(
+                    unsafe { pnng_msg_len(m.m) },
+                    m.body.len(),
+                    "after {}: msg slot {} length",
+                    what,
+                    i
+                );
                 prop_assert_eq!(&body(m.m), &m.body, "after {}: msg slot {} body", what, i);
-                prop_assert_eq!(unsafe { pnng_msg_header_len(m.m) }, m.hdr.len(), "after {}: msg slot {} header length", what, i);
-                prop_assert_eq!(&header(m.m), &m.hdr, "after {}: msg slot {} header", what, i);
+                prop_assert_eq!(
+                    unsafe { pnng_msg_header_len(m.m) },
+                    m.hdr.len(),
+                    "after {}: msg slot {} header length",
+                    what,
+                    i
+                );
+                prop_assert_eq!(
+                    &header(m.m),
+                    &m.hdr,
+                    "after {}: msg slot {} header",
+                    what,
+                    i
+                );
             }
         }
         Ok(())
@@ -749,7 +957,11 @@ impl World {
         let w = what.as_str();
         match op {
             // ---------------------------------------------------------------- messages
-            Op::MsgNew { slot, data, null_out } => {
+            Op::MsgNew {
+                slot,
+                data,
+                null_out,
+            } => {
                 let i = self.slot(*slot);
                 let mut m = null_mut();
                 let out: *mut *mut pnng_msg = if *null_out { null_mut() } else { &mut m };
@@ -759,14 +971,22 @@ impl World {
                         expect!(rv, [PNNG_OK], "{w}");
                         prop_assert!(!m.is_null());
                         self.free_slot(i);
-                        self.msgs[i] = Some(MsgS { m, body: b.to_vec(), hdr: vec![] });
+                        self.msgs[i] = Some(MsgS {
+                            m,
+                            body: b.to_vec(),
+                            hdr: vec![],
+                        });
                     }
                     _ => expect!(rv, [PNNG_EINVAL], "{w}"),
                 }
             }
-            Op::MsgAppend { slot, data } | Op::MsgInsert { slot, data } | Op::MsgHeaderAppend { slot, data } => {
+            Op::MsgAppend { slot, data }
+            | Op::MsgInsert { slot, data }
+            | Op::MsgHeaderAppend { slot, data } => {
                 let i = self.slot(*slot);
-                let Some(ms) = self.msgs[i].as_mut() else { return Ok(()) };
+                let Some(ms) = self.msgs[i].as_mut() else {
+                    return Ok(());
+                };
                 let rv = unsafe {
                     match op {
                         Op::MsgAppend { .. } => pnng_msg_append(ms.m, data.ptr(), data.len()),
@@ -790,11 +1010,19 @@ impl World {
             }
             Op::MsgTrim { slot, n } | Op::MsgChop { slot, n } => {
                 let i = self.slot(*slot);
-                let Some(ms) = self.msgs[i].as_mut() else { return Ok(()) };
+                let Some(ms) = self.msgs[i].as_mut() else {
+                    return Ok(());
+                };
                 let len = ms.body.len();
                 let n = n.resolve(len);
                 let trim = matches!(op, Op::MsgTrim { .. });
-                let rv = unsafe { if trim { pnng_msg_trim(ms.m, n) } else { pnng_msg_chop(ms.m, n) } };
+                let rv = unsafe {
+                    if trim {
+                        pnng_msg_trim(ms.m, n)
+                    } else {
+                        pnng_msg_chop(ms.m, n)
+                    }
+                };
                 if n <= len {
                     expect!(rv, [PNNG_OK], "{w} (n={n}, len={len})");
                     if trim {
@@ -808,7 +1036,9 @@ impl World {
             }
             Op::MsgClear { slot } | Op::MsgHeaderClear { slot } => {
                 let i = self.slot(*slot);
-                let Some(ms) = self.msgs[i].as_mut() else { return Ok(()) };
+                let Some(ms) = self.msgs[i].as_mut() else {
+                    return Ok(());
+                };
                 if matches!(op, Op::MsgClear { .. }) {
                     expect!(unsafe { pnng_msg_clear(ms.m) }, [PNNG_OK], "{w}");
                     ms.body.clear();
@@ -819,7 +1049,9 @@ impl World {
             }
             Op::MsgBodyMut { slot, at, val } => {
                 let i = self.slot(*slot);
-                let Some(ms) = self.msgs[i].as_mut() else { return Ok(()) };
+                let Some(ms) = self.msgs[i].as_mut() else {
+                    return Ok(());
+                };
                 if !ms.body.is_empty() {
                     let p = unsafe { pnng_msg_body_mut(ms.m) };
                     prop_assert!(!p.is_null(), "{w}: body_mut is NULL");
@@ -830,7 +1062,9 @@ impl World {
             }
             Op::MsgDup { from, to, null_out } => {
                 let (f, t) = (self.slot(*from), self.slot(*to));
-                let Some(src) = self.msgs[f].as_ref() else { return Ok(()) };
+                let Some(src) = self.msgs[f].as_ref() else {
+                    return Ok(());
+                };
                 let mut m = null_mut();
                 let out: *mut *mut pnng_msg = if *null_out { null_mut() } else { &mut m };
                 let rv = unsafe { pnng_msg_dup(src.m, out) };
@@ -852,12 +1086,24 @@ impl World {
                 let b = [1u8, 2];
                 let mut out = null_mut();
                 match f % 12 {
-                    0 => expect!(pnng_msg_append(n, b.as_ptr().cast(), 2), [PNNG_EINVAL], "{w}"),
-                    1 => expect!(pnng_msg_insert(n, b.as_ptr().cast(), 2), [PNNG_EINVAL], "{w}"),
+                    0 => expect!(
+                        pnng_msg_append(n, b.as_ptr().cast(), 2),
+                        [PNNG_EINVAL],
+                        "{w}"
+                    ),
+                    1 => expect!(
+                        pnng_msg_insert(n, b.as_ptr().cast(), 2),
+                        [PNNG_EINVAL],
+                        "{w}"
+                    ),
                     2 => expect!(pnng_msg_trim(n, 0), [PNNG_EINVAL], "{w}"),
                     3 => expect!(pnng_msg_chop(n, 1), [PNNG_EINVAL], "{w}"),
                     4 => expect!(pnng_msg_clear(n), [PNNG_EINVAL], "{w}"),
-                    5 => expect!(pnng_msg_header_append(n, b.as_ptr().cast(), 2), [PNNG_EINVAL], "{w}"),
+                    5 => expect!(
+                        pnng_msg_header_append(n, b.as_ptr().cast(), 2),
+                        [PNNG_EINVAL],
+                        "{w}"
+                    ),
                     6 => expect!(pnng_msg_header_clear(n), [PNNG_EINVAL], "{w}"),
                     7 => {
                         expect!(pnng_msg_dup(n, &mut out), [PNNG_EINVAL], "{w}");
@@ -884,12 +1130,20 @@ impl World {
             Op::Open { proto, null_out } => {
                 let mut s = pnng_socket { id: 0 };
                 if *null_out {
-                    expect!(unsafe { (proto.opener())(null_mut()) }, [PNNG_EINVAL], "{w}");
+                    expect!(
+                        unsafe { (proto.opener())(null_mut()) },
+                        [PNNG_EINVAL],
+                        "{w}"
+                    );
                     return Ok(());
                 }
                 expect!(unsafe { (proto.opener())(&mut s) }, [PNNG_OK], "{w}");
                 prop_assert!(s.id > 0, "{w}: id 0");
-                prop_assert!(!self.seen_socks.contains(&s.id), "{w}: socket id {} reused", s.id);
+                prop_assert!(
+                    !self.seen_socks.contains(&s.id),
+                    "{w}: socket id {} reused",
+                    s.id
+                );
                 self.seen_socks.push(s.id);
                 let mut sock = Sock {
                     id: s.id,
@@ -904,24 +1158,47 @@ impl World {
                 };
                 for o in ["recv-timeout", "send-timeout"] {
                     let o = c(o);
-                    expect!(unsafe { pnng_socket_set_ms(s, o.as_ptr(), TIMEO) }, [PNNG_OK], "{w}: setting timeouts");
+                    expect!(
+                        unsafe { pnng_socket_set_ms(s, o.as_ptr(), TIMEO) },
+                        [PNNG_OK],
+                        "{w}: setting timeouts"
+                    );
                 }
                 if *proto == Surveyor0 {
                     let o = c("surveyor:survey-time");
-                    expect!(unsafe { pnng_socket_set_ms(s, o.as_ptr(), TIMEO) }, [PNNG_OK], "{w}: survey time");
+                    expect!(
+                        unsafe { pnng_socket_set_ms(s, o.as_ptr(), TIMEO) },
+                        [PNNG_OK],
+                        "{w}: survey time"
+                    );
                 }
                 // the documented default
                 let mut v = 0usize;
                 let o = c("recv-size-max");
-                expect!(unsafe { pnng_socket_get_size(s, o.as_ptr(), &mut v) }, [PNNG_OK], "{w}: recv-size-max");
+                expect!(
+                    unsafe { pnng_socket_get_size(s, o.as_ptr(), &mut v) },
+                    [PNNG_OK],
+                    "{w}: recv-size-max"
+                );
                 prop_assert_eq!(v, DEFAULT_RECV_MAX, "{}: default recv-size-max", w);
                 sock.recv_max = v;
                 self.socks.push(sock);
             }
-            Op::OpenPair { proto, peer_raw, url } => {
-                let peer = PROTOS.iter().copied().find(|p| p.cooked() == proto.peer() && p.raw() == *peer_raw && *p != Pair1Poly).unwrap();
+            Op::OpenPair {
+                proto,
+                peer_raw,
+                url,
+            } => {
+                let peer = PROTOS
+                    .iter()
+                    .copied()
+                    .find(|p| p.cooked() == proto.peer() && p.raw() == *peer_raw && *p != Pair1Poly)
+                    .unwrap();
                 for p in [*proto, peer] {
-                    self.step(&Op::Open { proto: p, null_out: false })?;
+                    self.step(&Op::Open {
+                        proto: p,
+                        null_out: false,
+                    })?;
                 }
                 let n = self.socks.len() as u8;
                 self.listen(w, H::Live(n - 2), Url::A(*url), F::Zero, false)?;
@@ -936,20 +1213,32 @@ impl World {
                     .pairs
                     .iter()
                     .copied()
-                    .filter(|(a, b)| self.socks.iter().any(|s| s.id == *a) && self.socks.iter().any(|s| s.id == *b))
+                    .filter(|(a, b)| {
+                        self.socks.iter().any(|s| s.id == *a)
+                            && self.socks.iter().any(|s| s.id == *b)
+                    })
                     .collect();
                 if live.is_empty() {
                     return Ok(());
                 }
                 let (a, b) = live[*p as usize % live.len()];
                 let (tx, rx) = if *back { (b, a) } else { (a, b) };
-                let ix = |id: u32| H::Live(self.socks.iter().position(|s| s.id == id).unwrap() as u8);
+                let ix =
+                    |id: u32| H::Live(self.socks.iter().position(|s| s.id == id).unwrap() as u8);
                 let (htx, hrx) = (ix(tx), ix(rx));
                 let rxp = self.socks.iter().find(|s| s.id == rx).unwrap().proto;
                 if rxp == Sub0 {
-                    self.step(&Op::Subscribe { s: hrx, topic: Data::Bytes(vec![]), unsub: false })?;
+                    self.step(&Op::Subscribe {
+                        s: hrx,
+                        topic: Data::Bytes(vec![]),
+                        unsub: false,
+                    })?;
                 }
-                self.step(&Op::Send { s: htx, data: Data::Bytes(data.clone()), flags: F::Nb })?;
+                self.step(&Op::Send {
+                    s: htx,
+                    data: Data::Bytes(data.clone()),
+                    flags: F::Nb,
+                })?;
                 let into = match buf {
                     Some(cp) => Into_::Buf(*cp),
                     None => Into_::Msg(0),
@@ -1001,12 +1290,26 @@ impl World {
                     }
                 }
             }
-            Op::Listen { s, url, flags, null_out } => self.listen(w, *s, *url, *flags, *null_out)?,
-            Op::Dial { s, url, flags, null_out } => self.dial(w, *s, *url, *flags, *null_out)?,
+            Op::Listen {
+                s,
+                url,
+                flags,
+                null_out,
+            } => self.listen(w, *s, *url, *flags, *null_out)?,
+            Op::Dial {
+                s,
+                url,
+                flags,
+                null_out,
+            } => self.dial(w, *s, *url, *flags, *null_out)?,
             Op::EpClose { dialer, e } => {
                 let (id, live) = self.ep(*dialer, *e);
                 let rv = unsafe {
-                    if *dialer { pnng_dialer_close(pnng_dialer { id }) } else { pnng_listener_close(pnng_listener { id }) }
+                    if *dialer {
+                        pnng_dialer_close(pnng_dialer { id })
+                    } else {
+                        pnng_listener_close(pnng_listener { id })
+                    }
                 };
                 match live {
                     Some(k) => {
@@ -1024,10 +1327,21 @@ impl World {
             }
             Op::EpOpt { dialer, e, opt } => {
                 let (id, live) = self.ep(*dialer, *e);
-                let url = live.map(|k| if *dialer { self.dialers[k].url.clone() } else { self.listeners[k].url.clone() });
+                let url = live.map(|k| {
+                    if *dialer {
+                        self.dialers[k].url.clone()
+                    } else {
+                        self.listeners[k].url.clone()
+                    }
+                });
                 self.ep_opt(w, *dialer, id, url, opt)?;
             }
-            Op::ListEps { s, dialers, cap, null_len } => {
+            Op::ListEps {
+                s,
+                dialers,
+                cap,
+                null_len,
+            } => {
                 let (id, live) = self.sock(*s);
                 let mut buf = [0u32; 8];
                 let mut n = usize::MAX;
@@ -1045,8 +1359,13 @@ impl World {
                     None => expect!(rv, [PNNG_ECLOSED], "{w} (id {id})"),
                     Some(k) => {
                         let sid = self.socks[k].id;
-                        let v = if *dialers { &self.dialers } else { &self.listeners };
-                        let mut want: Vec<u32> = v.iter().filter(|e| e.sock == sid).map(|e| e.id).collect();
+                        let v = if *dialers {
+                            &self.dialers
+                        } else {
+                            &self.listeners
+                        };
+                        let mut want: Vec<u32> =
+                            v.iter().filter(|e| e.sock == sid).map(|e| e.id).collect();
                         want.sort();
                         if want.len() > cap {
                             expect!(rv, [PNNG_EMSGSIZE], "{w} (model: {want:?})");
@@ -1063,7 +1382,9 @@ impl World {
             }
             Op::Send { s, data, flags } => {
                 let (id, live) = self.sock(*s);
-                let rv = unsafe { pnng_socket_send(pnng_socket { id }, data.ptr(), data.len(), flags.bits()) };
+                let rv = unsafe {
+                    pnng_socket_send(pnng_socket { id }, data.ptr(), data.len(), flags.bits())
+                };
                 let proto = live.map(|k| self.socks[k].proto);
                 self.sent_bytes(w, id, proto, data, *flags, rv)?;
             }
@@ -1096,7 +1417,12 @@ impl World {
                     self.msgs[i] = None;
                 }
             }
-            Op::Recv { s, flags, into, wait } => self.recv(w, *s, *flags, *into, *wait)?,
+            Op::Recv {
+                s,
+                flags,
+                into,
+                wait,
+            } => self.recv(w, *s, *flags, *into, *wait)?,
 
             // ---------------------------------------------------------------- contexts
             Op::NewCtx { s, null_out } => {
@@ -1115,17 +1441,36 @@ impl World {
                         }
                         expect!(rv, [PNNG_OK], "{w} on {p:?}");
                         prop_assert!(c_.id > 0, "{w}: ctx id 0");
-                        prop_assert!(!self.seen_ctxs.contains(&c_.id), "{w}: ctx id {} reused", c_.id);
+                        prop_assert!(
+                            !self.seen_ctxs.contains(&c_.id),
+                            "{w}: ctx id {} reused",
+                            c_.id
+                        );
                         self.seen_ctxs.push(c_.id);
                         for o in ["recv-timeout", "send-timeout"] {
                             let o = c(o);
-                            expect!(unsafe { pnng_ctx_set_ms(c_, o.as_ptr(), TIMEO) }, [PNNG_OK], "{w}: ctx timeouts");
+                            expect!(
+                                unsafe { pnng_ctx_set_ms(c_, o.as_ptr(), TIMEO) },
+                                [PNNG_OK],
+                                "{w}: ctx timeouts"
+                            );
                         }
                         if p == Surveyor0 {
                             let o = c("surveyor:survey-time");
-                            expect!(unsafe { pnng_ctx_set_ms(c_, o.as_ptr(), TIMEO) }, [PNNG_OK], "{w}: ctx survey time");
+                            expect!(
+                                unsafe { pnng_ctx_set_ms(c_, o.as_ptr(), TIMEO) },
+                                [PNNG_OK],
+                                "{w}: ctx survey time"
+                            );
                         }
-                        self.ctxs.push(Ctx { id: c_.id, sock: id, proto: p, recv_timeo: TIMEO, send_timeo: TIMEO, pending: None });
+                        self.ctxs.push(Ctx {
+                            id: c_.id,
+                            sock: id,
+                            proto: p,
+                            recv_timeo: TIMEO,
+                            send_timeo: TIMEO,
+                            pending: None,
+                        });
                     }
                 }
             }
@@ -1147,7 +1492,8 @@ impl World {
             }
             Op::CtxSend { c: h, data, flags } => {
                 let (id, live) = self.ctx(*h);
-                let rv = unsafe { pnng_ctx_send(pnng_ctx { id }, data.ptr(), data.len(), flags.bits()) };
+                let rv =
+                    unsafe { pnng_ctx_send(pnng_ctx { id }, data.ptr(), data.len(), flags.bits()) };
                 let proto = live.map(|k| self.ctxs[k].proto);
                 self.sent_bytes(w, id, proto, data, *flags, rv)?;
             }
@@ -1159,7 +1505,13 @@ impl World {
                 let mut m = null_mut();
                 let rv = unsafe {
                     match cap {
-                        Some(cp) => pnng_ctx_recv(pnng_ctx { id }, buf.as_mut_ptr().cast(), *cp as usize, flags.bits(), &mut n),
+                        Some(cp) => pnng_ctx_recv(
+                            pnng_ctx { id },
+                            buf.as_mut_ptr().cast(),
+                            *cp as usize,
+                            flags.bits(),
+                            &mut n,
+                        ),
                         None => pnng_ctx_recv_msg(pnng_ctx { id }, flags.bits(), &mut m),
                     }
                 };
@@ -1203,7 +1555,11 @@ impl World {
                 }
             }
             Op::PipeStale { i, f } => {
-                let id = if i % 4 == 0 { 0 } else { 0x8000_0000 | *i as u32 | ((*i as u32) << 16) };
+                let id = if i % 4 == 0 {
+                    0
+                } else {
+                    0x8000_0000 | *i as u32 | ((*i as u32) << 16)
+                };
                 let p = pnng_pipe { id };
                 let o = c("remote-address");
                 let rv = unsafe {
@@ -1234,7 +1590,15 @@ impl World {
 
     /// Checks a buffer send on a socket or context (`proto`: its protocol, None when stale) and
     /// records the bytes: even a failed (timed-out) send may still be delivered.
-    fn sent_bytes(&mut self, w: &str, id: u32, proto: Option<Proto>, data: &Data, flags: F, rv: i32) -> Result<(), TestCaseError> {
+    fn sent_bytes(
+        &mut self,
+        w: &str,
+        id: u32,
+        proto: Option<Proto>,
+        data: &Data,
+        flags: F,
+        rv: i32,
+    ) -> Result<(), TestCaseError> {
         let bad = data.valid().is_none() || !matches!(flags, F::Zero | F::Nb);
         match proto {
             _ if bad => expect!(rv, [PNNG_EINVAL, PNNG_ECLOSED], "{w}"),
@@ -1250,7 +1614,13 @@ impl World {
         Ok(())
     }
 
-    fn sock_opt(&mut self, w: &str, id: u32, live: Option<usize>, o: &Opt) -> Result<(), TestCaseError> {
+    fn sock_opt(
+        &mut self,
+        w: &str,
+        id: u32,
+        live: Option<usize>,
+        o: &Opt,
+    ) -> Result<(), TestCaseError> {
         let (rv, got) = opt_call(Target::Socket(id), o);
         if opt_common(rv, w, id, live.is_some(), o, PNNG_ECLOSED)? {
             return Ok(());
@@ -1277,7 +1647,11 @@ impl World {
                         expect!(rv, [PNNG_EINVAL], "{w} (value {})", o.ms());
                     } else {
                         expect!(rv, [PNNG_OK], "{w} (value {})", o.ms());
-                        if o.name == Name::RecvTimeo { sk.recv_timeo = o.ms() } else { sk.send_timeo = o.ms() }
+                        if o.name == Name::RecvTimeo {
+                            sk.recv_timeo = o.ms()
+                        } else {
+                            sk.send_timeo = o.ms()
+                        }
                     }
                 }
                 Name::RecvMax => {
@@ -1315,7 +1689,13 @@ impl World {
         Ok(())
     }
 
-    fn ctx_opt(&mut self, w: &str, id: u32, live: Option<usize>, o: &Opt) -> Result<(), TestCaseError> {
+    fn ctx_opt(
+        &mut self,
+        w: &str,
+        id: u32,
+        live: Option<usize>,
+        o: &Opt,
+    ) -> Result<(), TestCaseError> {
         let (rv, got) = opt_call(Target::Ctx(id), o);
         if opt_common(rv, w, id, live.is_some(), o, PNNG_ECLOSED)? {
             return Ok(());
@@ -1334,18 +1714,40 @@ impl World {
                 expect!(rv, [PNNG_EINVAL], "{w} (value {})", o.ms());
             } else {
                 expect!(rv, [PNNG_OK], "{w} (value {})", o.ms());
-                if o.name == Name::RecvTimeo { cx.recv_timeo = o.ms() } else { cx.send_timeo = o.ms() }
+                if o.name == Name::RecvTimeo {
+                    cx.recv_timeo = o.ms()
+                } else {
+                    cx.send_timeo = o.ms()
+                }
             }
         } else {
             expect!(rv, [PNNG_OK], "{w}");
-            let want = if o.name == Name::RecvTimeo { cx.recv_timeo } else { cx.send_timeo };
+            let want = if o.name == Name::RecvTimeo {
+                cx.recv_timeo
+            } else {
+                cx.send_timeo
+            };
             prop_assert_eq!(got, Some(Val::I(want as i64)), "{}: value read", w);
         }
         Ok(())
     }
 
-    fn ep_opt(&mut self, w: &str, dialer: bool, id: u32, url: Option<String>, o: &Opt) -> Result<(), TestCaseError> {
-        let (rv, got) = opt_call(if dialer { Target::Dialer(id) } else { Target::Listener(id) }, o);
+    fn ep_opt(
+        &mut self,
+        w: &str,
+        dialer: bool,
+        id: u32,
+        url: Option<String>,
+        o: &Opt,
+    ) -> Result<(), TestCaseError> {
+        let (rv, got) = opt_call(
+            if dialer {
+                Target::Dialer(id)
+            } else {
+                Target::Listener(id)
+            },
+            o,
+        );
         if opt_common(rv, w, id, url.is_some(), o, PNNG_ENOENT)? {
             return Ok(());
         }
@@ -1361,7 +1763,14 @@ impl World {
         Ok(())
     }
 
-    fn listen(&mut self, w: &str, s: H, url: Url, flags: F, null_out: bool) -> Result<(), TestCaseError> {
+    fn listen(
+        &mut self,
+        w: &str,
+        s: H,
+        url: Url,
+        flags: F,
+        null_out: bool,
+    ) -> Result<(), TestCaseError> {
         let (id, live) = self.sock(s);
         let u = self.url(url);
         let cu = u.as_deref().map(c);
@@ -1386,20 +1795,44 @@ impl World {
         };
         let a = a as usize;
         if let Some(holder) = self.listeners.iter().find(|e| e.addr == Some(a)) {
-            expect!(rv, [PNNG_EADDRINUSE], "{w} (listener {} of socket {} holds it)", holder.id, holder.sock);
+            expect!(
+                rv,
+                [PNNG_EADDRINUSE],
+                "{w} (listener {} of socket {} holds it)",
+                holder.id,
+                holder.sock
+            );
             return Ok(());
         }
         expect!(rv, [PNNG_OK], "{w}");
-        let lid = self.new_ep_id(w, id, false, before.unwrap(), if null_out { None } else { Some(l.id) })?;
+        let lid = self.new_ep_id(
+            w,
+            id,
+            false,
+            before.unwrap(),
+            if null_out { None } else { Some(l.id) },
+        )?;
         let u = u.unwrap();
         if self.dialers.iter().any(|d| d.url == u) {
             self.socks[live.unwrap()].links += 1;
         }
-        self.listeners.push(Ep { id: lid, sock: id, url: u, addr: Some(a) });
+        self.listeners.push(Ep {
+            id: lid,
+            sock: id,
+            url: u,
+            addr: Some(a),
+        });
         Ok(())
     }
 
-    fn dial(&mut self, w: &str, s: H, url: Url, flags: F, null_out: bool) -> Result<(), TestCaseError> {
+    fn dial(
+        &mut self,
+        w: &str,
+        s: H,
+        url: Url,
+        flags: F,
+        null_out: bool,
+    ) -> Result<(), TestCaseError> {
         let (id, live) = self.sock(s);
         let u = self.url(url);
         let cu = u.as_deref().map(c);
@@ -1440,36 +1873,91 @@ impl World {
             expect!(rv, [PNNG_ENOTSUP], "{w}");
         }
         if let Url::A(a) = url {
-            let t = self.listeners.iter().find(|e| e.addr == Some(a as usize)).map(|e| e.sock);
+            let t = self
+                .listeners
+                .iter()
+                .find(|e| e.addr == Some(a as usize))
+                .map(|e| e.sock);
             if let Some(x) = self.socks.iter_mut().find(|x| Some(x.id) == t) {
                 x.links += 1;
             }
         }
         if rv == PNNG_OK {
             self.socks[k].links += 1;
-            let did = self.new_ep_id(w, id, true, before, if null_out { None } else { Some(d.id) })?;
-            self.dialers.push(Ep { id: did, sock: id, url: u.unwrap(), addr: None });
+            let did = self.new_ep_id(
+                w,
+                id,
+                true,
+                before,
+                if null_out { None } else { Some(d.id) },
+            )?;
+            self.dialers.push(Ep {
+                id: did,
+                sock: id,
+                url: u.unwrap(),
+                addr: None,
+            });
         } else {
             // a failed dial leaves no dialer behind
-            prop_assert_eq!(list_ids(id, true), before, "{}: failed with {} but the dialer list changed", w, rv);
+            prop_assert_eq!(
+                list_ids(id, true),
+                before,
+                "{}: failed with {} but the dialer list changed",
+                w,
+                rv
+            );
         }
         Ok(())
     }
 
     /// The id of the endpoint just made: the one written, which must be the one new in the list.
-    fn new_ep_id(&self, w: &str, sock: u32, dialer: bool, before: Vec<u32>, written: Option<u32>) -> Result<u32, TestCaseError> {
+    fn new_ep_id(
+        &self,
+        w: &str,
+        sock: u32,
+        dialer: bool,
+        before: Vec<u32>,
+        written: Option<u32>,
+    ) -> Result<u32, TestCaseError> {
         let after = list_ids(sock, dialer);
-        let new: Vec<u32> = after.iter().copied().filter(|x| !before.contains(x)).collect();
-        prop_assert_eq!(new.len(), 1, "{}: {} new endpoints (before {:?}, after {:?})", w, new.len(), before, after);
+        let new: Vec<u32> = after
+            .iter()
+            .copied()
+            .filter(|x| !before.contains(x))
+            .collect();
+        prop_assert_eq!(
+            new.len(),
+            1,
+            "{}: {} new endpoints (before {:?}, after {:?})",
+            w,
+            new.len(),
+            before,
+            after
+        );
         if let Some(x) = written {
             prop_assert_eq!(x, new[0], "{}: written id vs listed", w);
         }
-        let dead = if dialer { &self.dead_dialers } else { &self.dead_listeners };
-        prop_assert!(!dead.contains(&new[0]), "{w}: endpoint id {} reused", new[0]);
+        let dead = if dialer {
+            &self.dead_dialers
+        } else {
+            &self.dead_listeners
+        };
+        prop_assert!(
+            !dead.contains(&new[0]),
+            "{w}: endpoint id {} reused",
+            new[0]
+        );
         Ok(new[0])
     }
 
-    fn recv(&mut self, w: &str, s: H, flags: F, into: Into_, wait: bool) -> Result<(), TestCaseError> {
+    fn recv(
+        &mut self,
+        w: &str,
+        s: H,
+        flags: F,
+        into: Into_,
+        wait: bool,
+    ) -> Result<(), TestCaseError> {
         let (id, live) = self.sock(s);
         let bad = !matches!(flags, F::Zero | F::Nb) || matches!(into, Into_::NullOut);
         let mut buf = [0u8; 8];
@@ -1480,8 +1968,16 @@ impl World {
             let rv = unsafe {
                 match into {
                     Into_::Msg(_) => pnng_socket_recv_msg(pnng_socket { id }, flags.bits(), &mut m),
-                    Into_::NullOut => pnng_socket_recv_msg(pnng_socket { id }, flags.bits(), null_mut()),
-                    Into_::Buf(cp) => pnng_socket_recv(pnng_socket { id }, buf.as_mut_ptr().cast(), cp as usize, flags.bits(), &mut n),
+                    Into_::NullOut => {
+                        pnng_socket_recv_msg(pnng_socket { id }, flags.bits(), null_mut())
+                    }
+                    Into_::Buf(cp) => pnng_socket_recv(
+                        pnng_socket { id },
+                        buf.as_mut_ptr().cast(),
+                        cp as usize,
+                        flags.bits(),
+                        &mut n,
+                    ),
                 }
             };
             tries -= 1;
@@ -1513,7 +2009,10 @@ impl World {
             prop_assert!(rv != PNNG_EINVAL, "{w}: EINVAL for valid arguments");
         }
         if rv == PNNG_EMSGSIZE {
-            let Into_::Buf(cp) = into else { prop_assert!(false, "{w}: EMSGSIZE from recv_msg"); unreachable!() };
+            let Into_::Buf(cp) = into else {
+                prop_assert!(false, "{w}: EMSGSIZE from recv_msg");
+                unreachable!()
+            };
             prop_assert!(n > cp as usize, "{w}: EMSGSIZE with n={n}");
             self.socks[k].pending = Some(n);
             return Ok(());
@@ -1547,20 +2046,40 @@ impl World {
         while let Some(s) = self.socks.first() {
             let id = s.id;
             self.drop_sock(0);
-            expect!(unsafe { pnng_socket_close(pnng_socket { id }) }, [PNNG_OK], "final close of socket {id}");
+            expect!(
+                unsafe { pnng_socket_close(pnng_socket { id }) },
+                [PNNG_OK],
+                "final close of socket {id}"
+            );
         }
         // everything the case made is gone now
         for &id in &self.dead_socks {
-            expect!(unsafe { pnng_socket_close(pnng_socket { id }) }, [PNNG_ECLOSED], "closing socket {id} again");
+            expect!(
+                unsafe { pnng_socket_close(pnng_socket { id }) },
+                [PNNG_ECLOSED],
+                "closing socket {id} again"
+            );
         }
         for &id in &self.dead_ctxs {
-            expect!(unsafe { pnng_ctx_close(pnng_ctx { id }) }, [PNNG_ECLOSED], "closing ctx {id} of a closed socket");
+            expect!(
+                unsafe { pnng_ctx_close(pnng_ctx { id }) },
+                [PNNG_ECLOSED],
+                "closing ctx {id} of a closed socket"
+            );
         }
         for &id in &self.dead_dialers {
-            expect!(unsafe { pnng_dialer_close(pnng_dialer { id }) }, [PNNG_ENOENT], "closing dialer {id} again");
+            expect!(
+                unsafe { pnng_dialer_close(pnng_dialer { id }) },
+                [PNNG_ENOENT],
+                "closing dialer {id} again"
+            );
         }
         for &id in &self.dead_listeners {
-            expect!(unsafe { pnng_listener_close(pnng_listener { id }) }, [PNNG_ENOENT], "closing listener {id} again");
+            expect!(
+                unsafe { pnng_listener_close(pnng_listener { id }) },
+                [PNNG_ENOENT],
+                "closing listener {id} again"
+            );
         }
         Ok(())
     }
@@ -1580,11 +2099,22 @@ impl Drop for World {
 /// The checks every option call shares, whatever the object: a stale handle gives `stale` (or
 /// `PNNG_EINVAL` for a NULL name or buffer), a NULL name or buffer on a live one `PNNG_EINVAL`,
 /// an unknown name `PNNG_ENOTSUP`. `Ok(true)` when one of them settled the call.
-fn opt_common(rv: i32, w: &str, id: u32, live: bool, o: &Opt, stale: i32) -> Result<bool, TestCaseError> {
+fn opt_common(
+    rv: i32,
+    w: &str,
+    id: u32,
+    live: bool,
+    o: &Opt,
+    stale: i32,
+) -> Result<bool, TestCaseError> {
     prop_assert!(nng_code(rv), "{w}: undocumented code {rv}");
     let null = o.name == Name::Null || o.null;
     if !live {
-        let allowed: &[i32] = if null { &[PNNG_EINVAL, stale] } else { &[stale] };
+        let allowed: &[i32] = if null {
+            &[PNNG_EINVAL, stale]
+        } else {
+            &[stale]
+        };
         expect_ret(rv, allowed, &format!("{w} (id {id})"))?;
     } else if o.name == Name::Null || (o.null && (!o.set || o.ty == Ty::Str)) {
         expect_ret(rv, &[PNNG_EINVAL], w)?;
@@ -1597,7 +2127,14 @@ fn opt_common(rv: i32, w: &str, id: u32, live: bool, o: &Opt, stale: i32) -> Res
 }
 
 fn expect_ret(rv: i32, allowed: &[i32], w: &str) -> Result<(), TestCaseError> {
-    prop_assert!(allowed.contains(&rv), "{}: got {} ({}), expected one of {:?}", w, rv, strerror(rv), allowed);
+    prop_assert!(
+        allowed.contains(&rv),
+        "{}: got {} ({}), expected one of {:?}",
+        w,
+        rv,
+        strerror(rv),
+        allowed
+    );
     Ok(())
 }
 
@@ -1616,7 +2153,11 @@ fn pick(h: H, live: usize, dead: &[u32], id: impl Fn(usize) -> u32) -> (u32, Opt
 fn header(m: *const pnng_msg) -> Vec<u8> {
     unsafe {
         let n = pnng_msg_header_len(m);
-        if n == 0 { Vec::new() } else { std::slice::from_raw_parts(pnng_msg_header(m), n).to_vec() }
+        if n == 0 {
+            Vec::new()
+        } else {
+            std::slice::from_raw_parts(pnng_msg_header(m), n).to_vec()
+        }
     }
 }
 
@@ -1626,9 +2167,19 @@ fn list_ids(sock: u32, dialers: bool) -> Vec<u32> {
     let mut n = 0usize;
     let rv = unsafe {
         if dialers {
-            pnng_socket_dialers(pnng_socket { id: sock }, buf.as_mut_ptr().cast(), buf.len(), &mut n)
+            pnng_socket_dialers(
+                pnng_socket { id: sock },
+                buf.as_mut_ptr().cast(),
+                buf.len(),
+                &mut n,
+            )
         } else {
-            pnng_socket_listeners(pnng_socket { id: sock }, buf.as_mut_ptr().cast(), buf.len(), &mut n)
+            pnng_socket_listeners(
+                pnng_socket { id: sock },
+                buf.as_mut_ptr().cast(),
+                buf.len(),
+                &mut n,
+            )
         }
     };
     assert_eq!(rv, PNNG_OK, "listing endpoints of socket {sock}");
@@ -1655,7 +2206,11 @@ enum Target {
 /// Makes the option call; returns the code and, for a successful get, the value read.
 fn opt_call(t: Target, o: &Opt) -> (i32, Option<Val>) {
     let cn = c(o.name.text());
-    let np: *const c_char = if o.name == Name::Null { null() } else { cn.as_ptr() };
+    let np: *const c_char = if o.name == Name::Null {
+        null()
+    } else {
+        cn.as_ptr()
+    };
     let sv = c(&o.string());
     let svp: *const c_char = if o.null { null() } else { sv.as_ptr() };
     macro_rules! each {
@@ -1672,11 +2227,41 @@ fn opt_call(t: Target, o: &Opt) -> (i32, Option<Val>) {
     }
     if o.set {
         let rv = match o.ty {
-            Ty::Ms => each!(pnng_socket_set_ms, pnng_ctx_set_ms, pnng_dialer_set_ms, pnng_listener_set_ms, o.ms()),
-            Ty::Size => each!(pnng_socket_set_size, pnng_ctx_set_size, pnng_dialer_set_size, pnng_listener_set_size, o.size()),
-            Ty::Int => each!(pnng_socket_set_int, pnng_ctx_set_int, pnng_dialer_set_int, pnng_listener_set_int, o.val),
-            Ty::Bool => each!(pnng_socket_set_bool, pnng_ctx_set_bool, pnng_dialer_set_bool, pnng_listener_set_bool, o.val % 2 == 1),
-            Ty::Str => each!(pnng_socket_set_string, pnng_ctx_set_string, pnng_dialer_set_string, pnng_listener_set_string, svp),
+            Ty::Ms => each!(
+                pnng_socket_set_ms,
+                pnng_ctx_set_ms,
+                pnng_dialer_set_ms,
+                pnng_listener_set_ms,
+                o.ms()
+            ),
+            Ty::Size => each!(
+                pnng_socket_set_size,
+                pnng_ctx_set_size,
+                pnng_dialer_set_size,
+                pnng_listener_set_size,
+                o.size()
+            ),
+            Ty::Int => each!(
+                pnng_socket_set_int,
+                pnng_ctx_set_int,
+                pnng_dialer_set_int,
+                pnng_listener_set_int,
+                o.val
+            ),
+            Ty::Bool => each!(
+                pnng_socket_set_bool,
+                pnng_ctx_set_bool,
+                pnng_dialer_set_bool,
+                pnng_listener_set_bool,
+                o.val % 2 == 1
+            ),
+            Ty::Str => each!(
+                pnng_socket_set_string,
+                pnng_ctx_set_string,
+                pnng_dialer_set_string,
+                pnng_listener_set_string,
+                svp
+            ),
         };
         return (rv, None);
     }
@@ -1689,30 +2274,79 @@ fn opt_call(t: Target, o: &Opt) -> (i32, Option<Val>) {
         }};
     }
     match o.ty {
-        Ty::Ms => get!(pnng_socket_get_ms, pnng_ctx_get_ms, pnng_dialer_get_ms, pnng_listener_get_ms, i32, 0, |v: i32| Val::I(v as i64)),
-        Ty::Size => get!(pnng_socket_get_size, pnng_ctx_get_size, pnng_dialer_get_size, pnng_listener_get_size, usize, 0, |v: usize| Val::I(v as i64)),
-        Ty::Int => get!(pnng_socket_get_int, pnng_ctx_get_int, pnng_dialer_get_int, pnng_listener_get_int, c_int, 0, |v: c_int| Val::I(v as i64)),
-        Ty::Bool => get!(pnng_socket_get_bool, pnng_ctx_get_bool, pnng_dialer_get_bool, pnng_listener_get_bool, bool, false, Val::B),
-        Ty::Str => get!(pnng_socket_get_string, pnng_ctx_get_string, pnng_dialer_get_string, pnng_listener_get_string, *mut c_char, null_mut(), |v: *mut c_char| {
-            let s = unsafe { CStr::from_ptr(v) }.to_string_lossy().into_owned();
-            unsafe { pnng_strfree(v) };
-            Val::S(s)
-        }),
+        Ty::Ms => get!(
+            pnng_socket_get_ms,
+            pnng_ctx_get_ms,
+            pnng_dialer_get_ms,
+            pnng_listener_get_ms,
+            i32,
+            0,
+            |v: i32| Val::I(v as i64)
+        ),
+        Ty::Size => get!(
+            pnng_socket_get_size,
+            pnng_ctx_get_size,
+            pnng_dialer_get_size,
+            pnng_listener_get_size,
+            usize,
+            0,
+            |v: usize| Val::I(v as i64)
+        ),
+        Ty::Int => get!(
+            pnng_socket_get_int,
+            pnng_ctx_get_int,
+            pnng_dialer_get_int,
+            pnng_listener_get_int,
+            c_int,
+            0,
+            |v: c_int| Val::I(v as i64)
+        ),
+        Ty::Bool => get!(
+            pnng_socket_get_bool,
+            pnng_ctx_get_bool,
+            pnng_dialer_get_bool,
+            pnng_listener_get_bool,
+            bool,
+            false,
+            Val::B
+        ),
+        Ty::Str => get!(
+            pnng_socket_get_string,
+            pnng_ctx_get_string,
+            pnng_dialer_get_string,
+            pnng_listener_get_string,
+            *mut c_char,
+            null_mut(),
+            |v: *mut c_char| {
+                let s = unsafe { CStr::from_ptr(v) }.to_string_lossy().into_owned();
+                unsafe { pnng_strfree(v) };
+                Val::S(s)
+            }
+        ),
     }
 }
 
 fn run(ops: &[Op]) -> Result<(), TestCaseError> {
     let mut w = World::new();
     for (i, op) in ops.iter().enumerate() {
-        w.step(op).map_err(|e| TestCaseError::fail(format!("op #{i}: {e}")))?;
+        w.step(op)
+            .map_err(|e| TestCaseError::fail(format!("op #{i}: {e}")))?;
         w.check_msgs(&format!("op #{i} {op:?}"))?;
     }
     w.finish()
 }
 
 fn config() -> ProptestConfig {
-    let cases = std::env::var("PNNG_PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(DEFAULT_CASES);
-    ProptestConfig { cases, max_shrink_iters: 2000, failure_persistence: None, ..ProptestConfig::default() }
+    let cases = std::env::var("PNNG_PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(DEFAULT_CASES);
+    ProptestConfig {
+        cases,
+        max_shrink_iters: 2000,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    }
 }
 
 proptest! {

@@ -19,7 +19,11 @@ fn shared_library() -> PathBuf {
     let exe = std::env::current_exe().unwrap();
     // target/<profile>/deps/header-xxxx -> target/<profile>/libpnng.so
     let lib = exe.parent().unwrap().parent().unwrap().join("libpnng.so");
-    assert!(lib.exists(), "{} not built (cargo builds the cdylib with the tests)", lib.display());
+    assert!(
+        lib.exists(),
+        "{} not built (cargo builds the cdylib with the tests)",
+        lib.display()
+    );
     lib
 }
 
@@ -44,7 +48,10 @@ fn declared_functions(h: &str) -> BTreeSet<String> {
         // (`pnng_result pnng_socket_send(struct pnng_socket s, ...);`).
         if let Some(paren) = t.find('(') {
             let before = &t[..paren];
-            let name = before.rsplit(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).next().unwrap_or("");
+            let name = before
+                .rsplit(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .next()
+                .unwrap_or("");
             if name.starts_with("pnng_") && name.len() < before.len() {
                 out.insert(name.to_string());
             }
@@ -54,8 +61,16 @@ fn declared_functions(h: &str) -> BTreeSet<String> {
 }
 
 fn exported_functions(lib: &Path) -> BTreeSet<String> {
-    let out = Command::new("nm").args(["-D", "--defined-only"]).arg(lib).output().expect("run nm");
-    assert!(out.status.success(), "nm failed: {}", String::from_utf8_lossy(&out.stderr));
+    let out = Command::new("nm")
+        .args(["-D", "--defined-only"])
+        .arg(lib)
+        .output()
+        .expect("run nm");
+    assert!(
+        out.status.success(),
+        "nm failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout)
         .unwrap()
         .lines()
@@ -71,11 +86,21 @@ fn exported_functions(lib: &Path) -> BTreeSet<String> {
 fn the_library_exports_exactly_the_header_functions() {
     let declared = declared_functions(&header_text());
     let exported = exported_functions(&shared_library());
-    assert!(declared.len() > 150, "parsed only {} declarations", declared.len());
+    assert!(
+        declared.len() > 150,
+        "parsed only {} declarations",
+        declared.len()
+    );
     let not_exported: Vec<_> = declared.difference(&exported).collect();
     let undeclared: Vec<_> = exported.difference(&declared).collect();
-    assert!(not_exported.is_empty(), "declared in pnng.h but not exported: {not_exported:?}");
-    assert!(undeclared.is_empty(), "exported but not in pnng.h (only pnng_* may be): {undeclared:?}");
+    assert!(
+        not_exported.is_empty(),
+        "declared in pnng.h but not exported: {not_exported:?}"
+    );
+    assert!(
+        undeclared.is_empty(),
+        "exported but not in pnng.h (only pnng_* may be): {undeclared:?}"
+    );
     assert!(exported.iter().all(|n| n.starts_with("pnng_")));
 }
 
@@ -100,7 +125,11 @@ fn compile_twice_included(compiler: &str, ext: &str, flags: &[&str]) {
         .output()
         .unwrap_or_else(|e| panic!("run {compiler}: {e}"));
     let _ = std::fs::remove_dir_all(&dir);
-    assert!(out.status.success(), "{compiler} {flags:?}: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{compiler} {flags:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[test]
@@ -125,7 +154,16 @@ fn macro_value(h: &str, name: &str) -> String {
 #[test]
 fn version_macros_match_cargo_toml() {
     let h = header_text();
-    assert_eq!(macro_value(&h, "PNNG_VERSION_MAJOR"), env!("CARGO_PKG_VERSION_MAJOR"));
-    assert_eq!(macro_value(&h, "PNNG_VERSION_MINOR"), env!("CARGO_PKG_VERSION_MINOR"));
-    assert_eq!(macro_value(&h, "PNNG_VERSION_PATCH"), env!("CARGO_PKG_VERSION_PATCH"));
+    assert_eq!(
+        macro_value(&h, "PNNG_VERSION_MAJOR"),
+        env!("CARGO_PKG_VERSION_MAJOR")
+    );
+    assert_eq!(
+        macro_value(&h, "PNNG_VERSION_MINOR"),
+        env!("CARGO_PKG_VERSION_MINOR")
+    );
+    assert_eq!(
+        macro_value(&h, "PNNG_VERSION_PATCH"),
+        env!("CARGO_PKG_VERSION_PATCH")
+    );
 }

@@ -33,7 +33,10 @@ fn message_editing_and_ownership() {
         assert_eq!(body(m), b"middle");
         assert_eq!(pnng_msg_chop(m, 100), PNNG_EINVAL);
         assert_eq!(pnng_msg_header_len(m), 0);
-        assert_eq!(pnng_msg_header_append(m, b"\0\0\0\x01".as_ptr().cast(), 4), PNNG_OK);
+        assert_eq!(
+            pnng_msg_header_append(m, b"\0\0\0\x01".as_ptr().cast(), 4),
+            PNNG_OK
+        );
         assert_eq!(pnng_msg_header_len(m), 4);
         let mut d = std::ptr::null_mut();
         assert_eq!(pnng_msg_dup(m, &mut d), PNNG_OK);
@@ -52,7 +55,10 @@ fn message_editing_and_ownership() {
         pnng_msg_free(std::ptr::null_mut());
         assert_eq!(pnng_msg_len(std::ptr::null()), 0);
         assert!(pnng_msg_body(std::ptr::null()).is_null());
-        assert_eq!(pnng_msg_append(std::ptr::null_mut(), b"x".as_ptr().cast(), 1), PNNG_EINVAL);
+        assert_eq!(
+            pnng_msg_append(std::ptr::null_mut(), b"x".as_ptr().cast(), 1),
+            PNNG_EINVAL
+        );
         let mut e = std::ptr::null_mut();
         assert_eq!(pnng_msg_new(std::ptr::null(), 0, &mut e), PNNG_OK);
         assert_eq!(pnng_msg_len(e), 0);
@@ -67,12 +73,14 @@ fn pair1_polyamorous_replies_through_each_pipe() {
     let server = open(pnng_pair1_open_poly);
     set_ms(server, "recv-timeout", 5000);
     listen(server, &url);
-    let clients: Vec<_> = (0..3).map(|_| {
-        let c = open(pnng_pair1_open);
-        set_ms(c, "recv-timeout", 5000);
-        dial(c, &url);
-        c
-    }).collect();
+    let clients: Vec<_> = (0..3)
+        .map(|_| {
+            let c = open(pnng_pair1_open);
+            set_ms(c, "recv-timeout", 5000);
+            dial(c, &url);
+            c
+        })
+        .collect();
     assert!(eventually(|| pipes(server).len() == 3));
     for (i, &c) in clients.iter().enumerate() {
         assert_eq!(send(c, format!("hello from {i}").as_bytes()), PNNG_OK);
@@ -84,16 +92,25 @@ fn pair1_polyamorous_replies_through_each_pipe() {
         assert_eq!(unsafe { pnng_msg_pipe(m, &mut p) }, PNNG_OK);
         let text = String::from_utf8(take(m)).unwrap();
         let reply = format!("reply to {text}");
-        assert_eq!(unsafe { pnng_pipe_send(p, reply.as_ptr().cast(), reply.len(), 0) }, PNNG_OK);
+        assert_eq!(
+            unsafe { pnng_pipe_send(p, reply.as_ptr().cast(), reply.len(), 0) },
+            PNNG_OK
+        );
         let mut owner = pnng_socket { id: 0 };
         assert_eq!(unsafe { pnng_pipe_socket(p, &mut owner) }, PNNG_OK);
         assert_eq!(owner, server);
         let mut l = pnng_listener { id: 0 };
         assert_eq!(unsafe { pnng_pipe_listener(p, &mut l) }, PNNG_OK);
-        assert_eq!(unsafe { pnng_pipe_dialer(p, &mut pnng_dialer { id: 0 }) }, PNNG_ENOENT);
+        assert_eq!(
+            unsafe { pnng_pipe_dialer(p, &mut pnng_dialer { id: 0 }) },
+            PNNG_ENOENT
+        );
     }
     for (i, &c) in clients.iter().enumerate() {
-        assert_eq!(recv(c).unwrap(), format!("reply to hello from {i}").as_bytes());
+        assert_eq!(
+            recv(c).unwrap(),
+            format!("reply to hello from {i}").as_bytes()
+        );
         close(c);
     }
     close(server);
@@ -106,9 +123,15 @@ fn closing_a_pipe_and_stale_pipes() {
     let p = pipes(a)[0];
     assert_eq!(unsafe { pnng_pipe_close(p) }, PNNG_OK);
     // At once, before NNG reaps the pipe: a send to it is refused, not silently dropped.
-    assert_eq!(unsafe { pnng_pipe_send(p, b"x".as_ptr().cast(), 1, 0) }, PNNG_ENOENT);
+    assert_eq!(
+        unsafe { pnng_pipe_send(p, b"x".as_ptr().cast(), 1, 0) },
+        PNNG_ENOENT
+    );
     assert!(eventually(|| pipes(a).is_empty()));
-    assert_eq!(unsafe { pnng_pipe_send(p, b"x".as_ptr().cast(), 1, 0) }, PNNG_ENOENT);
+    assert_eq!(
+        unsafe { pnng_pipe_send(p, b"x".as_ptr().cast(), 1, 0) },
+        PNNG_ENOENT
+    );
     let m = msg(b"mine");
     assert_ne!(unsafe { pnng_pipe_send_msg(p, m, 0) }, PNNG_OK);
     assert_eq!(body(m), b"mine", "kept after a failed pipe send");
@@ -131,11 +154,24 @@ unsafe extern "C" fn reject(p: pnng_pipe, _ev: c_int, _ud: *mut c_void) {
 fn pipe_events_in_order_several_callbacks_and_rejection() {
     let url = addr("inproc");
     let a = open(pnng_pair0_open);
-    for ev in [PNNG_PIPE_EV_ADD_PRE, PNNG_PIPE_EV_ADD_POST, PNNG_PIPE_EV_REM_POST] {
-        assert_eq!(unsafe { pnng_socket_pipe_notify(a, ev, Some(record), 1 as *mut c_void) }, PNNG_OK);
-        assert_eq!(unsafe { pnng_socket_pipe_notify(a, ev, Some(record), 2 as *mut c_void) }, PNNG_OK);
+    for ev in [
+        PNNG_PIPE_EV_ADD_PRE,
+        PNNG_PIPE_EV_ADD_POST,
+        PNNG_PIPE_EV_REM_POST,
+    ] {
+        assert_eq!(
+            unsafe { pnng_socket_pipe_notify(a, ev, Some(record), 1 as *mut c_void) },
+            PNNG_OK
+        );
+        assert_eq!(
+            unsafe { pnng_socket_pipe_notify(a, ev, Some(record), 2 as *mut c_void) },
+            PNNG_OK
+        );
     }
-    assert_eq!(unsafe { pnng_socket_pipe_notify(a, 7, Some(record), std::ptr::null_mut()) }, PNNG_EINVAL);
+    assert_eq!(
+        unsafe { pnng_socket_pipe_notify(a, 7, Some(record), std::ptr::null_mut()) },
+        PNNG_EINVAL
+    );
     listen(a, &url);
     let b = open(pnng_pair0_open);
     dial(b, &url);
@@ -147,12 +183,34 @@ fn pipe_events_in_order_several_callbacks_and_rejection() {
     assert_eq!(kinds, [(0, 1), (0, 2), (1, 1), (1, 2), (2, 1), (2, 2)]);
     assert!(ev.iter().all(|e| e.0 == ev[0].0), "one pipe");
     // Remove one registration, then all; reject new pipes from ADD_PRE.
-    assert_eq!(unsafe { pnng_socket_pipe_notify_remove(a, PNNG_PIPE_EV_ADD_PRE, Some(record), 2 as *mut c_void) }, PNNG_OK);
-    assert_eq!(unsafe { pnng_socket_pipe_notify_remove(a, PNNG_PIPE_EV_ADD_PRE, Some(record), 2 as *mut c_void) }, PNNG_ENOENT);
-    for e in [PNNG_PIPE_EV_ADD_PRE, PNNG_PIPE_EV_ADD_POST, PNNG_PIPE_EV_REM_POST] {
-        assert_eq!(unsafe { pnng_socket_pipe_notify(a, e, None, std::ptr::null_mut()) }, PNNG_OK);
+    assert_eq!(
+        unsafe {
+            pnng_socket_pipe_notify_remove(a, PNNG_PIPE_EV_ADD_PRE, Some(record), 2 as *mut c_void)
+        },
+        PNNG_OK
+    );
+    assert_eq!(
+        unsafe {
+            pnng_socket_pipe_notify_remove(a, PNNG_PIPE_EV_ADD_PRE, Some(record), 2 as *mut c_void)
+        },
+        PNNG_ENOENT
+    );
+    for e in [
+        PNNG_PIPE_EV_ADD_PRE,
+        PNNG_PIPE_EV_ADD_POST,
+        PNNG_PIPE_EV_REM_POST,
+    ] {
+        assert_eq!(
+            unsafe { pnng_socket_pipe_notify(a, e, None, std::ptr::null_mut()) },
+            PNNG_OK
+        );
     }
-    assert_eq!(unsafe { pnng_socket_pipe_notify(a, PNNG_PIPE_EV_ADD_PRE, Some(reject), std::ptr::null_mut()) }, PNNG_OK);
+    assert_eq!(
+        unsafe {
+            pnng_socket_pipe_notify(a, PNNG_PIPE_EV_ADD_PRE, Some(reject), std::ptr::null_mut())
+        },
+        PNNG_OK
+    );
     EVENTS.lock().unwrap().clear();
     let c2 = open(pnng_pair0_open);
     set_ms(c2, "recv-timeout", 100);
@@ -160,7 +218,10 @@ fn pipe_events_in_order_several_callbacks_and_rejection() {
     let _ = unsafe { pnng_socket_dial(c2, u.as_ptr(), PNNG_FLAG_NONBLOCK, std::ptr::null_mut()) };
     std::thread::sleep(std::time::Duration::from_millis(200));
     assert!(pipes(a).is_empty(), "rejected pipes never join");
-    assert!(EVENTS.lock().unwrap().is_empty(), "removed callbacks stay silent");
+    assert!(
+        EVENTS.lock().unwrap().is_empty(),
+        "removed callbacks stay silent"
+    );
     close(c2);
     close(a);
 }
@@ -172,21 +233,33 @@ fn pipe_events_through_a_completion_queue() {
     let mut cq = std::ptr::null_mut();
     assert_eq!(unsafe { pnng_cq_new(&mut cq) }, PNNG_OK);
     for ev in [PNNG_PIPE_EV_ADD_POST, PNNG_PIPE_EV_REM_POST] {
-        assert_eq!(unsafe { pnng_socket_pipe_notify_cq(a, ev, cq, 42 as *mut c_void) }, PNNG_OK);
+        assert_eq!(
+            unsafe { pnng_socket_pipe_notify_cq(a, ev, cq, 42 as *mut c_void) },
+            PNNG_OK
+        );
     }
     listen(a, &url);
     let b = open(pnng_pair0_open);
     dial(b, &url);
     assert_eq!(unsafe { pnng_cq_wait(cq, 5000) }, PNNG_OK);
     let (mut p, mut ev, mut ud) = (pnng_pipe { id: 0 }, -1, std::ptr::null_mut());
-    assert_eq!(unsafe { pnng_cq_pop_pipe_event(cq, &mut p, &mut ev, &mut ud) }, PNNG_OK);
+    assert_eq!(
+        unsafe { pnng_cq_pop_pipe_event(cq, &mut p, &mut ev, &mut ud) },
+        PNNG_OK
+    );
     assert_eq!((ev, ud as usize), (PNNG_PIPE_EV_ADD_POST, 42));
     assert!(p.id > 0);
     close(b);
     assert_eq!(unsafe { pnng_cq_wait(cq, 5000) }, PNNG_OK);
-    assert_eq!(unsafe { pnng_cq_pop_pipe_event(cq, &mut p, &mut ev, &mut ud) }, PNNG_OK);
+    assert_eq!(
+        unsafe { pnng_cq_pop_pipe_event(cq, &mut p, &mut ev, &mut ud) },
+        PNNG_OK
+    );
     assert_eq!(ev, PNNG_PIPE_EV_REM_POST);
-    assert_eq!(unsafe { pnng_cq_pop_pipe_event(cq, &mut p, &mut ev, &mut ud) }, PNNG_EAGAIN);
+    assert_eq!(
+        unsafe { pnng_cq_pop_pipe_event(cq, &mut p, &mut ev, &mut ud) },
+        PNNG_EAGAIN
+    );
     unsafe { pnng_cq_free(cq) }; // the socket still holds it
     close(a);
 }
@@ -203,7 +276,10 @@ fn contexts_serve_concurrent_requests() {
     }
     for (i, q) in qc.iter().enumerate() {
         let data = format!("q{i}");
-        assert_eq!(unsafe { pnng_ctx_send(*q, data.as_ptr().cast(), data.len(), 0) }, PNNG_OK);
+        assert_eq!(
+            unsafe { pnng_ctx_send(*q, data.as_ptr().cast(), data.len(), 0) },
+            PNNG_OK
+        );
     }
     for r in rc {
         let mut m = std::ptr::null_mut();
@@ -221,14 +297,26 @@ fn contexts_serve_concurrent_requests() {
         assert_eq!(unsafe { pnng_ctx_close(*q) }, PNNG_ECLOSED);
     }
     let p = open(pnng_pair0_open);
-    assert_eq!(unsafe { pnng_socket_new_context(p, &mut qc[0]) }, PNNG_ENOTSUP);
-    assert_eq!(unsafe { pnng_socket_new_context(p, std::ptr::null_mut()) }, PNNG_EINVAL);
+    assert_eq!(
+        unsafe { pnng_socket_new_context(p, &mut qc[0]) },
+        PNNG_ENOTSUP
+    );
+    assert_eq!(
+        unsafe { pnng_socket_new_context(p, std::ptr::null_mut()) },
+        PNNG_EINVAL
+    );
     // Sub contexts subscribe on their own.
     let s = open(pnng_sub0_open);
     let mut sc = pnng_ctx { id: 0 };
     assert_eq!(unsafe { pnng_socket_new_context(s, &mut sc) }, PNNG_OK);
-    assert_eq!(unsafe { pnng_sub0_ctx_subscribe(sc, b"x".as_ptr().cast(), 1) }, PNNG_OK);
-    assert_eq!(unsafe { pnng_sub0_ctx_unsubscribe(sc, b"x".as_ptr().cast(), 1) }, PNNG_OK);
+    assert_eq!(
+        unsafe { pnng_sub0_ctx_subscribe(sc, b"x".as_ptr().cast(), 1) },
+        PNNG_OK
+    );
+    assert_eq!(
+        unsafe { pnng_sub0_ctx_unsubscribe(sc, b"x".as_ptr().cast(), 1) },
+        PNNG_OK
+    );
     for x in [rep, req, p, s] {
         close(x);
     }
@@ -241,18 +329,32 @@ fn dialer_and_listener_create_set_start_close() {
     set_ms(s, "recv-timeout", 5000);
     let u = c(&url);
     let mut l = pnng_listener { id: 0 };
-    assert_eq!(unsafe { pnng_listener_create(s, u.as_ptr(), &mut l) }, PNNG_OK);
+    assert_eq!(
+        unsafe { pnng_listener_create(s, u.as_ptr(), &mut l) },
+        PNNG_OK
+    );
     let perm = c("ipc:permissions");
-    assert_eq!(unsafe { pnng_listener_set_int(l, perm.as_ptr(), 0o600) }, PNNG_OK, "settable before start");
+    assert_eq!(
+        unsafe { pnng_listener_set_int(l, perm.as_ptr(), 0o600) },
+        PNNG_OK,
+        "settable before start"
+    );
     assert_eq!(unsafe { pnng_listener_start(l, 0) }, PNNG_OK);
     assert_eq!(unsafe { pnng_listener_start(l, 0) }, PNNG_ESTATE);
-    assert_eq!(unsafe { pnng_listener_set_int(l, perm.as_ptr(), 0o644) }, PNNG_EBUSY, "not after start");
+    assert_eq!(
+        unsafe { pnng_listener_set_int(l, perm.as_ptr(), 0o644) },
+        PNNG_EBUSY,
+        "not after start"
+    );
     let mode = std::fs::metadata(url.trim_start_matches("ipc://")).unwrap();
     use std::os::unix::fs::PermissionsExt;
     assert_eq!(mode.permissions().mode() & 0o777, 0o600);
     let t = open(pnng_pair0_open);
     let mut d = pnng_dialer { id: 0 };
-    assert_eq!(unsafe { pnng_dialer_create(t, u.as_ptr(), &mut d) }, PNNG_OK);
+    assert_eq!(
+        unsafe { pnng_dialer_create(t, u.as_ptr(), &mut d) },
+        PNNG_OK
+    );
     let rmin = c("reconnect-time-min");
     assert_eq!(unsafe { pnng_dialer_set_ms(d, rmin.as_ptr(), 20) }, PNNG_OK);
     assert_eq!(unsafe { pnng_dialer_start(d, 0) }, PNNG_OK);
@@ -260,15 +362,28 @@ fn dialer_and_listener_create_set_start_close() {
     assert_eq!(recv(s).unwrap(), b"via created dialer");
     let mut n = 0usize;
     let mut ds = [pnng_dialer { id: 0 }; 2];
-    assert_eq!(unsafe { pnng_socket_dialers(t, ds.as_mut_ptr(), 2, &mut n) }, PNNG_OK);
+    assert_eq!(
+        unsafe { pnng_socket_dialers(t, ds.as_mut_ptr(), 2, &mut n) },
+        PNNG_OK
+    );
     assert_eq!((n, ds[0]), (1, d));
     assert_eq!(unsafe { pnng_dialer_close(d) }, PNNG_OK);
-    assert_ne!(unsafe { pnng_dialer_close(d) }, PNNG_OK, "second close is an error, nothing else");
-    assert_eq!(unsafe { pnng_socket_dialers(t, ds.as_mut_ptr(), 2, &mut n) }, PNNG_OK);
+    assert_ne!(
+        unsafe { pnng_dialer_close(d) },
+        PNNG_OK,
+        "second close is an error, nothing else"
+    );
+    assert_eq!(
+        unsafe { pnng_socket_dialers(t, ds.as_mut_ptr(), 2, &mut n) },
+        PNNG_OK
+    );
     assert_eq!(n, 0);
     assert_eq!(unsafe { pnng_listener_close(l) }, PNNG_OK);
     assert_ne!(unsafe { pnng_listener_close(l) }, PNNG_OK);
-    assert_eq!(unsafe { pnng_dialer_create(t, std::ptr::null(), &mut d) }, PNNG_EINVAL);
+    assert_eq!(
+        unsafe { pnng_dialer_create(t, std::ptr::null(), &mut d) },
+        PNNG_EINVAL
+    );
     assert_eq!(unsafe { pnng_dialer_start(d, 0x100) }, PNNG_EINVAL);
     close(s);
     close(t);
@@ -328,31 +443,57 @@ fn statistics_count_messages_and_pipes() {
     assert!(n > 3);
     let mut names = vec![];
     for i in 0..n {
-        let name = unsafe { CStr::from_ptr(pnng_stats_name(st, i)) }.to_str().unwrap().to_owned();
+        let name = unsafe { CStr::from_ptr(pnng_stats_name(st, i)) }
+            .to_str()
+            .unwrap()
+            .to_owned();
         assert!(unsafe { pnng_stats_kind(st, i) } > 0);
         names.push((name, unsafe { pnng_stats_value(st, i) }));
     }
 
     let mut v = 0u64;
-    assert_eq!(unsafe { pnng_stats_find(st, c("rx_msgs").as_ptr(), &mut v) }, PNNG_OK, "{names:?}");
+    assert_eq!(
+        unsafe { pnng_stats_find(st, c("rx_msgs").as_ptr(), &mut v) },
+        PNNG_OK,
+        "{names:?}"
+    );
     assert_eq!(v, 3);
-    assert_eq!(unsafe { pnng_stats_find(st, c("rx_bytes").as_ptr(), &mut v) }, PNNG_OK);
-    assert_eq!(v, 3 * (5 + 4), "pair1 counts its 4-byte hop-count header too");
-    assert_eq!(unsafe { pnng_stats_find(st, c("pipes").as_ptr(), &mut v) }, PNNG_OK);
+    assert_eq!(
+        unsafe { pnng_stats_find(st, c("rx_bytes").as_ptr(), &mut v) },
+        PNNG_OK
+    );
+    assert_eq!(
+        v,
+        3 * (5 + 4),
+        "pair1 counts its 4-byte hop-count header too"
+    );
+    assert_eq!(
+        unsafe { pnng_stats_find(st, c("pipes").as_ptr(), &mut v) },
+        PNNG_OK
+    );
     assert_eq!(v, 1);
-    assert_eq!(unsafe { pnng_stats_find(st, c("no such stat").as_ptr(), &mut v) }, PNNG_ENOENT);
+    assert_eq!(
+        unsafe { pnng_stats_find(st, c("no such stat").as_ptr(), &mut v) },
+        PNNG_ENOENT
+    );
     assert!(unsafe { pnng_stats_name(st, n) }.is_null(), "out of range");
     unsafe { pnng_stats_free(st) };
     let mut l = [pnng_listener { id: 0 }];
     let mut cnt = 0usize;
-    assert_eq!(unsafe { pnng_socket_listeners(a, l.as_mut_ptr(), 1, &mut cnt) }, PNNG_OK);
+    assert_eq!(
+        unsafe { pnng_socket_listeners(a, l.as_mut_ptr(), 1, &mut cnt) },
+        PNNG_OK
+    );
     assert_eq!(unsafe { pnng_listener_stats(l[0], &mut st) }, PNNG_OK);
     assert!(unsafe { pnng_stats_count(st) } > 0);
     unsafe { pnng_stats_free(st) };
     close(a);
     close(b);
     assert_eq!(unsafe { pnng_socket_stats(a, &mut st) }, PNNG_ECLOSED);
-    assert_eq!(unsafe { pnng_socket_stats(a, std::ptr::null_mut()) }, PNNG_EINVAL);
+    assert_eq!(
+        unsafe { pnng_socket_stats(a, std::ptr::null_mut()) },
+        PNNG_EINVAL
+    );
     unsafe { pnng_stats_free(std::ptr::null_mut()) };
 }
 
@@ -362,15 +503,27 @@ fn context_recv_into_buffer_keeps_oversize_messages() {
     let (mut rc, mut qc) = (pnng_ctx { id: 0 }, pnng_ctx { id: 0 });
     assert_eq!(unsafe { pnng_socket_new_context(rep, &mut rc) }, PNNG_OK);
     assert_eq!(unsafe { pnng_socket_new_context(req, &mut qc) }, PNNG_OK);
-    assert_eq!(unsafe { pnng_ctx_send(qc, b"0123456789".as_ptr().cast(), 10, 0) }, PNNG_OK);
+    assert_eq!(
+        unsafe { pnng_ctx_send(qc, b"0123456789".as_ptr().cast(), 10, 0) },
+        PNNG_OK
+    );
     let mut buf = [0u8; 4];
     let mut n = 0usize;
-    assert_eq!(unsafe { pnng_ctx_recv(rc, buf.as_mut_ptr().cast(), 4, 0, &mut n) }, PNNG_EMSGSIZE);
+    assert_eq!(
+        unsafe { pnng_ctx_recv(rc, buf.as_mut_ptr().cast(), 4, 0, &mut n) },
+        PNNG_EMSGSIZE
+    );
     assert_eq!(n, 10);
     let mut big = [0u8; 32];
-    assert_eq!(unsafe { pnng_ctx_recv(rc, big.as_mut_ptr().cast(), 32, 0, &mut n) }, PNNG_OK);
+    assert_eq!(
+        unsafe { pnng_ctx_recv(rc, big.as_mut_ptr().cast(), 32, 0, &mut n) },
+        PNNG_OK
+    );
     assert_eq!(&big[..n], b"0123456789");
-    assert_eq!(unsafe { pnng_ctx_recv(rc, big.as_mut_ptr().cast(), 32, 0, std::ptr::null_mut()) }, PNNG_EINVAL);
+    assert_eq!(
+        unsafe { pnng_ctx_recv(rc, big.as_mut_ptr().cast(), 32, 0, std::ptr::null_mut()) },
+        PNNG_EINVAL
+    );
     close(rep);
     close(req);
 }
@@ -382,34 +535,52 @@ fn n_contexts_hold_n_requests_at_once() {
     const N: usize = 8;
     let (rep, req) = pair(pnng_rep0_open, pnng_req0_open, &addr("inproc"));
     let ctxs = |s: pnng_socket| -> Vec<pnng_ctx> {
-        (0..N).map(|_| {
-            let mut c = pnng_ctx { id: 0 };
-            assert_eq!(unsafe { pnng_socket_new_context(s, &mut c) }, PNNG_OK);
-            c
-        }).collect()
+        (0..N)
+            .map(|_| {
+                let mut c = pnng_ctx { id: 0 };
+                assert_eq!(unsafe { pnng_socket_new_context(s, &mut c) }, PNNG_OK);
+                c
+            })
+            .collect()
     };
     let (rcs, qcs) = (ctxs(rep), ctxs(req));
     // Every rep context waits for a request first (a synchronous request would otherwise wait for
     // the previous one to be taken, over inproc).
-    let aios: Vec<*mut pnng_aio> = rcs.iter().map(|r| {
-        let mut a = std::ptr::null_mut();
-        assert_eq!(unsafe { pnng_aio_new(None, std::ptr::null_mut(), &mut a) }, PNNG_OK);
-        assert_eq!(unsafe { pnng_ctx_recv_aio(*r, a) }, PNNG_OK);
-        a
-    }).collect();
+    let aios: Vec<*mut pnng_aio> = rcs
+        .iter()
+        .map(|r| {
+            let mut a = std::ptr::null_mut();
+            assert_eq!(
+                unsafe { pnng_aio_new(None, std::ptr::null_mut(), &mut a) },
+                PNNG_OK
+            );
+            assert_eq!(unsafe { pnng_ctx_recv_aio(*r, a) }, PNNG_OK);
+            a
+        })
+        .collect();
     for (i, q) in qcs.iter().enumerate() {
-        assert_eq!(unsafe { pnng_ctx_send(*q, [i as u8].as_ptr().cast(), 1, 0) }, PNNG_OK);
+        assert_eq!(
+            unsafe { pnng_ctx_send(*q, [i as u8].as_ptr().cast(), 1, 0) },
+            PNNG_OK
+        );
     }
-    let held: Vec<*mut pnng_msg> = aios.iter().map(|&a| {
-        unsafe { pnng_aio_wait(a) };
-        let mut m = std::ptr::null_mut();
-        assert_eq!(unsafe { pnng_aio_take_msg(a, &mut m) }, PNNG_OK);
-        unsafe { pnng_aio_free(a) };
-        m
-    }).collect();
+    let held: Vec<*mut pnng_msg> = aios
+        .iter()
+        .map(|&a| {
+            unsafe { pnng_aio_wait(a) };
+            let mut m = std::ptr::null_mut();
+            assert_eq!(unsafe { pnng_aio_take_msg(a, &mut m) }, PNNG_OK);
+            unsafe { pnng_aio_free(a) };
+            m
+        })
+        .collect();
     let mut got: Vec<u8> = held.iter().map(|&m| body(m)[0]).collect();
     got.sort();
-    assert_eq!(got, (0..N as u8).collect::<Vec<_>>(), "N requests outstanding together");
+    assert_eq!(
+        got,
+        (0..N as u8).collect::<Vec<_>>(),
+        "N requests outstanding together"
+    );
     for (r, m) in rcs.iter().zip(held) {
         assert_eq!(unsafe { pnng_ctx_send_msg(*r, m, 0) }, PNNG_OK);
     }
@@ -431,13 +602,25 @@ fn closing_a_socket_while_callbacks_run_neither_deadlocks_nor_crashes() {
     for _ in 0..5 {
         let url = addr("inproc");
         let a = open(pnng_pair0_open);
-        for ev in [PNNG_PIPE_EV_ADD_PRE, PNNG_PIPE_EV_ADD_POST, PNNG_PIPE_EV_REM_POST] {
-            assert_eq!(unsafe { pnng_socket_pipe_notify(a, ev, Some(slow_callback), std::ptr::null_mut()) }, PNNG_OK);
+        for ev in [
+            PNNG_PIPE_EV_ADD_PRE,
+            PNNG_PIPE_EV_ADD_POST,
+            PNNG_PIPE_EV_REM_POST,
+        ] {
+            assert_eq!(
+                unsafe {
+                    pnng_socket_pipe_notify(a, ev, Some(slow_callback), std::ptr::null_mut())
+                },
+                PNNG_OK
+            );
         }
         listen(a, &url);
         let b = open(pnng_pair0_open);
         let u = c(&url);
-        assert_eq!(unsafe { pnng_socket_dial(b, u.as_ptr(), PNNG_FLAG_NONBLOCK, std::ptr::null_mut()) }, PNNG_OK);
+        assert_eq!(
+            unsafe { pnng_socket_dial(b, u.as_ptr(), PNNG_FLAG_NONBLOCK, std::ptr::null_mut()) },
+            PNNG_OK
+        );
         std::thread::sleep(std::time::Duration::from_millis(20)); // a callback is running now
         let closer = std::thread::spawn(move || unsafe { pnng_socket_close(a) });
         assert_eq!(closer.join().unwrap(), PNNG_OK);
@@ -455,17 +638,30 @@ fn pipes_belong_to_their_own_socket() {
     let mut owner = pnng_socket { id: 0 };
     assert_eq!(unsafe { pnng_pipe_socket(pa, &mut owner) }, PNNG_OK);
     assert_eq!(owner, a);
-    assert_eq!(unsafe { pnng_pipe_send(pa, b"to b".as_ptr().cast(), 4, 0) }, PNNG_OK);
+    assert_eq!(
+        unsafe { pnng_pipe_send(pa, b"to b".as_ptr().cast(), 4, 0) },
+        PNNG_OK
+    );
     assert_eq!(recv(b).unwrap(), b"to b");
     set_ms(y, "recv-timeout", 100);
-    assert_eq!(recv(y), Err(PNNG_ETIMEDOUT), "nothing leaked to the other socket's peer");
+    assert_eq!(
+        recv(y),
+        Err(PNNG_ETIMEDOUT),
+        "nothing leaked to the other socket's peer"
+    );
     // After a disconnect the pipe id is stale.
     close(b);
     assert!(eventually(|| pipes(a).is_empty()));
     assert_eq!(unsafe { pnng_pipe_socket(pa, &mut owner) }, PNNG_ENOENT);
-    assert_eq!(unsafe { pnng_pipe_send(pa, b"x".as_ptr().cast(), 1, 0) }, PNNG_ENOENT);
+    assert_eq!(
+        unsafe { pnng_pipe_send(pa, b"x".as_ptr().cast(), 1, 0) },
+        PNNG_ENOENT
+    );
     let mut sa = pnng_sockaddr::default();
-    assert_ne!(unsafe { pnng_pipe_get_addr(pa, c("remote-address").as_ptr(), &mut sa) }, PNNG_OK);
+    assert_ne!(
+        unsafe { pnng_pipe_get_addr(pa, c("remote-address").as_ptr(), &mut sa) },
+        PNNG_OK
+    );
     for s in [a, x, y] {
         close(s);
     }
@@ -475,7 +671,9 @@ fn pipes_belong_to_their_own_socket() {
 static SEEN_IN_PRE: Mutex<Vec<(u32, u32, bool)>> = Mutex::new(Vec::new());
 
 unsafe extern "C" fn note_listing_then_reject(p: pnng_pipe, _ev: c_int, ud: *mut c_void) {
-    let s = pnng_socket { id: ud as usize as u32 };
+    let s = pnng_socket {
+        id: ud as usize as u32,
+    };
     let listed = pipes(s).iter().any(|q| q.id == p.id);
     SEEN_IN_PRE.lock().unwrap().push((s.id, p.id, listed));
     unsafe { pnng_pipe_close(p) };
@@ -488,21 +686,42 @@ fn pipes_are_listed_only_once_pre_connect_accepted_them() {
     let url = addr("tcp");
     let a = open(pnng_pair0_open);
     let ud = a.id as usize as *mut c_void;
-    assert_eq!(unsafe { pnng_socket_pipe_notify(a, PNNG_PIPE_EV_ADD_PRE, Some(note_listing_then_reject), ud) }, PNNG_OK);
+    assert_eq!(
+        unsafe {
+            pnng_socket_pipe_notify(a, PNNG_PIPE_EV_ADD_PRE, Some(note_listing_then_reject), ud)
+        },
+        PNNG_OK
+    );
     listen(a, &url);
     let b = open(pnng_pair0_open);
     let u = c(&url);
-    assert_eq!(unsafe { pnng_socket_dial(b, u.as_ptr(), PNNG_FLAG_NONBLOCK, std::ptr::null_mut()) }, PNNG_OK);
+    assert_eq!(
+        unsafe { pnng_socket_dial(b, u.as_ptr(), PNNG_FLAG_NONBLOCK, std::ptr::null_mut()) },
+        PNNG_OK
+    );
     let mut ever_listed = false;
-    let seen = |s: &Mutex<Vec<(u32, u32, bool)>>| s.lock().unwrap().iter().filter(|e| e.0 == a.id).count();
+    let seen =
+        |s: &Mutex<Vec<(u32, u32, bool)>>| s.lock().unwrap().iter().filter(|e| e.0 == a.id).count();
     let t = std::time::Instant::now();
     while seen(&SEEN_IN_PRE) < 3 && t.elapsed() < std::time::Duration::from_secs(10) {
         ever_listed |= !pipes(a).is_empty();
     }
     close(b);
     close(a);
-    let mine: Vec<_> = SEEN_IN_PRE.lock().unwrap().iter().filter(|e| e.0 == a.id).cloned().collect();
-    assert!(mine.len() >= 3, "the dialer retried after each rejection: {mine:?}");
-    assert!(mine.iter().all(|e| !e.2), "listed while its ADD_PRE callback ran: {mine:?}");
+    let mine: Vec<_> = SEEN_IN_PRE
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|e| e.0 == a.id)
+        .cloned()
+        .collect();
+    assert!(
+        mine.len() >= 3,
+        "the dialer retried after each rejection: {mine:?}"
+    );
+    assert!(
+        mine.iter().all(|e| !e.2),
+        "listed while its ADD_PRE callback ran: {mine:?}"
+    );
     assert!(!ever_listed, "a rejected pipe was listed");
 }

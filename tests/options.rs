@@ -27,38 +27,71 @@ fn pynng_socket_attributes_read_and_write() {
     assert_eq!(unsafe { pnng_socket_set_int(s, rb.as_ptr(), 16) }, PNNG_OK);
     assert_eq!(unsafe { pnng_socket_set_int(s, sb.as_ptr(), 8) }, PNNG_OK);
     let mut v = 0;
-    assert_eq!(unsafe { pnng_socket_get_int(s, rb.as_ptr(), &mut v) }, PNNG_OK);
+    assert_eq!(
+        unsafe { pnng_socket_get_int(s, rb.as_ptr(), &mut v) },
+        PNNG_OK
+    );
     assert_eq!(v, 16);
     let name = c("socket-name");
     let val = c("my socket");
-    assert_eq!(unsafe { pnng_socket_set_string(s, name.as_ptr(), val.as_ptr()) }, PNNG_OK);
+    assert_eq!(
+        unsafe { pnng_socket_set_string(s, name.as_ptr(), val.as_ptr()) },
+        PNNG_OK
+    );
     let mut out: *mut c_char = std::ptr::null_mut();
-    assert_eq!(unsafe { pnng_socket_get_string(s, name.as_ptr(), &mut out) }, PNNG_OK);
-    assert_eq!(unsafe { CStr::from_ptr(out) }.to_str().unwrap(), "my socket");
+    assert_eq!(
+        unsafe { pnng_socket_get_string(s, name.as_ptr(), &mut out) },
+        PNNG_OK
+    );
+    assert_eq!(
+        unsafe { CStr::from_ptr(out) }.to_str().unwrap(),
+        "my socket"
+    );
     unsafe { pnng_strfree(out) };
     for (opt, want) in [("protocol-name", "req"), ("peer-name", "rep")] {
         let o = c(opt);
-        assert_eq!(unsafe { pnng_socket_get_string(s, o.as_ptr(), &mut out) }, PNNG_OK);
+        assert_eq!(
+            unsafe { pnng_socket_get_string(s, o.as_ptr(), &mut out) },
+            PNNG_OK
+        );
         assert_eq!(unsafe { CStr::from_ptr(out) }.to_str().unwrap(), want);
         unsafe { pnng_strfree(out) };
     }
     for (opt, want) in [("protocol", 48), ("peer", 49)] {
         let o = c(opt);
-        assert_eq!(unsafe { pnng_socket_get_int(s, o.as_ptr(), &mut v) }, PNNG_OK);
+        assert_eq!(
+            unsafe { pnng_socket_get_int(s, o.as_ptr(), &mut v) },
+            PNNG_OK
+        );
         assert_eq!(v, want);
     }
     let fd = c("recv-fd");
-    assert_eq!(unsafe { pnng_socket_get_int(s, fd.as_ptr(), &mut v) }, PNNG_OK);
+    assert_eq!(
+        unsafe { pnng_socket_get_int(s, fd.as_ptr(), &mut v) },
+        PNNG_OK
+    );
     assert!(v >= 0);
     let mx = c("recv-size-max");
-    assert_eq!(unsafe { pnng_socket_set_size(s, mx.as_ptr(), 4096) }, PNNG_OK);
+    assert_eq!(
+        unsafe { pnng_socket_set_size(s, mx.as_ptr(), 4096) },
+        PNNG_OK
+    );
     let mut sz = 0usize;
-    assert_eq!(unsafe { pnng_socket_get_size(s, mx.as_ptr(), &mut sz) }, PNNG_OK);
+    assert_eq!(
+        unsafe { pnng_socket_get_size(s, mx.as_ptr(), &mut sz) },
+        PNNG_OK
+    );
     assert_eq!(sz, 4096);
     let nd = c("tcp-nodelay");
-    assert_eq!(unsafe { pnng_socket_set_bool(s, nd.as_ptr(), false) }, PNNG_OK);
+    assert_eq!(
+        unsafe { pnng_socket_set_bool(s, nd.as_ptr(), false) },
+        PNNG_OK
+    );
     let mut b = true;
-    assert_eq!(unsafe { pnng_socket_get_bool(s, nd.as_ptr(), &mut b) }, PNNG_OK);
+    assert_eq!(
+        unsafe { pnng_socket_get_bool(s, nd.as_ptr(), &mut b) },
+        PNNG_OK
+    );
     assert!(!b);
     close(s);
 }
@@ -67,23 +100,56 @@ fn pynng_socket_attributes_read_and_write() {
 fn unknown_mistyped_and_readonly_options_are_refused() {
     let s = open(pnng_pair0_open);
     let unknown = c("no-such-option");
-    assert_eq!(unsafe { pnng_socket_set_ms(s, unknown.as_ptr(), 5) }, PNNG_ENOTSUP);
-    assert_eq!(unsafe { pnng_socket_get_int(s, unknown.as_ptr(), &mut 0) }, PNNG_ENOTSUP);
+    assert_eq!(
+        unsafe { pnng_socket_set_ms(s, unknown.as_ptr(), 5) },
+        PNNG_ENOTSUP
+    );
+    assert_eq!(
+        unsafe { pnng_socket_get_int(s, unknown.as_ptr(), &mut 0) },
+        PNNG_ENOTSUP
+    );
     let rt = c("recv-timeout");
-    assert_eq!(unsafe { pnng_socket_set_int(s, rt.as_ptr(), 5) }, PNNG_EBADTYPE);
-    assert_eq!(unsafe { pnng_socket_set_bool(s, rt.as_ptr(), true) }, PNNG_EBADTYPE);
+    assert_eq!(
+        unsafe { pnng_socket_set_int(s, rt.as_ptr(), 5) },
+        PNNG_EBADTYPE
+    );
+    assert_eq!(
+        unsafe { pnng_socket_set_bool(s, rt.as_ptr(), true) },
+        PNNG_EBADTYPE
+    );
     let mut str_out: *mut c_char = std::ptr::null_mut();
-    assert_eq!(unsafe { pnng_socket_get_string(s, rt.as_ptr(), &mut str_out) }, PNNG_EBADTYPE);
+    assert_eq!(
+        unsafe { pnng_socket_get_string(s, rt.as_ptr(), &mut str_out) },
+        PNNG_EBADTYPE
+    );
     assert!(str_out.is_null(), "outputs untouched on failure");
     let proto = c("protocol");
-    assert_eq!(unsafe { pnng_socket_set_int(s, proto.as_ptr(), 1) }, PNNG_EREADONLY);
+    assert_eq!(
+        unsafe { pnng_socket_set_int(s, proto.as_ptr(), 1) },
+        PNNG_EREADONLY
+    );
     let raw = c("raw");
-    assert_eq!(unsafe { pnng_socket_set_bool(s, raw.as_ptr(), true) }, PNNG_EREADONLY);
-    assert_eq!(unsafe { pnng_socket_set_ms(s, std::ptr::null(), 5) }, PNNG_EINVAL);
-    assert_eq!(unsafe { pnng_socket_get_ms(s, rt.as_ptr(), std::ptr::null_mut()) }, PNNG_EINVAL);
-    assert_eq!(unsafe { pnng_socket_set_string(s, c("socket-name").as_ptr(), std::ptr::null()) }, PNNG_EINVAL);
+    assert_eq!(
+        unsafe { pnng_socket_set_bool(s, raw.as_ptr(), true) },
+        PNNG_EREADONLY
+    );
+    assert_eq!(
+        unsafe { pnng_socket_set_ms(s, std::ptr::null(), 5) },
+        PNNG_EINVAL
+    );
+    assert_eq!(
+        unsafe { pnng_socket_get_ms(s, rt.as_ptr(), std::ptr::null_mut()) },
+        PNNG_EINVAL
+    );
+    assert_eq!(
+        unsafe { pnng_socket_set_string(s, c("socket-name").as_ptr(), std::ptr::null()) },
+        PNNG_EINVAL
+    );
     let poly = c("pair1:polyamorous");
-    assert_eq!(unsafe { pnng_socket_get_bool(s, poly.as_ptr(), &mut false) }, PNNG_ENOTSUP);
+    assert_eq!(
+        unsafe { pnng_socket_get_bool(s, poly.as_ptr(), &mut false) },
+        PNNG_ENOTSUP
+    );
     close(s);
 }
 
@@ -93,46 +159,90 @@ fn endpoint_pipe_and_context_options() {
     let (a, b) = pair(pnng_rep0_open, pnng_req0_open, &url);
     let mut n = 1usize;
     let mut l = [pnng_listener { id: 0 }];
-    assert_eq!(unsafe { pnng_socket_listeners(a, l.as_mut_ptr(), 1, &mut n) }, PNNG_OK);
+    assert_eq!(
+        unsafe { pnng_socket_listeners(a, l.as_mut_ptr(), 1, &mut n) },
+        PNNG_OK
+    );
     let mut port = 0;
     let bp = c("tcp-bound-port");
-    assert_eq!(unsafe { pnng_listener_get_int(l[0], bp.as_ptr(), &mut port) }, PNNG_OK);
+    assert_eq!(
+        unsafe { pnng_listener_get_int(l[0], bp.as_ptr(), &mut port) },
+        PNNG_OK
+    );
     assert_eq!(format!("tcp://127.0.0.1:{port}"), url);
     let mut sa = pnng_sockaddr::default();
     let la = c("local-address");
-    assert_eq!(unsafe { pnng_listener_get_addr(l[0], la.as_ptr(), &mut sa) }, PNNG_OK);
+    assert_eq!(
+        unsafe { pnng_listener_get_addr(l[0], la.as_ptr(), &mut sa) },
+        PNNG_OK
+    );
     let mut buf = [0 as c_char; 64];
-    assert_eq!(unsafe { pnng_sockaddr_format(&sa, buf.as_mut_ptr(), buf.len()) }, PNNG_OK);
-    assert_eq!(unsafe { CStr::from_ptr(buf.as_ptr()) }.to_str().unwrap(), url);
-    assert_eq!(unsafe { pnng_sockaddr_format(&sa, buf.as_mut_ptr(), 5) }, PNNG_EMSGSIZE);
+    assert_eq!(
+        unsafe { pnng_sockaddr_format(&sa, buf.as_mut_ptr(), buf.len()) },
+        PNNG_OK
+    );
+    assert_eq!(
+        unsafe { CStr::from_ptr(buf.as_ptr()) }.to_str().unwrap(),
+        url
+    );
+    assert_eq!(
+        unsafe { pnng_sockaddr_format(&sa, buf.as_mut_ptr(), 5) },
+        PNNG_EMSGSIZE
+    );
     let mut d = [pnng_dialer { id: 0 }];
-    assert_eq!(unsafe { pnng_socket_dialers(b, d.as_mut_ptr(), 1, &mut n) }, PNNG_OK);
+    assert_eq!(
+        unsafe { pnng_socket_dialers(b, d.as_mut_ptr(), 1, &mut n) },
+        PNNG_OK
+    );
     let rmin = c("reconnect-time-min");
-    assert_eq!(unsafe { pnng_dialer_set_ms(d[0], rmin.as_ptr(), 250) }, PNNG_OK);
+    assert_eq!(
+        unsafe { pnng_dialer_set_ms(d[0], rmin.as_ptr(), 250) },
+        PNNG_OK
+    );
     let mut ms = 0;
-    assert_eq!(unsafe { pnng_dialer_get_ms(d[0], rmin.as_ptr(), &mut ms) }, PNNG_OK);
+    assert_eq!(
+        unsafe { pnng_dialer_get_ms(d[0], rmin.as_ptr(), &mut ms) },
+        PNNG_OK
+    );
     assert_eq!(ms, 250);
     let u = c("url");
     let mut s: *mut c_char = std::ptr::null_mut();
-    assert_eq!(unsafe { pnng_dialer_get_string(d[0], u.as_ptr(), &mut s) }, PNNG_OK);
+    assert_eq!(
+        unsafe { pnng_dialer_get_string(d[0], u.as_ptr(), &mut s) },
+        PNNG_OK
+    );
     assert_eq!(unsafe { CStr::from_ptr(s) }.to_str().unwrap(), url);
     unsafe { pnng_strfree(s) };
     // Pipe addresses.
-    assert!(eventually(|| unsafe { pnng_socket_pipes(a, std::ptr::null_mut(), 0, &mut n) } == PNNG_EMSGSIZE));
+    assert!(eventually(|| unsafe {
+        pnng_socket_pipes(a, std::ptr::null_mut(), 0, &mut n)
+    } == PNNG_EMSGSIZE));
     let mut p = [pnng_pipe { id: 0 }];
-    assert_eq!(unsafe { pnng_socket_pipes(a, p.as_mut_ptr(), 1, &mut n) }, PNNG_OK);
+    assert_eq!(
+        unsafe { pnng_socket_pipes(a, p.as_mut_ptr(), 1, &mut n) },
+        PNNG_OK
+    );
     let ra = c("remote-address");
-    assert_eq!(unsafe { pnng_pipe_get_addr(p[0], ra.as_ptr(), &mut sa) }, PNNG_OK);
+    assert_eq!(
+        unsafe { pnng_pipe_get_addr(p[0], ra.as_ptr(), &mut sa) },
+        PNNG_OK
+    );
     assert_eq!(sa.family, PNNG_AF_INET);
     assert_eq!(&sa.addr[..4], &[127, 0, 0, 1]);
-    assert_eq!(unsafe { pnng_pipe_get_addr(p[0], la.as_ptr(), &mut sa) }, PNNG_OK);
+    assert_eq!(
+        unsafe { pnng_pipe_get_addr(p[0], la.as_ptr(), &mut sa) },
+        PNNG_OK
+    );
     assert_eq!(sa.port, port as u16);
     // Contexts carry their own timeouts.
     let mut ctx = pnng_ctx { id: 0 };
     assert_eq!(unsafe { pnng_socket_new_context(a, &mut ctx) }, PNNG_OK);
     let rt = c("recv-timeout");
     assert_eq!(unsafe { pnng_ctx_set_ms(ctx, rt.as_ptr(), 30) }, PNNG_OK);
-    assert_eq!(unsafe { pnng_ctx_get_ms(ctx, rt.as_ptr(), &mut ms) }, PNNG_OK);
+    assert_eq!(
+        unsafe { pnng_ctx_get_ms(ctx, rt.as_ptr(), &mut ms) },
+        PNNG_OK
+    );
     assert_eq!(ms, 30);
     let mut m = std::ptr::null_mut();
     assert_eq!(unsafe { pnng_ctx_recv_msg(ctx, 0, &mut m) }, PNNG_ETIMEDOUT);
@@ -149,10 +259,20 @@ fn ipc_and_inproc_addresses_format() {
         let l = listen(s, &url);
         let mut sa = pnng_sockaddr::default();
         let la = c("local-address");
-        assert_eq!(unsafe { pnng_listener_get_addr(l, la.as_ptr(), &mut sa) }, PNNG_OK);
+        assert_eq!(
+            unsafe { pnng_listener_get_addr(l, la.as_ptr(), &mut sa) },
+            PNNG_OK
+        );
         let mut buf = [0 as c_char; 200];
-        assert_eq!(unsafe { pnng_sockaddr_format(&sa, buf.as_mut_ptr(), buf.len()) }, PNNG_OK);
-        assert_eq!(unsafe { CStr::from_ptr(buf.as_ptr()) }.to_str().unwrap(), url, "{t}");
+        assert_eq!(
+            unsafe { pnng_sockaddr_format(&sa, buf.as_mut_ptr(), buf.len()) },
+            PNNG_OK
+        );
+        assert_eq!(
+            unsafe { CStr::from_ptr(buf.as_ptr()) }.to_str().unwrap(),
+            url,
+            "{t}"
+        );
         close(s);
     }
 }
@@ -160,7 +280,8 @@ fn ipc_and_inproc_addresses_format() {
 #[test]
 fn header_option_names_equal_nngs() {
     use nng_sys as n;
-    let header = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/include/pnng.h")).unwrap();
+    let header =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/include/pnng.h")).unwrap();
     let mut names = std::collections::HashMap::new();
     for line in header.lines() {
         let mut it = line.split_whitespace();
@@ -171,34 +292,70 @@ fn header_option_names_equal_nngs() {
         }
     }
     let nng = [
-        ("SOCKNAME", &n::NNG_OPT_SOCKNAME[..]), ("RAW", n::NNG_OPT_RAW), ("PROTO", n::NNG_OPT_PROTO),
-        ("PROTONAME", n::NNG_OPT_PROTONAME), ("PEER", n::NNG_OPT_PEER), ("PEERNAME", n::NNG_OPT_PEERNAME),
-        ("RECVBUF", n::NNG_OPT_RECVBUF), ("SENDBUF", n::NNG_OPT_SENDBUF), ("RECVFD", n::NNG_OPT_RECVFD),
-        ("SENDFD", n::NNG_OPT_SENDFD), ("RECVTIMEO", n::NNG_OPT_RECVTIMEO), ("SENDTIMEO", n::NNG_OPT_SENDTIMEO),
-        ("LOCADDR", n::NNG_OPT_LOCADDR), ("REMADDR", n::NNG_OPT_REMADDR), ("URL", n::NNG_OPT_URL),
-        ("MAXTTL", n::NNG_OPT_MAXTTL), ("RECVMAXSZ", n::NNG_OPT_RECVMAXSZ), ("RECONNMINT", n::NNG_OPT_RECONNMINT),
-        ("RECONNMAXT", n::NNG_OPT_RECONNMAXT), ("TLS_CONFIG", n::NNG_OPT_TLS_CONFIG),
-        ("TLS_AUTH_MODE", n::NNG_OPT_TLS_AUTH_MODE), ("TLS_CERT_KEY_FILE", n::NNG_OPT_TLS_CERT_KEY_FILE),
-        ("TLS_CA_FILE", n::NNG_OPT_TLS_CA_FILE), ("TLS_SERVER_NAME", n::NNG_OPT_TLS_SERVER_NAME),
-        ("TLS_VERIFIED", n::NNG_OPT_TLS_VERIFIED), ("TLS_PEER_CN", n::NNG_OPT_TLS_PEER_CN),
-        ("TLS_PEER_ALT_NAMES", n::NNG_OPT_TLS_PEER_ALT_NAMES), ("TCP_NODELAY", n::NNG_OPT_TCP_NODELAY),
-        ("TCP_KEEPALIVE", n::NNG_OPT_TCP_KEEPALIVE), ("TCP_BOUND_PORT", n::NNG_OPT_TCP_BOUND_PORT),
-        ("IPC_PERMISSIONS", n::NNG_OPT_IPC_PERMISSIONS), ("IPC_PEER_UID", n::NNG_OPT_IPC_PEER_UID),
-        ("IPC_PEER_GID", n::NNG_OPT_IPC_PEER_GID), ("IPC_PEER_PID", n::NNG_OPT_IPC_PEER_PID),
-        ("WS_REQUEST_HEADERS", n::NNG_OPT_WS_REQUEST_HEADERS), ("WS_RESPONSE_HEADERS", n::NNG_OPT_WS_RESPONSE_HEADERS),
-        ("WS_REQUEST_HEADER", n::NNG_OPT_WS_REQUEST_HEADER), ("WS_RESPONSE_HEADER", n::NNG_OPT_WS_RESPONSE_HEADER),
-        ("WS_REQUEST_URI", n::NNG_OPT_WS_REQUEST_URI), ("WS_SENDMAXFRAME", n::NNG_OPT_WS_SENDMAXFRAME),
-        ("WS_RECVMAXFRAME", n::NNG_OPT_WS_RECVMAXFRAME), ("WS_PROTOCOL", n::NNG_OPT_WS_PROTOCOL),
-        ("WS_SEND_TEXT", n::NNG_OPT_WS_SEND_TEXT), ("WS_RECV_TEXT", n::NNG_OPT_WS_RECV_TEXT),
-        ("PAIR1_POLY", n::NNG_OPT_PAIR1_POLY), ("SUB_SUBSCRIBE", n::NNG_OPT_SUB_SUBSCRIBE),
-        ("SUB_UNSUBSCRIBE", n::NNG_OPT_SUB_UNSUBSCRIBE), ("SUB_PREFNEW", n::NNG_OPT_SUB_PREFNEW),
-        ("REQ_RESENDTIME", n::NNG_OPT_REQ_RESENDTIME), ("REQ_RESENDTICK", n::NNG_OPT_REQ_RESENDTICK),
+        ("SOCKNAME", &n::NNG_OPT_SOCKNAME[..]),
+        ("RAW", n::NNG_OPT_RAW),
+        ("PROTO", n::NNG_OPT_PROTO),
+        ("PROTONAME", n::NNG_OPT_PROTONAME),
+        ("PEER", n::NNG_OPT_PEER),
+        ("PEERNAME", n::NNG_OPT_PEERNAME),
+        ("RECVBUF", n::NNG_OPT_RECVBUF),
+        ("SENDBUF", n::NNG_OPT_SENDBUF),
+        ("RECVFD", n::NNG_OPT_RECVFD),
+        ("SENDFD", n::NNG_OPT_SENDFD),
+        ("RECVTIMEO", n::NNG_OPT_RECVTIMEO),
+        ("SENDTIMEO", n::NNG_OPT_SENDTIMEO),
+        ("LOCADDR", n::NNG_OPT_LOCADDR),
+        ("REMADDR", n::NNG_OPT_REMADDR),
+        ("URL", n::NNG_OPT_URL),
+        ("MAXTTL", n::NNG_OPT_MAXTTL),
+        ("RECVMAXSZ", n::NNG_OPT_RECVMAXSZ),
+        ("RECONNMINT", n::NNG_OPT_RECONNMINT),
+        ("RECONNMAXT", n::NNG_OPT_RECONNMAXT),
+        ("TLS_CONFIG", n::NNG_OPT_TLS_CONFIG),
+        ("TLS_AUTH_MODE", n::NNG_OPT_TLS_AUTH_MODE),
+        ("TLS_CERT_KEY_FILE", n::NNG_OPT_TLS_CERT_KEY_FILE),
+        ("TLS_CA_FILE", n::NNG_OPT_TLS_CA_FILE),
+        ("TLS_SERVER_NAME", n::NNG_OPT_TLS_SERVER_NAME),
+        ("TLS_VERIFIED", n::NNG_OPT_TLS_VERIFIED),
+        ("TLS_PEER_CN", n::NNG_OPT_TLS_PEER_CN),
+        ("TLS_PEER_ALT_NAMES", n::NNG_OPT_TLS_PEER_ALT_NAMES),
+        ("TCP_NODELAY", n::NNG_OPT_TCP_NODELAY),
+        ("TCP_KEEPALIVE", n::NNG_OPT_TCP_KEEPALIVE),
+        ("TCP_BOUND_PORT", n::NNG_OPT_TCP_BOUND_PORT),
+        ("IPC_PERMISSIONS", n::NNG_OPT_IPC_PERMISSIONS),
+        ("IPC_PEER_UID", n::NNG_OPT_IPC_PEER_UID),
+        ("IPC_PEER_GID", n::NNG_OPT_IPC_PEER_GID),
+        ("IPC_PEER_PID", n::NNG_OPT_IPC_PEER_PID),
+        ("WS_REQUEST_HEADERS", n::NNG_OPT_WS_REQUEST_HEADERS),
+        ("WS_RESPONSE_HEADERS", n::NNG_OPT_WS_RESPONSE_HEADERS),
+        ("WS_REQUEST_HEADER", n::NNG_OPT_WS_REQUEST_HEADER),
+        ("WS_RESPONSE_HEADER", n::NNG_OPT_WS_RESPONSE_HEADER),
+        ("WS_REQUEST_URI", n::NNG_OPT_WS_REQUEST_URI),
+        ("WS_SENDMAXFRAME", n::NNG_OPT_WS_SENDMAXFRAME),
+        ("WS_RECVMAXFRAME", n::NNG_OPT_WS_RECVMAXFRAME),
+        ("WS_PROTOCOL", n::NNG_OPT_WS_PROTOCOL),
+        ("WS_SEND_TEXT", n::NNG_OPT_WS_SEND_TEXT),
+        ("WS_RECV_TEXT", n::NNG_OPT_WS_RECV_TEXT),
+        ("PAIR1_POLY", n::NNG_OPT_PAIR1_POLY),
+        ("SUB_SUBSCRIBE", n::NNG_OPT_SUB_SUBSCRIBE),
+        ("SUB_UNSUBSCRIBE", n::NNG_OPT_SUB_UNSUBSCRIBE),
+        ("SUB_PREFNEW", n::NNG_OPT_SUB_PREFNEW),
+        ("REQ_RESENDTIME", n::NNG_OPT_REQ_RESENDTIME),
+        ("REQ_RESENDTICK", n::NNG_OPT_REQ_RESENDTICK),
         ("SURVEYOR_SURVEYTIME", n::NNG_OPT_SURVEYOR_SURVEYTIME),
     ];
-    assert_eq!(names.len(), nng.len(), "every header option name is checked");
+    assert_eq!(
+        names.len(),
+        nng.len(),
+        "every header option name is checked"
+    );
     for (name, val) in nng {
         let want = std::str::from_utf8(&val[..val.len() - 1]).unwrap();
-        assert_eq!(names.get(&format!("PNNG_OPT_{name}")).map(String::as_str), Some(want), "{name}");
+        assert_eq!(
+            names.get(&format!("PNNG_OPT_{name}")).map(String::as_str),
+            Some(want),
+            "{name}"
+        );
     }
 }
 
@@ -208,25 +365,46 @@ fn socket_names_are_checked_and_replaced_whole() {
     let o = c("socket-name");
     let get = || {
         let mut p: *mut c_char = std::ptr::null_mut();
-        assert_eq!(unsafe { pnng_socket_get_string(s, o.as_ptr(), &mut p) }, PNNG_OK);
+        assert_eq!(
+            unsafe { pnng_socket_get_string(s, o.as_ptr(), &mut p) },
+            PNNG_OK
+        );
         let v = unsafe { CStr::from_ptr(p) }.to_str().unwrap().to_owned();
         unsafe { pnng_strfree(p) };
         v
     };
     assert_eq!(get(), s.id.to_string(), "NNG's default: the socket id");
-    assert_eq!(unsafe { pnng_socket_set_string(s, o.as_ptr(), c("my socket").as_ptr()) }, PNNG_OK);
-    assert_eq!(unsafe { pnng_socket_set_string(s, o.as_ptr(), c("ab").as_ptr()) }, PNNG_OK);
+    assert_eq!(
+        unsafe { pnng_socket_set_string(s, o.as_ptr(), c("my socket").as_ptr()) },
+        PNNG_OK
+    );
+    assert_eq!(
+        unsafe { pnng_socket_set_string(s, o.as_ptr(), c("ab").as_ptr()) },
+        PNNG_OK
+    );
     assert_eq!(get(), "ab", "a shorter name replaces a longer one");
     let long = "x".repeat(64);
-    assert_eq!(unsafe { pnng_socket_set_string(s, o.as_ptr(), c(&long).as_ptr()) }, PNNG_EINVAL);
+    assert_eq!(
+        unsafe { pnng_socket_set_string(s, o.as_ptr(), c(&long).as_ptr()) },
+        PNNG_EINVAL
+    );
     let big = "y".repeat(200);
-    assert_eq!(unsafe { pnng_socket_set_string(s, o.as_ptr(), c(&big).as_ptr()) }, PNNG_EINVAL);
+    assert_eq!(
+        unsafe { pnng_socket_set_string(s, o.as_ptr(), c(&big).as_ptr()) },
+        PNNG_EINVAL
+    );
     assert_eq!(get(), "ab");
     let max = "z".repeat(63);
-    assert_eq!(unsafe { pnng_socket_set_string(s, o.as_ptr(), c(&max).as_ptr()) }, PNNG_OK);
+    assert_eq!(
+        unsafe { pnng_socket_set_string(s, o.as_ptr(), c(&max).as_ptr()) },
+        PNNG_OK
+    );
     assert_eq!(get(), max);
     close(s);
-    assert_eq!(unsafe { pnng_socket_set_string(s, o.as_ptr(), c("x").as_ptr()) }, PNNG_ECLOSED);
+    assert_eq!(
+        unsafe { pnng_socket_set_string(s, o.as_ptr(), c("x").as_ptr()) },
+        PNNG_ECLOSED
+    );
 }
 
 #[test]
@@ -234,35 +412,76 @@ fn protocol_and_transport_options() {
     // sub prefer-new, surveyor survey time, pair1 polyamorous, ttl.
     let sub = open(pnng_sub0_open);
     let pn = c("sub:prefnew");
-    assert_eq!(unsafe { pnng_socket_set_bool(sub, pn.as_ptr(), false) }, PNNG_OK);
+    assert_eq!(
+        unsafe { pnng_socket_set_bool(sub, pn.as_ptr(), false) },
+        PNNG_OK
+    );
     let mut b = true;
-    assert_eq!(unsafe { pnng_socket_get_bool(sub, pn.as_ptr(), &mut b) }, PNNG_OK);
+    assert_eq!(
+        unsafe { pnng_socket_get_bool(sub, pn.as_ptr(), &mut b) },
+        PNNG_OK
+    );
     assert!(!b);
     let sur = open(pnng_surveyor0_open);
     let st = c("surveyor:survey-time");
-    assert_eq!(unsafe { pnng_socket_set_ms(sur, st.as_ptr(), 250) }, PNNG_OK);
+    assert_eq!(
+        unsafe { pnng_socket_set_ms(sur, st.as_ptr(), 250) },
+        PNNG_OK
+    );
     let mut ms = 0;
-    assert_eq!(unsafe { pnng_socket_get_ms(sur, st.as_ptr(), &mut ms) }, PNNG_OK);
+    assert_eq!(
+        unsafe { pnng_socket_get_ms(sur, st.as_ptr(), &mut ms) },
+        PNNG_OK
+    );
     assert_eq!(ms, 250);
     let poly = open(pnng_pair1_open_poly);
-    assert_eq!(unsafe { pnng_socket_get_bool(poly, c("pair1:polyamorous").as_ptr(), &mut b) }, PNNG_OK);
+    assert_eq!(
+        unsafe { pnng_socket_get_bool(poly, c("pair1:polyamorous").as_ptr(), &mut b) },
+        PNNG_OK
+    );
     assert!(b);
     let ttl = c("ttl-max");
-    assert_eq!(unsafe { pnng_socket_set_int(poly, ttl.as_ptr(), 4) }, PNNG_OK);
-    assert_eq!(unsafe { pnng_socket_set_int(sub, ttl.as_ptr(), 4) }, PNNG_ENOTSUP, "sub has no ttl");
+    assert_eq!(
+        unsafe { pnng_socket_set_int(poly, ttl.as_ptr(), 4) },
+        PNNG_OK
+    );
+    assert_eq!(
+        unsafe { pnng_socket_set_int(sub, ttl.as_ptr(), 4) },
+        PNNG_ENOTSUP,
+        "sub has no ttl"
+    );
     // tcp keepalive and nodelay on a dialer before it starts; ws request headers.
     let s = open(pnng_pair0_open);
     let mut d = pnng_dialer { id: 0 };
-    assert_eq!(unsafe { pnng_dialer_create(s, c(&addr("tcp")).as_ptr(), &mut d) }, PNNG_OK);
-    assert_eq!(unsafe { pnng_dialer_set_bool(d, c("tcp-keepalive").as_ptr(), true) }, PNNG_OK);
-    assert_eq!(unsafe { pnng_dialer_get_bool(d, c("tcp-keepalive").as_ptr(), &mut b) }, PNNG_OK);
+    assert_eq!(
+        unsafe { pnng_dialer_create(s, c(&addr("tcp")).as_ptr(), &mut d) },
+        PNNG_OK
+    );
+    assert_eq!(
+        unsafe { pnng_dialer_set_bool(d, c("tcp-keepalive").as_ptr(), true) },
+        PNNG_OK
+    );
+    assert_eq!(
+        unsafe { pnng_dialer_get_bool(d, c("tcp-keepalive").as_ptr(), &mut b) },
+        PNNG_OK
+    );
     assert!(b);
     let mut wd = pnng_dialer { id: 0 };
     let ws_url = addr("ws");
-    assert_eq!(unsafe { pnng_dialer_create(s, c(&ws_url).as_ptr(), &mut wd) }, PNNG_OK);
+    assert_eq!(
+        unsafe { pnng_dialer_create(s, c(&ws_url).as_ptr(), &mut wd) },
+        PNNG_OK
+    );
     let hdr = c("ws:request-header:X-Pnng");
-    assert_eq!(unsafe { pnng_dialer_set_string(wd, hdr.as_ptr(), c("yes").as_ptr()) }, PNNG_OK);
-    assert_eq!(unsafe { pnng_dialer_set_bool(d, c("ws:send-text").as_ptr(), true) }, PNNG_ENOTSUP, "tcp dialer has no ws options");
+    assert_eq!(
+        unsafe { pnng_dialer_set_string(wd, hdr.as_ptr(), c("yes").as_ptr()) },
+        PNNG_OK
+    );
+    assert_eq!(
+        unsafe { pnng_dialer_set_bool(d, c("ws:send-text").as_ptr(), true) },
+        PNNG_ENOTSUP,
+        "tcp dialer has no ws options"
+    );
     for x in [sub, sur, poly, s] {
         close(x);
     }

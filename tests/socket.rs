@@ -4,17 +4,29 @@ mod common;
 use common::*;
 
 const OPENERS: [(&str, Opener); 23] = [
-    ("pair0", pnng_pair0_open), ("pair0 raw", pnng_pair0_open_raw),
-    ("pair1", pnng_pair1_open), ("pair1 raw", pnng_pair1_open_raw), ("pair1 poly", pnng_pair1_open_poly),
-    ("req0", pnng_req0_open), ("req0 raw", pnng_req0_open_raw),
-    ("rep0", pnng_rep0_open), ("rep0 raw", pnng_rep0_open_raw),
-    ("pub0", pnng_pub0_open), ("pub0 raw", pnng_pub0_open_raw),
-    ("sub0", pnng_sub0_open), ("sub0 raw", pnng_sub0_open_raw),
-    ("push0", pnng_push0_open), ("push0 raw", pnng_push0_open_raw),
-    ("pull0", pnng_pull0_open), ("pull0 raw", pnng_pull0_open_raw),
-    ("surveyor0", pnng_surveyor0_open), ("surveyor0 raw", pnng_surveyor0_open_raw),
-    ("respondent0", pnng_respondent0_open), ("respondent0 raw", pnng_respondent0_open_raw),
-    ("bus0", pnng_bus0_open), ("bus0 raw", pnng_bus0_open_raw),
+    ("pair0", pnng_pair0_open),
+    ("pair0 raw", pnng_pair0_open_raw),
+    ("pair1", pnng_pair1_open),
+    ("pair1 raw", pnng_pair1_open_raw),
+    ("pair1 poly", pnng_pair1_open_poly),
+    ("req0", pnng_req0_open),
+    ("req0 raw", pnng_req0_open_raw),
+    ("rep0", pnng_rep0_open),
+    ("rep0 raw", pnng_rep0_open_raw),
+    ("pub0", pnng_pub0_open),
+    ("pub0 raw", pnng_pub0_open_raw),
+    ("sub0", pnng_sub0_open),
+    ("sub0 raw", pnng_sub0_open_raw),
+    ("push0", pnng_push0_open),
+    ("push0 raw", pnng_push0_open_raw),
+    ("pull0", pnng_pull0_open),
+    ("pull0 raw", pnng_pull0_open_raw),
+    ("surveyor0", pnng_surveyor0_open),
+    ("surveyor0 raw", pnng_surveyor0_open_raw),
+    ("respondent0", pnng_respondent0_open),
+    ("respondent0 raw", pnng_respondent0_open_raw),
+    ("bus0", pnng_bus0_open),
+    ("bus0 raw", pnng_bus0_open_raw),
 ];
 
 #[test]
@@ -23,14 +35,25 @@ fn every_opener_works_reports_raw_and_closes_once() {
         let s = open(opener);
         let mut raw = false;
         let o = c("raw");
-        assert_eq!(unsafe { pnng_socket_get_bool(s, o.as_ptr(), &mut raw) }, PNNG_OK, "{name}");
+        assert_eq!(
+            unsafe { pnng_socket_get_bool(s, o.as_ptr(), &mut raw) },
+            PNNG_OK,
+            "{name}"
+        );
         assert_eq!(raw, name.ends_with("raw"), "{name}");
         let mut max = 0usize;
         let o = c("recv-size-max");
-        assert_eq!(unsafe { pnng_socket_get_size(s, o.as_ptr(), &mut max) }, PNNG_OK);
+        assert_eq!(
+            unsafe { pnng_socket_get_size(s, o.as_ptr(), &mut max) },
+            PNNG_OK
+        );
         assert_eq!(max, 1 << 20, "{name}: recv_max_size defaults to 1 MiB");
         assert_eq!(unsafe { pnng_socket_close(s) }, PNNG_OK, "{name}");
-        assert_eq!(unsafe { pnng_socket_close(s) }, PNNG_ECLOSED, "{name}: second close");
+        assert_eq!(
+            unsafe { pnng_socket_close(s) },
+            PNNG_ECLOSED,
+            "{name}: second close"
+        );
         assert_eq!(send(s, b"x"), PNNG_ECLOSED, "{name}: use after close");
     }
 }
@@ -38,7 +61,11 @@ fn every_opener_works_reports_raw_and_closes_once() {
 #[test]
 fn openers_reject_null() {
     for (name, opener) in OPENERS {
-        assert_eq!(unsafe { opener(std::ptr::null_mut()) }, PNNG_EINVAL, "{name}");
+        assert_eq!(
+            unsafe { opener(std::ptr::null_mut()) },
+            PNNG_EINVAL,
+            "{name}"
+        );
     }
 }
 
@@ -50,15 +77,33 @@ fn stale_and_never_valid_handles_are_errors_not_crashes() {
         assert_eq!(recv(s), Err(PNNG_ECLOSED));
         assert_eq!(unsafe { pnng_socket_close(s) }, PNNG_ECLOSED);
         let u = c("inproc://never");
-        assert_eq!(unsafe { pnng_socket_listen(s, u.as_ptr(), 0, std::ptr::null_mut()) }, PNNG_ECLOSED);
-        assert_eq!(unsafe { pnng_socket_dial(s, u.as_ptr(), PNNG_FLAG_NONBLOCK, std::ptr::null_mut()) }, PNNG_ECLOSED);
+        assert_eq!(
+            unsafe { pnng_socket_listen(s, u.as_ptr(), 0, std::ptr::null_mut()) },
+            PNNG_ECLOSED
+        );
+        assert_eq!(
+            unsafe { pnng_socket_dial(s, u.as_ptr(), PNNG_FLAG_NONBLOCK, std::ptr::null_mut()) },
+            PNNG_ECLOSED
+        );
         let mut ms = 0;
         let o = c("recv-timeout");
-        assert_eq!(unsafe { pnng_socket_get_ms(s, o.as_ptr(), &mut ms) }, PNNG_ECLOSED);
+        assert_eq!(
+            unsafe { pnng_socket_get_ms(s, o.as_ptr(), &mut ms) },
+            PNNG_ECLOSED
+        );
         let mut ctx = pnng_ctx { id: 0 };
-        assert_eq!(unsafe { pnng_socket_new_context(s, &mut ctx) }, PNNG_ECLOSED);
-        assert_ne!(unsafe { pnng_dialer_close(pnng_dialer { id: bogus }) }, PNNG_OK);
-        assert_ne!(unsafe { pnng_listener_close(pnng_listener { id: bogus }) }, PNNG_OK);
+        assert_eq!(
+            unsafe { pnng_socket_new_context(s, &mut ctx) },
+            PNNG_ECLOSED
+        );
+        assert_ne!(
+            unsafe { pnng_dialer_close(pnng_dialer { id: bogus }) },
+            PNNG_OK
+        );
+        assert_ne!(
+            unsafe { pnng_listener_close(pnng_listener { id: bogus }) },
+            PNNG_OK
+        );
         assert_ne!(unsafe { pnng_pipe_close(pnng_pipe { id: bogus }) }, PNNG_OK);
         assert_ne!(unsafe { pnng_ctx_close(pnng_ctx { id: bogus }) }, PNNG_OK);
     }
@@ -67,7 +112,12 @@ fn stale_and_never_valid_handles_are_errors_not_crashes() {
 fn round_trip(transport: &str) {
     let url = addr(transport);
     let (a, b) = pair(pnng_pair0_open, pnng_pair0_open, &url);
-    for payload in [&b"hello"[..], b"", b"\0\xff\0binary\xfe", &vec![7u8; 100_000]] {
+    for payload in [
+        &b"hello"[..],
+        b"",
+        b"\0\xff\0binary\xfe",
+        &vec![7u8; 100_000],
+    ] {
         assert_eq!(send(b, payload), PNNG_OK);
         assert_eq!(recv(a).unwrap(), payload, "{transport}");
         assert_eq!(send(a, payload), PNNG_OK);
@@ -87,7 +137,11 @@ fn pair0_round_trips_on_every_transport() {
 #[test]
 fn tcp4_and_tcp6_urls_work() {
     let p = free_port();
-    let (a, b) = pair(pnng_pair0_open, pnng_pair0_open, &format!("tcp4://127.0.0.1:{p}"));
+    let (a, b) = pair(
+        pnng_pair0_open,
+        pnng_pair0_open,
+        &format!("tcp4://127.0.0.1:{p}"),
+    );
     assert_eq!(send(b, b"v4"), PNNG_OK);
     assert_eq!(recv(a).unwrap(), b"v4");
     close(a);
@@ -103,7 +157,10 @@ fn tcp4_and_tcp6_urls_work() {
         assert_eq!(send(y, b"v6"), PNNG_OK);
         assert_eq!(recv(x).unwrap(), b"v6");
     } else {
-        assert!(rv == PNNG_EADDRINVAL || rv & PNNG_ESYSERR != 0, "tcp6 listen gave {rv}");
+        assert!(
+            rv == PNNG_EADDRINVAL || rv & PNNG_ESYSERR != 0,
+            "tcp6 listen gave {rv}"
+        );
     }
     close(x);
     close(y);
@@ -112,19 +169,48 @@ fn tcp4_and_tcp6_urls_work() {
 #[test]
 fn bad_urls_and_null_arguments() {
     let s = open(pnng_pair0_open);
-    for (url, want) in [("bogus://x", PNNG_ENOTSUP), ("tcp://", PNNG_EADDRINVAL), ("nourl", PNNG_EINVAL)] {
+    for (url, want) in [
+        ("bogus://x", PNNG_ENOTSUP),
+        ("tcp://", PNNG_EADDRINVAL),
+        ("nourl", PNNG_EINVAL),
+    ] {
         let u = c(url);
         let rv = unsafe { pnng_socket_listen(s, u.as_ptr(), 0, std::ptr::null_mut()) };
-        assert!(rv == want || (want != PNNG_ENOTSUP && rv != PNNG_OK), "listen {url}: {rv}");
+        assert!(
+            rv == want || (want != PNNG_ENOTSUP && rv != PNNG_OK),
+            "listen {url}: {rv}"
+        );
     }
-    assert_eq!(unsafe { pnng_socket_listen(s, std::ptr::null(), 0, std::ptr::null_mut()) }, PNNG_EINVAL);
-    assert_eq!(unsafe { pnng_socket_dial(s, std::ptr::null(), 0, std::ptr::null_mut()) }, PNNG_EINVAL);
-    assert_eq!(unsafe { pnng_socket_send(s, std::ptr::null(), 3, 0) }, PNNG_EINVAL);
-    assert_eq!(unsafe { pnng_socket_recv_msg(s, 0, std::ptr::null_mut()) }, PNNG_EINVAL);
+    assert_eq!(
+        unsafe { pnng_socket_listen(s, std::ptr::null(), 0, std::ptr::null_mut()) },
+        PNNG_EINVAL
+    );
+    assert_eq!(
+        unsafe { pnng_socket_dial(s, std::ptr::null(), 0, std::ptr::null_mut()) },
+        PNNG_EINVAL
+    );
+    assert_eq!(
+        unsafe { pnng_socket_send(s, std::ptr::null(), 3, 0) },
+        PNNG_EINVAL
+    );
+    assert_eq!(
+        unsafe { pnng_socket_recv_msg(s, 0, std::ptr::null_mut()) },
+        PNNG_EINVAL
+    );
     let mut n = 0;
-    assert_eq!(unsafe { pnng_socket_recv(s, std::ptr::null_mut(), 4, 0, &mut n) }, PNNG_EINVAL);
-    assert_eq!(unsafe { pnng_socket_send_msg(s, std::ptr::null_mut(), 0) }, PNNG_EINVAL);
-    assert_eq!(unsafe { pnng_socket_send(s, b"x".as_ptr().cast(), 1, 0x40) }, PNNG_EINVAL, "unknown flag");
+    assert_eq!(
+        unsafe { pnng_socket_recv(s, std::ptr::null_mut(), 4, 0, &mut n) },
+        PNNG_EINVAL
+    );
+    assert_eq!(
+        unsafe { pnng_socket_send_msg(s, std::ptr::null_mut(), 0) },
+        PNNG_EINVAL
+    );
+    assert_eq!(
+        unsafe { pnng_socket_send(s, b"x".as_ptr().cast(), 1, 0x40) },
+        PNNG_EINVAL,
+        "unknown flag"
+    );
     close(s);
 }
 
@@ -135,10 +221,16 @@ fn dial_modes() {
     set_ms(s, "recv-timeout", 5000);
     let u = c(&url);
     // Blocking: nobody listens.
-    assert_eq!(unsafe { pnng_socket_dial(s, u.as_ptr(), 0, std::ptr::null_mut()) }, PNNG_ECONNREFUSED);
+    assert_eq!(
+        unsafe { pnng_socket_dial(s, u.as_ptr(), 0, std::ptr::null_mut()) },
+        PNNG_ECONNREFUSED
+    );
     // Fallback: refused, then retried in the background; succeeds once a listener appears.
     let mut d = pnng_dialer { id: 0 };
-    assert_eq!(unsafe { pnng_socket_dial(s, u.as_ptr(), PNNG_DIAL_FALLBACK, &mut d) }, PNNG_OK);
+    assert_eq!(
+        unsafe { pnng_socket_dial(s, u.as_ptr(), PNNG_DIAL_FALLBACK, &mut d) },
+        PNNG_OK
+    );
     assert!(d.id > 0);
     let l = open(pnng_pair0_open);
     set_ms(l, "recv-timeout", 5000);
@@ -148,13 +240,22 @@ fn dial_modes() {
     // Non-blocking dial to another absent peer returns at once.
     let url2 = addr("tcp");
     let u2 = c(&url2);
-    assert_eq!(unsafe { pnng_socket_dial(s, u2.as_ptr(), PNNG_FLAG_NONBLOCK, std::ptr::null_mut()) }, PNNG_OK);
+    assert_eq!(
+        unsafe { pnng_socket_dial(s, u2.as_ptr(), PNNG_FLAG_NONBLOCK, std::ptr::null_mut()) },
+        PNNG_OK
+    );
     let mut n = 0usize;
-    assert_eq!(unsafe { pnng_socket_dialers(s, std::ptr::null_mut(), 0, &mut n) }, PNNG_EMSGSIZE);
+    assert_eq!(
+        unsafe { pnng_socket_dialers(s, std::ptr::null_mut(), 0, &mut n) },
+        PNNG_EMSGSIZE
+    );
     assert_eq!(n, 2);
     // Fallback does not hide real errors.
     let bad = c("tcp://no-such-host.invalid:1");
-    assert_ne!(unsafe { pnng_socket_dial(s, bad.as_ptr(), PNNG_DIAL_FALLBACK, std::ptr::null_mut()) }, PNNG_OK);
+    assert_ne!(
+        unsafe { pnng_socket_dial(s, bad.as_ptr(), PNNG_DIAL_FALLBACK, std::ptr::null_mut()) },
+        PNNG_OK
+    );
     close(s);
     close(l);
 }
@@ -189,7 +290,10 @@ fn recv_into_small_buffer_keeps_the_message() {
 fn nonblocking_and_timeouts() {
     let (a, b) = pair(pnng_pair0_open, pnng_pair0_open, &addr("inproc"));
     let mut m = std::ptr::null_mut();
-    assert_eq!(unsafe { pnng_socket_recv_msg(a, PNNG_FLAG_NONBLOCK, &mut m) }, PNNG_EAGAIN);
+    assert_eq!(
+        unsafe { pnng_socket_recv_msg(a, PNNG_FLAG_NONBLOCK, &mut m) },
+        PNNG_EAGAIN
+    );
     set_ms(a, "recv-timeout", 50);
     assert_eq!(recv(a), Err(PNNG_ETIMEDOUT));
     close(a);
@@ -201,7 +305,11 @@ fn send_msg_takes_ownership_only_on_success() {
     let s = open(pnng_sub0_open);
     let m = msg(b"keep me");
     assert_eq!(unsafe { pnng_socket_send_msg(s, m, 0) }, PNNG_ENOTSUP);
-    assert_eq!(body(m), b"keep me", "still owned by the caller after a failed send");
+    assert_eq!(
+        body(m),
+        b"keep me",
+        "still owned by the caller after a failed send"
+    );
     let (a, b) = pair(pnng_pair0_open, pnng_pair0_open, &addr("inproc"));
     assert_eq!(unsafe { pnng_socket_send_msg(b, m, 0) }, PNNG_OK);
     assert_eq!(recv(a).unwrap(), b"keep me");
@@ -239,12 +347,16 @@ fn every_protocol_pattern_moves_messages() {
     assert_eq!(recv(pull).unwrap(), b"work");
     // bus
     let (b1, b2) = pair(pnng_bus0_open, pnng_bus0_open, &addr("inproc"));
-    assert!(eventually(|| unsafe { pnng_socket_pipes(b2, std::ptr::null_mut(), 0, &mut 0usize) } == PNNG_EMSGSIZE));
+    assert!(eventually(|| unsafe {
+        pnng_socket_pipes(b2, std::ptr::null_mut(), 0, &mut 0usize)
+    } == PNNG_EMSGSIZE));
     assert_eq!(send(b2, b"all aboard"), PNNG_OK);
     assert_eq!(recv(b1).unwrap(), b"all aboard");
     // survey
     let (sur, res) = pair(pnng_surveyor0_open, pnng_respondent0_open, &addr("inproc"));
-    assert!(eventually(|| unsafe { pnng_socket_pipes(sur, std::ptr::null_mut(), 0, &mut 0usize) } == PNNG_EMSGSIZE));
+    assert!(eventually(|| unsafe {
+        pnng_socket_pipes(sur, std::ptr::null_mut(), 0, &mut 0usize)
+    } == PNNG_EMSGSIZE));
     assert_eq!(send(sur, b"who?"), PNNG_OK);
     assert_eq!(recv(res).unwrap(), b"who?");
     assert_eq!(send(res, b"me"), PNNG_OK);
@@ -259,16 +371,38 @@ fn pub_sub_topics_are_bytes() {
     let (publ, sub) = pair(pnng_pub0_open, pnng_sub0_open, &addr("inproc"));
     set_ms(sub, "recv-timeout", 200);
     let topic = b"t\0\xff";
-    assert_eq!(unsafe { pnng_sub0_subscribe(sub, topic.as_ptr().cast(), topic.len()) }, PNNG_OK);
-    assert!(eventually(|| unsafe { pnng_socket_pipes(publ, std::ptr::null_mut(), 0, &mut 0usize) } == PNNG_EMSGSIZE));
+    assert_eq!(
+        unsafe { pnng_sub0_subscribe(sub, topic.as_ptr().cast(), topic.len()) },
+        PNNG_OK
+    );
+    assert!(eventually(|| unsafe {
+        pnng_socket_pipes(publ, std::ptr::null_mut(), 0, &mut 0usize)
+    } == PNNG_EMSGSIZE));
     assert_eq!(send(publ, b"t\0\xffpayload"), PNNG_OK);
     assert_eq!(send(publ, b"t\0other"), PNNG_OK);
     assert_eq!(recv(sub).unwrap(), b"t\0\xffpayload");
-    assert_eq!(recv(sub), Err(PNNG_ETIMEDOUT), "non-matching topic filtered");
-    assert_eq!(unsafe { pnng_sub0_unsubscribe(sub, topic.as_ptr().cast(), topic.len()) }, PNNG_OK);
-    assert_eq!(unsafe { pnng_sub0_unsubscribe(sub, topic.as_ptr().cast(), topic.len()) }, PNNG_ENOENT);
-    assert_eq!(unsafe { pnng_sub0_subscribe(publ, topic.as_ptr().cast(), topic.len()) }, PNNG_ENOTSUP);
-    assert_eq!(unsafe { pnng_sub0_subscribe(sub, std::ptr::null(), 0) }, PNNG_OK, "empty topic matches all");
+    assert_eq!(
+        recv(sub),
+        Err(PNNG_ETIMEDOUT),
+        "non-matching topic filtered"
+    );
+    assert_eq!(
+        unsafe { pnng_sub0_unsubscribe(sub, topic.as_ptr().cast(), topic.len()) },
+        PNNG_OK
+    );
+    assert_eq!(
+        unsafe { pnng_sub0_unsubscribe(sub, topic.as_ptr().cast(), topic.len()) },
+        PNNG_ENOENT
+    );
+    assert_eq!(
+        unsafe { pnng_sub0_subscribe(publ, topic.as_ptr().cast(), topic.len()) },
+        PNNG_ENOTSUP
+    );
+    assert_eq!(
+        unsafe { pnng_sub0_subscribe(sub, std::ptr::null(), 0) },
+        PNNG_OK,
+        "empty topic matches all"
+    );
     close(publ);
     close(sub);
 }
@@ -284,8 +418,14 @@ fn close_wakes_a_blocked_receiver() {
 
 #[test]
 fn version_names_nng() {
-    let v = unsafe { CStr::from_ptr(pnng_version()) }.to_str().unwrap().to_owned();
-    assert_eq!(v, format!("pnng {} (NNG 1.11.0)", env!("CARGO_PKG_VERSION")));
+    let v = unsafe { CStr::from_ptr(pnng_version()) }
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        v,
+        format!("pnng {} (NNG 1.11.0)", env!("CARGO_PKG_VERSION"))
+    );
 }
 
 /// A non-blocking receive on a surveyor answers at once and leaves the survey running: NNG
@@ -301,10 +441,17 @@ fn surveyor_nonblocking_receive_keeps_the_survey() {
     }));
     assert_eq!(send(surveyor, b"who?"), PNNG_OK);
     let mut m = std::ptr::null_mut();
-    assert_eq!(unsafe { pnng_socket_recv_msg(surveyor, PNNG_FLAG_NONBLOCK, &mut m) }, PNNG_EAGAIN);
+    assert_eq!(
+        unsafe { pnng_socket_recv_msg(surveyor, PNNG_FLAG_NONBLOCK, &mut m) },
+        PNNG_EAGAIN
+    );
     assert_eq!(recv(respondent), Ok(b"who?".to_vec()));
     assert_eq!(send(respondent, b"me"), PNNG_OK);
-    assert_eq!(recv(surveyor), Ok(b"me".to_vec()), "the answer to a running survey");
+    assert_eq!(
+        recv(surveyor),
+        Ok(b"me".to_vec()),
+        "the answer to a running survey"
+    );
     // With the answer waiting, a non-blocking receive takes it.
     assert_eq!(send(surveyor, b"again?"), PNNG_OK);
     assert_eq!(recv(respondent), Ok(b"again?".to_vec()));

@@ -23,8 +23,8 @@ mod stress;
 use common::*;
 use std::collections::HashMap;
 use std::ptr::{null, null_mut};
-use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 use stress::*;
 
@@ -53,7 +53,11 @@ fn tagged<'a>(line: &'a str, tag: &str) -> Option<&'a str> {
 }
 
 fn parse_kv(line: &str, key: &str) -> Option<u64> {
-    line.split_whitespace().find_map(|w| w.strip_prefix(key).and_then(|v| v.strip_prefix('=')).and_then(|v| v.parse().ok()))
+    line.split_whitespace().find_map(|w| {
+        w.strip_prefix(key)
+            .and_then(|v| v.strip_prefix('='))
+            .and_then(|v| v.parse().ok())
+    })
 }
 
 fn run_range(from: u64, to: u64, notes: &Mutex<Vec<String>>) -> Totals {
@@ -63,7 +67,13 @@ fn run_range(from: u64, to: u64, notes: &Mutex<Vec<String>>) -> Totals {
     let mut restarts = 0;
     while start < to {
         let child = std::process::Command::new(&exe)
-            .args(["--ignored", "--exact", "api_fuzz_worker", "--nocapture", "--test-threads=1"])
+            .args([
+                "--ignored",
+                "--exact",
+                "api_fuzz_worker",
+                "--nocapture",
+                "--test-threads=1",
+            ])
             .env("PNNG_FUZZ_FROM", start.to_string())
             .env("PNNG_FUZZ_TO", to.to_string())
             .stdout(std::process::Stdio::piped())
@@ -118,7 +128,11 @@ fn run_range(from: u64, to: u64, notes: &Mutex<Vec<String>>) -> Totals {
             .last();
         match died_at {
             Some((s, crash)) => {
-                if crash { t.crashes += 1 } else { t.hangs += 1 }
+                if crash {
+                    t.crashes += 1
+                } else {
+                    t.hangs += 1
+                }
                 t.seqs += s + 1 - start;
                 start = s + 1;
             }
@@ -135,7 +149,10 @@ fn run_range(from: u64, to: u64, notes: &Mutex<Vec<String>>) -> Totals {
         }
         restarts += 1;
         if restarts > 400 {
-            notes.lock().unwrap().push("fuzz: too many worker deaths, giving up".into());
+            notes
+                .lock()
+                .unwrap()
+                .push("fuzz: too many worker deaths, giving up".into());
             break;
         }
     }
@@ -179,7 +196,13 @@ fn api_fuzz() {
             .split_whitespace()
             .filter(|w| !w.starts_with("0x"))
             .filter(|w| !w.starts_with("seq=") && !w.starts_with("call="))
-            .map(|w| if w.chars().any(|c| c.is_ascii_digit()) && !w.contains('"') { "#" } else { w })
+            .map(|w| {
+                if w.chars().any(|c| c.is_ascii_digit()) && !w.contains('"') {
+                    "#"
+                } else {
+                    w
+                }
+            })
             .collect::<Vec<_>>()
             .join(" ");
         match kinds.iter_mut().find(|k| k.0 == key) {
@@ -208,7 +231,14 @@ fn api_fuzz() {
     ));
     assert_eq!(t.seqs, total, "every sequence ran");
     assert_eq!(
-        (t.crashes, t.hangs, t.undocumented, t.violations, t.internal, t.worker_failures),
+        (
+            t.crashes,
+            t.hangs,
+            t.undocumented,
+            t.violations,
+            t.internal,
+            t.worker_failures
+        ),
         (0, 0, 0, 0, 0, 0),
         "api fuzz found problems (see fuzz-* lines above)"
     );
@@ -225,14 +255,29 @@ static RECENT: Mutex<Vec<String>> = Mutex::new(Vec::new());
 /// Where the fuzz thread is stuck, from gdb (if installed): the innermost pnng_ frames.
 fn stuck_where() -> String {
     let out = std::process::Command::new("gdb")
-        .args(["-p", &std::process::id().to_string(), "-batch", "-ex", "thread apply all bt 40"])
+        .args([
+            "-p",
+            &std::process::id().to_string(),
+            "-batch",
+            "-ex",
+            "thread apply all bt 40",
+        ])
         .output();
-    let Ok(out) = out else { return "(no gdb)".into() };
+    let Ok(out) = out else {
+        return "(no gdb)".into();
+    };
     let text = String::from_utf8_lossy(&out.stdout);
     let mut best = Vec::new();
     for th in text.split("\nThread ") {
         if th.contains("api_fuzz_worker") {
-            best = th.lines().filter(|l| l.contains(" in pnng") || l.contains(" in nng") || l.contains(" in nni_")).take(6).map(|l| l.split(" (").next().unwrap_or(l).trim().to_string()).collect();
+            best = th
+                .lines()
+                .filter(|l| {
+                    l.contains(" in pnng") || l.contains(" in nng") || l.contains(" in nni_")
+                })
+                .take(6)
+                .map(|l| l.split(" (").next().unwrap_or(l).trim().to_string())
+                .collect();
         }
     }
     best.join(" <- ")
@@ -274,7 +319,13 @@ extern "C" fn on_fatal(sig: c_int) {
 }
 
 fn install_crash_handlers() {
-    for sig in [libc::SIGSEGV, libc::SIGBUS, libc::SIGILL, libc::SIGFPE, libc::SIGABRT] {
+    for sig in [
+        libc::SIGSEGV,
+        libc::SIGBUS,
+        libc::SIGILL,
+        libc::SIGFPE,
+        libc::SIGABRT,
+    ] {
         unsafe { libc::signal(sig, on_fatal as extern "C" fn(c_int) as libc::sighandler_t) };
     }
 }
@@ -287,7 +338,13 @@ enum Kind {
     Ctx,
     Pipe,
 }
-const KINDS: [Kind; 5] = [Kind::Socket, Kind::Dialer, Kind::Listener, Kind::Ctx, Kind::Pipe];
+const KINDS: [Kind; 5] = [
+    Kind::Socket,
+    Kind::Dialer,
+    Kind::Listener,
+    Kind::Ctx,
+    Kind::Pipe,
+];
 
 /// How a handle was chosen: decides which outcomes are allowed.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -335,7 +392,15 @@ enum Ty {
     Addr,
     Bytes,
 }
-const TYPES: [Ty; 7] = [Ty::Ms, Ty::Int, Ty::Size, Ty::Bool, Ty::Str, Ty::Addr, Ty::Bytes];
+const TYPES: [Ty; 7] = [
+    Ty::Ms,
+    Ty::Int,
+    Ty::Size,
+    Ty::Bool,
+    Ty::Str,
+    Ty::Addr,
+    Ty::Bytes,
+];
 
 /// Option names with their NNG type.
 const OPTIONS: &[(&str, Ty)] = &[
@@ -504,7 +569,6 @@ struct Seq<'a> {
     freed: Vec<(usize, u32)>,
 }
 
-
 impl<'a> Seq<'a> {
     // -- bookkeeping --------------------------------------------------------------------------
 
@@ -542,7 +606,10 @@ impl<'a> Seq<'a> {
     fn expect(&mut self, what: &str, code: i32, allowed: &[i32]) -> i32 {
         self.note(what, code);
         if !allowed.is_empty() && !allowed.contains(&code) {
-            self.violation(&format!("{what} -> {code} ({}), expected one of {allowed:?}", strerror(code)));
+            self.violation(&format!(
+                "{what} -> {code} ({}), expected one of {allowed:?}",
+                strerror(code)
+            ));
         }
         code
     }
@@ -582,13 +649,20 @@ impl<'a> Seq<'a> {
                     (0, Hs::Dead)
                 } else {
                     // Pipes: closing is asynchronous in NNG, a just-closed pipe may still answer.
-                    (*self.r.pick(&pool), if k == Kind::Pipe { Hs::Any } else { Hs::Dead })
+                    (
+                        *self.r.pick(&pool),
+                        if k == Kind::Pipe { Hs::Any } else { Hs::Dead },
+                    )
                 }
             }
             9 => {
                 let other = *self.r.pick(&KINDS);
                 let ids = self.live_ids(other);
-                if ids.is_empty() { (self.r.u32(), Hs::Any) } else { (*self.r.pick(&ids), Hs::Any) }
+                if ids.is_empty() {
+                    (self.r.u32(), Hs::Any)
+                } else {
+                    (*self.r.pick(&ids), Hs::Any)
+                }
             }
             _ => match self.r.below(4) {
                 0 => (0, Hs::Dead),
@@ -596,13 +670,26 @@ impl<'a> Seq<'a> {
                 2 => {
                     let id = self.r.range(1, 5000) as u32;
                     let max = self.p.max_issued.get(&k).copied().unwrap_or(0);
-                    let hs = if k != Kind::Pipe && id > max + 64 { Hs::Dead } else { Hs::Any };
+                    let hs = if k != Kind::Pipe && id > max + 64 {
+                        Hs::Dead
+                    } else {
+                        Hs::Any
+                    };
                     (id, hs)
                 }
                 _ => {
                     let id = self.r.u32();
                     let known = live.contains(&id);
-                    (id, if id >= 0x8000_0000 { Hs::Dead } else if known { Hs::Live } else { Hs::Any })
+                    (
+                        id,
+                        if id >= 0x8000_0000 {
+                            Hs::Dead
+                        } else if known {
+                            Hs::Live
+                        } else {
+                            Hs::Any
+                        },
+                    )
                 }
             },
         }
@@ -724,12 +811,22 @@ impl<'a> Seq<'a> {
     fn close_socket_id(&mut self, id: u32) {
         self.socks.retain(|s| s.0.id != id);
         self.mark_dead(Kind::Socket, id);
-        let ctxs: Vec<u32> = self.ctxs.iter().filter(|c| c.1 == id).map(|c| c.0).collect();
+        let ctxs: Vec<u32> = self
+            .ctxs
+            .iter()
+            .filter(|c| c.1 == id)
+            .map(|c| c.0)
+            .collect();
         for c in ctxs {
             self.mark_dead(Kind::Ctx, c);
         }
         self.ctxs.retain(|c| c.1 != id);
-        let pipes: Vec<u32> = self.pipes.iter().filter(|p| p.1 == id).map(|p| p.0).collect();
+        let pipes: Vec<u32> = self
+            .pipes
+            .iter()
+            .filter(|p| p.1 == id)
+            .map(|p| p.0)
+            .collect();
         for p in pipes {
             self.mark_dead(Kind::Pipe, p);
         }
@@ -752,7 +849,8 @@ impl<'a> Seq<'a> {
             self.close_socket_id(s.id);
             for (k, id) in before_dialers {
                 self.dialers.retain(|d| !(k == Kind::Dialer && *d == id));
-                self.listeners.retain(|l| !(k == Kind::Listener && *l == id));
+                self.listeners
+                    .retain(|l| !(k == Kind::Listener && *l == id));
                 self.mark_dead(k, id);
             }
         }
@@ -776,18 +874,39 @@ impl<'a> Seq<'a> {
     fn op_listen(&mut self) {
         let (s, hs) = self.sock();
         let reuse = !self.urls.is_empty() && self.r.chance(1, 8);
-        let url = if reuse { self.urls[self.r.below(self.urls.len())].0.clone() } else { self.fresh_url() };
+        let url = if reuse {
+            self.urls[self.r.below(self.urls.len())].0.clone()
+        } else {
+            self.fresh_url()
+        };
         let null_url = self.r.chance(1, 40);
-        let (flags, good_flags) = if self.r.chance(1, 15) { (self.r.u32() as c_int | 1, false) } else { (0, true) };
+        let (flags, good_flags) = if self.r.chance(1, 15) {
+            (self.r.u32() as c_int | 1, false)
+        } else {
+            (0, true)
+        };
         let want_out = !self.r.chance(1, 5);
         let mut l = pnng_listener { id: 0 };
         let cu = CString::new(url.replace('\0', "")).unwrap();
         let rv = unsafe {
-            pnng_socket_listen(s, if null_url { null() } else { cu.as_ptr() }, flags, if want_out { &mut l } else { null_mut() })
+            pnng_socket_listen(
+                s,
+                if null_url { null() } else { cu.as_ptr() },
+                flags,
+                if want_out { &mut l } else { null_mut() },
+            )
         };
-        let what = format!("socket_listen({}, {:?}, {flags:#x})", s.id, if null_url { "NULL" } else { &url });
+        let what = format!(
+            "socket_listen({}, {:?}, {flags:#x})",
+            s.id,
+            if null_url { "NULL" } else { &url }
+        );
         if null_url {
-            let allowed: &[i32] = if hs == Hs::Live { &[PNNG_EINVAL] } else { &[PNNG_EINVAL, PNNG_ECLOSED, PNNG_ENOENT] };
+            let allowed: &[i32] = if hs == Hs::Live {
+                &[PNNG_EINVAL]
+            } else {
+                &[PNNG_EINVAL, PNNG_ECLOSED, PNNG_ENOENT]
+            };
             self.expect(&what, rv, allowed);
         } else if !good_flags && hs == Hs::Live {
             self.expect(&what, rv, &[PNNG_EINVAL]);
@@ -839,7 +958,10 @@ impl<'a> Seq<'a> {
             _ => self.fresh_url(),
         };
         // blocking dials only where the answer is immediate (local, refused or connected)
-        let tls_or_wild = url.starts_with("tls") || url.starts_with("wss") || url.contains(":0") || url.contains("localhost");
+        let tls_or_wild = url.starts_with("tls")
+            || url.starts_with("wss")
+            || url.contains(":0")
+            || url.contains("localhost");
         let (flags, good) = match self.r.below(10) {
             0..=4 => (NB, true),
             5 | 6 if !tls_or_wild => (0, true),
@@ -852,11 +974,24 @@ impl<'a> Seq<'a> {
         let mut d = pnng_dialer { id: 0 };
         let cu = CString::new(url.replace('\0', "")).unwrap();
         let rv = unsafe {
-            pnng_socket_dial(s, if null_url { null() } else { cu.as_ptr() }, flags, if want_out { &mut d } else { null_mut() })
+            pnng_socket_dial(
+                s,
+                if null_url { null() } else { cu.as_ptr() },
+                flags,
+                if want_out { &mut d } else { null_mut() },
+            )
         };
-        let what = format!("socket_dial({}, {:?}, {flags:#x})", s.id, if null_url { "NULL" } else { &url });
+        let what = format!(
+            "socket_dial({}, {:?}, {flags:#x})",
+            s.id,
+            if null_url { "NULL" } else { &url }
+        );
         if null_url {
-            let allowed: &[i32] = if hs == Hs::Live { &[PNNG_EINVAL] } else { &[PNNG_EINVAL, PNNG_ECLOSED, PNNG_ENOENT] };
+            let allowed: &[i32] = if hs == Hs::Live {
+                &[PNNG_EINVAL]
+            } else {
+                &[PNNG_EINVAL, PNNG_ECLOSED, PNNG_ENOENT]
+            };
             self.expect(&what, rv, allowed);
         } else if !good && hs == Hs::Live {
             self.expect(&what, rv, &[PNNG_EINVAL]);
@@ -874,15 +1009,25 @@ impl<'a> Seq<'a> {
     fn op_endpoint_create(&mut self) {
         let (s, hs) = self.sock();
         let listener = self.r.chance(1, 2);
-        let url = if listener || self.urls.is_empty() { self.fresh_url() } else { self.urls[self.r.below(self.urls.len())].0.clone() };
+        let url = if listener || self.urls.is_empty() {
+            self.fresh_url()
+        } else {
+            self.urls[self.r.below(self.urls.len())].0.clone()
+        };
         let cu = CString::new(url.clone()).unwrap();
         let null_out = self.r.chance(1, 30);
         if listener {
             let mut l = pnng_listener { id: 0 };
-            let rv = unsafe { pnng_listener_create(s, cu.as_ptr(), if null_out { null_mut() } else { &mut l }) };
+            let rv = unsafe {
+                pnng_listener_create(s, cu.as_ptr(), if null_out { null_mut() } else { &mut l })
+            };
             let what = format!("listener_create({}, {url:?})", s.id);
             if null_out {
-                let allowed: &[i32] = if hs == Hs::Live { &[PNNG_EINVAL] } else { &[PNNG_EINVAL, PNNG_ECLOSED, PNNG_ENOENT] };
+                let allowed: &[i32] = if hs == Hs::Live {
+                    &[PNNG_EINVAL]
+                } else {
+                    &[PNNG_EINVAL, PNNG_ECLOSED, PNNG_ENOENT]
+                };
                 self.expect(&what, rv, allowed);
                 return;
             }
@@ -908,10 +1053,16 @@ impl<'a> Seq<'a> {
             }
         } else {
             let mut d = pnng_dialer { id: 0 };
-            let rv = unsafe { pnng_dialer_create(s, cu.as_ptr(), if null_out { null_mut() } else { &mut d }) };
+            let rv = unsafe {
+                pnng_dialer_create(s, cu.as_ptr(), if null_out { null_mut() } else { &mut d })
+            };
             let what = format!("dialer_create({}, {url:?})", s.id);
             if null_out {
-                let allowed: &[i32] = if hs == Hs::Live { &[PNNG_EINVAL] } else { &[PNNG_EINVAL, PNNG_ECLOSED, PNNG_ENOENT] };
+                let allowed: &[i32] = if hs == Hs::Live {
+                    &[PNNG_EINVAL]
+                } else {
+                    &[PNNG_EINVAL, PNNG_ECLOSED, PNNG_ENOENT]
+                };
                 self.expect(&what, rv, allowed);
                 return;
             }
@@ -970,24 +1121,50 @@ impl<'a> Seq<'a> {
         let null_huge = self.r.chance(1, 12);
         let data = self.data();
         let (flags, good) = self.flags();
-        let (ptr, len): (*const c_void, usize) =
-            if null_huge { (null(), if self.r.chance(1, 2) { HUGE } else { 1 + self.r.below(100) }) } else { (data.as_ptr().cast(), data.len()) };
+        let (ptr, len): (*const c_void, usize) = if null_huge {
+            (
+                null(),
+                if self.r.chance(1, 2) {
+                    HUGE
+                } else {
+                    1 + self.r.below(100)
+                },
+            )
+        } else {
+            (data.as_ptr().cast(), data.len())
+        };
         let (rv, what, hs) = match target {
             0..=5 => {
                 let (s, hs) = self.sock();
-                (unsafe { pnng_socket_send(s, ptr, len, flags) }, format!("socket_send({}, len {len}, {flags:#x})", s.id), hs)
+                (
+                    unsafe { pnng_socket_send(s, ptr, len, flags) },
+                    format!("socket_send({}, len {len}, {flags:#x})", s.id),
+                    hs,
+                )
             }
             6..=8 => {
                 let (id, hs) = self.handle(Kind::Ctx);
-                (unsafe { pnng_ctx_send(pnng_ctx { id }, ptr, len, flags) }, format!("ctx_send({id}, len {len}, {flags:#x})"), hs)
+                (
+                    unsafe { pnng_ctx_send(pnng_ctx { id }, ptr, len, flags) },
+                    format!("ctx_send({id}, len {len}, {flags:#x})"),
+                    hs,
+                )
             }
             _ => {
                 let (id, hs) = self.handle(Kind::Pipe);
-                (unsafe { pnng_pipe_send(pnng_pipe { id }, ptr, len, flags) }, format!("pipe_send({id}, len {len}, {flags:#x})"), hs)
+                (
+                    unsafe { pnng_pipe_send(pnng_pipe { id }, ptr, len, flags) },
+                    format!("pipe_send({id}, len {len}, {flags:#x})"),
+                    hs,
+                )
             }
         };
         if null_huge {
-            let allowed: &[i32] = if hs == Hs::Live { &[PNNG_EINVAL] } else { &[PNNG_EINVAL, PNNG_ECLOSED, PNNG_ENOENT] };
+            let allowed: &[i32] = if hs == Hs::Live {
+                &[PNNG_EINVAL]
+            } else {
+                &[PNNG_EINVAL, PNNG_ECLOSED, PNNG_ENOENT]
+            };
             self.expect(&format!("{what} data=NULL"), rv, allowed);
         } else if !good {
             let allowed: &[i32] = if hs == Hs::Live { &[PNNG_EINVAL] } else { &[] };
@@ -1002,7 +1179,11 @@ impl<'a> Seq<'a> {
             // NULL message
             let (s, hs) = self.sock();
             let rv = unsafe { pnng_socket_send_msg(s, null_mut(), NB) };
-            let allowed: &[i32] = if hs == Hs::Live { &[PNNG_EINVAL] } else { &[PNNG_EINVAL, PNNG_ECLOSED, PNNG_ENOENT] };
+            let allowed: &[i32] = if hs == Hs::Live {
+                &[PNNG_EINVAL]
+            } else {
+                &[PNNG_EINVAL, PNNG_ECLOSED, PNNG_ENOENT]
+            };
             self.expect("socket_send_msg(NULL)", rv, allowed);
             return;
         }
@@ -1012,18 +1193,34 @@ impl<'a> Seq<'a> {
         let (rv, what, hs) = match self.r.below(3) {
             0 => {
                 let (s, hs) = self.sock();
-                (unsafe { pnng_socket_send_msg(s, m, flags) }, format!("socket_send_msg({})", s.id), hs)
+                (
+                    unsafe { pnng_socket_send_msg(s, m, flags) },
+                    format!("socket_send_msg({})", s.id),
+                    hs,
+                )
             }
             1 => {
                 let (id, hs) = self.handle(Kind::Ctx);
-                (unsafe { pnng_ctx_send_msg(pnng_ctx { id }, m, flags) }, format!("ctx_send_msg({id})"), hs)
+                (
+                    unsafe { pnng_ctx_send_msg(pnng_ctx { id }, m, flags) },
+                    format!("ctx_send_msg({id})"),
+                    hs,
+                )
             }
             _ => {
                 let (id, hs) = self.handle(Kind::Pipe);
-                (unsafe { pnng_pipe_send_msg(pnng_pipe { id }, m, flags) }, format!("pipe_send_msg({id})"), hs)
+                (
+                    unsafe { pnng_pipe_send_msg(pnng_pipe { id }, m, flags) },
+                    format!("pipe_send_msg({id})"),
+                    hs,
+                )
             }
         };
-        let allowed: &[i32] = if !good { if hs == Hs::Live { &[PNNG_EINVAL] } else { &[] } } else { Self::allowed(hs) };
+        let allowed: &[i32] = if !good {
+            if hs == Hs::Live { &[PNNG_EINVAL] } else { &[] }
+        } else {
+            Self::allowed(hs)
+        };
         self.expect(&format!("{what} flags {flags:#x}"), rv, allowed);
         if rv == 0 {
             self.msgs.swap_remove(i); // consumed
@@ -1059,7 +1256,12 @@ impl<'a> Seq<'a> {
 
     fn op_recv(&mut self) {
         let on_ctx = self.r.chance(1, 3);
-        let (id, hs) = if on_ctx { self.handle(Kind::Ctx) } else { let (s, hs) = self.sock(); (s.id, hs) };
+        let (id, hs) = if on_ctx {
+            self.handle(Kind::Ctx)
+        } else {
+            let (s, hs) = self.sock();
+            (s.id, hs)
+        };
         let (flags, good) = self.flags();
         let kind = if on_ctx { "ctx" } else { "socket" };
         match self.r.below(8) {
@@ -1068,11 +1270,22 @@ impl<'a> Seq<'a> {
                 let mut m = null_mut();
                 let out: *mut *mut pnng_msg = if null_out { null_mut() } else { &mut m };
                 let rv = unsafe {
-                    if on_ctx { pnng_ctx_recv_msg(pnng_ctx { id }, flags, out) } else { pnng_socket_recv_msg(pnng_socket { id }, flags, out) }
+                    if on_ctx {
+                        pnng_ctx_recv_msg(pnng_ctx { id }, flags, out)
+                    } else {
+                        pnng_socket_recv_msg(pnng_socket { id }, flags, out)
+                    }
                 };
-                let what = format!("{kind}_recv_msg({id}, {flags:#x}{})", if null_out { ", NULL" } else { "" });
+                let what = format!(
+                    "{kind}_recv_msg({id}, {flags:#x}{})",
+                    if null_out { ", NULL" } else { "" }
+                );
                 let allowed: &[i32] = if null_out || !good {
-                    if hs == Hs::Live { &[PNNG_EINVAL] } else { &[PNNG_EINVAL, PNNG_ECLOSED, PNNG_ENOENT] }
+                    if hs == Hs::Live {
+                        &[PNNG_EINVAL]
+                    } else {
+                        &[PNNG_EINVAL, PNNG_ECLOSED, PNNG_ENOENT]
+                    }
                 } else {
                     Self::allowed(hs)
                 };
@@ -1087,14 +1300,30 @@ impl<'a> Seq<'a> {
                 let null_buf = cap > 0 && self.r.chance(1, 15);
                 let null_len = self.r.chance(1, 20);
                 let mut len = usize::MAX;
-                let bp: *mut c_void = if null_buf || (cap == 0 && self.r.chance(1, 2)) { null_mut() } else { buf.as_mut_ptr().cast() };
+                let bp: *mut c_void = if null_buf || (cap == 0 && self.r.chance(1, 2)) {
+                    null_mut()
+                } else {
+                    buf.as_mut_ptr().cast()
+                };
                 let lp: *mut usize = if null_len { null_mut() } else { &mut len };
                 let rv = unsafe {
-                    if on_ctx { pnng_ctx_recv(pnng_ctx { id }, bp, cap, flags, lp) } else { pnng_socket_recv(pnng_socket { id }, bp, cap, flags, lp) }
+                    if on_ctx {
+                        pnng_ctx_recv(pnng_ctx { id }, bp, cap, flags, lp)
+                    } else {
+                        pnng_socket_recv(pnng_socket { id }, bp, cap, flags, lp)
+                    }
                 };
-                let what = format!("{kind}_recv({id}, cap {cap}{}{}, {flags:#x})", if null_buf { " buf=NULL" } else { "" }, if null_len { " len=NULL" } else { "" });
+                let what = format!(
+                    "{kind}_recv({id}, cap {cap}{}{}, {flags:#x})",
+                    if null_buf { " buf=NULL" } else { "" },
+                    if null_len { " len=NULL" } else { "" }
+                );
                 let allowed: &[i32] = if null_buf || null_len || !good {
-                    if hs == Hs::Live { &[PNNG_EINVAL] } else { &[PNNG_EINVAL, PNNG_ECLOSED, PNNG_ENOENT] }
+                    if hs == Hs::Live {
+                        &[PNNG_EINVAL]
+                    } else {
+                        &[PNNG_EINVAL, PNNG_ECLOSED, PNNG_ENOENT]
+                    }
                 } else {
                     Self::allowed(hs)
                 };
@@ -1106,13 +1335,19 @@ impl<'a> Seq<'a> {
                     // the message is kept: the next receive returns it, whole
                     let mut m = null_mut();
                     let rv2 = unsafe {
-                        if on_ctx { pnng_ctx_recv_msg(pnng_ctx { id }, NB, &mut m) } else { pnng_socket_recv_msg(pnng_socket { id }, NB, &mut m) }
+                        if on_ctx {
+                            pnng_ctx_recv_msg(pnng_ctx { id }, NB, &mut m)
+                        } else {
+                            pnng_socket_recv_msg(pnng_socket { id }, NB, &mut m)
+                        }
                     };
                     self.expect(&format!("{kind}_recv_msg after EMSGSIZE"), rv2, &[PNNG_OK]);
                     if rv2 == 0 {
                         let n = unsafe { pnng_msg_len(m) };
                         if n != len {
-                            self.violation(&format!("{what}: EMSGSIZE said {len} bytes, kept message has {n}"));
+                            self.violation(&format!(
+                                "{what}: EMSGSIZE said {len} bytes, kept message has {n}"
+                            ));
                         }
                         self.got_msg(m);
                     }
@@ -1123,13 +1358,29 @@ impl<'a> Seq<'a> {
 
     fn value_ms(&mut self) -> i32 {
         let x = self.r.u32() as i32;
-        *self.r.pick(&[-2, -1, 0, 1, 10, 100, 1000, i32::MAX, i32::MIN, x])
+        *self
+            .r
+            .pick(&[-2, -1, 0, 1, 10, 100, 1000, i32::MAX, i32::MIN, x])
     }
     fn value_int(&mut self) -> c_int {
-        *self.r.pick(&[-1, 0, 1, 2, 16, 255, 8192, 8193, 0o600, c_int::MAX, c_int::MIN])
+        *self.r.pick(&[
+            -1,
+            0,
+            1,
+            2,
+            16,
+            255,
+            8192,
+            8193,
+            0o600,
+            c_int::MAX,
+            c_int::MIN,
+        ])
     }
     fn value_size(&mut self) -> usize {
-        *self.r.pick(&[0usize, 1, 64, 1024, 1 << 20, 1 << 31, usize::MAX, HUGE])
+        *self
+            .r
+            .pick(&[0usize, 1, 64, 1024, 1 << 20, 1 << 31, usize::MAX, HUGE])
     }
     fn value_str(&mut self) -> CString {
         let opts = [
@@ -1155,7 +1406,11 @@ impl<'a> Seq<'a> {
             let (n, t) = *self.r.pick(OPTIONS);
             (n.to_string(), Some(t))
         };
-        let ty = if real_ty.is_some() && self.r.chance(2, 3) { real_ty.unwrap() } else { *self.r.pick(&TYPES) };
+        let ty = if real_ty.is_some() && self.r.chance(2, 3) {
+            real_ty.unwrap()
+        } else {
+            *self.r.pick(&TYPES)
+        };
         let set = k != Kind::Pipe && self.r.chance(1, 2);
         // there is no address setter: a string set stands in for it
         let ty = if set && ty == Ty::Addr { Ty::Str } else { ty };
@@ -1175,18 +1430,30 @@ impl<'a> Seq<'a> {
             None => return,
         };
         if null_name || null_out {
-            let allowed: &[i32] = if hs == Hs::Live { &[PNNG_EINVAL] } else { &[PNNG_EINVAL, PNNG_ECLOSED, PNNG_ENOENT] };
+            let allowed: &[i32] = if hs == Hs::Live {
+                &[PNNG_EINVAL]
+            } else {
+                &[PNNG_EINVAL, PNNG_ECLOSED, PNNG_ENOENT]
+            };
             self.expect(&what, rv, allowed);
         } else if hs == Hs::Dead {
             // a dead handle: closed / not found (an unknown name may be rejected first)
-            let allowed: &[i32] = if unknown { &[PNNG_ECLOSED, PNNG_ENOENT, PNNG_ENOTSUP] } else { &[PNNG_ECLOSED, PNNG_ENOENT] };
+            let allowed: &[i32] = if unknown {
+                &[PNNG_ECLOSED, PNNG_ENOENT, PNNG_ENOTSUP]
+            } else {
+                &[PNNG_ECLOSED, PNNG_ENOENT]
+            };
             self.expect(&what, rv, allowed);
         } else if hs == Hs::Live && unknown {
             self.expect(&what, rv, &[PNNG_ENOTSUP]);
         } else if hs == Hs::Live && k == Kind::Socket && ty != Ty::Bytes {
             if let Some((_, t)) = SOCKET_CORE.iter().find(|(n, _)| *n == name) {
                 if *t != ty {
-                    let allowed: &[i32] = if set && (name == "raw" || name == "protocol") { &[PNNG_EBADTYPE, PNNG_EREADONLY] } else { &[PNNG_EBADTYPE] };
+                    let allowed: &[i32] = if set && (name == "raw" || name == "protocol") {
+                        &[PNNG_EBADTYPE, PNNG_EREADONLY]
+                    } else {
+                        &[PNNG_EBADTYPE]
+                    };
                     self.expect(&what, rv, allowed);
                 } else if !set {
                     self.expect(&what, rv, &[PNNG_OK]);
@@ -1201,7 +1468,15 @@ impl<'a> Seq<'a> {
         }
     }
 
-    fn option_call(&mut self, k: Kind, id: u32, np: *const c_char, ty: Ty, set: bool, null_out: bool) -> Option<i32> {
+    fn option_call(
+        &mut self,
+        k: Kind,
+        id: u32,
+        np: *const c_char,
+        ty: Ty,
+        set: bool,
+        null_out: bool,
+    ) -> Option<i32> {
         macro_rules! get {
             ($f:ident, $t:ty, $init:expr) => {{
                 let mut v: $t = $init;
@@ -1210,11 +1485,31 @@ impl<'a> Seq<'a> {
             }};
         }
         struct Hd(u32);
-        impl From<Hd> for pnng_socket { fn from(h: Hd) -> Self { pnng_socket { id: h.0 } } }
-        impl From<Hd> for pnng_dialer { fn from(h: Hd) -> Self { pnng_dialer { id: h.0 } } }
-        impl From<Hd> for pnng_listener { fn from(h: Hd) -> Self { pnng_listener { id: h.0 } } }
-        impl From<Hd> for pnng_ctx { fn from(h: Hd) -> Self { pnng_ctx { id: h.0 } } }
-        impl From<Hd> for pnng_pipe { fn from(h: Hd) -> Self { pnng_pipe { id: h.0 } } }
+        impl From<Hd> for pnng_socket {
+            fn from(h: Hd) -> Self {
+                pnng_socket { id: h.0 }
+            }
+        }
+        impl From<Hd> for pnng_dialer {
+            fn from(h: Hd) -> Self {
+                pnng_dialer { id: h.0 }
+            }
+        }
+        impl From<Hd> for pnng_listener {
+            fn from(h: Hd) -> Self {
+                pnng_listener { id: h.0 }
+            }
+        }
+        impl From<Hd> for pnng_ctx {
+            fn from(h: Hd) -> Self {
+                pnng_ctx { id: h.0 }
+            }
+        }
+        impl From<Hd> for pnng_pipe {
+            fn from(h: Hd) -> Self {
+                pnng_pipe { id: h.0 }
+            }
+        }
         let rv = if set {
             match ty {
                 Ty::Ms => {
@@ -1264,7 +1559,9 @@ impl<'a> Seq<'a> {
                     match k {
                         Kind::Socket => unsafe { pnng_socket_set_string(Hd(id).into(), np, vp) },
                         Kind::Dialer => unsafe { pnng_dialer_set_string(Hd(id).into(), np, vp) },
-                        Kind::Listener => unsafe { pnng_listener_set_string(Hd(id).into(), np, vp) },
+                        Kind::Listener => unsafe {
+                            pnng_listener_set_string(Hd(id).into(), np, vp)
+                        },
                         Kind::Ctx => unsafe { pnng_ctx_set_string(Hd(id).into(), np, vp) },
                         Kind::Pipe => return None,
                     }
@@ -1274,7 +1571,11 @@ impl<'a> Seq<'a> {
                         return None;
                     }
                     let d = self.r.bytes_upto(12);
-                    let (p, n): (*const c_void, usize) = if null_out { (null(), HUGE) } else { (d.as_ptr().cast(), d.len()) };
+                    let (p, n): (*const c_void, usize) = if null_out {
+                        (null(), HUGE)
+                    } else {
+                        (d.as_ptr().cast(), d.len())
+                    };
                     unsafe { pnng_socket_set_bytes(Hd(id).into(), np, p, n) }
                 }
             }
@@ -1351,12 +1652,20 @@ impl<'a> Seq<'a> {
     fn format_addr(&mut self, a: &pnng_sockaddr) {
         let len = *self.r.pick(&[0usize, 1, 8, 300]);
         let mut buf = vec![0u8; len.max(1)];
-        let bp: *mut c_char = if len > 0 && self.r.chance(1, 10) { null_mut() } else { buf.as_mut_ptr().cast() };
+        let bp: *mut c_char = if len > 0 && self.r.chance(1, 10) {
+            null_mut()
+        } else {
+            buf.as_mut_ptr().cast()
+        };
         let rv = unsafe { pnng_sockaddr_format(a, bp, len) };
         if bp.is_null() {
             self.expect("sockaddr_format(buf NULL)", rv, &[PNNG_EINVAL]);
         } else {
-            self.expect(&format!("sockaddr_format(len {len})"), rv, &[PNNG_OK, PNNG_EMSGSIZE, PNNG_EINVAL]);
+            self.expect(
+                &format!("sockaddr_format(len {len})"),
+                rv,
+                &[PNNG_OK, PNNG_EMSGSIZE, PNNG_EINVAL],
+            );
             if rv == 0 && !buf[..len].contains(&0) {
                 self.violation("sockaddr_format ok without a NUL in the buffer");
             }
@@ -1396,9 +1705,15 @@ impl<'a> Seq<'a> {
                 let (s, hs) = self.sock();
                 let null_out = self.r.chance(1, 20);
                 let mut c = pnng_ctx { id: 0 };
-                let rv = unsafe { pnng_socket_new_context(s, if null_out { null_mut() } else { &mut c }) };
+                let rv = unsafe {
+                    pnng_socket_new_context(s, if null_out { null_mut() } else { &mut c })
+                };
                 let allowed: &[i32] = if null_out {
-                    if hs == Hs::Live { &[PNNG_EINVAL] } else { &[PNNG_EINVAL, PNNG_ECLOSED, PNNG_ENOENT] }
+                    if hs == Hs::Live {
+                        &[PNNG_EINVAL]
+                    } else {
+                        &[PNNG_EINVAL, PNNG_ECLOSED, PNNG_ENOENT]
+                    }
                 } else if hs == Hs::Live {
                     &[PNNG_OK, PNNG_ENOTSUP]
                 } else {
@@ -1435,14 +1750,29 @@ impl<'a> Seq<'a> {
                 let (id, hs) = self.handle(Kind::Ctx);
                 let topic = self.r.bytes_upto(6);
                 let null_huge = self.r.chance(1, 10);
-                let (p, n): (*const c_void, usize) = if null_huge { (null(), HUGE) } else { (topic.as_ptr().cast(), topic.len()) };
+                let (p, n): (*const c_void, usize) = if null_huge {
+                    (null(), HUGE)
+                } else {
+                    (topic.as_ptr().cast(), topic.len())
+                };
                 let sub = self.r.chance(1, 2);
                 let rv = unsafe {
-                    if sub { pnng_sub0_ctx_subscribe(pnng_ctx { id }, p, n) } else { pnng_sub0_ctx_unsubscribe(pnng_ctx { id }, p, n) }
+                    if sub {
+                        pnng_sub0_ctx_subscribe(pnng_ctx { id }, p, n)
+                    } else {
+                        pnng_sub0_ctx_unsubscribe(pnng_ctx { id }, p, n)
+                    }
                 };
-                let what = format!("sub0_ctx_{}({id}, len {n})", if sub { "subscribe" } else { "unsubscribe" });
+                let what = format!(
+                    "sub0_ctx_{}({id}, len {n})",
+                    if sub { "subscribe" } else { "unsubscribe" }
+                );
                 if null_huge {
-                    let allowed: &[i32] = if hs == Hs::Live { &[PNNG_EINVAL] } else { &[PNNG_EINVAL, PNNG_ECLOSED, PNNG_ENOENT] };
+                    let allowed: &[i32] = if hs == Hs::Live {
+                        &[PNNG_EINVAL]
+                    } else {
+                        &[PNNG_EINVAL, PNNG_ECLOSED, PNNG_ENOENT]
+                    };
                     self.expect(&what, rv, allowed);
                 } else {
                     self.expect(&what, rv, Self::allowed(hs));
@@ -1455,17 +1785,42 @@ impl<'a> Seq<'a> {
         let (s, hs) = self.sock();
         let topic = self.r.bytes_upto(6);
         let null_huge = self.r.chance(1, 10);
-        let (p, n): (*const c_void, usize) = if null_huge { (null(), HUGE) } else { (topic.as_ptr().cast(), topic.len()) };
+        let (p, n): (*const c_void, usize) = if null_huge {
+            (null(), HUGE)
+        } else {
+            (topic.as_ptr().cast(), topic.len())
+        };
         let sub = self.r.chance(2, 3);
-        let rv = unsafe { if sub { pnng_sub0_subscribe(s, p, n) } else { pnng_sub0_unsubscribe(s, p, n) } };
-        let what = format!("sub0_{}({}, len {n})", if sub { "subscribe" } else { "unsubscribe" }, s.id);
+        let rv = unsafe {
+            if sub {
+                pnng_sub0_subscribe(s, p, n)
+            } else {
+                pnng_sub0_unsubscribe(s, p, n)
+            }
+        };
+        let what = format!(
+            "sub0_{}({}, len {n})",
+            if sub { "subscribe" } else { "unsubscribe" },
+            s.id
+        );
         if null_huge {
-            let allowed: &[i32] = if hs == Hs::Live { &[PNNG_EINVAL] } else { &[PNNG_EINVAL, PNNG_ECLOSED, PNNG_ENOENT] };
+            let allowed: &[i32] = if hs == Hs::Live {
+                &[PNNG_EINVAL]
+            } else {
+                &[PNNG_EINVAL, PNNG_ECLOSED, PNNG_ENOENT]
+            };
             self.expect(&what, rv, allowed);
         } else if hs == Hs::Live {
-            let is_sub = self.proto_of(s.id).map(|i| OPENERS[i].0 == "sub0").unwrap_or(false);
+            let is_sub = self
+                .proto_of(s.id)
+                .map(|i| OPENERS[i].0 == "sub0")
+                .unwrap_or(false);
             let allowed: &[i32] = if is_sub {
-                if sub { &[PNNG_OK] } else { &[PNNG_OK, PNNG_ENOENT] }
+                if sub {
+                    &[PNNG_OK]
+                } else {
+                    &[PNNG_OK, PNNG_ENOENT]
+                }
             } else {
                 &[PNNG_ENOTSUP]
             };
@@ -1478,15 +1833,27 @@ impl<'a> Seq<'a> {
     // -- messages -----------------------------------------------------------------------------
 
     fn check_msg(&mut self, i: usize, after: &str) {
-        let (m, body_s, hdr_s) = (self.msgs[i].m, self.msgs[i].body.clone(), self.msgs[i].header.clone());
+        let (m, body_s, hdr_s) = (
+            self.msgs[i].m,
+            self.msgs[i].body.clone(),
+            self.msgs[i].header.clone(),
+        );
         let b = body(m);
         let h = header(m);
         if b != body_s {
-            self.violation(&format!("message body differs from shadow {after}: {} vs {} bytes", b.len(), body_s.len()));
+            self.violation(&format!(
+                "message body differs from shadow {after}: {} vs {} bytes",
+                b.len(),
+                body_s.len()
+            ));
             self.msgs[i].body = b;
         }
         if h != hdr_s {
-            self.violation(&format!("message header differs from shadow {after}: {} vs {} bytes", h.len(), hdr_s.len()));
+            self.violation(&format!(
+                "message header differs from shadow {after}: {} vs {} bytes",
+                h.len(),
+                hdr_s.len()
+            ));
             self.msgs[i].header = h;
         }
     }
@@ -1514,7 +1881,11 @@ impl<'a> Seq<'a> {
                     let rv = unsafe { pnng_msg_new(null(), 0, &mut m) };
                     self.expect("msg_new(NULL, 0)", rv, &[PNNG_OK]);
                     if rv == 0 {
-                        self.msgs.push(MsgRec { m, body: vec![], header: vec![] });
+                        self.msgs.push(MsgRec {
+                            m,
+                            body: vec![],
+                            header: vec![],
+                        });
                         let i = self.msgs.len() - 1;
                         self.check_msg(i, "after new");
                     }
@@ -1523,7 +1894,11 @@ impl<'a> Seq<'a> {
                     let rv = unsafe { pnng_msg_new(d.as_ptr().cast(), d.len(), &mut m) };
                     self.expect("msg_new", rv, &[PNNG_OK]);
                     if rv == 0 {
-                        self.msgs.push(MsgRec { m, body: d, header: vec![] });
+                        self.msgs.push(MsgRec {
+                            m,
+                            body: d,
+                            header: vec![],
+                        });
                         let i = self.msgs.len() - 1;
                         self.check_msg(i, "after new");
                     }
@@ -1538,17 +1913,42 @@ impl<'a> Seq<'a> {
         let op = self.r.below(13);
         let d = self.r.bytes_upto(40);
         let null_data = self.r.chance(1, 10);
-        let (dp, dl): (*const c_void, usize) = if null_data { (null(), if self.r.chance(1, 2) { HUGE } else { 5 }) } else { (d.as_ptr().cast(), d.len()) };
-        let n = *self.r.pick(&[0usize, 1, 3, 10, 100, usize::MAX, self.msgs[i].body.len(), self.msgs[i].body.len() + 1]);
+        let (dp, dl): (*const c_void, usize) = if null_data {
+            (null(), if self.r.chance(1, 2) { HUGE } else { 5 })
+        } else {
+            (d.as_ptr().cast(), d.len())
+        };
+        let n = *self.r.pick(&[
+            0usize,
+            1,
+            3,
+            10,
+            100,
+            usize::MAX,
+            self.msgs[i].body.len(),
+            self.msgs[i].body.len() + 1,
+        ]);
         let bad_arg = null_msg || (null_data && matches!(op, 0 | 1 | 6));
         let (rv, what) = match op {
-            0 => (unsafe { pnng_msg_append(mp, dp, dl) }, format!("msg_append(len {dl})")),
-            1 => (unsafe { pnng_msg_insert(mp, dp, dl) }, format!("msg_insert(len {dl})")),
+            0 => (
+                unsafe { pnng_msg_append(mp, dp, dl) },
+                format!("msg_append(len {dl})"),
+            ),
+            1 => (
+                unsafe { pnng_msg_insert(mp, dp, dl) },
+                format!("msg_insert(len {dl})"),
+            ),
             2 => (unsafe { pnng_msg_trim(mp, n) }, format!("msg_trim({n})")),
             3 => (unsafe { pnng_msg_chop(mp, n) }, format!("msg_chop({n})")),
             4 => (unsafe { pnng_msg_clear(mp) }, "msg_clear".into()),
-            5 => (unsafe { pnng_msg_header_clear(mp) }, "msg_header_clear".into()),
-            6 => (unsafe { pnng_msg_header_append(mp, dp, dl) }, format!("msg_header_append(len {dl})")),
+            5 => (
+                unsafe { pnng_msg_header_clear(mp) },
+                "msg_header_clear".into(),
+            ),
+            6 => (
+                unsafe { pnng_msg_header_append(mp, dp, dl) },
+                format!("msg_header_append(len {dl})"),
+            ),
             7 => {
                 let mut out = null_mut();
                 let null_out = self.r.chance(1, 10);
@@ -1560,7 +1960,11 @@ impl<'a> Seq<'a> {
                 if rv == 0 {
                     let (b, h) = (self.msgs[i].body.clone(), self.msgs[i].header.clone());
                     if self.msgs.len() < 16 {
-                        self.msgs.push(MsgRec { m: out, body: b, header: h });
+                        self.msgs.push(MsgRec {
+                            m: out,
+                            body: b,
+                            header: h,
+                        });
                         let j = self.msgs.len() - 1;
                         self.check_msg(j, "after dup");
                     } else {
@@ -1571,7 +1975,10 @@ impl<'a> Seq<'a> {
             }
             8 => {
                 let (p, _) = self.handle(Kind::Pipe);
-                (unsafe { pnng_msg_set_pipe(mp, pnng_pipe { id: p }) }, format!("msg_set_pipe({p})"))
+                (
+                    unsafe { pnng_msg_set_pipe(mp, pnng_pipe { id: p }) },
+                    format!("msg_set_pipe({p})"),
+                )
             }
             9 => {
                 let mut p = pnng_pipe { id: 0 };
@@ -1602,7 +2009,14 @@ impl<'a> Seq<'a> {
                 (0, "msg_body_mut".into())
             }
             11 => {
-                let (hl, hp, bl, bp) = unsafe { (pnng_msg_header_len(mp), pnng_msg_header(mp), pnng_msg_len(mp), pnng_msg_body(mp)) };
+                let (hl, hp, bl, bp) = unsafe {
+                    (
+                        pnng_msg_header_len(mp),
+                        pnng_msg_header(mp),
+                        pnng_msg_len(mp),
+                        pnng_msg_body(mp),
+                    )
+                };
                 if null_msg && (hl != 0 || bl != 0 || !hp.is_null() || !bp.is_null()) {
                     self.violation("msg accessors on NULL not 0/NULL");
                 }
@@ -1643,7 +2057,12 @@ impl<'a> Seq<'a> {
                     let l = rec.body.len();
                     self.violation(&format!("{what} on {l} bytes -> {rv}"));
                 } else if ok {
-                    if op == 2 { rec.body.drain(..n); } else { let l = rec.body.len(); rec.body.truncate(l - n); }
+                    if op == 2 {
+                        rec.body.drain(..n);
+                    } else {
+                        let l = rec.body.len();
+                        rec.body.truncate(l - n);
+                    }
                 }
             }
             4 if ok => rec.body.clear(),
@@ -1688,13 +2107,15 @@ impl<'a> Seq<'a> {
                 let q = *self.r.pick(&self.cqs);
                 if self.r.chance(1, 20) {
                     let rv = unsafe { pnng_aio_new_cq(null_mut(), null_mut(), &mut a) };
-                    self.expect("aio_new_cq(NULL cq)", rv, &[PNNG_EINVAL]); return;
+                    self.expect("aio_new_cq(NULL cq)", rv, &[PNNG_EINVAL]);
+                    return;
                 }
                 unsafe { pnng_aio_new_cq(q, ctr as *mut c_void, &mut a) }
             } else {
                 if self.r.chance(1, 20) {
                     let rv = unsafe { pnng_aio_new(Some(aio_cb), null_mut(), null_mut()) };
-                    self.expect("aio_new(out NULL)", rv, &[PNNG_EINVAL]); return;
+                    self.expect("aio_new(out NULL)", rv, &[PNNG_EINVAL]);
+                    return;
                 }
                 unsafe { pnng_aio_new(Some(aio_cb), c as *const AtomicU32 as *mut c_void, &mut a) }
             };
@@ -1712,7 +2133,11 @@ impl<'a> Seq<'a> {
             0 => {
                 let t = *self.r.pick(&[-2, -1, 0, 1, 5, 20, 50]);
                 let rv = unsafe { pnng_aio_set_timeout(ap, t) };
-                self.expect(&format!("aio_set_timeout({t})"), rv, if null_aio { &[PNNG_EINVAL] } else { &[PNNG_OK] });
+                self.expect(
+                    &format!("aio_set_timeout({t})"),
+                    rv,
+                    if null_aio { &[PNNG_EINVAL] } else { &[PNNG_OK] },
+                );
             }
             1 => {
                 if self.msgs.is_empty() {
@@ -1722,7 +2147,11 @@ impl<'a> Seq<'a> {
                 }
                 let j = self.r.below(self.msgs.len());
                 let rv = unsafe { pnng_aio_set_msg(ap, self.msgs[j].m) };
-                let allowed: &[i32] = if null_aio { &[PNNG_EINVAL] } else { &[PNNG_OK, PNNG_EBUSY] };
+                let allowed: &[i32] = if null_aio {
+                    &[PNNG_EINVAL]
+                } else {
+                    &[PNNG_OK, PNNG_EBUSY]
+                };
                 self.expect("aio_set_msg", rv, allowed);
                 if rv == 0 {
                     self.msgs.swap_remove(j); // the aio owns it now
@@ -1731,8 +2160,13 @@ impl<'a> Seq<'a> {
             2 => {
                 let mut m = null_mut();
                 let null_out = self.r.chance(1, 10);
-                let rv = unsafe { pnng_aio_take_msg(ap, if null_out { null_mut() } else { &mut m }) };
-                let allowed: &[i32] = if null_aio || null_out { &[PNNG_EINVAL] } else { &[PNNG_OK, PNNG_ENOENT, PNNG_EBUSY] };
+                let rv =
+                    unsafe { pnng_aio_take_msg(ap, if null_out { null_mut() } else { &mut m }) };
+                let allowed: &[i32] = if null_aio || null_out {
+                    &[PNNG_EINVAL]
+                } else {
+                    &[PNNG_OK, PNNG_ENOENT, PNNG_EBUSY]
+                };
                 self.expect("aio_take_msg", rv, allowed);
                 if rv == 0 && !null_out {
                     self.got_msg(m);
@@ -1742,27 +2176,51 @@ impl<'a> Seq<'a> {
                 let (rv, what, hs) = match self.r.below(5) {
                     0 => {
                         let (s, hs) = self.sock();
-                        (unsafe { pnng_socket_send_aio(s, ap) }, format!("socket_send_aio({})", s.id), hs)
+                        (
+                            unsafe { pnng_socket_send_aio(s, ap) },
+                            format!("socket_send_aio({})", s.id),
+                            hs,
+                        )
                     }
                     1 | 2 => {
                         let (s, hs) = self.sock();
-                        (unsafe { pnng_socket_recv_aio(s, ap) }, format!("socket_recv_aio({})", s.id), hs)
+                        (
+                            unsafe { pnng_socket_recv_aio(s, ap) },
+                            format!("socket_recv_aio({})", s.id),
+                            hs,
+                        )
                     }
                     3 => {
                         let (id, hs) = self.handle(Kind::Ctx);
                         if self.r.chance(1, 2) {
-                            (unsafe { pnng_ctx_recv_aio(pnng_ctx { id }, ap) }, format!("ctx_recv_aio({id})"), hs)
+                            (
+                                unsafe { pnng_ctx_recv_aio(pnng_ctx { id }, ap) },
+                                format!("ctx_recv_aio({id})"),
+                                hs,
+                            )
                         } else {
-                            (unsafe { pnng_ctx_send_aio(pnng_ctx { id }, ap) }, format!("ctx_send_aio({id})"), hs)
+                            (
+                                unsafe { pnng_ctx_send_aio(pnng_ctx { id }, ap) },
+                                format!("ctx_send_aio({id})"),
+                                hs,
+                            )
                         }
                     }
                     _ => {
                         let (id, hs) = self.handle(Kind::Pipe);
-                        (unsafe { pnng_pipe_send_aio(pnng_pipe { id }, ap) }, format!("pipe_send_aio({id})"), hs)
+                        (
+                            unsafe { pnng_pipe_send_aio(pnng_pipe { id }, ap) },
+                            format!("pipe_send_aio({id})"),
+                            hs,
+                        )
                     }
                 };
                 if null_aio {
-                    let allowed: &[i32] = if hs == Hs::Live { &[PNNG_EINVAL] } else { &[PNNG_EINVAL, PNNG_ECLOSED, PNNG_ENOENT] };
+                    let allowed: &[i32] = if hs == Hs::Live {
+                        &[PNNG_EINVAL]
+                    } else {
+                        &[PNNG_EINVAL, PNNG_ECLOSED, PNNG_ENOENT]
+                    };
                     self.expect(&format!("{what} aio=NULL"), rv, allowed);
                 } else {
                     // A start either starts (0: exactly one completion follows) or reports why not.
@@ -1776,7 +2234,15 @@ impl<'a> Seq<'a> {
             7 => {
                 let ms = *self.r.pick(&[0, 1, 10]);
                 let rv = unsafe { pnng_aio_wait_timeout(ap, ms) };
-                self.expect(&format!("aio_wait_timeout({ms})"), rv, if null_aio { &[PNNG_EINVAL, PNNG_OK] } else { &[PNNG_OK, PNNG_ETIMEDOUT] });
+                self.expect(
+                    &format!("aio_wait_timeout({ms})"),
+                    rv,
+                    if null_aio {
+                        &[PNNG_EINVAL, PNNG_OK]
+                    } else {
+                        &[PNNG_OK, PNNG_ETIMEDOUT]
+                    },
+                );
             }
             8 => {
                 unsafe { pnng_aio_cancel(ap) };
@@ -1806,7 +2272,10 @@ impl<'a> Seq<'a> {
         self.drain_cqs();
         let got = self.ctrs[rec.ctr].load(Ordering::SeqCst);
         if got > rec.starts {
-            self.violation(&format!("aio had {} completions for {} starts", got, rec.starts));
+            self.violation(&format!(
+                "aio had {} completions for {} starts",
+                got, rec.starts
+            ));
         }
         // later completions for it would be a bug: keep its counter to check at the end
         self.freed.push((rec.ctr, rec.starts));
@@ -1896,18 +2365,59 @@ impl<'a> Seq<'a> {
         let mut lb = vec![pnng_listener { id: 0 }; cap];
         let rv = unsafe {
             match which {
-                0 => pnng_socket_pipes(s, if null_buf { null_mut() } else { pb.as_mut_ptr() }, cap, lp),
-                1 => pnng_socket_dialers(s, if null_buf { null_mut() } else { db.as_mut_ptr() }, cap, lp),
-                _ => pnng_socket_listeners(s, if null_buf { null_mut() } else { lb.as_mut_ptr() }, cap, lp),
+                0 => pnng_socket_pipes(
+                    s,
+                    if null_buf {
+                        null_mut()
+                    } else {
+                        pb.as_mut_ptr()
+                    },
+                    cap,
+                    lp,
+                ),
+                1 => pnng_socket_dialers(
+                    s,
+                    if null_buf {
+                        null_mut()
+                    } else {
+                        db.as_mut_ptr()
+                    },
+                    cap,
+                    lp,
+                ),
+                _ => pnng_socket_listeners(
+                    s,
+                    if null_buf {
+                        null_mut()
+                    } else {
+                        lb.as_mut_ptr()
+                    },
+                    cap,
+                    lp,
+                ),
             }
         };
-        let what = format!("socket_{}({}, cap {cap}{}{})", ["pipes", "dialers", "listeners"][which], s.id, if null_buf { " NULL" } else { "" }, if null_len { " len NULL" } else { "" });
+        let what = format!(
+            "socket_{}({}, cap {cap}{}{})",
+            ["pipes", "dialers", "listeners"][which],
+            s.id,
+            if null_buf { " NULL" } else { "" },
+            if null_len { " len NULL" } else { "" }
+        );
         if null_len {
-            let allowed: &[i32] = if hs == Hs::Live { &[PNNG_EINVAL] } else { &[PNNG_EINVAL, PNNG_ECLOSED, PNNG_ENOENT] };
+            let allowed: &[i32] = if hs == Hs::Live {
+                &[PNNG_EINVAL]
+            } else {
+                &[PNNG_EINVAL, PNNG_ECLOSED, PNNG_ENOENT]
+            };
             self.expect(&what, rv, allowed);
             return;
         }
-        let allowed: &[i32] = if hs == Hs::Live { &[PNNG_OK, PNNG_EMSGSIZE, PNNG_EINVAL] } else { Self::allowed(hs) };
+        let allowed: &[i32] = if hs == Hs::Live {
+            &[PNNG_OK, PNNG_EMSGSIZE, PNNG_EINVAL]
+        } else {
+            Self::allowed(hs)
+        };
         self.expect(&what, rv, allowed);
         if hs == Hs::Live {
             if rv == PNNG_EMSGSIZE && n <= cap {
@@ -1951,7 +2461,10 @@ impl<'a> Seq<'a> {
         let seen: Vec<u32> = std::mem::take(&mut *PIPES_SEEN.lock().unwrap());
         for p in seen {
             let mut s = pnng_socket { id: 0 };
-            if unsafe { pnng_pipe_socket(pnng_pipe { id: p }, &mut s) } == 0 && self.socks.iter().any(|x| x.0.id == s.id) && !self.pipes.iter().any(|x| x.0 == p) {
+            if unsafe { pnng_pipe_socket(pnng_pipe { id: p }, &mut s) } == 0
+                && self.socks.iter().any(|x| x.0.id == s.id)
+                && !self.pipes.iter().any(|x| x.0 == p)
+            {
                 self.pipes.push((p, s.id));
             }
         }
@@ -1961,15 +2474,24 @@ impl<'a> Seq<'a> {
         let (rv, what) = match self.r.below(6) {
             0 => {
                 let mut s = pnng_socket { id: 0 };
-                (unsafe { pnng_pipe_socket(p, if null_out { null_mut() } else { &mut s }) }, "pipe_socket")
+                (
+                    unsafe { pnng_pipe_socket(p, if null_out { null_mut() } else { &mut s }) },
+                    "pipe_socket",
+                )
             }
             1 => {
                 let mut d = pnng_dialer { id: 0 };
-                (unsafe { pnng_pipe_dialer(p, if null_out { null_mut() } else { &mut d }) }, "pipe_dialer")
+                (
+                    unsafe { pnng_pipe_dialer(p, if null_out { null_mut() } else { &mut d }) },
+                    "pipe_dialer",
+                )
             }
             2 => {
                 let mut l = pnng_listener { id: 0 };
-                (unsafe { pnng_pipe_listener(p, if null_out { null_mut() } else { &mut l }) }, "pipe_listener")
+                (
+                    unsafe { pnng_pipe_listener(p, if null_out { null_mut() } else { &mut l }) },
+                    "pipe_listener",
+                )
             }
             3 => {
                 let rv = unsafe { pnng_pipe_close(p) };
@@ -1994,7 +2516,11 @@ impl<'a> Seq<'a> {
         if null_out {
             self.expect(&what, rv, &[PNNG_EINVAL, PNNG_ENOENT, PNNG_ECLOSED]);
         } else {
-            let allowed: &[i32] = if hs == Hs::Dead { &[PNNG_ENOENT, PNNG_ECLOSED] } else { &[] };
+            let allowed: &[i32] = if hs == Hs::Dead {
+                &[PNNG_ENOENT, PNNG_ECLOSED]
+            } else {
+                &[]
+            };
             self.expect(&what, rv, allowed);
         }
     }
@@ -2005,19 +2531,39 @@ impl<'a> Seq<'a> {
         let good_ev = (0..=2).contains(&ev);
         let ud = self.r.below(3) as *mut c_void;
         let (rv, what) = match self.r.below(5) {
-            0 | 1 => (unsafe { pnng_socket_pipe_notify(s, ev, Some(pipe_cb), ud) }, "pipe_notify"),
-            2 => (unsafe { pnng_socket_pipe_notify(s, ev, None, null_mut()) }, "pipe_notify(NULL)"),
-            3 => (unsafe { pnng_socket_pipe_notify_remove(s, ev, Some(pipe_cb), ud) }, "pipe_notify_remove"),
+            0 | 1 => (
+                unsafe { pnng_socket_pipe_notify(s, ev, Some(pipe_cb), ud) },
+                "pipe_notify",
+            ),
+            2 => (
+                unsafe { pnng_socket_pipe_notify(s, ev, None, null_mut()) },
+                "pipe_notify(NULL)",
+            ),
+            3 => (
+                unsafe { pnng_socket_pipe_notify_remove(s, ev, Some(pipe_cb), ud) },
+                "pipe_notify_remove",
+            ),
             _ => {
-                let q = if self.cqs.is_empty() || self.r.chance(1, 5) { null() } else { *self.r.pick(&self.cqs) as *const pnng_cq };
-                (unsafe { pnng_socket_pipe_notify_cq(s, ev, q, ud) }, "pipe_notify_cq")
+                let q = if self.cqs.is_empty() || self.r.chance(1, 5) {
+                    null()
+                } else {
+                    *self.r.pick(&self.cqs) as *const pnng_cq
+                };
+                (
+                    unsafe { pnng_socket_pipe_notify_cq(s, ev, q, ud) },
+                    "pipe_notify_cq",
+                )
             }
         };
         let what = format!("{what}({}, ev {ev})", s.id);
         if !good_ev && hs == Hs::Live {
             self.expect(&what, rv, &[PNNG_EINVAL]);
         } else if good_ev {
-            let allowed: &[i32] = if hs == Hs::Live { &[PNNG_OK, PNNG_ENOENT] } else { Self::allowed(hs) };
+            let allowed: &[i32] = if hs == Hs::Live {
+                &[PNNG_OK, PNNG_ENOENT]
+            } else {
+                Self::allowed(hs)
+            };
             self.expect(&what, rv, allowed);
         } else {
             self.note(&what, rv);
@@ -2039,7 +2585,10 @@ impl<'a> Seq<'a> {
             }
             _ => {
                 let (id, hs) = self.handle(Kind::Listener);
-                (unsafe { pnng_listener_stats(pnng_listener { id }, out) }, hs)
+                (
+                    unsafe { pnng_listener_stats(pnng_listener { id }, out) },
+                    hs,
+                )
             }
         };
         if null_out {
@@ -2093,7 +2642,15 @@ impl<'a> Seq<'a> {
             let mode = *self.r.pick(&[0, 1, 2, -1]);
             let mut cfg = null_mut();
             let rv = unsafe { pnng_tls_config_new(mode, &mut cfg) };
-            self.expect(&format!("tls_config_new({mode})"), rv, if (0..=1).contains(&mode) { &[PNNG_OK] } else { &[PNNG_EINVAL] });
+            self.expect(
+                &format!("tls_config_new({mode})"),
+                rv,
+                if (0..=1).contains(&mode) {
+                    &[PNNG_OK]
+                } else {
+                    &[PNNG_EINVAL]
+                },
+            );
             if rv == 0 {
                 self.tls.push(cfg);
             }
@@ -2107,22 +2664,60 @@ impl<'a> Seq<'a> {
         let (rv, what) = match self.r.below(10) {
             0 => {
                 let v = self.value_str();
-                (unsafe { pnng_tls_config_server_name(cp, if self.r.chance(1, 4) { null() } else { v.as_ptr() }) }, "tls_server_name")
+                (
+                    unsafe {
+                        pnng_tls_config_server_name(
+                            cp,
+                            if self.r.chance(1, 4) {
+                                null()
+                            } else {
+                                v.as_ptr()
+                            },
+                        )
+                    },
+                    "tls_server_name",
+                )
             }
-            1 => (unsafe { pnng_tls_config_ca_chain(cp, if self.r.chance(1, 4) { null() } else { junk.as_ptr() }, null()) }, "tls_ca_chain"),
-            2 => (unsafe { pnng_tls_config_own_cert(cp, junk.as_ptr(), junk.as_ptr(), null()) }, "tls_own_cert"),
+            1 => (
+                unsafe {
+                    pnng_tls_config_ca_chain(
+                        cp,
+                        if self.r.chance(1, 4) {
+                            null()
+                        } else {
+                            junk.as_ptr()
+                        },
+                        null(),
+                    )
+                },
+                "tls_ca_chain",
+            ),
+            2 => (
+                unsafe { pnng_tls_config_own_cert(cp, junk.as_ptr(), junk.as_ptr(), null()) },
+                "tls_own_cert",
+            ),
             3 => {
                 let p = self.value_str();
-                (unsafe { pnng_tls_config_ca_file(cp, p.as_ptr()) }, "tls_ca_file")
+                (
+                    unsafe { pnng_tls_config_ca_file(cp, p.as_ptr()) },
+                    "tls_ca_file",
+                )
             }
             4 => {
                 let p = self.value_str();
-                (unsafe { pnng_tls_config_cert_key_file(cp, p.as_ptr(), null()) }, "tls_cert_key_file")
+                (
+                    unsafe { pnng_tls_config_cert_key_file(cp, p.as_ptr(), null()) },
+                    "tls_cert_key_file",
+                )
             }
             5 => {
                 let m = *self.r.pick(&[0, 1, 2, 3, -1]);
                 let rv = unsafe { pnng_tls_config_auth_mode(cp, m) };
-                let allowed: &[i32] = if null_cfg || !(0..=2).contains(&m) { &[PNNG_EINVAL] } else { &[PNNG_OK] };
+                let allowed: &[i32] = if null_cfg || !(0..=2).contains(&m) {
+                    &[PNNG_EINVAL]
+                } else {
+                    &[PNNG_OK]
+                };
                 self.expect(&format!("tls_auth_mode({m})"), rv, allowed);
                 return;
             }
@@ -2132,11 +2727,17 @@ impl<'a> Seq<'a> {
             }
             7 => {
                 let (id, _) = self.handle(Kind::Dialer);
-                (unsafe { pnng_dialer_set_tls(pnng_dialer { id }, cp) }, "dialer_set_tls")
+                (
+                    unsafe { pnng_dialer_set_tls(pnng_dialer { id }, cp) },
+                    "dialer_set_tls",
+                )
             }
             8 => {
                 let (id, _) = self.handle(Kind::Listener);
-                (unsafe { pnng_listener_set_tls(pnng_listener { id }, cp) }, "listener_set_tls")
+                (
+                    unsafe { pnng_listener_set_tls(pnng_listener { id }, cp) },
+                    "listener_set_tls",
+                )
             }
             _ => {
                 let c2 = unsafe { pnng_tls_config_clone(cp) };
@@ -2149,7 +2750,11 @@ impl<'a> Seq<'a> {
             }
         };
         if null_cfg {
-            self.expect(&format!("{what}(NULL cfg)"), rv, &[PNNG_EINVAL, PNNG_ECLOSED, PNNG_ENOENT]);
+            self.expect(
+                &format!("{what}(NULL cfg)"),
+                rv,
+                &[PNNG_EINVAL, PNNG_ECLOSED, PNNG_ENOENT],
+            );
         } else {
             self.note(what, rv);
         }
@@ -2157,7 +2762,11 @@ impl<'a> Seq<'a> {
 
     fn op_device(&mut self) {
         let (a, ha) = self.sock();
-        let (b, hb) = if self.r.chance(1, 6) { (pnng_socket { id: 0 }, Hs::Any) } else { self.sock() };
+        let (b, hb) = if self.r.chance(1, 6) {
+            (pnng_socket { id: 0 }, Hs::Any)
+        } else {
+            self.sock()
+        };
         let raw = |w: &Self, s: pnng_socket| w.proto_of(s.id).map(|i| OPENERS[i].2);
         let cooked_a = ha == Hs::Live && raw(self, a) == Some(false);
         let cooked_b = hb == Hs::Live && raw(self, b) == Some(false);
@@ -2166,7 +2775,11 @@ impl<'a> Seq<'a> {
         if self.r.chance(1, 3) && (cooked_a || cooked_b || dead_a || dead_b) {
             // The blocking form, only where it must fail at once.
             let rv = unsafe { pnng_device(a, b) };
-            self.expect(&format!("device({}, {}) (must not block)", a.id, b.id), rv, &[PNNG_EINVAL, PNNG_ECLOSED, PNNG_ENOENT]);
+            self.expect(
+                &format!("device({}, {}) (must not block)", a.id, b.id),
+                rv,
+                &[PNNG_EINVAL, PNNG_ECLOSED, PNNG_ENOENT],
+            );
         } else {
             let rv = unsafe { pnng_device_start(a, b) };
             let what = format!("device_start({}, {})", a.id, b.id);
@@ -2182,7 +2795,22 @@ impl<'a> Seq<'a> {
         match self.r.below(4) {
             0 => {
                 let x = self.r.u32() as i32;
-                let e = *self.r.pick(&[0, 1, 7, 31, 32, 999, 1000, 1001, -1, i32::MIN, i32::MAX, 0x1000_0000 | 2, 0x2000_0000 | 5, x]);
+                let e = *self.r.pick(&[
+                    0,
+                    1,
+                    7,
+                    31,
+                    32,
+                    999,
+                    1000,
+                    1001,
+                    -1,
+                    i32::MIN,
+                    i32::MAX,
+                    0x1000_0000 | 2,
+                    0x2000_0000 | 5,
+                    x,
+                ]);
                 let s = unsafe { pnng_strerror(e) };
                 if s.is_null() {
                     self.violation(&format!("strerror({e}) NULL"));
@@ -2192,7 +2820,9 @@ impl<'a> Seq<'a> {
                 self.note("strerror", 0);
             }
             1 => {
-                let v = unsafe { CStr::from_ptr(pnng_version()) }.to_string_lossy().into_owned();
+                let v = unsafe { CStr::from_ptr(pnng_version()) }
+                    .to_string_lossy()
+                    .into_owned();
                 if !v.starts_with("pnng ") {
                     self.violation(&format!("version {v:?}"));
                 }
@@ -2221,30 +2851,100 @@ impl<'a> Seq<'a> {
     fn step(&mut self) {
         let t = Instant::now();
         let pick = self.r.below(100);
-        *CUR_OP.lock().unwrap() = OP_NAMES.iter().find(|(hi, _)| pick <= *hi).map(|x| x.1).unwrap_or("?");
+        *CUR_OP.lock().unwrap() = OP_NAMES
+            .iter()
+            .find(|(hi, _)| pick <= *hi)
+            .map(|x| x.1)
+            .unwrap_or("?");
         let name = match pick {
-            0..=9 => { self.op_open(); "open" }
-            10..=12 => { self.op_close_socket(); "close" }
-            13..=19 => { self.op_listen(); "listen" }
-            20..=26 => { self.op_dial(); "dial" }
-            27..=29 => { self.op_endpoint_create(); "endpoint_create" }
-            30..=31 => { self.op_endpoint_close(); "endpoint_close" }
-            32..=39 => { self.op_send(); "send" }
-            40..=43 => { self.op_send_msg(); "send_msg" }
-            44..=51 => { self.op_recv(); "recv" }
-            52..=61 => { self.op_option(); "option" }
-            62..=63 => { self.op_sockaddr_garbage(); "sockaddr" }
-            64..=67 => { self.op_ctx(); "ctx" }
-            68..=69 => { self.op_subscribe(); "subscribe" }
-            70..=77 => { self.op_msg(); "msg" }
-            78..=85 => { self.op_aio(); "aio" }
-            86..=88 => { self.op_lists(); "lists" }
-            89..=91 => { self.op_pipe(); "pipe" }
-            92..=93 => { self.op_notify(); "notify" }
-            94..=95 => { self.op_stats(); "stats" }
-            96..=97 => { self.op_tls(); "tls" }
-            98 => { self.op_device(); "device" }
-            _ => { self.op_misc(); "misc" }
+            0..=9 => {
+                self.op_open();
+                "open"
+            }
+            10..=12 => {
+                self.op_close_socket();
+                "close"
+            }
+            13..=19 => {
+                self.op_listen();
+                "listen"
+            }
+            20..=26 => {
+                self.op_dial();
+                "dial"
+            }
+            27..=29 => {
+                self.op_endpoint_create();
+                "endpoint_create"
+            }
+            30..=31 => {
+                self.op_endpoint_close();
+                "endpoint_close"
+            }
+            32..=39 => {
+                self.op_send();
+                "send"
+            }
+            40..=43 => {
+                self.op_send_msg();
+                "send_msg"
+            }
+            44..=51 => {
+                self.op_recv();
+                "recv"
+            }
+            52..=61 => {
+                self.op_option();
+                "option"
+            }
+            62..=63 => {
+                self.op_sockaddr_garbage();
+                "sockaddr"
+            }
+            64..=67 => {
+                self.op_ctx();
+                "ctx"
+            }
+            68..=69 => {
+                self.op_subscribe();
+                "subscribe"
+            }
+            70..=77 => {
+                self.op_msg();
+                "msg"
+            }
+            78..=85 => {
+                self.op_aio();
+                "aio"
+            }
+            86..=88 => {
+                self.op_lists();
+                "lists"
+            }
+            89..=91 => {
+                self.op_pipe();
+                "pipe"
+            }
+            92..=93 => {
+                self.op_notify();
+                "notify"
+            }
+            94..=95 => {
+                self.op_stats();
+                "stats"
+            }
+            96..=97 => {
+                self.op_tls();
+                "tls"
+            }
+            98 => {
+                self.op_device();
+                "device"
+            }
+            _ => {
+                self.op_misc();
+                "misc"
+            }
         };
         let took = t.elapsed();
         // Nothing here may wait: every call is NONBLOCK, or an immediate local answer, or a
@@ -2252,7 +2952,10 @@ impl<'a> Seq<'a> {
         // because a loaded 2-core machine can stall any step for 100 ms; a call that really
         // blocks waits for a timeout of seconds or forever.
         if took > Duration::from_millis(1500) {
-            self.violation(&format!("a {name} step took {} ms (a non-blocking call blocked?)", took.as_millis()));
+            self.violation(&format!(
+                "a {name} step took {} ms (a non-blocking call blocked?)",
+                took.as_millis()
+            ));
         }
         if self.st.profile {
             let e = self.st.prof.entry(name).or_default();
@@ -2267,7 +2970,8 @@ impl<'a> Seq<'a> {
         for rec in &self.aios {
             unsafe { pnng_aio_cancel(rec.a) };
         }
-        let aios: Vec<(*mut pnng_aio, usize, u32)> = self.aios.iter().map(|r| (r.a, r.ctr, r.starts)).collect();
+        let aios: Vec<(*mut pnng_aio, usize, u32)> =
+            self.aios.iter().map(|r| (r.a, r.ctr, r.starts)).collect();
         for (a, _, _) in &aios {
             let rv = unsafe { pnng_aio_wait_timeout(*a, 5000) };
             self.expect("aio_wait_timeout(5000) after cancel", rv, &[PNNG_OK]);
@@ -2282,7 +2986,9 @@ impl<'a> Seq<'a> {
             }
             let got = c.load(Ordering::SeqCst);
             if got != *starts {
-                self.violation(&format!("aio: {got} completions for {starts} started operations"));
+                self.violation(&format!(
+                    "aio: {got} completions for {starts} started operations"
+                ));
             }
         }
         for (a, _, _) in aios {
@@ -2338,10 +3044,28 @@ impl<'a> Seq<'a> {
 
 /// Step names by the upper end of their range in `step` (for the hang report).
 const OP_NAMES: &[(usize, &str)] = &[
-    (9, "open"), (12, "close"), (19, "listen"), (26, "dial"), (29, "endpoint_create"), (31, "endpoint_close"),
-    (39, "send"), (43, "send_msg"), (51, "recv"), (61, "option"), (63, "sockaddr"), (67, "ctx"),
-    (69, "subscribe"), (77, "msg"), (85, "aio"), (88, "lists"), (91, "pipe"), (93, "notify"), (95, "stats"),
-    (97, "tls"), (98, "device"), (99, "misc"),
+    (9, "open"),
+    (12, "close"),
+    (19, "listen"),
+    (26, "dial"),
+    (29, "endpoint_create"),
+    (31, "endpoint_close"),
+    (39, "send"),
+    (43, "send_msg"),
+    (51, "recv"),
+    (61, "option"),
+    (63, "sockaddr"),
+    (67, "ctx"),
+    (69, "subscribe"),
+    (77, "msg"),
+    (85, "aio"),
+    (88, "lists"),
+    (91, "pipe"),
+    (93, "notify"),
+    (95, "stats"),
+    (97, "tls"),
+    (98, "device"),
+    (99, "misc"),
 ];
 
 fn super_c(s: &str) -> CString {
@@ -2351,19 +3075,28 @@ fn super_c(s: &str) -> CString {
 fn header(m: *const pnng_msg) -> Vec<u8> {
     unsafe {
         let n = pnng_msg_header_len(m);
-        if n == 0 { Vec::new() } else { std::slice::from_raw_parts(pnng_msg_header(m), n).to_vec() }
+        if n == 0 {
+            Vec::new()
+        } else {
+            std::slice::from_raw_parts(pnng_msg_header(m), n).to_vec()
+        }
     }
 }
-
 
 #[test]
 #[ignore = "run by api_fuzz in a child process"]
 fn api_fuzz_worker() {
-    let from: u64 = match std::env::var("PNNG_FUZZ_FROM").ok().and_then(|v| v.parse().ok()) {
+    let from: u64 = match std::env::var("PNNG_FUZZ_FROM")
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
         Some(v) => v,
         None => return,
     };
-    let to: u64 = std::env::var("PNNG_FUZZ_TO").ok().and_then(|v| v.parse().ok()).unwrap_or(from + 1);
+    let to: u64 = std::env::var("PNNG_FUZZ_TO")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(from + 1);
     // PNNG_FUZZ_TRACE=all, or =N to print the calls of sequence N only
     let trace_env = std::env::var("PNNG_FUZZ_TRACE").ok();
     install_crash_handlers();
@@ -2371,7 +3104,10 @@ fn api_fuzz_worker() {
     let base = seed();
     let mut st = Stats {
         profile: std::env::var("PNNG_FUZZ_PROFILE").is_ok(),
-        print_max: std::env::var("PNNG_FUZZ_PRINT").ok().and_then(|v| v.parse().ok()).unwrap_or(20),
+        print_max: std::env::var("PNNG_FUZZ_PRINT")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(20),
         ..Default::default()
     };
     let mut p = Persist::default();
@@ -2392,7 +3128,14 @@ fn api_fuzz_worker() {
                     let at = stuck_where();
                     let (calls, devices) = RECENT
                         .lock()
-                        .map(|r| (r.join("; "), r.iter().filter(|c| c.contains("device_start(") && c.ends_with("-> 0")).count()))
+                        .map(|r| {
+                            (
+                                r.join("; "),
+                                r.iter()
+                                    .filter(|c| c.contains("device_start(") && c.ends_with("-> 0"))
+                                    .count(),
+                            )
+                        })
                         .unwrap_or_default();
                     eprintln!(
                         "\nfuzz-hang seq={} op={op} (no progress for 10 s) devices started in this sequence: {devices}; \
@@ -2408,7 +3151,9 @@ fn api_fuzz_worker() {
     for seq in from..to {
         CUR_SEQ.store(seq, Ordering::Relaxed);
         RECENT.lock().unwrap().clear();
-        let trace = trace_env.as_deref().is_some_and(|t| t == "all" || t.parse() == Ok(seq));
+        let trace = trace_env
+            .as_deref()
+            .is_some_and(|t| t == "all" || t.parse() == Ok(seq));
         wd_seq.store(seq, Ordering::Relaxed);
         if trace {
             println!("sequence {seq}");
@@ -2464,10 +3209,17 @@ fn api_fuzz_worker() {
     }
     if st.profile {
         let mut v: Vec<_> = st.prof.iter().collect();
-        v.sort_by_key(|e| std::cmp::Reverse(e.1 .1));
+        v.sort_by_key(|e| std::cmp::Reverse(e.1.1));
         for (k, (n, d)) in v {
-            println!("profile {k:16} {n:8} calls {:8.1} ms  {:8.1} us/call", d.as_secs_f64() * 1e3, d.as_secs_f64() * 1e6 / *n as f64);
+            println!(
+                "profile {k:16} {n:8} calls {:8.1} ms  {:8.1} us/call",
+                d.as_secs_f64() * 1e3,
+                d.as_secs_f64() * 1e6 / *n as f64
+            );
         }
-        println!("profile total {:.1} ms", t_all.elapsed().as_secs_f64() * 1e3);
+        println!(
+            "profile total {:.1} ms",
+            t_all.elapsed().as_secs_f64() * 1e3
+        );
     }
 }

@@ -21,7 +21,7 @@ mod common;
 mod stress;
 use common::*;
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
-use std::sync::{mpsc, Arc, Mutex};
+use std::sync::{Arc, Mutex, mpsc};
 use std::time::{Duration, Instant};
 use stress::*;
 
@@ -70,14 +70,20 @@ impl Net {
         };
         let l = listen(s, &format!("{scheme}://127.0.0.1:0"));
         let (mut port, o) = (0, c("tcp-bound-port"));
-        assert_eq!(unsafe { pnng_listener_get_int(l, o.as_ptr(), &mut port) }, PNNG_OK);
+        assert_eq!(
+            unsafe { pnng_listener_get_int(l, o.as_ptr(), &mut port) },
+            PNNG_OK
+        );
         (l, format!("{scheme}://127.0.0.1:{port}"))
     }
     /// Opens a socket ready to listen (`listening`) or dial on this transport.
     fn open(&self, opener: Opener, listening: bool) -> pnng_socket {
         let s = open(opener);
         if let Some((srv, cli)) = self.tls {
-            assert_eq!(unsafe { pnng_socket_set_tls(s, if listening { srv } else { cli }) }, PNNG_OK);
+            assert_eq!(
+                unsafe { pnng_socket_set_tls(s, if listening { srv } else { cli }) },
+                PNNG_OK
+            );
         }
         s
     }
@@ -210,7 +216,10 @@ fn check(o: &mut Outcome, what: &str, got: Option<i32>, allowed: &[i32]) {
         Some(c) => {
             o.wrong_code += 1;
             if o.wrong_code <= 5 {
-                eprintln!("faults: {what} returned {c} ({}), expected {allowed:?}", strerror(c));
+                eprintln!(
+                    "faults: {what} returned {c} ({}), expected {allowed:?}",
+                    strerror(c)
+                );
             }
         }
     }
@@ -248,7 +257,12 @@ fn close_round(net: Net, r: &mut Rng, o: &mut Outcome) {
                 }
             }
             assert_eq!(unsafe { pnng_socket_close(a) }, PNNG_OK);
-            check(o, &format!("recv on a closed socket ({tr})"), woke(&rx), &[PNNG_ECLOSED]);
+            check(
+                o,
+                &format!("recv on a closed socket ({tr})"),
+                woke(&rx),
+                &[PNNG_ECLOSED],
+            );
             if scenario == 0 {
                 close(b);
             }
@@ -267,7 +281,12 @@ fn close_round(net: Net, r: &mut Rng, o: &mut Outcome) {
             let rx = blocked_send(push, if with_peer { 64 * 1024 } else { 4 });
             small_sleep(r);
             assert_eq!(unsafe { pnng_socket_close(push) }, PNNG_OK);
-            check(o, &format!("send on a closed socket ({tr})"), woke(&rx), &[PNNG_ECLOSED]);
+            check(
+                o,
+                &format!("send on a closed socket ({tr})"),
+                woke(&rx),
+                &[PNNG_ECLOSED],
+            );
             if let Some(pull) = pull {
                 close(pull);
             }
@@ -286,14 +305,22 @@ fn close_round(net: Net, r: &mut Rng, o: &mut Outcome) {
             } else {
                 assert_eq!(unsafe { pnng_socket_close(rep) }, PNNG_OK);
             }
-            check(o, &format!("ctx recv on a closed context/socket ({tr})"), woke(&rx), &[PNNG_ECLOSED]);
+            check(
+                o,
+                &format!("ctx recv on a closed context/socket ({tr})"),
+                woke(&rx),
+                &[PNNG_ECLOSED],
+            );
             let _ = unsafe { pnng_socket_close(rep) };
             close(req);
         }
         4 => {
             // closing the listener or the dialer does not end the socket's receive;
             // closing the socket then does
-            let (a, b) = (net.open(pnng_pair0_open, true), net.open(pnng_pair0_open, false));
+            let (a, b) = (
+                net.open(pnng_pair0_open, true),
+                net.open(pnng_pair0_open, false),
+            );
             set_ms(a, "recv-timeout", -1);
             set_ms(b, "recv-timeout", -1);
             let (l, url) = net.listen(a);
@@ -303,14 +330,26 @@ fn close_round(net: Net, r: &mut Rng, o: &mut Outcome) {
             small_sleep(r);
             assert_eq!(unsafe { pnng_listener_close(l) }, PNNG_OK);
             assert_eq!(unsafe { pnng_dialer_close(d) }, PNNG_OK);
-            if returned_within(&ra, Duration::from_millis(1)) || returned_within(&rb, Duration::ZERO) {
+            if returned_within(&ra, Duration::from_millis(1))
+                || returned_within(&rb, Duration::ZERO)
+            {
                 o.early += 1;
                 eprintln!("faults: closing a dialer/listener ended a socket receive ({tr})");
             }
             close(a);
             close(b);
-            check(o, &format!("recv after endpoint close + socket close ({tr})"), woke(&ra), &[PNNG_ECLOSED]);
-            check(o, &format!("recv after endpoint close + socket close ({tr})"), woke(&rb), &[PNNG_ECLOSED]);
+            check(
+                o,
+                &format!("recv after endpoint close + socket close ({tr})"),
+                woke(&ra),
+                &[PNNG_ECLOSED],
+            );
+            check(
+                o,
+                &format!("recv after endpoint close + socket close ({tr})"),
+                woke(&rb),
+                &[PNNG_ECLOSED],
+            );
         }
         5 => {
             // pending aios (callback) on a socket that closes: each completes once, ECLOSED
@@ -334,10 +373,24 @@ fn close_round(net: Net, r: &mut Rng, o: &mut Outcome) {
             let closer = in_thread(move || unsafe { pnng_socket_close(a) });
             for x in &aios {
                 let rv = unsafe { pnng_aio_wait_timeout(*x, WAKE_LIMIT.as_millis() as i32) };
-                let res = if rv == 0 { Some(unsafe { pnng_aio_result(*x) }) } else { None };
-                check(o, &format!("aio recv on a closed socket ({tr})"), res, &[PNNG_ECLOSED]);
+                let res = if rv == 0 {
+                    Some(unsafe { pnng_aio_result(*x) })
+                } else {
+                    None
+                };
+                check(
+                    o,
+                    &format!("aio recv on a closed socket ({tr})"),
+                    res,
+                    &[PNNG_ECLOSED],
+                );
             }
-            check(o, &format!("socket close with pending aios ({tr})"), woke(&closer), &[PNNG_OK]);
+            check(
+                o,
+                &format!("socket close with pending aios ({tr})"),
+                woke(&closer),
+                &[PNNG_OK],
+            );
             // a callback runs after its aio counts as complete: wait for it before freeing
             let ok = soon(|| done.load(Ordering::SeqCst) >= started);
             for x in aios {
@@ -352,12 +405,18 @@ fn close_round(net: Net, r: &mut Rng, o: &mut Outcome) {
         _ => {
             // a receive blocked while its listener, then its socket close, with traffic
             // flowing through the closing pipe (it crashed NNG 1.11's push0: vendor/README.md)
-            let (a, b) = (net.open(pnng_pull0_open, true), net.open(pnng_push0_open, false));
+            let (a, b) = (
+                net.open(pnng_pull0_open, true),
+                net.open(pnng_push0_open, false),
+            );
             set_ms(a, "recv-timeout", 2000);
             set_ms(b, "send-timeout", 100);
             let (l, url) = net.listen(a);
             let u = c(&url);
-            assert_eq!(unsafe { pnng_socket_dial(b, u.as_ptr(), NB, std::ptr::null_mut()) }, PNNG_OK);
+            assert_eq!(
+                unsafe { pnng_socket_dial(b, u.as_ptr(), NB, std::ptr::null_mut()) },
+                PNNG_OK
+            );
             let stop = Arc::new(AtomicBool::new(false));
             let st = stop.clone();
             let sender = in_thread(move || {
@@ -375,12 +434,22 @@ fn close_round(net: Net, r: &mut Rng, o: &mut Outcome) {
             assert_eq!(unsafe { pnng_listener_close(l) }, PNNG_OK);
             small_sleep(r);
             close(a);
-            check(o, &format!("recv while its listener and socket close ({tr})"), woke(&receiver), &[PNNG_OK, PNNG_ECLOSED]);
+            check(
+                o,
+                &format!("recv while its listener and socket close ({tr})"),
+                woke(&receiver),
+                &[PNNG_OK, PNNG_ECLOSED],
+            );
             // closing the sender's socket ends its (maybe blocked) send at once, where the
             // send-timeout would cost up to 100 ms
             stop.store(true, Ordering::Relaxed);
             close(b);
-            check(o, &format!("sends while the peer's listener closes ({tr})"), woke(&sender), &[0]);
+            check(
+                o,
+                &format!("sends while the peer's listener closes ({tr})"),
+                woke(&sender),
+                &[0],
+            );
         }
     }
 }
@@ -396,7 +465,10 @@ const FD_SLACK: usize = 16;
 /// Raises this process's open-file limit to the hard limit: the transports run their rounds
 /// at the same time, each with a few sockets and connections open.
 fn allow_many_fds() {
-    let mut lim = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+    let mut lim = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
     // SAFETY: plain getrlimit/setrlimit on a local struct.
     unsafe {
         if libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) == 0 && lim.rlim_cur < lim.rlim_max {
@@ -413,7 +485,11 @@ fn allow_many_fds() {
 fn close_while_blocked_on(transports: &[&'static str], rounds: u64, workers: u64) {
     let t0 = Instant::now();
     allow_many_fds();
-    let tls = if transports.contains(&"tls") { tls_configs() } else { None };
+    let tls = if transports.contains(&"tls") {
+        tls_configs()
+    } else {
+        None
+    };
     let fds0 = fd_count();
     let mut runs = Vec::new();
     for tr in transports {
@@ -421,7 +497,10 @@ fn close_while_blocked_on(transports: &[&'static str], rounds: u64, workers: u64
             report("faults close-while-blocked tls skipped: no openssl to make certificates");
             continue;
         }
-        let net = Net { tr, tls: if *tr == "tls" { tls } else { None } };
+        let net = Net {
+            tr,
+            tls: if *tr == "tls" { tls } else { None },
+        };
         let workers: Vec<_> = (0..workers)
             .map(|w| {
                 let mine = rounds / workers + u64::from(w < rounds % workers);
@@ -510,7 +589,16 @@ fn churn(s: pnng_socket, stop: Arc<AtomicBool>) -> std::thread::JoinHandle<(u64,
         while !stop.load(Ordering::Relaxed) {
             // ESTATE: rep/respondent with no request to answer, sub sending
             let rv = send(s, b"x");
-            if ![PNNG_OK, PNNG_ETIMEDOUT, PNNG_EAGAIN, PNNG_ESTATE, PNNG_ENOTSUP].contains(&rv) && bad == 0 {
+            if ![
+                PNNG_OK,
+                PNNG_ETIMEDOUT,
+                PNNG_EAGAIN,
+                PNNG_ESTATE,
+                PNNG_ENOTSUP,
+            ]
+            .contains(&rv)
+                && bad == 0
+            {
                 bad = rv;
             }
             let mut m = std::ptr::null_mut();
@@ -540,7 +628,11 @@ fn pipe_close_under_load() {
         ("sub0<-pub0", pnng_sub0_open, pnng_pub0_open),
         ("bus0", pnng_bus0_open, pnng_bus0_open),
         ("rep0<-req0", pnng_rep0_open, pnng_req0_open),
-        ("respondent0<-surveyor0", pnng_respondent0_open, pnng_surveyor0_open),
+        (
+            "respondent0<-surveyor0",
+            pnng_respondent0_open,
+            pnng_surveyor0_open,
+        ),
     ];
     let rounds = count(1_000, 100_000);
     let t0 = Instant::now();
@@ -590,8 +682,14 @@ fn pipe_close_under_load() {
         ));
         all_ok &= bad.is_empty();
     }
-    report(&format!("faults pipe-close-under-load: {}", secs(t0.elapsed())));
-    assert!(all_ok, "pipe-close-under-load: unexpected codes (see above)");
+    report(&format!(
+        "faults pipe-close-under-load: {}",
+        secs(t0.elapsed())
+    ));
+    assert!(
+        all_ok,
+        "pipe-close-under-load: unexpected codes (see above)"
+    );
 }
 
 static CB_FIRED: AtomicU32 = AtomicU32::new(0);
@@ -612,11 +710,17 @@ fn aio_cancel_races_completion() {
         // back-pressure while this thread is busy cancelling
         for (s, o) in [(a, "recv-buffer"), (b, "send-buffer")] {
             let oc = c(o);
-            assert_eq!(unsafe { pnng_socket_set_int(s, oc.as_ptr(), 1024) }, PNNG_OK);
+            assert_eq!(
+                unsafe { pnng_socket_set_int(s, oc.as_ptr(), 1024) },
+                PNNG_OK
+            );
         }
         let mut r = Rng::new(seed() ^ 0xCA);
         let mut aio = std::ptr::null_mut();
-        assert_eq!(unsafe { pnng_aio_new(Some(cb_count), std::ptr::null_mut(), &mut aio) }, PNNG_OK);
+        assert_eq!(
+            unsafe { pnng_aio_new(Some(cb_count), std::ptr::null_mut(), &mut aio) },
+            PNNG_OK
+        );
         let mut got: Vec<u64> = Vec::new();
         let (mut ok, mut canceled, mut other) = (0u64, 0u64, 0u64);
         let fired0 = CB_FIRED.load(Ordering::SeqCst);
@@ -642,7 +746,11 @@ fn aio_cancel_races_completion() {
                 unsafe { pnng_aio_cancel(aio) };
                 assert_eq!(h.join().unwrap(), PNNG_OK);
             }
-            assert_eq!(unsafe { pnng_aio_wait_timeout(aio, 5000) }, PNNG_OK, "aio finished after cancel");
+            assert_eq!(
+                unsafe { pnng_aio_wait_timeout(aio, 5000) },
+                PNNG_OK,
+                "aio finished after cancel"
+            );
             match unsafe { pnng_aio_result(aio) } {
                 0 => {
                     ok += 1;
@@ -759,7 +867,10 @@ fn req_resend_survives_rep_restarts() {
     for tr in ["tcp", "ipc"] {
         let wd = Watchdog::new("req/rep restarts", Duration::from_secs(60));
         let url = url_for(tr);
-        let (stop, kill) = (Arc::new(AtomicBool::new(false)), Arc::new(AtomicU64::new(0)));
+        let (stop, kill) = (
+            Arc::new(AtomicBool::new(false)),
+            Arc::new(AtomicU64::new(0)),
+        );
         let stats = Arc::new(RepStats::default());
         let server = {
             let (u, s, k, st) = (url.clone(), stop.clone(), kill.clone(), stats.clone());
@@ -773,7 +884,10 @@ fn req_resend_survives_rep_restarts() {
         set_ms(req, "send-timeout", 10_000);
         let mut d = pnng_dialer { id: 0 };
         let u = c(&url);
-        assert_eq!(unsafe { pnng_dialer_create(req, u.as_ptr(), &mut d) }, PNNG_OK);
+        assert_eq!(
+            unsafe { pnng_dialer_create(req, u.as_ptr(), &mut d) },
+            PNNG_OK
+        );
         for (o, v) in [("reconnect-time-min", 5), ("reconnect-time-max", 20)] {
             let oc = c(o);
             assert_eq!(unsafe { pnng_dialer_set_ms(d, oc.as_ptr(), v) }, PNNG_OK);
@@ -796,7 +910,10 @@ fn req_resend_survives_rep_restarts() {
                         other => {
                             g.1 += 1;
                             if g.2.len() < 5 {
-                                g.2.push(format!("{q}: {:?}", other.map(|a| String::from_utf8_lossy(&a).into_owned())));
+                                g.2.push(format!(
+                                    "{q}: {:?}",
+                                    other.map(|a| String::from_utf8_lossy(&a).into_owned())
+                                ));
                             }
                         }
                     }
@@ -860,8 +977,14 @@ fn dialer_backoff_under_listener_restarts() {
     set_ms(push, "send-timeout", 5000);
     let mut d = pnng_dialer { id: 0 };
     let u = c(&url);
-    assert_eq!(unsafe { pnng_dialer_create(push, u.as_ptr(), &mut d) }, PNNG_OK);
-    for (o, v) in [("reconnect-time-min", min_ms as i32), ("reconnect-time-max", max_ms as i32)] {
+    assert_eq!(
+        unsafe { pnng_dialer_create(push, u.as_ptr(), &mut d) },
+        PNNG_OK
+    );
+    for (o, v) in [
+        ("reconnect-time-min", min_ms as i32),
+        ("reconnect-time-max", max_ms as i32),
+    ] {
         let oc = c(o);
         assert_eq!(unsafe { pnng_dialer_set_ms(d, oc.as_ptr(), v) }, PNNG_OK);
     }
@@ -929,20 +1052,34 @@ fn dialer_backoff_under_listener_restarts() {
         drop(l);
         let gaps: Vec<u64> = stamps.windows(2).map(|w| w[1] - w[0]).collect();
         let max_gap = gaps.iter().copied().max().unwrap_or(0);
-        let mean = if gaps.is_empty() { 0 } else { gaps.iter().sum::<u64>() / gaps.len() as u64 };
+        let mean = if gaps.is_empty() {
+            0
+        } else {
+            gaps.iter().sum::<u64>() / gaps.len() as u64
+        };
         // NNG waits a random time in [0, back-off) and doubles back-off from min up to max:
         // no gap beyond max (+ slack), and on average well above zero (no hot loop).
         if stamps.len() < (2000 / (max_ms + slack)) as usize {
-            problems.push(format!("cycle {cyc}: only {} attempts in 2 s (max back-off {max_ms} ms)", stamps.len()));
+            problems.push(format!(
+                "cycle {cyc}: only {} attempts in 2 s (max back-off {max_ms} ms)",
+                stamps.len()
+            ));
         }
         if max_gap > max_ms + slack {
-            problems.push(format!("cycle {cyc}: a gap of {max_gap} ms between attempts (max {max_ms} ms)"));
+            problems.push(format!(
+                "cycle {cyc}: a gap of {max_gap} ms between attempts (max {max_ms} ms)"
+            ));
         }
         if stamps.len() > 2000 / 20 {
-            problems.push(format!("cycle {cyc}: {} attempts in 2 s: back-off not honoured", stamps.len()));
+            problems.push(format!(
+                "cycle {cyc}: {} attempts in 2 s: back-off not honoured",
+                stamps.len()
+            ));
         }
         if !gaps.is_empty() && mean < max_ms / 10 {
-            problems.push(format!("cycle {cyc}: mean gap {mean} ms, far below the back-off"));
+            problems.push(format!(
+                "cycle {cyc}: mean gap {mean} ms, far below the back-off"
+            ));
         }
         gaps_all.extend(gaps);
     }
@@ -962,7 +1099,11 @@ fn dialer_backoff_under_listener_restarts() {
     close(push);
     close(pull);
     let max_gap = gaps_all.iter().copied().max().unwrap_or(0);
-    let mean = if gaps_all.is_empty() { 0 } else { gaps_all.iter().sum::<u64>() / gaps_all.len() as u64 };
+    let mean = if gaps_all.is_empty() {
+        0
+    } else {
+        gaps_all.iter().sum::<u64>() / gaps_all.len() as u64
+    };
     report(&format!(
         "faults backoff: {cycles} listener restarts, {} hang-up attempts counted, gap mean {mean} ms / max {max_gap} ms \
          (min {min_ms}, max {max_ms}), reconnect after restart max {} ms, {} problems, {}",

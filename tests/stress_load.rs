@@ -7,8 +7,8 @@
 mod common;
 mod stress;
 use common::*;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 use stress::*;
 
@@ -42,7 +42,11 @@ fn connect(l_open: Opener, d_open: Opener, tr: &str, tls: Tls) -> (pnng_socket, 
 fn payload(seq: u64, r: &mut Rng) -> Vec<u8> {
     let mut v = seq.to_be_bytes().to_vec();
     // mostly small, sometimes a few KiB
-    let extra = if r.chance(1, 50) { r.below(8192) } else { r.below(64) };
+    let extra = if r.chance(1, 50) {
+        r.below(8192)
+    } else {
+        r.below(64)
+    };
     v.resize(8 + extra, (seq & 0xFF) as u8);
     v
 }
@@ -65,7 +69,11 @@ struct Ordered {
 
 impl Ordered {
     fn new(n: u64) -> Self {
-        Ordered { next: 0, seen: vec![0; (n as usize).div_ceil(64)], c: Check::default() }
+        Ordered {
+            next: 0,
+            seen: vec![0; (n as usize).div_ceil(64)],
+            c: Check::default(),
+        }
     }
     fn take(&mut self, b: &[u8]) {
         self.c.received += 1;
@@ -74,7 +82,8 @@ impl Ordered {
             return;
         }
         let seq = u64::from_be_bytes(b[..8].try_into().unwrap());
-        if b[8..].iter().any(|x| *x != (seq & 0xFF) as u8) || (seq as usize) >= self.seen.len() * 64 {
+        if b[8..].iter().any(|x| *x != (seq & 0xFF) as u8) || (seq as usize) >= self.seen.len() * 64
+        {
             self.c.corrupt += 1;
             return;
         }
@@ -156,7 +165,14 @@ fn ordered_soak(proto: &str, tr: &str, n: u64, tls: Tls) -> Soak {
     close(rx);
     let mut c = o.finish(n);
     c.corrupt += sent_err.load(Ordering::Relaxed);
-    Soak { name: format!("{proto} {tr}"), n, c, rss_warm, rss_end, secs: t0.elapsed().as_secs_f64() }
+    Soak {
+        name: format!("{proto} {tr}"),
+        n,
+        c,
+        rss_warm,
+        rss_end,
+        secs: t0.elapsed().as_secs_f64(),
+    }
 }
 
 /// req/rep with `k` contexts on each side: every request gets the reply to itself.
@@ -253,7 +269,14 @@ fn reqrep_soak(tr: &str, n: u64, tls: Tls) -> Soak {
         reordered: 0,
         corrupt: bad.load(Ordering::Relaxed),
     };
-    Soak { name: format!("req/rep(8 ctx) {tr}"), n, c, rss_warm, rss_end, secs: t0.elapsed().as_secs_f64() }
+    Soak {
+        name: format!("req/rep(8 ctx) {tr}"),
+        n,
+        c,
+        rss_warm,
+        rss_end,
+        secs: t0.elapsed().as_secs_f64(),
+    }
 }
 
 /// "Flat" memory: RSS after a soak within 10 % of RSS after its warm-up, plus this much for
@@ -297,13 +320,19 @@ fn load_and_loss() {
     // Warm-up: a short run of every soak first, so that first-use costs (NNG's threads and
     // pollers, malloc's per-thread arenas, the TLS engine) are paid before the baseline
     let warm = run_all(5_000, 2_000, 2_000);
-    let warm_clean = warm.iter().all(|s| s.c.lost + s.c.dups + s.c.reordered + s.c.corrupt == 0);
+    let warm_clean = warm
+        .iter()
+        .all(|s| s.c.lost + s.c.dups + s.c.reordered + s.c.corrupt == 0);
     let rss_warm = rss_kib();
     report(&format!(
         "load warm-up: {} messages in {} short soaks ({}), RSS start {rss_start} KiB -> {rss_warm} KiB",
         warm.iter().map(|s| s.n).sum::<u64>(),
         warm.len(),
-        if warm_clean { "none lost, duplicated, reordered or corrupt" } else { "PROBLEMS" }
+        if warm_clean {
+            "none lost, duplicated, reordered or corrupt"
+        } else {
+            "PROBLEMS"
+        }
     ));
     let soaks = run_all(per_push, per_pair, per_req);
     let rss_end = rss_kib();
@@ -343,5 +372,8 @@ fn load_and_loss() {
         if overall_flat { "flat" } else { "GREW" },
         secs(t0.elapsed())
     ));
-    assert!(all_ok, "load: loss, duplicates, reordering, corruption or memory growth (see above)");
+    assert!(
+        all_ok,
+        "load: loss, duplicates, reordering, corruption or memory growth (see above)"
+    );
 }

@@ -19,7 +19,10 @@ fn msg_insert_longer_than_headroom_keeps_the_body() {
         let old: Vec<u8> = (1..=n0 as u8).collect();
         let m = msg(&old);
         let ins = vec![0xAB; k];
-        assert_eq!(unsafe { pnng_msg_insert(m, ins.as_ptr().cast(), k) }, PNNG_OK);
+        assert_eq!(
+            unsafe { pnng_msg_insert(m, ins.as_ptr().cast(), k) },
+            PNNG_OK
+        );
         let mut want = ins.clone();
         want.extend_from_slice(&old);
         let got = body(m);
@@ -45,7 +48,10 @@ fn surveyor_nonblocking_recv_does_not_wait_for_the_survey() {
     let took = t.elapsed();
     close(s);
     assert_eq!(rv, PNNG_EAGAIN);
-    assert!(took < Duration::from_millis(200), "NONBLOCK receive took {took:?}");
+    assert!(
+        took < Duration::from_millis(200),
+        "NONBLOCK receive took {took:?}"
+    );
 }
 
 /// BUG (found by api-fuzz): `pnng_sub0_subscribe` / `_unsubscribe` with an empty topic on a
@@ -60,7 +66,10 @@ fn empty_topic_on_a_non_sub_socket_is_enotsup() {
     let o = c("no-such-option");
     let bytes = unsafe { pnng_socket_set_bytes(s, o.as_ptr(), b"x".as_ptr().cast(), 0) };
     close(s);
-    assert_eq!((sub, unsub, bytes), (PNNG_ENOTSUP, PNNG_ENOTSUP, PNNG_ENOTSUP));
+    assert_eq!(
+        (sub, unsub, bytes),
+        (PNNG_ENOTSUP, PNNG_ENOTSUP, PNNG_ENOTSUP)
+    );
 }
 
 /// BUG (found by api-fuzz): a failed `pnng_socket_send_msg` on req0 hands the message back
@@ -73,7 +82,10 @@ fn empty_topic_on_a_non_sub_socket_is_enotsup() {
 fn failed_req_send_gives_the_message_back_unchanged() {
     let req = open(pnng_req0_open);
     let m = msg(b"hello");
-    assert_eq!(unsafe { pnng_socket_send_msg(req, m, PNNG_FLAG_NONBLOCK) }, PNNG_EAGAIN);
+    assert_eq!(
+        unsafe { pnng_socket_send_msg(req, m, PNNG_FLAG_NONBLOCK) },
+        PNNG_EAGAIN
+    );
     let hdr = unsafe { pnng_msg_header_len(m) };
     let (a, b) = pair(pnng_pair0_open, pnng_pair0_open, &addr("inproc"));
     assert_eq!(unsafe { pnng_socket_send_msg(a, m, 0) }, PNNG_OK);
@@ -100,7 +112,12 @@ fn ws_background_dial_then_close_does_not_crash() {
         let u = c(url);
         for _ in 0..5_000 {
             let s = open(pnng_pair0_open);
-            assert_eq!(unsafe { pnng_socket_dial(s, u.as_ptr(), PNNG_FLAG_NONBLOCK, std::ptr::null_mut()) }, PNNG_OK);
+            assert_eq!(
+                unsafe {
+                    pnng_socket_dial(s, u.as_ptr(), PNNG_FLAG_NONBLOCK, std::ptr::null_mut())
+                },
+                PNNG_OK
+            );
             close(s);
         }
     }
@@ -122,7 +139,10 @@ fn tcp_background_dial_then_close_does_not_crash() {
     let u = c("tcp://127.0.0.1:1");
     for _ in 0..50_000 {
         let s = open(pnng_pair0_open);
-        assert_eq!(unsafe { pnng_socket_dial(s, u.as_ptr(), PNNG_FLAG_NONBLOCK, std::ptr::null_mut()) }, PNNG_OK);
+        assert_eq!(
+            unsafe { pnng_socket_dial(s, u.as_ptr(), PNNG_FLAG_NONBLOCK, std::ptr::null_mut()) },
+            PNNG_OK
+        );
         close(s);
     }
 }
@@ -138,7 +158,10 @@ fn ws_listener_closed_while_dialer_connects() {
         let url = addr("ws");
         listen(a, &url);
         let u = c(&url);
-        assert_eq!(unsafe { pnng_socket_dial(b, u.as_ptr(), PNNG_FLAG_NONBLOCK, std::ptr::null_mut()) }, PNNG_OK);
+        assert_eq!(
+            unsafe { pnng_socket_dial(b, u.as_ptr(), PNNG_FLAG_NONBLOCK, std::ptr::null_mut()) },
+            PNNG_OK
+        );
         std::thread::sleep(Duration::from_micros((i % 40) * 25));
         close(a);
         close(b);
@@ -159,11 +182,15 @@ fn close_racing_a_send_timeout_does_not_crash() {
     for i in 0..1000u64 {
         let s = open(pnng_push0_open);
         set_ms(s, "send-timeout", 2);
-        let sender = std::thread::spawn(move || unsafe { pnng_socket_send(s, b"x".as_ptr().cast(), 1, 0) });
+        let sender =
+            std::thread::spawn(move || unsafe { pnng_socket_send(s, b"x".as_ptr().cast(), 1, 0) });
         std::thread::sleep(Duration::from_micros(1500 + (i % 20) * 50));
         close(s);
         let rv = sender.join().unwrap();
-        assert!(rv == PNNG_ETIMEDOUT || rv == PNNG_ECLOSED, "send returned {rv}");
+        assert!(
+            rv == PNNG_ETIMEDOUT || rv == PNNG_ECLOSED,
+            "send returned {rv}"
+        );
     }
 }
 
@@ -195,12 +222,17 @@ fn closing_the_send_only_side_of_a_device_returns() {
         let took = close_within(send_only, Duration::from_secs(3));
         // let the stuck close finish, so the test itself ends
         let _ = close_within(other, Duration::from_secs(3));
-        assert!(took.is_some(), "pnng_socket_close on the send-only side of a device did not return in 3 s");
+        assert!(
+            took.is_some(),
+            "pnng_socket_close on the send-only side of a device did not return in 3 s"
+        );
     }
 }
 
 fn open_fds() -> usize {
-    std::fs::read_dir("/proc/self/fd").map(|d| d.count()).unwrap_or(0)
+    std::fs::read_dir("/proc/self/fd")
+        .map(|d| d.count())
+        .unwrap_or(0)
 }
 
 /// LEAK (found by faults close-while-blocked, which watches the fd count; NNG 1.11 tcp and ipc
@@ -231,7 +263,10 @@ fn closing_the_listening_socket_first_leaks_no_fds() {
         }
         std::thread::sleep(Duration::from_millis(1000));
         let after = open_fds();
-        assert!(after <= before + 10, "{tr}: open fds {before} -> {after} after 300 rounds");
+        assert!(
+            after <= before + 10,
+            "{tr}: open fds {before} -> {after} after 300 rounds"
+        );
     }
 }
 
@@ -259,7 +294,11 @@ fn close_always_wakes_a_blocked_receive() {
         assert_eq!(unsafe { pnng_socket_close(a) }, PNNG_OK);
         let got = rx.recv_timeout(Duration::from_secs(5));
         close(b);
-        assert_eq!(got, Ok(PNNG_ECLOSED), "round {i}: blocked receive not woken by close");
+        assert_eq!(
+            got,
+            Ok(PNNG_ECLOSED),
+            "round {i}: blocked receive not woken by close"
+        );
     }
 }
 
@@ -271,13 +310,25 @@ fn socket_name_set_as_bytes_is_bounded() {
     let s = open(pnng_pair0_open);
     let o = c("socket-name");
     let dangling = std::ptr::NonNull::<u8>::dangling().as_ptr().cast();
-    assert_eq!(unsafe { pnng_socket_set_bytes(s, o.as_ptr(), dangling, 0) }, PNNG_OK);
-    assert_eq!(unsafe { pnng_socket_set_bytes(s, o.as_ptr(), b"abc".as_ptr().cast(), 3) }, PNNG_OK);
+    assert_eq!(
+        unsafe { pnng_socket_set_bytes(s, o.as_ptr(), dangling, 0) },
+        PNNG_OK
+    );
+    assert_eq!(
+        unsafe { pnng_socket_set_bytes(s, o.as_ptr(), b"abc".as_ptr().cast(), 3) },
+        PNNG_OK
+    );
     let mut out: *mut c_char = std::ptr::null_mut();
-    assert_eq!(unsafe { pnng_socket_get_string(s, o.as_ptr(), &mut out) }, PNNG_OK);
+    assert_eq!(
+        unsafe { pnng_socket_get_string(s, o.as_ptr(), &mut out) },
+        PNNG_OK
+    );
     let got = unsafe { CStr::from_ptr(out) }.to_bytes().to_vec();
     unsafe { pnng_strfree(out) };
-    assert_eq!(unsafe { pnng_socket_set_bytes(s, o.as_ptr(), b"a\0b".as_ptr().cast(), 3) }, PNNG_EINVAL);
+    assert_eq!(
+        unsafe { pnng_socket_set_bytes(s, o.as_ptr(), b"a\0b".as_ptr().cast(), 3) },
+        PNNG_EINVAL
+    );
     close(s);
     assert_eq!(got, b"abc");
 }
@@ -305,7 +356,10 @@ fn closing_a_socket_with_a_busy_device_returns() {
         std::thread::sleep(Duration::from_micros(round % 5 * 100));
         let took = close_within(a, Duration::from_secs(3));
         let _ = close_within(b, Duration::from_secs(3));
-        assert!(took.is_some(), "round {round}: pnng_socket_close on a busy device did not return in 3 s");
+        assert!(
+            took.is_some(),
+            "round {round}: pnng_socket_close on a busy device did not return in 3 s"
+        );
     }
 }
 
@@ -326,11 +380,13 @@ fn ctx_operations_racing_their_socket_close_do_not_crash() {
         assert_eq!(unsafe { pnng_socket_new_context(rep, &mut ctx) }, PNNG_OK);
         let starters: Vec<_> = (0..2)
             .map(|_| {
-                std::thread::spawn(move || loop {
-                    let mut m = std::ptr::null_mut();
-                    match unsafe { pnng_ctx_recv_msg(ctx, PNNG_FLAG_NONBLOCK, &mut m) } {
-                        PNNG_EAGAIN => continue,
-                        rv => return rv,
+                std::thread::spawn(move || {
+                    loop {
+                        let mut m = std::ptr::null_mut();
+                        match unsafe { pnng_ctx_recv_msg(ctx, PNNG_FLAG_NONBLOCK, &mut m) } {
+                            PNNG_EAGAIN => continue,
+                            rv => return rv,
+                        }
                     }
                 })
             })
@@ -339,7 +395,11 @@ fn ctx_operations_racing_their_socket_close_do_not_crash() {
         close(rep);
         for h in starters {
             let rv = h.join().unwrap();
-            assert!(rv == PNNG_ECLOSED, "round {round}: ctx receive returned {rv} ({})", strerror(rv));
+            assert!(
+                rv == PNNG_ECLOSED,
+                "round {round}: ctx receive returned {rv} ({})",
+                strerror(rv)
+            );
         }
     }
 }
@@ -362,8 +422,11 @@ fn ctx_operations_racing_their_socket_close_do_not_crash() {
 /// (about 8 s); `make stress`'s close rounds send through closing pipes too.
 #[test]
 fn a_pipe_closing_under_load_does_not_crash() {
-    let kinds: [(Opener, Opener); 3] =
-        [(pnng_pair0_open, pnng_pair0_open), (pnng_pair1_open, pnng_pair1_open), (pnng_pull0_open, pnng_push0_open)];
+    let kinds: [(Opener, Opener); 3] = [
+        (pnng_pair0_open, pnng_pair0_open),
+        (pnng_pair1_open, pnng_pair1_open),
+        (pnng_pull0_open, pnng_push0_open),
+    ];
     for round in 0..3_000u64 {
         let (rx_open, tx_open) = kinds[(round / 2 % 3) as usize];
         let (a, b) = (open(rx_open), open(tx_open));
@@ -404,9 +467,15 @@ fn ws_listener_response_headers_can_be_set() {
     let url = addr("ws");
     let u = c(&url);
     let mut l = pnng_listener { id: 0 };
-    assert_eq!(unsafe { pnng_listener_create(a, u.as_ptr(), &mut l) }, PNNG_OK);
+    assert_eq!(
+        unsafe { pnng_listener_create(a, u.as_ptr(), &mut l) },
+        PNNG_OK
+    );
     let (name, value) = (c("ws:response-headers"), c("X-Pnng: 1\r\nX-Other: two\r\n"));
-    assert_eq!(unsafe { pnng_listener_set_string(l, name.as_ptr(), value.as_ptr()) }, PNNG_OK);
+    assert_eq!(
+        unsafe { pnng_listener_set_string(l, name.as_ptr(), value.as_ptr()) },
+        PNNG_OK
+    );
     assert_eq!(unsafe { pnng_listener_start(l, 0) }, PNNG_OK);
     dial(b, &url);
     assert_eq!(send(b, b"through"), PNNG_OK);

@@ -53,7 +53,10 @@ impl Conn {
     fn reset(self) {
         if let Conn::Tcp(s) = &self {
             use std::os::fd::AsRawFd;
-            let l = libc::linger { l_onoff: 1, l_linger: 0 };
+            let l = libc::linger {
+                l_onoff: 1,
+                l_linger: 0,
+            };
             unsafe {
                 libc::setsockopt(
                     s.as_raw_fd(),
@@ -110,7 +113,8 @@ impl Target {
     fn handshaken(&self) -> Option<Conn> {
         let mut c = self.connect()?;
         if self.tr == Tr::Ws {
-            c.write_all(ws_upgrade(self.port, "pull.sp.nanomsg.org").as_bytes()).ok()?;
+            c.write_all(ws_upgrade(self.port, "pull.sp.nanomsg.org").as_bytes())
+                .ok()?;
             let resp = read_http_head(&mut c)?;
             if !resp.starts_with("HTTP/1.1 101") {
                 return None;
@@ -206,7 +210,11 @@ fn garbage(t: &Target, r: &mut Rng, k: usize, tally: &mut Tally, held: &mut Vec<
                 let n = r.below(4096);
                 send(&mut c, &r.bytes(n), tally)
             }
-            1 => send(&mut c, &[0x16, 0x03, 0x01, 0xFF, 0xFF, 0x01, 0x00, 0xFF, 0xFC], tally), // huge ClientHello
+            1 => send(
+                &mut c,
+                &[0x16, 0x03, 0x01, 0xFF, 0xFF, 0x01, 0x00, 0xFF, 0xFC],
+                tally,
+            ), // huge ClientHello
             2 => {
                 let mut v = vec![0x16, 0x03, 0x03, 0x00, 0x40];
                 v.extend(r.bytes(20));
@@ -238,7 +246,11 @@ fn garbage(t: &Target, r: &mut Rng, k: usize, tally: &mut Tally, held: &mut Vec<
                 send(&mut c, &r.bytes(n), tally)
             }
             1 => send(&mut c, b"GET /stress HTTP/1.1\r\nHost: x\r\n\r\n", tally), // no upgrade
-            2 => send(&mut c, ws_upgrade(t.port, "pair.sp.nanomsg.org").as_bytes(), tally), // wrong protocol
+            2 => send(
+                &mut c,
+                ws_upgrade(t.port, "pair.sp.nanomsg.org").as_bytes(),
+                tally,
+            ), // wrong protocol
             3 => {
                 let mut h = String::from("GET /stress HTTP/1.1\r\n");
                 for i in 0..2000 {
@@ -262,7 +274,11 @@ fn garbage(t: &Target, r: &mut Rng, k: usize, tally: &mut Tally, held: &mut Vec<
                         let n = r.below(2048);
                         send(&mut c, &r.bytes(n), tally)
                     }
-                    7 => send(&mut c, &ws_frame(0x82, b"x", true, Some(u64::MAX >> 1)), tally), // huge length
+                    7 => send(
+                        &mut c,
+                        &ws_frame(0x82, b"x", true, Some(u64::MAX >> 1)),
+                        tally,
+                    ), // huge length
                     8 => send(&mut c, &ws_frame(0x82, b"unmasked", false, None), tally), // protocol violation
                     9 => {
                         let f = ws_frame(0x82, &r.bytes(300), true, None);
@@ -281,7 +297,11 @@ fn garbage(t: &Target, r: &mut Rng, k: usize, tally: &mut Tally, held: &mut Vec<
                         let mut first = b"OVER".to_vec();
                         first.resize(LIMIT / 2, b'F');
                         send(&mut c, &ws_frame(0x02, &first, true, None), tally);
-                        send(&mut c, &ws_frame(0x00, &[b'F'; LIMIT / 2], true, None), tally);
+                        send(
+                            &mut c,
+                            &ws_frame(0x00, &[b'F'; LIMIT / 2], true, None),
+                            tally,
+                        );
                         send(&mut c, &ws_frame(0x80, &[b'F'; 16], true, None), tally);
                     }
                 }
@@ -331,7 +351,7 @@ fn garbage(t: &Target, r: &mut Rng, k: usize, tally: &mut Tally, held: &mut Vec<
         9 => {
             held.push(c);
             return;
-        } // silent
+        }            // silent
         10 => {
             // ipc: a bad message type byte; tcp: a frame header cut in half
             send(&mut c, &hdr, tally);
@@ -397,7 +417,9 @@ fn classify(seen: &mut Vec<Vec<u8>>, tally: &mut Tally) {
     for b in seen.drain(..) {
         if b.starts_with(b"OVER") {
             tally.over_delivered += 1;
-        } else if b.starts_with(b"GARBAGE-OK") || !b.starts_with(b"PROBE") && !b.starts_with(b"UNDR") {
+        } else if b.starts_with(b"GARBAGE-OK")
+            || !b.starts_with(b"PROBE") && !b.starts_with(b"UNDR")
+        {
             tally.garbage_delivered += 1;
         }
     }
@@ -409,7 +431,10 @@ fn setup(tr: Tr, tls: Option<(*mut pnng_tls_config, *mut pnng_tls_config)>) -> T
     set_ms(pull, "recv-timeout", 5000);
     set_ms(push, "send-timeout", 5000);
     let o = c("recv-size-max");
-    assert_eq!(unsafe { pnng_socket_set_size(pull, o.as_ptr(), LIMIT) }, PNNG_OK);
+    assert_eq!(
+        unsafe { pnng_socket_set_size(pull, o.as_ptr(), LIMIT) },
+        PNNG_OK
+    );
     let pid = std::process::id();
     let (url, path) = match tr {
         Tr::Tcp => ("tcp://127.0.0.1:0".to_string(), PathBuf::new()),
@@ -426,12 +451,18 @@ fn setup(tr: Tr, tls: Option<(*mut pnng_tls_config, *mut pnng_tls_config)>) -> T
     }
     let l = listen(pull, &url);
     let mut sz = 0usize;
-    assert_eq!(unsafe { pnng_listener_get_size(l, o.as_ptr(), &mut sz) }, PNNG_OK);
+    assert_eq!(
+        unsafe { pnng_listener_get_size(l, o.as_ptr(), &mut sz) },
+        PNNG_OK
+    );
     assert_eq!(sz, LIMIT, "the listener inherits recv-size-max");
     let mut port: c_int = 0;
     if tr != Tr::Ipc {
         let p = c("tcp-bound-port");
-        assert_eq!(unsafe { pnng_listener_get_int(l, p.as_ptr(), &mut port) }, PNNG_OK);
+        assert_eq!(
+            unsafe { pnng_listener_get_int(l, p.as_ptr(), &mut port) },
+            PNNG_OK
+        );
     }
     let dial_url = match tr {
         Tr::Tcp => format!("tcp://127.0.0.1:{port}"),
@@ -442,16 +473,30 @@ fn setup(tr: Tr, tls: Option<(*mut pnng_tls_config, *mut pnng_tls_config)>) -> T
     // the real peer: retries in the background, so it survives anything the garbage does
     let mut d = pnng_dialer { id: 0 };
     let du = c(&dial_url);
-    assert_eq!(unsafe { pnng_dialer_create(push, du.as_ptr(), &mut d) }, PNNG_OK);
+    assert_eq!(
+        unsafe { pnng_dialer_create(push, du.as_ptr(), &mut d) },
+        PNNG_OK
+    );
     for (opt, v) in [("reconnect-time-min", 10), ("reconnect-time-max", 100)] {
         let o = c(opt);
         assert_eq!(unsafe { pnng_dialer_set_ms(d, o.as_ptr(), v) }, PNNG_OK);
     }
     assert_eq!(unsafe { pnng_dialer_start(d, PNNG_FLAG_NONBLOCK) }, PNNG_OK);
-    Target { tr, url: dial_url, port: port as u16, path, pull, push }
+    Target {
+        tr,
+        url: dial_url,
+        port: port as u16,
+        path,
+        pull,
+        push,
+    }
 }
 
-fn run_transport(tr: Tr, waves: u64, tls: Option<(*mut pnng_tls_config, *mut pnng_tls_config)>) -> (Tally, bool) {
+fn run_transport(
+    tr: Tr,
+    waves: u64,
+    tls: Option<(*mut pnng_tls_config, *mut pnng_tls_config)>,
+) -> (Tally, bool) {
     let t = setup(tr, tls);
     let wd = Watchdog::new(&format!("wire {tr:?}"), Duration::from_secs(60));
     let mut tally = Tally::default();
@@ -461,7 +506,13 @@ fn run_transport(tr: Tr, waves: u64, tls: Option<(*mut pnng_tls_config, *mut pnn
     for w in 0..waves {
         wd.feed(|| format!("wire {tr:?} wave {w}"));
         let mut held = Vec::new();
-        let kinds = if tr == Tr::Tls { 6 } else if tr == Tr::Ws { 12 } else { 13 };
+        let kinds = if tr == Tr::Tls {
+            6
+        } else if tr == Tr::Ws {
+            12
+        } else {
+            13
+        };
         for i in 0..(kinds * 2) {
             garbage(&t, &mut r, (i + w as usize) % kinds, &mut tally, &mut held);
         }
@@ -483,7 +534,9 @@ fn run_transport(tr: Tr, waves: u64, tls: Option<(*mut pnng_tls_config, *mut pnn
                 held.push(c);
                 if !wait_for(t.pull, &under[..12], &mut seen) {
                     tally.under_missing += 1;
-                    eprintln!("wire {tr:?} wave {w}: a {LIMIT}-byte message (= recv-size-max) did not arrive");
+                    eprintln!(
+                        "wire {tr:?} wave {w}: a {LIMIT}-byte message (= recv-size-max) did not arrive"
+                    );
                 }
             } else {
                 tally.under_missing += 1;
@@ -492,7 +545,8 @@ fn run_transport(tr: Tr, waves: u64, tls: Option<(*mut pnng_tls_config, *mut pnn
         }
         // the real peer still gets through (while slow garbage connections are held open)
         let probe = format!("PROBE-{w}");
-        let rt = send(t.push, probe.as_bytes()) == PNNG_OK && wait_for(t.pull, probe.as_bytes(), &mut seen);
+        let rt = send(t.push, probe.as_bytes()) == PNNG_OK
+            && wait_for(t.pull, probe.as_bytes(), &mut seen);
         tally.round_trips += 1;
         if !rt {
             tally.failed_round_trips += 1;
@@ -569,6 +623,12 @@ fn wire_fuzz() {
         fd_count(),
         secs(t0.elapsed())
     ));
-    assert!(all_ok, "wire fuzz: a round trip failed or recv-size-max was not enforced (see above)");
-    assert!(bounded, "wire fuzz: RSS grew from {rss_warm} to {rss_end} KiB");
+    assert!(
+        all_ok,
+        "wire fuzz: a round trip failed or recv-size-max was not enforced (see above)"
+    );
+    assert!(
+        bounded,
+        "wire fuzz: RSS grew from {rss_warm} to {rss_end} KiB"
+    );
 }

@@ -20,8 +20,16 @@ impl Certs {
 }
 
 fn openssl(dir: &Path, args: &[&str]) {
-    let out = Command::new("openssl").args(args).current_dir(dir).output().expect("openssl runs");
-    assert!(out.status.success(), "openssl {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    let out = Command::new("openssl")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("openssl runs");
+    assert!(
+        out.status.success(),
+        "openssl {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 /// A private CA; a server certificate for localhost/127.0.0.1/::1; a client certificate; an
@@ -31,7 +39,13 @@ fn certs() -> &'static Certs {
     CERTS.get_or_init(|| {
         let dir = std::env::temp_dir().join(format!("pnng-tls-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
-        let key = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"];
+        let key = [
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-nodes",
+        ];
         for (ca, cn) in [("ca", "pnng test CA"), ("other-ca", "untrusted CA")] {
             let subj = format!("/CN={cn}");
             let (k, crt) = (format!("{ca}.key"), format!("{ca}.crt"));
@@ -40,7 +54,11 @@ fn certs() -> &'static Certs {
             a.extend(["-keyout", &k, "-out", &crt, "-days", "30", "-subj", &subj]);
             openssl(&dir, &a);
         }
-        std::fs::write(dir.join("server.ext"), "subjectAltName=DNS:localhost,IP:127.0.0.1,IP:::1\n").unwrap();
+        std::fs::write(
+            dir.join("server.ext"),
+            "subjectAltName=DNS:localhost,IP:127.0.0.1,IP:::1\n",
+        )
+        .unwrap();
         std::fs::write(dir.join("client.ext"), "extendedKeyUsage=clientAuth\n").unwrap();
         for (name, cn, ext, days) in [
             ("server", "localhost", "server.ext", "30"),
@@ -48,14 +66,37 @@ fn certs() -> &'static Certs {
             ("client", "pnng client", "client.ext", "30"),
         ] {
             let subj = format!("/CN={cn}");
-            let (k, csr, crt) = (format!("{name}.key"), format!("{name}.csr"), format!("{name}.crt"));
+            let (k, csr, crt) = (
+                format!("{name}.key"),
+                format!("{name}.csr"),
+                format!("{name}.crt"),
+            );
             let mut a = vec!["req"];
             a.extend(key);
             a.extend(["-keyout", &k, "-out", &csr, "-subj", &subj]);
             openssl(&dir, &a);
-            openssl(&dir, &["x509", "-req", "-in", &csr, "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial",
-                "-out", &crt, "-days", days, "-extfile", ext]);
-            let both = std::fs::read_to_string(dir.join(&crt)).unwrap() + &std::fs::read_to_string(dir.join(&k)).unwrap();
+            openssl(
+                &dir,
+                &[
+                    "x509",
+                    "-req",
+                    "-in",
+                    &csr,
+                    "-CA",
+                    "ca.crt",
+                    "-CAkey",
+                    "ca.key",
+                    "-CAcreateserial",
+                    "-out",
+                    &crt,
+                    "-days",
+                    days,
+                    "-extfile",
+                    ext,
+                ],
+            );
+            let both = std::fs::read_to_string(dir.join(&crt)).unwrap()
+                + &std::fs::read_to_string(dir.join(&k)).unwrap();
             std::fs::write(dir.join(format!("{name}.pem")), both).unwrap();
         }
         Certs { dir }
@@ -71,25 +112,48 @@ fn config(mode: c_int) -> *mut pnng_tls_config {
 fn server_config(cert: &str, auth: c_int) -> *mut pnng_tls_config {
     let k = certs();
     let cfg = config(PNNG_TLS_MODE_SERVER);
-    let (crt, key) = (k.read(&format!("{cert}.crt")), k.read(&format!("{cert}.key")));
-    assert_eq!(unsafe { pnng_tls_config_own_cert(cfg, crt.as_ptr(), key.as_ptr(), std::ptr::null()) }, PNNG_OK);
-    assert_eq!(unsafe { pnng_tls_config_ca_chain(cfg, k.read("ca.crt").as_ptr(), std::ptr::null()) }, PNNG_OK);
+    let (crt, key) = (
+        k.read(&format!("{cert}.crt")),
+        k.read(&format!("{cert}.key")),
+    );
+    assert_eq!(
+        unsafe { pnng_tls_config_own_cert(cfg, crt.as_ptr(), key.as_ptr(), std::ptr::null()) },
+        PNNG_OK
+    );
+    assert_eq!(
+        unsafe { pnng_tls_config_ca_chain(cfg, k.read("ca.crt").as_ptr(), std::ptr::null()) },
+        PNNG_OK
+    );
     assert_eq!(unsafe { pnng_tls_config_auth_mode(cfg, auth) }, PNNG_OK);
     cfg
 }
 
-fn client_config(ca: Option<&str>, name: Option<&str>, with_cert: bool, auth: c_int) -> *mut pnng_tls_config {
+fn client_config(
+    ca: Option<&str>,
+    name: Option<&str>,
+    with_cert: bool,
+    auth: c_int,
+) -> *mut pnng_tls_config {
     let k = certs();
     let cfg = config(PNNG_TLS_MODE_CLIENT);
     if let Some(ca) = ca {
-        assert_eq!(unsafe { pnng_tls_config_ca_chain(cfg, k.read(ca).as_ptr(), std::ptr::null()) }, PNNG_OK);
+        assert_eq!(
+            unsafe { pnng_tls_config_ca_chain(cfg, k.read(ca).as_ptr(), std::ptr::null()) },
+            PNNG_OK
+        );
     }
     if let Some(n) = name {
-        assert_eq!(unsafe { pnng_tls_config_server_name(cfg, c(n).as_ptr()) }, PNNG_OK);
+        assert_eq!(
+            unsafe { pnng_tls_config_server_name(cfg, c(n).as_ptr()) },
+            PNNG_OK
+        );
     }
     if with_cert {
         let (crt, key) = (k.read("client.crt"), k.read("client.key"));
-        assert_eq!(unsafe { pnng_tls_config_own_cert(cfg, crt.as_ptr(), key.as_ptr(), std::ptr::null()) }, PNNG_OK);
+        assert_eq!(
+            unsafe { pnng_tls_config_own_cert(cfg, crt.as_ptr(), key.as_ptr(), std::ptr::null()) },
+            PNNG_OK
+        );
     }
     assert_eq!(unsafe { pnng_tls_config_auth_mode(cfg, auth) }, PNNG_OK);
     cfg
@@ -105,7 +169,13 @@ fn tls_url(scheme: &str) -> String {
 }
 
 /// Listens with `srv` and dials with `cli` (blocking); the dial's result.
-fn connect(srv_open: Opener, cli_open: Opener, url: &str, srv: *mut pnng_tls_config, cli: *mut pnng_tls_config) -> (pnng_socket, pnng_socket, pnng_result) {
+fn connect(
+    srv_open: Opener,
+    cli_open: Opener,
+    url: &str,
+    srv: *mut pnng_tls_config,
+    cli: *mut pnng_tls_config,
+) -> (pnng_socket, pnng_socket, pnng_result) {
     let (a, b) = (open(srv_open), open(cli_open));
     for s in [a, b] {
         set_ms(s, "recv-timeout", 5000);
@@ -135,7 +205,12 @@ fn mutual_tls_req_rep_over_tls_tcp_and_wss() {
     for scheme in ["tls+tcp", "tls+tcp4", "wss"] {
         let url = tls_url(scheme);
         let srv = server_config("server", PNNG_TLS_AUTH_MODE_REQUIRED);
-        let cli = client_config(Some("ca.crt"), Some("localhost"), true, PNNG_TLS_AUTH_MODE_REQUIRED);
+        let cli = client_config(
+            Some("ca.crt"),
+            Some("localhost"),
+            true,
+            PNNG_TLS_AUTH_MODE_REQUIRED,
+        );
         let (rep, req, rv) = connect(pnng_rep0_open, pnng_req0_open, &url, srv, cli);
         assert_eq!(rv, PNNG_OK, "{scheme}");
         assert_eq!(send(req, b"secret question"), PNNG_OK);
@@ -160,7 +235,12 @@ fn tls_over_ipv6_when_available() {
         assert!(rv == PNNG_EADDRINVAL || rv & PNNG_ESYSERR != 0, "{rv}");
     } else {
         let b = open(pnng_pair0_open);
-        let cli = client_config(Some("ca.crt"), Some("localhost"), false, PNNG_TLS_AUTH_MODE_REQUIRED);
+        let cli = client_config(
+            Some("ca.crt"),
+            Some("localhost"),
+            false,
+            PNNG_TLS_AUTH_MODE_REQUIRED,
+        );
         assert_eq!(unsafe { pnng_socket_set_tls(b, cli) }, PNNG_OK);
         dial(b, &url);
         assert!(delivers(a, b));
@@ -174,20 +254,31 @@ fn tls_over_ipv6_when_available() {
 #[test]
 fn every_protocol_over_tls_and_wss() {
     let pairs: [(Opener, Opener); 7] = [
-        (pnng_pair0_open, pnng_pair0_open), (pnng_pair1_open, pnng_pair1_open),
-        (pnng_rep0_open, pnng_req0_open), (pnng_pull0_open, pnng_push0_open),
-        (pnng_respondent0_open, pnng_surveyor0_open), (pnng_bus0_open, pnng_bus0_open),
+        (pnng_pair0_open, pnng_pair0_open),
+        (pnng_pair1_open, pnng_pair1_open),
+        (pnng_rep0_open, pnng_req0_open),
+        (pnng_pull0_open, pnng_push0_open),
+        (pnng_respondent0_open, pnng_surveyor0_open),
+        (pnng_bus0_open, pnng_bus0_open),
         (pnng_sub0_open, pnng_pub0_open),
     ];
     for scheme in ["tls+tcp", "wss"] {
         for (i, (srv_open, cli_open)) in pairs.into_iter().enumerate() {
             let url = tls_url(scheme);
             let srv = server_config("server", PNNG_TLS_AUTH_MODE_NONE);
-            let cli = client_config(Some("ca.crt"), Some("localhost"), false, PNNG_TLS_AUTH_MODE_REQUIRED);
+            let cli = client_config(
+                Some("ca.crt"),
+                Some("localhost"),
+                false,
+                PNNG_TLS_AUTH_MODE_REQUIRED,
+            );
             let (a, b, rv) = connect(srv_open, cli_open, &url, srv, cli);
             assert_eq!(rv, PNNG_OK, "{scheme} pair {i}");
             if i == 6 {
-                assert_eq!(unsafe { pnng_sub0_subscribe(a, std::ptr::null(), 0) }, PNNG_OK);
+                assert_eq!(
+                    unsafe { pnng_sub0_subscribe(a, std::ptr::null(), 0) },
+                    PNNG_OK
+                );
                 // A subscriber only hears messages published after it is connected and subscribed.
                 assert!(eventually(|| delivers(a, b)), "{scheme} pub/sub");
             } else if i == 4 {
@@ -205,30 +296,61 @@ fn every_protocol_over_tls_and_wss() {
 #[test]
 fn auth_modes_are_all_honoured() {
     // NONE on the client: no CA needed (pynng silently ignored NONE).
-    let (a, b, rv) = connect(pnng_pair0_open, pnng_pair0_open, &tls_url("tls+tcp"),
-        server_config("server", PNNG_TLS_AUTH_MODE_NONE), client_config(None, None, false, PNNG_TLS_AUTH_MODE_NONE));
+    let (a, b, rv) = connect(
+        pnng_pair0_open,
+        pnng_pair0_open,
+        &tls_url("tls+tcp"),
+        server_config("server", PNNG_TLS_AUTH_MODE_NONE),
+        client_config(None, None, false, PNNG_TLS_AUTH_MODE_NONE),
+    );
     assert_eq!(rv, PNNG_OK);
     assert!(delivers(a, b));
     close(a);
     close(b);
     // OPTIONAL on the server: a client without a certificate is accepted.
-    let (a, b, rv) = connect(pnng_pair0_open, pnng_pair0_open, &tls_url("tls+tcp"),
-        server_config("server", PNNG_TLS_AUTH_MODE_OPTIONAL), client_config(Some("ca.crt"), Some("localhost"), false, PNNG_TLS_AUTH_MODE_REQUIRED));
+    let (a, b, rv) = connect(
+        pnng_pair0_open,
+        pnng_pair0_open,
+        &tls_url("tls+tcp"),
+        server_config("server", PNNG_TLS_AUTH_MODE_OPTIONAL),
+        client_config(
+            Some("ca.crt"),
+            Some("localhost"),
+            false,
+            PNNG_TLS_AUTH_MODE_REQUIRED,
+        ),
+    );
     assert_eq!(rv, PNNG_OK);
     assert!(delivers(a, b));
     close(a);
     close(b);
     // REQUIRED on the client without the CA: refused.
-    let (a, b, rv) = connect(pnng_pair0_open, pnng_pair0_open, &tls_url("tls+tcp"),
-        server_config("server", PNNG_TLS_AUTH_MODE_NONE), client_config(None, Some("localhost"), false, PNNG_TLS_AUTH_MODE_REQUIRED));
+    let (a, b, rv) = connect(
+        pnng_pair0_open,
+        pnng_pair0_open,
+        &tls_url("tls+tcp"),
+        server_config("server", PNNG_TLS_AUTH_MODE_NONE),
+        client_config(None, Some("localhost"), false, PNNG_TLS_AUTH_MODE_REQUIRED),
+    );
     assert_handshake_failed(rv, a, b, "client without CA");
 }
 
 /// Error codes accepted for a failed handshake, as documented in the README.
-const HANDSHAKE_ERRORS: [pnng_result; 6] = [PNNG_EPEERAUTH, PNNG_ECRYPTO, PNNG_ECONNSHUT, PNNG_ECONNRESET, PNNG_ECLOSED, PNNG_ECONNREFUSED];
+const HANDSHAKE_ERRORS: [pnng_result; 6] = [
+    PNNG_EPEERAUTH,
+    PNNG_ECRYPTO,
+    PNNG_ECONNSHUT,
+    PNNG_ECONNRESET,
+    PNNG_ECLOSED,
+    PNNG_ECONNREFUSED,
+];
 
 fn assert_handshake_failed(rv: pnng_result, a: pnng_socket, b: pnng_socket, what: &str) {
-    assert!(HANDSHAKE_ERRORS.contains(&rv), "{what}: dial gave {rv} ({})", strerror(rv));
+    assert!(
+        HANDSHAKE_ERRORS.contains(&rv),
+        "{what}: dial gave {rv} ({})",
+        strerror(rv)
+    );
     assert!(!delivers(a, b), "{what}: nothing gets through");
     close(a);
     close(b);
@@ -237,14 +359,47 @@ fn assert_handshake_failed(rv: pnng_result, a: pnng_socket, b: pnng_socket, what
 #[test]
 fn handshake_failures_are_clean_errors() {
     let cases: [(&str, &str, c_int, Option<&str>, Option<&str>, bool); 4] = [
-        ("wrong server name", "server", PNNG_TLS_AUTH_MODE_NONE, Some("ca.crt"), Some("not-localhost.example"), false),
-        ("expired certificate", "expired", PNNG_TLS_AUTH_MODE_NONE, Some("ca.crt"), Some("localhost"), false),
-        ("untrusted CA", "server", PNNG_TLS_AUTH_MODE_NONE, Some("other-ca.crt"), Some("localhost"), false),
-        ("client certificate required but missing", "server", PNNG_TLS_AUTH_MODE_REQUIRED, Some("ca.crt"), Some("localhost"), false),
+        (
+            "wrong server name",
+            "server",
+            PNNG_TLS_AUTH_MODE_NONE,
+            Some("ca.crt"),
+            Some("not-localhost.example"),
+            false,
+        ),
+        (
+            "expired certificate",
+            "expired",
+            PNNG_TLS_AUTH_MODE_NONE,
+            Some("ca.crt"),
+            Some("localhost"),
+            false,
+        ),
+        (
+            "untrusted CA",
+            "server",
+            PNNG_TLS_AUTH_MODE_NONE,
+            Some("other-ca.crt"),
+            Some("localhost"),
+            false,
+        ),
+        (
+            "client certificate required but missing",
+            "server",
+            PNNG_TLS_AUTH_MODE_REQUIRED,
+            Some("ca.crt"),
+            Some("localhost"),
+            false,
+        ),
     ];
     for (what, cert, srv_auth, ca, name, with_cert) in cases {
-        let (a, b, rv) = connect(pnng_pair0_open, pnng_pair0_open, &tls_url("tls+tcp"),
-            server_config(cert, srv_auth), client_config(ca, name, with_cert, PNNG_TLS_AUTH_MODE_REQUIRED));
+        let (a, b, rv) = connect(
+            pnng_pair0_open,
+            pnng_pair0_open,
+            &tls_url("tls+tcp"),
+            server_config(cert, srv_auth),
+            client_config(ca, name, with_cert, PNNG_TLS_AUTH_MODE_REQUIRED),
+        );
         if what.starts_with("client certificate") && rv == PNNG_OK {
             // The client may finish its side before the server rejects it: then nothing flows
             // and the pipe is dropped.
@@ -271,12 +426,20 @@ fn plain_peers_and_tls_peers_do_not_mix() {
     if rv == PNNG_OK {
         assert!(!delivers(a, b));
     } else {
-        assert!(HANDSHAKE_ERRORS.contains(&rv) || rv == PNNG_EPROTO, "plain dialer: {rv}");
+        assert!(
+            HANDSHAKE_ERRORS.contains(&rv) || rv == PNNG_EPROTO,
+            "plain dialer: {rv}"
+        );
     }
     close(b);
     // The TLS listener still serves real TLS clients afterwards.
     let good = open(pnng_pair0_open);
-    let cli = client_config(Some("ca.crt"), Some("localhost"), false, PNNG_TLS_AUTH_MODE_REQUIRED);
+    let cli = client_config(
+        Some("ca.crt"),
+        Some("localhost"),
+        false,
+        PNNG_TLS_AUTH_MODE_REQUIRED,
+    );
     assert_eq!(unsafe { pnng_socket_set_tls(good, cli) }, PNNG_OK);
     dial(good, &format!("tls+tcp://127.0.0.1:{port}"));
     assert!(delivers(a, good));
@@ -289,7 +452,10 @@ fn plain_peers_and_tls_peers_do_not_mix() {
     assert_eq!(unsafe { pnng_socket_set_tls(t, cli) }, PNNG_OK);
     let u = c(&url.replace("tcp://", "tls+tcp://"));
     let rv = unsafe { pnng_socket_dial(t, u.as_ptr(), 0, std::ptr::null_mut()) };
-    assert!(HANDSHAKE_ERRORS.contains(&rv) || rv == PNNG_EPROTO, "tls dialer at plain listener: {rv}");
+    assert!(
+        HANDSHAKE_ERRORS.contains(&rv) || rv == PNNG_EPROTO,
+        "tls dialer at plain listener: {rv}"
+    );
     unsafe { pnng_tls_config_free(cli) };
     close(t);
     close(plain);
@@ -300,18 +466,53 @@ fn bad_pem_mismatched_keys_and_bad_arguments() {
     let k = certs();
     let cfg = config(PNNG_TLS_MODE_SERVER);
     let garbage = c("-----BEGIN CERTIFICATE-----\nnot base64 at all!\n-----END CERTIFICATE-----\n");
-    assert_ne!(unsafe { pnng_tls_config_ca_chain(cfg, garbage.as_ptr(), std::ptr::null()) }, PNNG_OK);
-    assert_ne!(unsafe { pnng_tls_config_ca_chain(cfg, c("hello").as_ptr(), std::ptr::null()) }, PNNG_OK);
+    assert_ne!(
+        unsafe { pnng_tls_config_ca_chain(cfg, garbage.as_ptr(), std::ptr::null()) },
+        PNNG_OK
+    );
+    assert_ne!(
+        unsafe { pnng_tls_config_ca_chain(cfg, c("hello").as_ptr(), std::ptr::null()) },
+        PNNG_OK
+    );
     mismatched_key_fails_cleanly();
-    let rv = unsafe { pnng_tls_config_own_cert(cfg, garbage.as_ptr(), k.read("server.key").as_ptr(), std::ptr::null()) };
-    assert!(rv == PNNG_ECRYPTO || rv == PNNG_EINVAL, "garbage cert: {rv}");
-    assert_ne!(unsafe { pnng_tls_config_ca_file(cfg, c("/nonexistent/ca.pem").as_ptr()) }, PNNG_OK);
-    assert_eq!(unsafe { pnng_tls_config_cert_key_file(cfg, k.path("server.pem").as_ptr(), std::ptr::null()) }, PNNG_OK);
-    assert_eq!(unsafe { pnng_tls_config_ca_file(cfg, k.path("ca.crt").as_ptr()) }, PNNG_OK);
+    let rv = unsafe {
+        pnng_tls_config_own_cert(
+            cfg,
+            garbage.as_ptr(),
+            k.read("server.key").as_ptr(),
+            std::ptr::null(),
+        )
+    };
+    assert!(
+        rv == PNNG_ECRYPTO || rv == PNNG_EINVAL,
+        "garbage cert: {rv}"
+    );
+    assert_ne!(
+        unsafe { pnng_tls_config_ca_file(cfg, c("/nonexistent/ca.pem").as_ptr()) },
+        PNNG_OK
+    );
+    assert_eq!(
+        unsafe {
+            pnng_tls_config_cert_key_file(cfg, k.path("server.pem").as_ptr(), std::ptr::null())
+        },
+        PNNG_OK
+    );
+    assert_eq!(
+        unsafe { pnng_tls_config_ca_file(cfg, k.path("ca.crt").as_ptr()) },
+        PNNG_OK
+    );
     assert_eq!(unsafe { pnng_tls_config_auth_mode(cfg, 3) }, PNNG_EINVAL);
     assert_eq!(unsafe { pnng_tls_config_auth_mode(cfg, -1) }, PNNG_EINVAL);
-    assert_eq!(unsafe { pnng_tls_config_ca_chain(cfg, std::ptr::null(), std::ptr::null()) }, PNNG_EINVAL);
-    assert_eq!(unsafe { pnng_tls_config_ca_chain(std::ptr::null_mut(), garbage.as_ptr(), std::ptr::null()) }, PNNG_EINVAL);
+    assert_eq!(
+        unsafe { pnng_tls_config_ca_chain(cfg, std::ptr::null(), std::ptr::null()) },
+        PNNG_EINVAL
+    );
+    assert_eq!(
+        unsafe {
+            pnng_tls_config_ca_chain(std::ptr::null_mut(), garbage.as_ptr(), std::ptr::null())
+        },
+        PNNG_EINVAL
+    );
     let mut out = std::ptr::null_mut();
     assert_eq!(unsafe { pnng_tls_config_new(2, &mut out) }, PNNG_EINVAL);
     assert_eq!(unsafe { pnng_tls_config_new(-1, &mut out) }, PNNG_EINVAL);
@@ -319,9 +520,15 @@ fn bad_pem_mismatched_keys_and_bad_arguments() {
     // TLS on a non-TLS endpoint.
     let s = open(pnng_pair0_open);
     let mut d = pnng_dialer { id: 0 };
-    assert_eq!(unsafe { pnng_dialer_create(s, c(&addr("tcp")).as_ptr(), &mut d) }, PNNG_OK);
+    assert_eq!(
+        unsafe { pnng_dialer_create(s, c(&addr("tcp")).as_ptr(), &mut d) },
+        PNNG_OK
+    );
     assert_eq!(unsafe { pnng_dialer_set_tls(d, cfg) }, PNNG_ENOTSUP);
-    assert_eq!(unsafe { pnng_socket_set_tls(s, std::ptr::null_mut()) }, PNNG_EINVAL);
+    assert_eq!(
+        unsafe { pnng_socket_set_tls(s, std::ptr::null_mut()) },
+        PNNG_EINVAL
+    );
     close(s);
     unsafe {
         pnng_tls_config_free(cfg);
@@ -335,31 +542,63 @@ fn bad_pem_mismatched_keys_and_bad_arguments() {
 fn mismatched_key_fails_cleanly() {
     let k = certs();
     let srv = config(PNNG_TLS_MODE_SERVER);
-    let rv = unsafe { pnng_tls_config_own_cert(srv, k.read("server.crt").as_ptr(), k.read("client.key").as_ptr(), std::ptr::null()) };
+    let rv = unsafe {
+        pnng_tls_config_own_cert(
+            srv,
+            k.read("server.crt").as_ptr(),
+            k.read("client.key").as_ptr(),
+            std::ptr::null(),
+        )
+    };
     if rv != PNNG_OK {
-        assert!(rv == PNNG_ECRYPTO || rv == PNNG_EINVAL, "mismatched key: {rv}");
+        assert!(
+            rv == PNNG_ECRYPTO || rv == PNNG_EINVAL,
+            "mismatched key: {rv}"
+        );
         unsafe { pnng_tls_config_free(srv) };
         return;
     }
-    let cli = client_config(Some("ca.crt"), Some("localhost"), false, PNNG_TLS_AUTH_MODE_REQUIRED);
-    let (a, b, rv) = connect(pnng_pair0_open, pnng_pair0_open, &tls_url("tls+tcp"), srv, cli);
+    let cli = client_config(
+        Some("ca.crt"),
+        Some("localhost"),
+        false,
+        PNNG_TLS_AUTH_MODE_REQUIRED,
+    );
+    let (a, b, rv) = connect(
+        pnng_pair0_open,
+        pnng_pair0_open,
+        &tls_url("tls+tcp"),
+        srv,
+        cli,
+    );
     assert_handshake_failed(rv, a, b, "mismatched key");
 }
 
 #[test]
 fn config_is_reference_counted_and_endpoints_take_configs() {
     let srv = server_config("server", PNNG_TLS_AUTH_MODE_NONE);
-    let cli = client_config(Some("ca.crt"), Some("localhost"), false, PNNG_TLS_AUTH_MODE_REQUIRED);
+    let cli = client_config(
+        Some("ca.crt"),
+        Some("localhost"),
+        false,
+        PNNG_TLS_AUTH_MODE_REQUIRED,
+    );
     assert_eq!(unsafe { pnng_tls_config_clone(cli) }, cli);
     unsafe { pnng_tls_config_free(cli) }; // one reference left
     let url = tls_url("tls+tcp");
     let (a, b) = (open(pnng_pair0_open), open(pnng_pair0_open));
     let (mut l, mut d) = (pnng_listener { id: 0 }, pnng_dialer { id: 0 });
-    assert_eq!(unsafe { pnng_listener_create(a, c(&url).as_ptr(), &mut l) }, PNNG_OK);
+    assert_eq!(
+        unsafe { pnng_listener_create(a, c(&url).as_ptr(), &mut l) },
+        PNNG_OK
+    );
     assert_eq!(unsafe { pnng_listener_set_tls(l, srv) }, PNNG_OK);
     unsafe { pnng_tls_config_free(srv) }; // the listener keeps it alive
     assert_eq!(unsafe { pnng_listener_start(l, 0) }, PNNG_OK);
-    assert_eq!(unsafe { pnng_dialer_create(b, c(&url).as_ptr(), &mut d) }, PNNG_OK);
+    assert_eq!(
+        unsafe { pnng_dialer_create(b, c(&url).as_ptr(), &mut d) },
+        PNNG_OK
+    );
     assert_eq!(unsafe { pnng_dialer_set_tls(d, cli) }, PNNG_OK);
     unsafe { pnng_tls_config_free(cli) };
     assert_eq!(unsafe { pnng_dialer_start(d, 0) }, PNNG_OK);
@@ -367,9 +606,15 @@ fn config_is_reference_counted_and_endpoints_take_configs() {
     // Peer verification read-outs on the pipe.
     let mut n = 0usize;
     let mut p = [pnng_pipe { id: 0 }];
-    assert_eq!(unsafe { pnng_socket_pipes(b, p.as_mut_ptr(), 1, &mut n) }, PNNG_OK);
+    assert_eq!(
+        unsafe { pnng_socket_pipes(b, p.as_mut_ptr(), 1, &mut n) },
+        PNNG_OK
+    );
     let mut verified = false;
-    assert_eq!(unsafe { pnng_pipe_get_bool(p[0], c("tls-verified").as_ptr(), &mut verified) }, PNNG_OK);
+    assert_eq!(
+        unsafe { pnng_pipe_get_bool(p[0], c("tls-verified").as_ptr(), &mut verified) },
+        PNNG_OK
+    );
     assert!(verified);
     close(a);
     close(b);
@@ -385,13 +630,33 @@ fn server_name_can_be_cleared() {
     let before = unsafe { pnng_tls_shim_calls() };
     // A client with no server name verifies the chain but no host name (see README): the same
     // certificate then passes whatever host the URL names.
-    let cli = client_config(Some("ca.crt"), Some("wrong.example"), false, PNNG_TLS_AUTH_MODE_REQUIRED);
-    assert_eq!(unsafe { pnng_tls_config_server_name(cli, std::ptr::null()) }, PNNG_OK);
-    assert_eq!(unsafe { pnng_tls_config_server_name(cli, c("").as_ptr()) }, PNNG_OK);
-    let (a, b, rv) = connect(pnng_pair0_open, pnng_pair0_open, &tls_url("tls+tcp"), server_config("server", PNNG_TLS_AUTH_MODE_NONE), cli);
+    let cli = client_config(
+        Some("ca.crt"),
+        Some("wrong.example"),
+        false,
+        PNNG_TLS_AUTH_MODE_REQUIRED,
+    );
+    assert_eq!(
+        unsafe { pnng_tls_config_server_name(cli, std::ptr::null()) },
+        PNNG_OK
+    );
+    assert_eq!(
+        unsafe { pnng_tls_config_server_name(cli, c("").as_ptr()) },
+        PNNG_OK
+    );
+    let (a, b, rv) = connect(
+        pnng_pair0_open,
+        pnng_pair0_open,
+        &tls_url("tls+tcp"),
+        server_config("server", PNNG_TLS_AUTH_MODE_NONE),
+        cli,
+    );
     assert_eq!(rv, PNNG_OK, "{}", strerror(rv));
     assert!(delivers(a, b));
-    assert!(unsafe { pnng_tls_shim_calls() } >= before + 2, "both ends went through the wrapper");
+    assert!(
+        unsafe { pnng_tls_shim_calls() } >= before + 2,
+        "both ends went through the wrapper"
+    );
     close(a);
     close(b);
 }

@@ -6,7 +6,7 @@ use super::cq::Cq;
 use super::msg::Msg;
 use super::socket::{lock, wait_while};
 use super::{nng_ctx, nng_socket, sys};
-use crate::error::{check, Error, Result};
+use crate::error::{Error, Result, check};
 use std::ffi::c_void;
 use std::sync::{Arc, Condvar, Mutex};
 
@@ -54,7 +54,12 @@ impl Aio {
             raw: std::ptr::null_mut(),
             notify,
             timeout: Mutex::new(sys::NNG_DURATION_DEFAULT),
-            state: Mutex::new(State { running: false, op: Op::Idle, freeing: false, send_header: Vec::new() }),
+            state: Mutex::new(State {
+                running: false,
+                op: Op::Idle,
+                freeing: false,
+                send_header: Vec::new(),
+            }),
             finished: Condvar::new(),
         });
         let arg = &*aio as *const Aio as *mut c_void;
@@ -165,14 +170,20 @@ impl Aio {
 
     pub fn socket_send(&self, sock: u32) -> Result<()> {
         // SAFETY: raw valid; NNG checks the socket id and completes the aio either way.
-        self.start_send(|a| on_socket(sock, a, || unsafe { sys::nng_send_aio(nng_socket(sock), a) }))
+        self.start_send(|a| {
+            on_socket(sock, a, || unsafe {
+                sys::nng_send_aio(nng_socket(sock), a)
+            })
+        })
     }
 
     pub fn socket_recv(&self, sock: u32) -> Result<()> {
         self.start_recv(|a| match super::socket::take_pending(sock) {
             Some(m) => complete_with(a, m),
             // SAFETY: as socket_send.
-            None => on_socket(sock, a, || unsafe { sys::nng_recv_aio(nng_socket(sock), a) }),
+            None => on_socket(sock, a, || unsafe {
+                sys::nng_recv_aio(nng_socket(sock), a)
+            }),
         })
     }
 

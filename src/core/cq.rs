@@ -37,7 +37,11 @@ impl Cq {
         if fd < 0 {
             return Err(Error::NoFiles);
         }
-        Ok(Cq { fd, entries: Mutex::new(Entries::default()), ready: Condvar::new() })
+        Ok(Cq {
+            fd,
+            entries: Mutex::new(Entries::default()),
+            ready: Condvar::new(),
+        })
     }
 
     pub fn fd(&self) -> c_int {
@@ -102,7 +106,11 @@ impl Cq {
         wait_while(&self.entries, &self.ready, ms, |e| e.is_empty() && !e.woken)?;
         let mut e = lock(&self.entries);
         let woken = std::mem::take(&mut e.woken);
-        if woken && e.is_empty() { Err(Error::Interrupted) } else { Ok(()) }
+        if woken && e.is_empty() {
+            Err(Error::Interrupted)
+        } else {
+            Ok(())
+        }
     }
 
     /// Makes a current or the next `wait` return (with `Interrupted` if nothing is queued).

@@ -3,9 +3,9 @@
 
 use super::msg::Msg;
 use super::oneshot;
-use super::socket::{self, copy_or_keep, lock, Received, FLAG_NONBLOCK};
+use super::socket::{self, FLAG_NONBLOCK, Received, copy_or_keep, lock};
 use super::{nng_ctx, nng_socket, sys};
-use crate::error::{check, Error, Result};
+use crate::error::{Error, Result, check};
 use once_cell::sync::Lazy;
 use std::collections::HashMap;
 use std::ffi::c_int;
@@ -55,7 +55,9 @@ pub fn open(sock: u32) -> Result<u32> {
     let mut rv = 0;
     // Behind the socket's gate, as every call on a context (see `gated`).
     // SAFETY: NNG validates the socket id; out-pointer valid.
-    socket::start_op(sock, || rv = unsafe { sys::nng_ctx_open(&mut c, nng_socket(sock)) })?;
+    socket::start_op(sock, || {
+        rv = unsafe { sys::nng_ctx_open(&mut c, nng_socket(sock)) }
+    })?;
     check(rv)?;
     let id = c._bindgen_opaque_blob;
     // Listed before anyone else can know the id. A context closed with its socket stays listed
@@ -77,7 +79,9 @@ pub fn send_msg(ctx: u32, msg: Msg, flags: c_int) -> std::result::Result<(), (Er
         return Err((Error::Invalid, msg));
     }
     // SAFETY: NNG validates the id and completes the aio exactly once.
-    oneshot::send(msg, flags, |a| gated(ctx, || unsafe { sys::nng_ctx_send(nng_ctx(ctx), a) }))
+    oneshot::send(msg, flags, |a| {
+        gated(ctx, || unsafe { sys::nng_ctx_send(nng_ctx(ctx), a) })
+    })
 }
 
 pub fn recv_msg(ctx: u32, flags: c_int) -> Result<Msg> {
@@ -88,7 +92,9 @@ pub fn recv_msg(ctx: u32, flags: c_int) -> Result<Msg> {
         return Ok(m);
     }
     // SAFETY: NNG validates the id and completes the aio exactly once.
-    oneshot::recv(flags, |a| gated(ctx, || unsafe { sys::nng_ctx_recv(nng_ctx(ctx), a) }))
+    oneshot::recv(flags, |a| {
+        gated(ctx, || unsafe { sys::nng_ctx_recv(nng_ctx(ctx), a) })
+    })
 }
 
 /// Receives into `buf`; a message that does not fit is kept for the context's next receive.

@@ -13,7 +13,7 @@
 
 use super::options::{self, Target};
 use super::{nng_socket, socket, sys};
-use crate::error::{check, Error, Result};
+use crate::error::{Error, Result, check};
 use std::ffi::{c_int, c_void};
 use std::sync::{Arc, Condvar, Mutex};
 
@@ -70,7 +70,11 @@ fn plan(a: u32, b: u32) -> Result<Vec<(u32, u32)>> {
         std::mem::swap(&mut s1, &mut s2);
     }
     // One path if the other side cannot receive, or for a reflector (as NNG: less reordering).
-    Ok(if s1 == s2 || !receives(s2)? { vec![(s1, s2)] } else { vec![(s1, s2), (s2, s1)] })
+    Ok(if s1 == s2 || !receives(s2)? {
+        vec![(s1, s2)]
+    } else {
+        vec![(s1, s2), (s2, s1)]
+    })
 }
 
 /// Starts the paths of a new device; the returned handle waits for its end.
@@ -79,12 +83,22 @@ fn launch(a: u32, b: u32) -> Result<Arc<Device>> {
     let (s1, s2) = plan[0];
     let device = Arc::new(Device {
         sockets: [s1, s2],
-        state: Mutex::new(State { aios: Vec::new(), running: 0, rv: 0 }),
+        state: Mutex::new(State {
+            aios: Vec::new(),
+            running: 0,
+            rv: 0,
+        }),
         ended: Condvar::new(),
     });
     let mut paths: Vec<*mut Path> = Vec::new();
     for (src, dst) in plan {
-        let path = Box::into_raw(Box::new(Path { device: device.clone(), aio: std::ptr::null_mut(), src, dst, sending: false }));
+        let path = Box::into_raw(Box::new(Path {
+            device: device.clone(),
+            aio: std::ptr::null_mut(),
+            src,
+            dst,
+            sending: false,
+        }));
         let mut aio = std::ptr::null_mut();
         // SAFETY: `path` stays alive until the path's last callback reclaims it.
         if let Err(e) = check(unsafe { sys::nng_aio_alloc(&mut aio, Some(on_step), path.cast()) }) {
@@ -107,7 +121,10 @@ fn launch(a: u32, b: u32) -> Result<Arc<Device>> {
         let mut st = device.state.lock().unwrap_or_else(|p| p.into_inner());
         st.running = paths.len();
         // SAFETY: the paths are ours until their first operation starts below.
-        st.aios = paths.iter().map(|&p| unsafe { (*p).aio } as usize).collect();
+        st.aios = paths
+            .iter()
+            .map(|&p| unsafe { (*p).aio } as usize)
+            .collect();
         for &aio in &st.aios {
             list(&device, aio, true);
         }
@@ -130,7 +147,10 @@ fn list(device: &Device, aio: usize, add: bool) {
 
 /// Whether either socket of the device has begun to close (or is gone).
 fn closing(device: &Device) -> bool {
-    device.sockets.iter().any(|&s| socket::start_op(s, || {}).is_err())
+    device
+        .sockets
+        .iter()
+        .any(|&s| socket::start_op(s, || {}).is_err())
 }
 
 /// Starts the path's next operation (a receive, or the send of the message in its aio)

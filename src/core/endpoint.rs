@@ -2,8 +2,8 @@
 
 use super::socket::{self, Endpoint};
 use super::{nng_dialer, nng_listener, nng_socket, sys};
-use crate::error::{check, Result};
-use std::ffi::{c_int, CStr};
+use crate::error::{Result, check};
+use std::ffi::{CStr, c_int};
 
 pub fn create(sock: u32, url: &CStr, kind: Endpoint) -> Result<u32> {
     socket::state(sock)?;

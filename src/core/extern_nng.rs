@@ -10,15 +10,20 @@ pub struct NngTlsConfig {
     _private: [u8; 0],
 }
 
-pub type NngLogger =
-    Option<unsafe extern "C" fn(level: c_int, facility: c_int, msgid: *const c_char, msg: *const c_char)>;
+pub type NngLogger = Option<
+    unsafe extern "C" fn(level: c_int, facility: c_int, msgid: *const c_char, msg: *const c_char),
+>;
 
 unsafe extern "C" {
     pub fn nng_tls_config_alloc(cfg: *mut *mut NngTlsConfig, mode: c_int) -> c_int;
     pub fn nng_tls_config_hold(cfg: *mut NngTlsConfig);
     pub fn nng_tls_config_free(cfg: *mut NngTlsConfig);
     pub fn nng_tls_config_server_name(cfg: *mut NngTlsConfig, name: *const c_char) -> c_int;
-    pub fn nng_tls_config_ca_chain(cfg: *mut NngTlsConfig, chain: *const c_char, crl: *const c_char) -> c_int;
+    pub fn nng_tls_config_ca_chain(
+        cfg: *mut NngTlsConfig,
+        chain: *const c_char,
+        crl: *const c_char,
+    ) -> c_int;
     pub fn nng_tls_config_own_cert(
         cfg: *mut NngTlsConfig,
         cert: *const c_char,
@@ -26,10 +31,13 @@ unsafe extern "C" {
         pass: *const c_char,
     ) -> c_int;
     pub fn nng_tls_config_ca_file(cfg: *mut NngTlsConfig, path: *const c_char) -> c_int;
-    pub fn nng_tls_config_cert_key_file(cfg: *mut NngTlsConfig, path: *const c_char, pass: *const c_char) -> c_int;
+    pub fn nng_tls_config_cert_key_file(
+        cfg: *mut NngTlsConfig,
+        path: *const c_char,
+        pass: *const c_char,
+    ) -> c_int;
     pub fn nng_tls_config_auth_mode(cfg: *mut NngTlsConfig, mode: c_int) -> c_int;
 
     pub fn nng_log_set_logger(logger: NngLogger);
     pub fn nng_log_set_level(level: c_int);
 }
-

@@ -4,10 +4,11 @@
 use super::extern_nng as ext;
 use super::socket::lock;
 use once_cell::sync::Lazy;
-use std::ffi::{c_char, c_int, c_void, CStr, CString};
+use std::ffi::{CStr, CString, c_char, c_int, c_void};
 use std::sync::Mutex;
 
-pub type LogCallback = unsafe extern "C" fn(level: c_int, msg: *const c_char, userdata: *mut c_void);
+pub type LogCallback =
+    unsafe extern "C" fn(level: c_int, msg: *const c_char, userdata: *mut c_void);
 
 use crate::ffi::consts::{PNNG_LOG_NONE as LEVEL_NONE, PNNG_LOG_WARN as LEVEL_WARN};
 
@@ -17,7 +18,13 @@ struct Hook {
     level: c_int,
 }
 
-static HOOK: Lazy<Mutex<Hook>> = Lazy::new(|| Mutex::new(Hook { cb: None, userdata: 0, level: LEVEL_WARN }));
+static HOOK: Lazy<Mutex<Hook>> = Lazy::new(|| {
+    Mutex::new(Hook {
+        cb: None,
+        userdata: 0,
+        level: LEVEL_WARN,
+    })
+});
 
 /// Installs (or with `None` removes) the callback.
 pub fn set_callback(cb: Option<LogCallback>, userdata: usize) {
@@ -57,16 +64,35 @@ fn emit(level: c_int, msg: &CStr) {
 }
 
 pub fn warn(text: &str) {
-    emit(LEVEL_WARN, &CString::new(text.replace('\0', " ")).unwrap_or_default());
+    emit(
+        LEVEL_WARN,
+        &CString::new(text.replace('\0', " ")).unwrap_or_default(),
+    );
 }
 
-unsafe extern "C" fn from_nng(level: c_int, _facility: c_int, msgid: *const c_char, msg: *const c_char) {
+unsafe extern "C" fn from_nng(
+    level: c_int,
+    _facility: c_int,
+    msgid: *const c_char,
+    msg: *const c_char,
+) {
     let _ = std::panic::catch_unwind(|| {
         // SAFETY: NNG passes NUL-terminated strings (msgid may be NULL).
         let text = unsafe {
-            let m = if msg.is_null() { "".into() } else { CStr::from_ptr(msg).to_string_lossy() };
-            if msgid.is_null() { m.into_owned() } else { format!("{}: {m}", CStr::from_ptr(msgid).to_string_lossy()) }
+            let m = if msg.is_null() {
+                "".into()
+            } else {
+                CStr::from_ptr(msg).to_string_lossy()
+            };
+            if msgid.is_null() {
+                m.into_owned()
+            } else {
+                format!("{}: {m}", CStr::from_ptr(msgid).to_string_lossy())
+            }
         };
-        emit(level, &CString::new(text.replace('\0', " ")).unwrap_or_default());
+        emit(
+            level,
+            &CString::new(text.replace('\0', " ")).unwrap_or_default(),
+        );
     });
 }

@@ -5,6 +5,7 @@ pub(crate) use nng_sys as sys;
 
 pub mod aio;
 pub mod cq;
+pub mod ctx;
 pub mod device;
 pub mod endpoint;
 pub mod extern_nng;
@@ -13,27 +14,36 @@ pub mod msg;
 pub(crate) mod oneshot;
 pub mod options;
 pub mod pipe;
-pub mod ctx;
 pub mod sockaddr;
-pub mod stats;
 pub mod socket;
+pub mod stats;
 pub mod tls;
 
 /// NNG's handle structs are opaque 32-bit blobs; these build them from ids.
 pub(crate) fn nng_socket(id: u32) -> sys::nng_socket {
-    sys::nng_socket_s { _bindgen_opaque_blob: id }
+    sys::nng_socket_s {
+        _bindgen_opaque_blob: id,
+    }
 }
 pub(crate) fn nng_dialer(id: u32) -> sys::nng_dialer {
-    sys::nng_dialer_s { _bindgen_opaque_blob: id }
+    sys::nng_dialer_s {
+        _bindgen_opaque_blob: id,
+    }
 }
 pub(crate) fn nng_listener(id: u32) -> sys::nng_listener {
-    sys::nng_listener_s { _bindgen_opaque_blob: id }
+    sys::nng_listener_s {
+        _bindgen_opaque_blob: id,
+    }
 }
 pub(crate) fn nng_pipe(id: u32) -> sys::nng_pipe {
-    sys::nng_pipe_s { _bindgen_opaque_blob: id }
+    sys::nng_pipe_s {
+        _bindgen_opaque_blob: id,
+    }
 }
 pub(crate) fn nng_ctx(id: u32) -> sys::nng_ctx {
-    sys::nng_ctx_s { _bindgen_opaque_blob: id }
+    sys::nng_ctx_s {
+        _bindgen_opaque_blob: id,
+    }
 }
 
 /// Releases NNG's global state and pnng's registries. Every handle becomes invalid.

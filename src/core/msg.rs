@@ -2,7 +2,7 @@
 //! Ownership follows NNG: a send consumes the message only when it succeeds.
 
 use super::sys;
-use crate::error::{check, Error, Result};
+use crate::error::{Error, Result, check};
 use std::ffi::c_int;
 use std::ptr::NonNull;
 
@@ -23,7 +23,11 @@ impl Msg {
         unsafe {
             check(sys::nng_msg_alloc(&mut raw, data.len()))?;
             if !data.is_empty() {
-                std::ptr::copy_nonoverlapping(data.as_ptr(), sys::nng_msg_body(raw).cast::<u8>(), data.len());
+                std::ptr::copy_nonoverlapping(
+                    data.as_ptr(),
+                    sys::nng_msg_body(raw).cast::<u8>(),
+                    data.len(),
+                );
             }
             Ok(Msg::from_raw(raw))
         }
@@ -74,7 +78,10 @@ impl Msg {
 /// Hands `msg` to an NNG send function that takes the message only on success. Cooked req,
 /// rep, surveyor and respondent replace the header before they know whether the send works,
 /// so on failure the caller's header is put back: the message returns exactly as given.
-pub fn send_with(msg: Msg, send: impl FnOnce(*mut sys::nng_msg) -> c_int) -> std::result::Result<(), (Error, Msg)> {
+pub fn send_with(
+    msg: Msg,
+    send: impl FnOnce(*mut sys::nng_msg) -> c_int,
+) -> std::result::Result<(), (Error, Msg)> {
     let saved = header_of(msg.as_ptr()).to_vec(); // no allocation for the usual empty header
     let rv = send(msg.as_ptr());
     if rv == 0 {
@@ -109,7 +116,11 @@ pub fn body_of<'a>(m: *mut sys::nng_msg) -> &'a [u8] {
     // SAFETY: callers pass a valid message; the slice lives as long as they keep it unchanged.
     unsafe {
         let len = sys::nng_msg_len(m);
-        if len == 0 { &[] } else { std::slice::from_raw_parts(sys::nng_msg_body(m) as *const u8, len) }
+        if len == 0 {
+            &[]
+        } else {
+            std::slice::from_raw_parts(sys::nng_msg_body(m) as *const u8, len)
+        }
     }
 }
 
@@ -118,7 +129,11 @@ pub fn header_of<'a>(m: *mut sys::nng_msg) -> &'a [u8] {
     // SAFETY: as body_of.
     unsafe {
         let len = sys::nng_msg_header_len(m);
-        if len == 0 { &[] } else { std::slice::from_raw_parts(sys::nng_msg_header(m) as *const u8, len) }
+        if len == 0 {
+            &[]
+        } else {
+            std::slice::from_raw_parts(sys::nng_msg_header(m) as *const u8, len)
+        }
     }
 }
 
@@ -164,7 +179,11 @@ pub fn trim(m: *mut sys::nng_msg, n: usize, from_front: bool) -> Result<()> {
         if n > sys::nng_msg_len(m) {
             return Err(Error::Invalid);
         }
-        check(if from_front { sys::nng_msg_trim(m, n) } else { sys::nng_msg_chop(m, n) })
+        check(if from_front {
+            sys::nng_msg_trim(m, n)
+        } else {
+            sys::nng_msg_chop(m, n)
+        })
     }
 }
 
@@ -180,5 +199,9 @@ pub fn pipe_of(m: *mut sys::nng_msg) -> Option<u32> {
     // SAFETY: valid message.
     let p = unsafe { sys::nng_msg_get_pipe(m) };
     let id = p._bindgen_opaque_blob;
-    if id == 0 || id == u32::MAX { None } else { Some(id) }
+    if id == 0 || id == u32::MAX {
+        None
+    } else {
+        Some(id)
+    }
 }

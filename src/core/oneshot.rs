@@ -9,7 +9,7 @@
 use super::msg::Msg;
 use super::socket::FLAG_NONBLOCK;
 use super::sys;
-use crate::error::{check, Error, Result};
+use crate::error::{Error, Result, check};
 use std::cell::Cell;
 use std::ffi::c_int;
 use std::mem::ManuallyDrop;
@@ -68,14 +68,21 @@ pub(crate) fn send(
 }
 
 /// Receives a message through an operation started by `start` and waits, as `send` does.
-pub(crate) fn recv(flags: c_int, start: impl FnOnce(*mut sys::nng_aio) -> Result<()>) -> Result<Msg> {
+pub(crate) fn recv(
+    flags: c_int,
+    start: impl FnOnce(*mut sys::nng_aio) -> Result<()>,
+) -> Result<Msg> {
     let aio = OneShot::new(flags)?;
     aio.run(start)?;
     // SAFETY: the operation is over; the received message is ours once taken off.
     unsafe {
         let m = sys::nng_aio_get_msg(aio.raw());
         sys::nng_aio_set_msg(aio.raw(), std::ptr::null_mut());
-        if m.is_null() { Err(Error::Internal) } else { Ok(Msg::from_raw(m)) }
+        if m.is_null() {
+            Err(Error::Internal)
+        } else {
+            Ok(Msg::from_raw(m))
+        }
     }
 }
 
@@ -101,10 +108,17 @@ impl OneShot {
             }
         };
         let nonblocking = flags & FLAG_NONBLOCK != 0;
-        let timeout = if nonblocking { sys::NNG_DURATION_ZERO as i32 } else { sys::NNG_DURATION_DEFAULT };
+        let timeout = if nonblocking {
+            sys::NNG_DURATION_ZERO as i32
+        } else {
+            sys::NNG_DURATION_DEFAULT
+        };
         // SAFETY: idle (new, or a spare whose operation ended).
         unsafe { sys::nng_aio_set_timeout(aio.aio, timeout) };
-        Ok(OneShot { aio: ManuallyDrop::new(aio), nonblocking })
+        Ok(OneShot {
+            aio: ManuallyDrop::new(aio),
+            nonblocking,
+        })
     }
 
     fn raw(&self) -> *mut sys::nng_aio {

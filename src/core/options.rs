@@ -4,8 +4,8 @@
 
 use super::sockaddr::SockAddr;
 use super::sys;
-use crate::error::{check, Error, Result};
-use std::ffi::{c_char, c_int, c_void, CStr, CString};
+use crate::error::{Error, Result, check};
+use std::ffi::{CStr, CString, c_char, c_int, c_void};
 
 /// Which kind of object an option call targets, with its id.
 #[derive(Clone, Copy)]
@@ -62,18 +62,114 @@ macro_rules! accessors {
     };
 }
 
-accessors!(SET_INT, c_int, nng_socket_set_int, nng_dialer_set_int, nng_listener_set_int, None, Some(sys::nng_ctx_set_int));
-accessors!(SET_MS, i32, nng_socket_set_ms, nng_dialer_set_ms, nng_listener_set_ms, None, Some(sys::nng_ctx_set_ms));
-accessors!(SET_SIZE, usize, nng_socket_set_size, nng_dialer_set_size, nng_listener_set_size, None, Some(sys::nng_ctx_set_size));
-accessors!(SET_BOOL, bool, nng_socket_set_bool, nng_dialer_set_bool, nng_listener_set_bool, None, Some(sys::nng_ctx_set_bool));
-accessors!(SET_STRING, *const c_char, nng_socket_set_string, nng_dialer_set_string, nng_listener_set_string, None, Some(sys::nng_ctx_set_string));
-accessors!(SET_PTR, *mut c_void, nng_socket_set_ptr, nng_dialer_set_ptr, nng_listener_set_ptr, None, Some(sys::nng_ctx_set_ptr));
-accessors!(GET_INT, *mut c_int, nng_socket_get_int, nng_dialer_get_int, nng_listener_get_int, Some(sys::nng_pipe_get_int), Some(sys::nng_ctx_get_int));
-accessors!(GET_MS, *mut i32, nng_socket_get_ms, nng_dialer_get_ms, nng_listener_get_ms, Some(sys::nng_pipe_get_ms), Some(sys::nng_ctx_get_ms));
-accessors!(GET_SIZE, *mut usize, nng_socket_get_size, nng_dialer_get_size, nng_listener_get_size, Some(sys::nng_pipe_get_size), Some(sys::nng_ctx_get_size));
-accessors!(GET_BOOL, *mut bool, nng_socket_get_bool, nng_dialer_get_bool, nng_listener_get_bool, Some(sys::nng_pipe_get_bool), Some(sys::nng_ctx_get_bool));
-accessors!(GET_STRING, *mut *mut c_char, nng_socket_get_string, nng_dialer_get_string, nng_listener_get_string, Some(sys::nng_pipe_get_string), Some(sys::nng_ctx_get_string));
-accessors!(GET_ADDR, *mut sys::nng_sockaddr, nng_socket_get_addr, nng_dialer_get_addr, nng_listener_get_addr, Some(sys::nng_pipe_get_addr), Some(sys::nng_ctx_get_addr));
+accessors!(
+    SET_INT,
+    c_int,
+    nng_socket_set_int,
+    nng_dialer_set_int,
+    nng_listener_set_int,
+    None,
+    Some(sys::nng_ctx_set_int)
+);
+accessors!(
+    SET_MS,
+    i32,
+    nng_socket_set_ms,
+    nng_dialer_set_ms,
+    nng_listener_set_ms,
+    None,
+    Some(sys::nng_ctx_set_ms)
+);
+accessors!(
+    SET_SIZE,
+    usize,
+    nng_socket_set_size,
+    nng_dialer_set_size,
+    nng_listener_set_size,
+    None,
+    Some(sys::nng_ctx_set_size)
+);
+accessors!(
+    SET_BOOL,
+    bool,
+    nng_socket_set_bool,
+    nng_dialer_set_bool,
+    nng_listener_set_bool,
+    None,
+    Some(sys::nng_ctx_set_bool)
+);
+accessors!(
+    SET_STRING,
+    *const c_char,
+    nng_socket_set_string,
+    nng_dialer_set_string,
+    nng_listener_set_string,
+    None,
+    Some(sys::nng_ctx_set_string)
+);
+accessors!(
+    SET_PTR,
+    *mut c_void,
+    nng_socket_set_ptr,
+    nng_dialer_set_ptr,
+    nng_listener_set_ptr,
+    None,
+    Some(sys::nng_ctx_set_ptr)
+);
+accessors!(
+    GET_INT,
+    *mut c_int,
+    nng_socket_get_int,
+    nng_dialer_get_int,
+    nng_listener_get_int,
+    Some(sys::nng_pipe_get_int),
+    Some(sys::nng_ctx_get_int)
+);
+accessors!(
+    GET_MS,
+    *mut i32,
+    nng_socket_get_ms,
+    nng_dialer_get_ms,
+    nng_listener_get_ms,
+    Some(sys::nng_pipe_get_ms),
+    Some(sys::nng_ctx_get_ms)
+);
+accessors!(
+    GET_SIZE,
+    *mut usize,
+    nng_socket_get_size,
+    nng_dialer_get_size,
+    nng_listener_get_size,
+    Some(sys::nng_pipe_get_size),
+    Some(sys::nng_ctx_get_size)
+);
+accessors!(
+    GET_BOOL,
+    *mut bool,
+    nng_socket_get_bool,
+    nng_dialer_get_bool,
+    nng_listener_get_bool,
+    Some(sys::nng_pipe_get_bool),
+    Some(sys::nng_ctx_get_bool)
+);
+accessors!(
+    GET_STRING,
+    *mut *mut c_char,
+    nng_socket_get_string,
+    nng_dialer_get_string,
+    nng_listener_get_string,
+    Some(sys::nng_pipe_get_string),
+    Some(sys::nng_ctx_get_string)
+);
+accessors!(
+    GET_ADDR,
+    *mut sys::nng_sockaddr,
+    nng_socket_get_addr,
+    nng_dialer_get_addr,
+    nng_listener_get_addr,
+    Some(sys::nng_pipe_get_addr),
+    Some(sys::nng_ctx_get_addr)
+);
 
 pub fn set_int(t: Target, name: &CStr, v: c_int) -> Result<()> {
     SET_INT.call(t, name, v)
@@ -158,9 +254,13 @@ pub fn set_bytes(t: Target, name: &CStr, v: &[u8]) -> Result<()> {
     let set = check(unsafe {
         match t {
             Target::Socket(id) => sys::nng_socket_set(super::nng_socket(id), name.as_ptr(), p, n),
-            Target::Ctx(id) => super::ctx::gated(id, || sys::nng_ctx_set(super::nng_ctx(id), name.as_ptr(), p, n))?,
+            Target::Ctx(id) => super::ctx::gated(id, || {
+                sys::nng_ctx_set(super::nng_ctx(id), name.as_ptr(), p, n)
+            })?,
             Target::Dialer(id) => sys::nng_dialer_set(super::nng_dialer(id), name.as_ptr(), p, n),
-            Target::Listener(id) => sys::nng_listener_set(super::nng_listener(id), name.as_ptr(), p, n),
+            Target::Listener(id) => {
+                sys::nng_listener_set(super::nng_listener(id), name.as_ptr(), p, n)
+            }
             Target::Pipe(_) => return Err(Error::ReadOnly),
         }
     });

@@ -2,7 +2,7 @@
 
 use super::msg::Msg;
 use super::{nng_pipe, sys};
-use crate::error::{check, Error, Result};
+use crate::error::{Error, Result, check};
 use std::ffi::c_int;
 
 /// The id NNG reports for "no such object".
@@ -42,7 +42,11 @@ pub fn close(pipe: u32) -> Result<()> {
 /// The socket of a pipe that is still live: a send to a closed pipe is `NoEntry`, not lost.
 pub fn live_socket(pipe: u32) -> Result<u32> {
     let sock = socket(pipe)?;
-    if super::socket::has_pipe(sock, pipe) { Ok(sock) } else { Err(Error::NoEntry) }
+    if super::socket::has_pipe(sock, pipe) {
+        Ok(sock)
+    } else {
+        Err(Error::NoEntry)
+    }
 }
 
 /// Sends `msg` to this pipe's peer only (pynng's `Pipe.send`); on failure `msg` comes back.

@@ -152,7 +152,11 @@ impl pnng_sockaddr {
                 let _ = write!(s, "tcp://[{ip}]:{}", self.port);
             }
             PNNG_AF_ZT => {
-                let _ = write!(s, "zt://{:x}.{:x}:{}", self.zt_nodeid, self.zt_nwid, self.port);
+                let _ = write!(
+                    s,
+                    "zt://{:x}.{:x}:{}",
+                    self.zt_nodeid, self.zt_nwid, self.port
+                );
             }
             _ => s.push_str("unspecified"),
         }

@@ -6,20 +6,23 @@ use super::cq::Cq;
 use super::msg::Msg;
 use super::oneshot;
 use super::{nng_socket, sys};
-use crate::error::{check, Error, Result};
+use crate::error::{Error, Result, check};
 use once_cell::sync::Lazy;
 use std::collections::HashMap;
-use std::ffi::{c_int, c_void, CStr, CString};
+use std::ffi::{CStr, CString, c_int, c_void};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, RwLock};
 use std::time::{Duration, Instant};
 
-pub(crate) use crate::ffi::consts::{PNNG_DIAL_FALLBACK as DIAL_FALLBACK, PNNG_FLAG_NONBLOCK as FLAG_NONBLOCK};
+pub(crate) use crate::ffi::consts::{
+    PNNG_DIAL_FALLBACK as DIAL_FALLBACK, PNNG_FLAG_NONBLOCK as FLAG_NONBLOCK,
+};
 
 /// recv-size-max given to every new socket: pynng documents 1 MiB, and unlimited invites abuse.
 const DEFAULT_RECV_MAX: usize = 1 << 20;
 
 /// The C type of a pipe-event callback, as the FFI layer declares it.
-pub type PipeCallback = unsafe extern "C" fn(pipe: crate::ffi::pnng_pipe, event: c_int, userdata: *mut c_void);
+pub type PipeCallback =
+    unsafe extern "C" fn(pipe: crate::ffi::pnng_pipe, event: c_int, userdata: *mut c_void);
 
 /// One party interested in a pipe event.
 #[derive(Clone)]
@@ -69,7 +72,12 @@ pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 /// Waits on `cv` while `busy` holds, at most `ms` (negative: forever); `TimedOut` if still busy.
-pub(crate) fn wait_while<T>(m: &Mutex<T>, cv: &Condvar, ms: i32, busy: impl Fn(&T) -> bool) -> Result<()> {
+pub(crate) fn wait_while<T>(
+    m: &Mutex<T>,
+    cv: &Condvar,
+    ms: i32,
+    busy: impl Fn(&T) -> bool,
+) -> Result<()> {
     let deadline = (ms >= 0).then(|| Instant::now() + Duration::from_millis(ms as u64));
     let mut guard = lock(m);
     while busy(&guard) {
@@ -80,7 +88,9 @@ pub(crate) fn wait_while<T>(m: &Mutex<T>, cv: &Condvar, ms: i32, busy: impl Fn(&
                 if now >= d {
                     return Err(Error::TimedOut);
                 }
-                cv.wait_timeout(guard, d - now).unwrap_or_else(|p| p.into_inner()).0
+                cv.wait_timeout(guard, d - now)
+                    .unwrap_or_else(|p| p.into_inner())
+                    .0
             }
         };
     }
@@ -147,15 +157,22 @@ pub fn open(opener: Opener) -> Result<u32> {
     // SAFETY: opener writes the new socket on success.
     check(unsafe { opener(&mut s) })?;
     let id = s._bindgen_opaque_blob;
-    let st = SocketState { cooked_surveyor: is_cooked_surveyor(s), ..Default::default() };
+    let st = SocketState {
+        cooked_surveyor: is_cooked_surveyor(s),
+        ..Default::default()
+    };
     lock(&SOCKETS).insert(id, Arc::new(st));
     let setup = || -> Result<()> {
         for ev in 0..PIPE_EVENTS as u32 {
             // SAFETY: the trampoline finds the socket by id, so no pointer can dangle.
-            check(unsafe { sys::nng_pipe_notify(s, ev, Some(pipe_event), id as usize as *mut c_void) })?;
+            check(unsafe {
+                sys::nng_pipe_notify(s, ev, Some(pipe_event), id as usize as *mut c_void)
+            })?;
         }
         // SAFETY: the option name is a valid C string.
-        check(unsafe { sys::nng_socket_set_size(s, sys::NNG_OPT_RECVMAXSZ.as_ptr().cast(), DEFAULT_RECV_MAX) })
+        check(unsafe {
+            sys::nng_socket_set_size(s, sys::NNG_OPT_RECVMAXSZ.as_ptr().cast(), DEFAULT_RECV_MAX)
+        })
     };
     if let Err(e) = setup() {
         let _ = close(id);
@@ -206,8 +223,14 @@ impl SocketState {
 fn message_waiting(id: u32) -> Result<bool> {
     let mut fd: c_int = -1;
     // SAFETY: valid option name and out-pointer; NNG owns the fd, we only poll it.
-    check(unsafe { sys::nng_socket_get_int(nng_socket(id), sys::NNG_OPT_RECVFD.as_ptr().cast(), &mut fd) })?;
-    let mut p = libc::pollfd { fd, events: libc::POLLIN, revents: 0 };
+    check(unsafe {
+        sys::nng_socket_get_int(nng_socket(id), sys::NNG_OPT_RECVFD.as_ptr().cast(), &mut fd)
+    })?;
+    let mut p = libc::pollfd {
+        fd,
+        events: libc::POLLIN,
+        revents: 0,
+    };
     // SAFETY: one valid pollfd, no waiting.
     Ok(unsafe { libc::poll(&mut p, 1, 0) } == 1 && p.revents & libc::POLLIN != 0)
 }
@@ -231,7 +254,11 @@ pub fn close(id: u32) -> Result<()> {
 }
 
 fn check_flags(flags: c_int, allowed: c_int) -> Result<()> {
-    if flags & !allowed != 0 { Err(Error::Invalid) } else { Ok(()) }
+    if flags & !allowed != 0 {
+        Err(Error::Invalid)
+    } else {
+        Ok(())
+    }
 }
 
 /// Sends a copy of `data`.
@@ -246,7 +273,9 @@ pub fn send_msg(id: u32, msg: Msg, flags: c_int) -> std::result::Result<(), (Err
         return Err((e, msg));
     }
     // SAFETY: NNG validates the id and completes the aio exactly once.
-    oneshot::send(msg, flags, |a| start_op(id, || unsafe { sys::nng_send_aio(nng_socket(id), a) }))
+    oneshot::send(msg, flags, |a| {
+        start_op(id, || unsafe { sys::nng_send_aio(nng_socket(id), a) })
+    })
 }
 
 /// Receives a message, returning a held-back one first.
@@ -260,7 +289,9 @@ pub fn recv_msg(id: u32, flags: c_int) -> Result<Msg> {
         return Err(Error::Again);
     }
     // SAFETY: NNG validates the id and completes the aio exactly once.
-    oneshot::recv(flags, |a| st.start_op(|| unsafe { sys::nng_recv_aio(nng_socket(id), a) }))
+    oneshot::recv(flags, |a| {
+        st.start_op(|| unsafe { sys::nng_recv_aio(nng_socket(id), a) })
+    })
 }
 
 /// Outcome of a receive into a caller's buffer.
@@ -459,7 +490,10 @@ pub fn forget_pipe(id: u32, pipe: u32) {
 }
 
 fn event_index(event: c_int) -> Result<usize> {
-    usize::try_from(event).ok().filter(|&e| e < PIPE_EVENTS).ok_or(Error::Invalid)
+    usize::try_from(event)
+        .ok()
+        .filter(|&e| e < PIPE_EVENTS)
+        .ok_or(Error::Invalid)
 }
 
 /// Adds a pipe-event subscriber.
@@ -477,11 +511,19 @@ pub fn unsubscribe(id: u32, event: c_int, pred: impl Fn(&Subscriber) -> bool) ->
 }
 
 /// Removes one callback registration; `NoEntry` if there was none.
-pub fn unsubscribe_callback(id: u32, event: c_int, cb: PipeCallback, userdata: usize) -> Result<()> {
+pub fn unsubscribe_callback(
+    id: u32,
+    event: c_int,
+    cb: PipeCallback,
+    userdata: usize,
+) -> Result<()> {
     let ev = event_index(event)?;
     let st = state(id)?;
     let mut subs = lock(&st.subscribers);
-    let pos = subs[ev].iter().position(|s| s.same_callback(cb, userdata)).ok_or(Error::NoEntry)?;
+    let pos = subs[ev]
+        .iter()
+        .position(|s| s.same_callback(cb, userdata))
+        .ok_or(Error::NoEntry)?;
     subs[ev].remove(pos);
     Ok(())
 }
@@ -489,7 +531,9 @@ pub fn unsubscribe_callback(id: u32, event: c_int, cb: PipeCallback, userdata: u
 /// NNG's pipe-notify trampoline. Runs on an NNG thread; no pnng lock is held while user code runs.
 unsafe extern "C" fn pipe_event(pipe: sys::nng_pipe, event: sys::nng_pipe_ev, arg: *mut c_void) {
     let _ = std::panic::catch_unwind(|| {
-        let Ok(st) = state(arg as usize as u32) else { return };
+        let Ok(st) = state(arg as usize as u32) else {
+            return;
+        };
         let pid = pipe._bindgen_opaque_blob;
         let ev = event as usize;
         if ev == sys::NNG_PIPE_EV_REM_POST as usize {
@@ -503,9 +547,15 @@ unsafe extern "C" fn pipe_event(pipe: sys::nng_pipe, event: sys::nng_pipe_ev, ar
                 // SAFETY: the callback and its userdata come from the C caller, who promised
                 // they stay valid while registered.
                 Subscriber::Callback { cb, userdata } => unsafe {
-                    cb(crate::ffi::pnng_pipe { id: pid }, event as c_int, userdata as *mut c_void)
+                    cb(
+                        crate::ffi::pnng_pipe { id: pid },
+                        event as c_int,
+                        userdata as *mut c_void,
+                    )
                 },
-                Subscriber::Queue { cq, userdata } => cq.post_pipe_event(pid, event as c_int, userdata),
+                Subscriber::Queue { cq, userdata } => {
+                    cq.post_pipe_event(pid, event as c_int, userdata)
+                }
             }
         }
         // Listed only once the ADD_PRE callbacks ran, and not if one of them rejected it.

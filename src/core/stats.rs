@@ -1,7 +1,7 @@
 //! Statistics: a snapshot of NNG's counters for one socket, dialer or listener.
 
 use super::{nng_dialer, nng_listener, nng_socket, sys};
-use crate::error::{check, Error, Result};
+use crate::error::{Error, Result, check};
 use std::ffi::{CStr, CString};
 
 /// One statistic.

@@ -8,8 +8,8 @@
 use super::extern_nng::{self as ext, NngTlsConfig};
 use super::options::{self, Target};
 use super::socket::lock;
-use crate::error::{check, Error, Result};
-use std::ffi::{c_int, CStr, CString};
+use crate::error::{Error, Result, check};
+use std::ffi::{CStr, CString, c_int};
 use std::sync::Mutex;
 
 use crate::ffi::consts::{
@@ -57,12 +57,16 @@ fn apply(raw: *mut NngTlsConfig, s: &Setting) -> Result<()> {
     // SAFETY: raw is a live config; strings are NUL-terminated and outlive the call.
     check(unsafe {
         match s {
-            Setting::CaChain(pem, crl) => ext::nng_tls_config_ca_chain(raw, pem.as_ptr(), opt_ptr(crl)),
+            Setting::CaChain(pem, crl) => {
+                ext::nng_tls_config_ca_chain(raw, pem.as_ptr(), opt_ptr(crl))
+            }
             Setting::OwnCert(cert, key, pass) => {
                 ext::nng_tls_config_own_cert(raw, cert.as_ptr(), key.as_ptr(), opt_ptr(pass))
             }
             Setting::CaFile(path) => ext::nng_tls_config_ca_file(raw, path.as_ptr()),
-            Setting::CertKeyFile(path, pass) => ext::nng_tls_config_cert_key_file(raw, path.as_ptr(), opt_ptr(pass)),
+            Setting::CertKeyFile(path, pass) => {
+                ext::nng_tls_config_cert_key_file(raw, path.as_ptr(), opt_ptr(pass))
+            }
             Setting::AuthMode(m) => ext::nng_tls_config_auth_mode(raw, *m),
         }
     })
@@ -74,7 +78,14 @@ impl TlsConfig {
             return Err(Error::Invalid);
         }
         let raw = alloc(mode)?;
-        Ok(TlsConfig { mode, live: Mutex::new(Live { raw, server_name: None, settings: Vec::new() }) })
+        Ok(TlsConfig {
+            mode,
+            live: Mutex::new(Live {
+                raw,
+                server_name: None,
+                settings: Vec::new(),
+            }),
+        })
     }
 
     fn add(&self, s: Setting) -> Result<()> {
@@ -120,7 +131,11 @@ impl TlsConfig {
     }
 
     pub fn own_cert(&self, cert: &CStr, key: &CStr, pass: Option<&CStr>) -> Result<()> {
-        self.add(Setting::OwnCert(cert.to_owned(), key.to_owned(), pass.map(CStr::to_owned)))
+        self.add(Setting::OwnCert(
+            cert.to_owned(),
+            key.to_owned(),
+            pass.map(CStr::to_owned),
+        ))
     }
 
     pub fn ca_file(&self, path: &CStr) -> Result<()> {
@@ -128,7 +143,10 @@ impl TlsConfig {
     }
 
     pub fn cert_key_file(&self, path: &CStr, pass: Option<&CStr>) -> Result<()> {
-        self.add(Setting::CertKeyFile(path.to_owned(), pass.map(CStr::to_owned)))
+        self.add(Setting::CertKeyFile(
+            path.to_owned(),
+            pass.map(CStr::to_owned),
+        ))
     }
 
     pub fn auth_mode(&self, mode: c_int) -> Result<()> {

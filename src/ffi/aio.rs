@@ -4,7 +4,7 @@ use super::msg::{lend, pnng_msg};
 use super::{ffi_boundary, ffi_result, obj, out_ptr, pnng_ctx, pnng_pipe, pnng_socket, put};
 use crate::core::aio::{Aio, Notify};
 use crate::core::cq::Cq;
-use crate::error::{pnng_result, Error, Result};
+use crate::error::{Error, Result, pnng_result};
 use std::ffi::{c_int, c_void};
 use std::sync::Arc;
 
@@ -80,7 +80,11 @@ fn new_aio(notify: Notify, aio_out: *mut *mut pnng_aio) -> Result<()> {
 /// pnng_aio_new: a new aio whose completions call `cb(userdata)` (`cb` may be NULL: then
 /// poll with `pnng_aio_wait`). The caller owns `*aio_out`.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn pnng_aio_new(cb: pnng_aio_cb, userdata: *mut c_void, aio_out: *mut *mut pnng_aio) -> pnng_result {
+pub unsafe extern "C" fn pnng_aio_new(
+    cb: pnng_aio_cb,
+    userdata: *mut c_void,
+    aio_out: *mut *mut pnng_aio,
+) -> pnng_result {
     ffi_result! {
         let notify = match cb {
             Some(cb) => Notify::Callback(cb, userdata as usize),
@@ -93,7 +97,11 @@ pub unsafe extern "C" fn pnng_aio_new(cb: pnng_aio_cb, userdata: *mut c_void, ai
 /// pnng_aio_new_cq: a new aio whose completions are posted to `cq` with `userdata`
 /// (`pnng_cq_pop` returns both). The aio keeps `cq` alive.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn pnng_aio_new_cq(cq: *mut pnng_cq, userdata: *mut c_void, aio_out: *mut *mut pnng_aio) -> pnng_result {
+pub unsafe extern "C" fn pnng_aio_new_cq(
+    cq: *mut pnng_cq,
+    userdata: *mut c_void,
+    aio_out: *mut *mut pnng_aio,
+) -> pnng_result {
     ffi_result! {
         if cq.is_null() {
             return Err(Error::Invalid);
@@ -142,7 +150,10 @@ pub unsafe extern "C" fn pnng_aio_set_msg(a: *mut pnng_aio, msg: *mut pnng_msg) 
 /// pnng_aio_take_msg: takes the message on the aio (received, or an unsent one back); the
 /// caller owns it. `PNNG_ENOENT` if there is none, `PNNG_EBUSY` while an operation runs.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn pnng_aio_take_msg(a: *mut pnng_aio, msg_out: *mut *mut pnng_msg) -> pnng_result {
+pub unsafe extern "C" fn pnng_aio_take_msg(
+    a: *mut pnng_aio,
+    msg_out: *mut *mut pnng_msg,
+) -> pnng_result {
     ffi_result! {
         let out = out_ptr(msg_out)?;
         put(out, aio(a)?.take_msg()?.into_raw().cast());
@@ -259,7 +270,11 @@ pub unsafe extern "C" fn pnng_cq_fd(c: *const pnng_cq, fd_out: *mut c_int) -> pn
 /// pnng_cq_pop: takes the oldest completed aio and its userdata; `PNNG_EAGAIN` when none
 /// waits. Read the outcome with `pnng_aio_result`. Never blocks.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn pnng_cq_pop(c: *mut pnng_cq, aio_out: *mut *mut pnng_aio, userdata_out: *mut *mut c_void) -> pnng_result {
+pub unsafe extern "C" fn pnng_cq_pop(
+    c: *mut pnng_cq,
+    aio_out: *mut *mut pnng_aio,
+    userdata_out: *mut *mut c_void,
+) -> pnng_result {
     ffi_result! {
         let (aio_out, ud_out) = (out_ptr(aio_out)?, out_ptr(userdata_out)?);
         let (a, ud) = cq(c)?.pop_aio().ok_or(Error::Again)?;
@@ -272,7 +287,12 @@ pub unsafe extern "C" fn pnng_cq_pop(c: *mut pnng_cq, aio_out: *mut *mut pnng_ai
 /// pnng_cq_pop_pipe_event: takes the oldest pipe event posted by
 /// `pnng_socket_pipe_notify_cq`; `PNNG_EAGAIN` when none waits. Never blocks.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn pnng_cq_pop_pipe_event(c: *mut pnng_cq, pipe_out: *mut pnng_pipe, event_out: *mut c_int, userdata_out: *mut *mut c_void) -> pnng_result {
+pub unsafe extern "C" fn pnng_cq_pop_pipe_event(
+    c: *mut pnng_cq,
+    pipe_out: *mut pnng_pipe,
+    event_out: *mut c_int,
+    userdata_out: *mut *mut c_void,
+) -> pnng_result {
     ffi_result! {
         let (p_out, e_out, ud_out) = (out_ptr(pipe_out)?, out_ptr(event_out)?, out_ptr(userdata_out)?);
         let (p, ev, ud) = cq(c)?.pop_pipe_event().ok_or(Error::Again)?;

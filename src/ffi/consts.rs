@@ -46,7 +46,9 @@ pub const PNNG_LOG_DEBUG: c_int = 7;
 
 const _: () = {
     assert!(PNNG_FLAG_NONBLOCK as u32 == nng_sys::NNG_FLAG_NONBLOCK);
-    assert!(PNNG_DIAL_FALLBACK & (nng_sys::NNG_FLAG_NONBLOCK | nng_sys::NNG_FLAG_ALLOC) as c_int == 0);
+    assert!(
+        PNNG_DIAL_FALLBACK & (nng_sys::NNG_FLAG_NONBLOCK | nng_sys::NNG_FLAG_ALLOC) as c_int == 0
+    );
     assert!(PNNG_DURATION_DEFAULT == nng_sys::NNG_DURATION_DEFAULT);
     assert!(PNNG_DURATION_INFINITE == nng_sys::NNG_DURATION_INFINITE);
     assert!(PNNG_PIPE_EV_REM_POST as u32 == nng_sys::NNG_PIPE_EV_REM_POST);

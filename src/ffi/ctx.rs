@@ -16,20 +16,33 @@ pub unsafe extern "C" fn pnng_ctx_id(c: pnng_ctx) -> u32 {
 /// pnng_ctx_send: sends a copy of `len` bytes on the context. Blocks up to the context's send
 /// timeout (`PNNG_OPT_SENDTIMEO` on the context) unless `PNNG_FLAG_NONBLOCK`.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn pnng_ctx_send(c: pnng_ctx, data: *const c_void, len: usize, flags: c_int) -> pnng_result {
+pub unsafe extern "C" fn pnng_ctx_send(
+    c: pnng_ctx,
+    data: *const c_void,
+    len: usize,
+    flags: c_int,
+) -> pnng_result {
     ffi_result! { ctx::send_msg(c.id, Msg::from_bytes(bytes(data, len)?)?, flags).map_err(|(e, _)| e) }
 }
 
 /// pnng_ctx_send_msg: sends `msg` on the context. Consumes `msg` on success only.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn pnng_ctx_send_msg(c: pnng_ctx, msg: *mut pnng_msg, flags: c_int) -> pnng_result {
+pub unsafe extern "C" fn pnng_ctx_send_msg(
+    c: pnng_ctx,
+    msg: *mut pnng_msg,
+    flags: c_int,
+) -> pnng_result {
     ffi_result! { ctx::send_msg(c.id, lend(msg)?, flags).map_err(reclaim) }
 }
 
 /// pnng_ctx_recv_msg: receives a message on the context; the caller owns `*msg_out`.
 /// Blocks up to the context's receive timeout unless `PNNG_FLAG_NONBLOCK`.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn pnng_ctx_recv_msg(c: pnng_ctx, flags: c_int, msg_out: *mut *mut pnng_msg) -> pnng_result {
+pub unsafe extern "C" fn pnng_ctx_recv_msg(
+    c: pnng_ctx,
+    flags: c_int,
+    msg_out: *mut *mut pnng_msg,
+) -> pnng_result {
     ffi_result! {
         let out = out_ptr(msg_out)?;
         put(out, ctx::recv_msg(c.id, flags)?.into_raw().cast());
@@ -41,7 +54,13 @@ pub unsafe extern "C" fn pnng_ctx_recv_msg(c: pnng_ctx, flags: c_int, msg_out: *
 /// bytes), writing its length to `*len_out`. A longer message gives `PNNG_EMSGSIZE` with its
 /// length in `*len_out` and is kept: the context's next receive returns it.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn pnng_ctx_recv(c: pnng_ctx, buf: *mut c_void, cap: usize, flags: c_int, len_out: *mut usize) -> pnng_result {
+pub unsafe extern "C" fn pnng_ctx_recv(
+    c: pnng_ctx,
+    buf: *mut c_void,
+    cap: usize,
+    flags: c_int,
+    len_out: *mut usize,
+) -> pnng_result {
     ffi_result! { recv_into(len_out, buf, cap, |b| ctx::recv_into(c.id, b, flags)) }
 }
 
@@ -54,12 +73,20 @@ pub unsafe extern "C" fn pnng_ctx_close(c: pnng_ctx) -> pnng_result {
 
 /// pnng_sub0_ctx_subscribe: subscribes a sub0 context to a topic (any bytes).
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn pnng_sub0_ctx_subscribe(c: pnng_ctx, topic: *const c_void, len: usize) -> pnng_result {
+pub unsafe extern "C" fn pnng_sub0_ctx_subscribe(
+    c: pnng_ctx,
+    topic: *const c_void,
+    len: usize,
+) -> pnng_result {
     ffi_result! { ctx::subscribe(c.id, bytes(topic, len)?, true) }
 }
 
 /// pnng_sub0_ctx_unsubscribe: removes a context's subscription; `PNNG_ENOENT` if none.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn pnng_sub0_ctx_unsubscribe(c: pnng_ctx, topic: *const c_void, len: usize) -> pnng_result {
+pub unsafe extern "C" fn pnng_sub0_ctx_unsubscribe(
+    c: pnng_ctx,
+    topic: *const c_void,
+    len: usize,
+) -> pnng_result {
     ffi_result! { ctx::subscribe(c.id, bytes(topic, len)?, false) }
 }

@@ -10,7 +10,11 @@ use std::ffi::{c_char, c_int};
 /// pnng_dialer_create: creates a dialer that connects to `url`, without starting it.
 /// Release it with `pnng_dialer_close` (or by closing the socket).
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn pnng_dialer_create(s: pnng_socket, url: *const c_char, dialer_out: *mut pnng_dialer) -> pnng_result {
+pub unsafe extern "C" fn pnng_dialer_create(
+    s: pnng_socket,
+    url: *const c_char,
+    dialer_out: *mut pnng_dialer,
+) -> pnng_result {
     ffi_result! {
         let out = out_ptr(dialer_out)?;
         put(out, pnng_dialer { id: endpoint::create(s.id, cstr(url)?, Endpoint::Dialer)? });

@@ -10,7 +10,11 @@ use std::ffi::{c_char, c_int};
 /// pnng_listener_create: creates a listener that accepts connections on `url`, without starting it.
 /// Release it with `pnng_listener_close` (or by closing the socket).
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn pnng_listener_create(s: pnng_socket, url: *const c_char, listener_out: *mut pnng_listener) -> pnng_result {
+pub unsafe extern "C" fn pnng_listener_create(
+    s: pnng_socket,
+    url: *const c_char,
+    listener_out: *mut pnng_listener,
+) -> pnng_result {
     ffi_result! {
         let out = out_ptr(listener_out)?;
         put(out, pnng_listener { id: endpoint::create(s.id, cstr(url)?, Endpoint::Listener)? });

@@ -2,12 +2,13 @@
 
 use super::{ffi_boundary, ffi_result, pnng_socket};
 use crate::core::{device, log};
-use crate::error::{pnng_result, Error, PNNG_OK};
-use std::ffi::{c_char, c_int, c_void, CString};
+use crate::error::{Error, PNNG_OK, pnng_result};
+use std::ffi::{CString, c_char, c_int, c_void};
 
 /// A log callback: `level` is a `PNNG_LOG_*` value, `msg` a NUL-terminated line valid only
 /// during the call. Called on any thread, NNG's included; must not block or unwind.
-pub type pnng_log_cb = Option<unsafe extern "C" fn(level: c_int, msg: *const c_char, userdata: *mut c_void)>;
+pub type pnng_log_cb =
+    Option<unsafe extern "C" fn(level: c_int, msg: *const c_char, userdata: *mut c_void)>;
 
 /// pnng_strerror: a static description of `err` (never NULL, never to be freed). Covers every
 /// `PNNG_E*` code, the `PNNG_ESYSERR`/`PNNG_ETRANERR` ranges and unknown numbers.

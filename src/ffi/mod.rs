@@ -2,8 +2,8 @@
 //! `ffi_result!`/`ffi_boundary!`, so a Rust panic never unwinds into C; it becomes
 //! `PNNG_EINTERNAL` (or NULL / 0 / nothing for functions that do not return a code).
 
-use crate::error::{pnng_result, to_code, Error, Result, PNNG_EINTERNAL};
-use std::ffi::{c_char, c_void, CStr};
+use crate::error::{Error, PNNG_EINTERNAL, Result, pnng_result, to_code};
+use std::ffi::{CStr, c_char, c_void};
 
 pub mod aio;
 pub mod consts;
@@ -105,7 +105,11 @@ pub(crate) fn bytes<'a>(p: *const c_void, len: usize) -> Result<&'a [u8]> {
 
 /// Checks that an output pointer is usable before any work is done.
 pub(crate) fn out_ptr<T>(p: *mut T) -> Result<*mut T> {
-    if p.is_null() { Err(Error::Invalid) } else { Ok(p) }
+    if p.is_null() {
+        Err(Error::Invalid)
+    } else {
+        Ok(p)
+    }
 }
 
 /// Writes an output (the pointer was checked with `out_ptr`).
@@ -150,7 +154,13 @@ pub(crate) fn obj<'a, T>(p: *const T) -> Result<&'a T> {
 
 /// Copies an id list into a caller's array: `*len_out` always gets the count; a too-small
 /// array gives `PNNG_EMSGSIZE` and is left untouched.
-pub(crate) fn put_list<H>(ids: Vec<u32>, buf: *mut H, cap: usize, len_out: *mut usize, make: fn(u32) -> H) -> Result<()> {
+pub(crate) fn put_list<H>(
+    ids: Vec<u32>,
+    buf: *mut H,
+    cap: usize,
+    len_out: *mut usize,
+    make: fn(u32) -> H,
+) -> Result<()> {
     let len_out = out_ptr(len_out)?;
     put(len_out, ids.len());
     if ids.len() > cap {

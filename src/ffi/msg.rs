@@ -4,7 +4,7 @@
 use super::{bytes, ffi_boundary, ffi_result, obj, out_ptr, pnng_pipe, put};
 use crate::core::msg::{self, Msg};
 use crate::core::sys;
-use crate::error::{pnng_result, Error, Result};
+use crate::error::{Error, Result, pnng_result};
 use std::ffi::c_void;
 
 /// A message: an owned, growable buffer with a body and a header.
@@ -41,7 +41,11 @@ pub(crate) fn reclaim((e, m): (Error, Msg)) -> Error {
 /// pnng_msg_new: a new message holding a copy of `len` bytes at `data` (NULL allowed when
 /// `len` is 0). The caller owns `*msg_out`.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn pnng_msg_new(data: *const c_void, len: usize, msg_out: *mut *mut pnng_msg) -> pnng_result {
+pub unsafe extern "C" fn pnng_msg_new(
+    data: *const c_void,
+    len: usize,
+    msg_out: *mut *mut pnng_msg,
+) -> pnng_result {
     ffi_result! {
         let out = out_ptr(msg_out)?;
         put(out, Msg::from_bytes(bytes(data, len)?)?.into_raw().cast());
@@ -93,13 +97,21 @@ pub unsafe extern "C" fn pnng_msg_header_len(m: *const pnng_msg) -> usize {
 
 /// pnng_msg_append: appends `len` bytes to the body.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn pnng_msg_append(m: *mut pnng_msg, data: *const c_void, len: usize) -> pnng_result {
+pub unsafe extern "C" fn pnng_msg_append(
+    m: *mut pnng_msg,
+    data: *const c_void,
+    len: usize,
+) -> pnng_result {
     ffi_result! { msg::append(raw(m)?, bytes(data, len)?) }
 }
 
 /// pnng_msg_insert: inserts `len` bytes at the front of the body.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn pnng_msg_insert(m: *mut pnng_msg, data: *const c_void, len: usize) -> pnng_result {
+pub unsafe extern "C" fn pnng_msg_insert(
+    m: *mut pnng_msg,
+    data: *const c_void,
+    len: usize,
+) -> pnng_result {
     ffi_result! { msg::insert(raw(m)?, bytes(data, len)?) }
 }
 
@@ -127,7 +139,11 @@ pub unsafe extern "C" fn pnng_msg_clear(m: *mut pnng_msg) -> pnng_result {
 
 /// pnng_msg_header_append: appends `len` bytes to the header.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn pnng_msg_header_append(m: *mut pnng_msg, data: *const c_void, len: usize) -> pnng_result {
+pub unsafe extern "C" fn pnng_msg_header_append(
+    m: *mut pnng_msg,
+    data: *const c_void,
+    len: usize,
+) -> pnng_result {
     ffi_result! { msg::header_append(raw(m)?, bytes(data, len)?) }
 }
 
@@ -143,7 +159,10 @@ pub unsafe extern "C" fn pnng_msg_header_clear(m: *mut pnng_msg) -> pnng_result 
 
 /// pnng_msg_dup: a copy of the message (body, header and pipe); the caller owns `*msg_out`.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn pnng_msg_dup(m: *const pnng_msg, msg_out: *mut *mut pnng_msg) -> pnng_result {
+pub unsafe extern "C" fn pnng_msg_dup(
+    m: *const pnng_msg,
+    msg_out: *mut *mut pnng_msg,
+) -> pnng_result {
     ffi_result! {
         let out = out_ptr(msg_out)?;
         put(out, msg::dup(raw(m)?)?.into_raw().cast());
@@ -153,7 +172,10 @@ pub unsafe extern "C" fn pnng_msg_dup(m: *const pnng_msg, msg_out: *mut *mut pnn
 
 /// pnng_msg_pipe: the pipe a received message came from; `PNNG_ENOENT` if it has none.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn pnng_msg_pipe(m: *const pnng_msg, pipe_out: *mut pnng_pipe) -> pnng_result {
+pub unsafe extern "C" fn pnng_msg_pipe(
+    m: *const pnng_msg,
+    pipe_out: *mut pnng_pipe,
+) -> pnng_result {
     ffi_result! {
         let out = out_ptr(pipe_out)?;
         put(out, pnng_pipe { id: msg::pipe_of(raw(m)?).ok_or(Error::NoEntry)? });

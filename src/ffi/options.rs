@@ -6,221 +6,362 @@
 //! nothing is silently accepted. `get_string` returns a copy to free with `pnng_strfree`.
 //! Outputs are written only on success.
 
-use super::{cstr, ffi_result, out_ptr, pnng_ctx, pnng_dialer, pnng_listener, pnng_pipe, pnng_socket, put};
+use super::{
+    cstr, ffi_result, out_ptr, pnng_ctx, pnng_dialer, pnng_listener, pnng_pipe, pnng_socket, put,
+};
 use crate::core::options::{self, Target};
 use crate::core::sockaddr::pnng_sockaddr;
-use crate::error::{pnng_result, Result};
-use std::ffi::{c_char, c_int, CStr};
+use crate::error::{Result, pnng_result};
+use std::ffi::{CStr, c_char, c_int};
 
 fn set(t: Target, opt: *const c_char, f: impl FnOnce(Target, &CStr) -> Result<()>) -> Result<()> {
     f(t, cstr(opt)?)
 }
 
-fn get<T>(t: Target, opt: *const c_char, out: *mut T, f: impl FnOnce(Target, &CStr) -> Result<T>) -> Result<()> {
+fn get<T>(
+    t: Target,
+    opt: *const c_char,
+    out: *mut T,
+    f: impl FnOnce(Target, &CStr) -> Result<T>,
+) -> Result<()> {
     let out = out_ptr(out)?;
     put(out, f(t, cstr(opt)?)?);
     Ok(())
 }
 
 fn get_string(t: Target, opt: *const c_char, out: *mut *mut c_char) -> Result<()> {
-    get(t, opt, out, |t, n| options::get_string(t, n).map(|s| s.into_raw()))
+    get(t, opt, out, |t, n| {
+        options::get_string(t, n).map(|s| s.into_raw())
+    })
 }
 
 /// pnng_socket_set_ms: sets option `opt` to a duration in milliseconds (-1 infinite).
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn pnng_socket_set_ms(s: pnng_socket, opt: *const c_char, val: i32) -> pnng_result {
+pub unsafe extern "C" fn pnng_socket_set_ms(
+    s: pnng_socket,
+    opt: *const c_char,
+    val: i32,
+) -> pnng_result {
     ffi_result! { set(Target::Socket(s.id), opt, |t, n| options::set_ms(t, n, val)) }
 }
 
 /// pnng_socket_get_ms: reads option `opt`, a duration in milliseconds (-1 infinite), into `*val_out`.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn pnng_socket_get_ms(s: pnng_socket, opt: *const c_char, val_out: *mut i32) -> pnng_result {
+pub unsafe extern "C" fn pnng_socket_get_ms(
+    s: pnng_socket,
+    opt: *const c_char,
+    val_out: *mut i32,
+) -> pnng_result {
     ffi_result! { get(Target::Socket(s.id), opt, val_out, options::get_ms) }
 }
 
 /// pnng_socket_set_int: sets option `opt` to an int.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn pnng_socket_set_int(s: pnng_socket, opt: *const c_char, val: c_int) -> pnng_result {
+pub unsafe extern "C" fn pnng_socket_set_int(
+    s: pnng_socket,
+    opt: *const c_char,
+    val: c_int,
+) -> pnng_result {
     ffi_result! { set(Target::Socket(s.id), opt, |t, n| options::set_int(t, n, val)) }
 }
 
 /// pnng_socket_get_int: reads option `opt`, an int, into `*val_out`.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn pnng_socket_get_int(s: pnng_socket, opt: *const c_char, val_out: *mut c_int) -> pnng_result {
+pub unsafe extern "C" fn pnng_socket_get_int(
+    s: pnng_socket,
+    opt: *const c_char,
+    val_out: *mut c_int,
+) -> pnng_result {
     ffi_result! { get(Target::Socket(s.id), opt, val_out, options::get_int) }
 }
 
 /// pnng_socket_set_size: sets option `opt` to a size in bytes or a count.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn pnng_socket_set_size(s: pnng_socket, opt: *const c_char, val: usize) -> pnng_result {
+pub unsafe extern "C" fn pnng_socket_set_size(
+    s: pnng_socket,
+    opt: *const c_char,
+    val: usize,
+) -> pnng_result {
     ffi_result! { set(Target::Socket(s.id), opt, |t, n| options::set_size(t, n, val)) }
 }
 
 /// pnng_socket_get_size: reads option `opt`, a size in bytes or a count, into `*val_out`.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn pnng_socket_get_size(s: pnng_socket, opt: *const c_char, val_out: *mut usize) -> pnng_result {
+pub unsafe extern "C" fn pnng_socket_get_size(
+    s: pnng_socket,
+    opt: *const c_char,
+    val_out: *mut usize,
+) -> pnng_result {
     ffi_result! { get(Target::Socket(s.id), opt, val_out, options::get_size) }
 }
 
 /// pnng_socket_set_bool: sets option `opt` to a boolean.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn pnng_socket_set_bool(s: pnng_socket, opt: *const c_char, val: bool) -> pnng_result {
+pub unsafe extern "C" fn pnng_socket_set_bool(
+    s: pnng_socket,
+    opt: *const c_char,
+    val: bool,
+) -> pnng_result {
     ffi_result! { set(Target::Socket(s.id), opt, |t, n| options::set_bool(t, n, val)) }
 }
 
 /// pnng_socket_get_bool: reads option `opt`, a boolean, into `*val_out`.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn pnng_socket_get_bool(s: pnng_socket, opt: *const c_char, val_out: *mut bool) -> pnng_result {
+pub unsafe extern "C" fn pnng_socket_get_bool(
+    s: pnng_socket,
+    opt: *const c_char,
+    val_out: *mut bool,
+) -> pnng_result {
     ffi_result! { get(Target::Socket(s.id), opt, val_out, options::get_bool) }
 }
 
 /// pnng_socket_set_string: sets option `opt` to a NUL-terminated string (copied).
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn pnng_socket_set_string(s: pnng_socket, opt: *const c_char, val: *const c_char) -> pnng_result {
+pub unsafe extern "C" fn pnng_socket_set_string(
+    s: pnng_socket,
+    opt: *const c_char,
+    val: *const c_char,
+) -> pnng_result {
     ffi_result! { set(Target::Socket(s.id), opt, |t, n| options::set_string(t, n, cstr(val)?)) }
 }
 
 /// pnng_socket_get_string: reads string option `opt`; free `*val_out` with `pnng_strfree`.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn pnng_socket_get_string(s: pnng_socket, opt: *const c_char, val_out: *mut *mut c_char) -> pnng_result {
+pub unsafe extern "C" fn pnng_socket_get_string(
+    s: pnng_socket,
+    opt: *const c_char,
+    val_out: *mut *mut c_char,
+) -> pnng_result {
     ffi_result! { get_string(Target::Socket(s.id), opt, val_out) }
 }
 
 /// pnng_socket_get_addr: reads address option `opt` (`PNNG_OPT_LOCADDR`, `PNNG_OPT_REMADDR`).
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn pnng_socket_get_addr(s: pnng_socket, opt: *const c_char, addr_out: *mut pnng_sockaddr) -> pnng_result {
+pub unsafe extern "C" fn pnng_socket_get_addr(
+    s: pnng_socket,
+    opt: *const c_char,
+    addr_out: *mut pnng_sockaddr,
+) -> pnng_result {
     ffi_result! { get(Target::Socket(s.id), opt, addr_out, options::get_addr) }
 }
 
 /// pnng_dialer_set_ms: sets option `opt` to a duration in milliseconds (-1 infinite).
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn pnng_dialer_set_ms(d: pnng_dialer, opt: *const c_char, val: i32) -> pnng_result {
+pub unsafe extern "C" fn pnng_dialer_set_ms(
+    d: pnng_dialer,
+    opt: *const c_char,
+    val: i32,
+) -> pnng_result {
     ffi_result! { set(Target::Dialer(d.id), opt, |t, n| options::set_ms(t, n, val)) }
 }
 
 /// pnng_dialer_get_ms: reads option `opt`, a duration in milliseconds (-1 infinite), into `*val_out`.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn pnng_dialer_get_ms(d: pnng_dialer, opt: *const c_char, val_out: *mut i32) -> pnng_result {
+pub unsafe extern "C" fn pnng_dialer_get_ms(
+    d: pnng_dialer,
+    opt: *const c_char,
+    val_out: *mut i32,
+) -> pnng_result {
     ffi_result! { get(Target::Dialer(d.id), opt, val_out, options::get_ms) }
 }
 
 /// pnng_dialer_set_int: sets option `opt` to an int.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn pnng_dialer_set_int(d: pnng_dialer, opt: *const c_char, val: c_int) -> pnng_result {
+pub unsafe extern "C" fn pnng_dialer_set_int(
+    d: pnng_dialer,
+    opt: *const c_char,
+    val: c_int,
+) -> pnng_result {
     ffi_result! { set(Target::Dialer(d.id), opt, |t, n| options::set_int(t, n, val)) }
 }
 
 /// pnng_dialer_get_int: reads option `opt`, an int, into `*val_out`.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn pnng_dialer_get_int(d: pnng_dialer, opt: *const c_char, val_out: *mut c_int) -> pnng_result {
+pub unsafe extern "C" fn pnng_dialer_get_int(
+    d: pnng_dialer,
+    opt: *const c_char,
+    val_out: *mut c_int,
+) -> pnng_result {
     ffi_result! { get(Target::Dialer(d.id), opt, val_out, options::get_int) }
 }
 
 /// pnng_dialer_set_size: sets option `opt` to a size in bytes or a count.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn pnng_dialer_set_size(d: pnng_dialer, opt: *const c_char, val: usize) -> pnng_result {
+pub unsafe extern "C" fn pnng_dialer_set_size(
+    d: pnng_dialer,
+    opt: *const c_char,
+    val: usize,
+) -> pnng_result {
     ffi_result! { set(Target::Dialer(d.id), opt, |t, n| options::set_size(t, n, val)) }
 }
 
 /// pnng_dialer_get_size: reads option `opt`, a size in bytes or a count, into `*val_out`.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn pnng_dialer_get_size(d: pnng_dialer, opt: *const c_char, val_out: *mut usize) -> pnng_result {
+pub unsafe extern "C" fn pnng_dialer_get_size(
+    d: pnng_dialer,
+    opt: *const c_char,
+    val_out: *mut usize,
+) -> pnng_result {
     ffi_result! { get(Target::Dialer(d.id), opt, val_out, options::get_size) }
 }
 
 /// pnng_dialer_set_bool: sets option `opt` to a boolean.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn pnng_dialer_set_bool(d: pnng_dialer, opt: *const c_char, val: bool) -> pnng_result {
+pub unsafe extern "C" fn pnng_dialer_set_bool(
+    d: pnng_dialer,
+    opt: *const c_char,
+    val: bool,
+) -> pnng_result {
     ffi_result! { set(Target::Dialer(d.id), opt, |t, n| options::set_bool(t, n, val)) }
 }
 
 /// pnng_dialer_get_bool: reads option `opt`, a boolean, into `*val_out`.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn pnng_dialer_get_bool(d: pnng_dialer, opt: *const c_char, val_out: *mut bool) -> pnng_result {
+pub unsafe extern "C" fn pnng_dialer_get_bool(
+    d: pnng_dialer,
+    opt: *const c_char,
+    val_out: *mut bool,
+) -> pnng_result {
     ffi_result! { get(Target::Dialer(d.id), opt, val_out, options::get_bool) }
 }
 
 /// pnng_dialer_set_string: sets option `opt` to a NUL-terminated string (copied).
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn pnng_dialer_set_string(d: pnng_dialer, opt: *const c_char, val: *const c_char) -> pnng_result {
+pub unsafe extern "C" fn pnng_dialer_set_string(
+    d: pnng_dialer,
+    opt: *const c_char,
+    val: *const c_char,
+) -> pnng_result {
     ffi_result! { set(Target::Dialer(d.id), opt, |t, n| options::set_string(t, n, cstr(val)?)) }
 }
 
 /// pnng_dialer_get_string: reads string option `opt`; free `*val_out` with `pnng_strfree`.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn pnng_dialer_get_string(d: pnng_dialer, opt: *const c_char, val_out: *mut *mut c_char) -> pnng_result {
+pub unsafe extern "C" fn pnng_dialer_get_string(
+    d: pnng_dialer,
+    opt: *const c_char,
+    val_out: *mut *mut c_char,
+) -> pnng_result {
     ffi_result! { get_string(Target::Dialer(d.id), opt, val_out) }
 }
 
 /// pnng_dialer_get_addr: reads address option `opt` (`PNNG_OPT_LOCADDR`, `PNNG_OPT_REMADDR`).
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn pnng_dialer_get_addr(d: pnng_dialer, opt: *const c_char, addr_out: *mut pnng_sockaddr) -> pnng_result {
+pub unsafe extern "C" fn pnng_dialer_get_addr(
+    d: pnng_dialer,
+    opt: *const c_char,
+    addr_out: *mut pnng_sockaddr,
+) -> pnng_result {
     ffi_result! { get(Target::Dialer(d.id), opt, addr_out, options::get_addr) }
 }
 
 /// pnng_listener_set_ms: sets option `opt` to a duration in milliseconds (-1 infinite).
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn pnng_listener_set_ms(l: pnng_listener, opt: *const c_char, val: i32) -> pnng_result {
+pub unsafe extern "C" fn pnng_listener_set_ms(
+    l: pnng_listener,
+    opt: *const c_char,
+    val: i32,
+) -> pnng_result {
     ffi_result! { set(Target::Listener(l.id), opt, |t, n| options::set_ms(t, n, val)) }
 }
 
 /// pnng_listener_get_ms: reads option `opt`, a duration in milliseconds (-1 infinite), into `*val_out`.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn pnng_listener_get_ms(l: pnng_listener, opt: *const c_char, val_out: *mut i32) -> pnng_result {
+pub unsafe extern "C" fn pnng_listener_get_ms(
+    l: pnng_listener,
+    opt: *const c_char,
+    val_out: *mut i32,
+) -> pnng_result {
     ffi_result! { get(Target::Listener(l.id), opt, val_out, options::get_ms) }
 }
 
 /// pnng_listener_set_int: sets option `opt` to an int.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn pnng_listener_set_int(l: pnng_listener, opt: *const c_char, val: c_int) -> pnng_result {
+pub unsafe extern "C" fn pnng_listener_set_int(
+    l: pnng_listener,
+    opt: *const c_char,
+    val: c_int,
+) -> pnng_result {
     ffi_result! { set(Target::Listener(l.id), opt, |t, n| options::set_int(t, n, val)) }
 }
 
 /// pnng_listener_get_int: reads option `opt`, an int, into `*val_out`.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn pnng_listener_get_int(l: pnng_listener, opt: *const c_char, val_out: *mut c_int) -> pnng_result {
+pub unsafe extern "C" fn pnng_listener_get_int(
+    l: pnng_listener,
+    opt: *const c_char,
+    val_out: *mut c_int,
+) -> pnng_result {
     ffi_result! { get(Target::Listener(l.id), opt, val_out, options::get_int) }
 }
 
 /// pnng_listener_set_size: sets option `opt` to a size in bytes or a count.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn pnng_listener_set_size(l: pnng_listener, opt: *const c_char, val: usize) -> pnng_result {
+pub unsafe extern "C" fn pnng_listener_set_size(
+    l: pnng_listener,
+    opt: *const c_char,
+    val: usize,
+) -> pnng_result {
     ffi_result! { set(Target::Listener(l.id), opt, |t, n| options::set_size(t, n, val)) }
 }
 
 /// pnng_listener_get_size: reads option `opt`, a size in bytes or a count, into `*val_out`.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn pnng_listener_get_size(l: pnng_listener, opt: *const c_char, val_out: *mut usize) -> pnng_result {
+pub unsafe extern "C" fn pnng_listener_get_size(
+    l: pnng_listener,
+    opt: *const c_char,
+    val_out: *mut usize,
+) -> pnng_result {
     ffi_result! { get(Target::Listener(l.id), opt, val_out, options::get_size) }
 }
 
 /// pnng_listener_set_bool: sets option `opt` to a boolean.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn pnng_listener_set_bool(l: pnng_listener, opt: *const c_char, val: bool) -> pnng_result {
+pub unsafe extern "C" fn pnng_listener_set_bool(
+    l: pnng_listener,
+    opt: *const c_char,
+    val: bool,
+) -> pnng_result {
     ffi_result! { set(Target::Listener(l.id), opt, |t, n| options::set_bool(t, n, val)) }
 }
 
 /// pnng_listener_get_bool: reads option `opt`, a boolean, into `*val_out`.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn pnng_listener_get_bool(l: pnng_listener, opt: *const c_char, val_out: *mut bool) -> pnng_result {
+pub unsafe extern "C" fn pnng_listener_get_bool(
+    l: pnng_listener,
+    opt: *const c_char,
+    val_out: *mut bool,
+) -> pnng_result {
     ffi_result! { get(Target::Listener(l.id), opt, val_out, options::get_bool) }
 }
 
 /// pnng_listener_set_string: sets option `opt` to a NUL-terminated string (copied).
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn pnng_listener_set_string(l: pnng_listener, opt: *const c_char, val: *const c_char) -> pnng_result {
+pub unsafe extern "C" fn pnng_listener_set_string(
+    l: pnng_listener,
+    opt: *const c_char,
+    val: *const c_char,
+) -> pnng_result {
     ffi_result! { set(Target::Listener(l.id), opt, |t, n| options::set_string(t, n, cstr(val)?)) }
 }
 
 /// pnng_listener_get_string: reads string option `opt`; free `*val_out` with `pnng_strfree`.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn pnng_listener_get_string(l: pnng_listener, opt: *const c_char, val_out: *mut *mut c_char) -> pnng_result {
+pub unsafe extern "C" fn pnng_listener_get_string(
+    l: pnng_listener,
+    opt: *const c_char,
+    val_out: *mut *mut c_char,
+) -> pnng_result {
     ffi_result! { get_string(Target::Listener(l.id), opt, val_out) }
 }
 
 /// pnng_listener_get_addr: reads address option `opt` (`PNNG_OPT_LOCADDR`, `PNNG_OPT_REMADDR`).
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn pnng_listener_get_addr(l: pnng_listener, opt: *const c_char, addr_out: *mut pnng_sockaddr) -> pnng_result {
+pub unsafe extern "C" fn pnng_listener_get_addr(
+    l: pnng_listener,
+    opt: *const c_char,
+    addr_out: *mut pnng_sockaddr,
+) -> pnng_result {
     ffi_result! { get(Target::Listener(l.id), opt, addr_out, options::get_addr) }
 }
 
@@ -232,102 +373,171 @@ pub unsafe extern "C" fn pnng_ctx_set_ms(c: pnng_ctx, opt: *const c_char, val: i
 
 /// pnng_ctx_get_ms: reads option `opt`, a duration in milliseconds (-1 infinite), into `*val_out`.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn pnng_ctx_get_ms(c: pnng_ctx, opt: *const c_char, val_out: *mut i32) -> pnng_result {
+pub unsafe extern "C" fn pnng_ctx_get_ms(
+    c: pnng_ctx,
+    opt: *const c_char,
+    val_out: *mut i32,
+) -> pnng_result {
     ffi_result! { get(Target::Ctx(c.id), opt, val_out, options::get_ms) }
 }
 
 /// pnng_ctx_set_int: sets option `opt` to an int.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn pnng_ctx_set_int(c: pnng_ctx, opt: *const c_char, val: c_int) -> pnng_result {
+pub unsafe extern "C" fn pnng_ctx_set_int(
+    c: pnng_ctx,
+    opt: *const c_char,
+    val: c_int,
+) -> pnng_result {
     ffi_result! { set(Target::Ctx(c.id), opt, |t, n| options::set_int(t, n, val)) }
 }
 
 /// pnng_ctx_get_int: reads option `opt`, an int, into `*val_out`.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn pnng_ctx_get_int(c: pnng_ctx, opt: *const c_char, val_out: *mut c_int) -> pnng_result {
+pub unsafe extern "C" fn pnng_ctx_get_int(
+    c: pnng_ctx,
+    opt: *const c_char,
+    val_out: *mut c_int,
+) -> pnng_result {
     ffi_result! { get(Target::Ctx(c.id), opt, val_out, options::get_int) }
 }
 
 /// pnng_ctx_set_size: sets option `opt` to a size in bytes or a count.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn pnng_ctx_set_size(c: pnng_ctx, opt: *const c_char, val: usize) -> pnng_result {
+pub unsafe extern "C" fn pnng_ctx_set_size(
+    c: pnng_ctx,
+    opt: *const c_char,
+    val: usize,
+) -> pnng_result {
     ffi_result! { set(Target::Ctx(c.id), opt, |t, n| options::set_size(t, n, val)) }
 }
 
 /// pnng_ctx_get_size: reads option `opt`, a size in bytes or a count, into `*val_out`.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn pnng_ctx_get_size(c: pnng_ctx, opt: *const c_char, val_out: *mut usize) -> pnng_result {
+pub unsafe extern "C" fn pnng_ctx_get_size(
+    c: pnng_ctx,
+    opt: *const c_char,
+    val_out: *mut usize,
+) -> pnng_result {
     ffi_result! { get(Target::Ctx(c.id), opt, val_out, options::get_size) }
 }
 
 /// pnng_ctx_set_bool: sets option `opt` to a boolean.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn pnng_ctx_set_bool(c: pnng_ctx, opt: *const c_char, val: bool) -> pnng_result {
+pub unsafe extern "C" fn pnng_ctx_set_bool(
+    c: pnng_ctx,
+    opt: *const c_char,
+    val: bool,
+) -> pnng_result {
     ffi_result! { set(Target::Ctx(c.id), opt, |t, n| options::set_bool(t, n, val)) }
 }
 
 /// pnng_ctx_get_bool: reads option `opt`, a boolean, into `*val_out`.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn pnng_ctx_get_bool(c: pnng_ctx, opt: *const c_char, val_out: *mut bool) -> pnng_result {
+pub unsafe extern "C" fn pnng_ctx_get_bool(
+    c: pnng_ctx,
+    opt: *const c_char,
+    val_out: *mut bool,
+) -> pnng_result {
     ffi_result! { get(Target::Ctx(c.id), opt, val_out, options::get_bool) }
 }
 
 /// pnng_ctx_set_string: sets option `opt` to a NUL-terminated string (copied).
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn pnng_ctx_set_string(c: pnng_ctx, opt: *const c_char, val: *const c_char) -> pnng_result {
+pub unsafe extern "C" fn pnng_ctx_set_string(
+    c: pnng_ctx,
+    opt: *const c_char,
+    val: *const c_char,
+) -> pnng_result {
     ffi_result! { set(Target::Ctx(c.id), opt, |t, n| options::set_string(t, n, cstr(val)?)) }
 }
 
 /// pnng_ctx_get_string: reads string option `opt`; free `*val_out` with `pnng_strfree`.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn pnng_ctx_get_string(c: pnng_ctx, opt: *const c_char, val_out: *mut *mut c_char) -> pnng_result {
+pub unsafe extern "C" fn pnng_ctx_get_string(
+    c: pnng_ctx,
+    opt: *const c_char,
+    val_out: *mut *mut c_char,
+) -> pnng_result {
     ffi_result! { get_string(Target::Ctx(c.id), opt, val_out) }
 }
 
 /// pnng_ctx_get_addr: reads address option `opt` (`PNNG_OPT_LOCADDR`, `PNNG_OPT_REMADDR`).
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn pnng_ctx_get_addr(c: pnng_ctx, opt: *const c_char, addr_out: *mut pnng_sockaddr) -> pnng_result {
+pub unsafe extern "C" fn pnng_ctx_get_addr(
+    c: pnng_ctx,
+    opt: *const c_char,
+    addr_out: *mut pnng_sockaddr,
+) -> pnng_result {
     ffi_result! { get(Target::Ctx(c.id), opt, addr_out, options::get_addr) }
 }
 
 /// pnng_pipe_get_ms: reads option `opt`, a duration in milliseconds (-1 infinite), into `*val_out`.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn pnng_pipe_get_ms(p: pnng_pipe, opt: *const c_char, val_out: *mut i32) -> pnng_result {
+pub unsafe extern "C" fn pnng_pipe_get_ms(
+    p: pnng_pipe,
+    opt: *const c_char,
+    val_out: *mut i32,
+) -> pnng_result {
     ffi_result! { get(Target::Pipe(p.id), opt, val_out, options::get_ms) }
 }
 
 /// pnng_pipe_get_int: reads option `opt`, an int, into `*val_out`.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn pnng_pipe_get_int(p: pnng_pipe, opt: *const c_char, val_out: *mut c_int) -> pnng_result {
+pub unsafe extern "C" fn pnng_pipe_get_int(
+    p: pnng_pipe,
+    opt: *const c_char,
+    val_out: *mut c_int,
+) -> pnng_result {
     ffi_result! { get(Target::Pipe(p.id), opt, val_out, options::get_int) }
 }
 
 /// pnng_pipe_get_size: reads option `opt`, a size in bytes or a count, into `*val_out`.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn pnng_pipe_get_size(p: pnng_pipe, opt: *const c_char, val_out: *mut usize) -> pnng_result {
+pub unsafe extern "C" fn pnng_pipe_get_size(
+    p: pnng_pipe,
+    opt: *const c_char,
+    val_out: *mut usize,
+) -> pnng_result {
     ffi_result! { get(Target::Pipe(p.id), opt, val_out, options::get_size) }
 }
 
 /// pnng_pipe_get_bool: reads option `opt`, a boolean, into `*val_out`.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn pnng_pipe_get_bool(p: pnng_pipe, opt: *const c_char, val_out: *mut bool) -> pnng_result {
+pub unsafe extern "C" fn pnng_pipe_get_bool(
+    p: pnng_pipe,
+    opt: *const c_char,
+    val_out: *mut bool,
+) -> pnng_result {
     ffi_result! { get(Target::Pipe(p.id), opt, val_out, options::get_bool) }
 }
 
 /// pnng_pipe_get_string: reads string option `opt`; free `*val_out` with `pnng_strfree`.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn pnng_pipe_get_string(p: pnng_pipe, opt: *const c_char, val_out: *mut *mut c_char) -> pnng_result {
+pub unsafe extern "C" fn pnng_pipe_get_string(
+    p: pnng_pipe,
+    opt: *const c_char,
+    val_out: *mut *mut c_char,
+) -> pnng_result {
     ffi_result! { get_string(Target::Pipe(p.id), opt, val_out) }
 }
 
 /// pnng_pipe_get_addr: reads address option `opt` (`PNNG_OPT_LOCADDR`, `PNNG_OPT_REMADDR`).
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn pnng_pipe_get_addr(p: pnng_pipe, opt: *const c_char, addr_out: *mut pnng_sockaddr) -> pnng_result {
+pub unsafe extern "C" fn pnng_pipe_get_addr(
+    p: pnng_pipe,
+    opt: *const c_char,
+    addr_out: *mut pnng_sockaddr,
+) -> pnng_result {
     ffi_result! { get(Target::Pipe(p.id), opt, addr_out, options::get_addr) }
 }
 
 /// pnng_socket_set_bytes: sets option `opt` from `len` opaque bytes (e.g. `PNNG_OPT_SUB_SUBSCRIBE`).
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn pnng_socket_set_bytes(s: pnng_socket, opt: *const c_char, val: *const std::ffi::c_void, len: usize) -> pnng_result {
+pub unsafe extern "C" fn pnng_socket_set_bytes(
+    s: pnng_socket,
+    opt: *const c_char,
+    val: *const std::ffi::c_void,
+    len: usize,
+) -> pnng_result {
     ffi_result! { set(Target::Socket(s.id), opt, |t, n| options::set_bytes(t, n, super::bytes(val, len)?)) }
 }

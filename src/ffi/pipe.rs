@@ -1,7 +1,10 @@
 //! Pipe functions (pynng `Pipe`): send to one peer, find its socket and endpoint, close it.
 
 use super::msg::{lend, pnng_msg, reclaim};
-use super::{bytes, ffi_boundary, ffi_result, out_ptr, pnng_dialer, pnng_listener, pnng_pipe, pnng_socket, put};
+use super::{
+    bytes, ffi_boundary, ffi_result, out_ptr, pnng_dialer, pnng_listener, pnng_pipe, pnng_socket,
+    put,
+};
 use crate::core::msg::Msg;
 use crate::core::pipe;
 use crate::error::pnng_result;
@@ -17,20 +20,32 @@ pub unsafe extern "C" fn pnng_pipe_id(p: pnng_pipe) -> u32 {
 /// socket (pynng `Pipe.send`). Blocking and flags as `pnng_socket_send`. `PNNG_ENOENT` once the
 /// pipe is gone.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn pnng_pipe_send(p: pnng_pipe, data: *const c_void, len: usize, flags: c_int) -> pnng_result {
+pub unsafe extern "C" fn pnng_pipe_send(
+    p: pnng_pipe,
+    data: *const c_void,
+    len: usize,
+    flags: c_int,
+) -> pnng_result {
     ffi_result! { pipe::send_msg(p.id, Msg::from_bytes(bytes(data, len)?)?, flags).map_err(|(e, _)| e) }
 }
 
 /// pnng_pipe_send_msg: sends `msg` to this pipe's peer. Consumes `msg` on success; on failure
 /// the caller still owns it.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn pnng_pipe_send_msg(p: pnng_pipe, msg: *mut pnng_msg, flags: c_int) -> pnng_result {
+pub unsafe extern "C" fn pnng_pipe_send_msg(
+    p: pnng_pipe,
+    msg: *mut pnng_msg,
+    flags: c_int,
+) -> pnng_result {
     ffi_result! { pipe::send_msg(p.id, lend(msg)?, flags).map_err(reclaim) }
 }
 
 /// pnng_pipe_socket: the socket that owns the pipe.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn pnng_pipe_socket(p: pnng_pipe, socket_out: *mut pnng_socket) -> pnng_result {
+pub unsafe extern "C" fn pnng_pipe_socket(
+    p: pnng_pipe,
+    socket_out: *mut pnng_socket,
+) -> pnng_result {
     ffi_result! {
         let out = out_ptr(socket_out)?;
         put(out, pnng_socket { id: pipe::socket(p.id)? });
@@ -40,7 +55,10 @@ pub unsafe extern "C" fn pnng_pipe_socket(p: pnng_pipe, socket_out: *mut pnng_so
 
 /// pnng_pipe_dialer: the dialer that made the pipe; `PNNG_ENOENT` for an accepted pipe.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn pnng_pipe_dialer(p: pnng_pipe, dialer_out: *mut pnng_dialer) -> pnng_result {
+pub unsafe extern "C" fn pnng_pipe_dialer(
+    p: pnng_pipe,
+    dialer_out: *mut pnng_dialer,
+) -> pnng_result {
     ffi_result! {
         let out = out_ptr(dialer_out)?;
         put(out, pnng_dialer { id: pipe::dialer(p.id)? });
@@ -50,7 +68,10 @@ pub unsafe extern "C" fn pnng_pipe_dialer(p: pnng_pipe, dialer_out: *mut pnng_di
 
 /// pnng_pipe_listener: the listener that accepted the pipe; `PNNG_ENOENT` for a dialed pipe.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn pnng_pipe_listener(p: pnng_pipe, listener_out: *mut pnng_listener) -> pnng_result {
+pub unsafe extern "C" fn pnng_pipe_listener(
+    p: pnng_pipe,
+    listener_out: *mut pnng_listener,
+) -> pnng_result {
     ffi_result! {
         let out = out_ptr(listener_out)?;
         put(out, pnng_listener { id: pipe::listener(p.id)? });

@@ -8,7 +8,12 @@ use crate::error::pnng_result;
 
 fn open(out: *mut pnng_socket, opener: Opener) -> crate::error::Result<()> {
     let out = out_ptr(out)?;
-    put(out, pnng_socket { id: socket::open(opener)? });
+    put(
+        out,
+        pnng_socket {
+            id: socket::open(opener)?,
+        },
+    );
     Ok(())
 }
 

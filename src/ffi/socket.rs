@@ -1,13 +1,16 @@
 //! Socket functions (pynng `Socket`): listen, dial, send, receive, subscribe, contexts, lists
 //! of pipes, dialers and listeners, pipe events, close.
 
-use super::msg::{lend, pnng_msg, reclaim};
-use super::{bytes, cstr, ffi_result, recv_into, obj, out_ptr, pnng_ctx, pnng_dialer, pnng_listener, pnng_pipe, pnng_socket, put, put_list};
 use super::aio::{cq_arc, pnng_cq};
+use super::msg::{lend, pnng_msg, reclaim};
+use super::{
+    bytes, cstr, ffi_result, obj, out_ptr, pnng_ctx, pnng_dialer, pnng_listener, pnng_pipe,
+    pnng_socket, put, put_list, recv_into,
+};
 use crate::core::options::{self, Target};
 use crate::core::socket::{self, List, Subscriber};
 use crate::core::{ctx, sockaddr};
-use crate::error::{pnng_result, Error};
+use crate::error::{Error, pnng_result};
 use std::ffi::{c_char, c_int, c_void};
 
 /// A pipe-event callback: `pipe` is the connection, `event` a `PNNG_PIPE_EV_*` value.
@@ -16,7 +19,8 @@ use std::ffi::{c_char, c_int, c_void};
 /// for long and must not unwind (no C++ exceptions, no longjmp). Inside it you may call the
 /// pipe's functions (`pnng_pipe_close`, `pnng_pipe_get_*`, `pnng_pipe_socket`...) and option
 /// getters; never `pnng_socket_close`, `pnng_listener_close` or `pnng_aio_wait`/`_free`.
-pub type pnng_pipe_cb = Option<unsafe extern "C" fn(pipe: pnng_pipe, event: c_int, userdata: *mut c_void)>;
+pub type pnng_pipe_cb =
+    Option<unsafe extern "C" fn(pipe: pnng_pipe, event: c_int, userdata: *mut c_void)>;
 
 /// pnng_socket_close: closes the socket. Blocked calls on it return `PNNG_ECLOSED`; its
 /// dialers, listeners, pipes and contexts close too. A second close returns `PNNG_ECLOSED`.
@@ -37,7 +41,12 @@ pub unsafe extern "C" fn pnng_socket_id(s: pnng_socket) -> u32 {
 /// `flags` must be 0. Writes the listener to `*listener_out` when it is not NULL.
 /// Errors: `PNNG_EADDRINUSE`, `PNNG_EADDRINVAL`, `PNNG_ENOTSUP` (unknown scheme), `PNNG_ECLOSED`.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn pnng_socket_listen(s: pnng_socket, url: *const c_char, flags: c_int, listener_out: *mut pnng_listener) -> pnng_result {
+pub unsafe extern "C" fn pnng_socket_listen(
+    s: pnng_socket,
+    url: *const c_char,
+    flags: c_int,
+    listener_out: *mut pnng_listener,
+) -> pnng_result {
     ffi_result! {
         let id = socket::listen(s.id, cstr(url)?, flags)?;
         if !listener_out.is_null() {
@@ -53,7 +62,12 @@ pub unsafe extern "C" fn pnng_socket_listen(s: pnng_socket, url: *const c_char, 
 /// blocking dial and on a connection failure logs a warning and goes on in the background
 /// (pynng's default). Writes the dialer to `*dialer_out` when it is not NULL. May block.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn pnng_socket_dial(s: pnng_socket, url: *const c_char, flags: c_int, dialer_out: *mut pnng_dialer) -> pnng_result {
+pub unsafe extern "C" fn pnng_socket_dial(
+    s: pnng_socket,
+    url: *const c_char,
+    flags: c_int,
+    dialer_out: *mut pnng_dialer,
+) -> pnng_result {
     ffi_result! {
         let id = socket::dial(s.id, cstr(url)?, flags)?;
         if !dialer_out.is_null() {
@@ -68,21 +82,34 @@ pub unsafe extern "C" fn pnng_socket_dial(s: pnng_socket, url: *const c_char, fl
 /// `PNNG_FLAG_NONBLOCK` (then `PNNG_EAGAIN`). Errors: `PNNG_ETIMEDOUT`, `PNNG_ECLOSED`,
 /// `PNNG_ENOTSUP` (e.g. sub0), `PNNG_ESTATE` (e.g. rep0 before a request).
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn pnng_socket_send(s: pnng_socket, data: *const c_void, len: usize, flags: c_int) -> pnng_result {
+pub unsafe extern "C" fn pnng_socket_send(
+    s: pnng_socket,
+    data: *const c_void,
+    len: usize,
+    flags: c_int,
+) -> pnng_result {
     ffi_result! { socket::send(s.id, bytes(data, len)?, flags) }
 }
 
 /// pnng_socket_send_msg: sends `msg`. Consumes `msg` on success; on failure the caller still
 /// owns it. Blocking as `pnng_socket_send`.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn pnng_socket_send_msg(s: pnng_socket, msg: *mut pnng_msg, flags: c_int) -> pnng_result {
+pub unsafe extern "C" fn pnng_socket_send_msg(
+    s: pnng_socket,
+    msg: *mut pnng_msg,
+    flags: c_int,
+) -> pnng_result {
     ffi_result! { socket::send_msg(s.id, lend(msg)?, flags).map_err(reclaim) }
 }
 
 /// pnng_socket_recv_msg: receives a message; the caller owns `*msg_out` and frees it with
 /// `pnng_msg_free`. Blocks up to the receive timeout unless `PNNG_FLAG_NONBLOCK`.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn pnng_socket_recv_msg(s: pnng_socket, flags: c_int, msg_out: *mut *mut pnng_msg) -> pnng_result {
+pub unsafe extern "C" fn pnng_socket_recv_msg(
+    s: pnng_socket,
+    flags: c_int,
+    msg_out: *mut *mut pnng_msg,
+) -> pnng_result {
     ffi_result! {
         let out = out_ptr(msg_out)?;
         put(out, socket::recv_msg(s.id, flags)?.into_raw().cast());
@@ -94,7 +121,13 @@ pub unsafe extern "C" fn pnng_socket_recv_msg(s: pnng_socket, flags: c_int, msg_
 /// writing its length to `*len_out`. A message longer than `cap` gives `PNNG_EMSGSIZE` with its
 /// length in `*len_out`, and is NOT lost: the next receive on this socket returns it.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn pnng_socket_recv(s: pnng_socket, buf: *mut c_void, cap: usize, flags: c_int, len_out: *mut usize) -> pnng_result {
+pub unsafe extern "C" fn pnng_socket_recv(
+    s: pnng_socket,
+    buf: *mut c_void,
+    cap: usize,
+    flags: c_int,
+    len_out: *mut usize,
+) -> pnng_result {
     ffi_result! { recv_into(len_out, buf, cap, |b| socket::recv_into(s.id, b, flags)) }
 }
 
@@ -102,20 +135,31 @@ pub unsafe extern "C" fn pnng_socket_recv(s: pnng_socket, buf: *mut c_void, cap:
 /// `topic` (any bytes; length 0 matches everything). A sub0 socket with no subscription
 /// receives nothing. `PNNG_ENOTSUP` on other protocols.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn pnng_sub0_subscribe(s: pnng_socket, topic: *const c_void, len: usize) -> pnng_result {
+pub unsafe extern "C" fn pnng_sub0_subscribe(
+    s: pnng_socket,
+    topic: *const c_void,
+    len: usize,
+) -> pnng_result {
     ffi_result! { options::set_bytes(Target::Socket(s.id), c"sub:subscribe", bytes(topic, len)?) }
 }
 
 /// pnng_sub0_unsubscribe: removes a subscription; `PNNG_ENOENT` if there was none.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn pnng_sub0_unsubscribe(s: pnng_socket, topic: *const c_void, len: usize) -> pnng_result {
+pub unsafe extern "C" fn pnng_sub0_unsubscribe(
+    s: pnng_socket,
+    topic: *const c_void,
+    len: usize,
+) -> pnng_result {
     ffi_result! { options::set_bytes(Target::Socket(s.id), c"sub:unsubscribe", bytes(topic, len)?) }
 }
 
 /// pnng_socket_new_context: opens a context on the socket; release it with `pnng_ctx_close`.
 /// `PNNG_ENOTSUP` for protocols without contexts.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn pnng_socket_new_context(s: pnng_socket, ctx_out: *mut pnng_ctx) -> pnng_result {
+pub unsafe extern "C" fn pnng_socket_new_context(
+    s: pnng_socket,
+    ctx_out: *mut pnng_ctx,
+) -> pnng_result {
     ffi_result! {
         let out = out_ptr(ctx_out)?;
         put(out, pnng_ctx { id: ctx::open(s.id)? });
@@ -128,19 +172,34 @@ pub unsafe extern "C" fn pnng_socket_new_context(s: pnng_socket, ctx_out: *mut p
 /// A pipe is listed once its `PNNG_PIPE_EV_ADD_PRE` callbacks have run without rejecting it,
 /// and no longer once it is closed (`pnng_pipe_close`) or removed.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn pnng_socket_pipes(s: pnng_socket, buf: *mut pnng_pipe, cap: usize, len_out: *mut usize) -> pnng_result {
+pub unsafe extern "C" fn pnng_socket_pipes(
+    s: pnng_socket,
+    buf: *mut pnng_pipe,
+    cap: usize,
+    len_out: *mut usize,
+) -> pnng_result {
     ffi_result! { put_list(socket::list(s.id, List::Pipes)?, buf, cap, len_out, |id| pnng_pipe { id }) }
 }
 
 /// pnng_socket_dialers: the socket's open dialers, as `pnng_socket_pipes`.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn pnng_socket_dialers(s: pnng_socket, buf: *mut pnng_dialer, cap: usize, len_out: *mut usize) -> pnng_result {
+pub unsafe extern "C" fn pnng_socket_dialers(
+    s: pnng_socket,
+    buf: *mut pnng_dialer,
+    cap: usize,
+    len_out: *mut usize,
+) -> pnng_result {
     ffi_result! { put_list(socket::list(s.id, List::Dialers)?, buf, cap, len_out, |id| pnng_dialer { id }) }
 }
 
 /// pnng_socket_listeners: the socket's open listeners, as `pnng_socket_pipes`.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn pnng_socket_listeners(s: pnng_socket, buf: *mut pnng_listener, cap: usize, len_out: *mut usize) -> pnng_result {
+pub unsafe extern "C" fn pnng_socket_listeners(
+    s: pnng_socket,
+    buf: *mut pnng_listener,
+    cap: usize,
+    len_out: *mut usize,
+) -> pnng_result {
     ffi_result! { put_list(socket::list(s.id, List::Listeners)?, buf, cap, len_out, |id| pnng_listener { id }) }
 }
 
@@ -158,7 +217,12 @@ pub unsafe extern "C" fn pnng_socket_listeners(s: pnng_socket, buf: *mut pnng_li
 /// creating the pipe object on whichever event comes first). Closing the socket waits for
 /// callbacks that are running and then no more run.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn pnng_socket_pipe_notify(s: pnng_socket, event: c_int, cb: pnng_pipe_cb, userdata: *mut c_void) -> pnng_result {
+pub unsafe extern "C" fn pnng_socket_pipe_notify(
+    s: pnng_socket,
+    event: c_int,
+    cb: pnng_pipe_cb,
+    userdata: *mut c_void,
+) -> pnng_result {
     ffi_result! {
         match cb {
             Some(cb) => socket::subscribe(s.id, event, Subscriber::Callback { cb, userdata: userdata as usize }),
@@ -170,7 +234,12 @@ pub unsafe extern "C" fn pnng_socket_pipe_notify(s: pnng_socket, event: c_int, c
 /// pnng_socket_pipe_notify_remove: removes one registration of `cb` with `userdata`;
 /// `PNNG_ENOENT` if there is none.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn pnng_socket_pipe_notify_remove(s: pnng_socket, event: c_int, cb: pnng_pipe_cb, userdata: *mut c_void) -> pnng_result {
+pub unsafe extern "C" fn pnng_socket_pipe_notify_remove(
+    s: pnng_socket,
+    event: c_int,
+    cb: pnng_pipe_cb,
+    userdata: *mut c_void,
+) -> pnng_result {
     ffi_result! { socket::unsubscribe_callback(s.id, event, cb.ok_or(Error::Invalid)?, userdata as usize) }
 }
 
@@ -179,7 +248,12 @@ pub unsafe extern "C" fn pnng_socket_pipe_notify_remove(s: pnng_socket, event: c
 /// registered. `cq == NULL` removes the queue registrations of that event. Rejecting a pipe is
 /// not possible this way (the event is read later); close it with `pnng_pipe_close` instead.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn pnng_socket_pipe_notify_cq(s: pnng_socket, event: c_int, cq: *const pnng_cq, userdata: *mut c_void) -> pnng_result {
+pub unsafe extern "C" fn pnng_socket_pipe_notify_cq(
+    s: pnng_socket,
+    event: c_int,
+    cq: *const pnng_cq,
+    userdata: *mut c_void,
+) -> pnng_result {
     ffi_result! {
         if cq.is_null() {
             return socket::unsubscribe(s.id, event, |s| matches!(s, Subscriber::Queue { .. }));
@@ -192,7 +266,11 @@ pub unsafe extern "C" fn pnng_socket_pipe_notify_cq(s: pnng_socket, event: c_int
 /// `tcp://[::1]:5555`, `ipc:///tmp/x`, `inproc://name`, `abstract://name`) into `buf` of `len`
 /// bytes, NUL-terminated. `PNNG_EMSGSIZE` if it does not fit.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn pnng_sockaddr_format(addr: *const sockaddr::pnng_sockaddr, buf: *mut c_char, len: usize) -> pnng_result {
+pub unsafe extern "C" fn pnng_sockaddr_format(
+    addr: *const sockaddr::pnng_sockaddr,
+    buf: *mut c_char,
+    len: usize,
+) -> pnng_result {
     ffi_result! {
         let text = obj(addr)?.format();
         let buf = out_ptr(buf)?;

@@ -1,9 +1,11 @@
 //! Statistics (beyond pynng): NNG's per-socket, per-dialer and per-listener counters, read as a
 //! snapshot.
 
-use super::{cstr, ffi_boundary, ffi_result, obj, out_ptr, pnng_dialer, pnng_listener, pnng_socket, put};
+use super::{
+    cstr, ffi_boundary, ffi_result, obj, out_ptr, pnng_dialer, pnng_listener, pnng_socket, put,
+};
 use crate::core::stats::{self, Owner, Stat};
-use crate::error::{pnng_result, Error, Result};
+use crate::error::{Error, Result, pnng_result};
 use std::ffi::c_char;
 
 /// A snapshot of statistics: named values such as `"tx_msgs"`, `"rx_bytes"`, `"pipes"`.
@@ -47,19 +49,28 @@ fn stat<'a>(st: *const pnng_stats, i: usize) -> Option<&'a Stat> {
 
 /// pnng_socket_stats: a snapshot of the socket's statistics; free it with `pnng_stats_free`.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn pnng_socket_stats(s: pnng_socket, stats_out: *mut *mut pnng_stats) -> pnng_result {
+pub unsafe extern "C" fn pnng_socket_stats(
+    s: pnng_socket,
+    stats_out: *mut *mut pnng_stats,
+) -> pnng_result {
     ffi_result! { take_snapshot(Owner::Socket(s.id), stats_out) }
 }
 
 /// pnng_dialer_stats: a snapshot of the dialer's statistics (`PNNG_ENOENT` for a closed one).
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn pnng_dialer_stats(d: pnng_dialer, stats_out: *mut *mut pnng_stats) -> pnng_result {
+pub unsafe extern "C" fn pnng_dialer_stats(
+    d: pnng_dialer,
+    stats_out: *mut *mut pnng_stats,
+) -> pnng_result {
     ffi_result! { take_snapshot(Owner::Dialer(d.id), stats_out) }
 }
 
 /// pnng_listener_stats: a snapshot of the listener's statistics.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn pnng_listener_stats(l: pnng_listener, stats_out: *mut *mut pnng_stats) -> pnng_result {
+pub unsafe extern "C" fn pnng_listener_stats(
+    l: pnng_listener,
+    stats_out: *mut *mut pnng_stats,
+) -> pnng_result {
     ffi_result! { take_snapshot(Owner::Listener(l.id), stats_out) }
 }
 
@@ -118,7 +129,11 @@ pub unsafe extern "C" fn pnng_stats_string(st: *const pnng_stats, i: usize) -> *
 
 /// pnng_stats_find: the value of the statistic called `name`; `PNNG_ENOENT` if there is none.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn pnng_stats_find(st: *const pnng_stats, name: *const c_char, value_out: *mut u64) -> pnng_result {
+pub unsafe extern "C" fn pnng_stats_find(
+    st: *const pnng_stats,
+    name: *const c_char,
+    value_out: *mut u64,
+) -> pnng_result {
     ffi_result! {
         let (name, out) = (cstr(name)?, out_ptr(value_out)?);
         let s = obj(st.cast::<Snapshot>())?.iter().find(|s| s.name.as_c_str() == name).ok_or(Error::NoEntry)?;

@@ -1,9 +1,12 @@
 //! TLS configuration (pynng `TLSConfig`) for `tls+tcp://` and `wss://`.
 
-use super::{cstr, ffi_boundary, ffi_result, obj, opt_cstr, out_ptr, pnng_dialer, pnng_listener, pnng_socket, put};
+use super::{
+    cstr, ffi_boundary, ffi_result, obj, opt_cstr, out_ptr, pnng_dialer, pnng_listener,
+    pnng_socket, put,
+};
 use crate::core::options::Target;
 use crate::core::tls::TlsConfig;
-use crate::error::{pnng_result, Result};
+use crate::error::{Result, pnng_result};
 use std::ffi::{c_char, c_int};
 use std::sync::Arc;
 
@@ -34,7 +37,10 @@ fn cfg<'a>(c: *const pnng_tls_config) -> Result<&'a TlsConfig> {
 /// pnng_tls_config_new: a new configuration for `mode` (`PNNG_TLS_MODE_CLIENT` or
 /// `PNNG_TLS_MODE_SERVER`; anything else `PNNG_EINVAL`). The caller owns one reference.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn pnng_tls_config_new(mode: c_int, cfg_out: *mut *mut pnng_tls_config) -> pnng_result {
+pub unsafe extern "C" fn pnng_tls_config_new(
+    mode: c_int,
+    cfg_out: *mut *mut pnng_tls_config,
+) -> pnng_result {
     ffi_result! {
         let out = out_ptr(cfg_out)?;
         put(out, Arc::into_raw(Arc::new(TlsConfig::new(mode)?)).cast_mut().cast());
@@ -68,61 +74,92 @@ pub unsafe extern "C" fn pnng_tls_config_free(c: *mut pnng_tls_config) {
 /// pnng_tls_config_server_name: the name the server's certificate must match (also sent as
 /// SNI). NULL or "" clears it (no host name check).
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn pnng_tls_config_server_name(c: *mut pnng_tls_config, name: *const c_char) -> pnng_result {
+pub unsafe extern "C" fn pnng_tls_config_server_name(
+    c: *mut pnng_tls_config,
+    name: *const c_char,
+) -> pnng_result {
     ffi_result! { cfg(c)?.server_name(opt_cstr(name)) }
 }
 
 /// pnng_tls_config_ca_chain: trusted CA certificates as a PEM string, with an optional CRL
 /// (PEM, NULL for none). Garbage PEM gives `PNNG_ECRYPTO` or `PNNG_EINVAL`.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn pnng_tls_config_ca_chain(c: *mut pnng_tls_config, pem: *const c_char, crl_pem: *const c_char) -> pnng_result {
+pub unsafe extern "C" fn pnng_tls_config_ca_chain(
+    c: *mut pnng_tls_config,
+    pem: *const c_char,
+    crl_pem: *const c_char,
+) -> pnng_result {
     ffi_result! { cfg(c)?.ca_chain(cstr(pem)?, opt_cstr(crl_pem)) }
 }
 
 /// pnng_tls_config_own_cert: this side's certificate (chain) and private key as PEM strings;
 /// `pass` decrypts the key (NULL for none). A key that does not match the certificate fails.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn pnng_tls_config_own_cert(c: *mut pnng_tls_config, cert_pem: *const c_char, key_pem: *const c_char, pass: *const c_char) -> pnng_result {
+pub unsafe extern "C" fn pnng_tls_config_own_cert(
+    c: *mut pnng_tls_config,
+    cert_pem: *const c_char,
+    key_pem: *const c_char,
+    pass: *const c_char,
+) -> pnng_result {
     ffi_result! { cfg(c)?.own_cert(cstr(cert_pem)?, cstr(key_pem)?, opt_cstr(pass)) }
 }
 
 /// pnng_tls_config_ca_file: adds trusted CAs from a PEM file (and CRLs in it).
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn pnng_tls_config_ca_file(c: *mut pnng_tls_config, path: *const c_char) -> pnng_result {
+pub unsafe extern "C" fn pnng_tls_config_ca_file(
+    c: *mut pnng_tls_config,
+    path: *const c_char,
+) -> pnng_result {
     ffi_result! { cfg(c)?.ca_file(cstr(path)?) }
 }
 
 /// pnng_tls_config_cert_key_file: this side's certificate and key from one PEM file; `pass`
 /// may be NULL.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn pnng_tls_config_cert_key_file(c: *mut pnng_tls_config, path: *const c_char, pass: *const c_char) -> pnng_result {
+pub unsafe extern "C" fn pnng_tls_config_cert_key_file(
+    c: *mut pnng_tls_config,
+    path: *const c_char,
+    pass: *const c_char,
+) -> pnng_result {
     ffi_result! { cfg(c)?.cert_key_file(cstr(path)?, opt_cstr(pass)) }
 }
 
 /// pnng_tls_config_auth_mode: peer verification, `PNNG_TLS_AUTH_MODE_NONE`, `_OPTIONAL` or
 /// `_REQUIRED` (all three honoured); anything else `PNNG_EINVAL`.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn pnng_tls_config_auth_mode(c: *mut pnng_tls_config, mode: c_int) -> pnng_result {
+pub unsafe extern "C" fn pnng_tls_config_auth_mode(
+    c: *mut pnng_tls_config,
+    mode: c_int,
+) -> pnng_result {
     ffi_result! { cfg(c)?.auth_mode(mode) }
 }
 
 /// pnng_socket_set_tls: uses `cfg` for the socket's future `tls+tcp://` and `wss://` dialers
 /// and listeners. The socket keeps its own reference.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn pnng_socket_set_tls(s: pnng_socket, c: *mut pnng_tls_config) -> pnng_result {
+pub unsafe extern "C" fn pnng_socket_set_tls(
+    s: pnng_socket,
+    c: *mut pnng_tls_config,
+) -> pnng_result {
     ffi_result! { cfg(c)?.attach(Target::Socket(s.id)) }
 }
 
 /// pnng_dialer_set_tls: uses `cfg` for a dialer not yet started (`pnng_dialer_create`).
 /// `PNNG_ENOTSUP` on a non-TLS dialer.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn pnng_dialer_set_tls(d: pnng_dialer, c: *mut pnng_tls_config) -> pnng_result {
+pub unsafe extern "C" fn pnng_dialer_set_tls(
+    d: pnng_dialer,
+    c: *mut pnng_tls_config,
+) -> pnng_result {
     ffi_result! { cfg(c)?.attach(Target::Dialer(d.id)) }
 }
 
 /// pnng_listener_set_tls: uses `cfg` for a listener not yet started (`pnng_listener_create`).
 /// `PNNG_ENOTSUP` on a non-TLS listener.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn pnng_listener_set_tls(l: pnng_listener, c: *mut pnng_tls_config) -> pnng_result {
+pub unsafe extern "C" fn pnng_listener_set_tls(
+    l: pnng_listener,
+    c: *mut pnng_tls_config,
+) -> pnng_result {
     ffi_result! { cfg(c)?.attach(Target::Listener(l.id)) }
 }

@@ -17,7 +17,7 @@ pub use pnng::ffi::socket::*;
 pub use pnng::ffi::stats::*;
 pub use pnng::ffi::tls::*;
 pub use pnng::ffi::{pnng_ctx, pnng_dialer, pnng_listener, pnng_pipe, pnng_socket};
-pub use std::ffi::{c_char, c_int, c_void, CStr, CString};
+pub use std::ffi::{CStr, CString, c_char, c_int, c_void};
 pub use std::result::Result;
 use std::sync::atomic::{AtomicU32, Ordering};
 
@@ -66,14 +66,22 @@ pub fn free_port() -> u16 {
 pub fn listen(s: pnng_socket, url: &str) -> pnng_listener {
     let mut l = pnng_listener { id: 0 };
     let u = c(url);
-    assert_eq!(unsafe { pnng_socket_listen(s, u.as_ptr(), 0, &mut l) }, PNNG_OK, "listen {url}");
+    assert_eq!(
+        unsafe { pnng_socket_listen(s, u.as_ptr(), 0, &mut l) },
+        PNNG_OK,
+        "listen {url}"
+    );
     l
 }
 
 pub fn dial(s: pnng_socket, url: &str) -> pnng_dialer {
     let mut d = pnng_dialer { id: 0 };
     let u = c(url);
-    assert_eq!(unsafe { pnng_socket_dial(s, u.as_ptr(), 0, &mut d) }, PNNG_OK, "dial {url}");
+    assert_eq!(
+        unsafe { pnng_socket_dial(s, u.as_ptr(), 0, &mut d) },
+        PNNG_OK,
+        "dial {url}"
+    );
     d
 }
 
@@ -106,13 +114,20 @@ pub fn take(m: *mut pnng_msg) -> Vec<u8> {
 pub fn body(m: *const pnng_msg) -> Vec<u8> {
     unsafe {
         let n = pnng_msg_len(m);
-        if n == 0 { Vec::new() } else { std::slice::from_raw_parts(pnng_msg_body(m), n).to_vec() }
+        if n == 0 {
+            Vec::new()
+        } else {
+            std::slice::from_raw_parts(pnng_msg_body(m), n).to_vec()
+        }
     }
 }
 
 pub fn msg(data: &[u8]) -> *mut pnng_msg {
     let mut m = std::ptr::null_mut();
-    assert_eq!(unsafe { pnng_msg_new(data.as_ptr().cast(), data.len(), &mut m) }, PNNG_OK);
+    assert_eq!(
+        unsafe { pnng_msg_new(data.as_ptr().cast(), data.len(), &mut m) },
+        PNNG_OK
+    );
     m
 }
 
@@ -144,5 +159,7 @@ pub fn eventually(mut f: impl FnMut() -> bool) -> bool {
 }
 
 pub fn strerror(code: pnng_result) -> String {
-    unsafe { CStr::from_ptr(pnng_strerror(code)) }.to_string_lossy().into_owned()
+    unsafe { CStr::from_ptr(pnng_strerror(code)) }
+        .to_string_lossy()
+        .into_owned()
 }

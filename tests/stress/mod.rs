@@ -9,8 +9,8 @@
 #![allow(dead_code)]
 
 use std::io::Write;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 /// xorshift64* (Vigna): tiny, fast, good enough for fuzzing; never returns the same stream for
@@ -63,21 +63,31 @@ impl Rng {
 }
 
 pub fn env_f64(name: &str, default: f64) -> f64 {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
 }
 
 pub fn long_run() -> bool {
-    std::env::var("PNNG_STRESS_LONG").map(|v| v == "1").unwrap_or(false)
+    std::env::var("PNNG_STRESS_LONG")
+        .map(|v| v == "1")
+        .unwrap_or(false)
 }
 
 /// A count: `bounded` for CI, `long` under `PNNG_STRESS_LONG=1`, times `PNNG_STRESS_SCALE`.
 pub fn count(bounded: u64, long: u64) -> u64 {
     let base = if long_run() { long } else { bounded };
-    ((base as f64) * env_f64("PNNG_STRESS_SCALE", 1.0)).round().max(1.0) as u64
+    ((base as f64) * env_f64("PNNG_STRESS_SCALE", 1.0))
+        .round()
+        .max(1.0) as u64
 }
 
 pub fn seed() -> u64 {
-    std::env::var("PNNG_STRESS_SEED").ok().and_then(|v| v.parse().ok()).unwrap_or(0x5EED_0F_2026)
+    std::env::var("PNNG_STRESS_SEED")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0x5EED_0F_2026)
 }
 
 /// Resident set size of this process in KiB (VmRSS).
@@ -92,7 +102,9 @@ pub fn rss_kib() -> u64 {
 
 /// Open file descriptors of this process.
 pub fn fd_count() -> usize {
-    std::fs::read_dir("/proc/self/fd").map(|d| d.count()).unwrap_or(0)
+    std::fs::read_dir("/proc/self/fd")
+        .map(|d| d.count())
+        .unwrap_or(0)
 }
 
 /// Every code the API may return: 0, NNG's 1..=31, EINTERNAL, and the ESYSERR / ETRANERR ranges.
@@ -108,14 +120,20 @@ pub fn documented(code: i32) -> bool {
 fn report_path() -> std::path::PathBuf {
     std::env::var_os("PNNG_STRESS_REPORT")
         .map(Into::into)
-        .unwrap_or_else(|| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/stress-report.txt"))
+        .unwrap_or_else(|| {
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/stress-report.txt")
+        })
 }
 
 /// Prints a summary line (`stress: ...`) and appends it to the report file.
 pub fn report(line: &str) {
     let line = format!("stress: {line}");
     eprintln!("{line}");
-    if let Ok(mut f) = std::fs::OpenOptions::new().create(true).append(true).open(report_path()) {
+    if let Ok(mut f) = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(report_path())
+    {
         let _ = writeln!(f, "{line}");
     }
 }
@@ -185,29 +203,77 @@ pub fn rss_flat(warm_kib: u64, after_kib: u64, slack_kib: u64) -> bool {
 use crate::common::*;
 use std::process::Command;
 
-
 fn openssl(dir: &std::path::Path, args: &[&str]) -> bool {
-    Command::new("openssl").args(args).current_dir(dir).output().map(|o| o.status.success()).unwrap_or(false)
+    Command::new("openssl")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false)
 }
 
 /// (server config, client config), or None when openssl is not there.
 pub fn tls_configs() -> Option<(*mut pnng_tls_config, *mut pnng_tls_config)> {
     let dir = std::env::temp_dir().join(format!("pnng-stress-tls-{}", std::process::id()));
     std::fs::create_dir_all(&dir).ok()?;
-    let key = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"];
+    let key = [
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:P-256",
+        "-nodes",
+    ];
     let mut a = vec!["req", "-x509"];
     a.extend(key);
-    a.extend(["-keyout", "ca.key", "-out", "ca.crt", "-days", "30", "-subj", "/CN=stress CA"]);
+    a.extend([
+        "-keyout",
+        "ca.key",
+        "-out",
+        "ca.crt",
+        "-days",
+        "30",
+        "-subj",
+        "/CN=stress CA",
+    ]);
     if !openssl(&dir, &a) {
         return None;
     }
-    std::fs::write(dir.join("server.ext"), "subjectAltName=DNS:localhost,IP:127.0.0.1\n").ok()?;
+    std::fs::write(
+        dir.join("server.ext"),
+        "subjectAltName=DNS:localhost,IP:127.0.0.1\n",
+    )
+    .ok()?;
     let mut a = vec!["req"];
     a.extend(key);
-    a.extend(["-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=localhost"]);
+    a.extend([
+        "-keyout",
+        "server.key",
+        "-out",
+        "server.csr",
+        "-subj",
+        "/CN=localhost",
+    ]);
     if !openssl(&dir, &a)
-        || !openssl(&dir, &["x509", "-req", "-in", "server.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial",
-            "-out", "server.crt", "-days", "30", "-extfile", "server.ext"])
+        || !openssl(
+            &dir,
+            &[
+                "x509",
+                "-req",
+                "-in",
+                "server.csr",
+                "-CA",
+                "ca.crt",
+                "-CAkey",
+                "ca.key",
+                "-CAcreateserial",
+                "-out",
+                "server.crt",
+                "-days",
+                "30",
+                "-extfile",
+                "server.ext",
+            ],
+        )
     {
         return None;
     }
@@ -215,12 +281,25 @@ pub fn tls_configs() -> Option<(*mut pnng_tls_config, *mut pnng_tls_config)> {
     let (mut srv, mut cli) = (std::ptr::null_mut(), std::ptr::null_mut());
     unsafe {
         assert_eq!(pnng_tls_config_new(PNNG_TLS_MODE_SERVER, &mut srv), PNNG_OK);
-        assert_eq!(pnng_tls_config_own_cert(srv, rd("server.crt").as_ptr(), rd("server.key").as_ptr(), std::ptr::null()), PNNG_OK);
+        assert_eq!(
+            pnng_tls_config_own_cert(
+                srv,
+                rd("server.crt").as_ptr(),
+                rd("server.key").as_ptr(),
+                std::ptr::null()
+            ),
+            PNNG_OK
+        );
         assert_eq!(pnng_tls_config_new(PNNG_TLS_MODE_CLIENT, &mut cli), PNNG_OK);
-        assert_eq!(pnng_tls_config_ca_chain(cli, rd("ca.crt").as_ptr(), std::ptr::null()), PNNG_OK);
-        assert_eq!(pnng_tls_config_server_name(cli, c("localhost").as_ptr()), PNNG_OK);
+        assert_eq!(
+            pnng_tls_config_ca_chain(cli, rd("ca.crt").as_ptr(), std::ptr::null()),
+            PNNG_OK
+        );
+        assert_eq!(
+            pnng_tls_config_server_name(cli, c("localhost").as_ptr()),
+            PNNG_OK
+        );
     }
     let _ = std::fs::remove_dir_all(&dir);
     Some((srv, cli))
 }
-
