@@ -11,7 +11,7 @@ ROOT := $(CURDIR)
 LIB := $(ROOT)/target/release/libpnng.so
 export PNNG_LIBRARY := $(LIB)
 
-.PHONY: all release setup header check-header test test-rust demo
+.PHONY: all release setup header check-header test test-rust demo lint lint-rust
 all: release
 
 release:
@@ -28,6 +28,11 @@ check-header:
 test-rust:
 	$(CARGO) test --release -- --test-threads=2
 
+# Every linter and formatter check; each binding adds lint-<area> in its mk/<area>.mk.
+lint-rust:
+	$(CARGO) fmt --check
+	$(CARGO) clippy --release --all-targets -- -D warnings
+
 include $(sort $(wildcard mk/*.mk))
 
 # Suites contributed by mk/*.mk, in the order they run.
@@ -36,6 +41,12 @@ TEST_AREAS := $(if $(wildcard mk/c.mk),test-c test-c-asan test-c-valgrind) \
 	$(if $(wildcard mk/node.mk),test-node) \
 	$(if $(wildcard mk/install.mk),test-install test-deb $(if $(wildcard bindings/python/pyproject.toml),test-wheel)) \
 	$(if $(wildcard mk/stress.mk),test-rust-asan stress)
+
+LINT_AREAS := lint-rust $(if $(wildcard mk/python.mk),lint-python) $(if $(wildcard mk/go.mk),lint-go) \
+	$(if $(wildcard mk/node.mk),lint-node)
+
+lint: $(LINT_AREAS)
+	@echo "make lint: clean ($(LINT_AREAS))"
 
 setup:
 	bash scripts/setup.sh --no-demo

@@ -7,7 +7,7 @@
 GO_DIR := bindings/go
 GO_ENV := GOFLAGS=-mod=mod GOPROXY=off GODEBUG=cgocheck=1
 
-.PHONY: test-go
+.PHONY: test-go lint-go
 
 test-go: release
 	cd $(GO_DIR) && $(GO_ENV) go vet ./...
@@ -16,3 +16,7 @@ test-go: release
 	@echo "go test: $$(grep -c '^--- PASS' target/go-test.log) passed, $$(grep -c '^--- FAIL' target/go-test.log) failed" \
 		"($$(grep -c '^=== RUN' target/go-test.log) run, including Example functions)"; tail -n 1 target/go-test.log
 	cd $(GO_DIR) && $(GO_ENV) go test -count=1 -race -timeout 600s ./...
+
+lint-go: release
+	cd $(GO_DIR) && $(GO_ENV) go vet ./...
+	@cd $(GO_DIR) && out=$$(gofmt -l .) && { [ -z "$$out" ] || { echo "gofmt would change: $$out"; exit 1; }; }

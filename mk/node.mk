@@ -7,7 +7,7 @@ NODE_DIR := bindings/node
 NODE_STAMP := $(NODE_DIR)/node_modules/.package-lock.json
 NODE_SETUP = cd $(NODE_DIR) && if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
 
-.PHONY: setup-node test-node typecheck-node
+.PHONY: setup-node test-node typecheck-node lint-node
 
 setup-node:
 	$(NODE_SETUP)
@@ -21,3 +21,5 @@ test-node: $(NODE_STAMP)
 
 typecheck-node: $(NODE_STAMP)
 	cd $(NODE_DIR) && npx --no-install tsc --noEmit -p tsconfig.json
+
+lint-node: typecheck-node

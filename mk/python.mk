@@ -5,11 +5,11 @@
 PY_DIR := bindings/python
 PY_VENV := $(CURDIR)/.venv
 PY := $(PY_VENV)/bin/python
-PY_TEST_DEPS := pytest==8.3.5 pytest-asyncio==0.24.0 pytest-trio==0.8.0 trio==0.29.0 sniffio==1.3.1
+PY_TEST_DEPS := mypy==1.15.0 ruff==0.11.6 pytest==8.3.5 pytest-asyncio==0.24.0 pytest-trio==0.8.0 trio==0.29.0 sniffio==1.3.1
 # Rewritten whenever the package metadata or the pinned tools change, so setup reruns only then.
 PY_STAMP := $(PY_VENV)/.pnng-python-setup
 
-.PHONY: setup-python test-python
+.PHONY: setup-python test-python lint-python
 
 setup-python: $(PY_STAMP)
 
@@ -21,3 +21,8 @@ $(PY_STAMP): $(PY_DIR)/pyproject.toml mk/python.mk
 
 test-python: $(PY_STAMP)
 	PNNG_LIBRARY=$(CURDIR)/target/release/libpnng.so timeout 170 $(PY) -m pytest $(PY_DIR)/tests -q -p no:cacheprovider
+
+# mypy (strict) and ruff over the package; the tests are linted by ruff only.
+lint-python: $(PY_STAMP)
+	cd $(PY_DIR) && $(PY) -m ruff check pnng tests && $(PY) -m ruff format --check pnng
+	cd $(PY_DIR) && $(PY) -m mypy --strict pnng
