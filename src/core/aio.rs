@@ -8,6 +8,7 @@ use super::socket::{lock, wait_while};
 use super::{nng_ctx, nng_socket, sys};
 use crate::error::{Error, Result, check};
 use std::ffi::c_void;
+use std::sync::atomic::{AtomicI32, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 
 /// The C callback type: `void (*)(void *userdata)`.
@@ -29,6 +30,9 @@ enum Op {
 struct State {
     running: bool,
     op: Op,
+    /// Threads waiting in `wait`: a completion notifies `finished` only when there are any
+    /// (a notification is a futex system call even with nobody waiting).
+    waiters: u32,
     /// Set while freeing: the completion of a cancelled operation is not reported.
     freeing: bool,
     /// The header of the message being sent, put back if the send fails (see msg::send_with).
@@ -39,7 +43,7 @@ pub struct Aio {
     raw: *mut sys::nng_aio,
     notify: Notify,
     /// Timeout applied to each operation (`-2` = the socket's or context's own timeout).
-    timeout: Mutex<i32>,
+    timeout: AtomicI32,
     state: Mutex<State>,
     finished: Condvar,
 }
@@ -53,10 +57,11 @@ impl Aio {
         let mut aio = Box::new(Aio {
             raw: std::ptr::null_mut(),
             notify,
-            timeout: Mutex::new(sys::NNG_DURATION_DEFAULT),
+            timeout: AtomicI32::new(sys::NNG_DURATION_DEFAULT),
             state: Mutex::new(State {
                 running: false,
                 op: Op::Idle,
+                waiters: 0,
                 freeing: false,
                 send_header: Vec::new(),
             }),
@@ -70,7 +75,7 @@ impl Aio {
     }
 
     pub fn set_timeout(&self, ms: i32) {
-        *lock(&self.timeout) = ms;
+        self.timeout.store(ms, Ordering::Relaxed);
     }
 
     pub fn is_busy(&self) -> bool {
@@ -123,7 +128,10 @@ impl Aio {
 
     /// Waits for the running operation, at most `ms` (negative: forever). `TimedOut` if still running.
     pub fn wait(&self, ms: i32) -> Result<()> {
-        wait_while(&self.state, &self.finished, ms, |st| st.running)
+        lock(&self.state).waiters += 1;
+        let r = wait_while(&self.state, &self.finished, ms, |st| st.running);
+        lock(&self.state).waiters -= 1;
+        r
     }
 
     /// Marks the aio running for `op`; `Busy` if it already is.
@@ -136,7 +144,7 @@ impl Aio {
         st.op = op;
         drop(st);
         // SAFETY: raw is valid and idle.
-        unsafe { sys::nng_aio_set_timeout(self.raw, *lock(&self.timeout)) };
+        unsafe { sys::nng_aio_set_timeout(self.raw, self.timeout.load(Ordering::Relaxed)) };
         Ok(())
     }
 
@@ -178,12 +186,14 @@ impl Aio {
     }
 
     pub fn socket_recv(&self, sock: u32) -> Result<()> {
-        self.start_recv(|a| match super::socket::take_pending(sock) {
-            Some(m) => complete_with(a, m),
+        self.start_recv(|a| {
             // SAFETY: as socket_send.
-            None => on_socket(sock, a, || unsafe {
-                sys::nng_recv_aio(nng_socket(sock), a)
-            }),
+            let started = super::socket::start_recv(
+                sock,
+                |m| complete_with(a, m),
+                || unsafe { sys::nng_recv_aio(nng_socket(sock), a) },
+            );
+            finish_unless_started(a, started)
         })
     }
 
@@ -193,10 +203,14 @@ impl Aio {
     }
 
     pub fn ctx_recv(&self, ctx: u32) -> Result<()> {
-        self.start_recv(|a| match super::ctx::take_pending(ctx) {
-            Some(m) => complete_with(a, m),
+        self.start_recv(|a| {
             // SAFETY: as socket_send.
-            None => on_ctx(ctx, a, || unsafe { sys::nng_ctx_recv(nng_ctx(ctx), a) }),
+            let started = super::ctx::start_recv(
+                ctx,
+                |m| complete_with(a, m),
+                || unsafe { sys::nng_ctx_recv(nng_ctx(ctx), a) },
+            );
+            finish_unless_started(a, started)
         })
     }
 
@@ -283,8 +297,11 @@ unsafe extern "C" fn completed(arg: *mut c_void) {
         st.running = false;
         st.op = Op::Idle;
         let freeing = st.freeing;
+        let waiters = st.waiters;
         drop(st);
-        aio.finished.notify_all();
+        if waiters > 0 {
+            aio.finished.notify_all();
+        }
         if freeing {
             return;
         }

@@ -8,7 +8,7 @@ use super::oneshot;
 use super::{nng_socket, sys};
 use crate::error::{Error, Result, check};
 use once_cell::sync::Lazy;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ffi::{CStr, CString, c_int, c_void};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, RwLock};
 use std::time::{Duration, Instant};
@@ -62,6 +62,9 @@ pub struct SocketState {
     /// when it closes: NNG 1.11 stops a device only when a receive fails, so closing its
     /// send-only side would otherwise wait until the other side closes.
     devices: Mutex<Vec<usize>>,
+    /// The contexts opened on this socket and not yet closed (ctx.rs unlists them when the
+    /// socket closes).
+    ctxs: Mutex<HashSet<u32>>,
 }
 
 static SOCKETS: Lazy<Mutex<HashMap<u32, Arc<SocketState>>>> = Lazy::new(Default::default);
@@ -97,13 +100,16 @@ pub(crate) fn wait_while<T>(
     Ok(())
 }
 
-/// The socket's pipes as pnng sees them (see `SocketState::pipes`).
+/// The socket's pipes as pnng sees them (see `SocketState::pipes`). Sets, not lists: a
+/// listener can hold thousands of pipes, and every pipe event looks its pipe up.
 #[derive(Default)]
 struct Pipes {
-    live: Vec<u32>,
+    /// Live pipes, each with the order it was listed in (`ordered` lists them so).
+    live: HashMap<u32, u64>,
+    listed: u64,
     /// Closed with pnng_pipe_close and not yet removed by NNG: never listed again, even when
     /// the close came from an ADD_PRE callback (a rejection) before the pipe was listed.
-    closed: Vec<u32>,
+    closed: HashSet<u32>,
     /// Pipes whose ADD_PRE callbacks are running, and whether NNG removed the pipe meanwhile
     /// (a pipe rejected in ADD_PRE can reach REM_POST on the reaper thread before the
     /// callback returns).
@@ -122,18 +128,28 @@ impl Pipes {
             None => false,
         };
         if removed {
-            self.closed.retain(|&p| p != pid); // REM_POST came already: nothing more will
-        } else if !self.closed.contains(&pid) && !self.live.contains(&pid) {
-            self.live.push(pid);
+            self.closed.remove(&pid); // REM_POST came already: nothing more will
+        } else if !self.closed.contains(&pid) && !self.live.contains_key(&pid) {
+            self.listed += 1;
+            self.live.insert(pid, self.listed);
         }
     }
 
     fn removed(&mut self, pid: u32) {
-        self.live.retain(|&p| p != pid);
+        self.live.remove(&pid);
         match self.in_pre.iter_mut().find(|e| e.0 == pid) {
             Some(e) => e.1 = true, // pre_done cleans up
-            None => self.closed.retain(|&p| p != pid),
+            None => {
+                self.closed.remove(&pid);
+            }
         }
+    }
+
+    /// The live pipes in the order they were listed.
+    fn ordered(&self) -> Vec<u32> {
+        let mut v: Vec<(u64, u32)> = self.live.iter().map(|(&p, &n)| (n, p)).collect();
+        v.sort_unstable();
+        v.into_iter().map(|(_, p)| p).collect()
     }
 }
 
@@ -209,7 +225,7 @@ pub(crate) fn start_op(id: u32, start: impl FnOnce()) -> Result<()> {
 
 impl SocketState {
     /// `start_op` for a socket whose state the caller already holds.
-    fn start_op(&self, start: impl FnOnce()) -> Result<()> {
+    pub(crate) fn start_op(&self, start: impl FnOnce()) -> Result<()> {
         let closing = self.closing.read().unwrap_or_else(|p| p.into_inner());
         if *closing {
             return Err(Error::Closed);
@@ -249,6 +265,9 @@ pub fn close(id: u32) -> Result<()> {
     // registry lock only briefly, so it must not be held here.
     let rv = unsafe { sys::nng_close(nng_socket(id)) };
     let removed = lock(&SOCKETS).remove(&id);
+    if let Some(st) = &removed {
+        super::ctx::forget_socket(std::mem::take(&mut *lock(&st.ctxs)).into_iter().collect());
+    }
     drop(removed);
     check(rv)
 }
@@ -324,9 +343,22 @@ pub fn recv_into(id: u32, buf: &mut [u8], flags: c_int) -> Result<Received> {
     }))
 }
 
-/// Takes a held-back message, if any (used by asynchronous receives).
-pub fn take_pending(id: u32) -> Option<Msg> {
-    state(id).ok().and_then(|st| lock(&st.pending).take())
+/// Starts an asynchronous receive on socket `id` with one registry lookup: a held-back
+/// message goes to `with_pending` at once; otherwise `start` runs behind the close gate.
+pub(crate) fn start_recv(
+    id: u32,
+    with_pending: impl FnOnce(Msg),
+    start: impl FnOnce(),
+) -> Result<()> {
+    let st = state(id)?;
+    let pending = lock(&st.pending).take();
+    match pending {
+        Some(m) => {
+            with_pending(m);
+            Ok(())
+        }
+        None => st.start_op(start),
+    }
 }
 
 /// Creates and starts a listener.
@@ -436,6 +468,18 @@ pub fn untrack_endpoint(kind: Endpoint, eid: u32) {
 }
 
 impl SocketState {
+    pub(crate) fn is_closing(&self) -> bool {
+        *self.closing.read().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub(crate) fn add_ctx(&self, ctx: u32) {
+        lock(&self.ctxs).insert(ctx);
+    }
+
+    pub(crate) fn remove_ctx(&self, ctx: u32) {
+        lock(&self.ctxs).remove(&ctx);
+    }
+
     fn endpoints(&self, kind: Endpoint) -> &Mutex<Vec<u32>> {
         match kind {
             Endpoint::Dialer => &self.dialers,
@@ -454,7 +498,7 @@ pub enum List {
 pub fn list(id: u32, which: List) -> Result<Vec<u32>> {
     let st = state(id)?;
     let v = match which {
-        List::Pipes => lock(&st.pipes).live.clone(),
+        List::Pipes => lock(&st.pipes).ordered(),
         List::Dialers => lock(&st.dialers).clone(),
         List::Listeners => lock(&st.listeners).clone(),
     };
@@ -475,17 +519,15 @@ pub(crate) fn list_device(id: u32, aio: *mut sys::nng_aio, add: bool) {
 /// Whether `pipe` is one of the socket's live pipes (NNG still finds a closed pipe by id
 /// until it is reaped, and a message addressed to it would vanish without an error).
 pub fn has_pipe(id: u32, pipe: u32) -> bool {
-    state(id).is_ok_and(|st| lock(&st.pipes).live.contains(&pipe))
+    state(id).is_ok_and(|st| lock(&st.pipes).live.contains_key(&pipe))
 }
 
 /// Takes a pipe the caller closed off the live list at once, before NNG's removal event.
 pub fn forget_pipe(id: u32, pipe: u32) {
     if let Ok(st) = state(id) {
         let mut pipes = lock(&st.pipes);
-        pipes.live.retain(|&p| p != pipe);
-        if !pipes.closed.contains(&pipe) {
-            pipes.closed.push(pipe);
-        }
+        pipes.live.remove(&pipe);
+        pipes.closed.insert(pipe);
     }
 }
 
