@@ -4,12 +4,12 @@
 
 use super::cq::Cq;
 use super::msg::Msg;
-use super::socket::{lock, wait_while};
+use super::socket::{SocketState, lock, wait_while};
 use super::{nng_ctx, nng_socket, sys};
 use crate::error::{Error, Result, check};
 use std::ffi::c_void;
 use std::sync::atomic::{AtomicI32, Ordering};
-use std::sync::{Arc, Condvar, Mutex};
+use std::sync::{Arc, Condvar, Mutex, Weak};
 
 /// The C callback type: `void (*)(void *userdata)`.
 pub type AioCallback = unsafe extern "C" fn(userdata: *mut c_void);
@@ -37,6 +37,10 @@ struct State {
     freeing: bool,
     /// The header of the message being sent, put back if the send fails (see msg::send_with).
     send_header: Vec<u8>,
+    /// The socket of the last socket operation and its state, so that an aio used again and
+    /// again on one socket (a receive loop) skips the registry. Weak: the aio does not keep
+    /// a closed socket's state alive; a live one that closed refuses operations itself.
+    socket: Option<(u32, Weak<SocketState>)>,
 }
 
 pub struct Aio {
@@ -64,6 +68,7 @@ impl Aio {
                 waiters: 0,
                 freeing: false,
                 send_header: Vec::new(),
+                socket: None,
             }),
             finished: Condvar::new(),
         });
@@ -176,23 +181,40 @@ impl Aio {
         Ok(())
     }
 
+    /// The state of socket `sock`: the one remembered from the last socket operation if it
+    /// was on the same socket and is still alive, else the registry's (`Closed` if none).
+    fn socket_state(&self, sock: u32) -> Result<Arc<SocketState>> {
+        let mut st = lock(&self.state);
+        if let Some((id, weak)) = &st.socket
+            && *id == sock
+            && let Some(s) = weak.upgrade()
+        {
+            return Ok(s);
+        }
+        let s = super::socket::state(sock)?;
+        st.socket = Some((sock, Arc::downgrade(&s)));
+        Ok(s)
+    }
+
     pub fn socket_send(&self, sock: u32) -> Result<()> {
-        // SAFETY: raw valid; NNG checks the socket id and completes the aio either way.
         self.start_send(|a| {
-            on_socket(sock, a, || unsafe {
-                sys::nng_send_aio(nng_socket(sock), a)
-            })
+            // SAFETY: raw valid; NNG checks the socket id and completes the aio either way.
+            let started = self
+                .socket_state(sock)
+                .and_then(|st| st.start_op(|| unsafe { sys::nng_send_aio(nng_socket(sock), a) }));
+            finish_unless_started(a, started)
         })
     }
 
     pub fn socket_recv(&self, sock: u32) -> Result<()> {
         self.start_recv(|a| {
             // SAFETY: as socket_send.
-            let started = super::socket::start_recv(
-                sock,
-                |m| complete_with(a, m),
-                || unsafe { sys::nng_recv_aio(nng_socket(sock), a) },
-            );
+            let started = self.socket_state(sock).and_then(|st| {
+                st.start_recv(
+                    |m| complete_with(a, m),
+                    || unsafe { sys::nng_recv_aio(nng_socket(sock), a) },
+                )
+            });
             finish_unless_started(a, started)
         })
     }
@@ -241,13 +263,8 @@ impl Aio {
     }
 }
 
-/// Starts an operation on the socket with `start`, or completes the aio with `Closed` when
-/// the socket's close has begun (see socket::start_op).
-fn on_socket(sock: u32, a: *mut sys::nng_aio, start: impl FnOnce()) {
-    finish_unless_started(a, super::socket::start_op(sock, start));
-}
-
-/// `on_socket` for a context: behind its socket's close gate (ctx::gated).
+/// Starts an operation on the context with `start`, or completes the aio with `Closed` when
+/// the socket's close has begun: behind its socket's close gate (ctx::gated).
 fn on_ctx(ctx: u32, a: *mut sys::nng_aio, start: impl FnOnce()) {
     finish_unless_started(a, super::ctx::gated(ctx, start));
 }

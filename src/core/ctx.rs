@@ -3,11 +3,10 @@
 
 use super::msg::Msg;
 use super::oneshot;
-use super::socket::{self, FLAG_NONBLOCK, Received, SocketState, copy_or_keep, lock};
+use super::socket::{self, FLAG_NONBLOCK, IdMap, Received, SocketState, copy_or_keep, lock};
 use super::{nng_ctx, nng_socket, sys};
 use crate::error::{Error, Result, check};
 use once_cell::sync::Lazy;
-use std::collections::HashMap;
 use std::ffi::c_int;
 use std::sync::{Arc, Mutex};
 
@@ -19,7 +18,7 @@ struct Entry {
 }
 
 /// The contexts opened here, by id: one lookup finds a context's gate and held-back message.
-static CTXS: Lazy<Mutex<HashMap<u32, Entry>>> = Lazy::new(Default::default);
+static CTXS: Lazy<Mutex<IdMap<Entry>>> = Lazy::new(Default::default);
 
 /// Runs `call` (an NNG function taking context `ctx`) behind the close gate of the context's
 /// socket (`socket::start_op`): `Closed`, and nothing called, once that socket's close has

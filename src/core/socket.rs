@@ -10,6 +10,7 @@ use crate::error::{Error, Result, check};
 use once_cell::sync::Lazy;
 use std::collections::{HashMap, HashSet};
 use std::ffi::{CStr, CString, c_int, c_void};
+use std::hash::BuildHasherDefault;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, RwLock};
 use std::time::{Duration, Instant};
 
@@ -64,10 +65,37 @@ pub struct SocketState {
     devices: Mutex<Vec<usize>>,
     /// The contexts opened on this socket and not yet closed (ctx.rs unlists them when the
     /// socket closes).
-    ctxs: Mutex<HashSet<u32>>,
+    ctxs: Mutex<IdSet>,
 }
 
-static SOCKETS: Lazy<Mutex<HashMap<u32, Arc<SocketState>>>> = Lazy::new(Default::default);
+static SOCKETS: Lazy<Mutex<IdMap<Arc<SocketState>>>> = Lazy::new(Default::default);
+
+/// Hashes an NNG object id (a u32 NNG hands out in sequence) with one multiplication, instead
+/// of the default SipHash: these maps are looked up on every operation and never keyed by
+/// anything a peer chooses.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct IdHasher(u64);
+
+impl std::hash::Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+
+    fn write_u32(&mut self, id: u32) {
+        self.0 = u64::from(id).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
+/// A map keyed by NNG object id.
+pub(crate) type IdMap<V> = HashMap<u32, V, BuildHasherDefault<IdHasher>>;
+/// A set of NNG object ids.
+pub(crate) type IdSet = HashSet<u32, BuildHasherDefault<IdHasher>>;
 
 /// Locks a mutex, ignoring poisoning: every critical section here leaves its data consistent.
 pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -105,11 +133,11 @@ pub(crate) fn wait_while<T>(
 #[derive(Default)]
 struct Pipes {
     /// Live pipes, each with the order it was listed in (`ordered` lists them so).
-    live: HashMap<u32, u64>,
+    live: IdMap<u64>,
     listed: u64,
     /// Closed with pnng_pipe_close and not yet removed by NNG: never listed again, even when
     /// the close came from an ADD_PRE callback (a rejection) before the pipe was listed.
-    closed: HashSet<u32>,
+    closed: IdSet,
     /// Pipes whose ADD_PRE callbacks are running, and whether NNG removed the pipe meanwhile
     /// (a pipe rejected in ADD_PRE can reach REM_POST on the reaper thread before the
     /// callback returns).
@@ -174,7 +202,7 @@ pub fn open(opener: Opener) -> Result<u32> {
     check(unsafe { opener(&mut s) })?;
     let id = s._bindgen_opaque_blob;
     let st = SocketState {
-        cooked_surveyor: is_cooked_surveyor(s),
+        cooked_surveyor: is_cooked_surveyor(opener),
         ..Default::default()
     };
     lock(&SOCKETS).insert(id, Arc::new(st));
@@ -203,15 +231,9 @@ pub fn open(opener: Opener) -> Result<u32> {
 /// it. A non-blocking receive on such a socket therefore first asks the socket's receive fd
 /// whether a message waits, and is `Again` without touching the survey when none does.
 /// (Contexts have no such fd: a non-blocking receive on a surveyor context waits as NNG's.)
-fn is_cooked_surveyor(s: sys::nng_socket) -> bool {
-    let (mut proto, mut raw) = (0, false);
-    // SAFETY: valid socket and option names; out-pointers valid.
-    unsafe {
-        sys::nng_socket_get_int(s, sys::NNG_OPT_PROTO.as_ptr().cast(), &mut proto) == 0
-            && sys::nng_socket_get_bool(s, sys::NNG_OPT_RAW.as_ptr().cast(), &mut raw) == 0
-            && proto == sys::NNG_SURVEYOR0_SELF as c_int
-            && !raw
-    }
+/// Known from the opener, without asking NNG for two options on every open.
+fn is_cooked_surveyor(opener: Opener) -> bool {
+    std::ptr::fn_addr_eq(opener, sys::nng_surveyor0_open as Opener)
 }
 
 /// Starts an operation on socket `id` with `start` unless the socket's close has begun;
@@ -343,21 +365,22 @@ pub fn recv_into(id: u32, buf: &mut [u8], flags: c_int) -> Result<Received> {
     }))
 }
 
-/// Starts an asynchronous receive on socket `id` with one registry lookup: a held-back
-/// message goes to `with_pending` at once; otherwise `start` runs behind the close gate.
-pub(crate) fn start_recv(
-    id: u32,
-    with_pending: impl FnOnce(Msg),
-    start: impl FnOnce(),
-) -> Result<()> {
-    let st = state(id)?;
-    let pending = lock(&st.pending).take();
-    match pending {
-        Some(m) => {
-            with_pending(m);
-            Ok(())
+impl SocketState {
+    /// Starts an asynchronous receive: a held-back message goes to `with_pending` at once;
+    /// otherwise `start` runs behind the close gate.
+    pub(crate) fn start_recv(
+        &self,
+        with_pending: impl FnOnce(Msg),
+        start: impl FnOnce(),
+    ) -> Result<()> {
+        let pending = lock(&self.pending).take();
+        match pending {
+            Some(m) => {
+                with_pending(m);
+                Ok(())
+            }
+            None => self.start_op(start),
         }
-        None => st.start_op(start),
     }
 }
 
