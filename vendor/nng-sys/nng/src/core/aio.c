@@ -98,9 +98,7 @@ static void
 aio_cancel_done(nni_aio_expire_q *eq, unsigned slot)
 {
 	nni_mtx_lock(&eq->eq_mtx);
-	// Only a barrier waits for the count; waking eq_cv otherwise would
-	// only wake the expire thread for nothing.
-	if (--eq->eq_cancels[slot] == 0 && eq->eq_barrier) {
+	if (--eq->eq_cancels[slot] == 0) {
 		nni_cv_wake(&eq->eq_cv);
 	}
 	nni_mtx_unlock(&eq->eq_mtx);
@@ -878,19 +876,12 @@ nni_aio_expire_q_alloc(void)
 // before each batch): it waits until the cancel calls running now have
 // returned; ones that start later find the aio finished.  It must not be
 // called from a cancel function, nor with a lock that one may take.
-// A queue with no cancel call running costs one lock and no wake-up: every
-// socket and context close passes here, thousands at a time at scale.
 void
 nni_aio_cancel_barrier(void)
 {
 	for (int i = 0; i < nni_aio_expire_q_cnt; i++) {
 		nni_aio_expire_q *eq = nni_aio_expire_q_list[i];
 		nni_mtx_lock(&eq->eq_mtx);
-		if (eq->eq_cancels[0] == 0 && eq->eq_cancels[1] == 0) {
-			// None runs now, so none that started before does.
-			nni_mtx_unlock(&eq->eq_mtx);
-			continue;
-		}
 		// One barrier at a time, in two phases: a call that started
 		// before may count in either slot (an earlier barrier flipped
 		// the epoch), and each phase moves new calls to the other slot
