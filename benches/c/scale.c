@@ -108,6 +108,17 @@ static int open_fds(void) {
     return n - 1; /* the directory's own descriptor */
 }
 
+/* Open descriptors once NNG's reaper has closed what a close handed it (a closed socket's
+ * connections are freed asynchronously): waits up to 5 s for the count to reach `want`. */
+static int open_fds_settled(int want) {
+    int n = open_fds();
+    for (int i = 0; i < 500 && n > want; i++) {
+        usleep(10000);
+        n = open_fds();
+    }
+    return n;
+}
+
 /* Raises the soft descriptor limit to the hard one; fails if `need` do not fit. */
 static void need_fds(long need) {
     struct rlimit rl;
@@ -503,6 +514,7 @@ static void listener_main(int fd, const char *url) {
     counter pipes;
     char line[128], durl[256];
     bool open = false;
+    int base_fds;
 
     if (in == NULL || out == NULL) {
         fail("fdopen: %s", strerror(errno));
@@ -510,7 +522,8 @@ static void listener_main(int fd, const char *url) {
     counter_init(&pipes);
     check("open", pnng_rep0_open(&warm)); /* NNG's threads start with the first socket */
     check("close", pnng_socket_close(warm));
-    ctl_printf(out, "ok %ld %d\n", rss_kb(), open_fds());
+    base_fds = open_fds();
+    ctl_printf(out, "ok %ld %d\n", rss_kb(), base_fds);
     while (fgets(line, sizeof(line), in) != NULL) {
         long n;
         if (strncmp(line, "listen", 6) == 0 && !open) {
@@ -540,8 +553,9 @@ static void listener_main(int fd, const char *url) {
             open = false;
             ctl_printf(out, "ok\n");
         } else if (strncmp(line, "mem", 3) == 0) {
+            int fds = open_fds_settled(base_fds);
             long rss = rss_kb();
-            ctl_printf(out, "ok %ld %d\n", rss, open_fds());
+            ctl_printf(out, "ok %ld %d\n", rss, fds);
         } else {
             break;
         }
@@ -750,8 +764,8 @@ static void run_conns(long n, bool storm, const char *addr) {
     base_rss = rss_kb();
     base_fds = open_fds();
     conn_batch(&lp, n, storm, &f);
+    fds_after = open_fds_settled(base_fds);
     rss_after = rss_kb();
-    fds_after = open_fds();
     listener_mem(&lp, &lis_rss_after, &lis_fds_after);
     listener_stop(&lp);
     printf("{\"impl\": \"%s\", \"part\": \"conns\", \"n\": %ld, \"mode\": \"%s\", "
@@ -793,8 +807,8 @@ static void run_cycles(long k, long n, const char *addr) {
     for (long i = 0; i < k; i++) {
         conn_batch(&lp, n, false, &f);
         ms[i] = f.open_ms + f.up_ms + f.round_ms + f.drop_ms + f.close_ms;
+        fds[i] = open_fds_settled(base_fds);
         rss[i] = rss_kb();
-        fds[i] = open_fds();
         listener_mem(&lp, &lrss[i], &lfds[i]);
     }
     listener_stop(&lp);
