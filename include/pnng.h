@@ -61,6 +61,7 @@
 #define PNNG_OPT_TCP_NODELAY "tcp-nodelay"
 #define PNNG_OPT_TCP_KEEPALIVE "tcp-keepalive"
 #define PNNG_OPT_TCP_BOUND_PORT "tcp-bound-port"
+#define PNNG_OPT_TCP_LISTEN_BACKLOG "tcp-listen-backlog"
 #define PNNG_OPT_IPC_PERMISSIONS "ipc:permissions"
 #define PNNG_OPT_IPC_PEER_UID "ipc:peer-uid"
 #define PNNG_OPT_IPC_PEER_GID "ipc:peer-gid"

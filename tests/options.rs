@@ -486,3 +486,78 @@ fn protocol_and_transport_options() {
         close(x);
     }
 }
+
+/// `PNNG_OPT_TCP_LISTEN_BACKLOG`: a tcp listener's accept queue, by default the system's limit
+/// (NNG listened with 128); at least 1; settable before and after the listener starts, and on
+/// the socket for listeners created later; not an option of other transports.
+#[test]
+fn tcp_listen_backlog_option() {
+    let o = c("tcp-listen-backlog");
+    let system = std::fs::read_to_string("/proc/sys/net/core/somaxconn")
+        .ok()
+        .and_then(|s| s.trim().parse::<i32>().ok());
+    let s = open(pnng_rep0_open);
+    let url = c("tcp://127.0.0.1:0");
+    let mut l = pnng_listener { id: 0 };
+    assert_eq!(
+        unsafe { pnng_listener_create(s, url.as_ptr(), &mut l) },
+        PNNG_OK
+    );
+    let get = |l: pnng_listener| {
+        let mut v = 0;
+        match unsafe { pnng_listener_get_int(l, o.as_ptr(), &mut v) } {
+            0 => Ok(v),
+            e => Err(e),
+        }
+    };
+    let default = get(l).expect("a tcp listener has a backlog");
+    assert!(default > 128, "default backlog {default}");
+    if let Some(system) = system {
+        assert_eq!(default, system);
+    }
+    for bad in [0, -1, i32::MIN] {
+        assert_eq!(
+            unsafe { pnng_listener_set_int(l, o.as_ptr(), bad) },
+            PNNG_EINVAL,
+            "{bad}"
+        );
+    }
+    assert_eq!(unsafe { pnng_listener_set_int(l, o.as_ptr(), 16) }, PNNG_OK);
+    assert_eq!(get(l), Ok(16));
+    assert_eq!(unsafe { pnng_listener_start(l, 0) }, PNNG_OK);
+    assert_eq!(
+        unsafe { pnng_listener_set_int(l, o.as_ptr(), 10_000) },
+        PNNG_OK
+    );
+    assert_eq!(get(l), Ok(10_000));
+    // Still accepting after the change.
+    let mut port = 0;
+    let bp = c("tcp-bound-port");
+    assert_eq!(
+        unsafe { pnng_listener_get_int(l, bp.as_ptr(), &mut port) },
+        PNNG_OK
+    );
+    let d = open(pnng_req0_open);
+    dial(d, &format!("tcp://127.0.0.1:{port}"));
+    assert_eq!(send(d, b"ping"), PNNG_OK);
+    assert_eq!(recv(s), Ok(b"ping".to_vec()));
+    close(d);
+    close(s);
+
+    // Set on a socket: listeners created afterwards take it.
+    let s = open(pnng_rep0_open);
+    assert_eq!(unsafe { pnng_socket_set_int(s, o.as_ptr(), 64) }, PNNG_OK);
+    let l = listen(s, "tcp://127.0.0.1:0");
+    assert_eq!(get(l), Ok(64));
+    close(s);
+
+    // Other transports have no such option.
+    let s = open(pnng_rep0_open);
+    let l = listen(s, &addr("ipc"));
+    assert_eq!(get(l), Err(PNNG_ENOTSUP));
+    assert_eq!(
+        unsafe { pnng_listener_set_int(l, o.as_ptr(), 16) },
+        PNNG_ENOTSUP
+    );
+    close(s);
+}

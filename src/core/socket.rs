@@ -93,8 +93,10 @@ impl std::hash::Hasher for IdHasher {
 }
 
 /// A map keyed by NNG object id.
+/// cbindgen:ignore
 pub(crate) type IdMap<V> = HashMap<u32, V, BuildHasherDefault<IdHasher>>;
 /// A set of NNG object ids.
+/// cbindgen:ignore
 pub(crate) type IdSet = HashSet<u32, BuildHasherDefault<IdHasher>>;
 
 /// Locks a mutex, ignoring poisoning: every critical section here leaves its data consistent.
