@@ -737,6 +737,8 @@ class Listener(_Endpoint):
 
     port = IntOption("tcp-bound-port", readonly=True, doc="The TCP port actually bound (e.g. after listening on port 0).")
     ipc_permissions = IntOption("ipc:permissions", doc="File mode of an ipc:// socket; set it before start().")
+    tcp_listen_backlog = IntOption(
+        "tcp-listen-backlog", doc="Length of a tcp:// listener's accept queue (default: the system's limit).")
 
     @property
     def listener(self) -> int:
@@ -858,6 +860,8 @@ class Socket(_Receiver, _Sender, _Closeable, _Strict):
     send_fd = IntOption("send-fd", readonly=True, doc="A file descriptor readable when send() would not block (poll only).")
     tcp_nodelay = BooleanOption("tcp-nodelay")
     tcp_keepalive = BooleanOption("tcp-keepalive")
+    tcp_listen_backlog = IntOption(
+        "tcp-listen-backlog", doc="Accept queue length of tcp:// listeners started later (default: the system's limit).")
     tls_config = PointerOption("tls-config", doc="Write-only: the TLSConfig for tls+tcp:// and wss:// endpoints.")
     local_address = SockAddrOption("local-address")
 
