@@ -206,6 +206,7 @@ const O = {
   remoteAddress: ['remote-address', 'addr', 'r'],
   url: ['url', 'string', 'r'],
   tcpBoundPort: ['tcp-bound-port', 'int', 'r'],
+  tcpListenBacklog: ['tcp-listen-backlog', 'int'],
   tlsCaFile: ['tls-ca-file', 'string', 'w'],
   tlsCertKeyFile: ['tls-cert-key-file', 'string', 'w'],
   tlsAuthMode: ['tls-authmode', 'int', 'w'],
@@ -224,6 +225,7 @@ const OPTIONS = Object.freeze({
   TLS_CERT_KEY_FILE: 'tls-cert-key-file', TLS_CA_FILE: 'tls-ca-file', TLS_SERVER_NAME: 'tls-server-name',
   TLS_VERIFIED: 'tls-verified', TLS_PEER_CN: 'tls-peer-cn', TLS_PEER_ALT_NAMES: 'tls-peer-alt-names',
   TCP_NODELAY: 'tcp-nodelay', TCP_KEEPALIVE: 'tcp-keepalive', TCP_BOUND_PORT: 'tcp-bound-port',
+  TCP_LISTEN_BACKLOG: 'tcp-listen-backlog',
   IPC_PERMISSIONS: 'ipc:permissions', IPC_PEER_UID: 'ipc:peer-uid', IPC_PEER_GID: 'ipc:peer-gid',
   IPC_PEER_PID: 'ipc:peer-pid', WS_REQUEST_HEADERS: 'ws:request-headers', WS_RESPONSE_HEADERS: 'ws:response-headers',
   WS_REQUEST_HEADER: 'ws:request-header:', WS_RESPONSE_HEADER: 'ws:response-header:', WS_REQUEST_URI: 'ws:request-uri',
@@ -528,7 +530,9 @@ class Listener extends Endpoint {
     if (rc !== 0 && rc !== codes.ECLOSED && rc !== codes.ENOENT) throw makeError(rc);
   }
 }
-defineOptions(Listener.prototype, 'listener', { ...ENDPOINT_OPTIONS, port: O.tcpBoundPort });
+defineOptions(Listener.prototype, 'listener', {
+  ...ENDPOINT_OPTIONS, port: O.tcpBoundPort, tcpListenBacklog: O.tcpListenBacklog,
+});
 
 function dialFlags(block) {
   if (block === undefined || block === null) return C.DIAL_FALLBACK;
@@ -774,6 +778,7 @@ const SOCKET_OPTIONS = {
   sendFd: O.sendFd,
   tcpNodelay: O.tcpNodelay,
   tcpKeepalive: O.tcpKeepalive,
+  tcpListenBacklog: O.tcpListenBacklog,
 };
 
 /**
