@@ -343,7 +343,16 @@ fn header_option_names_equal_nngs() {
         ("REQ_RESENDTIME", n::NNG_OPT_REQ_RESENDTIME),
         ("REQ_RESENDTICK", n::NNG_OPT_REQ_RESENDTICK),
         ("SURVEYOR_SURVEYTIME", n::NNG_OPT_SURVEYOR_SURVEYTIME),
+        // pnng's NNG option (vendor/README.md): nng-sys's pregenerated bindings predate it,
+        // so it is checked against the vendored nng.h below.
+        ("TCP_LISTEN_BACKLOG", b"tcp-listen-backlog\0"),
     ];
+    let nng_h = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/vendor/nng-sys/nng/include/nng/nng.h"
+    ))
+    .unwrap();
+    assert!(nng_h.contains("#define NNG_OPT_TCP_LISTEN_BACKLOG \"tcp-listen-backlog\""));
     assert_eq!(
         names.len(),
         nng.len(),
