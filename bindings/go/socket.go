@@ -34,6 +34,7 @@ const (
 var protoNames = [...]string{"pair0", "pair1", "req0", "rep0", "pub0", "sub0", "push0", "pull0",
 	"surveyor0", "respondent0", "bus0"}
 
+// String returns the protocol's name: "pair0", "req0", ...
 func (p Protocol) String() string {
 	if p < 0 || p >= protoCount {
 		return "unknown"
@@ -207,6 +208,7 @@ func (st *sockState) close() error {
 	}
 	rv := C.pnng_socket_close(st.sock)
 	st.gone.Store(true)
+	unwatchSocket(uint32(st.sock.id))
 	registry.Lock()
 	if registry.m[uint32(st.sock.id)] == st {
 		delete(registry.m, uint32(st.sock.id))
@@ -257,27 +259,90 @@ func lastDialOption(opts []DialOption) DialOption {
 
 // Dial connects to url ("tcp://127.0.0.1:5555", "ipc:///tmp/x", "inproc://name", "ws://...",
 // "tls+tcp://..."). The default mode is DialFallback; pass DialBlocking or DialNonBlocking to
-// choose another (the last one given wins). May block.
+// choose another (the last one given wins). May block. A failure is an *OpError naming the
+// URL (errors.Is still matches the cause, e.g. ErrConnRefused).
 func (s *Socket) Dial(url string, opts ...DialOption) (*Dialer, error) {
 	if hasNUL(url) {
-		return nil, ErrAddrInvalid
+		return nil, opErr("dial", url, ErrAddrInvalid)
+	}
+	mode := lastDialOption(opts)
+	if mode == DialNonBlocking {
+		// Created, watched, then started: its first background failure is reported too.
+		d, err := s.NewDialer(url)
+		if err != nil {
+			return nil, err
+		}
+		if err := d.Start(DialNonBlocking); err != nil {
+			_ = d.Close()
+			return nil, err
+		}
+		return d, nil
 	}
 	curl := C.CString(url)
 	defer C.free(unsafe.Pointer(curl))
 	var d C.pnng_dialer
-	rv := C.pnng_socket_dial(s.st.sock, curl, lastDialOption(opts).flags(), &d)
+	rv := C.pnng_socket_dial(s.st.sock, curl, mode.flags(), &d)
 	runtime.KeepAlive(s)
 	if err := errFor(rv); err != nil {
+		return nil, opErr("dial", url, err)
+	}
+	if mode == DialFallback {
+		watchFallbackDialer(uint32(d.id), uint32(s.st.sock.id), url)
+	} else {
+		watchDialer(uint32(d.id), uint32(s.st.sock.id), url, true)
+	}
+	return newDialer(d, s, url), nil
+}
+
+// DialContext dials url blocking (as DialBlocking) until connected, the dial fails, or ctx is
+// done: then the dialer is closed and the error (an *OpError) wraps ctx.Err().
+func (s *Socket) DialContext(ctx context.Context, url string) (*Dialer, error) {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, opErr("dial", url, err)
+	}
+	d, err := s.NewDialer(url)
+	if err != nil {
 		return nil, err
 	}
-	return newDialer(d, s), nil
+	if ctx.Done() == nil { // never cancelled
+		if err := d.Start(DialBlocking); err != nil {
+			_ = d.Close()
+			return nil, err
+		}
+		return d, nil
+	}
+	// A watcher closes the dialer when ctx ends first, which ends the blocking start.
+	finished := make(chan struct{})
+	watcherDone := make(chan bool, 1)
+	go func() {
+		select {
+		case <-ctx.Done():
+			_ = d.Close()
+			watcherDone <- true
+		case <-finished:
+			watcherDone <- false
+		}
+	}()
+	err = d.Start(DialBlocking)
+	close(finished)
+	if cancelled := <-watcherDone; cancelled {
+		return nil, opErr("dial", url, ctx.Err())
+	}
+	if err != nil {
+		_ = d.Close()
+		return nil, err
+	}
+	return d, nil
 }
 
 // Listen listens on url and returns the started listener. A "tcp://host:0" url binds a free
-// port: read it with Listener.LocalAddress.
+// port: read it with Listener.LocalAddress. A failure is an *OpError naming the URL.
 func (s *Socket) Listen(url string) (*Listener, error) {
 	if hasNUL(url) {
-		return nil, ErrAddrInvalid
+		return nil, opErr("listen", url, ErrAddrInvalid)
 	}
 	curl := C.CString(url)
 	defer C.free(unsafe.Pointer(curl))
@@ -285,16 +350,27 @@ func (s *Socket) Listen(url string) (*Listener, error) {
 	rv := C.pnng_socket_listen(s.st.sock, curl, 0, &l)
 	runtime.KeepAlive(s)
 	if err := errFor(rv); err != nil {
-		return nil, err
+		return nil, opErr("listen", url, err)
 	}
-	return newListener(l, s), nil
+	return newListener(l, s, url), nil
+}
+
+// ListenContext is Listen when ctx is not done yet; listening does not wait for peers, so
+// ctx only stops a listen that has not started (the error wraps ctx.Err()).
+func (s *Socket) ListenContext(ctx context.Context, url string) (*Listener, error) {
+	if ctx != nil {
+		if err := ctx.Err(); err != nil {
+			return nil, opErr("listen", url, err)
+		}
+	}
+	return s.Listen(url)
 }
 
 // NewDialer creates a dialer for url without starting it, so options (TLS, reconnect times)
-// can be set first; start it with Dialer.Start.
+// can be set first; start it with Dialer.Start. A failure is an *OpError naming the URL.
 func (s *Socket) NewDialer(url string) (*Dialer, error) {
 	if hasNUL(url) {
-		return nil, ErrAddrInvalid
+		return nil, opErr("dial", url, ErrAddrInvalid)
 	}
 	curl := C.CString(url)
 	defer C.free(unsafe.Pointer(curl))
@@ -302,15 +378,17 @@ func (s *Socket) NewDialer(url string) (*Dialer, error) {
 	rv := C.pnng_dialer_create(s.st.sock, curl, &d)
 	runtime.KeepAlive(s)
 	if err := errFor(rv); err != nil {
-		return nil, err
+		return nil, opErr("dial", url, err)
 	}
-	return newDialer(d, s), nil
+	watchDialer(uint32(d.id), uint32(s.st.sock.id), url, false)
+	return newDialer(d, s, url), nil
 }
 
 // NewListener creates a listener for url without starting it; start it with Listener.Start.
+// A failure is an *OpError naming the URL.
 func (s *Socket) NewListener(url string) (*Listener, error) {
 	if hasNUL(url) {
-		return nil, ErrAddrInvalid
+		return nil, opErr("listen", url, ErrAddrInvalid)
 	}
 	curl := C.CString(url)
 	defer C.free(unsafe.Pointer(curl))
@@ -318,9 +396,9 @@ func (s *Socket) NewListener(url string) (*Listener, error) {
 	rv := C.pnng_listener_create(s.st.sock, curl, &l)
 	runtime.KeepAlive(s)
 	if err := errFor(rv); err != nil {
-		return nil, err
+		return nil, opErr("listen", url, err)
 	}
-	return newListener(l, s), nil
+	return newListener(l, s, url), nil
 }
 
 // bytesPtr returns a pointer to data's first byte, or nil for an empty slice.
@@ -514,7 +592,7 @@ func (s *Socket) Dialers() ([]*Dialer, error) {
 	}
 	out := make([]*Dialer, len(ids))
 	for i, id := range ids {
-		out[i] = newDialer(C.pnng_dialer{id: C.uint32_t(id)}, s)
+		out[i] = newDialer(C.pnng_dialer{id: C.uint32_t(id)}, s, "")
 	}
 	return out, nil
 }
@@ -527,7 +605,7 @@ func (s *Socket) Listeners() ([]*Listener, error) {
 	}
 	out := make([]*Listener, len(ids))
 	for i, id := range ids {
-		out[i] = newListener(C.pnng_listener{id: C.uint32_t(id)}, s)
+		out[i] = newListener(C.pnng_listener{id: C.uint32_t(id)}, s, "")
 	}
 	return out, nil
 }
@@ -642,12 +720,44 @@ func (s *Socket) TCPKeepAlive() (bool, error) { return s.GetBool(OptTCPKeepAlive
 // SetTCPKeepAlive sets SO_KEEPALIVE for new TCP connections.
 func (s *Socket) SetTCPKeepAlive(on bool) error { return s.SetBool(OptTCPKeepAlive, on) }
 
-// Device forwards messages between two raw sockets until either closes (then it returns
-// ErrClosed). b may be nil to loop a itself back. Blocks.
-func Device(a, b *Socket) error {
+// Device forwards messages between two raw sockets until either closes or ctx is done. b may
+// be nil to loop a itself back. It blocks. When ctx ends first, Device closes both sockets
+// (NNG's device stops only when a socket closes) and returns ctx.Err(); when a socket is
+// closed by other means it returns ErrClosed.
+func Device(ctx context.Context, a, b *Socket) error {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	stop := make(chan struct{})
+	watcher := make(chan bool, 1)
+	if ctx.Done() != nil {
+		go func() {
+			select {
+			case <-ctx.Done():
+				if a != nil {
+					_ = a.Close()
+				}
+				if b != nil {
+					_ = b.Close()
+				}
+				watcher <- true
+			case <-stop:
+				watcher <- false
+			}
+		}()
+	} else {
+		watcher <- false
+	}
 	rv := C.pnng_device(sockOrZero(a), sockOrZero(b))
 	runtime.KeepAlive(a)
 	runtime.KeepAlive(b)
+	close(stop)
+	if <-watcher {
+		return ctx.Err()
+	}
 	return errFor(rv)
 }
 

@@ -1,0 +1,339 @@
+package pnng_test
+
+import (
+	"context"
+	"errors"
+	"net"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	pnng "github.com/pnng/pnng/bindings/go"
+)
+
+// closedTCPURL returns a tcp:// URL on which nothing listens.
+func closedTCPURL(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	ok(t, err)
+	addr := l.Addr().String()
+	ok(t, l.Close())
+	return "tcp://" + addr
+}
+
+// errors with context -------------------------------------------------------------------
+
+func TestOpErrorDialListen(t *testing.T) {
+	url := closedTCPURL(t)
+	s := open(t, pnng.NewReq0)
+	_, err := s.Dial(url, pnng.DialBlocking)
+	wantErr(t, err, pnng.ErrConnRefused)
+	var oe *pnng.OpError
+	if !errors.As(err, &oe) || oe.Op != "dial" || oe.URL != url {
+		t.Fatalf("dial error %#v is not an *OpError naming the dial and %s", err, url)
+	}
+	if want := "pnng: dial " + url + ": connection refused"; err.Error() != want {
+		t.Fatalf("dial error text %q, want %q", err.Error(), want)
+	}
+	var temp interface{ Temporary() bool }
+	if !errors.As(err, &temp) || !temp.Temporary() {
+		t.Fatal("a refused dial is not Temporary")
+	}
+
+	a := open(t, pnng.NewRep0)
+	l := must(a.Listen("tcp://127.0.0.1:0"))
+	bound := must(l.LocalAddress()).String()
+	b := open(t, pnng.NewRep0)
+	_, err = b.Listen(bound)
+	wantErr(t, err, pnng.ErrAddrInUse)
+	if !errors.As(err, &oe) || oe.Op != "listen" || oe.URL != bound ||
+		!strings.HasPrefix(err.Error(), "pnng: listen "+bound+": ") {
+		t.Fatalf("listen error %q does not name the listen and %s", err, bound)
+	}
+
+	for _, bad := range []string{"bogus://x", "tcp://", "inproc://a\x00b"} {
+		_, err := s.Dial(bad)
+		if !errors.As(err, &oe) || oe.Op != "dial" || oe.URL != bad {
+			t.Errorf("Dial(%q): %v is not an *OpError naming the URL", bad, err)
+		}
+		_, err = s.NewListener(bad)
+		if !errors.As(err, &oe) || oe.Op != "listen" || oe.URL != bad {
+			t.Errorf("NewListener(%q): %v is not an *OpError naming the URL", bad, err)
+		}
+	}
+
+	d := must(s.NewDialer(url))
+	err = d.Start()
+	wantErr(t, err, pnng.ErrConnRefused)
+	if !strings.HasPrefix(err.Error(), "pnng: dial "+url+": ") {
+		t.Fatalf("Dialer.Start error %q does not name %s", err, url)
+	}
+}
+
+func TestErrorTextsAreLowercase(t *testing.T) {
+	for code := 1; code <= 31; code++ {
+		msg := pnng.Error{Code: code}.Error()
+		r, n := utf8.DecodeRuneInString(msg)
+		r2, _ := utf8.DecodeRuneInString(msg[n:])
+		if unicode.IsUpper(r) && !unicode.IsUpper(r2) {
+			t.Errorf("code %d: %q starts with a capital", code, msg)
+		}
+	}
+}
+
+func TestTimeoutAndTemporary(t *testing.T) {
+	type timeout interface{ Timeout() bool }
+	var te timeout
+	if !errors.As(pnng.ErrTimeout, &te) || !te.Timeout() {
+		t.Fatal("ErrTimeout.Timeout() is not true")
+	}
+	if pnng.ErrClosed.(timeout).Timeout() {
+		t.Fatal("ErrClosed is a timeout")
+	}
+	type temporary interface{ Temporary() bool }
+	if !pnng.ErrAgain.(temporary).Temporary() || pnng.ErrClosed.(temporary).Temporary() {
+		t.Fatal("Temporary(): ErrAgain should be, ErrClosed should not")
+	}
+
+	s := open(t, pnng.NewPull0)
+	ok(t, s.SetRecvTimeout(10*time.Millisecond))
+	_, err := s.Recv()
+	if !errors.As(err, &te) || !te.Timeout() {
+		t.Fatalf("a receive timeout %v does not report Timeout()", err)
+	}
+}
+
+// context-aware dialing and devices -----------------------------------------------------
+
+func TestDialContext(t *testing.T) {
+	rep := open(t, pnng.NewRep0)
+	url := tcpListen(t, rep)
+	req := open(t, pnng.NewReq0)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	d, err := req.DialContext(ctx, url)
+	ok(t, err)
+	if got := must(d.URL()); got != url {
+		t.Fatalf("dialer URL %q, want %q", got, url)
+	}
+	waitPipes(req, 1)
+
+	// Refused: the blocking dial's error, with the URL.
+	closed := closedTCPURL(t)
+	_, err = req.DialContext(ctx, closed)
+	wantErr(t, err, pnng.ErrConnRefused)
+	if !strings.Contains(err.Error(), closed) {
+		t.Fatalf("%v does not name %s", err, closed)
+	}
+
+	// Already done: nothing is dialed.
+	done, cancelDone := context.WithCancel(context.Background())
+	cancelDone()
+	_, err = req.DialContext(done, url)
+	wantErr(t, err, context.Canceled)
+
+	// A peer that accepts TCP but never answers the SP handshake: the dial blocks until the
+	// deadline, then the dialer is closed and the error is the deadline's.
+	silent, err := net.Listen("tcp", "127.0.0.1:0")
+	ok(t, err)
+	defer silent.Close()
+	var conns []net.Conn
+	var mu sync.Mutex
+	go func() {
+		for {
+			c, err := silent.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			conns = append(conns, c)
+			mu.Unlock()
+		}
+	}()
+	defer func() {
+		mu.Lock()
+		for _, c := range conns {
+			c.Close()
+		}
+		mu.Unlock()
+	}()
+	silentURL := "tcp://" + silent.Addr().String()
+	short, cancelShort := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancelShort()
+	before, _ := req.Dialers()
+	start := time.Now()
+	_, err = req.DialContext(short, silentURL)
+	wantErr(t, err, context.DeadlineExceeded)
+	var te interface{ Timeout() bool }
+	if !errors.As(err, &te) || !te.Timeout() || !strings.Contains(err.Error(), silentURL) {
+		t.Fatalf("%v: not a timeout naming %s", err, silentURL)
+	}
+	if waited := time.Since(start); waited > 8*time.Second {
+		t.Fatalf("DialContext returned after %v, long after its deadline", waited)
+	}
+	if after, _ := req.Dialers(); len(after) != len(before) {
+		t.Fatalf("the cancelled dialer is still open (%d dialers, were %d)", len(after), len(before))
+	}
+
+	// ListenContext
+	_, err = rep.ListenContext(done, inprocURL())
+	wantErr(t, err, context.Canceled)
+	ok(t, errOf(rep.ListenContext(ctx, inprocURL())))
+}
+
+func errOf[T any](_ T, err error) error { return err }
+
+func TestDeviceContext(t *testing.T) {
+	front := must(pnng.NewRep0Raw())
+	back := must(pnng.NewReq0Raw())
+	fu, bu := inprocURL(), inprocURL()
+	must(front.Listen(fu))
+	must(back.Listen(bu))
+	ctx, cancel := context.WithCancel(context.Background())
+	devErr := make(chan error, 1)
+	go func() { devErr <- pnng.Device(ctx, front, back) }()
+
+	server := open(t, pnng.NewRep0)
+	must(server.Dial(bu, pnng.DialBlocking))
+	client := open(t, pnng.NewReq0)
+	must(client.Dial(fu, pnng.DialBlocking))
+	ok(t, client.SetRecvTimeout(10*time.Second))
+	ok(t, server.SetRecvTimeout(10*time.Second))
+	ok(t, client.Send([]byte("ping")))
+	ok(t, server.Send(must(server.Recv())))
+	must(client.Recv())
+
+	cancel()
+	select {
+	case err := <-devErr:
+		wantErr(t, err, context.Canceled)
+	case <-time.After(10 * time.Second):
+		t.Fatal("Device did not return after its context was cancelled")
+	}
+	wantErr(t, front.Send([]byte("x")), pnng.ErrClosed)
+	wantErr(t, back.Send([]byte("x")), pnng.ErrClosed)
+
+	done, cancelDone := context.WithCancel(context.Background())
+	cancelDone()
+	raw := open(t, pnng.NewPair0Raw)
+	wantErr(t, pnng.Device(done, raw, nil), context.Canceled)
+}
+
+// logging -------------------------------------------------------------------------------
+
+type logSink struct {
+	mu    sync.Mutex
+	lines []string
+}
+
+func (s *logSink) log(level pnng.LogLevel, msg string) {
+	s.mu.Lock()
+	s.lines = append(s.lines, level.String()+": "+msg)
+	s.mu.Unlock()
+}
+
+// matching returns the lines that contain every one of subs.
+func (s *logSink) matching(subs ...string) []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []string
+next:
+	for _, l := range s.lines {
+		for _, sub := range subs {
+			if !strings.Contains(l, sub) {
+				continue next
+			}
+		}
+		out = append(out, l)
+	}
+	return out
+}
+
+func (s *logSink) waitFor(t *testing.T, subs ...string) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); {
+		if len(s.matching(subs...)) > 0 {
+			return
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	t.Fatalf("no log line with %q; got %q", subs, s.matching())
+}
+
+func TestLoggerBackgroundDialFailures(t *testing.T) {
+	sink := &logSink{}
+	pnng.SetLogger(sink.log)
+	defer pnng.SetLogger(pnng.StdLogger(nil))
+
+	// Non-blocking: one report per dialer, with the URL, however often it retries.
+	url := closedTCPURL(t)
+	s := open(t, pnng.NewPush0)
+	ok(t, s.SetReconnectTimeMin(10*time.Millisecond))
+	ok(t, s.SetReconnectTimeMax(10*time.Millisecond))
+	must(s.Dial(url, pnng.DialNonBlocking))
+	report := "warning: dial " + url + ": connection refused; dialing again in the background"
+	sink.waitFor(t, report)
+	time.Sleep(300 * time.Millisecond) // about 30 more failed attempts
+	if n := len(sink.matching(url)); n != 1 {
+		t.Fatalf("%d log lines for %s, want 1: %q", n, url, sink.matching(url))
+	}
+
+	// A second dialer to the same URL has its own report.
+	must(s.Dial(url, pnng.DialNonBlocking))
+	for deadline := time.Now().Add(10 * time.Second); len(sink.matching(report)) < 2; {
+		if time.Now().After(deadline) {
+			t.Fatalf("the second dialer was not reported: %q", sink.matching(url))
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+
+	// Fallback (the default): pnng's warning says it goes on in the background, and it is
+	// that dialer's only line.
+	url2 := closedTCPURL(t)
+	s2 := open(t, pnng.NewPush0)
+	ok(t, s2.SetReconnectTimeMin(10*time.Millisecond))
+	ok(t, s2.SetReconnectTimeMax(10*time.Millisecond))
+	d := must(s2.Dial(url2))
+	sink.waitFor(t, "warning: ", url2, "dialing in the background")
+	time.Sleep(300 * time.Millisecond)
+	if n := len(sink.matching(url2)); n != 1 {
+		t.Fatalf("%d log lines for the fallback dial to %s, want 1: %q", n, url2, sink.matching(url2))
+	}
+	ok(t, d.Close())
+
+	// A blocking dial that fails reports through its error only.
+	url3 := closedTCPURL(t)
+	_, err := s2.Dial(url3, pnng.DialBlocking)
+	wantErr(t, err, pnng.ErrConnRefused)
+	time.Sleep(50 * time.Millisecond)
+	if lines := sink.matching(url3); len(lines) != 0 {
+		t.Fatalf("a failed blocking dial was logged: %q", lines)
+	}
+
+	// nil discards.
+	pnng.SetLogger(nil)
+	url4 := closedTCPURL(t)
+	must(s2.Dial(url4, pnng.DialNonBlocking))
+	time.Sleep(100 * time.Millisecond)
+	if lines := sink.matching(url4); len(lines) != 0 {
+		t.Fatalf("logged after SetLogger(nil): %q", lines)
+	}
+}
+
+func TestLogLevel(t *testing.T) {
+	sink := &logSink{}
+	pnng.SetLogger(sink.log)
+	defer pnng.SetLogger(pnng.StdLogger(nil))
+	pnng.SetLogLevel(pnng.LogInfo)
+	defer pnng.SetLogLevel(pnng.LogWarn)
+	s := open(t, pnng.NewPair0)
+	url := inprocURL()
+	must(s.Listen(url))
+	sink.waitFor(t, "info: ", url) // NNG's "Starting listener ..." line
+	if pnng.LogWarn.String() != "warning" || pnng.LogLevel(42).String() != "level 42" {
+		t.Fatal("LogLevel.String")
+	}
+}
