@@ -156,4 +156,13 @@ static inline void pg_copy_header(const pnng_msg *m, void *dst, size_t len) {
     if (len > 0 && b != NULL) memcpy(dst, b, len);
 }
 
+/* The socket's pollable descriptor (recv-fd or send-fd) and its timeout, for the Go
+ * binding's waits in the Go scheduler. */
+static inline int pg_socket_poll_fd(pnng_socket s, int send, int *fd) {
+    return pnng_socket_get_int(s, send ? PNNG_OPT_SENDFD : PNNG_OPT_RECVFD, fd);
+}
+static inline int pg_socket_timeout(pnng_socket s, int send, int32_t *ms) {
+    return pnng_socket_get_ms(s, send ? PNNG_OPT_SENDTIMEO : PNNG_OPT_RECVTIMEO, ms);
+}
+
 #endif

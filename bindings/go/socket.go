@@ -141,9 +141,12 @@ type Socket struct {
 }
 
 type sockState struct {
-	sock   C.pnng_socket
-	closed atomic.Bool // Close has started
-	gone   atomic.Bool // pnng_socket_close has returned
+	sock      C.pnng_socket
+	pollable  bool // opened here: a blocking Recv may wait in the Go scheduler (poll.go)
+	pollSends bool // and so may a blocking Send (protocols where retrying a send is safe)
+	polls     pollers
+	closed    atomic.Bool // Close has started
+	gone      atomic.Bool // pnng_socket_close has returned
 
 	mu         sync.Mutex // guards the pipe-callback fields below
 	cbs        [3][]pipeCB
@@ -162,7 +165,18 @@ func openIndex(idx int) (*Socket, error) {
 	if err := errFor(C.pg_open(C.int(idx), &id)); err != nil {
 		return nil, err
 	}
-	st := &sockState{sock: C.pnng_socket{id: id}}
+	// A cooked surveyor's receive ends when the survey expires, which its descriptor does
+	// not tell: it blocks in C.
+	st := &sockState{sock: C.pnng_socket{id: id}, pollable: idx != 2*int(ProtoSurveyor0)}
+	// A send that would block is tried again only where giving up a non-blocking send
+	// leaves no state behind (rep0's and respondent0's replies would be lost).
+	switch Protocol(idx / 2) {
+	case ProtoPair0, ProtoPair1, ProtoPush0, ProtoBus0:
+		st.pollSends = true
+	}
+	if idx == openerPair1Poly {
+		st.pollSends = true
+	}
 	registry.Lock()
 	if registry.m == nil {
 		registry.m = make(map[uint32]*sockState)
@@ -207,6 +221,7 @@ func (st *sockState) close() error {
 		return nil
 	}
 	rv := C.pnng_socket_close(st.sock)
+	st.closePollers()
 	st.gone.Store(true)
 	unwatchSocket(uint32(st.sock.id))
 	registry.Lock()
@@ -418,7 +433,19 @@ func (s *Socket) Send(data []byte) error { return s.send(data, 0) }
 func (s *Socket) TrySend(data []byte) error { return s.send(data, C.PNNG_FLAG_NONBLOCK) }
 
 func (s *Socket) send(data []byte, flags C.int) error {
-	rv := C.pnng_socket_send(s.st.sock, bytesPtr(data), C.size_t(len(data)), flags)
+	st := s.st
+	var p *poller
+	if flags == 0 {
+		if p = st.poller(pollSend); p != nil {
+			flags = C.PNNG_FLAG_NONBLOCK
+		}
+	}
+	rv := C.pnng_socket_send(st.sock, bytesPtr(data), C.size_t(len(data)), flags)
+	if rv == C.PNNG_EAGAIN && p != nil {
+		rv = st.sendWait(p, func() C.pnng_result {
+			return C.pnng_socket_send(st.sock, bytesPtr(data), C.size_t(len(data)), C.PNNG_FLAG_NONBLOCK)
+		})
+	}
 	runtime.KeepAlive(data)
 	runtime.KeepAlive(s)
 	return errFor(rv)
@@ -435,12 +462,28 @@ func (s *Socket) TryRecv() ([]byte, error) { return s.recv(C.PNNG_FLAG_NONBLOCK)
 func (s *Socket) recv(flags C.int) ([]byte, error) {
 	// One cgo call receives and locates the body (returned by value: nothing escapes), the
 	// body is copied with C.GoBytes (no zeroing), one more call frees the message.
-	r := C.pg_socket_recv(s.st.sock, flags)
+	r := s.st.recvResult(flags)
 	runtime.KeepAlive(s)
 	if err := errFor(C.pnng_result(r.rv)); err != nil {
 		return nil, err
 	}
 	return consumeBytes(r), nil
+}
+
+// recvResult receives a message and locates its body; flags 0 blocks (in the Go scheduler
+// when the socket can be polled).
+func (st *sockState) recvResult(flags C.int) C.pg_recv_result {
+	var p *poller
+	if flags == 0 {
+		if p = st.poller(pollRecv); p != nil {
+			flags = C.PNNG_FLAG_NONBLOCK
+		}
+	}
+	r := C.pg_socket_recv(st.sock, flags)
+	if r.rv == C.PNNG_EAGAIN && p != nil {
+		r = st.recvWait(p)
+	}
+	return r
 }
 
 // SendMsg sends msg. On success msg is consumed (later use gives ErrMessageState); on
@@ -451,8 +494,20 @@ func (s *Socket) SendMsg(msg *Message) error { return s.sendMsg(msg, 0) }
 func (s *Socket) TrySendMsg(msg *Message) error { return s.sendMsg(msg, C.PNNG_FLAG_NONBLOCK) }
 
 func (s *Socket) sendMsg(msg *Message, flags C.int) error {
+	st := s.st
+	var p *poller
+	if flags == 0 {
+		if p = st.poller(pollSend); p != nil {
+			flags = C.PNNG_FLAG_NONBLOCK
+		}
+	}
 	return msg.send(func(m *C.pnng_msg) C.pnng_result {
-		rv := C.pnng_socket_send_msg(s.st.sock, m, flags)
+		rv := C.pnng_socket_send_msg(st.sock, m, flags)
+		if rv == C.PNNG_EAGAIN && p != nil {
+			rv = st.sendWait(p, func() C.pnng_result {
+				return C.pnng_socket_send_msg(st.sock, m, C.PNNG_FLAG_NONBLOCK)
+			})
+		}
 		runtime.KeepAlive(s)
 		return rv
 	})
@@ -465,13 +520,12 @@ func (s *Socket) RecvMsg() (*Message, error) { return s.recvMsg(0) }
 func (s *Socket) TryRecvMsg() (*Message, error) { return s.recvMsg(C.PNNG_FLAG_NONBLOCK) }
 
 func (s *Socket) recvMsg(flags C.int) (*Message, error) {
-	var m *C.pnng_msg
-	rv := C.pnng_socket_recv_msg(s.st.sock, flags, &m)
+	r := s.st.recvResult(flags)
 	runtime.KeepAlive(s)
-	if err := errFor(rv); err != nil {
+	if err := errFor(C.pnng_result(r.rv)); err != nil {
 		return nil, err
 	}
-	return wrapMsg(m), nil
+	return wrapMsg(r.m), nil
 }
 
 // SendContext sends a copy of data asynchronously; when ctx is done first the operation is
@@ -778,4 +832,15 @@ func sockOrZero(s *Socket) C.pnng_socket {
 
 // Fini closes every socket and releases the library's global state, for leak checkers at
 // process exit. Every object is unusable afterwards; call it last, once.
-func Fini() { C.pnng_fini() }
+func Fini() {
+	registry.Lock()
+	states := make([]*sockState, 0, len(registry.m))
+	for _, st := range registry.m {
+		states = append(states, st)
+	}
+	registry.Unlock()
+	for _, st := range states {
+		_ = st.close()
+	}
+	C.pnng_fini()
+}
