@@ -6,6 +6,7 @@ import (
 	"net"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 	"unicode"
@@ -335,5 +336,131 @@ func TestLogLevel(t *testing.T) {
 	sink.waitFor(t, "info: ", url) // NNG's "Starting listener ..." line
 	if pnng.LogWarn.String() != "warning" || pnng.LogLevel(42).String() != "level 42" {
 		t.Fatal("LogLevel.String")
+	}
+}
+
+// zero-copy --------------------------------------------------------------------------------
+
+func TestWithBodyZeroCopy(t *testing.T) {
+	a := open(t, pnng.NewPair0)
+	b := open(t, pnng.NewPair0)
+	pairUp(t, a, b)
+	ok(t, b.SetRecvTimeout(10*time.Second))
+	ok(t, a.Send([]byte("hello")))
+	m := must(b.RecvMsg())
+	var seen string
+	ok(t, m.WithBody(func(body []byte) {
+		seen = string(body)
+		body[0] = 'j' // writable in place
+	}))
+	if seen != "hello" || string(m.Body()) != "jello" {
+		t.Fatalf("WithBody saw %q, body now %q", seen, m.Body())
+	}
+	// SendMsg takes the message over (no copy); the message is then unusable.
+	ok(t, b.SendMsg(m))
+	wantErr(t, m.WithBody(func([]byte) { t.Fatal("called after send") }), pnng.ErrMessageState)
+	if got := must(a.Recv()); string(got) != "jello" {
+		t.Fatalf("got %q", got)
+	}
+	empty := must(pnng.NewMessage(nil))
+	called := false
+	ok(t, empty.WithBody(func(body []byte) { called = len(body) == 0 }))
+	if !called {
+		t.Fatal("WithBody on an empty message")
+	}
+	empty.Free()
+	wantErr(t, empty.WithBody(func([]byte) {}), pnng.ErrMessageState)
+}
+
+// Blocking receives and sends park in the Go scheduler; timeouts and Close still end them.
+func TestBlockingCallsTimeoutAndClose(t *testing.T) {
+	pull := must(pnng.NewPull0())
+	ok(t, pull.SetRecvTimeout(30*time.Millisecond))
+	start := time.Now()
+	_, err := pull.Recv()
+	wantErr(t, err, pnng.ErrTimeout)
+	if time.Since(start) < 25*time.Millisecond {
+		t.Fatalf("the receive timed out after %v", time.Since(start))
+	}
+	ok(t, pull.SetRecvTimeout(pnng.Infinite))
+	const waiters = 4
+	errs := make(chan error, waiters)
+	for i := 0; i < waiters; i++ {
+		go func() {
+			_, err := pull.Recv()
+			errs <- err
+		}()
+	}
+	time.Sleep(50 * time.Millisecond)
+	ok(t, pull.Close())
+	for i := 0; i < waiters; i++ {
+		select {
+		case err := <-errs:
+			wantErr(t, err, pnng.ErrClosed)
+		case <-time.After(10 * time.Second):
+			t.Fatal("Close did not wake a blocked Recv")
+		}
+	}
+
+	push := must(pnng.NewPush0()) // no peer: a send waits
+	ok(t, push.SetSendTimeout(30*time.Millisecond))
+	wantErr(t, push.Send([]byte("x")), pnng.ErrTimeout)
+	ok(t, push.SetSendTimeout(pnng.Infinite))
+	go func() { errs <- push.Send([]byte("x")) }()
+	time.Sleep(50 * time.Millisecond)
+	ok(t, push.Close())
+	select {
+	case err := <-errs:
+		wantErr(t, err, pnng.ErrClosed)
+	case <-time.After(10 * time.Second):
+		t.Fatal("Close did not wake a blocked Send")
+	}
+}
+
+// Many goroutines receiving and sending on one pair of sockets: every message arrives once.
+func TestBlockingCallsManyGoroutines(t *testing.T) {
+	push := open(t, pnng.NewPush0)
+	pull := open(t, pnng.NewPull0)
+	pairUp(t, pull, push)
+	const senders, each = 4, 500
+	var wg sync.WaitGroup
+	for i := 0; i < senders; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := 0; j < each; j++ {
+				if err := push.Send([]byte("m")); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	var received atomic.Int64
+	done := make(chan error, senders)
+	for i := 0; i < senders; i++ {
+		go func() {
+			for {
+				if _, err := pull.Recv(); err != nil {
+					done <- err
+					return
+				}
+				received.Add(1)
+			}
+		}()
+	}
+	wg.Wait()
+	for deadline := time.Now().Add(20 * time.Second); received.Load() < senders*each; {
+		if time.Now().After(deadline) {
+			t.Fatalf("received %d messages, sent %d", received.Load(), senders*each)
+		}
+		time.Sleep(time.Millisecond)
+	}
+	ok(t, pull.Close()) // wakes the receivers
+	for i := 0; i < senders; i++ {
+		wantErr(t, <-done, pnng.ErrClosed)
+	}
+	if n := received.Load(); n != senders*each {
+		t.Fatalf("received %d messages, sent %d", n, senders*each)
 	}
 }

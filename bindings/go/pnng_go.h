@@ -139,6 +139,12 @@ static inline pg_recv_result pg_ctx_recv(pnng_ctx c, int flags) {
     return pg_body_of(rv, m);
 }
 static inline pg_recv_result pg_msg_body_len(pnng_msg *m) { return pg_body_of(0, m); }
+/* The body, writable in place, and its length (one call). */
+static inline pg_recv_result pg_msg_body_mut(pnng_msg *m) {
+    pg_recv_result r = {0, m, NULL, pnng_msg_len(m)};
+    if (r.len > 0) r.body = pnng_msg_body_mut(m);
+    return r;
+}
 /* Takes the received message off a completed aio, with its body. */
 static inline pg_recv_result pg_aio_take_body(pnng_aio *a) {
     pnng_msg *m = NULL;
