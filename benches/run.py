@@ -65,6 +65,7 @@ def implementations(root, py):
         Impl("py-pynng", "pynng 0.9.0", "python", bench_py, ["pynng"]),
         Impl("py-pnng", "pnng (Python)", "python", bench_py, ["pnng"]),
         Impl("go-pnng", "pnng (Go)", "go", [os.path.join(build, "bench_go")]),
+        Impl("go-pnng-copy", "pnng (Go), Recv copying", "go", [os.path.join(build, "bench_go")], ["-copy"]),
         Impl("node-pnng", "pnng (Node, async)", "node", node),
     ]
     for loop in ("asyncio", "trio"):
@@ -88,9 +89,10 @@ SECTIONS = [
     Section("Python trio round trip: pnng vs pynng 0.9.0", "py-pynng-trio", "py-pnng-trio", ("lat",),
             "asend / arecv inside trio.run (trio 0.35.0)."),
     Section("Go binding vs the pnng C library", "c-pnng", "go-pnng", ("lat", "pair1", "pushpull"),
-            "benches/go: Send / Recv (copies into a Go slice), echo via RecvMsg / SendMsg. "
-            "mangos v3 cannot be fetched here (no Go module proxy), so it has no column.",
-            extra=(("mangos v3", None, "n/a (no Go module proxy)"),)),
+            "benches/go: Send (a copy of a Go slice); receive like the C driver, without copying "
+            "(RecvMsg, the body read in place with WithBody, Free); echo via RecvMsg / SendMsg. "
+            "Last column: the same program receiving with Recv, which copies each body into a new Go slice.",
+            extra=(("Go, Recv copying", "go-pnng-copy", None),)),
     Section("Node binding (async) vs the pnng C library", "c-pnng", "node-pnng", ("lat", "pair1", "pushpull"),
             "benches/node/bench.js: await send(Buffer) / await recv() over the completion queue, "
             "both peers in one event loop."),
