@@ -5,6 +5,8 @@
 use std::ffi::{CStr, c_int};
 
 /// The return type of every fallible function: 0 (`PNNG_OK`) on success, else a `PNNG_E*` code.
+///
+/// @ingroup errors
 pub type pnng_result = i32;
 
 /// Success. Every other value is an error code: NNG's numbers (`PNNG_E*`, equal to `nng.h`'s

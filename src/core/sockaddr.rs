@@ -33,6 +33,8 @@ pub const PNNG_MAXADDRLEN: usize = 128;
 /// - `PNNG_AF_UNSPEC`: nothing.
 ///
 /// Thread safety: movable.
+///
+/// @ingroup sockaddr
 #[repr(C)]
 #[derive(Clone, Copy)]
 pub struct pnng_sockaddr {
