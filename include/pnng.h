@@ -1197,19 +1197,24 @@ pnng_result pnng_dialer_create(struct pnng_socket s,
                                struct pnng_dialer *dialer_out);
 
 /**
- * Starts the dialer. With `flags` 0 it waits for the first connection and fails if the peer
- * is not there; with `PNNG_FLAG_NONBLOCK` it returns at once and connects in the background,
- * retrying. `PNNG_ESTATE` if already started.
+ * Starts the dialer, with the same `flags` as `pnng_socket_dial`: 0 waits for the first
+ * connection and returns its error (pynng `block=True`); `PNNG_FLAG_NONBLOCK` returns at once
+ * and connects in the background, retrying (`block=False`); `PNNG_DIAL_FALLBACK` tries a
+ * blocking start and, on a connection failure (refused, unreachable, timed out, reset, TLS or
+ * protocol failure), logs a warning and starts non-blocking (pynng's default). After a failed
+ * blocking start the dialer is not started and can be started again. May block.
  *
  * @param d The dialer.
- * @param flags 0, or `PNNG_FLAG_NONBLOCK` not to wait for the first connection.
+ * @param flags 0 (block until connected), `PNNG_FLAG_NONBLOCK` (connect in the background) or
+ *        `PNNG_DIAL_FALLBACK` (block, then go on in the background).
  * @return 0 (`PNNG_OK`) on success, else an error code:
  * @retval PNNG_OK Success.
  * @retval PNNG_ENOENT The dialer is closed or was never created.
- * @retval PNNG_ECONNREFUSED Blocking dial: the peer refused the connection.
- * @retval PNNG_ETIMEDOUT Blocking dial: the connection timed out.
- * @retval PNNG_EINVAL `flags` holds a bit other than `PNNG_FLAG_NONBLOCK`.
- * @retval PNNG_EPEERAUTH Blocking TLS dial: the peer's certificate was not accepted.
+ * @retval PNNG_ECONNREFUSED Blocking start: the peer refused the connection.
+ * @retval PNNG_ETIMEDOUT Blocking start: the connection timed out.
+ * @retval PNNG_EPEERAUTH Blocking TLS start: the peer's certificate was not accepted.
+ * @retval PNNG_EINVAL `flags` holds another bit than `PNNG_FLAG_NONBLOCK` or
+ *         `PNNG_DIAL_FALLBACK`.
  * @retval PNNG_ESTATE Already started.
  * @ingroup dialer
  */
