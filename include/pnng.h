@@ -15,6 +15,8 @@
 #include <stdint.h>
 #include <stddef.h>
 #include <stdbool.h>
+/** @addtogroup library
+ * @{ */
 #define PNNG_VERSION_MAJOR 0
 #define PNNG_VERSION_MINOR 1
 #define PNNG_VERSION_PATCH 0
@@ -27,133 +29,180 @@
 #define PNNG_LISTENER_INITIALIZER { 0 }
 #define PNNG_PIPE_INITIALIZER { 0 }
 #define PNNG_CTX_INITIALIZER { 0 }
+/** @} */
 
+/** @addtogroup options
+ * @{ */
 /* Option names (NNG's strings), for the pnng_<object>_{get,set}_<type> functions. */
 /* Socket options. */
-#define PNNG_OPT_SOCKNAME "socket-name"
-#define PNNG_OPT_RAW "raw"
-#define PNNG_OPT_PROTO "protocol"
-#define PNNG_OPT_PROTONAME "protocol-name"
-#define PNNG_OPT_PEER "peer"
-#define PNNG_OPT_PEERNAME "peer-name"
-#define PNNG_OPT_RECVBUF "recv-buffer"
-#define PNNG_OPT_SENDBUF "send-buffer"
-#define PNNG_OPT_RECVFD "recv-fd"
-#define PNNG_OPT_SENDFD "send-fd"
-#define PNNG_OPT_RECVTIMEO "recv-timeout"
-#define PNNG_OPT_SENDTIMEO "send-timeout"
-#define PNNG_OPT_LOCADDR "local-address"
-#define PNNG_OPT_REMADDR "remote-address"
-#define PNNG_OPT_URL "url"
-#define PNNG_OPT_MAXTTL "ttl-max"
-#define PNNG_OPT_RECVMAXSZ "recv-size-max"
-#define PNNG_OPT_RECONNMINT "reconnect-time-min"
-#define PNNG_OPT_RECONNMAXT "reconnect-time-max"
+#define PNNG_OPT_SOCKNAME "socket-name" /**< string: the socket's name (pynng `name`), at most 63 bytes. */
+#define PNNG_OPT_RAW "raw" /**< bool, read-only: whether the socket is raw (pynng `raw`). */
+#define PNNG_OPT_PROTO "protocol" /**< int, read-only: the 16-bit protocol number (pynng `protocol`). */
+#define PNNG_OPT_PROTONAME "protocol-name" /**< string, read-only: the protocol's name (pynng `protocol_name`). */
+#define PNNG_OPT_PEER "peer" /**< int, read-only: the peer's protocol number (pynng `peer`). */
+#define PNNG_OPT_PEERNAME "peer-name" /**< string, read-only: the peer protocol's name (pynng `peer_name`). */
+#define PNNG_OPT_RECVBUF "recv-buffer" /**< int: messages buffered on receive (pynng `recv_buffer_size`). */
+#define PNNG_OPT_SENDBUF "send-buffer" /**< int: messages buffered on send (pynng `send_buffer_size`). */
+#define PNNG_OPT_RECVFD "recv-fd" /**< int, read-only: a descriptor readable when a receive would not block (pynng `recv_fd`). */
+#define PNNG_OPT_SENDFD "send-fd" /**< int, read-only: a descriptor readable when a send would not block (pynng `send_fd`). */
+#define PNNG_OPT_RECVTIMEO "recv-timeout" /**< ms: the receive timeout, -1 none (pynng `recv_timeout`). */
+#define PNNG_OPT_SENDTIMEO "send-timeout" /**< ms: the send timeout, -1 none (pynng `send_timeout`). */
+#define PNNG_OPT_LOCADDR "local-address" /**< address (`*_get_addr`), read-only: the local address (pynng `local_address`). */
+#define PNNG_OPT_REMADDR "remote-address" /**< address (`*_get_addr`), read-only: the peer's address (pipes). */
+#define PNNG_OPT_URL "url" /**< string, read-only: a dialer's or listener's URL. */
+#define PNNG_OPT_MAXTTL "ttl-max" /**< int: the most hops a message may travel through devices (pynng `ttl_max`). */
+#define PNNG_OPT_RECVMAXSZ "recv-size-max" /**< size: the largest message received, 0 unlimited; 1 MiB on new sockets (pynng `recv_max_size`). */
+#define PNNG_OPT_RECONNMINT "reconnect-time-min" /**< ms: the shortest wait before a reconnect (pynng `reconnect_time_min`). */
+#define PNNG_OPT_RECONNMAXT "reconnect-time-max" /**< ms: the longest wait between reconnects, 0 no backoff (pynng `reconnect_time_max`). */
 /* TLS. */
-#define PNNG_OPT_TLS_CONFIG "tls-config"
-#define PNNG_OPT_TLS_AUTH_MODE "tls-authmode"
-#define PNNG_OPT_TLS_CERT_KEY_FILE "tls-cert-key-file"
-#define PNNG_OPT_TLS_CA_FILE "tls-ca-file"
-#define PNNG_OPT_TLS_SERVER_NAME "tls-server-name"
-#define PNNG_OPT_TLS_VERIFIED "tls-verified"
-#define PNNG_OPT_TLS_PEER_CN "tls-peer-cn"
-#define PNNG_OPT_TLS_PEER_ALT_NAMES "tls-peer-alt-names"
+#define PNNG_OPT_TLS_CONFIG "tls-config" /**< pointer: set with `pnng_*_set_tls`, not as an option. */
+#define PNNG_OPT_TLS_AUTH_MODE "tls-authmode" /**< int, write-only: a `PNNG_TLS_AUTH_MODE_*` value, on an endpoint not yet started. */
+#define PNNG_OPT_TLS_CERT_KEY_FILE "tls-cert-key-file" /**< string, write-only: a PEM file with this side's certificate and key. */
+#define PNNG_OPT_TLS_CA_FILE "tls-ca-file" /**< string, write-only: a PEM file of trusted CAs. */
+#define PNNG_OPT_TLS_SERVER_NAME "tls-server-name" /**< string, write-only: the name the server certificate must match. */
+#define PNNG_OPT_TLS_VERIFIED "tls-verified" /**< bool, read-only (pipes): whether the peer's certificate was verified. */
+#define PNNG_OPT_TLS_PEER_CN "tls-peer-cn" /**< string, read-only (pipes): the common name of the peer's certificate. */
+#define PNNG_OPT_TLS_PEER_ALT_NAMES "tls-peer-alt-names" /**< string, read-only (pipes): the subject alternative names of the peer's certificate. */
 /* Transports. */
-#define PNNG_OPT_TCP_NODELAY "tcp-nodelay"
-#define PNNG_OPT_TCP_KEEPALIVE "tcp-keepalive"
-#define PNNG_OPT_TCP_BOUND_PORT "tcp-bound-port"
-#define PNNG_OPT_IPC_PERMISSIONS "ipc:permissions"
-#define PNNG_OPT_IPC_PEER_UID "ipc:peer-uid"
-#define PNNG_OPT_IPC_PEER_GID "ipc:peer-gid"
-#define PNNG_OPT_IPC_PEER_PID "ipc:peer-pid"
-#define PNNG_OPT_WS_REQUEST_HEADERS "ws:request-headers"
-#define PNNG_OPT_WS_RESPONSE_HEADERS "ws:response-headers"
-#define PNNG_OPT_WS_REQUEST_HEADER "ws:request-header:"
-#define PNNG_OPT_WS_RESPONSE_HEADER "ws:response-header:"
-#define PNNG_OPT_WS_REQUEST_URI "ws:request-uri"
-#define PNNG_OPT_WS_SENDMAXFRAME "ws:txframe-max"
-#define PNNG_OPT_WS_RECVMAXFRAME "ws:rxframe-max"
-#define PNNG_OPT_WS_PROTOCOL "ws:protocol"
-#define PNNG_OPT_WS_SEND_TEXT "ws:send-text"
-#define PNNG_OPT_WS_RECV_TEXT "ws:recv-text"
+#define PNNG_OPT_TCP_NODELAY "tcp-nodelay" /**< bool: disable Nagle's algorithm (pynng `tcp_nodelay`). */
+#define PNNG_OPT_TCP_KEEPALIVE "tcp-keepalive" /**< bool: TCP keep-alive probes (pynng `tcp_keepalive`). */
+#define PNNG_OPT_TCP_BOUND_PORT "tcp-bound-port" /**< int, read-only: the port a `tcp://...:0` listener bound. */
+#define PNNG_OPT_IPC_PERMISSIONS "ipc:permissions" /**< int: the file mode of an `ipc://` listener's socket, set before it starts. */
+#define PNNG_OPT_IPC_PEER_UID "ipc:peer-uid" /**< int, read-only (pipes): the peer's user id. */
+#define PNNG_OPT_IPC_PEER_GID "ipc:peer-gid" /**< int, read-only (pipes): the peer's group id. */
+#define PNNG_OPT_IPC_PEER_PID "ipc:peer-pid" /**< int, read-only (pipes): the peer's process id. */
+#define PNNG_OPT_WS_REQUEST_HEADERS "ws:request-headers" /**< string: extra HTTP headers a ws dialer sends. */
+#define PNNG_OPT_WS_RESPONSE_HEADERS "ws:response-headers" /**< string: extra HTTP headers a ws listener answers with. */
+#define PNNG_OPT_WS_REQUEST_HEADER "ws:request-header:" /**< string: prefix of the name of one request header (append the header name). */
+#define PNNG_OPT_WS_RESPONSE_HEADER "ws:response-header:" /**< string: prefix of the name of one response header (append the header name). */
+#define PNNG_OPT_WS_REQUEST_URI "ws:request-uri" /**< string, read-only (pipes): the URI the ws peer requested. */
+#define PNNG_OPT_WS_SENDMAXFRAME "ws:txframe-max" /**< size: the largest websocket frame sent. */
+#define PNNG_OPT_WS_RECVMAXFRAME "ws:rxframe-max" /**< size: the largest websocket frame accepted. */
+#define PNNG_OPT_WS_PROTOCOL "ws:protocol" /**< string: the websocket subprotocol. */
+#define PNNG_OPT_WS_SEND_TEXT "ws:send-text" /**< bool: send text frames instead of binary. */
+#define PNNG_OPT_WS_RECV_TEXT "ws:recv-text" /**< bool: accept text frames. */
 /* Protocols. */
-#define PNNG_OPT_PAIR1_POLY "pair1:polyamorous"
-#define PNNG_OPT_SUB_SUBSCRIBE "sub:subscribe"
-#define PNNG_OPT_SUB_UNSUBSCRIBE "sub:unsubscribe"
-#define PNNG_OPT_SUB_PREFNEW "sub:prefnew"
-#define PNNG_OPT_REQ_RESENDTIME "req:resend-time"
-#define PNNG_OPT_REQ_RESENDTICK "req:resend-tick"
-#define PNNG_OPT_SURVEYOR_SURVEYTIME "surveyor:survey-time"
+#define PNNG_OPT_PAIR1_POLY "pair1:polyamorous" /**< bool: a polyamorous pair1 socket (use `pnng_pair1_open_poly`; pynng `polyamorous`). */
+#define PNNG_OPT_SUB_SUBSCRIBE "sub:subscribe" /**< bytes (`pnng_socket_set_bytes`): subscribe to a topic; see `pnng_sub0_subscribe`. */
+#define PNNG_OPT_SUB_UNSUBSCRIBE "sub:unsubscribe" /**< bytes (`pnng_socket_set_bytes`): unsubscribe; see `pnng_sub0_unsubscribe`. */
+#define PNNG_OPT_SUB_PREFNEW "sub:prefnew" /**< bool: when the receive queue is full, drop the oldest message rather than the new one. */
+#define PNNG_OPT_REQ_RESENDTIME "req:resend-time" /**< ms: resend a request not answered within this time (pynng `resend_time`). */
+#define PNNG_OPT_REQ_RESENDTICK "req:resend-tick" /**< ms: how often pending requests are checked for resending. */
+#define PNNG_OPT_SURVEYOR_SURVEYTIME "surveyor:survey-time" /**< ms: how long a survey lasts (pynng `survey_time`). */
+/** @} */
 
 
 /**
  * Address families (`pnng_sockaddr.family`), NNG's values: no address.
+ * @ingroup sockaddr
  */
 #define PNNG_AF_UNSPEC 0
 
 /**
  * `inproc://` (in-process).
+ * @ingroup sockaddr
  */
 #define PNNG_AF_INPROC 1
 
 /**
  * `ipc://` (Unix domain socket path).
+ * @ingroup sockaddr
  */
 #define PNNG_AF_IPC 2
 
 /**
  * IPv4 (`tcp://`, `ws://`, `tls+tcp://` ...).
+ * @ingroup sockaddr
  */
 #define PNNG_AF_INET 3
 
 /**
  * IPv6.
+ * @ingroup sockaddr
  */
 #define PNNG_AF_INET6 4
 
 /**
  * ZeroTier (not built into this library; listed for completeness).
+ * @ingroup sockaddr
  */
 #define PNNG_AF_ZT 5
 
 /**
  * `abstract://` (Linux abstract socket namespace).
+ * @ingroup sockaddr
  */
 #define PNNG_AF_ABSTRACT 6
 
 /**
  * Room for a path or name, as NNG's `NNG_MAXADDRLEN`.
+ * @ingroup sockaddr
  */
 #define PNNG_MAXADDRLEN 128
 
 /**
- * Statistic kinds (`pnng_stats_kind`), NNG's values.
+ * Statistic kind (`pnng_stats_kind`, NNG's values): a level, which goes up and down.
+ * @ingroup stats
  */
 #define PNNG_STAT_LEVEL 1
 
+/**
+ * Statistic kind: a counter, which only goes up.
+ * @ingroup stats
+ */
 #define PNNG_STAT_COUNTER 2
 
+/**
+ * Statistic kind: a string (`pnng_stats_string`).
+ * @ingroup stats
+ */
 #define PNNG_STAT_STRING 3
 
+/**
+ * Statistic kind: a boolean (0 or 1).
+ * @ingroup stats
+ */
 #define PNNG_STAT_BOOLEAN 4
 
+/**
+ * Statistic kind: an id (of a socket, dialer, listener or pipe).
+ * @ingroup stats
+ */
 #define PNNG_STAT_ID 5
 
 /**
- * Statistic units (`pnng_stats_unit`), NNG's values.
+ * Statistic unit (`pnng_stats_unit`, NNG's values): none.
+ * @ingroup stats
  */
 #define PNNG_UNIT_NONE 0
 
+/**
+ * Statistic unit: bytes.
+ * @ingroup stats
+ */
 #define PNNG_UNIT_BYTES 1
 
+/**
+ * Statistic unit: messages.
+ * @ingroup stats
+ */
 #define PNNG_UNIT_MESSAGES 2
 
+/**
+ * Statistic unit: milliseconds.
+ * @ingroup stats
+ */
 #define PNNG_UNIT_MILLIS 3
 
+/**
+ * Statistic unit: events.
+ * @ingroup stats
+ */
 #define PNNG_UNIT_EVENTS 4
 
 /**
  * Do not block: fail with `PNNG_EAGAIN` instead of waiting (send, receive, dialer start).
+ * @ingroup socket
  */
 #define PNNG_FLAG_NONBLOCK 2
 
@@ -161,77 +210,110 @@
  * `pnng_socket_dial` only: try a blocking dial; if the peer is not there (refused,
  * unreachable, timed out, reset), log a warning and go on dialing in the background, returning
  * 0. This is pynng's default `dial(block=None)`.
+ * @ingroup socket
  */
 #define PNNG_DIAL_FALLBACK 65536
 
 /**
  * A duration that never expires.
+ * @ingroup options
  */
 #define PNNG_DURATION_INFINITE -1
 
 /**
  * The socket's or context's own timeout (for `pnng_aio_set_timeout`).
+ * @ingroup options
  */
 #define PNNG_DURATION_DEFAULT -2
 
 /**
  * No waiting at all.
+ * @ingroup options
  */
 #define PNNG_DURATION_ZERO 0
 
 /**
  * Pipe event: a connection was made but not yet added to the socket (close it to reject it).
+ * @ingroup pipe
  */
 #define PNNG_PIPE_EV_ADD_PRE 0
 
 /**
  * Pipe event: the connection was added to the socket.
+ * @ingroup pipe
  */
 #define PNNG_PIPE_EV_ADD_POST 1
 
 /**
  * Pipe event: the connection was removed from the socket.
+ * @ingroup pipe
  */
 #define PNNG_PIPE_EV_REM_POST 2
 
 /**
  * TLS config for the dialing (client) side.
+ * @ingroup tls
  */
 #define PNNG_TLS_MODE_CLIENT 0
 
 /**
  * TLS config for the listening (server) side.
+ * @ingroup tls
  */
 #define PNNG_TLS_MODE_SERVER 1
 
 /**
  * Do not verify the peer's certificate.
+ * @ingroup tls
  */
 #define PNNG_TLS_AUTH_MODE_NONE 0
 
 /**
  * Verify the peer's certificate if it sends one.
+ * @ingroup tls
  */
 #define PNNG_TLS_AUTH_MODE_OPTIONAL 1
 
 /**
  * Require a valid peer certificate.
+ * @ingroup tls
  */
 #define PNNG_TLS_AUTH_MODE_REQUIRED 2
 
 /**
- * Log levels, NNG's numbers: a callback receives levels up to the one set.
+ * Log level: nothing. A log callback receives the levels up to the one set (NNG's numbers).
+ * @ingroup library
  */
 #define PNNG_LOG_NONE 0
 
+/**
+ * Log level: errors.
+ * @ingroup library
+ */
 #define PNNG_LOG_ERR 3
 
+/**
+ * Log level: warnings (the default).
+ * @ingroup library
+ */
 #define PNNG_LOG_WARN 4
 
+/**
+ * Log level: notices.
+ * @ingroup library
+ */
 #define PNNG_LOG_NOTICE 5
 
+/**
+ * Log level: information.
+ * @ingroup library
+ */
 #define PNNG_LOG_INFO 6
 
+/**
+ * Log level: debugging.
+ * @ingroup library
+ */
 #define PNNG_LOG_DEBUG 7
 
 /**
@@ -477,83 +559,215 @@ typedef void (*pnng_log_cb)(int level, const char *msg, void *userdata);
 /**
  * Success. Every other value is an error code: NNG's numbers (`PNNG_E*`, equal to `nng.h`'s
  * `NNG_E*`), with `pnng_strerror` giving a static text for any of them.
+ *
+ * @ingroup errors
  */
 #define PNNG_OK 0
 
+/**
+ * Interrupted (pynng `Interrupted`).
+ * @ingroup errors
+ */
 #define PNNG_EINTR 1
 
+/**
+ * Out of memory (pynng `NoMemory`).
+ * @ingroup errors
+ */
 #define PNNG_ENOMEM 2
 
+/**
+ * Invalid argument (pynng `InvalidOperation`).
+ * @ingroup errors
+ */
 #define PNNG_EINVAL 3
 
+/**
+ * Resource busy (pynng `Busy`).
+ * @ingroup errors
+ */
 #define PNNG_EBUSY 4
 
+/**
+ * Timed out (pynng `Timeout`).
+ * @ingroup errors
+ */
 #define PNNG_ETIMEDOUT 5
 
+/**
+ * Connection refused (pynng `ConnectionRefused`).
+ * @ingroup errors
+ */
 #define PNNG_ECONNREFUSED 6
 
+/**
+ * Object closed (pynng `Closed`).
+ * @ingroup errors
+ */
 #define PNNG_ECLOSED 7
 
+/**
+ * Try again (pynng `TryAgain`).
+ * @ingroup errors
+ */
 #define PNNG_EAGAIN 8
 
+/**
+ * Not supported (pynng `NotSupported`).
+ * @ingroup errors
+ */
 #define PNNG_ENOTSUP 9
 
+/**
+ * Address in use (pynng `AddressInUse`).
+ * @ingroup errors
+ */
 #define PNNG_EADDRINUSE 10
 
+/**
+ * Incorrect state (pynng `BadState`).
+ * @ingroup errors
+ */
 #define PNNG_ESTATE 11
 
+/**
+ * Entry not found (pynng `NoEntry`).
+ * @ingroup errors
+ */
 #define PNNG_ENOENT 12
 
+/**
+ * Protocol error (pynng `ProtocolError`).
+ * @ingroup errors
+ */
 #define PNNG_EPROTO 13
 
+/**
+ * Destination unreachable (pynng `DestinationUnreachable`).
+ * @ingroup errors
+ */
 #define PNNG_EUNREACHABLE 14
 
+/**
+ * Address invalid (pynng `AddressInvalid`).
+ * @ingroup errors
+ */
 #define PNNG_EADDRINVAL 15
 
+/**
+ * Permission denied (pynng `PermissionDenied`).
+ * @ingroup errors
+ */
 #define PNNG_EPERM 16
 
+/**
+ * Message too large (pynng `MessageTooLarge`).
+ * @ingroup errors
+ */
 #define PNNG_EMSGSIZE 17
 
+/**
+ * Connection aborted (pynng `ConnectionAborted`).
+ * @ingroup errors
+ */
 #define PNNG_ECONNABORTED 18
 
+/**
+ * Connection reset (pynng `ConnectionReset`).
+ * @ingroup errors
+ */
 #define PNNG_ECONNRESET 19
 
+/**
+ * Operation canceled (pynng `Canceled`).
+ * @ingroup errors
+ */
 #define PNNG_ECANCELED 20
 
+/**
+ * Out of files (pynng `OutOfFiles`).
+ * @ingroup errors
+ */
 #define PNNG_ENOFILES 21
 
+/**
+ * Out of space (pynng `OutOfSpace`).
+ * @ingroup errors
+ */
 #define PNNG_ENOSPC 22
 
+/**
+ * Resource already exists (pynng `AlreadyExists`).
+ * @ingroup errors
+ */
 #define PNNG_EEXIST 23
 
+/**
+ * Read only resource (pynng `ReadOnly`).
+ * @ingroup errors
+ */
 #define PNNG_EREADONLY 24
 
+/**
+ * Write only resource (pynng `WriteOnly`).
+ * @ingroup errors
+ */
 #define PNNG_EWRITEONLY 25
 
+/**
+ * Cryptographic error (pynng `CryptoError`).
+ * @ingroup errors
+ */
 #define PNNG_ECRYPTO 26
 
+/**
+ * Peer could not be authenticated (pynng `AuthenticationError`).
+ * @ingroup errors
+ */
 #define PNNG_EPEERAUTH 27
 
+/**
+ * Option requires argument (pynng `NoArgument`).
+ * @ingroup errors
+ */
 #define PNNG_ENOARG 28
 
+/**
+ * Ambiguous option (pynng `Ambiguous`).
+ * @ingroup errors
+ */
 #define PNNG_EAMBIGUOUS 29
 
+/**
+ * Incorrect type (pynng `BadType`).
+ * @ingroup errors
+ */
 #define PNNG_EBADTYPE 30
 
+/**
+ * Connection shutdown (pynng `ConnectionShutdown`).
+ * @ingroup errors
+ */
 #define PNNG_ECONNSHUT 31
 
 /**
  * An internal failure, including a Rust panic caught at the API boundary.
+ *
+ * @ingroup errors
  */
 #define PNNG_EINTERNAL 1000
 
 /**
  * Flag: the low bits hold an operating-system `errno`.
+ *
+ * @ingroup errors
  */
 #define PNNG_ESYSERR 268435456
 
 /**
  * Flag: the low bits hold a transport-specific error.
+ *
+ * @ingroup errors
  */
 #define PNNG_ETRANERR 536870912
 

@@ -24,17 +24,35 @@ pub struct pnng_stats {
     _private: [u8; 0],
 }
 
-/// Statistic kinds (`pnng_stats_kind`), NNG's values.
+/// Statistic kind (`pnng_stats_kind`, NNG's values): a level, which goes up and down.
+/// @ingroup stats
 pub const PNNG_STAT_LEVEL: i32 = 1;
+/// Statistic kind: a counter, which only goes up.
+/// @ingroup stats
 pub const PNNG_STAT_COUNTER: i32 = 2;
+/// Statistic kind: a string (`pnng_stats_string`).
+/// @ingroup stats
 pub const PNNG_STAT_STRING: i32 = 3;
+/// Statistic kind: a boolean (0 or 1).
+/// @ingroup stats
 pub const PNNG_STAT_BOOLEAN: i32 = 4;
+/// Statistic kind: an id (of a socket, dialer, listener or pipe).
+/// @ingroup stats
 pub const PNNG_STAT_ID: i32 = 5;
-/// Statistic units (`pnng_stats_unit`), NNG's values.
+/// Statistic unit (`pnng_stats_unit`, NNG's values): none.
+/// @ingroup stats
 pub const PNNG_UNIT_NONE: i32 = 0;
+/// Statistic unit: bytes.
+/// @ingroup stats
 pub const PNNG_UNIT_BYTES: i32 = 1;
+/// Statistic unit: messages.
+/// @ingroup stats
 pub const PNNG_UNIT_MESSAGES: i32 = 2;
+/// Statistic unit: milliseconds.
+/// @ingroup stats
 pub const PNNG_UNIT_MILLIS: i32 = 3;
+/// Statistic unit: events.
+/// @ingroup stats
 pub const PNNG_UNIT_EVENTS: i32 = 4;
 
 type Snapshot = Vec<Stat>;
