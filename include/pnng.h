@@ -782,7 +782,7 @@ extern "C" {
  * @param out Receives the new socket on success.
  * @return 0 (`PNNG_OK`) on success, else an error code:
  * @retval PNNG_OK Success.
- * @retval PNNG_EINVAL An argument is invalid.
+ * @retval PNNG_EINVAL `out` is NULL.
  * @ingroup protocols
  */
 pnng_result pnng_pair0_open(struct pnng_socket *out);
@@ -793,7 +793,7 @@ pnng_result pnng_pair0_open(struct pnng_socket *out);
  * @param out Receives the new socket on success.
  * @return 0 (`PNNG_OK`) on success, else an error code:
  * @retval PNNG_OK Success.
- * @retval PNNG_EINVAL A required pointer argument is NULL.
+ * @retval PNNG_EINVAL `out` is NULL.
  * @ingroup protocols
  */
 pnng_result pnng_pair0_open_raw(struct pnng_socket *out);
@@ -805,7 +805,7 @@ pnng_result pnng_pair0_open_raw(struct pnng_socket *out);
  * @param out Receives the new socket on success.
  * @return 0 (`PNNG_OK`) on success, else an error code:
  * @retval PNNG_OK Success.
- * @retval PNNG_EINVAL An argument is invalid.
+ * @retval PNNG_EINVAL `out` is NULL.
  * @ingroup protocols
  */
 pnng_result pnng_pair1_open(struct pnng_socket *out);
@@ -816,7 +816,7 @@ pnng_result pnng_pair1_open(struct pnng_socket *out);
  * @param out Receives the new socket on success.
  * @return 0 (`PNNG_OK`) on success, else an error code:
  * @retval PNNG_OK Success.
- * @retval PNNG_EINVAL A required pointer argument is NULL.
+ * @retval PNNG_EINVAL `out` is NULL.
  * @ingroup protocols
  */
 pnng_result pnng_pair1_open_raw(struct pnng_socket *out);
@@ -828,7 +828,7 @@ pnng_result pnng_pair1_open_raw(struct pnng_socket *out);
  * @param out Receives the new socket on success.
  * @return 0 (`PNNG_OK`) on success, else an error code:
  * @retval PNNG_OK Success.
- * @retval PNNG_EINVAL An argument is invalid.
+ * @retval PNNG_EINVAL `out` is NULL.
  * @ingroup protocols
  */
 pnng_result pnng_req0_open(struct pnng_socket *out);
@@ -839,7 +839,7 @@ pnng_result pnng_req0_open(struct pnng_socket *out);
  * @param out Receives the new socket on success.
  * @return 0 (`PNNG_OK`) on success, else an error code:
  * @retval PNNG_OK Success.
- * @retval PNNG_EINVAL A required pointer argument is NULL.
+ * @retval PNNG_EINVAL `out` is NULL.
  * @ingroup protocols
  */
 pnng_result pnng_req0_open_raw(struct pnng_socket *out);
@@ -851,7 +851,7 @@ pnng_result pnng_req0_open_raw(struct pnng_socket *out);
  * @param out Receives the new socket on success.
  * @return 0 (`PNNG_OK`) on success, else an error code:
  * @retval PNNG_OK Success.
- * @retval PNNG_EINVAL An argument is invalid.
+ * @retval PNNG_EINVAL `out` is NULL.
  * @ingroup protocols
  */
 pnng_result pnng_rep0_open(struct pnng_socket *out);
@@ -862,7 +862,7 @@ pnng_result pnng_rep0_open(struct pnng_socket *out);
  * @param out Receives the new socket on success.
  * @return 0 (`PNNG_OK`) on success, else an error code:
  * @retval PNNG_OK Success.
- * @retval PNNG_EINVAL A required pointer argument is NULL.
+ * @retval PNNG_EINVAL `out` is NULL.
  * @ingroup protocols
  */
 pnng_result pnng_rep0_open_raw(struct pnng_socket *out);
@@ -874,7 +874,7 @@ pnng_result pnng_rep0_open_raw(struct pnng_socket *out);
  * @param out Receives the new socket on success.
  * @return 0 (`PNNG_OK`) on success, else an error code:
  * @retval PNNG_OK Success.
- * @retval PNNG_EINVAL An argument is invalid.
+ * @retval PNNG_EINVAL `out` is NULL.
  * @ingroup protocols
  */
 pnng_result pnng_pub0_open(struct pnng_socket *out);
@@ -885,7 +885,7 @@ pnng_result pnng_pub0_open(struct pnng_socket *out);
  * @param out Receives the new socket on success.
  * @return 0 (`PNNG_OK`) on success, else an error code:
  * @retval PNNG_OK Success.
- * @retval PNNG_EINVAL A required pointer argument is NULL.
+ * @retval PNNG_EINVAL `out` is NULL.
  * @ingroup protocols
  */
 pnng_result pnng_pub0_open_raw(struct pnng_socket *out);
@@ -898,7 +898,7 @@ pnng_result pnng_pub0_open_raw(struct pnng_socket *out);
  * @param out Receives the new socket on success.
  * @return 0 (`PNNG_OK`) on success, else an error code:
  * @retval PNNG_OK Success.
- * @retval PNNG_EINVAL An argument is invalid.
+ * @retval PNNG_EINVAL `out` is NULL.
  * @ingroup protocols
  */
 pnng_result pnng_sub0_open(struct pnng_socket *out);
@@ -909,7 +909,7 @@ pnng_result pnng_sub0_open(struct pnng_socket *out);
  * @param out Receives the new socket on success.
  * @return 0 (`PNNG_OK`) on success, else an error code:
  * @retval PNNG_OK Success.
- * @retval PNNG_EINVAL A required pointer argument is NULL.
+ * @retval PNNG_EINVAL `out` is NULL.
  * @ingroup protocols
  */
 pnng_result pnng_sub0_open_raw(struct pnng_socket *out);
@@ -921,7 +921,7 @@ pnng_result pnng_sub0_open_raw(struct pnng_socket *out);
  * @param out Receives the new socket on success.
  * @return 0 (`PNNG_OK`) on success, else an error code:
  * @retval PNNG_OK Success.
- * @retval PNNG_EINVAL An argument is invalid.
+ * @retval PNNG_EINVAL `out` is NULL.
  * @ingroup protocols
  */
 pnng_result pnng_push0_open(struct pnng_socket *out);
@@ -932,7 +932,7 @@ pnng_result pnng_push0_open(struct pnng_socket *out);
  * @param out Receives the new socket on success.
  * @return 0 (`PNNG_OK`) on success, else an error code:
  * @retval PNNG_OK Success.
- * @retval PNNG_EINVAL A required pointer argument is NULL.
+ * @retval PNNG_EINVAL `out` is NULL.
  * @ingroup protocols
  */
 pnng_result pnng_push0_open_raw(struct pnng_socket *out);
@@ -944,7 +944,7 @@ pnng_result pnng_push0_open_raw(struct pnng_socket *out);
  * @param out Receives the new socket on success.
  * @return 0 (`PNNG_OK`) on success, else an error code:
  * @retval PNNG_OK Success.
- * @retval PNNG_EINVAL An argument is invalid.
+ * @retval PNNG_EINVAL `out` is NULL.
  * @ingroup protocols
  */
 pnng_result pnng_pull0_open(struct pnng_socket *out);
@@ -955,7 +955,7 @@ pnng_result pnng_pull0_open(struct pnng_socket *out);
  * @param out Receives the new socket on success.
  * @return 0 (`PNNG_OK`) on success, else an error code:
  * @retval PNNG_OK Success.
- * @retval PNNG_EINVAL A required pointer argument is NULL.
+ * @retval PNNG_EINVAL `out` is NULL.
  * @ingroup protocols
  */
 pnng_result pnng_pull0_open_raw(struct pnng_socket *out);
@@ -970,7 +970,7 @@ pnng_result pnng_pull0_open_raw(struct pnng_socket *out);
  * @param out Receives the new socket on success.
  * @return 0 (`PNNG_OK`) on success, else an error code:
  * @retval PNNG_OK Success.
- * @retval PNNG_EINVAL An argument is invalid.
+ * @retval PNNG_EINVAL `out` is NULL.
  * @ingroup protocols
  */
 pnng_result pnng_surveyor0_open(struct pnng_socket *out);
@@ -981,7 +981,7 @@ pnng_result pnng_surveyor0_open(struct pnng_socket *out);
  * @param out Receives the new socket on success.
  * @return 0 (`PNNG_OK`) on success, else an error code:
  * @retval PNNG_OK Success.
- * @retval PNNG_EINVAL A required pointer argument is NULL.
+ * @retval PNNG_EINVAL `out` is NULL.
  * @ingroup protocols
  */
 pnng_result pnng_surveyor0_open_raw(struct pnng_socket *out);
@@ -993,7 +993,7 @@ pnng_result pnng_surveyor0_open_raw(struct pnng_socket *out);
  * @param out Receives the new socket on success.
  * @return 0 (`PNNG_OK`) on success, else an error code:
  * @retval PNNG_OK Success.
- * @retval PNNG_EINVAL An argument is invalid.
+ * @retval PNNG_EINVAL `out` is NULL.
  * @ingroup protocols
  */
 pnng_result pnng_respondent0_open(struct pnng_socket *out);
@@ -1004,7 +1004,7 @@ pnng_result pnng_respondent0_open(struct pnng_socket *out);
  * @param out Receives the new socket on success.
  * @return 0 (`PNNG_OK`) on success, else an error code:
  * @retval PNNG_OK Success.
- * @retval PNNG_EINVAL A required pointer argument is NULL.
+ * @retval PNNG_EINVAL `out` is NULL.
  * @ingroup protocols
  */
 pnng_result pnng_respondent0_open_raw(struct pnng_socket *out);
@@ -1016,7 +1016,7 @@ pnng_result pnng_respondent0_open_raw(struct pnng_socket *out);
  * @param out Receives the new socket on success.
  * @return 0 (`PNNG_OK`) on success, else an error code:
  * @retval PNNG_OK Success.
- * @retval PNNG_EINVAL An argument is invalid.
+ * @retval PNNG_EINVAL `out` is NULL.
  * @ingroup protocols
  */
 pnng_result pnng_bus0_open(struct pnng_socket *out);
@@ -1027,7 +1027,7 @@ pnng_result pnng_bus0_open(struct pnng_socket *out);
  * @param out Receives the new socket on success.
  * @return 0 (`PNNG_OK`) on success, else an error code:
  * @retval PNNG_OK Success.
- * @retval PNNG_EINVAL A required pointer argument is NULL.
+ * @retval PNNG_EINVAL `out` is NULL.
  * @ingroup protocols
  */
 pnng_result pnng_bus0_open_raw(struct pnng_socket *out);
@@ -1039,7 +1039,7 @@ pnng_result pnng_bus0_open_raw(struct pnng_socket *out);
  * @param out Receives the new socket on success.
  * @return 0 (`PNNG_OK`) on success, else an error code:
  * @retval PNNG_OK Success.
- * @retval PNNG_EINVAL A required pointer argument is NULL.
+ * @retval PNNG_EINVAL `out` is NULL.
  * @ingroup protocols
  */
 pnng_result pnng_pair1_open_poly(struct pnng_socket *out);

@@ -23,7 +23,7 @@ fn open(out: *mut pnng_socket, opener: Opener) -> crate::error::Result<()> {
 /// @param out Receives the new socket on success.
 /// @return 0 (`PNNG_OK`) on success, else an error code:
 /// @retval PNNG_OK Success.
-/// @retval PNNG_EINVAL An argument is invalid.
+/// @retval PNNG_EINVAL `out` is NULL.
 /// @ingroup protocols
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_pair0_open(out: *mut pnng_socket) -> pnng_result {
@@ -35,7 +35,7 @@ pub unsafe extern "C" fn pnng_pair0_open(out: *mut pnng_socket) -> pnng_result {
 /// @param out Receives the new socket on success.
 /// @return 0 (`PNNG_OK`) on success, else an error code:
 /// @retval PNNG_OK Success.
-/// @retval PNNG_EINVAL A required pointer argument is NULL.
+/// @retval PNNG_EINVAL `out` is NULL.
 /// @ingroup protocols
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_pair0_open_raw(out: *mut pnng_socket) -> pnng_result {
@@ -48,7 +48,7 @@ pub unsafe extern "C" fn pnng_pair0_open_raw(out: *mut pnng_socket) -> pnng_resu
 /// @param out Receives the new socket on success.
 /// @return 0 (`PNNG_OK`) on success, else an error code:
 /// @retval PNNG_OK Success.
-/// @retval PNNG_EINVAL An argument is invalid.
+/// @retval PNNG_EINVAL `out` is NULL.
 /// @ingroup protocols
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_pair1_open(out: *mut pnng_socket) -> pnng_result {
@@ -60,7 +60,7 @@ pub unsafe extern "C" fn pnng_pair1_open(out: *mut pnng_socket) -> pnng_result {
 /// @param out Receives the new socket on success.
 /// @return 0 (`PNNG_OK`) on success, else an error code:
 /// @retval PNNG_OK Success.
-/// @retval PNNG_EINVAL A required pointer argument is NULL.
+/// @retval PNNG_EINVAL `out` is NULL.
 /// @ingroup protocols
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_pair1_open_raw(out: *mut pnng_socket) -> pnng_result {
@@ -73,7 +73,7 @@ pub unsafe extern "C" fn pnng_pair1_open_raw(out: *mut pnng_socket) -> pnng_resu
 /// @param out Receives the new socket on success.
 /// @return 0 (`PNNG_OK`) on success, else an error code:
 /// @retval PNNG_OK Success.
-/// @retval PNNG_EINVAL An argument is invalid.
+/// @retval PNNG_EINVAL `out` is NULL.
 /// @ingroup protocols
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_req0_open(out: *mut pnng_socket) -> pnng_result {
@@ -85,7 +85,7 @@ pub unsafe extern "C" fn pnng_req0_open(out: *mut pnng_socket) -> pnng_result {
 /// @param out Receives the new socket on success.
 /// @return 0 (`PNNG_OK`) on success, else an error code:
 /// @retval PNNG_OK Success.
-/// @retval PNNG_EINVAL A required pointer argument is NULL.
+/// @retval PNNG_EINVAL `out` is NULL.
 /// @ingroup protocols
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_req0_open_raw(out: *mut pnng_socket) -> pnng_result {
@@ -98,7 +98,7 @@ pub unsafe extern "C" fn pnng_req0_open_raw(out: *mut pnng_socket) -> pnng_resul
 /// @param out Receives the new socket on success.
 /// @return 0 (`PNNG_OK`) on success, else an error code:
 /// @retval PNNG_OK Success.
-/// @retval PNNG_EINVAL An argument is invalid.
+/// @retval PNNG_EINVAL `out` is NULL.
 /// @ingroup protocols
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_rep0_open(out: *mut pnng_socket) -> pnng_result {
@@ -110,7 +110,7 @@ pub unsafe extern "C" fn pnng_rep0_open(out: *mut pnng_socket) -> pnng_result {
 /// @param out Receives the new socket on success.
 /// @return 0 (`PNNG_OK`) on success, else an error code:
 /// @retval PNNG_OK Success.
-/// @retval PNNG_EINVAL A required pointer argument is NULL.
+/// @retval PNNG_EINVAL `out` is NULL.
 /// @ingroup protocols
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_rep0_open_raw(out: *mut pnng_socket) -> pnng_result {
@@ -123,7 +123,7 @@ pub unsafe extern "C" fn pnng_rep0_open_raw(out: *mut pnng_socket) -> pnng_resul
 /// @param out Receives the new socket on success.
 /// @return 0 (`PNNG_OK`) on success, else an error code:
 /// @retval PNNG_OK Success.
-/// @retval PNNG_EINVAL An argument is invalid.
+/// @retval PNNG_EINVAL `out` is NULL.
 /// @ingroup protocols
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_pub0_open(out: *mut pnng_socket) -> pnng_result {
@@ -135,7 +135,7 @@ pub unsafe extern "C" fn pnng_pub0_open(out: *mut pnng_socket) -> pnng_result {
 /// @param out Receives the new socket on success.
 /// @return 0 (`PNNG_OK`) on success, else an error code:
 /// @retval PNNG_OK Success.
-/// @retval PNNG_EINVAL A required pointer argument is NULL.
+/// @retval PNNG_EINVAL `out` is NULL.
 /// @ingroup protocols
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_pub0_open_raw(out: *mut pnng_socket) -> pnng_result {
@@ -149,7 +149,7 @@ pub unsafe extern "C" fn pnng_pub0_open_raw(out: *mut pnng_socket) -> pnng_resul
 /// @param out Receives the new socket on success.
 /// @return 0 (`PNNG_OK`) on success, else an error code:
 /// @retval PNNG_OK Success.
-/// @retval PNNG_EINVAL An argument is invalid.
+/// @retval PNNG_EINVAL `out` is NULL.
 /// @ingroup protocols
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_sub0_open(out: *mut pnng_socket) -> pnng_result {
@@ -161,7 +161,7 @@ pub unsafe extern "C" fn pnng_sub0_open(out: *mut pnng_socket) -> pnng_result {
 /// @param out Receives the new socket on success.
 /// @return 0 (`PNNG_OK`) on success, else an error code:
 /// @retval PNNG_OK Success.
-/// @retval PNNG_EINVAL A required pointer argument is NULL.
+/// @retval PNNG_EINVAL `out` is NULL.
 /// @ingroup protocols
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_sub0_open_raw(out: *mut pnng_socket) -> pnng_result {
@@ -174,7 +174,7 @@ pub unsafe extern "C" fn pnng_sub0_open_raw(out: *mut pnng_socket) -> pnng_resul
 /// @param out Receives the new socket on success.
 /// @return 0 (`PNNG_OK`) on success, else an error code:
 /// @retval PNNG_OK Success.
-/// @retval PNNG_EINVAL An argument is invalid.
+/// @retval PNNG_EINVAL `out` is NULL.
 /// @ingroup protocols
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_push0_open(out: *mut pnng_socket) -> pnng_result {
@@ -186,7 +186,7 @@ pub unsafe extern "C" fn pnng_push0_open(out: *mut pnng_socket) -> pnng_result {
 /// @param out Receives the new socket on success.
 /// @return 0 (`PNNG_OK`) on success, else an error code:
 /// @retval PNNG_OK Success.
-/// @retval PNNG_EINVAL A required pointer argument is NULL.
+/// @retval PNNG_EINVAL `out` is NULL.
 /// @ingroup protocols
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_push0_open_raw(out: *mut pnng_socket) -> pnng_result {
@@ -199,7 +199,7 @@ pub unsafe extern "C" fn pnng_push0_open_raw(out: *mut pnng_socket) -> pnng_resu
 /// @param out Receives the new socket on success.
 /// @return 0 (`PNNG_OK`) on success, else an error code:
 /// @retval PNNG_OK Success.
-/// @retval PNNG_EINVAL An argument is invalid.
+/// @retval PNNG_EINVAL `out` is NULL.
 /// @ingroup protocols
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_pull0_open(out: *mut pnng_socket) -> pnng_result {
@@ -211,7 +211,7 @@ pub unsafe extern "C" fn pnng_pull0_open(out: *mut pnng_socket) -> pnng_result {
 /// @param out Receives the new socket on success.
 /// @return 0 (`PNNG_OK`) on success, else an error code:
 /// @retval PNNG_OK Success.
-/// @retval PNNG_EINVAL A required pointer argument is NULL.
+/// @retval PNNG_EINVAL `out` is NULL.
 /// @ingroup protocols
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_pull0_open_raw(out: *mut pnng_socket) -> pnng_result {
@@ -227,7 +227,7 @@ pub unsafe extern "C" fn pnng_pull0_open_raw(out: *mut pnng_socket) -> pnng_resu
 /// @param out Receives the new socket on success.
 /// @return 0 (`PNNG_OK`) on success, else an error code:
 /// @retval PNNG_OK Success.
-/// @retval PNNG_EINVAL An argument is invalid.
+/// @retval PNNG_EINVAL `out` is NULL.
 /// @ingroup protocols
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_surveyor0_open(out: *mut pnng_socket) -> pnng_result {
@@ -239,7 +239,7 @@ pub unsafe extern "C" fn pnng_surveyor0_open(out: *mut pnng_socket) -> pnng_resu
 /// @param out Receives the new socket on success.
 /// @return 0 (`PNNG_OK`) on success, else an error code:
 /// @retval PNNG_OK Success.
-/// @retval PNNG_EINVAL A required pointer argument is NULL.
+/// @retval PNNG_EINVAL `out` is NULL.
 /// @ingroup protocols
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_surveyor0_open_raw(out: *mut pnng_socket) -> pnng_result {
@@ -252,7 +252,7 @@ pub unsafe extern "C" fn pnng_surveyor0_open_raw(out: *mut pnng_socket) -> pnng_
 /// @param out Receives the new socket on success.
 /// @return 0 (`PNNG_OK`) on success, else an error code:
 /// @retval PNNG_OK Success.
-/// @retval PNNG_EINVAL An argument is invalid.
+/// @retval PNNG_EINVAL `out` is NULL.
 /// @ingroup protocols
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_respondent0_open(out: *mut pnng_socket) -> pnng_result {
@@ -264,7 +264,7 @@ pub unsafe extern "C" fn pnng_respondent0_open(out: *mut pnng_socket) -> pnng_re
 /// @param out Receives the new socket on success.
 /// @return 0 (`PNNG_OK`) on success, else an error code:
 /// @retval PNNG_OK Success.
-/// @retval PNNG_EINVAL A required pointer argument is NULL.
+/// @retval PNNG_EINVAL `out` is NULL.
 /// @ingroup protocols
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_respondent0_open_raw(out: *mut pnng_socket) -> pnng_result {
@@ -277,7 +277,7 @@ pub unsafe extern "C" fn pnng_respondent0_open_raw(out: *mut pnng_socket) -> pnn
 /// @param out Receives the new socket on success.
 /// @return 0 (`PNNG_OK`) on success, else an error code:
 /// @retval PNNG_OK Success.
-/// @retval PNNG_EINVAL An argument is invalid.
+/// @retval PNNG_EINVAL `out` is NULL.
 /// @ingroup protocols
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_bus0_open(out: *mut pnng_socket) -> pnng_result {
@@ -289,7 +289,7 @@ pub unsafe extern "C" fn pnng_bus0_open(out: *mut pnng_socket) -> pnng_result {
 /// @param out Receives the new socket on success.
 /// @return 0 (`PNNG_OK`) on success, else an error code:
 /// @retval PNNG_OK Success.
-/// @retval PNNG_EINVAL A required pointer argument is NULL.
+/// @retval PNNG_EINVAL `out` is NULL.
 /// @ingroup protocols
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_bus0_open_raw(out: *mut pnng_socket) -> pnng_result {
@@ -302,7 +302,7 @@ pub unsafe extern "C" fn pnng_bus0_open_raw(out: *mut pnng_socket) -> pnng_resul
 /// @param out Receives the new socket on success.
 /// @return 0 (`PNNG_OK`) on success, else an error code:
 /// @retval PNNG_OK Success.
-/// @retval PNNG_EINVAL A required pointer argument is NULL.
+/// @retval PNNG_EINVAL `out` is NULL.
 /// @ingroup protocols
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_pair1_open_poly(out: *mut pnng_socket) -> pnng_result {
