@@ -2,6 +2,7 @@
 #   make setup     install system packages, build the release library, set up the bindings
 #   make test      every test suite (what .ci/run runs)
 #   make header    regenerate include/pnng.h from src/ (commit the result)
+#   make doc       every API reference under target/doc/ (mk/doc.mk)
 # Each area adds its targets in mk/<area>.mk: test-<area>, optionally setup-<area>.
 
 SHELL := /bin/bash
