@@ -1,6 +1,7 @@
 package pnng_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"net"
@@ -463,4 +464,36 @@ func TestBlockingCallsManyGoroutines(t *testing.T) {
 	if n := received.Load(); n != senders*each {
 		t.Fatalf("received %d messages, sent %d", n, senders*each)
 	}
+}
+
+// A large Send is copied into a message once and retried with it while it waits.
+func TestLargeSendWaits(t *testing.T) {
+	push := open(t, pnng.NewPush0)
+	ok(t, push.SetSendTimeout(30*time.Millisecond))
+	big := bytes.Repeat([]byte("0123456789abcdef"), 1<<14) // 256 KiB
+	wantErr(t, push.Send(big), pnng.ErrTimeout)
+	ok(t, push.SetSendTimeout(10*time.Second))
+	pull := open(t, pnng.NewPull0)
+	ok(t, pull.SetRecvMaxSize(0))
+	ok(t, pull.SetRecvTimeout(10*time.Second))
+	done := make(chan error, 1)
+	go func() {
+		for i := 0; i < 20; i++ {
+			if err := push.Send(big); err != nil {
+				done <- err
+				return
+			}
+		}
+		done <- nil
+	}()
+	time.Sleep(20 * time.Millisecond) // the sender waits for a peer
+	url := inprocURL()
+	must(pull.Listen(url))
+	must(push.Dial(url, pnng.DialBlocking))
+	for i := 0; i < 20; i++ {
+		if got := must(pull.Recv()); !bytes.Equal(got, big) {
+			t.Fatalf("message %d: %d bytes, not the %d sent", i, len(got), len(big))
+		}
+	}
+	ok(t, <-done)
 }

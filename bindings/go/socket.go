@@ -440,6 +440,13 @@ func (s *Socket) send(data []byte, flags C.int) error {
 			flags = C.PNNG_FLAG_NONBLOCK
 		}
 	}
+	if p != nil && len(data) >= largeSend {
+		// Copied into a message once: a send that has to wait is retried with the same
+		// message instead of copying the data again on every attempt.
+		err := s.sendLarge(p, data)
+		runtime.KeepAlive(s)
+		return err
+	}
 	rv := C.pnng_socket_send(st.sock, bytesPtr(data), C.size_t(len(data)), flags)
 	if rv == C.PNNG_EAGAIN && p != nil {
 		rv = st.sendWait(p, func() C.pnng_result {
@@ -448,6 +455,29 @@ func (s *Socket) send(data []byte, flags C.int) error {
 	}
 	runtime.KeepAlive(data)
 	runtime.KeepAlive(s)
+	return errFor(rv)
+}
+
+// largeSend is the size from which a polled Send builds the message once (below it, a retry
+// copying the data again is cheaper than the extra cgo call).
+const largeSend = 16 << 10
+
+func (s *Socket) sendLarge(p *poller, data []byte) error {
+	st := s.st
+	var m *C.pnng_msg
+	if err := errFor(C.pnng_msg_new(bytesPtr(data), C.size_t(len(data)), &m)); err != nil {
+		return err
+	}
+	runtime.KeepAlive(data)
+	rv := C.pnng_socket_send_msg(st.sock, m, C.PNNG_FLAG_NONBLOCK)
+	if rv == C.PNNG_EAGAIN {
+		rv = st.sendWait(p, func() C.pnng_result {
+			return C.pnng_socket_send_msg(st.sock, m, C.PNNG_FLAG_NONBLOCK)
+		})
+	}
+	if rv != 0 {
+		C.pnng_msg_free(m) // a failed send leaves the message with the caller
+	}
 	return errFor(rv)
 }
 
