@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"strings"
 	"sync"
@@ -19,11 +20,24 @@ import (
 // closedTCPURL returns a tcp:// URL on which nothing listens.
 func closedTCPURL(t *testing.T) string {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	ok(t, err)
-	addr := l.Addr().String()
-	ok(t, l.Close())
-	return "tcp://" + addr
+	return closedTCPURLs(t, 1)[0]
+}
+
+// closedTCPURLs returns n different tcp:// URLs on which nothing listens.
+func closedTCPURLs(t *testing.T, n int) []string {
+	t.Helper()
+	var urls []string
+	var ls []net.Listener
+	for i := 0; i < n; i++ { // all bound at once, so the ports differ
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		ok(t, err)
+		ls = append(ls, l)
+		urls = append(urls, "tcp://"+l.Addr().String())
+	}
+	for _, l := range ls {
+		ok(t, l.Close())
+	}
+	return urls
 }
 
 // errors with context -------------------------------------------------------------------
@@ -271,7 +285,13 @@ func TestLoggerBackgroundDialFailures(t *testing.T) {
 	defer pnng.SetLogger(pnng.StdLogger(nil))
 
 	// Non-blocking: one report per dialer, with the URL, however often it retries.
-	url := closedTCPURL(t)
+	// ipc paths nobody listens on: refused at once, and no other program can take them.
+	dir := t.TempDir()
+	var urls []string
+	for i := 0; i < 4; i++ {
+		urls = append(urls, fmt.Sprintf("ipc://%s/nobody-%d.ipc", dir, i))
+	}
+	url := urls[0]
 	s := open(t, pnng.NewPush0)
 	ok(t, s.SetReconnectTimeMin(10*time.Millisecond))
 	ok(t, s.SetReconnectTimeMax(10*time.Millisecond))
@@ -294,7 +314,7 @@ func TestLoggerBackgroundDialFailures(t *testing.T) {
 
 	// Fallback (the default): pnng's warning says it goes on in the background, and it is
 	// that dialer's only line.
-	url2 := closedTCPURL(t)
+	url2 := urls[1]
 	s2 := open(t, pnng.NewPush0)
 	ok(t, s2.SetReconnectTimeMin(10*time.Millisecond))
 	ok(t, s2.SetReconnectTimeMax(10*time.Millisecond))
@@ -307,7 +327,7 @@ func TestLoggerBackgroundDialFailures(t *testing.T) {
 	ok(t, d.Close())
 
 	// A blocking dial that fails reports through its error only.
-	url3 := closedTCPURL(t)
+	url3 := urls[2]
 	_, err := s2.Dial(url3, pnng.DialBlocking)
 	wantErr(t, err, pnng.ErrConnRefused)
 	time.Sleep(50 * time.Millisecond)
@@ -317,7 +337,7 @@ func TestLoggerBackgroundDialFailures(t *testing.T) {
 
 	// nil discards.
 	pnng.SetLogger(nil)
-	url4 := closedTCPURL(t)
+	url4 := urls[3]
 	must(s2.Dial(url4, pnng.DialNonBlocking))
 	time.Sleep(100 * time.Millisecond)
 	if lines := sink.matching(url4); len(lines) != 0 {
