@@ -5,6 +5,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"log"
 	"net"
 	"strings"
 	"sync"
@@ -516,4 +518,37 @@ func TestLargeSendWaits(t *testing.T) {
 		}
 	}
 	ok(t, <-done)
+}
+
+func TestDefaultLoggerIsTheLogPackage(t *testing.T) {
+	var buf syncBuffer
+	log.SetOutput(&buf)
+	defer log.SetOutput(io.Discard)
+	url := "ipc://" + t.TempDir() + "/nobody.ipc"
+	s := open(t, pnng.NewPush0)
+	must(s.Dial(url, pnng.DialNonBlocking))
+	want := "pnng: warning: dial " + url + ": connection refused; dialing again in the background"
+	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(buf.String(), want); {
+		if time.Now().After(deadline) {
+			t.Fatalf("the log package got %q, not %q", buf.String(), want)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }

@@ -5,6 +5,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"log"
 	"os"
 	"path/filepath"
 	"strings"
@@ -1223,6 +1225,9 @@ func TestConcurrentClose(t *testing.T) {
 // misc ---------------------------------------------------------------------------------
 
 func TestMain(m *testing.M) {
+	// The library's warnings (addresses in use, dials retrying) go to the standard log
+	// package by default; the tests provoke many of them on purpose.
+	log.SetOutput(io.Discard)
 	code := m.Run()
 	os.Exit(code)
 }
