@@ -182,7 +182,7 @@ t_coexist_system_nng() {
 }
 
 t_static_clash_documented() {
-    # What packaging/README-section.md says about libpnng.a: it carries NNG's symbols with
+    # What the README says about libpnng.a: it carries NNG's symbols with
     # global visibility, so a static link next to another NNG clashes. If this starts
     # failing because the archive got hygienic, update the README.
     local n
