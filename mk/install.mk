@@ -7,7 +7,7 @@
 #                   LIBDIR=/usr/lib/x86_64-linux-gnu), INCLUDEDIR=$(PREFIX)/include, DESTDIR
 #                   honoured: stripped libpnng.so.X.Y.Z (+ .so.X, .so links) and libpnng.a,
 #                   pnng.h, pkg-config pnng.pc, CMake package LIBDIR/cmake/pnng/, the licenses
-#                   and changelog in share/doc/pnng/, man pages (man/man3/*.3, when present)
+#                   and changelog in share/doc/pnng/, man pages (`make man`: target/doc/man/man3)
 #                   in share/man/man3, and share/pnng/install_manifest.txt
 #   uninstall       removes exactly what the manifest under PREFIX lists
 #   test-install    installs into a temporary prefix, builds and runs consumers of the installed
@@ -35,7 +35,7 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 LIBDIR ?= $(PREFIX)/lib
 INCLUDEDIR ?= $(PREFIX)/include
-PNNG_MAN3_DIR ?= $(ROOT)/man/man3
+PNNG_MAN3_DIR ?= $(ROOT)/target/doc/man/man3
 PNNG_PYTHON ?= python3
 
 # Version from Cargo.toml's [package] table, and the bundled NNG from Cargo.lock's nng-sys

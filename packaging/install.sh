@@ -22,7 +22,8 @@
 #   LIBDIR/libpnng.so.X.Y.Z, LIBDIR/libpnng.so.X -> libpnng.so.X.Y.Z, LIBDIR/libpnng.so -> libpnng.so.X
 #   LIBDIR/libpnng.a, INCLUDEDIR/pnng.h, LIBDIR/pkgconfig/pnng.pc,
 #   LIBDIR/cmake/pnng/pnngConfig.cmake, LIBDIR/cmake/pnng/pnngConfigVersion.cmake,
-#   DOCDIR/{LICENSE,LICENSE.NNG,CHANGELOG.md}, MANDIR/man3/*.3 (when MAN3_SRC has pages)
+#   DOCDIR/{LICENSE,LICENSE.NNG,CHANGELOG.md}, MANDIR/man3/*.3 (when MAN3_SRC has pages: `make man`, a prerequisite of
+#   `make install`, builds them into target/doc/man/man3)
 #   share/pnng/install_manifest.txt: one prefix-relative path per line; directories this
 #   install created end in "/". `uninstall` removes exactly those files and (if empty) those
 #   directories. Re-installing keeps the old manifest's entries, so a later uninstall also
