@@ -61,7 +61,8 @@ t_contents() {
     contents=$(dpkg-deb -c "$dev" | awk '{print $6}')
     for f in "./usr/lib/$ma/libpnng.so" "./usr/lib/$ma/libpnng.a" ./usr/include/pnng.h \
         "./usr/lib/$ma/pkgconfig/pnng.pc" "./usr/lib/$ma/cmake/pnng/pnngConfig.cmake" \
-        "./usr/lib/$ma/cmake/pnng/pnngConfigVersion.cmake" ./usr/share/doc/libpnng-dev/copyright; do
+        "./usr/lib/$ma/cmake/pnng/pnngConfigVersion.cmake" ./usr/share/doc/libpnng-dev/copyright \
+        ./usr/share/man/man3/pnng_socket_send.3.gz; do
         grep -qxF "$f" <<<"$contents" || { echo "$f is not in $(basename "$dev")"; return 1; }
     done
     dpkg-deb --fsys-tarfile "$runtime" | tar -xO "./usr/share/doc/libpnng$MAJOR/copyright" | grep -q 'Staysail' ||

@@ -45,6 +45,9 @@ t_install() {
     local size; size=$(stat -c %s "$PREFIX/lib/libpnng.so.$VERSION")
     echo "libpnng.so.$VERSION: $size bytes (the release build: $(stat -c %s "$ROOT/target/release/libpnng.so"))"
     grep -q "Permission is hereby granted" "$PREFIX/share/doc/pnng/LICENSE.NNG" || return 1
+    # The man pages (`make man`, a prerequisite of `make install`), one per function.
+    [ -f "$PREFIX/share/man/man3/pnng_socket_send.3" ] || { echo "no man page pnng_socket_send(3)"; return 1; }
+    echo "$(ls "$PREFIX/share/man/man3" | wc -l) man pages"
     # No source-tree path may leak into what was installed as text.
     if grep -rnE "$ROOT/(target/release|include|packaging)" "$PREFIX/lib/pkgconfig" "$PREFIX/lib/cmake" "$PREFIX/include"; then
         echo "installed text files mention the source tree"; return 1
