@@ -156,7 +156,7 @@ test('a process that opens, uses and closes sockets exits by itself', T, async (
       const a = new Pair0({ listen: url });
       a.on('pipeAddPost', () => {});
       a.on('pipeRemovePost', () => {});
-      const b = new Pair0({ dial: 'tcp://127.0.0.1:' + a.listeners[0].port });
+      const b = new Pair0({ dial: 'tcp://127.0.0.1:' + a.listenerList()[0].port });
       await b.send(Buffer.from('ping'));
       const got = await a.recv();
       a.sendSync(Buffer.from('pong'));
@@ -219,7 +219,7 @@ test('exiting never crashes (NNG is stopped before the library is unloaded)', T,
   const script = `
     const { Pair0 } = require('.');
     const a = new Pair0({ listen: 'tcp://127.0.0.1:0' });
-    const b = new Pair0({ dial: 'tcp://127.0.0.1:' + a.listeners[0].port });
+    const b = new Pair0({ dial: 'tcp://127.0.0.1:' + a.listenerList()[0].port });
     a.on('pipeAddPost', () => {});
     b.recv().catch(() => {});
     if (process.argv[1] === 'exit') setTimeout(() => process.exit(0), 5);
