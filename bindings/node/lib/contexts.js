@@ -1,17 +1,38 @@
 'use strict';
 // Contexts, and the promise-based messaging sockets and contexts share.
 
-const { F } = require('./ffi');
-const { check, checkClose, PnngError, codes } = require('./errors');
+const { F, C } = require('./ffi');
+const { check, checkClose, makeError, PnngError, codes } = require('./errors');
 const { toBytes, topicBytes, flagsFor, defineDispose } = require('./util');
 const { getOptAny, setOptAny, defineOptions, O } = require('./options');
 const { Message, consumeBody, wrapMsg } = require('./messages');
 const { dispatcher, K_SEND, K_RECV_BYTES, K_RECV_MSG } = require('./cq');
+const EAGAIN = codes.EAGAIN;
+const EMSGSIZE = codes.EMSGSIZE;
+const NONBLOCK = C.FLAG_NONBLOCK;
+const RESOLVED = Promise.resolve();
+/** Receive buffer of the non-blocking first try (bigger messages take the pnng_msg route). */
+const nbBuf = Buffer.allocUnsafeSlow(64 * 1024);
+const nbLen = new BigUint64Array(1);
+const nbMsg = new BigUint64Array(1);
+
+/** True when the operation's options let the non-blocking first try run (no abort pending). */
+function plain(opts) {
+  return opts === undefined || opts === null || opts.signal == null || !opts.signal.aborted;
+}
+
 /**
  * The promise-returning `send`, `recv`, `recvMsg` and `sendMsg` of sockets and contexts, which
  * differ only in the C functions that start their aios. Each takes `{ signal, timeout }`.
+ *
+ * `nb` (sockets): the non-blocking calls. An operation first makes the non-blocking call and
+ * only goes through an aio and the completion queue when that would block, which saves the
+ * event-loop wake-up of a completion (a send that NNG queues at once, a receive whose message
+ * is already there). The try is skipped while an earlier operation of the same direction is
+ * still pending on the object (it must not be overtaken), and for sends of objects whose
+ * `_nbSend` is false (rep0 / respondent0: a failed non-blocking send there gives up the reply).
  */
-function definePromiseMessaging(cls, sendAio, recvAio) {
+function definePromiseMessaging(cls, sendAio, recvAio, nb) {
   const methods = {
     /** Sends data; resolves once NNG has queued it. */
     send(data, opts) {
@@ -21,21 +42,48 @@ function definePromiseMessaging(cls, sendAio, recvAio) {
       } catch (e) {
         return Promise.reject(e);
       }
+      if (nb !== undefined && this._nbSend && this._pendSend === 0 && plain(opts)) {
+        const rc = nb.send(this._h.id, bytes, bytes.length, NONBLOCK);
+        if (rc === 0) return RESOLVED;
+        if (rc !== EAGAIN) return Promise.reject(makeError(rc));
+      }
       return dispatcher.submit(K_SEND, sendAio, this._h.id, bytes, 0, opts, this);
     },
     /** Receives the next message's bytes. */
     recv(opts) {
+      if (nb !== undefined && this._pendRecv === 0 && plain(opts)) {
+        const rc = nb.recv(this._h.id, nbBuf, nbBuf.length, NONBLOCK, nbLen);
+        if (rc === 0) {
+          const n = Number(nbLen[0]);
+          const out = Buffer.allocUnsafe(n);
+          nbBuf.copy(out, 0, 0, n);
+          return Promise.resolve(out);
+        }
+        if (rc === EMSGSIZE) {
+          // Longer than the buffer: the message waits; take it as a pnng_msg.
+          const rc2 = nb.recvMsg(this._h.id, NONBLOCK, nbMsg);
+          if (rc2 === 0) return Promise.resolve(consumeBody(nbMsg[0]));
+          if (rc2 !== EAGAIN) return Promise.reject(makeError(rc2));
+        } else if (rc !== EAGAIN) {
+          return Promise.reject(makeError(rc));
+        }
+      }
       return dispatcher.submit(K_RECV_BYTES, recvAio, this._h.id, null, 0, opts, this);
     },
     /** Receives the next Message (with `.pipe`). */
     recvMsg(opts) {
+      if (nb !== undefined && this._pendRecv === 0 && plain(opts)) {
+        const rc = nb.recvMsg(this._h.id, NONBLOCK, nbMsg);
+        if (rc === 0) return Promise.resolve(this._wrapNative(nbMsg[0]));
+        if (rc !== EAGAIN) return Promise.reject(makeError(rc));
+      }
       return dispatcher.submit(K_RECV_MSG, recvAio, this._h.id, null, 0, opts, this);
     },
     /** Sends a Message; if it has a pipe, only that pipe's peer gets it. */
     sendMsg(msg, opts) {
       if (!(msg instanceof Message)) return Promise.reject(new TypeError('msg must be a Message'));
-      const pipeId = msg.pipe ? msg.pipe.id : 0;
-      return dispatcher.submit(K_SEND, sendAio, this._h.id, msg.bytes, pipeId, opts, this);
+      if (msg.pipe === null) return this.send(msg.bytes, opts);
+      return dispatcher.submit(K_SEND, sendAio, this._h.id, msg.bytes, msg.pipe.id, opts, this);
     },
   };
   for (const [name, fn] of Object.entries(methods)) {
@@ -55,6 +103,8 @@ class Context {
     this.socket = socket;
     this._h = { id };
     this._closed = false;
+    this._pendSend = 0; // operations in flight (lib/cq.js)
+    this._pendRecv = 0;
     ctxRegistry.register(this, id, this);
   }
 

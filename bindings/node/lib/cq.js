@@ -213,6 +213,8 @@ class Dispatcher {
       slot.signal = signal;
       signal.addEventListener('abort', slot.onAbort, { once: true });
     }
+    if (kind === K_SEND) ref._pendSend++;
+    else ref._pendRecv++;
     this.live++;
     if (!this.reffed || this.poller === null) this._updateRef();
     return p;
@@ -273,6 +275,8 @@ class Dispatcher {
   _finish(slot) {
     const { resolve, reject, kind, ref, signal, aio } = slot;
     if (signal !== null) signal.removeEventListener('abort', slot.onAbort);
+    if (kind === K_SEND) ref._pendSend--;
+    else ref._pendRecv--;
     this.live--;
     let value;
     let err = null;

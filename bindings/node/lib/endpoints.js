@@ -249,6 +249,8 @@ class Pipe {
     this.socket = socket;
     this._h = { id };
     this.closed = false;
+    this._pendSend = 0; // operations in flight (lib/cq.js)
+    this._pendRecv = 0;
   }
 
   get id() {

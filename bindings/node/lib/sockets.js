@@ -73,6 +73,10 @@ class Socket extends EventEmitter {
     this._dialers = new Map();
     this._listeners = new Map();
     this._notifyMask = 0; // bitmask of pipe events registered with the cq
+    this._pendSend = 0; // operations in flight (lib/cq.js)
+    this._pendRecv = 0;
+    // A failed non-blocking send gives up a rep0 / respondent0 reply: those always use the aio.
+    this._nbSend = !spec.replies;
     socketRegistry.register(this, out.id, this);
 
     try {
@@ -224,7 +228,7 @@ class Socket extends EventEmitter {
 
   sendSync(data, opts = {}) {
     const bytes = toBytes(data);
-    check(F.socket_send(this._h, bytes, bytes.length, flagsFor(opts)));
+    check(F.socket_send(this._h.id, bytes, bytes.length, flagsFor(opts)));
   }
 
   recvSync(opts = {}) {
@@ -384,7 +388,7 @@ const PROTOCOLS = [
       if (o.resendTime != null) s.resendTime = o.resendTime;
     },
   },
-  { name: 'Rep0', opener: simpleOpener('rep0') },
+  { name: 'Rep0', opener: simpleOpener('rep0'), replies: true },
   { name: 'Pub0', opener: simpleOpener('pub0') },
   {
     name: 'Sub0',
@@ -419,7 +423,7 @@ const PROTOCOLS = [
       if (o.surveyTime != null) s.surveyTime = o.surveyTime;
     },
   },
-  { name: 'Respondent0', opener: simpleOpener('respondent0') },
+  { name: 'Respondent0', opener: simpleOpener('respondent0'), replies: true },
   { name: 'Bus0', opener: simpleOpener('bus0') },
 ];
 
@@ -443,6 +447,10 @@ for (const spec of PROTOCOLS) {
 
 
 definePromiseMessaging(Context, F.ctx_send_aio, F.ctx_recv_aio);
-definePromiseMessaging(Socket, F.socket_send_aio, F.socket_recv_aio);
+definePromiseMessaging(Socket, F.socket_send_aio, F.socket_recv_aio, {
+  send: F.socket_send,
+  recv: F.socket_recv,
+  recvMsg: F.socket_recv_msg,
+});
 
 module.exports = { Socket, PROTOCOLS, SOCKET_OPTIONS, protocolClasses };

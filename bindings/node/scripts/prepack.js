@@ -14,6 +14,14 @@ const { execFileSync } = require('node:child_process');
 
 const PKG = path.resolve(__dirname, '..');
 const ROOT = path.resolve(PKG, '..', '..');
+const MADE = ['prebuilds', 'licenses', 'LICENSE'];
+
+// `--clean` (the "postpack" script): remove what this script made, so that a source checkout
+// goes on loading its own fresh build (../../target/release) rather than the packed copy.
+if (process.argv.includes('--clean')) {
+  for (const f of MADE) fs.rmSync(path.join(PKG, f), { recursive: true, force: true });
+  process.exit(0);
+}
 
 function fail(msg) {
   console.error(`prepack: ${msg}`);

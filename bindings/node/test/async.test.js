@@ -2,7 +2,7 @@
 // Event-loop integration: AbortSignal, async iteration, a turning loop, process exit, finalizers.
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const { Pair0, Req0, Rep0, Sub0, Pub0, AbortError, _dispatcher } = require('..');
+const { Pair0, Req0, Rep0, Sub0, Pub0, Push0, Pull0, Message, AbortError, _dispatcher } = require('..');
 const { inproc, waitForPipes, rejectsNamed, sleep, runChild, T } = require('./helpers');
 
 test('AbortSignal cancels a pending recv; the socket stays usable', T, async () => {
@@ -229,4 +229,51 @@ test('exiting never crashes (NNG is stopped before the library is unloaded)', T,
   for (let i = 0; i < 24; i++) runs.push(runChild(script.replace('process.argv[1]', i % 2 ? "'exit'" : "'close'")));
   const results = await Promise.all(runs);
   for (const r of results) assert.equal(r.code, 0, `signal=${r.signal} stderr=${r.err}`);
+});
+
+test('non-blocking first tries never reorder: pending receives and sends keep their order', T, async () => {
+  const url = inproc('order');
+  const pull = new Pull0({ listen: url, recvBufferSize: 1 });
+  const push = new Push0({ sendBufferSize: 1 });
+  try {
+    // Receives posted before the messages exist: each gets the next message, in order, even
+    // though later receives could find a message waiting.
+    const early = [pull.recv(), pull.recv()];
+    await push.dial(url, { block: true });
+    const sends = [];
+    for (let i = 0; i < 200; i++) sends.push(push.send(Buffer.from(String(i))));
+    const got = [];
+    for (const p of early) got.push((await p).toString());
+    for (let i = 2; i < 200; i++) got.push((await pull.recv()).toString());
+    await Promise.all(sends);
+    assert.deepEqual(got, Array.from({ length: 200 }, (_, i) => String(i)));
+  } finally {
+    push.close();
+    pull.close();
+  }
+});
+
+test('req/rep round trips with the non-blocking first tries (rep sends always use the aio)', T, async () => {
+  const url = inproc('rr');
+  const rep = new Rep0({ listen: url });
+  const req = new Req0();
+  try {
+    await req.dial(url, { block: true });
+    for (let i = 0; i < 100; i++) {
+      await req.send(Buffer.from(`q${i}`));
+      const q = await rep.recvMsg();
+      await rep.sendMsg(new Message(Buffer.concat([q.bytes, Buffer.from('!')])));
+      assert.equal((await req.recv()).toString(), `q${i}!`);
+    }
+    // A large reply (over the first try's 64 KiB buffer) arrives whole.
+    await req.send(Buffer.from('big'));
+    await rep.recv();
+    const big = Buffer.alloc(200000, 7);
+    await rep.send(big);
+    await new Promise((r) => setTimeout(r, 20)); // let it arrive, so the first try finds it
+    assert.deepEqual(await req.recv(), big);
+  } finally {
+    req.close();
+    rep.close();
+  }
 });
