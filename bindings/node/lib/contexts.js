@@ -1,11 +1,11 @@
 'use strict';
 // Contexts, and the promise-based messaging sockets and contexts share.
 
-const { F, C } = require('./ffi');
+const { F, C, poll } = require('./ffi');
 const { check, checkClose, makeError, PnngError, codes } = require('./errors');
 const { toBytes, topicBytes, flagsFor, defineDispose } = require('./util');
 const { getOptAny, setOptAny, defineOptions, O } = require('./options');
-const { Message, consumeBody, wrapMsg } = require('./messages');
+const { Message, newMsg, consumeBody, wrapMsg } = require('./messages');
 const { dispatcher, K_SEND, K_RECV_BYTES, K_RECV_MSG } = require('./cq');
 const EAGAIN = codes.EAGAIN;
 const EMSGSIZE = codes.EMSGSIZE;
@@ -16,9 +16,50 @@ const nbBuf = Buffer.allocUnsafeSlow(64 * 1024);
 const nbLen = new BigUint64Array(1);
 const nbMsg = new BigUint64Array(1);
 
-/** True when the operation's options let the non-blocking first try run (no abort pending). */
+// Fairness. A first try that succeeds settles its promise without an event-loop turn, so a loop
+// like `for (;;) await pub.send(b)` (pub0 never blocks) would run on microtasks alone and starve
+// timers and I/O. After STREAK_MAX such completions within one turn of the event loop, operations
+// take the aio route (whose completion comes through the event loop) until the next turn.
+const STREAK_MAX = 64;
+let streak = 0;
+let turnHook = null;
+function newTurn() {
+  streak = 0;
+  turnHook = null;
+}
+
+/** True when the non-blocking first try may run: no abort pending, and the turn's streak is not used up. */
 function plain(opts) {
+  if (streak >= STREAK_MAX) return false;
+  if (turnHook === null) {
+    turnHook = setImmediate(newTurn);
+    turnHook.unref();
+  }
+  streak++;
   return opts === undefined || opts === null || opts.signal == null || !opts.signal.aborted;
+}
+
+// Readiness probe of rep0 / respondent0 sends: a failed non-blocking send there would give up the
+// request's reply slot, so it is made only when the socket's send descriptor (NNG's "writable"
+// pollable: a request is waiting for its reply and the pipe is idle) says it will succeed.
+// One poll(2) with a zero timeout costs far less than an aio completion's two thread hand-offs.
+const pollfd = Buffer.alloc(8); // struct pollfd { int fd; short events; short revents; }
+const POLLIN = 1;
+function writable(sock) {
+  let fd = sock._sendFd;
+  if (fd === undefined) {
+    try {
+      fd = poll === null ? -1 : sock.getOption('send-fd', 'int');
+    } catch {
+      fd = -1;
+    }
+    sock._sendFd = fd;
+  }
+  if (fd < 0) return false;
+  pollfd.writeInt32LE(fd, 0);
+  pollfd.writeInt16LE(POLLIN, 4);
+  pollfd.writeInt16LE(0, 6);
+  return poll(pollfd, 1, 0) === 1 && (pollfd.readInt16LE(6) & POLLIN) !== 0;
 }
 
 /**
@@ -29,8 +70,8 @@ function plain(opts) {
  * only goes through an aio and the completion queue when that would block, which saves the
  * event-loop wake-up of a completion (a send that NNG queues at once, a receive whose message
  * is already there). The try is skipped while an earlier operation of the same direction is
- * still pending on the object (it must not be overtaken), and for sends of objects whose
- * `_nbSend` is false (rep0 / respondent0: a failed non-blocking send there gives up the reply).
+ * still pending on the object (it must not be overtaken); sends of objects whose `_nbSend` is
+ * false (rep0 / respondent0) make it only when their send descriptor says it will succeed.
  */
 function definePromiseMessaging(cls, sendAio, recvAio, nb) {
   const methods = {
@@ -42,7 +83,7 @@ function definePromiseMessaging(cls, sendAio, recvAio, nb) {
       } catch (e) {
         return Promise.reject(e);
       }
-      if (nb !== undefined && this._nbSend && this._pendSend === 0 && plain(opts)) {
+      if (nb !== undefined && this._pendSend === 0 && plain(opts) && (this._nbSend || writable(this))) {
         const rc = nb.send(this._h.id, bytes, bytes.length, NONBLOCK);
         if (rc === 0) return RESOLVED;
         if (rc !== EAGAIN) return Promise.reject(makeError(rc));
@@ -83,7 +124,20 @@ function definePromiseMessaging(cls, sendAio, recvAio, nb) {
     sendMsg(msg, opts) {
       if (!(msg instanceof Message)) return Promise.reject(new TypeError('msg must be a Message'));
       if (msg.pipe === null) return this.send(msg.bytes, opts);
-      return dispatcher.submit(K_SEND, sendAio, this._h.id, msg.bytes, msg.pipe.id, opts, this);
+      const pipeId = msg.pipe.id;
+      if (nb !== undefined && this._pendSend === 0 && plain(opts) && (this._nbSend || writable(this))) {
+        let native;
+        try {
+          native = newMsg(msg.bytes, pipeId);
+        } catch (e) {
+          return Promise.reject(e);
+        }
+        const rc = nb.sendMsg(this._h.id, native, NONBLOCK);
+        if (rc === 0) return RESOLVED; // NNG took the message
+        F.msg_free(native);
+        if (rc !== EAGAIN) return Promise.reject(makeError(rc));
+      }
+      return dispatcher.submit(K_SEND, sendAio, this._h.id, msg.bytes, pipeId, opts, this);
     },
   };
   for (const [name, fn] of Object.entries(methods)) {

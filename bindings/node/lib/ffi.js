@@ -223,6 +223,13 @@ try {
 } catch {
   memcpy = null;
 }
+// libc's poll(2), for the readiness probe of reply sockets (lib/contexts.js). Not part of pnng.
+let poll = null;
+try {
+  poll = lib.func('int poll(void *fds, unsigned long nfds, int timeout)');
+} catch {
+  poll = null;
+}
 
 // ---- constants (contract values; checked against include/pnng.h by the tests) ------------------
 const C = Object.freeze({
@@ -269,4 +276,4 @@ if (require('node:worker_threads').isMainThread) {
   });
 }
 
-module.exports = { koffi, lib, F, C, DECLS, cName, SockAddr, libraryPath, missing, memcpy };
+module.exports = { koffi, lib, F, C, DECLS, cName, SockAddr, libraryPath, missing, memcpy, poll };

@@ -75,8 +75,9 @@ class Socket extends EventEmitter {
     this._notifyMask = 0; // bitmask of pipe events registered with the cq
     this._pendSend = 0; // operations in flight (lib/cq.js)
     this._pendRecv = 0;
-    // A failed non-blocking send gives up a rep0 / respondent0 reply: those always use the aio.
+    // A failed non-blocking send gives up a rep0 / respondent0 reply: those probe first (contexts.js).
     this._nbSend = !spec.replies;
+    this._sendFd = undefined;
     socketRegistry.register(this, out.id, this);
 
     try {
@@ -451,6 +452,7 @@ definePromiseMessaging(Socket, F.socket_send_aio, F.socket_recv_aio, {
   send: F.socket_send,
   recv: F.socket_recv,
   recvMsg: F.socket_recv_msg,
+  sendMsg: F.socket_send_msg,
 });
 
 module.exports = { Socket, PROTOCOLS, SOCKET_OPTIONS, protocolClasses };
