@@ -817,3 +817,35 @@ test('Socket is an unshadowed EventEmitter: listeners(), events.getEventListener
     s.close();
   }
 });
+
+test('Dialer.start() with no arguments behaves like the default dial; startSync() falls back like dialSync()', T, async () => {
+  const url = inproc('dialerstart');
+  const a = new Push0({ reconnectTimeMin: 10, reconnectTimeMax: 50 });
+  const b = new Push0({ reconnectTimeMin: 10, reconnectTimeMax: 50 });
+  const c = new Push0({ reconnectTimeMin: 10, reconnectTimeMax: 50 });
+  const server = new Pull0({ recvTimeout: 5000 });
+  try {
+    const da = a.createDialer(url);
+    assert.equal(da.start(), undefined); // returns at once; nobody listens yet: background
+    const db = b.createDialer(url);
+    db.startSync(); // tries, fails, goes on in the background (PNNG_DIAL_FALLBACK)
+    const dc = c.createDialer(url);
+    throwsNamed(assert, () => dc.startSync({ block: true }), 'ConnectionRefused');
+    await assert.rejects(dc.start({ block: true }), (e) => e.code === 'ECONNREFUSED' && e.url === url);
+    assert.deepEqual(c.dialers, []); // a failed blocking start closes its dialer
+    server.listen(url);
+    await waitForPipes(a, 1);
+    await waitForPipes(b, 1);
+    await a.send(Buffer.from('a'));
+    await b.send(Buffer.from('b'));
+    const got = [(await server.recv()).toString(), (await server.recv()).toString()].sort();
+    assert.deepEqual(got, ['a', 'b']);
+    assert.deepEqual(a.dialers, [da]);
+    assert.deepEqual(b.dialers, [db]);
+  } finally {
+    a.close();
+    b.close();
+    c.close();
+    server.close();
+  }
+});
