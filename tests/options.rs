@@ -560,6 +560,22 @@ fn tcp_listen_backlog_option() {
     assert_eq!(get(l), Ok(64));
     close(s);
 
+    // A tls+tcp listener passes it to its tcp listener.
+    let s = open(pnng_rep0_open);
+    let url = c("tls+tcp://127.0.0.1:0");
+    let mut l = pnng_listener { id: 0 };
+    assert_eq!(
+        unsafe { pnng_listener_create(s, url.as_ptr(), &mut l) },
+        PNNG_OK
+    );
+    assert_eq!(get(l), Ok(default));
+    assert_eq!(
+        unsafe { pnng_listener_set_int(l, o.as_ptr(), 100) },
+        PNNG_OK
+    );
+    assert_eq!(get(l), Ok(100));
+    close(s);
+
     // Other transports have no such option.
     let s = open(pnng_rep0_open);
     let l = listen(s, &addr("ipc"));
