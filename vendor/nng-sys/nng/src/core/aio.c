@@ -98,7 +98,9 @@ static void
 aio_cancel_done(nni_aio_expire_q *eq, unsigned slot)
 {
 	nni_mtx_lock(&eq->eq_mtx);
-	if (--eq->eq_cancels[slot] == 0) {
+	// pnng: only a barrier waits for the count (eq_barrier is set while one
+	// does); waking eq_cv otherwise only wakes the expire thread.
+	if ((--eq->eq_cancels[slot] == 0) && eq->eq_barrier) {
 		nni_cv_wake(&eq->eq_cv);
 	}
 	nni_mtx_unlock(&eq->eq_mtx);
