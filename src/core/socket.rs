@@ -17,9 +17,6 @@ pub(crate) use crate::ffi::consts::{
     PNNG_DIAL_FALLBACK as DIAL_FALLBACK, PNNG_FLAG_NONBLOCK as FLAG_NONBLOCK,
 };
 
-/// recv-size-max given to every new socket: pynng documents 1 MiB, and unlimited invites abuse.
-const DEFAULT_RECV_MAX: usize = 1 << 20;
-
 /// The C type of a pipe-event callback, as the FFI layer declares it.
 pub type PipeCallback =
     unsafe extern "C" fn(pipe: crate::ffi::pnng_pipe, event: c_int, userdata: *mut c_void);
@@ -162,6 +159,7 @@ pub fn open(opener: Opener) -> Result<u32> {
         ..Default::default()
     };
     lock(&SOCKETS).insert(id, Arc::new(st));
+    // recv-size-max stays NNG's default, 0 (no limit), as in NNG and pynng.
     let setup = || -> Result<()> {
         for ev in 0..PIPE_EVENTS as u32 {
             // SAFETY: the trampoline finds the socket by id, so no pointer can dangle.
@@ -169,10 +167,7 @@ pub fn open(opener: Opener) -> Result<u32> {
                 sys::nng_pipe_notify(s, ev, Some(pipe_event), id as usize as *mut c_void)
             })?;
         }
-        // SAFETY: the option name is a valid C string.
-        check(unsafe {
-            sys::nng_socket_set_size(s, sys::NNG_OPT_RECVMAXSZ.as_ptr().cast(), DEFAULT_RECV_MAX)
-        })
+        Ok(())
     };
     if let Err(e) = setup() {
         let _ = close(id);
