@@ -46,15 +46,19 @@ def _name(option: Any) -> bytes:
 
 
 def _integer(value: Any, what: str, bounds: Tuple[int, int]) -> int:
-    """pynng accepts ints and integral floats; anything else is a TypeError/ValueError."""
+    """pynng's rules and exception classes: ints and integral floats are accepted; a string
+    or a fractional float is a ValueError, another type a TypeError, and a value the C type
+    cannot hold an OverflowError."""
     if isinstance(value, float):
         if not value.is_integer():
             raise ValueError(f"{what} must be an integer, got {value!r}")
         value = int(value)
+    elif isinstance(value, (str, bytes)):
+        raise ValueError(f"{what} must be an int, got {value!r}")
     elif not isinstance(value, int):
         raise TypeError(f"{what} must be an int, not {type(value).__name__}")
     if not bounds[0] <= value <= bounds[1]:
-        raise ValueError(f"{what} {value} is out of range [{bounds[0]}, {bounds[1]}]")
+        raise OverflowError(f"{what} {value} is out of range [{bounds[0]}, {bounds[1]}]")
     return int(value)
 
 
@@ -94,6 +98,8 @@ def _setopt_bool(obj: Any, option: Any, value: Any) -> None:
     if not isinstance(value, bool):
         if isinstance(value, int) and value in (0, 1):
             value = bool(value)
+        elif isinstance(value, int):
+            raise OverflowError(f"option value {value} is not a bool (True/False, 0/1)")
         else:
             raise TypeError(f"option value must be a bool, not {type(value).__name__}")
     check_err(_fn(obj, "set", "bool")(obj._h, _name(option), value))
