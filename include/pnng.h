@@ -858,6 +858,13 @@ pnng_result pnng_dialer_start(struct pnng_dialer d, int flags);
 pnng_result pnng_dialer_stats(struct pnng_dialer d, struct pnng_stats **stats_out);
 
 /*
+ pnng_fd_op_cancel: cancels the operation a `pnng_socket_send_fd` or `pnng_socket_recv_fd`
+ call that returned `PNNG_EINTR` left in progress on the calling thread, and waits for it.
+ A message it received is kept for the socket's next receive. Nothing happens if none is.
+ */
+void pnng_fd_op_cancel(void);
+
+/*
  pnng_fini: closes every socket and releases NNG's global state, so leak checkers see a
  clean exit. Every handle is invalid afterwards; call it last, from one thread.
  */
@@ -1390,6 +1397,22 @@ pnng_result pnng_socket_recv(struct pnng_socket s,
 pnng_result pnng_socket_recv_aio(struct pnng_socket s, struct pnng_aio *a);
 
 /*
+ pnng_socket_recv_fd: `pnng_socket_recv` (blocking) that also ends with `PNNG_EINTR` when
+ descriptor `fd` becomes readable or `ms` milliseconds have passed; the receive stays parked
+ on the calling thread as for `pnng_socket_send_fd`, and the next `pnng_socket_recv_fd` for
+ the same socket on that thread resumes it. A message received by a parked receive that is
+ then cancelled is kept: the socket's next receive returns it. A message longer than `cap`
+ gives `PNNG_EMSGSIZE` (its length in `*len_out`) and is kept for the next receive, as with
+ `pnng_socket_recv`.
+ */
+pnng_result pnng_socket_recv_fd(struct pnng_socket s,
+                                void *buf,
+                                size_t cap,
+                                size_t *len_out,
+                                int fd,
+                                int32_t ms);
+
+/*
  pnng_socket_recv_msg: receives a message; the caller owns `*msg_out` and frees it with
  `pnng_msg_free`. Blocks up to the receive timeout unless `PNNG_FLAG_NONBLOCK`.
  */
@@ -1408,6 +1431,24 @@ pnng_result pnng_socket_send(struct pnng_socket s, const void *data, size_t len,
  (`PNNG_EINVAL` if none).
  */
 pnng_result pnng_socket_send_aio(struct pnng_socket s, struct pnng_aio *a);
+
+/*
+ pnng_socket_send_fd: `pnng_socket_send` (blocking) that also ends when descriptor `fd`
+ becomes readable or `ms` milliseconds have passed (`ms` < 0: no limit; `fd` < 0: no
+ descriptor): then it returns `PNNG_EINTR` and the send stays in progress, parked on the
+ calling thread. Calling it again on the same thread for the same socket resumes waiting for
+ that send (`data` is not looked at again); any other `*_fd` call on the thread, or
+ `pnng_fd_op_cancel`, cancels a parked operation first. `fd` is only polled, never read:
+ empty it before calling again. Meant for signal handling in language runtimes, with one
+ foreign call per operation: Python passes the descriptor its `signal.set_wakeup_fd` writes
+ to and a 50 ms slice, and runs its signal handlers whenever the call returns `PNNG_EINTR`.
+ The socket's send timeout still applies (`PNNG_ETIMEDOUT`). `PNNG_EINVAL` if `fd` is not open.
+ */
+pnng_result pnng_socket_send_fd(struct pnng_socket s,
+                                const void *data,
+                                size_t len,
+                                int fd,
+                                int32_t ms);
 
 /*
  pnng_socket_send_msg: sends `msg`. Consumes `msg` on success; on failure the caller still

@@ -53,6 +53,8 @@ pub struct SocketState {
     /// A cooked surveyor: a non-blocking receive looks at the receive fd first (see
     /// `is_cooked_surveyor`).
     cooked_surveyor: bool,
+    /// The cooked protocol number (0 for raw sockets), for `interruptible`'s choice of wait.
+    cooked_proto: u32,
     /// Set when close begins; operations start only while it is clear (see `start_op`).
     closing: RwLock<bool>,
     /// The aios of devices forwarding through this socket (addresses of `nng_aio`s), aborted
@@ -156,6 +158,7 @@ pub fn open(opener: Opener) -> Result<u32> {
     let id = s._bindgen_opaque_blob;
     let st = SocketState {
         cooked_surveyor: is_cooked_surveyor(s),
+        cooked_proto: cooked_proto(s),
         ..Default::default()
     };
     lock(&SOCKETS).insert(id, Arc::new(st));
@@ -212,6 +215,22 @@ impl SocketState {
         start();
         Ok(())
     }
+}
+
+/// The protocol number of a cooked socket, 0 for a raw one.
+fn cooked_proto(s: sys::nng_socket) -> u32 {
+    let (mut proto, mut raw) = (0, true);
+    // SAFETY: valid socket and option names; out-pointers valid.
+    unsafe {
+        sys::nng_socket_get_int(s, sys::NNG_OPT_PROTO.as_ptr().cast(), &mut proto);
+        sys::nng_socket_get_bool(s, sys::NNG_OPT_RAW.as_ptr().cast(), &mut raw);
+    }
+    if raw { 0 } else { proto as u32 }
+}
+
+/// The socket's cooked protocol number (0: raw); `Closed` once closed.
+pub fn cooked_protocol(id: u32) -> Result<u32> {
+    Ok(state(id)?.cooked_proto)
 }
 
 /// Whether the socket's receive fd says a message is waiting (see `is_cooked_surveyor`).
@@ -317,6 +336,14 @@ pub fn recv_into(id: u32, buf: &mut [u8], flags: c_int) -> Result<Received> {
             lock(&st.pending).get_or_insert(m);
         }
     }))
+}
+
+/// Holds `msg` back for the socket's next receive (dropped if one is held already, or the
+/// socket is closed).
+pub fn keep_pending(id: u32, msg: Msg) {
+    if let Ok(st) = state(id) {
+        lock(&st.pending).get_or_insert(msg);
+    }
 }
 
 /// Takes a held-back message, if any (used by asynchronous receives).
