@@ -310,8 +310,9 @@ pub fn send(id: u32, data: &[u8], fd: c_int, ms: c_int) -> Result<()> {
 /// Cooked req0, rep0 and respondent0 wait for the socket's receive descriptor and then receive
 /// without blocking: NNG's pipe thread wakes this thread directly, where a completed aio would
 /// first wake NNG's callback thread (one context switch more per message). Their peers wait
-/// for each message, so no stream stalls while nothing is posted. Other sockets keep a
-/// receive posted on the thread's aio, so NNG hands the next message straight to it.
+/// for each message, so no stream stalls while nothing is posted. Other sockets first try a
+/// non-blocking receive, then keep a receive posted on the thread's aio, so NNG hands the
+/// next message straight to it.
 pub fn recv_into(id: u32, buf: &mut [u8], fd: c_int, ms: c_int) -> Result<Received> {
     with_waiter(|w| {
         if w.parked == Some((id, Dir::Recv)) {
@@ -327,6 +328,11 @@ pub fn recv_into(id: u32, buf: &mut [u8], fd: c_int, ms: c_int) -> Result<Receiv
                     }));
                 }
                 if !matches!(socket::cooked_protocol(id)?, REQ0 | REP0 | RESPONDENT0) {
+                    // A message already queued costs no wait (nor a callback).
+                    match socket::recv_into(id, buf, socket::FLAG_NONBLOCK) {
+                        Err(Error::Again) => {}
+                        other => return other,
+                    }
                     return aio_recv(w, id, buf, fd, ms);
                 }
                 deadline_of(id)?
