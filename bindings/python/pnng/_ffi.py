@@ -193,6 +193,9 @@ _SIGNATURES = [
     ("pnng_socket_send", res, handle, c_void_p, c_size_t, c_int),
     ("pnng_socket_recv", res, handle, c_void_p, c_size_t, c_int, POINTER(c_size_t)),
     ("pnng_socket_send_msg", res, handle, msg_p, c_int),
+    ("pnng_socket_send_fd", res, handle, c_void_p, c_size_t, c_int, c_int32),
+    ("pnng_socket_recv_fd", res, handle, c_void_p, c_size_t, POINTER(c_size_t), c_int, c_int32),
+    ("pnng_fd_op_cancel", None),
     ("pnng_socket_recv_msg", res, handle, c_int, POINTER(msg_p)),
     ("pnng_socket_send_aio", res, handle, aio_p),
     ("pnng_socket_recv_aio", res, handle, aio_p),
@@ -312,6 +315,8 @@ class _Fast:
             for op in ("send", "recv", "send_msg", "recv_msg"):
                 setattr(self, f"{obj}_{op}", self._make(f"pnng_{obj}_{op}"))
         self.pipe_send = self._make("pnng_pipe_send")
+        self.socket_send_fd = self._make("pnng_socket_send_fd")
+        self.socket_recv_fd = self._make("pnng_socket_recv_fd")
         self.pipe_send_msg = self._make("pnng_pipe_send_msg")
 
     @staticmethod

@@ -587,6 +587,10 @@ class _Handle:
         """The async library operations run under (the owning socket's backend, or sniffio's)."""
         return _async.kind(self._owner_socket()._async_backend)
 
+    # Main-thread blocking send(bytes) / recv() in one call (sockets only, see _io).
+    _send_fd_fn: Optional[Callable[..., int]] = None
+    _recv_fd_fn: Optional[Callable[..., int]] = None
+
     def _ready(self, receiving: bool) -> _io.Ready:
         """A readiness probe for the main thread's fast path (sockets have poll descriptors)."""
         return None
@@ -956,6 +960,8 @@ class Socket(_Receiver, _Sender, _Closeable, _Strict):
     _recv_fn = staticmethod(_ffi.fast.socket_recv)
     _recv_msg_fn = staticmethod(_ffi.fast.socket_recv_msg)
     _recv_aio_fn = staticmethod(lib.pnng_socket_recv_aio)
+    _send_fd_fn = staticmethod(_ffi.fast.socket_send_fd)
+    _recv_fd_fn = staticmethod(_ffi.fast.socket_recv_fd)
 
     name = StringOption("socket-name", doc="The socket's name (defaults to its id).")
     raw = BooleanOption("raw", readonly=True, doc="True for a raw socket (opened with an *_open_raw opener).")
