@@ -17,8 +17,25 @@ from ._ffi import library_path
 from .exceptions import *  # noqa: F401,F403 - pynng exports every exception at top level
 from .exceptions import EXCEPTION_MAP, MessageStateError, NNGException, check_err
 from .nng import (
-    PROTOCOL_CLASSES, Bus0, Context, Dialer, Listener, Message, Pair0, Pair1, Pipe, Pub0, Pull0,
-    Push0, Rep0, Req0, Respondent0, Socket, Sub0, Surveyor0, _disable_after_fork,
+    PROTOCOL_CLASSES,
+    Bus0,
+    Context,
+    Dialer,
+    Listener,
+    Message,
+    Pair0,
+    Pair1,
+    Pipe,
+    Pub0,
+    Pull0,
+    Push0,
+    Rep0,
+    Req0,
+    Respondent0,
+    Socket,
+    Sub0,
+    Surveyor0,
+    _disable_after_fork,
     device,
 )
 from .sockaddr import AbstractAddr, In6Addr, InAddr, InprocAddr, IPCAddr, SockAddr, ZTAddr
@@ -51,7 +68,8 @@ class _Lib:
     def __getattr__(self, name: str) -> Any:
         raise AttributeError(
             f"pnng.lib has no {name!r}: it offers NNG's constants and the protocol openers, not "
-            "NNG's C functions (use pnng's classes instead)")
+            "NNG's C functions (use pnng's classes instead)"
+        )
 
 
 lib: Any = _Lib()
@@ -79,9 +97,42 @@ if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_after_fork_in_child)
 
 __all__ = [
-    "Socket", "Pair0", "Pair1", "Req0", "Rep0", "Pub0", "Sub0", "Push0", "Pull0", "Surveyor0",
-    "Respondent0", "Bus0", "Context", "Dialer", "Listener", "Pipe", "Message", "TLSConfig",
-    "SockAddr", "InprocAddr", "IPCAddr", "InAddr", "In6Addr", "ZTAddr", "AbstractAddr",
-    "NNGException", "MessageStateError", "check_err", "EXCEPTION_MAP", "device", "version", "lib",
-    "library_path", "exceptions", "options", "sockaddr", "PROTOCOL_CLASSES", "__version__",
+    "Socket",
+    "Pair0",
+    "Pair1",
+    "Req0",
+    "Rep0",
+    "Pub0",
+    "Sub0",
+    "Push0",
+    "Pull0",
+    "Surveyor0",
+    "Respondent0",
+    "Bus0",
+    "Context",
+    "Dialer",
+    "Listener",
+    "Pipe",
+    "Message",
+    "TLSConfig",
+    "SockAddr",
+    "InprocAddr",
+    "IPCAddr",
+    "InAddr",
+    "In6Addr",
+    "ZTAddr",
+    "AbstractAddr",
+    "NNGException",
+    "MessageStateError",
+    "check_err",
+    "EXCEPTION_MAP",
+    "device",
+    "version",
+    "lib",
+    "library_path",
+    "exceptions",
+    "options",
+    "sockaddr",
+    "PROTOCOL_CLASSES",
+    "__version__",
 ] + exceptions.__all__

@@ -447,8 +447,9 @@ def _driver(backend: Optional[str]) -> _Driver:
     raise ValueError(f"The async backend {name} is not currently supported.")
 
 
-async def run(start: Start, h: int, msg: Optional[int], backend: Optional[str],
-              give_back: Optional[Callable[[int], None]] = None) -> Tuple[int, Optional[int]]:
+async def run(
+    start: Start, h: int, msg: Optional[int], backend: Optional[str], give_back: Optional[Callable[[int], None]] = None
+) -> Tuple[int, Optional[int]]:
     """Runs one operation: ``start(h, aio)`` after giving the aio ``msg`` (if any).
 
     Returns (result code, message left on the aio: the received one, or an unsent one given

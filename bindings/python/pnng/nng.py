@@ -8,20 +8,53 @@ import threading
 import weakref
 from ctypes import byref
 from typing import (
-    TYPE_CHECKING, Any, Callable, Dict, FrozenSet, List, Optional, Set,
-    Tuple, Type, TypeVar, Union,
+    TYPE_CHECKING,
+    Any,
+    Callable,
+    Dict,
+    FrozenSet,
+    List,
+    Optional,
+    Set,
+    Tuple,
+    Type,
+    TypeVar,
+    Union,
 )
 
 from . import _async, _ffi, _io
 from ._ffi import (
-    DIAL_FALLBACK, ECLOSED, ENOENT, FLAG_NONBLOCK, PIPE_EV_ADD_POST, PIPE_EV_ADD_PRE, PIPE_EV_REM_POST, lib,
+    DIAL_FALLBACK,
+    ECLOSED,
+    ENOENT,
+    FLAG_NONBLOCK,
+    PIPE_EV_ADD_POST,
+    PIPE_EV_ADD_PRE,
+    PIPE_EV_REM_POST,
+    lib,
 )
 from .exceptions import (
-    Closed, ConnectionRefused, ConnectionShutdown, CryptoError, ConnectionReset, DestinationUnreachable, MessageStateError, Timeout,
-    _raise, check_err, exception_for,
+    Closed,
+    ConnectionRefused,
+    ConnectionShutdown,
+    CryptoError,
+    ConnectionReset,
+    DestinationUnreachable,
+    MessageStateError,
+    Timeout,
+    _raise,
+    check_err,
+    exception_for,
 )
 from .options import (
-    _Option, BooleanOption, IntOption, MsOption, PointerOption, SizeOption, SockAddrOption, StringOption,
+    _Option,
+    BooleanOption,
+    IntOption,
+    MsOption,
+    PointerOption,
+    SizeOption,
+    SockAddrOption,
+    StringOption,
 )
 from .tls import TLSConfig
 
@@ -99,7 +132,8 @@ def _check_endpoint(rc: int, what: str, url: Union[str, bytes]) -> None:
         text = url.decode(errors="replace") if isinstance(url, bytes) else url
         if rc == _ffi.ECONNSHUT and what == "dial" and text.startswith(("tls+", "wss")):
             exc: Exception = TLSHandshakeRejected(
-                f"TLS handshake failed: the peer closed the connection ({what} {text})", _ffi.ECRYPTO)
+                f"TLS handshake failed: the peer closed the connection ({what} {text})", _ffi.ECRYPTO
+            )
             exc.url = text  # type: ignore[attr-defined]
             raise exc
         exc = exception_for(rc, f"{_ffi.strerror(rc)} ({what} {text})")
@@ -138,10 +172,13 @@ def _near_miss(name: str, option: str) -> bool:
     if len(name) == len(option):
         diff = [i for i in range(len(name)) if name[i] != option[i]]
         return len(diff) == 1 or (
-            len(diff) == 2 and diff[1] == diff[0] + 1
-            and name[diff[0]] == option[diff[1]] and name[diff[1]] == option[diff[0]])
+            len(diff) == 2
+            and diff[1] == diff[0] + 1
+            and name[diff[0]] == option[diff[1]]
+            and name[diff[1]] == option[diff[0]]
+        )
     short, long_ = (name, option) if len(name) < len(option) else (option, name)
-    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
+    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
 
 
 class _Strict:
@@ -159,19 +196,19 @@ class _Strict:
                 cached = _Strict._options_cache.get(cls)
                 if cached is None:
                     options = frozenset(
-                        attr for klass in cls.__mro__ for attr, v in vars(klass).items()
-                        if isinstance(v, _Option))
+                        attr for klass in cls.__mro__ for attr, v in vars(klass).items() if isinstance(v, _Option)
+                    )
                     cached = _Strict._options_cache[cls] = (options, {})
                 options, verdicts = cached
                 if name not in options:
                     verdict = verdicts.get(name, "")
                     if verdict == "":
-                        verdict = verdicts[name] = next(
-                            (o for o in sorted(options) if _near_miss(name, o)), None)
+                        verdict = verdicts[name] = next((o for o in sorted(options) if _near_miss(name, o)), None)
                     if verdict is not None:
                         raise AttributeError(
                             f"{cls.__name__} has no option {name!r}: did you mean {verdict!r}? "
-                            "(user attributes must not be one typo away from an option name)")
+                            "(user attributes must not be one typo away from an option name)"
+                        )
             object.__setattr__(self, name, value)
 
 
@@ -244,8 +281,13 @@ class _Connected(_Owned):
 
 # ---- the library's log lines ------------------------------------------------------------------------
 
-_LOG_LEVELS = {_ffi.LOG_ERR: logging.ERROR, _ffi.LOG_WARN: logging.WARNING, _ffi.LOG_NOTICE: logging.INFO,
-               _ffi.LOG_INFO: logging.INFO, _ffi.LOG_DEBUG: logging.DEBUG}
+_LOG_LEVELS = {
+    _ffi.LOG_ERR: logging.ERROR,
+    _ffi.LOG_WARN: logging.WARNING,
+    _ffi.LOG_NOTICE: logging.INFO,
+    _ffi.LOG_INFO: logging.INFO,
+    _ffi.LOG_DEBUG: logging.DEBUG,
+}
 
 
 @_ffi.log_cb_t
@@ -327,13 +369,26 @@ def _pipe_trampoline(pipe_id: int, event: int, userdata: Optional[int]) -> None:
 
 _contexts: "weakref.WeakSet[Context]" = weakref.WeakSet()
 
-_FORK_MESSAGE = ("this pnng object was inherited through fork(); NNG cannot be used in the child "
-                 "(create sockets after fork, e.g. with multiprocessing's 'spawn' start method)")
+_FORK_MESSAGE = (
+    "this pnng object was inherited through fork(); NNG cannot be used in the child "
+    "(create sockets after fork, e.g. with multiprocessing's 'spawn' start method)"
+)
 # What an inherited object still answers in a fork() child: closing it is a no-op.
-_FORK_ALLOWED = frozenset((
-    "__class__", "__dict__", "__repr__", "__del__", "__enter__", "__exit__", "close", "closed",
-    "_closed", "_h", "id",
-))
+_FORK_ALLOWED = frozenset(
+    (
+        "__class__",
+        "__dict__",
+        "__repr__",
+        "__del__",
+        "__enter__",
+        "__exit__",
+        "close",
+        "closed",
+        "_closed",
+        "_h",
+        "id",
+    )
+)
 _forked_classes: "Dict[type, type]" = {}
 
 
@@ -342,6 +397,7 @@ def _forked_class(cls: type) -> type:
     the child process: "nng is not fork-reentrant safe")."""
     k = _forked_classes.get(cls)
     if k is None:
+
         def __getattribute__(self: Any, name: str) -> Any:
             if name in _FORK_ALLOWED:
                 return object.__getattribute__(self, name)
@@ -350,12 +406,19 @@ def _forked_class(cls: type) -> type:
         def __setattr__(self: Any, name: str, value: Any) -> None:
             raise RuntimeError(_FORK_MESSAGE)
 
-        k = _forked_classes[cls] = type(cls.__name__, (cls,), {
-            "__getattribute__": __getattribute__, "__setattr__": __setattr__,
-            "close": lambda self: None, "__del__": lambda self: None,
-            "closed": property(lambda self: True), "__module__": cls.__module__,
-            "__qualname__": cls.__qualname__,
-        })
+        k = _forked_classes[cls] = type(
+            cls.__name__,
+            (cls,),
+            {
+                "__getattribute__": __getattribute__,
+                "__setattr__": __setattr__,
+                "close": lambda self: None,
+                "__del__": lambda self: None,
+                "closed": property(lambda self: True),
+                "__module__": cls.__module__,
+                "__qualname__": cls.__qualname__,
+            },
+        )
     return k
 
 
@@ -415,8 +478,15 @@ class Message(_Strict):
         made when first asked for (``pipe``); its id is read now, while the message is ours."""
         msg = cls.__new__(cls)
         # Straight into __dict__: _Strict.__setattr__ is a Python call per attribute.
-        msg.__dict__.update(_native=native, _data=None, _sent=False, _views=False, _pipe=_UNRESOLVED,
-                            _socket=socket, _pipe_id=_msg_pipe_id(native))
+        msg.__dict__.update(
+            _native=native,
+            _data=None,
+            _sent=False,
+            _views=False,
+            _pipe=_UNRESOLVED,
+            _socket=socket,
+            _pipe_id=_msg_pipe_id(native),
+        )
         return msg
 
     @property
@@ -568,8 +638,7 @@ class Message(_Strict):
             _free(native)
 
     def __repr__(self) -> str:
-        size = len(self._data) if self._data is not None else (
-            lib.pnng_msg_len(self._native) if self._native else 0)
+        size = len(self._data) if self._data is not None else (lib.pnng_msg_len(self._native) if self._native else 0)
         return f"<Message {size} bytes{' (sent)' if self._sent else ''}>"
 
 
@@ -856,7 +925,9 @@ class Listener(_Endpoint):
     _opt_prefix = "listener"
     _close_fn = staticmethod(lib.pnng_listener_close)
 
-    port = IntOption("tcp-bound-port", readonly=True, doc="The TCP port actually bound (e.g. after listening on port 0).")
+    port = IntOption(
+        "tcp-bound-port", readonly=True, doc="The TCP port actually bound (e.g. after listening on port 0)."
+    )
     ipc_permissions = IntOption("ipc:permissions", doc="File mode of an ipc:// socket; set it before start().")
 
     @property
@@ -977,8 +1048,12 @@ class Socket(_Receiver, _Sender, _Closeable, _Strict):
     reconnect_time_min = MsOption("reconnect-time-min", doc="Minimum wait before a reconnect, in ms.")
     reconnect_time_max = MsOption("reconnect-time-max", doc="Maximum wait between reconnects, in ms (0: no backoff).")
     ttl_max = IntOption("ttl-max", doc="Maximum hops for protocols that forward (NotSupported elsewhere).")
-    recv_fd = IntOption("recv-fd", readonly=True, doc="A file descriptor readable when recv() would not block (poll only).")
-    send_fd = IntOption("send-fd", readonly=True, doc="A file descriptor readable when send() would not block (poll only).")
+    recv_fd = IntOption(
+        "recv-fd", readonly=True, doc="A file descriptor readable when recv() would not block (poll only)."
+    )
+    send_fd = IntOption(
+        "send-fd", readonly=True, doc="A file descriptor readable when send() would not block (poll only)."
+    )
     tcp_nodelay = BooleanOption("tcp-nodelay")
     tcp_keepalive = BooleanOption("tcp-keepalive")
     tls_config = PointerOption("tls-config", doc="Write-only: the TLSConfig for tls+tcp:// and wss:// endpoints.")
@@ -1007,7 +1082,8 @@ class Socket(_Receiver, _Sender, _Closeable, _Strict):
         extras = {key: protocol_kwargs.pop(key, default) for key, default in type(self)._protocol_kwargs.items()}
         if protocol_kwargs:
             raise TypeError(
-                f"{type(self).__name__}() got an unexpected keyword argument {next(iter(protocol_kwargs))!r}")
+                f"{type(self).__name__}() got an unexpected keyword argument {next(iter(protocol_kwargs))!r}"
+            )
         opener = opener if opener is not None else self._default_opener(extras)
         if opener is None:
             raise TypeError("Cannot directly instantiate a Socket.  Try a subclass.")
@@ -1035,13 +1111,17 @@ class Socket(_Receiver, _Sender, _Closeable, _Strict):
         _sockets[self._h] = weakref.ref(self, lambda _, sid=self._h: _sockets.pop(sid, None))
         try:
             for event in (PIPE_EV_ADD_PRE, PIPE_EV_ADD_POST, PIPE_EV_REM_POST):
-                check_err(lib.pnng_socket_pipe_notify(
-                    self._h, event, _pipe_trampoline, ctypes.c_void_p(self._h)))
+                check_err(lib.pnng_socket_pipe_notify(self._h, event, _pipe_trampoline, ctypes.c_void_p(self._h)))
             settings = [
-                ("tls_config", tls_config), ("recv_timeout", recv_timeout), ("send_timeout", send_timeout),
-                ("recv_max_size", recv_max_size), ("reconnect_time_min", reconnect_time_min),
-                ("reconnect_time_max", reconnect_time_max), ("recv_buffer_size", recv_buffer_size),
-                ("send_buffer_size", send_buffer_size), ("name", name),
+                ("tls_config", tls_config),
+                ("recv_timeout", recv_timeout),
+                ("send_timeout", send_timeout),
+                ("recv_max_size", recv_max_size),
+                ("reconnect_time_min", reconnect_time_min),
+                ("reconnect_time_max", reconnect_time_max),
+                ("recv_buffer_size", recv_buffer_size),
+                ("send_buffer_size", send_buffer_size),
+                ("name", name),
             ]
             for attr, value in settings:
                 if value is not None:
@@ -1061,7 +1141,8 @@ class Socket(_Receiver, _Sender, _Closeable, _Strict):
     def _default_opener(cls, extras: Dict[str, Any]) -> Optional[Callable[[Any], int]]:
         # pynng's way of subclassing: ``class My(Socket): _opener = pnng.lib.nng_pair0_open``.
         opener = cls.__dict__.get("_opener") or next(
-            (k.__dict__["_opener"] for k in cls.__mro__ if k.__dict__.get("_opener")), None)
+            (k.__dict__["_opener"] for k in cls.__mro__ if k.__dict__.get("_opener")), None
+        )
         if opener is not None:
             return opener  # type: ignore[no-any-return]
         return getattr(lib, f"pnng_{cls._protocol}_open") if cls._protocol else None
@@ -1500,7 +1581,17 @@ class Bus0(Socket):
 
 
 PROTOCOL_CLASSES: Tuple[Type[Socket], ...] = (
-    Pair0, Pair1, Req0, Rep0, Pub0, Sub0, Push0, Pull0, Surveyor0, Respondent0, Bus0,
+    Pair0,
+    Pair1,
+    Req0,
+    Rep0,
+    Pub0,
+    Sub0,
+    Push0,
+    Pull0,
+    Surveyor0,
+    Respondent0,
+    Bus0,
 )
 
 

@@ -170,8 +170,12 @@ class _Option:
     _get: Optional[Callable[[Any, Any], Any]] = None
     _set: Optional[Callable[[Any, Any, Any], None]] = None
 
-    def __init_subclass__(cls, get: Optional[Callable[[Any, Any], Any]] = None,
-                          set: Optional[Callable[[Any, Any, Any], None]] = None, **kwargs: Any) -> None:
+    def __init_subclass__(
+        cls,
+        get: Optional[Callable[[Any, Any], Any]] = None,
+        set: Optional[Callable[[Any, Any, Any], None]] = None,
+        **kwargs: Any,
+    ) -> None:
         """``class XOption(_Option, get=..., set=...)`` picks the getter and setter (either may be left out)."""
         super().__init_subclass__(**kwargs)
         if get is not None:
@@ -179,8 +183,9 @@ class _Option:
         if set is not None:
             cls._set = staticmethod(set)  # type: ignore[assignment]
 
-    def __init__(self, option_name: str, *, readonly: bool = False, writeonly: bool = False,
-                 doc: Optional[str] = None) -> None:
+    def __init__(
+        self, option_name: str, *, readonly: bool = False, writeonly: bool = False, doc: Optional[str] = None
+    ) -> None:
         self.option = option_name.encode()
         self.readonly = readonly or type(self)._set is None
         self.writeonly = writeonly or type(self)._get is None
@@ -232,6 +237,11 @@ class PointerOption(_Option, set=_setopt_ptr):
 
 
 __all__ = [
-    "IntOption", "MsOption", "SizeOption", "BooleanOption", "StringOption", "SockAddrOption",
+    "IntOption",
+    "MsOption",
+    "SizeOption",
+    "BooleanOption",
+    "StringOption",
+    "SockAddrOption",
     "PointerOption",
 ]

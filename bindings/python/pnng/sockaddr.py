@@ -68,8 +68,10 @@ class SockAddr:
         return self.type_to_str.get(self.family, "unknown")
 
     def __repr__(self) -> str:
-        return f"<{type(self).__name__} {self}>" if type(self) is not SockAddr else (
-            f"nng_sockaddr {{.family = {self.family}}}"
+        return (
+            f"<{type(self).__name__} {self}>"
+            if type(self) is not SockAddr
+            else (f"nng_sockaddr {{.family = {self.family}}}")
         )
 
     def __str__(self) -> str:
@@ -210,5 +212,11 @@ def _nng_sockaddr(sa: _ffi.pnng_sockaddr) -> SockAddr:
 
 
 __all__ = [
-    "SockAddr", "InprocAddr", "IPCAddr", "InAddr", "In6Addr", "ZTAddr", "AbstractAddr",
+    "SockAddr",
+    "InprocAddr",
+    "IPCAddr",
+    "InAddr",
+    "In6Addr",
+    "ZTAddr",
+    "AbstractAddr",
 ]

@@ -58,7 +58,8 @@ class TLSConfig:
         # pynng tests each argument for truth: "" (and an empty list of files) means "not given".
         server_name, ca_string, own_key_string, own_cert_string, cert_key_file, passwd = (
             v if v != "" and v != b"" else None
-            for v in (server_name, ca_string, own_key_string, own_cert_string, cert_key_file, passwd))
+            for v in (server_name, ca_string, own_key_string, own_cert_string, cert_key_file, passwd)
+        )
         if ca_files is not None and not isinstance(ca_files, (str, bytes)):
             ca_files = list(ca_files) or None
         elif not ca_files:
@@ -103,13 +104,15 @@ class TLSConfig:
 
     def set_ca_chain(self, chain: str, crl: Optional[str] = None) -> None:
         """Trusted CA certificates (PEM), with an optional CRL (PEM)."""
-        check_err(lib.pnng_tls_config_ca_chain(
-            self._config_ptr(), _c_text(chain, "chain"), _c_text(crl, "crl")))
+        check_err(lib.pnng_tls_config_ca_chain(self._config_ptr(), _c_text(chain, "chain"), _c_text(crl, "crl")))
 
     def set_own_cert(self, cert: str, key: str, passwd: Optional[str] = None) -> None:
         """This side's certificate chain and private key (PEM strings)."""
-        check_err(lib.pnng_tls_config_own_cert(
-            self._config_ptr(), _c_text(cert, "cert"), _c_text(key, "key"), _c_text(passwd, "passwd")))
+        check_err(
+            lib.pnng_tls_config_own_cert(
+                self._config_ptr(), _c_text(cert, "cert"), _c_text(key, "key"), _c_text(passwd, "passwd")
+            )
+        )
 
     def set_auth_mode(self, mode: int) -> None:
         """Peer verification: ``AUTH_MODE_NONE``, ``AUTH_MODE_OPTIONAL`` or ``AUTH_MODE_REQUIRED``."""
@@ -123,8 +126,11 @@ class TLSConfig:
 
     def set_cert_key_file(self, path: str, passwd: Optional[str] = None) -> None:
         """This side's certificate and key from one PEM file."""
-        check_err(lib.pnng_tls_config_cert_key_file(
-            self._config_ptr(), _c_text(_path(path), "path"), _c_text(passwd, "passwd")))
+        check_err(
+            lib.pnng_tls_config_cert_key_file(
+                self._config_ptr(), _c_text(_path(path), "path"), _c_text(passwd, "passwd")
+            )
+        )
 
     def __del__(self, _rt: object = _ffi.runtime, _free: object = lib.pnng_tls_config_free) -> None:
         ptr, self._ptr = getattr(self, "_ptr", None), None
