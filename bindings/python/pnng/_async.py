@@ -21,7 +21,7 @@ import ctypes
 import threading
 import weakref
 from ctypes import byref
-from typing import Any, Callable, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple, cast
 
 from . import _ffi
 from ._ffi import ECANCELED, lib
@@ -50,9 +50,9 @@ class _Driver:
         self.fd = fd.value
         self.pool: List[int] = []
         self.waiters: Dict[int, Any] = {}
-        self._aio_out = ctypes.c_void_p()
+        self._aio_out: Any = ctypes.c_void_p()
         self._ud_out = ctypes.c_void_p()
-        self._take_out = ctypes.c_void_p()
+        self._take_out: Any = ctypes.c_void_p()
 
     def acquire(self) -> int:
         if self.pool:
@@ -202,7 +202,7 @@ def _asyncio_driver(loop: Any = None) -> _Driver:
         drv = _asyncio_drivers[loop] = _AsyncioDriver(loop)
         weakref.finalize(loop, drv.close)
     _last_asyncio = (weakref.ref(loop), drv)
-    return drv
+    return cast(_Driver, drv)
 
 
 # ---- trio --------------------------------------------------------------------------------------------
@@ -263,7 +263,7 @@ def _trio_driver() -> _Driver:
         drv = _TrioDriver()
         _trio_driver_var.set(drv)
         trio.lowlevel.spawn_system_task(drv.serve, name="pnng completion queue")
-    return drv
+    return cast(_Driver, drv)
 
 
 # ---- curio ---------------------------------------------------------------------------------------------
@@ -290,7 +290,8 @@ class _CurioDriver(_Driver):
 
     def _serve(self) -> None:
         cq = self.cq
-        aio_out, ud_out = ctypes.c_void_p(), ctypes.c_void_p()
+        aio_out: Any = ctypes.c_void_p()
+        ud_out = ctypes.c_void_p()
         aio_ref, ud_ref = byref(aio_out), byref(ud_out)
         while _ffi.runtime.usable:
             lib.pnng_cq_wait(cq, -1)
@@ -310,8 +311,8 @@ class _CurioDriver(_Driver):
         return fut
 
     async def wait(self, aio: int, waiter: Any) -> Optional[_Cancel]:
-        import curio
-        from curio.traps import _future_wait
+        import curio  # type: ignore[import-untyped]
+        from curio.traps import _future_wait  # type: ignore[import-untyped]
 
         try:
             await _future_wait(waiter)
@@ -374,7 +375,7 @@ def kind(backend: Optional[str]) -> str:
         name = _sniffio_cvar.get()
     if name is None:
         name = "asyncio" if _get_running_loop() is not None else current_backend(None)
-    return name  # type: ignore[no-any-return]
+    return name
 
 
 async def before_fast(kind_: str) -> None:
@@ -503,5 +504,5 @@ def _take(aio: int, drv: "Optional[_Driver]" = None) -> Optional[int]:
     # writes it between the call (which releases the GIL) and the read.
     out = drv._take_out if drv is not None else ctypes.c_void_p()
     if lib.pnng_aio_take_msg(aio, byref(out)) == 0:
-        return out.value  # type: ignore[no-any-return]
+        return out.value
     return None

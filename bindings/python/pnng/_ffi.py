@@ -27,7 +27,7 @@ from ctypes import (
     c_uint64,
     c_void_p,
 )
-from typing import List, Optional
+from typing import Any, Callable, List, Optional, Tuple, cast
 
 # ---- constants (pnng.h) ------------------------------------------------------------------------
 
@@ -199,8 +199,8 @@ cq_p = c_void_p
 tls_p = c_void_p
 res = c_int32
 
-pipe_cb_t = CFUNCTYPE(None, c_uint32, c_int, c_void_p)
-log_cb_t = CFUNCTYPE(None, c_int, c_char_p, c_void_p)
+pipe_cb_t: Any = CFUNCTYPE(None, c_uint32, c_int, c_void_p)
+log_cb_t: Any = CFUNCTYPE(None, c_int, c_char_p, c_void_p)
 
 
 def _candidates() -> List[str]:
@@ -226,16 +226,18 @@ def _load() -> "tuple[ctypes.CDLL, str]":
     raise ImportError("pnng: cannot load libpnng (set PNNG_LIBRARY to its path); tried:\n  " + "\n  ".join(errors))
 
 
+lib: Any
+library_path: str
 lib, library_path = _load()
 
 
-def _declare(name: str, restype, *argtypes) -> None:
+def _declare(name: str, restype: Any, *argtypes: Any) -> None:
     fn = getattr(lib, name)
     fn.restype = restype
     fn.argtypes = list(argtypes)
 
 
-_SIGNATURES = [
+_SIGNATURES: List[Tuple[Any, ...]] = [
     # misc
     ("pnng_strerror", c_char_p, c_int),
     ("pnng_version", c_char_p),
@@ -370,19 +372,21 @@ class _Fast:
     """
 
     def __init__(self) -> None:
-        for obj in ("socket", "ctx"):
-            for op in ("send", "recv", "send_msg", "recv_msg"):
-                setattr(self, f"{obj}_{op}", self._make(f"pnng_{obj}_{op}"))
+        make = self._make
+        self.socket_send, self.socket_recv = make("pnng_socket_send"), make("pnng_socket_recv")
+        self.socket_send_msg, self.socket_recv_msg = make("pnng_socket_send_msg"), make("pnng_socket_recv_msg")
+        self.ctx_send, self.ctx_recv = make("pnng_ctx_send"), make("pnng_ctx_recv")
+        self.ctx_send_msg, self.ctx_recv_msg = make("pnng_ctx_send_msg"), make("pnng_ctx_recv_msg")
         self.pipe_send = self._make("pnng_pipe_send")
         self.socket_send_fd = self._make("pnng_socket_send_fd")
         self.socket_recv_fd = self._make("pnng_socket_recv_fd")
         self.pipe_send_msg = self._make("pnng_pipe_send_msg")
 
     @staticmethod
-    def _make(name: str, restype=c_int):
+    def _make(name: str, restype: Any = c_int) -> Callable[..., int]:
         fn = lib[name]  # a new function object: the declared one keeps its argtypes
         fn.restype = restype
-        return fn
+        return cast(Callable[..., int], fn)
 
 
 fast = _Fast()

@@ -95,7 +95,7 @@ class _ThreadState(threading.local):
     def __init__(self) -> None:
         self.len_out = c_size_t()
         self.len_ref = byref(self.len_out)
-        self.msg_out = c_void_p()
+        self.msg_out: Any = c_void_p()
         self.msg_ref = byref(self.msg_out)
         self.pipe_out = ctypes.c_uint32()
         self.pipe_ref = byref(self.pipe_out)
@@ -105,7 +105,7 @@ class _ThreadState(threading.local):
     def _alloc(self, cap: int) -> None:
         self.cap = cap
         self.cap_c = c_size_t(cap)
-        self.buf = ctypes.create_string_buffer(cap)
+        self.buf: Any = ctypes.create_string_buffer(cap)
 
     @property
     def aio(self) -> int:
@@ -226,7 +226,7 @@ def _send_sliced(fn: CFn, h: int, ptr: Any, cn: c_size_t) -> int:
     except BaseException:
         _fd_op_cancel()
         raise
-    return rc  # type: ignore[no-any-return]
+    return rc
 
 
 def send_msg(obj: Any, msg: int, block: bool) -> int:
@@ -261,7 +261,7 @@ def send_msg_on_aio(h: int, msg: int, send_aio_fn: CFn) -> int:
     if rc:
         # Take the unsent message back so the aio does not free it.
         lib.pnng_aio_take_msg(aio, _state.msg_ref)
-    return rc  # type: ignore[no-any-return]
+    return rc
 
 
 # ---- receive ---------------------------------------------------------------------------------------
@@ -284,7 +284,7 @@ def recv(obj: Any, block: bool) -> bytes:
         flags = FLAG_NONBLOCK
     rc = obj._recv_fn(obj._h, st.buf, st.cap_c, flags, st.len_ref)
     if rc == 0:
-        return st.buf[: st.len_out.value]
+        return bytes(st.buf[: st.len_out.value])
     return _recv_more(obj, rc, flags, block)
 
 
@@ -295,7 +295,7 @@ def _recv_sliced(fn: CFn, obj: Any) -> bytes:
         while True:
             rc = fn(h, st.buf, st.cap_c, st.len_ref, -1, SLICE_MS)
             if rc == 0:
-                return st.buf[: st.len_out.value]  # type: ignore[no-any-return]
+                return bytes(st.buf[: st.len_out.value])
             if rc == EINTR:
                 continue  # signal handlers run here; then the parked receive goes on
             if rc != EMSGSIZE:
@@ -306,7 +306,7 @@ def _recv_sliced(fn: CFn, obj: Any) -> bytes:
                 rc = obj._recv_msg_fn(h, FLAG_NONBLOCK, st.msg_ref)
                 if rc:
                     _raise(rc)
-                return body_and_free(st.msg_out.value)  # type: ignore[arg-type]
+                return body_and_free(st.msg_out.value)
             st.grow(need)
     except BaseException:
         _fd_op_cancel()
@@ -319,7 +319,7 @@ def _recv_more(obj: Any, rc: int, flags: int, block: bool) -> bytes:
     fn, h = obj._recv_fn, obj._h
     while True:
         if rc == 0:
-            return st.buf[: st.len_out.value]
+            return bytes(st.buf[: st.len_out.value])
         if rc == EMSGSIZE:
             # The message stays queued: retry with room for it, or take it as a message.
             need = st.len_out.value
@@ -356,7 +356,7 @@ def recv_native(obj: Any, block: bool) -> int:
             return recv_on_aio(h, obj._recv_aio_fn)
     if rc:
         _raise(rc)
-    return st.msg_out.value  # type: ignore[return-value]
+    return int(st.msg_out.value)
 
 
 def recv_on_aio(h: int, recv_aio_fn: CFn) -> int:

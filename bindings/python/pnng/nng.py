@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import builtins
 import ctypes
+import functools
 import logging
 import threading
 import weakref
@@ -20,6 +22,7 @@ from typing import (
     Type,
     TypeVar,
     Union,
+    cast,
 )
 
 from . import _async, _ffi, _io
@@ -263,8 +266,8 @@ class _Connected(_Owned):
 
     _sockref: "weakref.ref[Socket]"
 
-    @property  # type: ignore[override]
-    def _socket(self) -> "Socket":
+    @property
+    def _socket(self) -> "Socket":  # type: ignore[override]
         sock = self._sockref()
         if sock is None:
             _raise(ECLOSED, "the socket was closed and collected")
@@ -290,7 +293,6 @@ _LOG_LEVELS = {
 }
 
 
-@_ffi.log_cb_t
 def _log_trampoline(level: int, msg: Optional[bytes], userdata: Optional[int]) -> None:
     """libpnng's and NNG's log lines (e.g. a message dropped for exceeding recv_max_size) go to
     the ``pnng`` logger. Called on whichever thread logs, NNG's included."""
@@ -307,8 +309,11 @@ def _log_trampoline(level: int, msg: Optional[bytes], userdata: Optional[int]) -
         pass
 
 
+_log_trampoline_c = _ffi.log_cb_t(_log_trampoline)  # kept alive here: NNG threads call it
+
+
 def _install_log_forwarding() -> None:
-    lib.pnng_set_log_callback(_log_trampoline, None)
+    lib.pnng_set_log_callback(_log_trampoline_c, None)
 
 
 _install_log_forwarding()
@@ -343,12 +348,15 @@ def _close_later(close: Callable[[], Any]) -> None:
 _sockets: "Dict[int, weakref.ref[Socket]]" = {}  # socket id → Socket, for events from C
 
 
+def _forget_socket(sid: int, _ref: object) -> None:
+    _sockets.pop(sid, None)
+
+
 def _socket_by_id(sid: Optional[int]) -> "Optional[Socket]":
     ref = _sockets.get(sid or 0)
     return ref() if ref is not None else None
 
 
-@_ffi.pipe_cb_t
 def _pipe_trampoline(pipe_id: int, event: int, userdata: Optional[int]) -> None:
     """Every pipe event of every socket, on the NNG thread that reports it."""
     if not _ffi.runtime.usable:
@@ -362,6 +370,9 @@ def _pipe_trampoline(pipe_id: int, event: int, userdata: Optional[int]) -> None:
         pass
     finally:
         sock = None
+
+
+_pipe_trampoline_c = _ffi.pipe_cb_t(_pipe_trampoline)  # kept alive here: NNG threads call it
 
 
 # ---- fork ---------------------------------------------------------------------------------------------------
@@ -461,10 +472,13 @@ class Message(_Strict):
     MessageStateError.
     """
 
+    _pipe_id: int  # a received message's pipe id (see _adopt)
+    _socket: "Socket"  # the socket that received it
+
     def __init__(self, data: Any, pipe: "Optional[Pipe]" = None) -> None:
         if isinstance(data, str):
             raise ValueError(_io._STR_MESSAGE)
-        self._data: Optional[bytes] = bytes(memoryview(data))
+        self._data: Optional[builtins.bytes] = bytes(memoryview(data))
         self._native: Optional[int] = None
         self._pipe: Any = None
         self._sent = False
@@ -512,7 +526,7 @@ class Message(_Strict):
         if n == 0:
             return memoryview(b"")
         arr = (ctypes.c_ubyte * n).from_address(lib.pnng_msg_body(self._native))
-        arr._owner = self  # type: ignore[attr-defined]
+        arr._owner = self
         self._views = True
         return memoryview(arr).cast("B").toreadonly()
 
@@ -532,11 +546,11 @@ class Message(_Strict):
         if n == 0:
             return (ctypes.c_char * 0)()
         arr = (ctypes.c_char * n).from_address(lib.pnng_msg_body(self._native))
-        arr._owner = self  # type: ignore[attr-defined]
+        arr._owner = self
         return arr
 
     @property
-    def header(self) -> bytes:
+    def header(self) -> "builtins.bytes":
         """The message header (routing data; empty except on raw sockets)."""
         if self._native is None:
             return b""
@@ -697,7 +711,7 @@ class _Receiver(_Handle):
             st = _io._state
             rc = self._recv_fn(self._h, st.buf, st.cap_c, FLAG_NONBLOCK, st.len_ref)
             if rc == 0:
-                data = st.buf[: st.len_out.value]
+                data = bytes(st.buf[: st.len_out.value])
                 await _async.after_fast(kind_)
                 return data
             if rc == _ffi.EMSGSIZE:  # too big for the thread's buffer: it stays queued
@@ -1108,10 +1122,10 @@ class Socket(_Receiver, _Sender, _Closeable, _Strict):
         self._stash: List[int] = []  # native messages taken by recv_into that did not fit
         self._probes: Dict[bool, _io.Ready] = {}  # receiving? → readiness probe (or None)
         self._send_nb: Optional[bool] = None  # _nb_first(False), once known
-        _sockets[self._h] = weakref.ref(self, lambda _, sid=self._h: _sockets.pop(sid, None))
+        _sockets[self._h] = weakref.ref(self, functools.partial(_forget_socket, self._h))
         try:
             for event in (PIPE_EV_ADD_PRE, PIPE_EV_ADD_POST, PIPE_EV_REM_POST):
-                check_err(lib.pnng_socket_pipe_notify(self._h, event, _pipe_trampoline, ctypes.c_void_p(self._h)))
+                check_err(lib.pnng_socket_pipe_notify(self._h, event, _pipe_trampoline_c, ctypes.c_void_p(self._h)))
             settings = [
                 ("tls_config", tls_config),
                 ("recv_timeout", recv_timeout),
@@ -1156,13 +1170,13 @@ class Socket(_Receiver, _Sender, _Closeable, _Strict):
         return self
 
     def _ready(self, receiving: bool) -> _io.Ready:
-        probe = self._probes.get(receiving, False)
+        probe: Any = self._probes.get(receiving, False)
         if probe is False:
             fd = ctypes.c_int()
             option = b"recv-fd" if receiving else b"send-fd"
             ok = lib.pnng_socket_get_int(self._h, option, byref(fd)) == 0
-            probe = self._probes[receiving] = (lambda fd=fd.value: _io.fd_ready(fd)) if ok else None
-        return probe
+            probe = self._probes[receiving] = functools.partial(_io.fd_ready, fd.value) if ok else None
+        return probe  # type: ignore[no-any-return]
 
     def _nb_now(self, receiving: bool) -> bool:
         if receiving and self._stash:
@@ -1241,7 +1255,7 @@ class Socket(_Receiver, _Sender, _Closeable, _Strict):
 
     def _cached(self, cache: Any, oid: int, make: Callable[[], T]) -> T:
         with self._lock:
-            obj = cache.get(oid)
+            obj: Optional[T] = cache.get(oid)
             if obj is None:
                 obj = cache[oid] = make()
             return obj
@@ -1447,7 +1461,7 @@ class Socket(_Receiver, _Sender, _Closeable, _Strict):
             lib.pnng_msg_free(native)
         if _in_pipe_callback():
             # On an NNG thread: NNG's close would wait for this very callback.
-            _close_later(lambda h=self._h: lib.pnng_socket_close(h))
+            _close_later(functools.partial(lib.pnng_socket_close, self._h))
             if not _in_pipe_callback(self._h):
                 self._wait_callbacks()
             self._live_pipes.clear()
@@ -1494,7 +1508,9 @@ class Pair1(Socket):
 
     @classmethod
     def _default_opener(cls, extras: Dict[str, Any]) -> Optional[Callable[[Any], int]]:
-        return lib.pnng_pair1_open_poly if extras.get("polyamorous") else lib.pnng_pair1_open
+        return cast(
+            Callable[[Any], int], lib.pnng_pair1_open_poly if extras.get("polyamorous") else lib.pnng_pair1_open
+        )
 
     def _apply_protocol_kwargs(self, extras: Dict[str, Any]) -> None:
         pass  # polyamorous only chose the opener

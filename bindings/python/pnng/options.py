@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import ctypes
 from ctypes import byref
-from typing import Any, Callable, Dict, Optional, Tuple
+from typing import Any, Callable, Dict, Optional, Tuple, cast
 
 from . import _ffi
 from ._ffi import lib
@@ -34,7 +34,7 @@ def _fn(obj: Any, op: str, kind: str) -> Callable[..., int]:
         if fn is None:
             raise TypeError(f"{type(obj).__name__} options of type {kind} cannot be {op}")
         _fn_cache[key] = fn
-    return fn
+    return cast(Callable[..., int], fn)
 
 
 def _name(option: Any) -> bytes:
@@ -179,9 +179,9 @@ class _Option:
         """``class XOption(_Option, get=..., set=...)`` picks the getter and setter (either may be left out)."""
         super().__init_subclass__(**kwargs)
         if get is not None:
-            cls._get = staticmethod(get)  # type: ignore[assignment]
+            cls._get = staticmethod(get)
         if set is not None:
-            cls._set = staticmethod(set)  # type: ignore[assignment]
+            cls._set = staticmethod(set)
 
     def __init__(
         self, option_name: str, *, readonly: bool = False, writeonly: bool = False, doc: Optional[str] = None

@@ -95,7 +95,7 @@ class InprocAddr(SockAddr):
     @property
     def name(self) -> str:
         """The inproc URL as text."""
-        return self.name_bytes.decode("utf-8", "replace")
+        return str(self.name_bytes.decode("utf-8", "replace"))
 
     def _text(self) -> str:
         return self.name
@@ -109,7 +109,7 @@ class IPCAddr(SockAddr):
     @property
     def path(self) -> str:
         """The socket path as text."""
-        return self.path_bytes.decode(sys.getfilesystemencoding(), "surrogateescape")
+        return str(self.path_bytes.decode(sys.getfilesystemencoding(), "surrogateescape"))
 
     def _text(self) -> str:
         return self.path
@@ -188,7 +188,7 @@ class AbstractAddr(SockAddr):
     def name(self) -> str:
         """The name, UTF-8 decoded (NULs and other bytes kept); ``repr`` of the bytes if not UTF-8."""
         try:
-            return self.name_bytes.decode("utf-8")
+            return str(self.name_bytes.decode("utf-8"))
         except UnicodeDecodeError:
             return repr(self.name_bytes)
 

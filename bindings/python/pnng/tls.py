@@ -11,7 +11,7 @@ from ._ffi import lib
 from .exceptions import _raise, check_err
 
 
-def _c_text(value: Optional[str], what: str) -> Optional[bytes]:
+def _c_text(value: Union[None, str, bytes], what: str) -> Optional[bytes]:
     if value is None:
         return None
     if isinstance(value, bytes):
@@ -57,7 +57,7 @@ class TLSConfig:
         self._ptr: Optional[int] = None
         # pynng tests each argument for truth: "" (and an empty list of files) means "not given".
         server_name, ca_string, own_key_string, own_cert_string, cert_key_file, passwd = (
-            v if v != "" and v != b"" else None
+            v if v not in ("", b"") else None
             for v in (server_name, ca_string, own_key_string, own_cert_string, cert_key_file, passwd)
         )
         if ca_files is not None and not isinstance(ca_files, (str, bytes)):
@@ -94,7 +94,7 @@ class TLSConfig:
     def _config_ptr(self) -> int:
         if not self._ptr:
             _raise(_ffi.ECLOSED, "TLSConfig was freed")
-        return self._ptr  # type: ignore[return-value]
+        return self._ptr
 
     def set_server_name(self, server_name: str) -> None:
         """The name the server certificate must match (also sent as SNI); "" clears it."""
