@@ -135,4 +135,5 @@ __all__ = [
     "sockaddr",
     "PROTOCOL_CLASSES",
     "__version__",
-] + exceptions.__all__
+]
+__all__ += exceptions.__all__

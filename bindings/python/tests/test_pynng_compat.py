@@ -405,3 +405,14 @@ def test_default_dial_falls_back_with_a_warning(caplog):
         assert any(url in r.getMessage() for r in caplog.records)
         with pynng.Pair0(listen=url):
             wait_pipes(s, 1)
+
+
+def test_type_checkers_still_flag_a_misspelled_option(tmp_path):
+    """User attributes are accepted at run time only: mypy --strict still reports a typo."""
+    pytest.importorskip("mypy")
+    src = tmp_path / "typo.py"
+    src.write_text("import pnng\ns = pnng.Pair0()\ns.recv_timout = 100\ns.recv_timeout = 100\n")
+    out = subprocess.run([sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(tmp_path / "cache"), str(src)],
+                         capture_output=True, text=True, timeout=120, cwd=ROOT / "bindings" / "python")
+    assert '"Pair0" has no attribute "recv_timout"' in out.stdout, out.stdout + out.stderr
+    assert out.stdout.count("error:") == 1, out.stdout
