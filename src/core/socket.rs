@@ -392,7 +392,7 @@ pub fn name(id: u32) -> Result<Option<CString>> {
 }
 
 /// Errors after which a fallback dial goes on in the background (the peer may come later).
-fn worth_retrying(e: Error) -> bool {
+pub(crate) fn worth_retrying(e: Error) -> bool {
     matches!(
         e,
         Error::ConnRefused

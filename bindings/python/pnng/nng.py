@@ -1049,7 +1049,7 @@ class Socket(_Receiver, _Sender, _Closeable, _Strict):
     _recv_fd_fn = staticmethod(_ffi.fast.socket_recv_fd)
 
     name = StringOption("socket-name", doc="The socket's name (defaults to its id).")
-    raw = BooleanOption("raw", readonly=True, doc="True for a raw socket (opened with an *_open_raw opener).")
+    raw = BooleanOption("raw", readonly=True, doc="True for a raw socket (opened with an ``*_open_raw`` opener).")
     protocol = IntOption("protocol", readonly=True, doc="The 16-bit protocol number.")
     protocol_name = StringOption("protocol-name", readonly=True, doc="The protocol's name.")
     peer = IntOption("peer", readonly=True, doc="The peer's protocol number.")
