@@ -38,13 +38,9 @@ from ._ffi import (
 )
 from .exceptions import (
     Closed,
-    ConnectionRefused,
     ConnectionShutdown,
     CryptoError,
-    ConnectionReset,
-    DestinationUnreachable,
     MessageStateError,
-    Timeout,
     _raise,
     check_err,
     exception_for,
@@ -66,10 +62,6 @@ logger = logging.getLogger("pnng")
 Address = Union[str, bytes]
 PipeCallback = Callable[["Pipe"], Any]
 T = TypeVar("T")
-
-# Errors after which the default dial (block=None) goes on in the background (as the C
-# library's PNNG_DIAL_FALLBACK): the peer is simply not there yet.
-_DIAL_FALLBACK_ERRORS = (ConnectionRefused, DestinationUnreachable, Timeout, ConnectionReset)
 
 # Protocol numbers (NNG's *_SELF) whose non-blocking attempts have side effects (see _io).
 _REP0, _RESPONDENT0 = 0x31, 0x63
@@ -142,16 +134,6 @@ def _check_endpoint(rc: int, what: str, url: Union[str, bytes]) -> None:
         exc = exception_for(rc, f"{_ffi.strerror(rc)} ({what} {text})")
         exc.url = text  # type: ignore[attr-defined]
         raise exc
-
-
-def _start_dial(start: Callable[[int], int], url: Callable[[], str]) -> None:
-    """Dials or starts a dialer with ``start(flags)`` for ``block=None``: try now; if the peer is
-    not there, log one warning (``url()`` names it) and go on in the background."""
-    try:
-        _check_endpoint(start(0), "dial", url())
-    except _DIAL_FALLBACK_ERRORS as exc:
-        logger.warning("Synchronous dial to %s failed (%s); dialing asynchronously now", url(), exc)
-        _check_endpoint(start(FLAG_NONBLOCK), "dial", url())
 
 
 class RawHandle(int):
@@ -927,10 +909,9 @@ class Dialer(_Endpoint):
 
     def start(self, block: Optional[bool] = None) -> None:
         """Starts a dialer made with ``Socket.new_dialer()``; ``block`` as in ``Socket.dial``."""
-        if block is None:
-            _start_dial(lambda flags: lib.pnng_dialer_start(self._h, flags), lambda: self.url)
-        else:
-            _check_endpoint(lib.pnng_dialer_start(self._h, 0 if block else FLAG_NONBLOCK), "dial", self.url)
+        # block=None is libpnng's PNNG_DIAL_FALLBACK, as for Socket.dial.
+        flags = DIAL_FALLBACK if block is None else 0 if block else FLAG_NONBLOCK
+        _check_endpoint(lib.pnng_dialer_start(self._h, flags), "dial", self.url)
 
 
 class Listener(_Endpoint):

@@ -416,3 +416,17 @@ def test_type_checkers_still_flag_a_misspelled_option(tmp_path):
                          capture_output=True, text=True, timeout=120, cwd=ROOT / "bindings" / "python")
     assert '"Pair0" has no attribute "recv_timout"' in out.stdout, out.stdout + out.stderr
     assert out.stdout.count("error:") == 1, out.stdout
+
+
+def test_dialer_start_default_falls_back_through_the_c_layer(caplog):
+    caplog.set_level(logging.WARNING, logger="pnng")
+    url = f"tcp://127.0.0.1:{free_tcp_port()}"
+    with pynng.Pair0() as s:
+        d = s.new_dialer(url)
+        d.start()  # nobody listens: libpnng's warning (with the URL), then a background dial
+        assert any(url in r.getMessage() for r in caplog.records)
+        with pynng.Pair0(listen=url):
+            wait_pipes(s, 1)
+        d2 = s.new_dialer(f"tcp://127.0.0.1:{free_tcp_port()}")
+        with pytest.raises(pynng.ConnectionRefused):
+            d2.start(block=True)
