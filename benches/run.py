@@ -69,7 +69,10 @@ def implementations(root, py):
         Impl("py-pynng", "pynng 0.9.0", "python", bench_py, ["pynng"], patterns=("lat", "lat2p", "pair1", "pushpull")),
         Impl("py-pnng", "pnng (Python)", "python", bench_py, ["pnng"], patterns=("lat", "lat2p", "pair1", "pushpull")),
         Impl("go-pnng", "pnng (Go)", "go", [os.path.join(build, "bench_go")]),
+        Impl("go-pnng-copy", "pnng (Go), Recv copying", "go", [os.path.join(build, "bench_go")], ["-copy"]),
         Impl("node-pnng", "pnng (Node, async)", "node", node),
+        Impl("node-zmq", "zeromq.js 6.8 (Node)", "node",
+             [os.environ.get("NODE", "node"), os.path.join(root, "benches", "node", "bench_zmq.js")]),
     ]
     for loop in ("asyncio", "trio"):
         for module, key in (("pynng", "py-pynng"), ("pnng", "py-pnng")):
@@ -96,12 +99,16 @@ SECTIONS = [
     Section("Python trio round trip: pnng vs pynng 0.9.0", "py-pynng-trio", "py-pnng-trio", ("lat",),
             "asend / arecv inside trio.run (trio 0.35.0)."),
     Section("Go binding vs the pnng C library", "c-pnng", "go-pnng", ("lat", "pair1", "pushpull"),
-            "benches/go: Send / Recv (copies into a Go slice), echo via RecvMsg / SendMsg. "
-            "mangos v3 cannot be fetched here (no Go module proxy), so it has no column.",
-            extra=(("mangos v3", None, "n/a (no Go module proxy)"),)),
+            "benches/go: Send (a copy of a Go slice); receive like the C driver, without copying "
+            "(RecvMsg, the body read in place with WithBody, Free); echo via RecvMsg / SendMsg. "
+            "Last column: the same program receiving with Recv, which copies each body into a new Go slice.",
+            extra=(("Go, Recv copying", "go-pnng-copy", None),)),
     Section("Node binding (async) vs the pnng C library", "c-pnng", "node-pnng", ("lat", "pair1", "pushpull"),
-            "benches/node/bench.js: await send(Buffer) / await recv() over the completion queue, "
-            "both peers in one event loop."),
+            "benches/node/bench.js: await send(Buffer) / await recv() (a non-blocking try first, else an aio "
+            "on the completion queue), both peers in one event loop. zeromq.js: the same loops over npm "
+            "`zeromq` 6.8.0 (prebuilt libzmq 4.3.5; Request/Reply, Pair, Push/Pull; benches/node/bench_zmq.js), "
+            "installed for the benchmark only in benches/node/zmq.",
+            extra=(("zeromq.js 6.8", "node-zmq", None),)),
 ]
 
 
@@ -280,7 +287,7 @@ def main():
 
     # Preflight: an implementation that cannot load its library is reported as n/a for every row.
     unavailable = {}
-    for key in ("py-pynng", "py-pnng"):
+    for key in ("py-pynng", "py-pnng", "node-zmq"):
         if key in active:
             st, why = run_one(active[key], "lat", "inproc", 64, False, 0.005, urls, env)
             if st != "ok":
