@@ -43,6 +43,9 @@ struct Waiter {
     parked: Option<(u32, Dir)>,
     /// An interrupted descriptor-wait receive (nothing running): its socket and deadline.
     deadline: Option<(u32, Option<Instant>)>,
+    /// The last socket's poll descriptors (receive, send; -1 until fetched). NNG keeps them
+    /// for the socket's life; every use follows a call that found the socket open.
+    fds: Option<(u32, [c_int; 2])>,
 }
 
 struct Signal {
@@ -110,7 +113,32 @@ impl Waiter {
             generation: generation(),
             parked: None,
             deadline: None,
+            fds: None,
         })
+    }
+
+    /// Socket `id`'s poll descriptor `opt` (`recv-fd` or `send-fd`), fetched once.
+    fn fd(&mut self, id: u32, opt: &[u8]) -> Result<c_int> {
+        let slot = usize::from(opt == sys::NNG_OPT_SENDFD);
+        if self.fds.is_none_or(|(i, _)| i != id) {
+            self.fds = Some((id, [-1, -1]));
+        }
+        let fds = &mut self.fds.as_mut().ok_or(Error::Internal)?.1;
+        if fds[slot] < 0 {
+            fds[slot] = get_fd(id, opt)?;
+        }
+        Ok(fds[slot])
+    }
+
+    /// Whether socket `id`'s poll descriptor `opt` is readable now.
+    fn ready(&mut self, id: u32, opt: &[u8]) -> Result<bool> {
+        let mut p = libc::pollfd {
+            fd: self.fd(id, opt)?,
+            events: libc::POLLIN,
+            revents: 0,
+        };
+        // SAFETY: one valid pollfd, no waiting.
+        Ok(unsafe { libc::poll(&mut p, 1, 0) } == 1 && p.revents & libc::POLLIN != 0)
     }
 
     fn drain(&self) {
@@ -263,14 +291,20 @@ const RESPONDENT0: u32 = sys::NNG_RESPONDENT0_SELF;
 ///
 /// A send that can go at once costs no wait: cooked rep0 and respondent0 send through a
 /// callback-free synchronous operation (it completes inline unless the pipe is still busy with
-/// the previous reply; a non-blocking attempt would give up the reply); other sockets first
-/// try a non-blocking send, and only if it would block wait on the thread's aio.
+/// the previous reply; a non-blocking attempt would give up the reply); cooked req0 does the
+/// same when its send descriptor says a pipe takes the request now (its non-blocking send
+/// always fails); other sockets first try a non-blocking send. Only a send that would block
+/// waits on the thread's aio.
 pub fn send(id: u32, data: &[u8], fd: c_int, ms: c_int) -> Result<()> {
     with_waiter(|w| {
         if w.parked != Some((id, Dir::Send)) {
             w.abandon();
             match socket::cooked_protocol(id)? {
                 REP0 | RESPONDENT0 => return socket::send(id, data, 0),
+                // req0 schedules a send before it looks for a pipe, so a non-blocking send
+                // always fails; the send descriptor says whether a pipe would take it now.
+                REQ0 if w.ready(id, sys::NNG_OPT_SENDFD)? => return socket::send(id, data, 0),
+                REQ0 => {}
                 _ => match socket::send(id, data, socket::FLAG_NONBLOCK) {
                     Err(Error::Again) => {}
                     other => return other,
@@ -347,7 +381,7 @@ pub fn recv_into(id: u32, buf: &mut [u8], fd: c_int, ms: c_int) -> Result<Receiv
                 other => return other,
             }
             if rfd < 0 {
-                rfd = get_fd(id, sys::NNG_OPT_RECVFD)?;
+                rfd = w.fd(id, sys::NNG_OPT_RECVFD)?;
             }
             let now = Instant::now();
             if deadline.is_some_and(|d| now >= d) {
