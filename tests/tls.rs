@@ -356,9 +356,20 @@ fn assert_handshake_failed(rv: pnng_result, a: pnng_socket, b: pnng_socket, what
     close(b);
 }
 
+/// A handshake case: (what, server certificate, client auth mode, client CA file, client
+/// server name, whether it should succeed).
+type HandshakeCase<'a> = (
+    &'a str,
+    &'a str,
+    c_int,
+    Option<&'a str>,
+    Option<&'a str>,
+    bool,
+);
+
 #[test]
 fn handshake_failures_are_clean_errors() {
-    let cases: [(&str, &str, c_int, Option<&str>, Option<&str>, bool); 4] = [
+    let cases: [HandshakeCase; 4] = [
         (
             "wrong server name",
             "server",
