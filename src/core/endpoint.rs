@@ -1,51 +1,54 @@
 //! Dialers and listeners created apart from starting them, so options can be set in between.
 
 use super::socket::{self, Endpoint};
-use super::{nng_dialer, nng_listener, nng_socket, sys};
+use super::sys;
+use super::types::{DialerId, Flags, ListenerId, SocketId};
 use crate::error::{Result, check};
-use std::ffi::{CStr, c_int};
+use std::ffi::CStr;
 
-pub fn create(sock: u32, url: &CStr, kind: Endpoint) -> Result<u32> {
+/// Creates a dialer to `url` on socket `sock`, not started.
+pub fn create_dialer(sock: SocketId, url: &CStr) -> Result<DialerId> {
     socket::state(sock)?;
-    let id = match kind {
-        Endpoint::Dialer => {
-            let mut d = nng_dialer(0);
-            // SAFETY: valid URL and out-pointer; NNG checks the socket id.
-            check(unsafe { sys::nng_dialer_create(&mut d, nng_socket(sock), url.as_ptr()) })?;
-            d._bindgen_opaque_blob
-        }
-        Endpoint::Listener => {
-            let mut l = nng_listener(0);
-            // SAFETY: as above.
-            check(unsafe { sys::nng_listener_create(&mut l, nng_socket(sock), url.as_ptr()) })?;
-            l._bindgen_opaque_blob
-        }
-    };
-    socket::track_endpoint(sock, kind, id);
-    Ok(id)
+    let mut d = DialerId(0).nng();
+    // SAFETY: NNG checks the socket id; the URL is NUL-terminated and the out-pointer live.
+    check(unsafe { sys::nng_dialer_create(&mut d, sock.nng(), url.as_ptr()) })?;
+    let d = DialerId::of(d);
+    socket::track_endpoint(sock, Endpoint::Dialer(d));
+    Ok(d)
 }
 
-pub fn start(id: u32, kind: Endpoint, flags: c_int) -> Result<()> {
-    if flags & !socket::FLAG_NONBLOCK != 0 {
-        return Err(crate::error::Error::Invalid);
-    }
+/// Creates a listener on `url` on socket `sock`, not started.
+pub fn create_listener(sock: SocketId, url: &CStr) -> Result<ListenerId> {
+    socket::state(sock)?;
+    let mut l = ListenerId(0).nng();
+    // SAFETY: NNG checks the socket id; the URL is NUL-terminated and the out-pointer live.
+    check(unsafe { sys::nng_listener_create(&mut l, sock.nng(), url.as_ptr()) })?;
+    let l = ListenerId::of(l);
+    socket::track_endpoint(sock, Endpoint::Listener(l));
+    Ok(l)
+}
+
+/// Starts a created endpoint (`NONBLOCK`: a dialer does not wait for its first connection).
+pub fn start(ep: Endpoint, flags: Flags) -> Result<()> {
+    flags.check(Flags::NONBLOCK)?;
     // SAFETY: NNG validates the id.
     check(unsafe {
-        match kind {
-            Endpoint::Dialer => sys::nng_dialer_start(nng_dialer(id), flags),
-            Endpoint::Listener => sys::nng_listener_start(nng_listener(id), flags),
+        match ep {
+            Endpoint::Dialer(d) => sys::nng_dialer_start(d.nng(), flags.bits()),
+            Endpoint::Listener(l) => sys::nng_listener_start(l.nng(), flags.bits()),
         }
     })
 }
 
-pub fn close(id: u32, kind: Endpoint) -> Result<()> {
+/// Closes the endpoint (its pipes close too); `NoEntry` for a second close.
+pub fn close(ep: Endpoint) -> Result<()> {
     // SAFETY: NNG validates the id; a closed one gives ENOENT (or ECLOSED).
     let rv = unsafe {
-        match kind {
-            Endpoint::Dialer => sys::nng_dialer_close(nng_dialer(id)),
-            Endpoint::Listener => sys::nng_listener_close(nng_listener(id)),
+        match ep {
+            Endpoint::Dialer(d) => sys::nng_dialer_close(d.nng()),
+            Endpoint::Listener(l) => sys::nng_listener_close(l.nng()),
         }
     };
-    socket::untrack_endpoint(kind, id);
+    socket::untrack_endpoint(ep);
     check(rv)
 }

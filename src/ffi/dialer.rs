@@ -4,6 +4,7 @@
 use super::{cstr, ffi_result, out_ptr, pnng_dialer, pnng_socket, put};
 use crate::core::endpoint;
 use crate::core::socket::Endpoint;
+use crate::core::types::Flags;
 use crate::error::pnng_result;
 use std::ffi::{c_char, c_int};
 
@@ -17,7 +18,7 @@ pub unsafe extern "C" fn pnng_dialer_create(
 ) -> pnng_result {
     ffi_result! {
         let out = out_ptr(dialer_out)?;
-        put(out, pnng_dialer { id: endpoint::create(s.id, cstr(url)?, Endpoint::Dialer)? });
+        put(out, endpoint::create_dialer(s.into(), cstr(url)?)?.into());
         Ok(())
     }
 }
@@ -26,14 +27,14 @@ pub unsafe extern "C" fn pnng_dialer_create(
 /// not wait for the first connection). `PNNG_ESTATE` if already started.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_dialer_start(d: pnng_dialer, flags: c_int) -> pnng_result {
-    ffi_result! { endpoint::start(d.id, Endpoint::Dialer, flags) }
+    ffi_result! { endpoint::start(Endpoint::Dialer(d.into()), Flags::from_bits(flags)) }
 }
 
 /// pnng_dialer_close: closes the dialer (its pipes close too). Closing it again returns
 /// `PNNG_ENOENT` and has no other effect.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_dialer_close(d: pnng_dialer) -> pnng_result {
-    ffi_result! { endpoint::close(d.id, Endpoint::Dialer) }
+    ffi_result! { endpoint::close(Endpoint::Dialer(d.into())) }
 }
 
 /// pnng_dialer_id: the dialer's numeric id (0 for none).

@@ -9,8 +9,8 @@
 use super::{
     cstr, ffi_result, out_ptr, pnng_ctx, pnng_dialer, pnng_listener, pnng_pipe, pnng_socket, put,
 };
+use crate::abi::pnng_sockaddr;
 use crate::core::options::{self, Target};
-use crate::core::sockaddr::pnng_sockaddr;
 use crate::error::{Result, pnng_result};
 use std::ffi::{CStr, c_char, c_int};
 
@@ -42,7 +42,7 @@ pub unsafe extern "C" fn pnng_socket_set_ms(
     opt: *const c_char,
     val: i32,
 ) -> pnng_result {
-    ffi_result! { set(Target::Socket(s.id), opt, |t, n| options::set_ms(t, n, val)) }
+    ffi_result! { set(Target::Socket(s.into()), opt, |t, n| options::set_ms(t, n, val)) }
 }
 
 /// pnng_socket_get_ms: reads option `opt`, a duration in milliseconds (-1 infinite), into `*val_out`.
@@ -52,7 +52,7 @@ pub unsafe extern "C" fn pnng_socket_get_ms(
     opt: *const c_char,
     val_out: *mut i32,
 ) -> pnng_result {
-    ffi_result! { get(Target::Socket(s.id), opt, val_out, options::get_ms) }
+    ffi_result! { get(Target::Socket(s.into()), opt, val_out, options::get_ms) }
 }
 
 /// pnng_socket_set_int: sets option `opt` to an int.
@@ -62,7 +62,7 @@ pub unsafe extern "C" fn pnng_socket_set_int(
     opt: *const c_char,
     val: c_int,
 ) -> pnng_result {
-    ffi_result! { set(Target::Socket(s.id), opt, |t, n| options::set_int(t, n, val)) }
+    ffi_result! { set(Target::Socket(s.into()), opt, |t, n| options::set_int(t, n, val)) }
 }
 
 /// pnng_socket_get_int: reads option `opt`, an int, into `*val_out`.
@@ -72,7 +72,7 @@ pub unsafe extern "C" fn pnng_socket_get_int(
     opt: *const c_char,
     val_out: *mut c_int,
 ) -> pnng_result {
-    ffi_result! { get(Target::Socket(s.id), opt, val_out, options::get_int) }
+    ffi_result! { get(Target::Socket(s.into()), opt, val_out, options::get_int) }
 }
 
 /// pnng_socket_set_size: sets option `opt` to a size in bytes or a count.
@@ -82,7 +82,7 @@ pub unsafe extern "C" fn pnng_socket_set_size(
     opt: *const c_char,
     val: usize,
 ) -> pnng_result {
-    ffi_result! { set(Target::Socket(s.id), opt, |t, n| options::set_size(t, n, val)) }
+    ffi_result! { set(Target::Socket(s.into()), opt, |t, n| options::set_size(t, n, val)) }
 }
 
 /// pnng_socket_get_size: reads option `opt`, a size in bytes or a count, into `*val_out`.
@@ -92,7 +92,7 @@ pub unsafe extern "C" fn pnng_socket_get_size(
     opt: *const c_char,
     val_out: *mut usize,
 ) -> pnng_result {
-    ffi_result! { get(Target::Socket(s.id), opt, val_out, options::get_size) }
+    ffi_result! { get(Target::Socket(s.into()), opt, val_out, options::get_size) }
 }
 
 /// pnng_socket_set_bool: sets option `opt` to a boolean.
@@ -102,7 +102,7 @@ pub unsafe extern "C" fn pnng_socket_set_bool(
     opt: *const c_char,
     val: bool,
 ) -> pnng_result {
-    ffi_result! { set(Target::Socket(s.id), opt, |t, n| options::set_bool(t, n, val)) }
+    ffi_result! { set(Target::Socket(s.into()), opt, |t, n| options::set_bool(t, n, val)) }
 }
 
 /// pnng_socket_get_bool: reads option `opt`, a boolean, into `*val_out`.
@@ -112,7 +112,7 @@ pub unsafe extern "C" fn pnng_socket_get_bool(
     opt: *const c_char,
     val_out: *mut bool,
 ) -> pnng_result {
-    ffi_result! { get(Target::Socket(s.id), opt, val_out, options::get_bool) }
+    ffi_result! { get(Target::Socket(s.into()), opt, val_out, options::get_bool) }
 }
 
 /// pnng_socket_set_string: sets option `opt` to a NUL-terminated string (copied).
@@ -122,7 +122,7 @@ pub unsafe extern "C" fn pnng_socket_set_string(
     opt: *const c_char,
     val: *const c_char,
 ) -> pnng_result {
-    ffi_result! { set(Target::Socket(s.id), opt, |t, n| options::set_string(t, n, cstr(val)?)) }
+    ffi_result! { set(Target::Socket(s.into()), opt, |t, n| options::set_string(t, n, cstr(val)?)) }
 }
 
 /// pnng_socket_get_string: reads string option `opt`; free `*val_out` with `pnng_strfree`.
@@ -132,7 +132,7 @@ pub unsafe extern "C" fn pnng_socket_get_string(
     opt: *const c_char,
     val_out: *mut *mut c_char,
 ) -> pnng_result {
-    ffi_result! { get_string(Target::Socket(s.id), opt, val_out) }
+    ffi_result! { get_string(Target::Socket(s.into()), opt, val_out) }
 }
 
 /// pnng_socket_get_addr: reads address option `opt` (`PNNG_OPT_LOCADDR`, `PNNG_OPT_REMADDR`).
@@ -142,7 +142,7 @@ pub unsafe extern "C" fn pnng_socket_get_addr(
     opt: *const c_char,
     addr_out: *mut pnng_sockaddr,
 ) -> pnng_result {
-    ffi_result! { get(Target::Socket(s.id), opt, addr_out, options::get_addr) }
+    ffi_result! { get(Target::Socket(s.into()), opt, addr_out, options::get_addr) }
 }
 
 /// pnng_dialer_set_ms: sets option `opt` to a duration in milliseconds (-1 infinite).
@@ -152,7 +152,7 @@ pub unsafe extern "C" fn pnng_dialer_set_ms(
     opt: *const c_char,
     val: i32,
 ) -> pnng_result {
-    ffi_result! { set(Target::Dialer(d.id), opt, |t, n| options::set_ms(t, n, val)) }
+    ffi_result! { set(Target::Dialer(d.into()), opt, |t, n| options::set_ms(t, n, val)) }
 }
 
 /// pnng_dialer_get_ms: reads option `opt`, a duration in milliseconds (-1 infinite), into `*val_out`.
@@ -162,7 +162,7 @@ pub unsafe extern "C" fn pnng_dialer_get_ms(
     opt: *const c_char,
     val_out: *mut i32,
 ) -> pnng_result {
-    ffi_result! { get(Target::Dialer(d.id), opt, val_out, options::get_ms) }
+    ffi_result! { get(Target::Dialer(d.into()), opt, val_out, options::get_ms) }
 }
 
 /// pnng_dialer_set_int: sets option `opt` to an int.
@@ -172,7 +172,7 @@ pub unsafe extern "C" fn pnng_dialer_set_int(
     opt: *const c_char,
     val: c_int,
 ) -> pnng_result {
-    ffi_result! { set(Target::Dialer(d.id), opt, |t, n| options::set_int(t, n, val)) }
+    ffi_result! { set(Target::Dialer(d.into()), opt, |t, n| options::set_int(t, n, val)) }
 }
 
 /// pnng_dialer_get_int: reads option `opt`, an int, into `*val_out`.
@@ -182,7 +182,7 @@ pub unsafe extern "C" fn pnng_dialer_get_int(
     opt: *const c_char,
     val_out: *mut c_int,
 ) -> pnng_result {
-    ffi_result! { get(Target::Dialer(d.id), opt, val_out, options::get_int) }
+    ffi_result! { get(Target::Dialer(d.into()), opt, val_out, options::get_int) }
 }
 
 /// pnng_dialer_set_size: sets option `opt` to a size in bytes or a count.
@@ -192,7 +192,7 @@ pub unsafe extern "C" fn pnng_dialer_set_size(
     opt: *const c_char,
     val: usize,
 ) -> pnng_result {
-    ffi_result! { set(Target::Dialer(d.id), opt, |t, n| options::set_size(t, n, val)) }
+    ffi_result! { set(Target::Dialer(d.into()), opt, |t, n| options::set_size(t, n, val)) }
 }
 
 /// pnng_dialer_get_size: reads option `opt`, a size in bytes or a count, into `*val_out`.
@@ -202,7 +202,7 @@ pub unsafe extern "C" fn pnng_dialer_get_size(
     opt: *const c_char,
     val_out: *mut usize,
 ) -> pnng_result {
-    ffi_result! { get(Target::Dialer(d.id), opt, val_out, options::get_size) }
+    ffi_result! { get(Target::Dialer(d.into()), opt, val_out, options::get_size) }
 }
 
 /// pnng_dialer_set_bool: sets option `opt` to a boolean.
@@ -212,7 +212,7 @@ pub unsafe extern "C" fn pnng_dialer_set_bool(
     opt: *const c_char,
     val: bool,
 ) -> pnng_result {
-    ffi_result! { set(Target::Dialer(d.id), opt, |t, n| options::set_bool(t, n, val)) }
+    ffi_result! { set(Target::Dialer(d.into()), opt, |t, n| options::set_bool(t, n, val)) }
 }
 
 /// pnng_dialer_get_bool: reads option `opt`, a boolean, into `*val_out`.
@@ -222,7 +222,7 @@ pub unsafe extern "C" fn pnng_dialer_get_bool(
     opt: *const c_char,
     val_out: *mut bool,
 ) -> pnng_result {
-    ffi_result! { get(Target::Dialer(d.id), opt, val_out, options::get_bool) }
+    ffi_result! { get(Target::Dialer(d.into()), opt, val_out, options::get_bool) }
 }
 
 /// pnng_dialer_set_string: sets option `opt` to a NUL-terminated string (copied).
@@ -232,7 +232,7 @@ pub unsafe extern "C" fn pnng_dialer_set_string(
     opt: *const c_char,
     val: *const c_char,
 ) -> pnng_result {
-    ffi_result! { set(Target::Dialer(d.id), opt, |t, n| options::set_string(t, n, cstr(val)?)) }
+    ffi_result! { set(Target::Dialer(d.into()), opt, |t, n| options::set_string(t, n, cstr(val)?)) }
 }
 
 /// pnng_dialer_get_string: reads string option `opt`; free `*val_out` with `pnng_strfree`.
@@ -242,7 +242,7 @@ pub unsafe extern "C" fn pnng_dialer_get_string(
     opt: *const c_char,
     val_out: *mut *mut c_char,
 ) -> pnng_result {
-    ffi_result! { get_string(Target::Dialer(d.id), opt, val_out) }
+    ffi_result! { get_string(Target::Dialer(d.into()), opt, val_out) }
 }
 
 /// pnng_dialer_get_addr: reads address option `opt` (`PNNG_OPT_LOCADDR`, `PNNG_OPT_REMADDR`).
@@ -252,7 +252,7 @@ pub unsafe extern "C" fn pnng_dialer_get_addr(
     opt: *const c_char,
     addr_out: *mut pnng_sockaddr,
 ) -> pnng_result {
-    ffi_result! { get(Target::Dialer(d.id), opt, addr_out, options::get_addr) }
+    ffi_result! { get(Target::Dialer(d.into()), opt, addr_out, options::get_addr) }
 }
 
 /// pnng_listener_set_ms: sets option `opt` to a duration in milliseconds (-1 infinite).
@@ -262,7 +262,7 @@ pub unsafe extern "C" fn pnng_listener_set_ms(
     opt: *const c_char,
     val: i32,
 ) -> pnng_result {
-    ffi_result! { set(Target::Listener(l.id), opt, |t, n| options::set_ms(t, n, val)) }
+    ffi_result! { set(Target::Listener(l.into()), opt, |t, n| options::set_ms(t, n, val)) }
 }
 
 /// pnng_listener_get_ms: reads option `opt`, a duration in milliseconds (-1 infinite), into `*val_out`.
@@ -272,7 +272,7 @@ pub unsafe extern "C" fn pnng_listener_get_ms(
     opt: *const c_char,
     val_out: *mut i32,
 ) -> pnng_result {
-    ffi_result! { get(Target::Listener(l.id), opt, val_out, options::get_ms) }
+    ffi_result! { get(Target::Listener(l.into()), opt, val_out, options::get_ms) }
 }
 
 /// pnng_listener_set_int: sets option `opt` to an int.
@@ -282,7 +282,7 @@ pub unsafe extern "C" fn pnng_listener_set_int(
     opt: *const c_char,
     val: c_int,
 ) -> pnng_result {
-    ffi_result! { set(Target::Listener(l.id), opt, |t, n| options::set_int(t, n, val)) }
+    ffi_result! { set(Target::Listener(l.into()), opt, |t, n| options::set_int(t, n, val)) }
 }
 
 /// pnng_listener_get_int: reads option `opt`, an int, into `*val_out`.
@@ -292,7 +292,7 @@ pub unsafe extern "C" fn pnng_listener_get_int(
     opt: *const c_char,
     val_out: *mut c_int,
 ) -> pnng_result {
-    ffi_result! { get(Target::Listener(l.id), opt, val_out, options::get_int) }
+    ffi_result! { get(Target::Listener(l.into()), opt, val_out, options::get_int) }
 }
 
 /// pnng_listener_set_size: sets option `opt` to a size in bytes or a count.
@@ -302,7 +302,7 @@ pub unsafe extern "C" fn pnng_listener_set_size(
     opt: *const c_char,
     val: usize,
 ) -> pnng_result {
-    ffi_result! { set(Target::Listener(l.id), opt, |t, n| options::set_size(t, n, val)) }
+    ffi_result! { set(Target::Listener(l.into()), opt, |t, n| options::set_size(t, n, val)) }
 }
 
 /// pnng_listener_get_size: reads option `opt`, a size in bytes or a count, into `*val_out`.
@@ -312,7 +312,7 @@ pub unsafe extern "C" fn pnng_listener_get_size(
     opt: *const c_char,
     val_out: *mut usize,
 ) -> pnng_result {
-    ffi_result! { get(Target::Listener(l.id), opt, val_out, options::get_size) }
+    ffi_result! { get(Target::Listener(l.into()), opt, val_out, options::get_size) }
 }
 
 /// pnng_listener_set_bool: sets option `opt` to a boolean.
@@ -322,7 +322,7 @@ pub unsafe extern "C" fn pnng_listener_set_bool(
     opt: *const c_char,
     val: bool,
 ) -> pnng_result {
-    ffi_result! { set(Target::Listener(l.id), opt, |t, n| options::set_bool(t, n, val)) }
+    ffi_result! { set(Target::Listener(l.into()), opt, |t, n| options::set_bool(t, n, val)) }
 }
 
 /// pnng_listener_get_bool: reads option `opt`, a boolean, into `*val_out`.
@@ -332,7 +332,7 @@ pub unsafe extern "C" fn pnng_listener_get_bool(
     opt: *const c_char,
     val_out: *mut bool,
 ) -> pnng_result {
-    ffi_result! { get(Target::Listener(l.id), opt, val_out, options::get_bool) }
+    ffi_result! { get(Target::Listener(l.into()), opt, val_out, options::get_bool) }
 }
 
 /// pnng_listener_set_string: sets option `opt` to a NUL-terminated string (copied).
@@ -342,7 +342,7 @@ pub unsafe extern "C" fn pnng_listener_set_string(
     opt: *const c_char,
     val: *const c_char,
 ) -> pnng_result {
-    ffi_result! { set(Target::Listener(l.id), opt, |t, n| options::set_string(t, n, cstr(val)?)) }
+    ffi_result! { set(Target::Listener(l.into()), opt, |t, n| options::set_string(t, n, cstr(val)?)) }
 }
 
 /// pnng_listener_get_string: reads string option `opt`; free `*val_out` with `pnng_strfree`.
@@ -352,7 +352,7 @@ pub unsafe extern "C" fn pnng_listener_get_string(
     opt: *const c_char,
     val_out: *mut *mut c_char,
 ) -> pnng_result {
-    ffi_result! { get_string(Target::Listener(l.id), opt, val_out) }
+    ffi_result! { get_string(Target::Listener(l.into()), opt, val_out) }
 }
 
 /// pnng_listener_get_addr: reads address option `opt` (`PNNG_OPT_LOCADDR`, `PNNG_OPT_REMADDR`).
@@ -362,13 +362,13 @@ pub unsafe extern "C" fn pnng_listener_get_addr(
     opt: *const c_char,
     addr_out: *mut pnng_sockaddr,
 ) -> pnng_result {
-    ffi_result! { get(Target::Listener(l.id), opt, addr_out, options::get_addr) }
+    ffi_result! { get(Target::Listener(l.into()), opt, addr_out, options::get_addr) }
 }
 
 /// pnng_ctx_set_ms: sets option `opt` to a duration in milliseconds (-1 infinite).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_ctx_set_ms(c: pnng_ctx, opt: *const c_char, val: i32) -> pnng_result {
-    ffi_result! { set(Target::Ctx(c.id), opt, |t, n| options::set_ms(t, n, val)) }
+    ffi_result! { set(Target::Ctx(c.into()), opt, |t, n| options::set_ms(t, n, val)) }
 }
 
 /// pnng_ctx_get_ms: reads option `opt`, a duration in milliseconds (-1 infinite), into `*val_out`.
@@ -378,7 +378,7 @@ pub unsafe extern "C" fn pnng_ctx_get_ms(
     opt: *const c_char,
     val_out: *mut i32,
 ) -> pnng_result {
-    ffi_result! { get(Target::Ctx(c.id), opt, val_out, options::get_ms) }
+    ffi_result! { get(Target::Ctx(c.into()), opt, val_out, options::get_ms) }
 }
 
 /// pnng_ctx_set_int: sets option `opt` to an int.
@@ -388,7 +388,7 @@ pub unsafe extern "C" fn pnng_ctx_set_int(
     opt: *const c_char,
     val: c_int,
 ) -> pnng_result {
-    ffi_result! { set(Target::Ctx(c.id), opt, |t, n| options::set_int(t, n, val)) }
+    ffi_result! { set(Target::Ctx(c.into()), opt, |t, n| options::set_int(t, n, val)) }
 }
 
 /// pnng_ctx_get_int: reads option `opt`, an int, into `*val_out`.
@@ -398,7 +398,7 @@ pub unsafe extern "C" fn pnng_ctx_get_int(
     opt: *const c_char,
     val_out: *mut c_int,
 ) -> pnng_result {
-    ffi_result! { get(Target::Ctx(c.id), opt, val_out, options::get_int) }
+    ffi_result! { get(Target::Ctx(c.into()), opt, val_out, options::get_int) }
 }
 
 /// pnng_ctx_set_size: sets option `opt` to a size in bytes or a count.
@@ -408,7 +408,7 @@ pub unsafe extern "C" fn pnng_ctx_set_size(
     opt: *const c_char,
     val: usize,
 ) -> pnng_result {
-    ffi_result! { set(Target::Ctx(c.id), opt, |t, n| options::set_size(t, n, val)) }
+    ffi_result! { set(Target::Ctx(c.into()), opt, |t, n| options::set_size(t, n, val)) }
 }
 
 /// pnng_ctx_get_size: reads option `opt`, a size in bytes or a count, into `*val_out`.
@@ -418,7 +418,7 @@ pub unsafe extern "C" fn pnng_ctx_get_size(
     opt: *const c_char,
     val_out: *mut usize,
 ) -> pnng_result {
-    ffi_result! { get(Target::Ctx(c.id), opt, val_out, options::get_size) }
+    ffi_result! { get(Target::Ctx(c.into()), opt, val_out, options::get_size) }
 }
 
 /// pnng_ctx_set_bool: sets option `opt` to a boolean.
@@ -428,7 +428,7 @@ pub unsafe extern "C" fn pnng_ctx_set_bool(
     opt: *const c_char,
     val: bool,
 ) -> pnng_result {
-    ffi_result! { set(Target::Ctx(c.id), opt, |t, n| options::set_bool(t, n, val)) }
+    ffi_result! { set(Target::Ctx(c.into()), opt, |t, n| options::set_bool(t, n, val)) }
 }
 
 /// pnng_ctx_get_bool: reads option `opt`, a boolean, into `*val_out`.
@@ -438,7 +438,7 @@ pub unsafe extern "C" fn pnng_ctx_get_bool(
     opt: *const c_char,
     val_out: *mut bool,
 ) -> pnng_result {
-    ffi_result! { get(Target::Ctx(c.id), opt, val_out, options::get_bool) }
+    ffi_result! { get(Target::Ctx(c.into()), opt, val_out, options::get_bool) }
 }
 
 /// pnng_ctx_set_string: sets option `opt` to a NUL-terminated string (copied).
@@ -448,7 +448,7 @@ pub unsafe extern "C" fn pnng_ctx_set_string(
     opt: *const c_char,
     val: *const c_char,
 ) -> pnng_result {
-    ffi_result! { set(Target::Ctx(c.id), opt, |t, n| options::set_string(t, n, cstr(val)?)) }
+    ffi_result! { set(Target::Ctx(c.into()), opt, |t, n| options::set_string(t, n, cstr(val)?)) }
 }
 
 /// pnng_ctx_get_string: reads string option `opt`; free `*val_out` with `pnng_strfree`.
@@ -458,7 +458,7 @@ pub unsafe extern "C" fn pnng_ctx_get_string(
     opt: *const c_char,
     val_out: *mut *mut c_char,
 ) -> pnng_result {
-    ffi_result! { get_string(Target::Ctx(c.id), opt, val_out) }
+    ffi_result! { get_string(Target::Ctx(c.into()), opt, val_out) }
 }
 
 /// pnng_ctx_get_addr: reads address option `opt` (`PNNG_OPT_LOCADDR`, `PNNG_OPT_REMADDR`).
@@ -468,7 +468,7 @@ pub unsafe extern "C" fn pnng_ctx_get_addr(
     opt: *const c_char,
     addr_out: *mut pnng_sockaddr,
 ) -> pnng_result {
-    ffi_result! { get(Target::Ctx(c.id), opt, addr_out, options::get_addr) }
+    ffi_result! { get(Target::Ctx(c.into()), opt, addr_out, options::get_addr) }
 }
 
 /// pnng_pipe_get_ms: reads option `opt`, a duration in milliseconds (-1 infinite), into `*val_out`.
@@ -478,7 +478,7 @@ pub unsafe extern "C" fn pnng_pipe_get_ms(
     opt: *const c_char,
     val_out: *mut i32,
 ) -> pnng_result {
-    ffi_result! { get(Target::Pipe(p.id), opt, val_out, options::get_ms) }
+    ffi_result! { get(Target::Pipe(p.into()), opt, val_out, options::get_ms) }
 }
 
 /// pnng_pipe_get_int: reads option `opt`, an int, into `*val_out`.
@@ -488,7 +488,7 @@ pub unsafe extern "C" fn pnng_pipe_get_int(
     opt: *const c_char,
     val_out: *mut c_int,
 ) -> pnng_result {
-    ffi_result! { get(Target::Pipe(p.id), opt, val_out, options::get_int) }
+    ffi_result! { get(Target::Pipe(p.into()), opt, val_out, options::get_int) }
 }
 
 /// pnng_pipe_get_size: reads option `opt`, a size in bytes or a count, into `*val_out`.
@@ -498,7 +498,7 @@ pub unsafe extern "C" fn pnng_pipe_get_size(
     opt: *const c_char,
     val_out: *mut usize,
 ) -> pnng_result {
-    ffi_result! { get(Target::Pipe(p.id), opt, val_out, options::get_size) }
+    ffi_result! { get(Target::Pipe(p.into()), opt, val_out, options::get_size) }
 }
 
 /// pnng_pipe_get_bool: reads option `opt`, a boolean, into `*val_out`.
@@ -508,7 +508,7 @@ pub unsafe extern "C" fn pnng_pipe_get_bool(
     opt: *const c_char,
     val_out: *mut bool,
 ) -> pnng_result {
-    ffi_result! { get(Target::Pipe(p.id), opt, val_out, options::get_bool) }
+    ffi_result! { get(Target::Pipe(p.into()), opt, val_out, options::get_bool) }
 }
 
 /// pnng_pipe_get_string: reads string option `opt`; free `*val_out` with `pnng_strfree`.
@@ -518,7 +518,7 @@ pub unsafe extern "C" fn pnng_pipe_get_string(
     opt: *const c_char,
     val_out: *mut *mut c_char,
 ) -> pnng_result {
-    ffi_result! { get_string(Target::Pipe(p.id), opt, val_out) }
+    ffi_result! { get_string(Target::Pipe(p.into()), opt, val_out) }
 }
 
 /// pnng_pipe_get_addr: reads address option `opt` (`PNNG_OPT_LOCADDR`, `PNNG_OPT_REMADDR`).
@@ -528,7 +528,7 @@ pub unsafe extern "C" fn pnng_pipe_get_addr(
     opt: *const c_char,
     addr_out: *mut pnng_sockaddr,
 ) -> pnng_result {
-    ffi_result! { get(Target::Pipe(p.id), opt, addr_out, options::get_addr) }
+    ffi_result! { get(Target::Pipe(p.into()), opt, addr_out, options::get_addr) }
 }
 
 /// pnng_socket_set_bytes: sets option `opt` from `len` opaque bytes (e.g. `PNNG_OPT_SUB_SUBSCRIBE`).
@@ -539,5 +539,5 @@ pub unsafe extern "C" fn pnng_socket_set_bytes(
     val: *const std::ffi::c_void,
     len: usize,
 ) -> pnng_result {
-    ffi_result! { set(Target::Socket(s.id), opt, |t, n| options::set_bytes(t, n, super::bytes(val, len)?)) }
+    ffi_result! { set(Target::Socket(s.into()), opt, |t, n| options::set_bytes(t, n, super::bytes(val, len)?)) }
 }

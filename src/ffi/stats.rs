@@ -1,10 +1,11 @@
 //! Statistics (beyond pynng): NNG's per-socket, per-dialer and per-listener counters, read as a
 //! snapshot.
 
+use super::cast::{take_box, to_boxed_ptr, try_ref};
 use super::{
-    cstr, ffi_boundary, ffi_result, obj, out_ptr, pnng_dialer, pnng_listener, pnng_socket, put,
+    cstr, ffi_boundary, ffi_result, out_ptr, pnng_dialer, pnng_listener, pnng_socket, put,
 };
-use crate::core::stats::{self, Owner, Stat};
+use crate::core::stats::{self, Owner, Snapshot, Stat};
 use crate::error::{Error, Result, pnng_result};
 use std::ffi::c_char;
 
@@ -22,29 +23,18 @@ pub struct pnng_stats {
     _private: [u8; 0],
 }
 
-/// Statistic kinds (`pnng_stats_kind`), NNG's values.
-pub const PNNG_STAT_LEVEL: i32 = 1;
-pub const PNNG_STAT_COUNTER: i32 = 2;
-pub const PNNG_STAT_STRING: i32 = 3;
-pub const PNNG_STAT_BOOLEAN: i32 = 4;
-pub const PNNG_STAT_ID: i32 = 5;
-/// Statistic units (`pnng_stats_unit`), NNG's values.
-pub const PNNG_UNIT_NONE: i32 = 0;
-pub const PNNG_UNIT_BYTES: i32 = 1;
-pub const PNNG_UNIT_MESSAGES: i32 = 2;
-pub const PNNG_UNIT_MILLIS: i32 = 3;
-pub const PNNG_UNIT_EVENTS: i32 = 4;
-
-type Snapshot = Vec<Stat>;
-
 fn take_snapshot(owner: Owner, out: *mut *mut pnng_stats) -> Result<()> {
     let out = out_ptr(out)?;
-    put(out, Box::into_raw(Box::new(stats::snapshot(owner)?)).cast());
+    put(out, to_boxed_ptr(Box::new(stats::snapshot(owner)?)));
     Ok(())
 }
 
+fn snapshot<'a>(st: *const pnng_stats) -> Result<&'a Snapshot> {
+    try_ref(st)
+}
+
 fn stat<'a>(st: *const pnng_stats, i: usize) -> Option<&'a Stat> {
-    obj(st.cast::<Snapshot>()).ok()?.get(i)
+    snapshot(st).ok()?.get(i)
 }
 
 /// pnng_socket_stats: a snapshot of the socket's statistics; free it with `pnng_stats_free`.
@@ -53,7 +43,7 @@ pub unsafe extern "C" fn pnng_socket_stats(
     s: pnng_socket,
     stats_out: *mut *mut pnng_stats,
 ) -> pnng_result {
-    ffi_result! { take_snapshot(Owner::Socket(s.id), stats_out) }
+    ffi_result! { take_snapshot(Owner::Socket(s.into()), stats_out) }
 }
 
 /// pnng_dialer_stats: a snapshot of the dialer's statistics (`PNNG_ENOENT` for a closed one).
@@ -62,7 +52,7 @@ pub unsafe extern "C" fn pnng_dialer_stats(
     d: pnng_dialer,
     stats_out: *mut *mut pnng_stats,
 ) -> pnng_result {
-    ffi_result! { take_snapshot(Owner::Dialer(d.id), stats_out) }
+    ffi_result! { take_snapshot(Owner::Dialer(d.into()), stats_out) }
 }
 
 /// pnng_listener_stats: a snapshot of the listener's statistics.
@@ -71,24 +61,21 @@ pub unsafe extern "C" fn pnng_listener_stats(
     l: pnng_listener,
     stats_out: *mut *mut pnng_stats,
 ) -> pnng_result {
-    ffi_result! { take_snapshot(Owner::Listener(l.id), stats_out) }
+    ffi_result! { take_snapshot(Owner::Listener(l.into()), stats_out) }
 }
 
 /// pnng_stats_free: frees a snapshot. NULL is fine.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_stats_free(st: *mut pnng_stats) {
     ffi_boundary! {
-        if !st.is_null() {
-            // SAFETY: a snapshot from take_snapshot, owned by the caller.
-            drop(unsafe { Box::from_raw(st.cast::<Snapshot>()) });
-        }
+        drop(take_box(st))
     }
 }
 
 /// pnng_stats_count: the number of statistics in the snapshot (0 for NULL).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_stats_count(st: *const pnng_stats) -> usize {
-    ffi_boundary! { obj(st.cast::<Snapshot>()).map_or(0, Vec::len) }
+    ffi_boundary! { snapshot(st).map_or(0, Vec::len) }
 }
 
 /// pnng_stats_name: the name of statistic `i` (NULL when out of range).
@@ -136,7 +123,7 @@ pub unsafe extern "C" fn pnng_stats_find(
 ) -> pnng_result {
     ffi_result! {
         let (name, out) = (cstr(name)?, out_ptr(value_out)?);
-        let s = obj(st.cast::<Snapshot>())?.iter().find(|s| s.name.as_c_str() == name).ok_or(Error::NoEntry)?;
+        let s = snapshot(st)?.iter().find(|s| s.name.as_c_str() == name).ok_or(Error::NoEntry)?;
         put(out, s.value);
         Ok(())
     }
