@@ -89,8 +89,8 @@ SECTIONS = [
             "asend / arecv inside trio.run (trio 0.35.0)."),
     Section("Go binding vs the pnng C library", "c-pnng", "go-pnng", ("lat", "pair1", "pushpull"),
             "benches/go: Send / Recv (copies into a Go slice), echo via RecvMsg / SendMsg. "
-            "mangos v3 cannot be fetched here (no Go module proxy), so it has no column.",
-            extra=(("mangos v3", None, "n/a (no Go module proxy)"),)),
+            "mangos v3 is not measured (the Go benchmarks build with the standard library only), so it has no column.",
+            extra=(("mangos v3", None, "n/a (not measured)"),)),
     Section("Node binding (async) vs the pnng C library", "c-pnng", "node-pnng", ("lat", "pair1", "pushpull"),
             "benches/node/bench.js: await send(Buffer) / await recv() over the completion queue, "
             "both peers in one event loop."),
