@@ -854,8 +854,13 @@ pnng_result pnng_dialer_set_string(struct pnng_dialer d, const char *opt, const 
 pnng_result pnng_dialer_set_tls(struct pnng_dialer d, struct pnng_tls_config *c);
 
 /*
- pnng_dialer_start: starts the dialer. `flags`: 0, or `PNNG_FLAG_NONBLOCK` (dialers: do
- not wait for the first connection). `PNNG_ESTATE` if already started.
+ pnng_dialer_start: starts the dialer, with the same `flags` as `pnng_socket_dial`: 0 waits
+ for the first connection and returns its error (pynng `block=True`); `PNNG_FLAG_NONBLOCK`
+ returns at once and connects in the background, retrying (`block=False`);
+ `PNNG_DIAL_FALLBACK` tries a blocking start and, on a connection failure (refused,
+ unreachable, timed out, reset, TLS or protocol failure), logs a warning and starts
+ non-blocking (pynng's default). `PNNG_ESTATE` if already started. After a failed blocking
+ start the dialer is not started and can be started again. May block.
  */
 pnng_result pnng_dialer_start(struct pnng_dialer d, int flags);
 

@@ -739,3 +739,92 @@ fn pipes_are_listed_only_once_pre_connect_accepted_them() {
     );
     assert!(!ever_listed, "a rejected pipe was listed");
 }
+
+#[test]
+fn dialer_start_again_after_a_failed_blocking_start_and_fallback() {
+    let url = addr("tcp");
+    let u = c(&url);
+    let s = open(pnng_pair0_open);
+    set_ms(s, "recv-timeout", 5000);
+    let mut d = pnng_dialer { id: 0 };
+    assert_eq!(
+        unsafe { pnng_dialer_create(s, u.as_ptr(), &mut d) },
+        PNNG_OK
+    );
+    // Nobody listens: a blocking start fails, and the dialer can be started again (NNG clears
+    // its started state on a failed blocking start), on every transport.
+    assert_eq!(unsafe { pnng_dialer_start(d, 0) }, PNNG_ECONNREFUSED);
+    assert_eq!(
+        unsafe { pnng_dialer_start(d, 0) },
+        PNNG_ECONNREFUSED,
+        "not ESTATE"
+    );
+    for tr in ["ipc", "ws", "inproc"] {
+        let other = c(&addr(tr));
+        let mut od = pnng_dialer { id: 0 };
+        assert_eq!(
+            unsafe { pnng_dialer_create(s, other.as_ptr(), &mut od) },
+            PNNG_OK
+        );
+        for _ in 0..2 {
+            assert_eq!(
+                unsafe { pnng_dialer_start(od, 0) },
+                PNNG_ECONNREFUSED,
+                "{tr}"
+            );
+        }
+        assert_eq!(unsafe { pnng_dialer_close(od) }, PNNG_OK);
+    }
+    // Fallback: refused, so it goes on in the background and connects once a listener comes.
+    assert_eq!(unsafe { pnng_dialer_start(d, PNNG_DIAL_FALLBACK) }, PNNG_OK);
+    assert_eq!(
+        unsafe { pnng_dialer_start(d, 0) },
+        PNNG_ESTATE,
+        "now started"
+    );
+    let l = open(pnng_pair0_open);
+    set_ms(l, "recv-timeout", 5000);
+    listen(l, &url);
+    assert_eq!(send(s, b"late"), PNNG_OK);
+    assert_eq!(recv(l).unwrap(), b"late");
+    // With a peer there, fallback is a plain blocking start.
+    let mut d2 = pnng_dialer { id: 0 };
+    let t = open(pnng_pair1_open_poly);
+    assert_eq!(
+        unsafe { pnng_dialer_create(t, u.as_ptr(), &mut d2) },
+        PNNG_OK
+    );
+    assert_eq!(
+        unsafe { pnng_dialer_start(d2, PNNG_DIAL_FALLBACK) },
+        PNNG_OK
+    );
+    // Errors not worth retrying are returned, and the dialer stays startable.
+    let bad = c("tcp://no-such-host.invalid:1");
+    let mut d3 = pnng_dialer { id: 0 };
+    assert_eq!(
+        unsafe { pnng_dialer_create(t, bad.as_ptr(), &mut d3) },
+        PNNG_OK
+    );
+    let rv = unsafe { pnng_dialer_start(d3, PNNG_DIAL_FALLBACK) };
+    assert!(rv != PNNG_OK && rv != PNNG_ESTATE, "{}", strerror(rv));
+    assert_eq!(unsafe { pnng_dialer_start(d3, PNNG_DIAL_FALLBACK) }, rv);
+    // Fallback with NONBLOCK is a non-blocking start; listeners take no fallback flag.
+    assert_eq!(
+        unsafe { pnng_dialer_start(d3, PNNG_DIAL_FALLBACK | PNNG_FLAG_NONBLOCK) },
+        PNNG_OK
+    );
+    let mut ln = pnng_listener { id: 0 };
+    let url2 = c(&addr("tcp"));
+    assert_eq!(
+        unsafe { pnng_listener_create(t, url2.as_ptr(), &mut ln) },
+        PNNG_OK
+    );
+    assert_eq!(
+        unsafe { pnng_listener_start(ln, PNNG_DIAL_FALLBACK) },
+        PNNG_EINVAL
+    );
+    assert_eq!(unsafe { pnng_listener_start(ln, 0) }, PNNG_OK);
+    close(s);
+    close(t);
+    close(l);
+}

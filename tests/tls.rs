@@ -671,3 +671,50 @@ fn server_name_can_be_cleared() {
     close(a);
     close(b);
 }
+
+#[test]
+fn dialer_failing_its_handshake_can_start_again_and_fall_back() {
+    for scheme in ["tls+tcp", "wss"] {
+        let url = tls_url(scheme);
+        let (a, b) = (open(pnng_pair0_open), open(pnng_pair0_open));
+        assert_eq!(
+            unsafe { pnng_socket_set_tls(a, server_config("server", PNNG_TLS_AUTH_MODE_NONE)) },
+            PNNG_OK
+        );
+        listen(a, &url);
+        let u = c(&url);
+        let mut d = pnng_dialer { id: 0 };
+        assert_eq!(
+            unsafe { pnng_dialer_create(b, u.as_ptr(), &mut d) },
+            PNNG_OK
+        );
+        let cli = client_config(
+            Some("ca.crt"),
+            Some("not-localhost.example"),
+            false,
+            PNNG_TLS_AUTH_MODE_REQUIRED,
+        );
+        assert_eq!(unsafe { pnng_dialer_set_tls(d, cli) }, PNNG_OK);
+        unsafe { pnng_tls_config_free(cli) };
+        let rv = unsafe { pnng_dialer_start(d, 0) };
+        assert_ne!(
+            rv, PNNG_OK,
+            "{scheme}: a wrong host name fails verification"
+        );
+        let again = unsafe { pnng_dialer_start(d, 0) };
+        assert!(
+            again != PNNG_OK && again != PNNG_ESTATE,
+            "{scheme}: {}",
+            strerror(again)
+        );
+        // A verification failure is worth retrying: fallback starts it in the background.
+        assert_eq!(
+            unsafe { pnng_dialer_start(d, PNNG_DIAL_FALLBACK) },
+            PNNG_OK,
+            "{scheme}"
+        );
+        assert_eq!(unsafe { pnng_dialer_start(d, 0) }, PNNG_ESTATE, "{scheme}");
+        close(a);
+        close(b);
+    }
+}

@@ -23,8 +23,13 @@ pub unsafe extern "C" fn pnng_dialer_create(
     }
 }
 
-/// pnng_dialer_start: starts the dialer. `flags`: 0, or `PNNG_FLAG_NONBLOCK` (dialers: do
-/// not wait for the first connection). `PNNG_ESTATE` if already started.
+/// pnng_dialer_start: starts the dialer, with the same `flags` as `pnng_socket_dial`: 0 waits
+/// for the first connection and returns its error (pynng `block=True`); `PNNG_FLAG_NONBLOCK`
+/// returns at once and connects in the background, retrying (`block=False`);
+/// `PNNG_DIAL_FALLBACK` tries a blocking start and, on a connection failure (refused,
+/// unreachable, timed out, reset, TLS or protocol failure), logs a warning and starts
+/// non-blocking (pynng's default). `PNNG_ESTATE` if already started. After a failed blocking
+/// start the dialer is not started and can be started again. May block.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_dialer_start(d: pnng_dialer, flags: c_int) -> pnng_result {
     ffi_result! { endpoint::start(Endpoint::Dialer(d.into()), Flags::from_bits(flags)) }

@@ -22,7 +22,7 @@ pub fn listen(id: SocketId, url: &CStr, flags: Flags) -> Result<ListenerId> {
 }
 
 /// Errors after which a fallback dial goes on in the background (the peer may come later).
-fn worth_retrying(e: Error) -> bool {
+pub(crate) fn worth_retrying(e: Error) -> bool {
     matches!(
         e,
         Error::ConnRefused

@@ -7,6 +7,7 @@ mod endpoints;
 mod events;
 mod name;
 
+pub(crate) use endpoints::worth_retrying;
 pub use endpoints::{Endpoint, dial, dialers, listen, listeners, track_endpoint, untrack_endpoint};
 pub(crate) use events::forget_pipe;
 pub use events::{
