@@ -9,6 +9,7 @@
 //!   core's types and calls the core. cbindgen turns `abi` and `ffi` into `include/pnng.h`;
 //!   Rust item names there are the C names.
 
+// The C types keep their C names (pnng_socket, pnng_msg, ...), as the header spells them.
 #![allow(non_camel_case_types)]
 // The exports' safety contract is their C documentation, which cbindgen copies into the header;
 // a `# Safety` section in each would repeat it there word for word.
