@@ -8,21 +8,29 @@
 use std::ffi::{c_char, c_int, c_void};
 
 /// Address families (`pnng_sockaddr.family`), NNG's values: no address.
+/// @ingroup sockaddr
 pub const PNNG_AF_UNSPEC: u16 = 0;
 /// `inproc://` (in-process).
+/// @ingroup sockaddr
 pub const PNNG_AF_INPROC: u16 = 1;
 /// `ipc://` (Unix domain socket path).
+/// @ingroup sockaddr
 pub const PNNG_AF_IPC: u16 = 2;
 /// IPv4 (`tcp://`, `ws://`, `tls+tcp://` ...).
+/// @ingroup sockaddr
 pub const PNNG_AF_INET: u16 = 3;
 /// IPv6.
+/// @ingroup sockaddr
 pub const PNNG_AF_INET6: u16 = 4;
 /// ZeroTier (not built into this library; listed for completeness).
+/// @ingroup sockaddr
 pub const PNNG_AF_ZT: u16 = 5;
 /// `abstract://` (Linux abstract socket namespace).
+/// @ingroup sockaddr
 pub const PNNG_AF_ABSTRACT: u16 = 6;
 
 /// Room for a path or name, as NNG's `NNG_MAXADDRLEN`.
+/// @ingroup sockaddr
 pub const PNNG_MAXADDRLEN: usize = 128;
 
 /// A socket address (pynng's `SockAddr` family of classes).
@@ -37,6 +45,8 @@ pub const PNNG_MAXADDRLEN: usize = 128;
 /// - `PNNG_AF_UNSPEC`: nothing.
 ///
 /// Thread safety: movable.
+///
+/// @ingroup sockaddr
 #[repr(C)]
 #[derive(Clone, Copy)]
 pub struct pnng_sockaddr {
@@ -65,58 +75,100 @@ impl Default for pnng_sockaddr {
     }
 }
 
+/// Statistic kind (`pnng_stats_kind`, NNG's values): a level, which goes up and down.
+/// @ingroup stats
+pub const PNNG_STAT_LEVEL: i32 = 1;
+/// Statistic kind: a counter, which only goes up.
+/// @ingroup stats
+pub const PNNG_STAT_COUNTER: i32 = 2;
+/// Statistic kind: a string (`pnng_stats_string`).
+/// @ingroup stats
+pub const PNNG_STAT_STRING: i32 = 3;
+/// Statistic kind: a boolean (0 or 1).
+/// @ingroup stats
+pub const PNNG_STAT_BOOLEAN: i32 = 4;
+/// Statistic kind: an id (of a socket, dialer, listener or pipe).
+/// @ingroup stats
+pub const PNNG_STAT_ID: i32 = 5;
+/// Statistic unit (`pnng_stats_unit`, NNG's values): none.
+/// @ingroup stats
+pub const PNNG_UNIT_NONE: i32 = 0;
+/// Statistic unit: bytes.
+/// @ingroup stats
+pub const PNNG_UNIT_BYTES: i32 = 1;
+/// Statistic unit: messages.
+/// @ingroup stats
+pub const PNNG_UNIT_MESSAGES: i32 = 2;
+/// Statistic unit: milliseconds.
+/// @ingroup stats
+pub const PNNG_UNIT_MILLIS: i32 = 3;
+/// Statistic unit: events.
+/// @ingroup stats
+pub const PNNG_UNIT_EVENTS: i32 = 4;
+
 /// Do not block: fail with `PNNG_EAGAIN` instead of waiting (send, receive, dialer start).
+/// @ingroup socket
 pub const PNNG_FLAG_NONBLOCK: c_int = 2;
 /// `pnng_socket_dial` only: try a blocking dial; if the peer is not there (refused,
 /// unreachable, timed out, reset), log a warning and go on dialing in the background, returning
 /// 0. This is pynng's default `dial(block=None)`.
+/// @ingroup socket
 pub const PNNG_DIAL_FALLBACK: c_int = 0x10000;
 
 /// A duration that never expires.
+/// @ingroup options
 pub const PNNG_DURATION_INFINITE: i32 = -1;
 /// The socket's or context's own timeout (for `pnng_aio_set_timeout`).
+/// @ingroup options
 pub const PNNG_DURATION_DEFAULT: i32 = -2;
 /// No waiting at all.
+/// @ingroup options
 pub const PNNG_DURATION_ZERO: i32 = 0;
 
 /// Pipe event: a connection was made but not yet added to the socket (close it to reject it).
+/// @ingroup pipe
 pub const PNNG_PIPE_EV_ADD_PRE: c_int = 0;
 /// Pipe event: the connection was added to the socket.
+/// @ingroup pipe
 pub const PNNG_PIPE_EV_ADD_POST: c_int = 1;
 /// Pipe event: the connection was removed from the socket.
+/// @ingroup pipe
 pub const PNNG_PIPE_EV_REM_POST: c_int = 2;
 
 /// TLS config for the dialing (client) side.
+/// @ingroup tls
 pub const PNNG_TLS_MODE_CLIENT: c_int = 0;
 /// TLS config for the listening (server) side.
+/// @ingroup tls
 pub const PNNG_TLS_MODE_SERVER: c_int = 1;
 /// Do not verify the peer's certificate.
+/// @ingroup tls
 pub const PNNG_TLS_AUTH_MODE_NONE: c_int = 0;
 /// Verify the peer's certificate if it sends one.
+/// @ingroup tls
 pub const PNNG_TLS_AUTH_MODE_OPTIONAL: c_int = 1;
 /// Require a valid peer certificate.
+/// @ingroup tls
 pub const PNNG_TLS_AUTH_MODE_REQUIRED: c_int = 2;
 
-/// Log levels, NNG's numbers: a callback receives levels up to the one set.
+/// Log level: nothing. A log callback receives the levels up to the one set (NNG's numbers).
+/// @ingroup library
 pub const PNNG_LOG_NONE: c_int = 0;
+/// Log level: errors.
+/// @ingroup library
 pub const PNNG_LOG_ERR: c_int = 3;
+/// Log level: warnings (the default).
+/// @ingroup library
 pub const PNNG_LOG_WARN: c_int = 4;
+/// Log level: notices.
+/// @ingroup library
 pub const PNNG_LOG_NOTICE: c_int = 5;
+/// Log level: information.
+/// @ingroup library
 pub const PNNG_LOG_INFO: c_int = 6;
+/// Log level: debugging.
+/// @ingroup library
 pub const PNNG_LOG_DEBUG: c_int = 7;
-
-/// Statistic kinds (`pnng_stats_kind`), NNG's values.
-pub const PNNG_STAT_LEVEL: i32 = 1;
-pub const PNNG_STAT_COUNTER: i32 = 2;
-pub const PNNG_STAT_STRING: i32 = 3;
-pub const PNNG_STAT_BOOLEAN: i32 = 4;
-pub const PNNG_STAT_ID: i32 = 5;
-/// Statistic units (`pnng_stats_unit`), NNG's values.
-pub const PNNG_UNIT_NONE: i32 = 0;
-pub const PNNG_UNIT_BYTES: i32 = 1;
-pub const PNNG_UNIT_MESSAGES: i32 = 2;
-pub const PNNG_UNIT_MILLIS: i32 = 3;
-pub const PNNG_UNIT_EVENTS: i32 = 4;
 
 /// A socket: a value handle holding NNG's socket id (pynng's `Socket` and its 11 subclasses).
 ///
@@ -130,6 +182,8 @@ pub const PNNG_UNIT_EVENTS: i32 = 4;
 /// `_pipe_notify`, `_set_*`/`_get_*`, `_set_tls`, `_close`.
 ///
 /// Thread safety: shareable.
+///
+/// @ingroup socket
 #[repr(C)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct pnng_socket {
@@ -143,6 +197,8 @@ pub struct pnng_socket {
 /// `pnng_dialer_start`.
 ///
 /// Thread safety: shareable.
+///
+/// @ingroup dialer
 #[repr(C)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct pnng_dialer {
@@ -155,6 +211,8 @@ pub struct pnng_dialer {
 /// `pnng_listener_close` or when its socket closes.
 ///
 /// Thread safety: shareable.
+///
+/// @ingroup listener
 #[repr(C)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct pnng_listener {
@@ -168,6 +226,8 @@ pub struct pnng_listener {
 /// functions return `PNNG_ENOENT` or `PNNG_ECLOSED`.
 ///
 /// Thread safety: shareable.
+///
+/// @ingroup pipe
 #[repr(C)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct pnng_pipe {
@@ -180,6 +240,8 @@ pub struct pnng_pipe {
 /// surveyor0 and respondent0; other protocols give `PNNG_ENOTSUP`.
 ///
 /// Thread safety: context-bound.
+///
+/// @ingroup ctx
 #[repr(C)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct pnng_ctx {
@@ -192,6 +254,8 @@ pub struct pnng_ctx {
 /// for long and must not unwind (no C++ exceptions, no longjmp). Inside it you may call the
 /// pipe's functions (`pnng_pipe_close`, `pnng_pipe_get_*`, `pnng_pipe_socket`...) and option
 /// getters; never `pnng_socket_close`, `pnng_listener_close` or `pnng_aio_wait`/`_free`.
+///
+/// @ingroup pipe
 pub type pnng_pipe_cb =
     Option<unsafe extern "C" fn(pipe: pnng_pipe, event: c_int, userdata: *mut c_void)>;
 
@@ -199,9 +263,13 @@ pub type pnng_pipe_cb =
 ///
 /// Called on an NNG worker thread, possibly concurrently with other callbacks; must not block;
 /// must not call `pnng_aio_wait`, `pnng_aio_free` or `pnng_socket_close`; must not unwind.
+///
+/// @ingroup aio
 pub type pnng_aio_cb = Option<unsafe extern "C" fn(userdata: *mut c_void)>;
 
 /// A log callback: `level` is a `PNNG_LOG_*` value, `msg` a NUL-terminated line valid only
 /// during the call. Called on any thread, NNG's included; must not block or unwind.
+///
+/// @ingroup library
 pub type pnng_log_cb =
     Option<unsafe extern "C" fn(level: c_int, msg: *const c_char, userdata: *mut c_void)>;

@@ -2950,7 +2950,7 @@ impl<'a> Seq<'a> {
         let took = t.elapsed();
         // Nothing here may wait: every call is NONBLOCK, or an immediate local answer, or a
         // wait of at most 10 ms. (Teardown's bounded waits are not steps.) The bound is loose
-        // because a loaded 2-core machine can stall any step for 100 ms; a call that really
+        // because a loaded host can stall any step for 100 ms; a call that really
         // blocks waits for a timeout of seconds or forever.
         if took > Duration::from_millis(1500) {
             self.violation(&format!(

@@ -231,7 +231,7 @@ fn tls_over_ipv6_when_available() {
     let u = c(&url);
     let rv = unsafe { pnng_socket_listen(a, u.as_ptr(), 0, std::ptr::null_mut()) };
     if rv != PNNG_OK {
-        // No IPv6 loopback on this machine: a clean address error, not a crash.
+        // No IPv6 loopback on this host: a clean address error, not a crash.
         assert!(rv == PNNG_EADDRINVAL || rv & PNNG_ESYSERR != 0, "{rv}");
     } else {
         let b = open(pnng_pair0_open);

@@ -15,19 +15,33 @@ use crate::core::types::{CtxId, DialerId, ListenerId, PipeId, SocketId};
 use crate::error::{Error, PNNG_EINTERNAL, Result, pnng_result, to_code};
 use std::ffi::{CStr, c_char, c_void};
 
-pub mod aio;
 pub(crate) mod cast;
-pub mod ctx;
-pub mod dialer;
-pub mod listener;
-pub mod misc;
-pub mod msg;
-pub mod options;
-pub mod pipe;
+
+// cbindgen writes the header's functions in this order, so it follows the object model:
+// sockets, dialers, listeners, pipes, contexts, messages, TLS, options, aio, statistics, library.
 pub mod protocols;
+
 pub mod socket;
-pub mod stats;
+
+pub mod dialer;
+
+pub mod listener;
+
+pub mod pipe;
+
+pub mod ctx;
+
+pub mod msg;
+
 pub mod tls;
+
+pub mod options;
+
+pub mod aio;
+
+pub mod stats;
+
+pub mod misc;
 
 /// What an export returns when a panic was caught.
 pub trait PanicDefault {
@@ -83,7 +97,7 @@ macro_rules! ffi_result {
 
 pub(crate) use {ffi_boundary, ffi_result};
 
-/// Runs `body` and returns its result as a C code (the body of `ffi_result!`).
+/// Forwards until either socket closes. Blocks.
 pub(crate) fn run(body: impl FnOnce() -> Result<()>) -> pnng_result {
     to_code(body())
 }
@@ -133,8 +147,7 @@ pub(crate) fn put<T>(p: *mut T, v: T) {
     unsafe { p.write(v) }
 }
 
-/// The shared body of the copy-into-buffer receives: `*len_out` gets the message length,
-/// also with `PNNG_EMSGSIZE` (the message was kept for the next receive).
+/// Receives into `buf`; a message that does not fit is kept for the context's next receive.
 pub(crate) fn recv_into(
     len_out: *mut usize,
     buf: *mut c_void,
@@ -162,7 +175,7 @@ pub(crate) fn recv_into(
     }
 }
 
-/// A reference from a required pointer to a plain C struct (`pnng_sockaddr`).
+/// A reference from a required object pointer.
 pub(crate) fn obj<'a, T>(p: *const T) -> Result<&'a T> {
     // SAFETY: the export's contract makes a non-NULL pointer a live value of this type.
     unsafe { p.as_ref() }.ok_or(Error::Invalid)
