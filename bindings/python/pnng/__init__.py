@@ -24,7 +24,12 @@ from .nng import (
 from .sockaddr import AbstractAddr, In6Addr, InAddr, InprocAddr, IPCAddr, SockAddr, ZTAddr
 from .tls import TLSConfig
 
-__version__ = "0.1.0"
+from importlib import metadata as _metadata
+
+try:
+    __version__ = _metadata.version("pnng")  # the crate's version (Cargo.toml), see setup.py
+except _metadata.PackageNotFoundError:  # a source tree used without installing it
+    __version__ = "0+unknown"
 
 
 def version() -> str:
