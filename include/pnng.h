@@ -7,6 +7,13 @@
  * outputs come last, are named *_out and are written only on success; a NULL pointer where
  * one is required gives PNNG_EINVAL. Sockets, dialers, listeners, pipes and contexts are
  * value handles (ids): a stale one gives PNNG_ECLOSED or PNNG_ENOENT, never a crash.
+ *
+ * Thread safety: each object type's documentation ends with one of three words.
+ *   shareable      any thread may use the object, also several at once.
+ *   movable        any thread may use the object, one thread at a time (hand it over, do not
+ *                  share it).
+ *   context-bound  a context may be used from any thread but carries at most one send and one
+ *                  receive at a time; open more contexts for more exchanges at once.
  */
 
 #ifndef PNNG_H

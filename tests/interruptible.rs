@@ -136,15 +136,15 @@ fn timeouts_closes_sizes_and_bad_descriptors() {
 
 #[test]
 fn close_ends_an_unsliced_wait_on_every_kind_of_socket() {
-    for (opener, peer) in [
-        (pnng_req0_open as Opener, pnng_rep0_open as Opener),
-        (pnng_rep0_open, pnng_req0_open),
-        (pnng_respondent0_open, pnng_surveyor0_open),
-        (pnng_pair0_open, pnng_pair0_open),
+    for (opener, peer, is_req) in [
+        (pnng_req0_open as Opener, pnng_rep0_open as Opener, true),
+        (pnng_rep0_open, pnng_req0_open, false),
+        (pnng_respondent0_open, pnng_surveyor0_open, false),
+        (pnng_pair0_open, pnng_pair0_open, false),
     ] {
         let (a, b) = pair(opener, peer, &addr("inproc"));
         set_ms(a, "recv-timeout", -1);
-        if opener == pnng_req0_open as Opener {
+        if is_req {
             assert_eq!(send(a, b"request"), PNNG_OK);
         }
         let closer = std::thread::spawn(move || {

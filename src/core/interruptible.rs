@@ -20,7 +20,8 @@
 use super::msg::Msg;
 use super::oneshot::generation;
 use super::socket::{self, Received};
-use super::{nng_socket, sys};
+use super::sys;
+use super::types::{Flags, SocketId};
 use crate::error::{Error, Result, check};
 use std::cell::RefCell;
 use std::ffi::{c_int, c_void};
@@ -40,12 +41,12 @@ struct Waiter {
     signal: Box<Signal>,
     generation: u64,
     /// The operation left running by an interrupted call: (socket, direction).
-    parked: Option<(u32, Dir)>,
+    parked: Option<(SocketId, Dir)>,
     /// An interrupted descriptor-wait receive (nothing running): its socket and deadline.
-    deadline: Option<(u32, Option<Instant>)>,
+    deadline: Option<(SocketId, Option<Instant>)>,
     /// The last socket's poll descriptors (receive, send; -1 until fetched). NNG keeps them
     /// for the socket's life; every use follows a call that found the socket open.
-    fds: Option<(u32, [c_int; 2])>,
+    fds: Option<(SocketId, [c_int; 2])>,
 }
 
 struct Signal {
@@ -118,7 +119,7 @@ impl Waiter {
     }
 
     /// Socket `id`'s poll descriptor `opt` (`recv-fd` or `send-fd`), fetched once.
-    fn fd(&mut self, id: u32, opt: &[u8]) -> Result<c_int> {
+    fn fd(&mut self, id: SocketId, opt: &[u8]) -> Result<c_int> {
         let slot = usize::from(opt == sys::NNG_OPT_SENDFD);
         if self.fds.is_none_or(|(i, _)| i != id) {
             self.fds = Some((id, [-1, -1]));
@@ -131,7 +132,7 @@ impl Waiter {
     }
 
     /// Whether socket `id`'s poll descriptor `opt` is readable now.
-    fn ready(&mut self, id: u32, opt: &[u8]) -> Result<bool> {
+    fn ready(&mut self, id: SocketId, opt: &[u8]) -> Result<bool> {
         let mut p = libc::pollfd {
             fd: self.fd(id, opt)?,
             events: libc::POLLIN,
@@ -226,7 +227,7 @@ impl Waiter {
         unsafe {
             let m = sys::nng_aio_get_msg(self.aio);
             sys::nng_aio_set_msg(self.aio, std::ptr::null_mut());
-            (!m.is_null()).then(|| Msg::from_raw(m))
+            std::ptr::NonNull::new(m).map(|m| Msg::from_raw(m))
         }
     }
 
@@ -256,7 +257,7 @@ fn with_waiter<T>(f: impl FnOnce(&mut Waiter) -> Result<T>) -> Result<T> {
 /// starts a new one with `start`. Then waits (see the module comment).
 fn run(
     w: &mut Waiter,
-    sock: u32,
+    sock: SocketId,
     dir: Dir,
     fd: c_int,
     ms: c_int,
@@ -295,17 +296,19 @@ const RESPONDENT0: u32 = sys::NNG_RESPONDENT0_SELF;
 /// same when its send descriptor says a pipe takes the request now (its non-blocking send
 /// always fails); other sockets first try a non-blocking send. Only a send that would block
 /// waits on the thread's aio.
-pub fn send(id: u32, data: &[u8], fd: c_int, ms: c_int) -> Result<()> {
+pub fn send(id: SocketId, data: &[u8], fd: c_int, ms: c_int) -> Result<()> {
     with_waiter(|w| {
         if w.parked != Some((id, Dir::Send)) {
             w.abandon();
             match socket::cooked_protocol(id)? {
-                REP0 | RESPONDENT0 => return socket::send(id, data, 0),
+                REP0 | RESPONDENT0 => return socket::send(id, data, Flags::NONE),
                 // req0 schedules a send before it looks for a pipe, so a non-blocking send
                 // always fails; the send descriptor says whether a pipe would take it now.
-                REQ0 if w.ready(id, sys::NNG_OPT_SENDFD)? => return socket::send(id, data, 0),
+                REQ0 if w.ready(id, sys::NNG_OPT_SENDFD)? => {
+                    return socket::send(id, data, Flags::NONE);
+                }
                 REQ0 => {}
-                _ => match socket::send(id, data, socket::FLAG_NONBLOCK) {
+                _ => match socket::send(id, data, Flags::NONBLOCK) {
                     Err(Error::Again) => {}
                     other => return other,
                 },
@@ -314,20 +317,20 @@ pub fn send(id: u32, data: &[u8], fd: c_int, ms: c_int) -> Result<()> {
         let rv = run(w, id, Dir::Send, fd, ms, |a| {
             let msg = Msg::from_bytes(data)?;
             // SAFETY: the aio is idle; it owns the message until NNG takes it.
-            unsafe { sys::nng_aio_set_msg(a, msg.into_raw()) };
-            socket::start_op(id, || unsafe { sys::nng_send_aio(nng_socket(id), a) }).inspect_err(
-                |_| {
-                    // Not started: take the message back (dropped).
-                    // SAFETY: the aio is idle.
-                    unsafe {
-                        let m = sys::nng_aio_get_msg(a);
-                        sys::nng_aio_set_msg(a, std::ptr::null_mut());
-                        if !m.is_null() {
-                            sys::nng_msg_free(m);
-                        }
+            unsafe { sys::nng_aio_set_msg(a, msg.into_raw().as_ptr()) };
+            // SAFETY: `a` is the thread's idle aio, alive until the Waiter drops; NNG checks the
+            // socket id.
+            socket::start_op(id, || unsafe { sys::nng_send_aio(id.nng(), a) }).inspect_err(|_| {
+                // Not started: take the message back (dropped).
+                // SAFETY: the aio is idle.
+                unsafe {
+                    let m = sys::nng_aio_get_msg(a);
+                    sys::nng_aio_set_msg(a, std::ptr::null_mut());
+                    if !m.is_null() {
+                        sys::nng_msg_free(m);
                     }
-                },
-            )
+                }
+            })
         });
         if !matches!(rv, Err(Error::Interrupted)) {
             drop(w.take_msg()); // an unsent message (NNG took a sent one)
@@ -347,7 +350,7 @@ pub fn send(id: u32, data: &[u8], fd: c_int, ms: c_int) -> Result<()> {
 /// for each message, so no stream stalls while nothing is posted. Other sockets first try a
 /// non-blocking receive, then keep a receive posted on the thread's aio, so NNG hands the
 /// next message straight to it.
-pub fn recv_into(id: u32, buf: &mut [u8], fd: c_int, ms: c_int) -> Result<Received> {
+pub fn recv_into(id: SocketId, buf: &mut [u8], fd: c_int, ms: c_int) -> Result<Received> {
     with_waiter(|w| {
         if w.parked == Some((id, Dir::Recv)) {
             return aio_recv(w, id, buf, fd, ms);
@@ -363,7 +366,7 @@ pub fn recv_into(id: u32, buf: &mut [u8], fd: c_int, ms: c_int) -> Result<Receiv
                 }
                 if !matches!(socket::cooked_protocol(id)?, REQ0 | REP0 | RESPONDENT0) {
                     // A message already queued costs no wait (nor a callback).
-                    match socket::recv_into(id, buf, socket::FLAG_NONBLOCK) {
+                    match socket::recv_into(id, buf, Flags::NONBLOCK) {
                         Err(Error::Again) => {}
                         other => return other,
                     }
@@ -376,7 +379,7 @@ pub fn recv_into(id: u32, buf: &mut [u8], fd: c_int, ms: c_int) -> Result<Receiv
         let slice_end = (ms >= 0).then(|| Instant::now() + Duration::from_millis(ms as u64));
         let mut rfd: c_int = -1;
         loop {
-            match socket::recv_into(id, buf, socket::FLAG_NONBLOCK) {
+            match socket::recv_into(id, buf, Flags::NONBLOCK) {
                 Err(Error::Again) => {}
                 other => return other,
             }
@@ -426,9 +429,17 @@ pub fn recv_into(id: u32, buf: &mut [u8], fd: c_int, ms: c_int) -> Result<Receiv
 }
 
 /// The receive on the thread's aio (started, or resumed when parked).
-fn aio_recv(w: &mut Waiter, id: u32, buf: &mut [u8], fd: c_int, ms: c_int) -> Result<Received> {
+fn aio_recv(
+    w: &mut Waiter,
+    id: SocketId,
+    buf: &mut [u8],
+    fd: c_int,
+    ms: c_int,
+) -> Result<Received> {
     run(w, id, Dir::Recv, fd, ms, |a| {
-        socket::start_op(id, || unsafe { sys::nng_recv_aio(nng_socket(id), a) })
+        // SAFETY: `a` is the thread's idle aio, alive until the Waiter drops; NNG checks the
+        // socket id.
+        socket::start_op(id, || unsafe { sys::nng_recv_aio(id.nng(), a) })
     })?;
     let m = w.take_msg().ok_or(Error::Internal)?;
     Ok(socket::copy_or_keep(m, buf, |m| {
@@ -437,24 +448,20 @@ fn aio_recv(w: &mut Waiter, id: u32, buf: &mut [u8], fd: c_int, ms: c_int) -> Re
 }
 
 /// When a receive starting now times out, from the socket's `recv-timeout` (None: never).
-fn deadline_of(id: u32) -> Result<Option<Instant>> {
+fn deadline_of(id: SocketId) -> Result<Option<Instant>> {
     let mut ms: sys::nng_duration = 0;
     // SAFETY: valid option name and out-pointer; NNG checks the id.
     check(unsafe {
-        sys::nng_socket_get_ms(
-            nng_socket(id),
-            sys::NNG_OPT_RECVTIMEO.as_ptr().cast(),
-            &mut ms,
-        )
+        sys::nng_socket_get_ms(id.nng(), sys::NNG_OPT_RECVTIMEO.as_ptr().cast(), &mut ms)
     })?;
     Ok((ms >= 0).then(|| Instant::now() + Duration::from_millis(ms as u64)))
 }
 
 /// A socket's poll descriptor (`recv-fd` / `send-fd`).
-fn get_fd(id: u32, opt: &[u8]) -> Result<c_int> {
+fn get_fd(id: SocketId, opt: &[u8]) -> Result<c_int> {
     let mut fd: c_int = -1;
     // SAFETY: valid option name and out-pointer; NNG owns the descriptor, we only poll it.
-    check(unsafe { sys::nng_socket_get_int(nng_socket(id), opt.as_ptr().cast(), &mut fd) })?;
+    check(unsafe { sys::nng_socket_get_int(id.nng(), opt.as_ptr().cast(), &mut fd) })?;
     Ok(fd)
 }
 
