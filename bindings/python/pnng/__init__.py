@@ -28,7 +28,7 @@ __version__ = "0.1.0"
 
 
 def version() -> str:
-    """The loaded libpnng's version, e.g. ``"pnng 0.1.0 (NNG 1.11.0)"``."""
+    """The loaded libpnng's version, e.g. ``"pnng 0.1.0 (NNG 1.12.0)"``."""
     return _ffi.version()
 
 
