@@ -2,6 +2,7 @@
 #   make setup     install system packages, build the release library, set up the bindings
 #   make test      every test suite (what .ci/run runs)
 #   make header    regenerate include/pnng.h from src/ (commit the result)
+#   make doc       every API reference under target/doc/ (mk/doc.mk)
 # Each area adds its targets in mk/<area>.mk: test-<area>, optionally setup-<area>.
 
 SHELL := /bin/bash
@@ -38,7 +39,7 @@ include $(sort $(wildcard mk/*.mk))
 # Suites contributed by mk/*.mk, in the order they run.
 TEST_AREAS := $(if $(wildcard mk/c.mk),test-c test-c-asan test-c-valgrind) \
 	$(if $(wildcard mk/python.mk),test-python) $(if $(wildcard mk/go.mk),test-go) \
-	$(if $(wildcard mk/node.mk),test-node) \
+	$(if $(wildcard mk/node.mk),test-node) $(if $(wildcard mk/doc.mk),test-doc test-examples) \
 	$(if $(wildcard mk/install.mk),test-install test-deb $(if $(wildcard bindings/python/pyproject.toml),test-wheel)) \
 	$(if $(wildcard mk/stress.mk),test-rust-asan stress)
 

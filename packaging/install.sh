@@ -12,7 +12,8 @@
 # Installed (relative to the prefix):
 #   lib/libpnng.so.X.Y.Z, lib/libpnng.so.X -> libpnng.so.X.Y.Z, lib/libpnng.so -> libpnng.so.X
 #   lib/libpnng.a, include/pnng.h, lib/pkgconfig/pnng.pc,
-#   lib/cmake/pnng/pnngConfig.cmake, lib/cmake/pnng/pnngConfigVersion.cmake
+#   lib/cmake/pnng/pnngConfig.cmake, lib/cmake/pnng/pnngConfigVersion.cmake,
+#   share/man/man3/*.3 (when built: `make install` builds them)
 #   share/pnng/install_manifest.txt: one prefix-relative path per line; directories this
 #   install created end in "/". `uninstall` removes exactly those files and (if empty) those
 #   directories. Re-installing keeps the old manifest's entries, so a later uninstall also
@@ -115,6 +116,15 @@ install_all() {
     subst "$ROOT/packaging/pnng.pc.in" "$base/lib/pkgconfig/pnng.pc"
     subst "$ROOT/packaging/cmake/pnngConfig.cmake.in" "$base/lib/cmake/pnng/pnngConfig.cmake"
     subst "$ROOT/packaging/cmake/pnngConfigVersion.cmake.in" "$base/lib/cmake/pnng/pnngConfigVersion.cmake"
+
+    # Man pages, one per function and type (built by `make man`, a prerequisite of `make install`).
+    if compgen -G "$ROOT/target/doc/man/man3/*.3" >/dev/null; then
+        mkdir_rec share/man/man3
+        for f in "$ROOT"/target/doc/man/man3/*.3; do
+            install -m 0644 "$f" "$base/share/man/man3/${f##*/}"
+            entries+=("share/man/man3/${f##*/}")
+        done
+    fi
 
     entries+=("lib/$real" "lib/libpnng.so.$MAJOR" "lib/libpnng.so" "lib/libpnng.a" "include/pnng.h"
         "lib/pkgconfig/pnng.pc" "lib/cmake/pnng/pnngConfig.cmake"

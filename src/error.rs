@@ -5,47 +5,119 @@
 use std::ffi::{CStr, c_int};
 
 /// The return type of every fallible function: 0 (`PNNG_OK`) on success, else a `PNNG_E*` code.
+///
+/// @ingroup errors
 pub type pnng_result = i32;
 
 /// Success. Every other value is an error code: NNG's numbers (`PNNG_E*`, equal to `nng.h`'s
 /// `NNG_E*`), with `pnng_strerror` giving a static text for any of them.
+///
+/// @ingroup errors
 pub const PNNG_OK: pnng_result = 0;
+/// Interrupted (pynng `Interrupted`).
+/// @ingroup errors
 pub const PNNG_EINTR: pnng_result = 1;
+/// Out of memory (pynng `NoMemory`).
+/// @ingroup errors
 pub const PNNG_ENOMEM: pnng_result = 2;
+/// Invalid argument (pynng `InvalidOperation`).
+/// @ingroup errors
 pub const PNNG_EINVAL: pnng_result = 3;
+/// Resource busy (pynng `Busy`).
+/// @ingroup errors
 pub const PNNG_EBUSY: pnng_result = 4;
+/// Timed out (pynng `Timeout`).
+/// @ingroup errors
 pub const PNNG_ETIMEDOUT: pnng_result = 5;
+/// Connection refused (pynng `ConnectionRefused`).
+/// @ingroup errors
 pub const PNNG_ECONNREFUSED: pnng_result = 6;
+/// Object closed (pynng `Closed`).
+/// @ingroup errors
 pub const PNNG_ECLOSED: pnng_result = 7;
+/// Try again (pynng `TryAgain`).
+/// @ingroup errors
 pub const PNNG_EAGAIN: pnng_result = 8;
+/// Not supported (pynng `NotSupported`).
+/// @ingroup errors
 pub const PNNG_ENOTSUP: pnng_result = 9;
+/// Address in use (pynng `AddressInUse`).
+/// @ingroup errors
 pub const PNNG_EADDRINUSE: pnng_result = 10;
+/// Incorrect state (pynng `BadState`).
+/// @ingroup errors
 pub const PNNG_ESTATE: pnng_result = 11;
+/// Entry not found (pynng `NoEntry`).
+/// @ingroup errors
 pub const PNNG_ENOENT: pnng_result = 12;
+/// Protocol error (pynng `ProtocolError`).
+/// @ingroup errors
 pub const PNNG_EPROTO: pnng_result = 13;
+/// Destination unreachable (pynng `DestinationUnreachable`).
+/// @ingroup errors
 pub const PNNG_EUNREACHABLE: pnng_result = 14;
+/// Address invalid (pynng `AddressInvalid`).
+/// @ingroup errors
 pub const PNNG_EADDRINVAL: pnng_result = 15;
+/// Permission denied (pynng `PermissionDenied`).
+/// @ingroup errors
 pub const PNNG_EPERM: pnng_result = 16;
+/// Message too large (pynng `MessageTooLarge`).
+/// @ingroup errors
 pub const PNNG_EMSGSIZE: pnng_result = 17;
+/// Connection aborted (pynng `ConnectionAborted`).
+/// @ingroup errors
 pub const PNNG_ECONNABORTED: pnng_result = 18;
+/// Connection reset (pynng `ConnectionReset`).
+/// @ingroup errors
 pub const PNNG_ECONNRESET: pnng_result = 19;
+/// Operation canceled (pynng `Canceled`).
+/// @ingroup errors
 pub const PNNG_ECANCELED: pnng_result = 20;
+/// Out of files (pynng `OutOfFiles`).
+/// @ingroup errors
 pub const PNNG_ENOFILES: pnng_result = 21;
+/// Out of space (pynng `OutOfSpace`).
+/// @ingroup errors
 pub const PNNG_ENOSPC: pnng_result = 22;
+/// Resource already exists (pynng `AlreadyExists`).
+/// @ingroup errors
 pub const PNNG_EEXIST: pnng_result = 23;
+/// Read only resource (pynng `ReadOnly`).
+/// @ingroup errors
 pub const PNNG_EREADONLY: pnng_result = 24;
+/// Write only resource (pynng `WriteOnly`).
+/// @ingroup errors
 pub const PNNG_EWRITEONLY: pnng_result = 25;
+/// Cryptographic error (pynng `CryptoError`).
+/// @ingroup errors
 pub const PNNG_ECRYPTO: pnng_result = 26;
+/// Peer could not be authenticated (pynng `AuthenticationError`).
+/// @ingroup errors
 pub const PNNG_EPEERAUTH: pnng_result = 27;
+/// Option requires argument (pynng `NoArgument`).
+/// @ingroup errors
 pub const PNNG_ENOARG: pnng_result = 28;
+/// Ambiguous option (pynng `Ambiguous`).
+/// @ingroup errors
 pub const PNNG_EAMBIGUOUS: pnng_result = 29;
+/// Incorrect type (pynng `BadType`).
+/// @ingroup errors
 pub const PNNG_EBADTYPE: pnng_result = 30;
+/// Connection shutdown (pynng `ConnectionShutdown`).
+/// @ingroup errors
 pub const PNNG_ECONNSHUT: pnng_result = 31;
 /// An internal failure, including a Rust panic caught at the API boundary.
+///
+/// @ingroup errors
 pub const PNNG_EINTERNAL: pnng_result = 1000;
 /// Flag: the low bits hold an operating-system `errno`.
+///
+/// @ingroup errors
 pub const PNNG_ESYSERR: pnng_result = 0x1000_0000;
 /// Flag: the low bits hold a transport-specific error.
+///
+/// @ingroup errors
 pub const PNNG_ETRANERR: pnng_result = 0x2000_0000;
 
 /// Every error pnng reports. The discriminant-like `code()` is the C value.

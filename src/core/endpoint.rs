@@ -49,8 +49,8 @@ pub fn start(id: u32, kind: Endpoint, flags: c_int) -> Result<()> {
         return start_with(flags & socket::FLAG_NONBLOCK);
     }
     match start_with(0) {
-        // NNG clears a dialer's started state when its blocking start fails, so it can start
-        // again (vendor/nng-patches).
+        // NNG clears a dialer's started state when its blocking start fails (core/dialer.c,
+        // upstream behaviour), so it can start again.
         Err(e) if socket::worth_retrying(e) => {
             let url = dialer_url(id).unwrap_or_default();
             super::log::warn(&format!(

@@ -4,21 +4,29 @@ use super::sys;
 use std::fmt::Write;
 
 /// Address families (`pnng_sockaddr.family`), NNG's values: no address.
+/// @ingroup sockaddr
 pub const PNNG_AF_UNSPEC: u16 = 0;
 /// `inproc://` (in-process).
+/// @ingroup sockaddr
 pub const PNNG_AF_INPROC: u16 = 1;
 /// `ipc://` (Unix domain socket path).
+/// @ingroup sockaddr
 pub const PNNG_AF_IPC: u16 = 2;
 /// IPv4 (`tcp://`, `ws://`, `tls+tcp://` ...).
+/// @ingroup sockaddr
 pub const PNNG_AF_INET: u16 = 3;
 /// IPv6.
+/// @ingroup sockaddr
 pub const PNNG_AF_INET6: u16 = 4;
 /// ZeroTier (not built into this library; listed for completeness).
+/// @ingroup sockaddr
 pub const PNNG_AF_ZT: u16 = 5;
 /// `abstract://` (Linux abstract socket namespace).
+/// @ingroup sockaddr
 pub const PNNG_AF_ABSTRACT: u16 = 6;
 
 /// Room for a path or name, as NNG's `NNG_MAXADDRLEN`.
+/// @ingroup sockaddr
 pub const PNNG_MAXADDRLEN: usize = 128;
 
 /// A socket address (pynng's `SockAddr` family of classes).
@@ -33,6 +41,8 @@ pub const PNNG_MAXADDRLEN: usize = 128;
 /// - `PNNG_AF_UNSPEC`: nothing.
 ///
 /// Thread safety: movable.
+///
+/// @ingroup sockaddr
 #[repr(C)]
 #[derive(Clone, Copy)]
 pub struct pnng_sockaddr {

@@ -29,6 +29,8 @@ use std::sync::Arc;
 /// `_wait_timeout`, `_cancel`, `_busy`, `_free`.
 ///
 /// Thread safety: movable.
+///
+/// @ingroup aio
 pub struct pnng_aio {
     _private: [u8; 0],
 }
@@ -43,6 +45,8 @@ pub struct pnng_aio {
 /// Methods: `pnng_cq_fd`, `_pop`, `_pop_pipe_event`, `_wait`, `_wake`, `_free`.
 ///
 /// Thread safety: shareable (pop from one thread at a time for ordered delivery).
+///
+/// @ingroup cq
 pub struct pnng_cq {
     _private: [u8; 0],
 }
@@ -51,6 +55,8 @@ pub struct pnng_cq {
 ///
 /// Called on an NNG worker thread, possibly concurrently with other callbacks; must not block;
 /// must not call `pnng_aio_wait`, `pnng_aio_free` or `pnng_socket_close`; must not unwind.
+///
+/// @ingroup aio
 pub type pnng_aio_cb = Option<unsafe extern "C" fn(userdata: *mut c_void)>;
 
 fn aio<'a>(a: *const pnng_aio) -> Result<&'a Aio> {
@@ -77,8 +83,16 @@ fn new_aio(notify: Notify, aio_out: *mut *mut pnng_aio) -> Result<()> {
     Ok(())
 }
 
-/// pnng_aio_new: a new aio whose completions call `cb(userdata)` (`cb` may be NULL: then
-/// poll with `pnng_aio_wait`). The caller owns `*aio_out`.
+/// A new aio whose completions call `cb(userdata)` (`cb` may be NULL: then poll with
+/// `pnng_aio_wait`). The caller owns `*aio_out`.
+///
+/// @param cb Called (on an NNG thread) when an operation completes; may be NULL.
+/// @param userdata Passed to `cb`.
+/// @param aio_out Receives the aio on success; the caller owns it.
+/// @return 0 (`PNNG_OK`) on success, else an error code:
+/// @retval PNNG_OK Success.
+/// @retval PNNG_EINVAL A required pointer argument is NULL.
+/// @ingroup aio
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_aio_new(
     cb: pnng_aio_cb,
@@ -94,8 +108,16 @@ pub unsafe extern "C" fn pnng_aio_new(
     }
 }
 
-/// pnng_aio_new_cq: a new aio whose completions are posted to `cq` with `userdata`
-/// (`pnng_cq_pop` returns both). The aio keeps `cq` alive.
+/// A new aio whose completions are posted to `cq` with `userdata` (`pnng_cq_pop` returns both). The
+/// aio keeps `cq` alive.
+///
+/// @param cq The completion queue to post completions to.
+/// @param userdata Returned with the aio by `pnng_cq_pop`.
+/// @param aio_out Receives the aio on success; the caller owns it.
+/// @return 0 (`PNNG_OK`) on success, else an error code:
+/// @retval PNNG_OK Success.
+/// @retval PNNG_EINVAL A required pointer argument is NULL.
+/// @ingroup aio
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_aio_new_cq(
     cq: *mut pnng_cq,
@@ -110,9 +132,12 @@ pub unsafe extern "C" fn pnng_aio_new_cq(
     }
 }
 
-/// pnng_aio_free: cancels a running operation, waits for it to end, and frees the aio with
-/// any message it holds. No callback or queue entry for it follows. NULL is fine. Blocks
-/// briefly; never call it from the aio's own callback.
+/// Cancels a running operation, waits for it to end, and frees the aio with any message it holds.
+/// No callback or queue entry for it follows. NULL is fine. Blocks briefly; never call it from the
+/// aio's own callback.
+///
+/// @param a The aio.
+/// @ingroup aio
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_aio_free(a: *mut pnng_aio) {
     ffi_boundary! {
@@ -123,8 +148,16 @@ pub unsafe extern "C" fn pnng_aio_free(a: *mut pnng_aio) {
     }
 }
 
-/// pnng_aio_set_timeout: the timeout of each following operation, in ms: -1 none,
-/// -2 (`PNNG_DURATION_DEFAULT`, the initial value) the socket's or context's own timeout.
+/// The timeout of each following operation, in ms: -1 none, -2 (`PNNG_DURATION_DEFAULT`, the
+/// initial value) the socket's or context's own timeout.
+///
+/// @param a The aio.
+/// @param ms Milliseconds; -1 (`PNNG_DURATION_INFINITE`) none, -2 (`PNNG_DURATION_DEFAULT`) the
+///        socket's or context's timeout.
+/// @return 0 (`PNNG_OK`) on success, else an error code:
+/// @retval PNNG_OK Success.
+/// @retval PNNG_EINVAL A required pointer argument is NULL.
+/// @ingroup aio
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_aio_set_timeout(a: *mut pnng_aio, ms: i32) -> pnng_result {
     ffi_result! {
@@ -133,9 +166,16 @@ pub unsafe extern "C" fn pnng_aio_set_timeout(a: *mut pnng_aio, ms: i32) -> pnng
     }
 }
 
-/// pnng_aio_set_msg: gives `msg` to the aio for the next send. The aio owns it from now on
-/// (a message already on the aio is freed). `PNNG_EBUSY` while an operation runs (then the
-/// caller keeps `msg`).
+/// Gives `msg` to the aio for the next send. The aio owns it from now on (a message already on the
+/// aio is freed). `PNNG_EBUSY` while an operation runs (then the caller keeps `msg`).
+///
+/// @param a The aio.
+/// @param msg The message to send; the aio owns it on success.
+/// @return 0 (`PNNG_OK`) on success, else an error code:
+/// @retval PNNG_OK Success.
+/// @retval PNNG_EBUSY An operation is still running on the aio.
+/// @retval PNNG_EINVAL A required pointer argument is NULL.
+/// @ingroup aio
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_aio_set_msg(a: *mut pnng_aio, msg: *mut pnng_msg) -> pnng_result {
     ffi_result! {
@@ -147,8 +187,17 @@ pub unsafe extern "C" fn pnng_aio_set_msg(a: *mut pnng_aio, msg: *mut pnng_msg) 
     }
 }
 
-/// pnng_aio_take_msg: takes the message on the aio (received, or an unsent one back); the
-/// caller owns it. `PNNG_ENOENT` if there is none, `PNNG_EBUSY` while an operation runs.
+/// Takes the message on the aio (received, or an unsent one back); the caller owns it.
+/// `PNNG_ENOENT` if there is none, `PNNG_EBUSY` while an operation runs.
+///
+/// @param a The aio.
+/// @param msg_out Receives the message on success; the caller owns it.
+/// @return 0 (`PNNG_OK`) on success, else an error code:
+/// @retval PNNG_OK Success.
+/// @retval PNNG_ENOENT The aio holds no message.
+/// @retval PNNG_EBUSY An operation is still running on the aio.
+/// @retval PNNG_EINVAL A required pointer argument is NULL.
+/// @ingroup aio
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_aio_take_msg(
     a: *mut pnng_aio,
@@ -161,14 +210,23 @@ pub unsafe extern "C" fn pnng_aio_take_msg(
     }
 }
 
-/// pnng_aio_result: the outcome of the last operation (0 on success); `PNNG_EBUSY` while
-/// it runs.
+/// The outcome of the last operation (0 on success); `PNNG_EBUSY` while it runs.
+///
+/// @param a The aio.
+/// @return 0 (`PNNG_OK`) on success, else an error code:
+/// @retval PNNG_OK Success.
+/// @retval PNNG_EBUSY An operation is still running on the aio.
+/// @retval PNNG_EINVAL A required pointer argument is NULL.
+/// @ingroup aio
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_aio_result(a: *const pnng_aio) -> pnng_result {
     ffi_result! { aio(a)?.result() }
 }
 
-/// pnng_aio_wait: blocks until the running operation (if any) has completed.
+/// Blocks until the running operation (if any) has completed.
+///
+/// @param a The aio.
+/// @ingroup aio
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_aio_wait(a: *mut pnng_aio) {
     ffi_boundary! {
@@ -178,16 +236,27 @@ pub unsafe extern "C" fn pnng_aio_wait(a: *mut pnng_aio) {
     }
 }
 
-/// pnng_aio_wait_timeout: waits at most `ms` (negative: forever) for the running operation.
-/// 0 once it is done (or none runs), `PNNG_ETIMEDOUT` while it still runs. Waiting in short
-/// slices keeps a caller responsive to signals such as Ctrl-C.
+/// Waits at most `ms` (negative: forever) for the running operation. 0 once it is done (or none
+/// runs), `PNNG_ETIMEDOUT` while it still runs. Waiting in short slices keeps a caller responsive
+/// to signals such as Ctrl-C.
+///
+/// @param a The aio.
+/// @param ms The longest wait in milliseconds; negative waits forever.
+/// @return 0 (`PNNG_OK`) on success, else an error code:
+/// @retval PNNG_OK Success.
+/// @retval PNNG_ETIMEDOUT The operation is still running after `ms`.
+/// @retval PNNG_EINVAL A required pointer argument is NULL.
+/// @ingroup aio
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_aio_wait_timeout(a: *mut pnng_aio, ms: i32) -> pnng_result {
     ffi_result! { aio(a)?.wait(ms) }
 }
 
-/// pnng_aio_cancel: asks the running operation to end with `PNNG_ECANCELED` (it may still
-/// complete normally if it was finishing). Does not wait. Nothing happens if none runs.
+/// Asks the running operation to end with `PNNG_ECANCELED` (it may still complete normally if it
+/// was finishing). Does not wait. Nothing happens if none runs.
+///
+/// @param a The aio.
+/// @ingroup aio
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_aio_cancel(a: *mut pnng_aio) {
     ffi_boundary! {
@@ -197,45 +266,99 @@ pub unsafe extern "C" fn pnng_aio_cancel(a: *mut pnng_aio) {
     }
 }
 
-/// pnng_aio_busy: true while an operation runs on the aio.
+/// True while an operation runs on the aio.
+///
+/// @param a The aio.
+/// @return true while an operation runs, false otherwise (also for NULL).
+/// @ingroup aio
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_aio_busy(a: *const pnng_aio) -> bool {
     ffi_boundary! { aio(a).map(Aio::is_busy).unwrap_or(false) }
 }
 
-/// pnng_socket_send_aio: starts sending the message set with `pnng_aio_set_msg`
-/// (`PNNG_EINVAL` if none).
+/// Starts sending the message set with `pnng_aio_set_msg` (`PNNG_EINVAL` if none).
+///
+/// @param s The socket.
+/// @param a The aio.
+/// @return 0 (`PNNG_OK`) on success, else an error code:
+/// @retval PNNG_OK Success.
+/// @retval PNNG_ECLOSED The socket is closed or was never opened.
+/// @retval PNNG_EINVAL No message was set on the aio, or a required pointer argument is NULL.
+/// @retval PNNG_EBUSY An operation is still running on the aio.
+/// @ingroup socket
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_socket_send_aio(s: pnng_socket, a: *mut pnng_aio) -> pnng_result {
     ffi_result! { aio(a)?.socket_send(s.id) }
 }
 
-/// pnng_socket_recv_aio: starts receiving; take the message with `pnng_aio_take_msg`.
+/// Starts receiving; take the message with `pnng_aio_take_msg`.
+///
+/// @param s The socket.
+/// @param a The aio.
+/// @return 0 (`PNNG_OK`) on success, else an error code:
+/// @retval PNNG_OK Success.
+/// @retval PNNG_ECLOSED The socket is closed or was never opened.
+/// @retval PNNG_EBUSY An operation is still running on the aio.
+/// @retval PNNG_EINVAL A required pointer argument is NULL.
+/// @ingroup socket
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_socket_recv_aio(s: pnng_socket, a: *mut pnng_aio) -> pnng_result {
     ffi_result! { aio(a)?.socket_recv(s.id) }
 }
 
-/// pnng_ctx_send_aio: starts sending the aio's message on a context.
+/// Starts sending the aio's message on a context.
+///
+/// @param c The context.
+/// @param a The aio.
+/// @return 0 (`PNNG_OK`) on success, else an error code:
+/// @retval PNNG_OK Success.
+/// @retval PNNG_ECLOSED The context (or its socket) is closed.
+/// @retval PNNG_EBUSY An operation is still running on the aio.
+/// @retval PNNG_EINVAL A required pointer argument is NULL.
+/// @ingroup ctx
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_ctx_send_aio(c: pnng_ctx, a: *mut pnng_aio) -> pnng_result {
     ffi_result! { aio(a)?.ctx_send(c.id) }
 }
 
-/// pnng_ctx_recv_aio: starts receiving on a context.
+/// Starts receiving on a context.
+///
+/// @param c The context.
+/// @param a The aio.
+/// @return 0 (`PNNG_OK`) on success, else an error code:
+/// @retval PNNG_OK Success.
+/// @retval PNNG_ECLOSED The context (or its socket) is closed.
+/// @retval PNNG_EBUSY An operation is still running on the aio.
+/// @retval PNNG_EINVAL A required pointer argument is NULL.
+/// @ingroup ctx
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_ctx_recv_aio(c: pnng_ctx, a: *mut pnng_aio) -> pnng_result {
     ffi_result! { aio(a)?.ctx_recv(c.id) }
 }
 
-/// pnng_pipe_send_aio: starts sending the aio's message to one pipe's peer. `PNNG_ENOENT`
-/// (nothing started) if the pipe is gone.
+/// Starts sending the aio's message to one pipe's peer. `PNNG_ENOENT` (nothing started) if the pipe
+/// is gone.
+///
+/// @param p The pipe.
+/// @param a The aio.
+/// @return 0 (`PNNG_OK`) on success, else an error code:
+/// @retval PNNG_OK Success.
+/// @retval PNNG_ENOENT The pipe is closed or was never valid.
+/// @retval PNNG_EBUSY An operation is still running on the aio.
+/// @retval PNNG_EINVAL A required pointer argument is NULL.
+/// @ingroup pipe
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_pipe_send_aio(p: pnng_pipe, a: *mut pnng_aio) -> pnng_result {
     ffi_result! { aio(a)?.pipe_send(p.id) }
 }
 
-/// pnng_cq_new: a new, empty completion queue; the caller owns `*cq_out`.
+/// A new, empty completion queue; the caller owns `*cq_out`.
+///
+/// @param cq_out Receives the queue on success; the caller owns it.
+/// @return 0 (`PNNG_OK`) on success, else an error code:
+/// @retval PNNG_OK Success.
+/// @retval PNNG_EINVAL A required pointer argument is NULL.
+/// @ingroup cq
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_cq_new(cq_out: *mut *mut pnng_cq) -> pnng_result {
     ffi_result! {
@@ -245,8 +368,11 @@ pub unsafe extern "C" fn pnng_cq_new(cq_out: *mut *mut pnng_cq) -> pnng_result {
     }
 }
 
-/// pnng_cq_free: drops the caller's reference; aios and sockets still using the queue keep
-/// it alive. NULL is fine.
+/// Drops the caller's reference; aios and sockets still using the queue keep it alive. NULL is
+/// fine.
+///
+/// @param c The completion queue.
+/// @ingroup cq
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_cq_free(c: *mut pnng_cq) {
     ffi_boundary! {
@@ -257,7 +383,14 @@ pub unsafe extern "C" fn pnng_cq_free(c: *mut pnng_cq) {
     }
 }
 
-/// pnng_cq_fd: the queue's file descriptor, readable while entries wait. Owned by the queue.
+/// The queue's file descriptor, readable while entries wait. Owned by the queue.
+///
+/// @param c The completion queue.
+/// @param fd_out Receives the descriptor on success (owned by the queue: do not close it).
+/// @return 0 (`PNNG_OK`) on success, else an error code:
+/// @retval PNNG_OK Success.
+/// @retval PNNG_EINVAL A required pointer argument is NULL.
+/// @ingroup cq
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_cq_fd(c: *const pnng_cq, fd_out: *mut c_int) -> pnng_result {
     ffi_result! {
@@ -267,8 +400,17 @@ pub unsafe extern "C" fn pnng_cq_fd(c: *const pnng_cq, fd_out: *mut c_int) -> pn
     }
 }
 
-/// pnng_cq_pop: takes the oldest completed aio and its userdata; `PNNG_EAGAIN` when none
-/// waits. Read the outcome with `pnng_aio_result`. Never blocks.
+/// Takes the oldest completed aio and its userdata; `PNNG_EAGAIN` when none waits. Read the outcome
+/// with `pnng_aio_result`. Never blocks.
+///
+/// @param c The completion queue.
+/// @param aio_out Receives the completed aio.
+/// @param userdata_out Receives the aio's userdata.
+/// @return 0 (`PNNG_OK`) on success, else an error code:
+/// @retval PNNG_OK Success.
+/// @retval PNNG_EAGAIN No completion is waiting.
+/// @retval PNNG_EINVAL A required pointer argument is NULL.
+/// @ingroup cq
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_cq_pop(
     c: *mut pnng_cq,
@@ -284,8 +426,18 @@ pub unsafe extern "C" fn pnng_cq_pop(
     }
 }
 
-/// pnng_cq_pop_pipe_event: takes the oldest pipe event posted by
-/// `pnng_socket_pipe_notify_cq`; `PNNG_EAGAIN` when none waits. Never blocks.
+/// Takes the oldest pipe event posted by `pnng_socket_pipe_notify_cq`; `PNNG_EAGAIN` when none
+/// waits. Never blocks.
+///
+/// @param c The completion queue.
+/// @param pipe_out Receives the pipe.
+/// @param event_out Receives the event, a `PNNG_PIPE_EV_*` value.
+/// @param userdata_out Receives the userdata given at registration.
+/// @return 0 (`PNNG_OK`) on success, else an error code:
+/// @retval PNNG_OK Success.
+/// @retval PNNG_EAGAIN No pipe event is waiting.
+/// @retval PNNG_EINVAL A required pointer argument is NULL.
+/// @ingroup cq
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_cq_pop_pipe_event(
     c: *mut pnng_cq,
@@ -303,16 +455,31 @@ pub unsafe extern "C" fn pnng_cq_pop_pipe_event(
     }
 }
 
-/// pnng_cq_wait: blocks until an entry waits (0), `ms` pass (`PNNG_ETIMEDOUT`), or
-/// `pnng_cq_wake` is called (`PNNG_EINTR` when nothing is queued); negative `ms` waits forever.
-/// Pops nothing. For runtimes that wait on a worker thread instead of polling the fd.
+/// Blocks until an entry waits (0), `ms` pass (`PNNG_ETIMEDOUT`), or `pnng_cq_wake` is called
+/// (`PNNG_EINTR` when nothing is queued); negative `ms` waits forever. Pops nothing. For runtimes
+/// that wait on a worker thread instead of polling the fd.
+///
+/// @param c The completion queue.
+/// @param ms The longest wait in milliseconds; negative waits forever.
+/// @return 0 (`PNNG_OK`) on success, else an error code:
+/// @retval PNNG_OK Success.
+/// @retval PNNG_ETIMEDOUT `ms` passed with nothing queued.
+/// @retval PNNG_EINTR `pnng_cq_wake` was called and nothing is queued.
+/// @retval PNNG_EINVAL A required pointer argument is NULL.
+/// @ingroup cq
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_cq_wait(c: *const pnng_cq, ms: i32) -> pnng_result {
     ffi_result! { cq(c)?.wait(ms) }
 }
 
-/// pnng_cq_wake: makes a thread blocked in `pnng_cq_wait` on this queue return now (or the next
-/// call, if none is blocked), so a runtime can stop its waiter without a timeout. Never blocks.
+/// Makes a thread blocked in `pnng_cq_wait` on this queue return now (or the next call, if none is
+/// blocked), so a runtime can stop its waiter without a timeout. Never blocks.
+///
+/// @param c The completion queue.
+/// @return 0 (`PNNG_OK`) on success, else an error code:
+/// @retval PNNG_OK Success.
+/// @retval PNNG_EINVAL A required pointer argument is NULL.
+/// @ingroup cq
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_cq_wake(c: *const pnng_cq) -> pnng_result {
     ffi_result! {

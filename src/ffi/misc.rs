@@ -7,11 +7,17 @@ use std::ffi::{CString, c_char, c_int, c_void};
 
 /// A log callback: `level` is a `PNNG_LOG_*` value, `msg` a NUL-terminated line valid only
 /// during the call. Called on any thread, NNG's included; must not block or unwind.
+///
+/// @ingroup library
 pub type pnng_log_cb =
     Option<unsafe extern "C" fn(level: c_int, msg: *const c_char, userdata: *mut c_void)>;
 
-/// pnng_strerror: a static description of `err` (never NULL, never to be freed). Covers every
-/// `PNNG_E*` code, the `PNNG_ESYSERR`/`PNNG_ETRANERR` ranges and unknown numbers.
+/// A static description of `err` (never NULL, never to be freed). Covers every `PNNG_E*` code, the
+/// `PNNG_ESYSERR`/`PNNG_ETRANERR` ranges and unknown numbers.
+///
+/// @param err An error code.
+/// @return A static, NUL-terminated text; never NULL.
+/// @ingroup errors
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_strerror(err: c_int) -> *const c_char {
     ffi_boundary! {
@@ -19,13 +25,19 @@ pub unsafe extern "C" fn pnng_strerror(err: c_int) -> *const c_char {
     }
 }
 
-/// pnng_version: "pnng X.Y.Z (NNG A.B.C)", static.
+/// "pnng X.Y.Z (NNG A.B.C)", static.
+///
+/// @return A static, NUL-terminated text such as "pnng 0.1.0 (NNG 1.11.0)".
+/// @ingroup library
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_version() -> *const c_char {
     ffi_boundary! { crate::version::text().as_ptr() }
 }
 
-/// pnng_strfree: frees a string returned by a `*_get_string` function. NULL is fine.
+/// Frees a string returned by a `*_get_string` function. NULL is fine.
+///
+/// @param s The string, or NULL.
+/// @ingroup library
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_strfree(s: *mut c_char) {
     ffi_boundary! {
@@ -36,35 +48,59 @@ pub unsafe extern "C" fn pnng_strfree(s: *mut c_char) {
     }
 }
 
-/// pnng_fini: closes every socket and releases NNG's global state, so leak checkers see a
-/// clean exit. Every handle is invalid afterwards; call it last, from one thread.
+/// Closes every socket and releases NNG's global state, so leak checkers see a clean exit. Every
+/// handle is invalid afterwards; call it last, from one thread.
+///
+/// @ingroup library
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_fini() {
     ffi_boundary! { crate::core::fini() }
 }
 
-/// pnng_set_log_callback: sends NNG's and pnng's log lines to `cb` (NULL: discard them, the
-/// default; pnng never prints). `userdata` is passed back.
+/// Sends NNG's and pnng's log lines to `cb` (NULL: discard them, the default; pnng never prints).
+/// `userdata` is passed back.
+///
+/// @param cb The callback, or NULL to discard log lines.
+/// @param userdata Passed back to `cb`.
+/// @ingroup library
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_set_log_callback(cb: pnng_log_cb, userdata: *mut c_void) {
     ffi_boundary! { log::set_callback(cb, userdata as usize) }
 }
 
-/// pnng_set_log_level: the most verbose level passed to the callback (default `PNNG_LOG_WARN`).
+/// The most verbose level passed to the callback (default `PNNG_LOG_WARN`).
+///
+/// @param level A `PNNG_LOG_*` level.
+/// @ingroup library
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_set_log_level(level: c_int) {
     ffi_boundary! { log::set_level(level) }
 }
 
-/// pnng_device: forwards messages between two raw sockets (or loops one back if `b` is the
-/// zero socket) until either closes; then returns `PNNG_ECLOSED`. Blocks. Cooked sockets give
-/// `PNNG_EINVAL`.
+/// Forwards messages between two raw sockets (or loops one back if `b` is the zero socket) until
+/// either closes; then returns `PNNG_ECLOSED`. Blocks. Cooked sockets give `PNNG_EINVAL`.
+///
+/// @param a The first raw socket.
+/// @param b The second raw socket, or the zero socket to loop `a` back to itself.
+/// @return 0 (`PNNG_OK`) on success, else an error code:
+/// @retval PNNG_OK Success.
+/// @retval PNNG_ECLOSED A socket closed: the normal end of a device (or one was never open).
+/// @retval PNNG_EINVAL A socket is cooked (not raw), or both are the zero socket.
+/// @ingroup library
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_device(a: pnng_socket, b: pnng_socket) -> pnng_result {
     ffi_result! { device::run(a.id, b.id) }
 }
 
-/// pnng_device_start: as `pnng_device`, in the background; it stops when either socket closes.
+/// As `pnng_device`, in the background; it stops when either socket closes.
+///
+/// @param a The first raw socket.
+/// @param b The second raw socket, or the zero socket to loop `a` back to itself.
+/// @return 0 (`PNNG_OK`) on success, else an error code:
+/// @retval PNNG_OK Success.
+/// @retval PNNG_ECLOSED A socket is closed or was never opened.
+/// @retval PNNG_EINVAL A socket is cooked (not raw), or both are the zero socket.
+/// @ingroup library
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_device_start(a: pnng_socket, b: pnng_socket) -> pnng_result {
     ffi_result! { device::start(a.id, b.id) }

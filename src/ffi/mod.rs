@@ -5,19 +5,33 @@
 use crate::error::{Error, PNNG_EINTERNAL, Result, pnng_result, to_code};
 use std::ffi::{CStr, c_char, c_void};
 
-pub mod aio;
-pub mod consts;
-pub mod ctx;
-pub mod dialer;
-pub mod listener;
-pub mod misc;
-pub mod msg;
-pub mod options;
-pub mod pipe;
+// cbindgen writes the header's functions in this order, so it follows the object model:
+// sockets, dialers, listeners, pipes, contexts, messages, TLS, options, aio, statistics, library.
 pub mod protocols;
+
 pub mod socket;
-pub mod stats;
+
+pub mod dialer;
+
+pub mod listener;
+
+pub mod pipe;
+
+pub mod ctx;
+
+pub mod msg;
+
 pub mod tls;
+
+pub mod options;
+
+pub mod aio;
+
+pub mod stats;
+
+pub mod misc;
+
+pub mod consts;
 
 /// What an export returns when a panic was caught.
 pub trait PanicDefault {
@@ -189,6 +203,8 @@ pub(crate) fn put_list<H>(
 /// `_pipe_notify`, `_set_*`/`_get_*`, `_set_tls`, `_close`.
 ///
 /// Thread safety: shareable.
+///
+/// @ingroup socket
 #[repr(C)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct pnng_socket {
@@ -202,6 +218,8 @@ pub struct pnng_socket {
 /// `pnng_dialer_start`.
 ///
 /// Thread safety: shareable.
+///
+/// @ingroup dialer
 #[repr(C)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct pnng_dialer {
@@ -214,6 +232,8 @@ pub struct pnng_dialer {
 /// `pnng_listener_close` or when its socket closes.
 ///
 /// Thread safety: shareable.
+///
+/// @ingroup listener
 #[repr(C)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct pnng_listener {
@@ -227,6 +247,8 @@ pub struct pnng_listener {
 /// functions return `PNNG_ENOENT` or `PNNG_ECLOSED`.
 ///
 /// Thread safety: shareable.
+///
+/// @ingroup pipe
 #[repr(C)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct pnng_pipe {
@@ -239,6 +261,8 @@ pub struct pnng_pipe {
 /// surveyor0 and respondent0; other protocols give `PNNG_ENOTSUP`.
 ///
 /// Thread safety: context-bound.
+///
+/// @ingroup ctx
 #[repr(C)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct pnng_ctx {

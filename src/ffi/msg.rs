@@ -18,6 +18,8 @@ use std::ffi::c_void;
 /// `_set_pipe`, `_free`.
 ///
 /// Thread safety: movable.
+///
+/// @ingroup msg
 pub struct pnng_msg {
     _private: [u8; 0],
 }
@@ -38,8 +40,16 @@ pub(crate) fn reclaim((e, m): (Error, Msg)) -> Error {
     e
 }
 
-/// pnng_msg_new: a new message holding a copy of `len` bytes at `data` (NULL allowed when
-/// `len` is 0). The caller owns `*msg_out`.
+/// A new message holding a copy of `len` bytes at `data` (NULL allowed when `len` is 0). The caller
+/// owns `*msg_out`.
+///
+/// @param data The body's bytes; may be NULL when `len` is 0.
+/// @param len The number of bytes at `data`.
+/// @param msg_out Receives the message on success; free it with `pnng_msg_free`.
+/// @return 0 (`PNNG_OK`) on success, else an error code:
+/// @retval PNNG_OK Success.
+/// @retval PNNG_EINVAL A required pointer argument is NULL.
+/// @ingroup msg
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_msg_new(
     data: *const c_void,
@@ -53,7 +63,10 @@ pub unsafe extern "C" fn pnng_msg_new(
     }
 }
 
-/// pnng_msg_free: frees the message. NULL is fine.
+/// Frees the message. NULL is fine.
+///
+/// @param m The message.
+/// @ingroup msg
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_msg_free(m: *mut pnng_msg) {
     ffi_boundary! {
@@ -64,38 +77,66 @@ pub unsafe extern "C" fn pnng_msg_free(m: *mut pnng_msg) {
     }
 }
 
-/// pnng_msg_body: the body's bytes (valid until the message changes or is freed); NULL for a
-/// NULL message. For an empty body the pointer must not be dereferenced.
+/// The body's bytes (valid until the message changes or is freed); NULL for a NULL message. For an
+/// empty body the pointer must not be dereferenced.
+///
+/// @param m The message.
+/// @return A pointer to the body's first byte, or NULL for a NULL message.
+/// @ingroup msg
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_msg_body(m: *const pnng_msg) -> *const u8 {
     ffi_boundary! { raw(m).map_or(std::ptr::null(), |r| unsafe { sys::nng_msg_body(r) } as *const u8) }
 }
 
-/// pnng_msg_body_mut: the body's bytes, writable in place.
+/// The body's bytes, writable in place.
+///
+/// @param m The message.
+/// @return A pointer to the body's first byte, or NULL for a NULL message.
+/// @ingroup msg
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_msg_body_mut(m: *mut pnng_msg) -> *mut u8 {
     ffi_boundary! { raw(m).map_or(std::ptr::null_mut(), |r| unsafe { sys::nng_msg_body(r) }.cast()) }
 }
 
-/// pnng_msg_len: the body's length in bytes (0 for NULL).
+/// The body's length in bytes (0 for NULL).
+///
+/// @param m The message.
+/// @return The length in bytes, 0 for a NULL message.
+/// @ingroup msg
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_msg_len(m: *const pnng_msg) -> usize {
     ffi_boundary! { raw(m).map_or(0, |r| msg::body_of(r).len()) }
 }
 
-/// pnng_msg_header: the header's bytes (raw sockets carry routing data there).
+/// The header's bytes (raw sockets carry routing data there).
+///
+/// @param m The message.
+/// @return A pointer to the header's first byte, or NULL for a NULL message.
+/// @ingroup msg
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_msg_header(m: *const pnng_msg) -> *const u8 {
     ffi_boundary! { raw(m).map_or(std::ptr::null(), |r| unsafe { sys::nng_msg_header(r) } as *const u8) }
 }
 
-/// pnng_msg_header_len: the header's length in bytes (0 for NULL).
+/// The header's length in bytes (0 for NULL).
+///
+/// @param m The message.
+/// @return The length in bytes, 0 for a NULL message.
+/// @ingroup msg
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_msg_header_len(m: *const pnng_msg) -> usize {
     ffi_boundary! { raw(m).map_or(0, |r| msg::header_of(r).len()) }
 }
 
-/// pnng_msg_append: appends `len` bytes to the body.
+/// Appends `len` bytes to the body.
+///
+/// @param m The message.
+/// @param data The bytes; may be NULL when `len` is 0.
+/// @param len The number of bytes at `data`.
+/// @return 0 (`PNNG_OK`) on success, else an error code:
+/// @retval PNNG_OK Success.
+/// @retval PNNG_EINVAL A required pointer argument is NULL.
+/// @ingroup msg
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_msg_append(
     m: *mut pnng_msg,
@@ -105,7 +146,15 @@ pub unsafe extern "C" fn pnng_msg_append(
     ffi_result! { msg::append(raw(m)?, bytes(data, len)?) }
 }
 
-/// pnng_msg_insert: inserts `len` bytes at the front of the body.
+/// Inserts `len` bytes at the front of the body.
+///
+/// @param m The message.
+/// @param data The bytes; may be NULL when `len` is 0.
+/// @param len The number of bytes at `data`.
+/// @return 0 (`PNNG_OK`) on success, else an error code:
+/// @retval PNNG_OK Success.
+/// @retval PNNG_EINVAL A required pointer argument is NULL.
+/// @ingroup msg
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_msg_insert(
     m: *mut pnng_msg,
@@ -115,19 +164,39 @@ pub unsafe extern "C" fn pnng_msg_insert(
     ffi_result! { msg::insert(raw(m)?, bytes(data, len)?) }
 }
 
-/// pnng_msg_trim: removes `n` bytes from the front of the body; `PNNG_EINVAL` if it is shorter.
+/// Removes `n` bytes from the front of the body; `PNNG_EINVAL` if it is shorter.
+///
+/// @param m The message.
+/// @param n The number of bytes to remove.
+/// @return 0 (`PNNG_OK`) on success, else an error code:
+/// @retval PNNG_OK Success.
+/// @retval PNNG_EINVAL The body is shorter than `n` bytes, or `m` is NULL.
+/// @ingroup msg
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_msg_trim(m: *mut pnng_msg, n: usize) -> pnng_result {
     ffi_result! { msg::trim(raw(m)?, n, true) }
 }
 
-/// pnng_msg_chop: removes `n` bytes from the end of the body; `PNNG_EINVAL` if it is shorter.
+/// Removes `n` bytes from the end of the body; `PNNG_EINVAL` if it is shorter.
+///
+/// @param m The message.
+/// @param n The number of bytes to remove.
+/// @return 0 (`PNNG_OK`) on success, else an error code:
+/// @retval PNNG_OK Success.
+/// @retval PNNG_EINVAL The body is shorter than `n` bytes, or `m` is NULL.
+/// @ingroup msg
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_msg_chop(m: *mut pnng_msg, n: usize) -> pnng_result {
     ffi_result! { msg::trim(raw(m)?, n, false) }
 }
 
-/// pnng_msg_clear: empties the body.
+/// Empties the body.
+///
+/// @param m The message.
+/// @return 0 (`PNNG_OK`) on success, else an error code:
+/// @retval PNNG_OK Success.
+/// @retval PNNG_EINVAL A required pointer argument is NULL.
+/// @ingroup msg
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_msg_clear(m: *mut pnng_msg) -> pnng_result {
     ffi_result! {
@@ -137,7 +206,15 @@ pub unsafe extern "C" fn pnng_msg_clear(m: *mut pnng_msg) -> pnng_result {
     }
 }
 
-/// pnng_msg_header_append: appends `len` bytes to the header.
+/// Appends `len` bytes to the header.
+///
+/// @param m The message.
+/// @param data The bytes; may be NULL when `len` is 0.
+/// @param len The number of bytes at `data`.
+/// @return 0 (`PNNG_OK`) on success, else an error code:
+/// @retval PNNG_OK Success.
+/// @retval PNNG_EINVAL A required pointer argument is NULL.
+/// @ingroup msg
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_msg_header_append(
     m: *mut pnng_msg,
@@ -147,7 +224,13 @@ pub unsafe extern "C" fn pnng_msg_header_append(
     ffi_result! { msg::header_append(raw(m)?, bytes(data, len)?) }
 }
 
-/// pnng_msg_header_clear: empties the header.
+/// Empties the header.
+///
+/// @param m The message.
+/// @return 0 (`PNNG_OK`) on success, else an error code:
+/// @retval PNNG_OK Success.
+/// @retval PNNG_EINVAL A required pointer argument is NULL.
+/// @ingroup msg
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_msg_header_clear(m: *mut pnng_msg) -> pnng_result {
     ffi_result! {
@@ -157,7 +240,14 @@ pub unsafe extern "C" fn pnng_msg_header_clear(m: *mut pnng_msg) -> pnng_result 
     }
 }
 
-/// pnng_msg_dup: a copy of the message (body, header and pipe); the caller owns `*msg_out`.
+/// A copy of the message (body, header and pipe); the caller owns `*msg_out`.
+///
+/// @param m The message.
+/// @param msg_out Receives the copy on success; the caller owns it.
+/// @return 0 (`PNNG_OK`) on success, else an error code:
+/// @retval PNNG_OK Success.
+/// @retval PNNG_EINVAL A required pointer argument is NULL.
+/// @ingroup msg
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_msg_dup(
     m: *const pnng_msg,
@@ -170,7 +260,15 @@ pub unsafe extern "C" fn pnng_msg_dup(
     }
 }
 
-/// pnng_msg_pipe: the pipe a received message came from; `PNNG_ENOENT` if it has none.
+/// The pipe a received message came from; `PNNG_ENOENT` if it has none.
+///
+/// @param m The message.
+/// @param pipe_out Receives the pipe on success.
+/// @return 0 (`PNNG_OK`) on success, else an error code:
+/// @retval PNNG_OK Success.
+/// @retval PNNG_ENOENT The message has no pipe (it was not received, and none was set).
+/// @retval PNNG_EINVAL A required pointer argument is NULL.
+/// @ingroup msg
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_msg_pipe(
     m: *const pnng_msg,
@@ -183,8 +281,15 @@ pub unsafe extern "C" fn pnng_msg_pipe(
     }
 }
 
-/// pnng_msg_set_pipe: addresses the message to one pipe (honoured by pair1 polyamorous, bus,
-/// and the reply protocols when sending).
+/// Addresses the message to one pipe (honoured by pair1 polyamorous, bus, and the reply protocols
+/// when sending).
+///
+/// @param m The message.
+/// @param p The pipe to send through.
+/// @return 0 (`PNNG_OK`) on success, else an error code:
+/// @retval PNNG_OK Success.
+/// @retval PNNG_EINVAL `m` is NULL.
+/// @ingroup msg
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_msg_set_pipe(m: *mut pnng_msg, p: pnng_pipe) -> pnng_result {
     ffi_result! {

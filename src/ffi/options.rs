@@ -35,7 +35,19 @@ fn get_string(t: Target, opt: *const c_char, out: *mut *mut c_char) -> Result<()
     })
 }
 
-/// pnng_socket_set_ms: sets option `opt` to a duration in milliseconds (-1 infinite).
+/// Sets option `opt` to a duration in milliseconds (-1 infinite).
+///
+/// @param s The socket.
+/// @param opt The option's name, a `PNNG_OPT_*` string.
+/// @param val The value, a duration in milliseconds (`PNNG_DURATION_INFINITE`, -1, for none).
+/// @return 0 (`PNNG_OK`) on success, else an error code:
+/// @retval PNNG_OK Success.
+/// @retval PNNG_ECLOSED The socket is closed or was never opened.
+/// @retval PNNG_ENOTSUP No option of that name on this object.
+/// @retval PNNG_EBADTYPE The option has another type.
+/// @retval PNNG_EREADONLY The option is read-only.
+/// @retval PNNG_EINVAL The value is out of range, or a required pointer argument is NULL.
+/// @ingroup socket
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_socket_set_ms(
     s: pnng_socket,
@@ -45,7 +57,20 @@ pub unsafe extern "C" fn pnng_socket_set_ms(
     ffi_result! { set(Target::Socket(s.id), opt, |t, n| options::set_ms(t, n, val)) }
 }
 
-/// pnng_socket_get_ms: reads option `opt`, a duration in milliseconds (-1 infinite), into `*val_out`.
+/// Reads option `opt`, a duration in milliseconds (-1 infinite), into `*val_out`.
+///
+/// @param s The socket.
+/// @param opt The option's name, a `PNNG_OPT_*` string.
+/// @param val_out Receives the value, a duration in milliseconds (`PNNG_DURATION_INFINITE`, -1, for
+///        none), on success.
+/// @return 0 (`PNNG_OK`) on success, else an error code:
+/// @retval PNNG_OK Success.
+/// @retval PNNG_ECLOSED The socket is closed or was never opened.
+/// @retval PNNG_ENOTSUP No option of that name on this object.
+/// @retval PNNG_EBADTYPE The option has another type.
+/// @retval PNNG_EWRITEONLY The option is write-only.
+/// @retval PNNG_EINVAL A required pointer argument is NULL.
+/// @ingroup socket
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_socket_get_ms(
     s: pnng_socket,
@@ -55,7 +80,19 @@ pub unsafe extern "C" fn pnng_socket_get_ms(
     ffi_result! { get(Target::Socket(s.id), opt, val_out, options::get_ms) }
 }
 
-/// pnng_socket_set_int: sets option `opt` to an int.
+/// Sets option `opt` to an int.
+///
+/// @param s The socket.
+/// @param opt The option's name, a `PNNG_OPT_*` string.
+/// @param val The value, an int.
+/// @return 0 (`PNNG_OK`) on success, else an error code:
+/// @retval PNNG_OK Success.
+/// @retval PNNG_ECLOSED The socket is closed or was never opened.
+/// @retval PNNG_ENOTSUP No option of that name on this object.
+/// @retval PNNG_EBADTYPE The option has another type.
+/// @retval PNNG_EREADONLY The option is read-only.
+/// @retval PNNG_EINVAL The value is out of range, or a required pointer argument is NULL.
+/// @ingroup socket
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_socket_set_int(
     s: pnng_socket,
@@ -65,7 +102,19 @@ pub unsafe extern "C" fn pnng_socket_set_int(
     ffi_result! { set(Target::Socket(s.id), opt, |t, n| options::set_int(t, n, val)) }
 }
 
-/// pnng_socket_get_int: reads option `opt`, an int, into `*val_out`.
+/// Reads option `opt`, an int, into `*val_out`.
+///
+/// @param s The socket.
+/// @param opt The option's name, a `PNNG_OPT_*` string.
+/// @param val_out Receives the value, an int, on success.
+/// @return 0 (`PNNG_OK`) on success, else an error code:
+/// @retval PNNG_OK Success.
+/// @retval PNNG_ECLOSED The socket is closed or was never opened.
+/// @retval PNNG_ENOTSUP No option of that name on this object.
+/// @retval PNNG_EBADTYPE The option has another type.
+/// @retval PNNG_EWRITEONLY The option is write-only.
+/// @retval PNNG_EINVAL A required pointer argument is NULL.
+/// @ingroup socket
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_socket_get_int(
     s: pnng_socket,
@@ -75,7 +124,19 @@ pub unsafe extern "C" fn pnng_socket_get_int(
     ffi_result! { get(Target::Socket(s.id), opt, val_out, options::get_int) }
 }
 
-/// pnng_socket_set_size: sets option `opt` to a size in bytes or a count.
+/// Sets option `opt` to a size in bytes or a count.
+///
+/// @param s The socket.
+/// @param opt The option's name, a `PNNG_OPT_*` string.
+/// @param val The value, a size in bytes or a count.
+/// @return 0 (`PNNG_OK`) on success, else an error code:
+/// @retval PNNG_OK Success.
+/// @retval PNNG_ECLOSED The socket is closed or was never opened.
+/// @retval PNNG_ENOTSUP No option of that name on this object.
+/// @retval PNNG_EBADTYPE The option has another type.
+/// @retval PNNG_EREADONLY The option is read-only.
+/// @retval PNNG_EINVAL The value is out of range, or a required pointer argument is NULL.
+/// @ingroup socket
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_socket_set_size(
     s: pnng_socket,
@@ -85,7 +146,19 @@ pub unsafe extern "C" fn pnng_socket_set_size(
     ffi_result! { set(Target::Socket(s.id), opt, |t, n| options::set_size(t, n, val)) }
 }
 
-/// pnng_socket_get_size: reads option `opt`, a size in bytes or a count, into `*val_out`.
+/// Reads option `opt`, a size in bytes or a count, into `*val_out`.
+///
+/// @param s The socket.
+/// @param opt The option's name, a `PNNG_OPT_*` string.
+/// @param val_out Receives the value, a size in bytes or a count, on success.
+/// @return 0 (`PNNG_OK`) on success, else an error code:
+/// @retval PNNG_OK Success.
+/// @retval PNNG_ECLOSED The socket is closed or was never opened.
+/// @retval PNNG_ENOTSUP No option of that name on this object.
+/// @retval PNNG_EBADTYPE The option has another type.
+/// @retval PNNG_EWRITEONLY The option is write-only.
+/// @retval PNNG_EINVAL A required pointer argument is NULL.
+/// @ingroup socket
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_socket_get_size(
     s: pnng_socket,
@@ -95,7 +168,19 @@ pub unsafe extern "C" fn pnng_socket_get_size(
     ffi_result! { get(Target::Socket(s.id), opt, val_out, options::get_size) }
 }
 
-/// pnng_socket_set_bool: sets option `opt` to a boolean.
+/// Sets option `opt` to a boolean.
+///
+/// @param s The socket.
+/// @param opt The option's name, a `PNNG_OPT_*` string.
+/// @param val The value, a boolean.
+/// @return 0 (`PNNG_OK`) on success, else an error code:
+/// @retval PNNG_OK Success.
+/// @retval PNNG_ECLOSED The socket is closed or was never opened.
+/// @retval PNNG_ENOTSUP No option of that name on this object.
+/// @retval PNNG_EBADTYPE The option has another type.
+/// @retval PNNG_EREADONLY The option is read-only.
+/// @retval PNNG_EINVAL The value is out of range, or a required pointer argument is NULL.
+/// @ingroup socket
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_socket_set_bool(
     s: pnng_socket,
@@ -105,7 +190,19 @@ pub unsafe extern "C" fn pnng_socket_set_bool(
     ffi_result! { set(Target::Socket(s.id), opt, |t, n| options::set_bool(t, n, val)) }
 }
 
-/// pnng_socket_get_bool: reads option `opt`, a boolean, into `*val_out`.
+/// Reads option `opt`, a boolean, into `*val_out`.
+///
+/// @param s The socket.
+/// @param opt The option's name, a `PNNG_OPT_*` string.
+/// @param val_out Receives the value, a boolean, on success.
+/// @return 0 (`PNNG_OK`) on success, else an error code:
+/// @retval PNNG_OK Success.
+/// @retval PNNG_ECLOSED The socket is closed or was never opened.
+/// @retval PNNG_ENOTSUP No option of that name on this object.
+/// @retval PNNG_EBADTYPE The option has another type.
+/// @retval PNNG_EWRITEONLY The option is write-only.
+/// @retval PNNG_EINVAL A required pointer argument is NULL.
+/// @ingroup socket
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_socket_get_bool(
     s: pnng_socket,
@@ -115,7 +212,19 @@ pub unsafe extern "C" fn pnng_socket_get_bool(
     ffi_result! { get(Target::Socket(s.id), opt, val_out, options::get_bool) }
 }
 
-/// pnng_socket_set_string: sets option `opt` to a NUL-terminated string (copied).
+/// Sets option `opt` to a NUL-terminated string (copied).
+///
+/// @param s The socket.
+/// @param opt The option's name, a `PNNG_OPT_*` string.
+/// @param val The value, a NUL-terminated string.
+/// @return 0 (`PNNG_OK`) on success, else an error code:
+/// @retval PNNG_OK Success.
+/// @retval PNNG_ECLOSED The socket is closed or was never opened.
+/// @retval PNNG_ENOTSUP No option of that name on this object.
+/// @retval PNNG_EBADTYPE The option has another type.
+/// @retval PNNG_EREADONLY The option is read-only.
+/// @retval PNNG_EINVAL The value is out of range, or a required pointer argument is NULL.
+/// @ingroup socket
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_socket_set_string(
     s: pnng_socket,
@@ -125,7 +234,19 @@ pub unsafe extern "C" fn pnng_socket_set_string(
     ffi_result! { set(Target::Socket(s.id), opt, |t, n| options::set_string(t, n, cstr(val)?)) }
 }
 
-/// pnng_socket_get_string: reads string option `opt`; free `*val_out` with `pnng_strfree`.
+/// Reads string option `opt`; free `*val_out` with `pnng_strfree`.
+///
+/// @param s The socket.
+/// @param opt The option's name, a `PNNG_OPT_*` string.
+/// @param val_out Receives a copy of the value on success; free it with `pnng_strfree`.
+/// @return 0 (`PNNG_OK`) on success, else an error code:
+/// @retval PNNG_OK Success.
+/// @retval PNNG_ECLOSED The socket is closed or was never opened.
+/// @retval PNNG_ENOTSUP No option of that name on this object.
+/// @retval PNNG_EBADTYPE The option has another type.
+/// @retval PNNG_EWRITEONLY The option is write-only.
+/// @retval PNNG_EINVAL A required pointer argument is NULL.
+/// @ingroup socket
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_socket_get_string(
     s: pnng_socket,
@@ -135,7 +256,19 @@ pub unsafe extern "C" fn pnng_socket_get_string(
     ffi_result! { get_string(Target::Socket(s.id), opt, val_out) }
 }
 
-/// pnng_socket_get_addr: reads address option `opt` (`PNNG_OPT_LOCADDR`, `PNNG_OPT_REMADDR`).
+/// Reads address option `opt` (`PNNG_OPT_LOCADDR`, `PNNG_OPT_REMADDR`).
+///
+/// @param s The socket.
+/// @param opt The option's name, a `PNNG_OPT_*` string.
+/// @param addr_out Receives the address on success.
+/// @return 0 (`PNNG_OK`) on success, else an error code:
+/// @retval PNNG_OK Success.
+/// @retval PNNG_ECLOSED The socket is closed or was never opened.
+/// @retval PNNG_ENOTSUP No option of that name on this object.
+/// @retval PNNG_EBADTYPE The option has another type.
+/// @retval PNNG_EWRITEONLY The option is write-only.
+/// @retval PNNG_EINVAL A required pointer argument is NULL.
+/// @ingroup socket
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_socket_get_addr(
     s: pnng_socket,
@@ -145,7 +278,19 @@ pub unsafe extern "C" fn pnng_socket_get_addr(
     ffi_result! { get(Target::Socket(s.id), opt, addr_out, options::get_addr) }
 }
 
-/// pnng_dialer_set_ms: sets option `opt` to a duration in milliseconds (-1 infinite).
+/// Sets option `opt` to a duration in milliseconds (-1 infinite).
+///
+/// @param d The dialer.
+/// @param opt The option's name, a `PNNG_OPT_*` string.
+/// @param val The value, a duration in milliseconds (`PNNG_DURATION_INFINITE`, -1, for none).
+/// @return 0 (`PNNG_OK`) on success, else an error code:
+/// @retval PNNG_OK Success.
+/// @retval PNNG_ENOENT The dialer is closed or was never created.
+/// @retval PNNG_ENOTSUP No option of that name on this object.
+/// @retval PNNG_EBADTYPE The option has another type.
+/// @retval PNNG_EREADONLY The option is read-only.
+/// @retval PNNG_EINVAL The value is out of range, or a required pointer argument is NULL.
+/// @ingroup dialer
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_dialer_set_ms(
     d: pnng_dialer,
@@ -155,7 +300,20 @@ pub unsafe extern "C" fn pnng_dialer_set_ms(
     ffi_result! { set(Target::Dialer(d.id), opt, |t, n| options::set_ms(t, n, val)) }
 }
 
-/// pnng_dialer_get_ms: reads option `opt`, a duration in milliseconds (-1 infinite), into `*val_out`.
+/// Reads option `opt`, a duration in milliseconds (-1 infinite), into `*val_out`.
+///
+/// @param d The dialer.
+/// @param opt The option's name, a `PNNG_OPT_*` string.
+/// @param val_out Receives the value, a duration in milliseconds (`PNNG_DURATION_INFINITE`, -1, for
+///        none), on success.
+/// @return 0 (`PNNG_OK`) on success, else an error code:
+/// @retval PNNG_OK Success.
+/// @retval PNNG_ENOENT The dialer is closed or was never created.
+/// @retval PNNG_ENOTSUP No option of that name on this object.
+/// @retval PNNG_EBADTYPE The option has another type.
+/// @retval PNNG_EWRITEONLY The option is write-only.
+/// @retval PNNG_EINVAL A required pointer argument is NULL.
+/// @ingroup dialer
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_dialer_get_ms(
     d: pnng_dialer,
@@ -165,7 +323,19 @@ pub unsafe extern "C" fn pnng_dialer_get_ms(
     ffi_result! { get(Target::Dialer(d.id), opt, val_out, options::get_ms) }
 }
 
-/// pnng_dialer_set_int: sets option `opt` to an int.
+/// Sets option `opt` to an int.
+///
+/// @param d The dialer.
+/// @param opt The option's name, a `PNNG_OPT_*` string.
+/// @param val The value, an int.
+/// @return 0 (`PNNG_OK`) on success, else an error code:
+/// @retval PNNG_OK Success.
+/// @retval PNNG_ENOENT The dialer is closed or was never created.
+/// @retval PNNG_ENOTSUP No option of that name on this object.
+/// @retval PNNG_EBADTYPE The option has another type.
+/// @retval PNNG_EREADONLY The option is read-only.
+/// @retval PNNG_EINVAL The value is out of range, or a required pointer argument is NULL.
+/// @ingroup dialer
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_dialer_set_int(
     d: pnng_dialer,
@@ -175,7 +345,19 @@ pub unsafe extern "C" fn pnng_dialer_set_int(
     ffi_result! { set(Target::Dialer(d.id), opt, |t, n| options::set_int(t, n, val)) }
 }
 
-/// pnng_dialer_get_int: reads option `opt`, an int, into `*val_out`.
+/// Reads option `opt`, an int, into `*val_out`.
+///
+/// @param d The dialer.
+/// @param opt The option's name, a `PNNG_OPT_*` string.
+/// @param val_out Receives the value, an int, on success.
+/// @return 0 (`PNNG_OK`) on success, else an error code:
+/// @retval PNNG_OK Success.
+/// @retval PNNG_ENOENT The dialer is closed or was never created.
+/// @retval PNNG_ENOTSUP No option of that name on this object.
+/// @retval PNNG_EBADTYPE The option has another type.
+/// @retval PNNG_EWRITEONLY The option is write-only.
+/// @retval PNNG_EINVAL A required pointer argument is NULL.
+/// @ingroup dialer
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_dialer_get_int(
     d: pnng_dialer,
@@ -185,7 +367,19 @@ pub unsafe extern "C" fn pnng_dialer_get_int(
     ffi_result! { get(Target::Dialer(d.id), opt, val_out, options::get_int) }
 }
 
-/// pnng_dialer_set_size: sets option `opt` to a size in bytes or a count.
+/// Sets option `opt` to a size in bytes or a count.
+///
+/// @param d The dialer.
+/// @param opt The option's name, a `PNNG_OPT_*` string.
+/// @param val The value, a size in bytes or a count.
+/// @return 0 (`PNNG_OK`) on success, else an error code:
+/// @retval PNNG_OK Success.
+/// @retval PNNG_ENOENT The dialer is closed or was never created.
+/// @retval PNNG_ENOTSUP No option of that name on this object.
+/// @retval PNNG_EBADTYPE The option has another type.
+/// @retval PNNG_EREADONLY The option is read-only.
+/// @retval PNNG_EINVAL The value is out of range, or a required pointer argument is NULL.
+/// @ingroup dialer
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_dialer_set_size(
     d: pnng_dialer,
@@ -195,7 +389,19 @@ pub unsafe extern "C" fn pnng_dialer_set_size(
     ffi_result! { set(Target::Dialer(d.id), opt, |t, n| options::set_size(t, n, val)) }
 }
 
-/// pnng_dialer_get_size: reads option `opt`, a size in bytes or a count, into `*val_out`.
+/// Reads option `opt`, a size in bytes or a count, into `*val_out`.
+///
+/// @param d The dialer.
+/// @param opt The option's name, a `PNNG_OPT_*` string.
+/// @param val_out Receives the value, a size in bytes or a count, on success.
+/// @return 0 (`PNNG_OK`) on success, else an error code:
+/// @retval PNNG_OK Success.
+/// @retval PNNG_ENOENT The dialer is closed or was never created.
+/// @retval PNNG_ENOTSUP No option of that name on this object.
+/// @retval PNNG_EBADTYPE The option has another type.
+/// @retval PNNG_EWRITEONLY The option is write-only.
+/// @retval PNNG_EINVAL A required pointer argument is NULL.
+/// @ingroup dialer
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_dialer_get_size(
     d: pnng_dialer,
@@ -205,7 +411,19 @@ pub unsafe extern "C" fn pnng_dialer_get_size(
     ffi_result! { get(Target::Dialer(d.id), opt, val_out, options::get_size) }
 }
 
-/// pnng_dialer_set_bool: sets option `opt` to a boolean.
+/// Sets option `opt` to a boolean.
+///
+/// @param d The dialer.
+/// @param opt The option's name, a `PNNG_OPT_*` string.
+/// @param val The value, a boolean.
+/// @return 0 (`PNNG_OK`) on success, else an error code:
+/// @retval PNNG_OK Success.
+/// @retval PNNG_ENOENT The dialer is closed or was never created.
+/// @retval PNNG_ENOTSUP No option of that name on this object.
+/// @retval PNNG_EBADTYPE The option has another type.
+/// @retval PNNG_EREADONLY The option is read-only.
+/// @retval PNNG_EINVAL The value is out of range, or a required pointer argument is NULL.
+/// @ingroup dialer
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_dialer_set_bool(
     d: pnng_dialer,
@@ -215,7 +433,19 @@ pub unsafe extern "C" fn pnng_dialer_set_bool(
     ffi_result! { set(Target::Dialer(d.id), opt, |t, n| options::set_bool(t, n, val)) }
 }
 
-/// pnng_dialer_get_bool: reads option `opt`, a boolean, into `*val_out`.
+/// Reads option `opt`, a boolean, into `*val_out`.
+///
+/// @param d The dialer.
+/// @param opt The option's name, a `PNNG_OPT_*` string.
+/// @param val_out Receives the value, a boolean, on success.
+/// @return 0 (`PNNG_OK`) on success, else an error code:
+/// @retval PNNG_OK Success.
+/// @retval PNNG_ENOENT The dialer is closed or was never created.
+/// @retval PNNG_ENOTSUP No option of that name on this object.
+/// @retval PNNG_EBADTYPE The option has another type.
+/// @retval PNNG_EWRITEONLY The option is write-only.
+/// @retval PNNG_EINVAL A required pointer argument is NULL.
+/// @ingroup dialer
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_dialer_get_bool(
     d: pnng_dialer,
@@ -225,7 +455,19 @@ pub unsafe extern "C" fn pnng_dialer_get_bool(
     ffi_result! { get(Target::Dialer(d.id), opt, val_out, options::get_bool) }
 }
 
-/// pnng_dialer_set_string: sets option `opt` to a NUL-terminated string (copied).
+/// Sets option `opt` to a NUL-terminated string (copied).
+///
+/// @param d The dialer.
+/// @param opt The option's name, a `PNNG_OPT_*` string.
+/// @param val The value, a NUL-terminated string.
+/// @return 0 (`PNNG_OK`) on success, else an error code:
+/// @retval PNNG_OK Success.
+/// @retval PNNG_ENOENT The dialer is closed or was never created.
+/// @retval PNNG_ENOTSUP No option of that name on this object.
+/// @retval PNNG_EBADTYPE The option has another type.
+/// @retval PNNG_EREADONLY The option is read-only.
+/// @retval PNNG_EINVAL The value is out of range, or a required pointer argument is NULL.
+/// @ingroup dialer
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_dialer_set_string(
     d: pnng_dialer,
@@ -235,7 +477,19 @@ pub unsafe extern "C" fn pnng_dialer_set_string(
     ffi_result! { set(Target::Dialer(d.id), opt, |t, n| options::set_string(t, n, cstr(val)?)) }
 }
 
-/// pnng_dialer_get_string: reads string option `opt`; free `*val_out` with `pnng_strfree`.
+/// Reads string option `opt`; free `*val_out` with `pnng_strfree`.
+///
+/// @param d The dialer.
+/// @param opt The option's name, a `PNNG_OPT_*` string.
+/// @param val_out Receives a copy of the value on success; free it with `pnng_strfree`.
+/// @return 0 (`PNNG_OK`) on success, else an error code:
+/// @retval PNNG_OK Success.
+/// @retval PNNG_ENOENT The dialer is closed or was never created.
+/// @retval PNNG_ENOTSUP No option of that name on this object.
+/// @retval PNNG_EBADTYPE The option has another type.
+/// @retval PNNG_EWRITEONLY The option is write-only.
+/// @retval PNNG_EINVAL A required pointer argument is NULL.
+/// @ingroup dialer
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_dialer_get_string(
     d: pnng_dialer,
@@ -245,7 +499,19 @@ pub unsafe extern "C" fn pnng_dialer_get_string(
     ffi_result! { get_string(Target::Dialer(d.id), opt, val_out) }
 }
 
-/// pnng_dialer_get_addr: reads address option `opt` (`PNNG_OPT_LOCADDR`, `PNNG_OPT_REMADDR`).
+/// Reads address option `opt` (`PNNG_OPT_LOCADDR`, `PNNG_OPT_REMADDR`).
+///
+/// @param d The dialer.
+/// @param opt The option's name, a `PNNG_OPT_*` string.
+/// @param addr_out Receives the address on success.
+/// @return 0 (`PNNG_OK`) on success, else an error code:
+/// @retval PNNG_OK Success.
+/// @retval PNNG_ENOENT The dialer is closed or was never created.
+/// @retval PNNG_ENOTSUP No option of that name on this object.
+/// @retval PNNG_EBADTYPE The option has another type.
+/// @retval PNNG_EWRITEONLY The option is write-only.
+/// @retval PNNG_EINVAL A required pointer argument is NULL.
+/// @ingroup dialer
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_dialer_get_addr(
     d: pnng_dialer,
@@ -255,7 +521,19 @@ pub unsafe extern "C" fn pnng_dialer_get_addr(
     ffi_result! { get(Target::Dialer(d.id), opt, addr_out, options::get_addr) }
 }
 
-/// pnng_listener_set_ms: sets option `opt` to a duration in milliseconds (-1 infinite).
+/// Sets option `opt` to a duration in milliseconds (-1 infinite).
+///
+/// @param l The listener.
+/// @param opt The option's name, a `PNNG_OPT_*` string.
+/// @param val The value, a duration in milliseconds (`PNNG_DURATION_INFINITE`, -1, for none).
+/// @return 0 (`PNNG_OK`) on success, else an error code:
+/// @retval PNNG_OK Success.
+/// @retval PNNG_ENOENT The listener is closed or was never created.
+/// @retval PNNG_ENOTSUP No option of that name on this object.
+/// @retval PNNG_EBADTYPE The option has another type.
+/// @retval PNNG_EREADONLY The option is read-only.
+/// @retval PNNG_EINVAL The value is out of range, or a required pointer argument is NULL.
+/// @ingroup listener
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_listener_set_ms(
     l: pnng_listener,
@@ -265,7 +543,20 @@ pub unsafe extern "C" fn pnng_listener_set_ms(
     ffi_result! { set(Target::Listener(l.id), opt, |t, n| options::set_ms(t, n, val)) }
 }
 
-/// pnng_listener_get_ms: reads option `opt`, a duration in milliseconds (-1 infinite), into `*val_out`.
+/// Reads option `opt`, a duration in milliseconds (-1 infinite), into `*val_out`.
+///
+/// @param l The listener.
+/// @param opt The option's name, a `PNNG_OPT_*` string.
+/// @param val_out Receives the value, a duration in milliseconds (`PNNG_DURATION_INFINITE`, -1, for
+///        none), on success.
+/// @return 0 (`PNNG_OK`) on success, else an error code:
+/// @retval PNNG_OK Success.
+/// @retval PNNG_ENOENT The listener is closed or was never created.
+/// @retval PNNG_ENOTSUP No option of that name on this object.
+/// @retval PNNG_EBADTYPE The option has another type.
+/// @retval PNNG_EWRITEONLY The option is write-only.
+/// @retval PNNG_EINVAL A required pointer argument is NULL.
+/// @ingroup listener
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_listener_get_ms(
     l: pnng_listener,
@@ -275,7 +566,19 @@ pub unsafe extern "C" fn pnng_listener_get_ms(
     ffi_result! { get(Target::Listener(l.id), opt, val_out, options::get_ms) }
 }
 
-/// pnng_listener_set_int: sets option `opt` to an int.
+/// Sets option `opt` to an int.
+///
+/// @param l The listener.
+/// @param opt The option's name, a `PNNG_OPT_*` string.
+/// @param val The value, an int.
+/// @return 0 (`PNNG_OK`) on success, else an error code:
+/// @retval PNNG_OK Success.
+/// @retval PNNG_ENOENT The listener is closed or was never created.
+/// @retval PNNG_ENOTSUP No option of that name on this object.
+/// @retval PNNG_EBADTYPE The option has another type.
+/// @retval PNNG_EREADONLY The option is read-only.
+/// @retval PNNG_EINVAL The value is out of range, or a required pointer argument is NULL.
+/// @ingroup listener
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_listener_set_int(
     l: pnng_listener,
@@ -285,7 +588,19 @@ pub unsafe extern "C" fn pnng_listener_set_int(
     ffi_result! { set(Target::Listener(l.id), opt, |t, n| options::set_int(t, n, val)) }
 }
 
-/// pnng_listener_get_int: reads option `opt`, an int, into `*val_out`.
+/// Reads option `opt`, an int, into `*val_out`.
+///
+/// @param l The listener.
+/// @param opt The option's name, a `PNNG_OPT_*` string.
+/// @param val_out Receives the value, an int, on success.
+/// @return 0 (`PNNG_OK`) on success, else an error code:
+/// @retval PNNG_OK Success.
+/// @retval PNNG_ENOENT The listener is closed or was never created.
+/// @retval PNNG_ENOTSUP No option of that name on this object.
+/// @retval PNNG_EBADTYPE The option has another type.
+/// @retval PNNG_EWRITEONLY The option is write-only.
+/// @retval PNNG_EINVAL A required pointer argument is NULL.
+/// @ingroup listener
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_listener_get_int(
     l: pnng_listener,
@@ -295,7 +610,19 @@ pub unsafe extern "C" fn pnng_listener_get_int(
     ffi_result! { get(Target::Listener(l.id), opt, val_out, options::get_int) }
 }
 
-/// pnng_listener_set_size: sets option `opt` to a size in bytes or a count.
+/// Sets option `opt` to a size in bytes or a count.
+///
+/// @param l The listener.
+/// @param opt The option's name, a `PNNG_OPT_*` string.
+/// @param val The value, a size in bytes or a count.
+/// @return 0 (`PNNG_OK`) on success, else an error code:
+/// @retval PNNG_OK Success.
+/// @retval PNNG_ENOENT The listener is closed or was never created.
+/// @retval PNNG_ENOTSUP No option of that name on this object.
+/// @retval PNNG_EBADTYPE The option has another type.
+/// @retval PNNG_EREADONLY The option is read-only.
+/// @retval PNNG_EINVAL The value is out of range, or a required pointer argument is NULL.
+/// @ingroup listener
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_listener_set_size(
     l: pnng_listener,
@@ -305,7 +632,19 @@ pub unsafe extern "C" fn pnng_listener_set_size(
     ffi_result! { set(Target::Listener(l.id), opt, |t, n| options::set_size(t, n, val)) }
 }
 
-/// pnng_listener_get_size: reads option `opt`, a size in bytes or a count, into `*val_out`.
+/// Reads option `opt`, a size in bytes or a count, into `*val_out`.
+///
+/// @param l The listener.
+/// @param opt The option's name, a `PNNG_OPT_*` string.
+/// @param val_out Receives the value, a size in bytes or a count, on success.
+/// @return 0 (`PNNG_OK`) on success, else an error code:
+/// @retval PNNG_OK Success.
+/// @retval PNNG_ENOENT The listener is closed or was never created.
+/// @retval PNNG_ENOTSUP No option of that name on this object.
+/// @retval PNNG_EBADTYPE The option has another type.
+/// @retval PNNG_EWRITEONLY The option is write-only.
+/// @retval PNNG_EINVAL A required pointer argument is NULL.
+/// @ingroup listener
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_listener_get_size(
     l: pnng_listener,
@@ -315,7 +654,19 @@ pub unsafe extern "C" fn pnng_listener_get_size(
     ffi_result! { get(Target::Listener(l.id), opt, val_out, options::get_size) }
 }
 
-/// pnng_listener_set_bool: sets option `opt` to a boolean.
+/// Sets option `opt` to a boolean.
+///
+/// @param l The listener.
+/// @param opt The option's name, a `PNNG_OPT_*` string.
+/// @param val The value, a boolean.
+/// @return 0 (`PNNG_OK`) on success, else an error code:
+/// @retval PNNG_OK Success.
+/// @retval PNNG_ENOENT The listener is closed or was never created.
+/// @retval PNNG_ENOTSUP No option of that name on this object.
+/// @retval PNNG_EBADTYPE The option has another type.
+/// @retval PNNG_EREADONLY The option is read-only.
+/// @retval PNNG_EINVAL The value is out of range, or a required pointer argument is NULL.
+/// @ingroup listener
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_listener_set_bool(
     l: pnng_listener,
@@ -325,7 +676,19 @@ pub unsafe extern "C" fn pnng_listener_set_bool(
     ffi_result! { set(Target::Listener(l.id), opt, |t, n| options::set_bool(t, n, val)) }
 }
 
-/// pnng_listener_get_bool: reads option `opt`, a boolean, into `*val_out`.
+/// Reads option `opt`, a boolean, into `*val_out`.
+///
+/// @param l The listener.
+/// @param opt The option's name, a `PNNG_OPT_*` string.
+/// @param val_out Receives the value, a boolean, on success.
+/// @return 0 (`PNNG_OK`) on success, else an error code:
+/// @retval PNNG_OK Success.
+/// @retval PNNG_ENOENT The listener is closed or was never created.
+/// @retval PNNG_ENOTSUP No option of that name on this object.
+/// @retval PNNG_EBADTYPE The option has another type.
+/// @retval PNNG_EWRITEONLY The option is write-only.
+/// @retval PNNG_EINVAL A required pointer argument is NULL.
+/// @ingroup listener
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_listener_get_bool(
     l: pnng_listener,
@@ -335,7 +698,19 @@ pub unsafe extern "C" fn pnng_listener_get_bool(
     ffi_result! { get(Target::Listener(l.id), opt, val_out, options::get_bool) }
 }
 
-/// pnng_listener_set_string: sets option `opt` to a NUL-terminated string (copied).
+/// Sets option `opt` to a NUL-terminated string (copied).
+///
+/// @param l The listener.
+/// @param opt The option's name, a `PNNG_OPT_*` string.
+/// @param val The value, a NUL-terminated string.
+/// @return 0 (`PNNG_OK`) on success, else an error code:
+/// @retval PNNG_OK Success.
+/// @retval PNNG_ENOENT The listener is closed or was never created.
+/// @retval PNNG_ENOTSUP No option of that name on this object.
+/// @retval PNNG_EBADTYPE The option has another type.
+/// @retval PNNG_EREADONLY The option is read-only.
+/// @retval PNNG_EINVAL The value is out of range, or a required pointer argument is NULL.
+/// @ingroup listener
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_listener_set_string(
     l: pnng_listener,
@@ -345,7 +720,19 @@ pub unsafe extern "C" fn pnng_listener_set_string(
     ffi_result! { set(Target::Listener(l.id), opt, |t, n| options::set_string(t, n, cstr(val)?)) }
 }
 
-/// pnng_listener_get_string: reads string option `opt`; free `*val_out` with `pnng_strfree`.
+/// Reads string option `opt`; free `*val_out` with `pnng_strfree`.
+///
+/// @param l The listener.
+/// @param opt The option's name, a `PNNG_OPT_*` string.
+/// @param val_out Receives a copy of the value on success; free it with `pnng_strfree`.
+/// @return 0 (`PNNG_OK`) on success, else an error code:
+/// @retval PNNG_OK Success.
+/// @retval PNNG_ENOENT The listener is closed or was never created.
+/// @retval PNNG_ENOTSUP No option of that name on this object.
+/// @retval PNNG_EBADTYPE The option has another type.
+/// @retval PNNG_EWRITEONLY The option is write-only.
+/// @retval PNNG_EINVAL A required pointer argument is NULL.
+/// @ingroup listener
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_listener_get_string(
     l: pnng_listener,
@@ -355,7 +742,19 @@ pub unsafe extern "C" fn pnng_listener_get_string(
     ffi_result! { get_string(Target::Listener(l.id), opt, val_out) }
 }
 
-/// pnng_listener_get_addr: reads address option `opt` (`PNNG_OPT_LOCADDR`, `PNNG_OPT_REMADDR`).
+/// Reads address option `opt` (`PNNG_OPT_LOCADDR`, `PNNG_OPT_REMADDR`).
+///
+/// @param l The listener.
+/// @param opt The option's name, a `PNNG_OPT_*` string.
+/// @param addr_out Receives the address on success.
+/// @return 0 (`PNNG_OK`) on success, else an error code:
+/// @retval PNNG_OK Success.
+/// @retval PNNG_ENOENT The listener is closed or was never created.
+/// @retval PNNG_ENOTSUP No option of that name on this object.
+/// @retval PNNG_EBADTYPE The option has another type.
+/// @retval PNNG_EWRITEONLY The option is write-only.
+/// @retval PNNG_EINVAL A required pointer argument is NULL.
+/// @ingroup listener
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_listener_get_addr(
     l: pnng_listener,
@@ -365,13 +764,38 @@ pub unsafe extern "C" fn pnng_listener_get_addr(
     ffi_result! { get(Target::Listener(l.id), opt, addr_out, options::get_addr) }
 }
 
-/// pnng_ctx_set_ms: sets option `opt` to a duration in milliseconds (-1 infinite).
+/// Sets option `opt` to a duration in milliseconds (-1 infinite).
+///
+/// @param c The context.
+/// @param opt The option's name, a `PNNG_OPT_*` string.
+/// @param val The value, a duration in milliseconds (`PNNG_DURATION_INFINITE`, -1, for none).
+/// @return 0 (`PNNG_OK`) on success, else an error code:
+/// @retval PNNG_OK Success.
+/// @retval PNNG_ECLOSED The context (or its socket) is closed.
+/// @retval PNNG_ENOTSUP No option of that name on this object.
+/// @retval PNNG_EBADTYPE The option has another type.
+/// @retval PNNG_EREADONLY The option is read-only.
+/// @retval PNNG_EINVAL The value is out of range, or a required pointer argument is NULL.
+/// @ingroup ctx
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_ctx_set_ms(c: pnng_ctx, opt: *const c_char, val: i32) -> pnng_result {
     ffi_result! { set(Target::Ctx(c.id), opt, |t, n| options::set_ms(t, n, val)) }
 }
 
-/// pnng_ctx_get_ms: reads option `opt`, a duration in milliseconds (-1 infinite), into `*val_out`.
+/// Reads option `opt`, a duration in milliseconds (-1 infinite), into `*val_out`.
+///
+/// @param c The context.
+/// @param opt The option's name, a `PNNG_OPT_*` string.
+/// @param val_out Receives the value, a duration in milliseconds (`PNNG_DURATION_INFINITE`, -1, for
+///        none), on success.
+/// @return 0 (`PNNG_OK`) on success, else an error code:
+/// @retval PNNG_OK Success.
+/// @retval PNNG_ECLOSED The context (or its socket) is closed.
+/// @retval PNNG_ENOTSUP No option of that name on this object.
+/// @retval PNNG_EBADTYPE The option has another type.
+/// @retval PNNG_EWRITEONLY The option is write-only.
+/// @retval PNNG_EINVAL A required pointer argument is NULL.
+/// @ingroup ctx
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_ctx_get_ms(
     c: pnng_ctx,
@@ -381,7 +805,19 @@ pub unsafe extern "C" fn pnng_ctx_get_ms(
     ffi_result! { get(Target::Ctx(c.id), opt, val_out, options::get_ms) }
 }
 
-/// pnng_ctx_set_int: sets option `opt` to an int.
+/// Sets option `opt` to an int.
+///
+/// @param c The context.
+/// @param opt The option's name, a `PNNG_OPT_*` string.
+/// @param val The value, an int.
+/// @return 0 (`PNNG_OK`) on success, else an error code:
+/// @retval PNNG_OK Success.
+/// @retval PNNG_ECLOSED The context (or its socket) is closed.
+/// @retval PNNG_ENOTSUP No option of that name on this object.
+/// @retval PNNG_EBADTYPE The option has another type.
+/// @retval PNNG_EREADONLY The option is read-only.
+/// @retval PNNG_EINVAL The value is out of range, or a required pointer argument is NULL.
+/// @ingroup ctx
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_ctx_set_int(
     c: pnng_ctx,
@@ -391,7 +827,19 @@ pub unsafe extern "C" fn pnng_ctx_set_int(
     ffi_result! { set(Target::Ctx(c.id), opt, |t, n| options::set_int(t, n, val)) }
 }
 
-/// pnng_ctx_get_int: reads option `opt`, an int, into `*val_out`.
+/// Reads option `opt`, an int, into `*val_out`.
+///
+/// @param c The context.
+/// @param opt The option's name, a `PNNG_OPT_*` string.
+/// @param val_out Receives the value, an int, on success.
+/// @return 0 (`PNNG_OK`) on success, else an error code:
+/// @retval PNNG_OK Success.
+/// @retval PNNG_ECLOSED The context (or its socket) is closed.
+/// @retval PNNG_ENOTSUP No option of that name on this object.
+/// @retval PNNG_EBADTYPE The option has another type.
+/// @retval PNNG_EWRITEONLY The option is write-only.
+/// @retval PNNG_EINVAL A required pointer argument is NULL.
+/// @ingroup ctx
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_ctx_get_int(
     c: pnng_ctx,
@@ -401,7 +849,19 @@ pub unsafe extern "C" fn pnng_ctx_get_int(
     ffi_result! { get(Target::Ctx(c.id), opt, val_out, options::get_int) }
 }
 
-/// pnng_ctx_set_size: sets option `opt` to a size in bytes or a count.
+/// Sets option `opt` to a size in bytes or a count.
+///
+/// @param c The context.
+/// @param opt The option's name, a `PNNG_OPT_*` string.
+/// @param val The value, a size in bytes or a count.
+/// @return 0 (`PNNG_OK`) on success, else an error code:
+/// @retval PNNG_OK Success.
+/// @retval PNNG_ECLOSED The context (or its socket) is closed.
+/// @retval PNNG_ENOTSUP No option of that name on this object.
+/// @retval PNNG_EBADTYPE The option has another type.
+/// @retval PNNG_EREADONLY The option is read-only.
+/// @retval PNNG_EINVAL The value is out of range, or a required pointer argument is NULL.
+/// @ingroup ctx
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_ctx_set_size(
     c: pnng_ctx,
@@ -411,7 +871,19 @@ pub unsafe extern "C" fn pnng_ctx_set_size(
     ffi_result! { set(Target::Ctx(c.id), opt, |t, n| options::set_size(t, n, val)) }
 }
 
-/// pnng_ctx_get_size: reads option `opt`, a size in bytes or a count, into `*val_out`.
+/// Reads option `opt`, a size in bytes or a count, into `*val_out`.
+///
+/// @param c The context.
+/// @param opt The option's name, a `PNNG_OPT_*` string.
+/// @param val_out Receives the value, a size in bytes or a count, on success.
+/// @return 0 (`PNNG_OK`) on success, else an error code:
+/// @retval PNNG_OK Success.
+/// @retval PNNG_ECLOSED The context (or its socket) is closed.
+/// @retval PNNG_ENOTSUP No option of that name on this object.
+/// @retval PNNG_EBADTYPE The option has another type.
+/// @retval PNNG_EWRITEONLY The option is write-only.
+/// @retval PNNG_EINVAL A required pointer argument is NULL.
+/// @ingroup ctx
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_ctx_get_size(
     c: pnng_ctx,
@@ -421,7 +893,19 @@ pub unsafe extern "C" fn pnng_ctx_get_size(
     ffi_result! { get(Target::Ctx(c.id), opt, val_out, options::get_size) }
 }
 
-/// pnng_ctx_set_bool: sets option `opt` to a boolean.
+/// Sets option `opt` to a boolean.
+///
+/// @param c The context.
+/// @param opt The option's name, a `PNNG_OPT_*` string.
+/// @param val The value, a boolean.
+/// @return 0 (`PNNG_OK`) on success, else an error code:
+/// @retval PNNG_OK Success.
+/// @retval PNNG_ECLOSED The context (or its socket) is closed.
+/// @retval PNNG_ENOTSUP No option of that name on this object.
+/// @retval PNNG_EBADTYPE The option has another type.
+/// @retval PNNG_EREADONLY The option is read-only.
+/// @retval PNNG_EINVAL The value is out of range, or a required pointer argument is NULL.
+/// @ingroup ctx
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_ctx_set_bool(
     c: pnng_ctx,
@@ -431,7 +915,19 @@ pub unsafe extern "C" fn pnng_ctx_set_bool(
     ffi_result! { set(Target::Ctx(c.id), opt, |t, n| options::set_bool(t, n, val)) }
 }
 
-/// pnng_ctx_get_bool: reads option `opt`, a boolean, into `*val_out`.
+/// Reads option `opt`, a boolean, into `*val_out`.
+///
+/// @param c The context.
+/// @param opt The option's name, a `PNNG_OPT_*` string.
+/// @param val_out Receives the value, a boolean, on success.
+/// @return 0 (`PNNG_OK`) on success, else an error code:
+/// @retval PNNG_OK Success.
+/// @retval PNNG_ECLOSED The context (or its socket) is closed.
+/// @retval PNNG_ENOTSUP No option of that name on this object.
+/// @retval PNNG_EBADTYPE The option has another type.
+/// @retval PNNG_EWRITEONLY The option is write-only.
+/// @retval PNNG_EINVAL A required pointer argument is NULL.
+/// @ingroup ctx
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_ctx_get_bool(
     c: pnng_ctx,
@@ -441,7 +937,19 @@ pub unsafe extern "C" fn pnng_ctx_get_bool(
     ffi_result! { get(Target::Ctx(c.id), opt, val_out, options::get_bool) }
 }
 
-/// pnng_ctx_set_string: sets option `opt` to a NUL-terminated string (copied).
+/// Sets option `opt` to a NUL-terminated string (copied).
+///
+/// @param c The context.
+/// @param opt The option's name, a `PNNG_OPT_*` string.
+/// @param val The value, a NUL-terminated string.
+/// @return 0 (`PNNG_OK`) on success, else an error code:
+/// @retval PNNG_OK Success.
+/// @retval PNNG_ECLOSED The context (or its socket) is closed.
+/// @retval PNNG_ENOTSUP No option of that name on this object.
+/// @retval PNNG_EBADTYPE The option has another type.
+/// @retval PNNG_EREADONLY The option is read-only.
+/// @retval PNNG_EINVAL The value is out of range, or a required pointer argument is NULL.
+/// @ingroup ctx
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_ctx_set_string(
     c: pnng_ctx,
@@ -451,7 +959,19 @@ pub unsafe extern "C" fn pnng_ctx_set_string(
     ffi_result! { set(Target::Ctx(c.id), opt, |t, n| options::set_string(t, n, cstr(val)?)) }
 }
 
-/// pnng_ctx_get_string: reads string option `opt`; free `*val_out` with `pnng_strfree`.
+/// Reads string option `opt`; free `*val_out` with `pnng_strfree`.
+///
+/// @param c The context.
+/// @param opt The option's name, a `PNNG_OPT_*` string.
+/// @param val_out Receives a copy of the value on success; free it with `pnng_strfree`.
+/// @return 0 (`PNNG_OK`) on success, else an error code:
+/// @retval PNNG_OK Success.
+/// @retval PNNG_ECLOSED The context (or its socket) is closed.
+/// @retval PNNG_ENOTSUP No option of that name on this object.
+/// @retval PNNG_EBADTYPE The option has another type.
+/// @retval PNNG_EWRITEONLY The option is write-only.
+/// @retval PNNG_EINVAL A required pointer argument is NULL.
+/// @ingroup ctx
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_ctx_get_string(
     c: pnng_ctx,
@@ -461,7 +981,19 @@ pub unsafe extern "C" fn pnng_ctx_get_string(
     ffi_result! { get_string(Target::Ctx(c.id), opt, val_out) }
 }
 
-/// pnng_ctx_get_addr: reads address option `opt` (`PNNG_OPT_LOCADDR`, `PNNG_OPT_REMADDR`).
+/// Reads address option `opt` (`PNNG_OPT_LOCADDR`, `PNNG_OPT_REMADDR`).
+///
+/// @param c The context.
+/// @param opt The option's name, a `PNNG_OPT_*` string.
+/// @param addr_out Receives the address on success.
+/// @return 0 (`PNNG_OK`) on success, else an error code:
+/// @retval PNNG_OK Success.
+/// @retval PNNG_ECLOSED The context (or its socket) is closed.
+/// @retval PNNG_ENOTSUP No option of that name on this object.
+/// @retval PNNG_EBADTYPE The option has another type.
+/// @retval PNNG_EWRITEONLY The option is write-only.
+/// @retval PNNG_EINVAL A required pointer argument is NULL.
+/// @ingroup ctx
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_ctx_get_addr(
     c: pnng_ctx,
@@ -471,7 +1003,20 @@ pub unsafe extern "C" fn pnng_ctx_get_addr(
     ffi_result! { get(Target::Ctx(c.id), opt, addr_out, options::get_addr) }
 }
 
-/// pnng_pipe_get_ms: reads option `opt`, a duration in milliseconds (-1 infinite), into `*val_out`.
+/// Reads option `opt`, a duration in milliseconds (-1 infinite), into `*val_out`.
+///
+/// @param p The pipe.
+/// @param opt The option's name, a `PNNG_OPT_*` string.
+/// @param val_out Receives the value, a duration in milliseconds (`PNNG_DURATION_INFINITE`, -1, for
+///        none), on success.
+/// @return 0 (`PNNG_OK`) on success, else an error code:
+/// @retval PNNG_OK Success.
+/// @retval PNNG_ENOENT The pipe is closed or was never valid.
+/// @retval PNNG_ENOTSUP No option of that name on this object.
+/// @retval PNNG_EBADTYPE The option has another type.
+/// @retval PNNG_EWRITEONLY The option is write-only.
+/// @retval PNNG_EINVAL A required pointer argument is NULL.
+/// @ingroup pipe
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_pipe_get_ms(
     p: pnng_pipe,
@@ -481,7 +1026,19 @@ pub unsafe extern "C" fn pnng_pipe_get_ms(
     ffi_result! { get(Target::Pipe(p.id), opt, val_out, options::get_ms) }
 }
 
-/// pnng_pipe_get_int: reads option `opt`, an int, into `*val_out`.
+/// Reads option `opt`, an int, into `*val_out`.
+///
+/// @param p The pipe.
+/// @param opt The option's name, a `PNNG_OPT_*` string.
+/// @param val_out Receives the value, an int, on success.
+/// @return 0 (`PNNG_OK`) on success, else an error code:
+/// @retval PNNG_OK Success.
+/// @retval PNNG_ENOENT The pipe is closed or was never valid.
+/// @retval PNNG_ENOTSUP No option of that name on this object.
+/// @retval PNNG_EBADTYPE The option has another type.
+/// @retval PNNG_EWRITEONLY The option is write-only.
+/// @retval PNNG_EINVAL A required pointer argument is NULL.
+/// @ingroup pipe
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_pipe_get_int(
     p: pnng_pipe,
@@ -491,7 +1048,19 @@ pub unsafe extern "C" fn pnng_pipe_get_int(
     ffi_result! { get(Target::Pipe(p.id), opt, val_out, options::get_int) }
 }
 
-/// pnng_pipe_get_size: reads option `opt`, a size in bytes or a count, into `*val_out`.
+/// Reads option `opt`, a size in bytes or a count, into `*val_out`.
+///
+/// @param p The pipe.
+/// @param opt The option's name, a `PNNG_OPT_*` string.
+/// @param val_out Receives the value, a size in bytes or a count, on success.
+/// @return 0 (`PNNG_OK`) on success, else an error code:
+/// @retval PNNG_OK Success.
+/// @retval PNNG_ENOENT The pipe is closed or was never valid.
+/// @retval PNNG_ENOTSUP No option of that name on this object.
+/// @retval PNNG_EBADTYPE The option has another type.
+/// @retval PNNG_EWRITEONLY The option is write-only.
+/// @retval PNNG_EINVAL A required pointer argument is NULL.
+/// @ingroup pipe
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_pipe_get_size(
     p: pnng_pipe,
@@ -501,7 +1070,19 @@ pub unsafe extern "C" fn pnng_pipe_get_size(
     ffi_result! { get(Target::Pipe(p.id), opt, val_out, options::get_size) }
 }
 
-/// pnng_pipe_get_bool: reads option `opt`, a boolean, into `*val_out`.
+/// Reads option `opt`, a boolean, into `*val_out`.
+///
+/// @param p The pipe.
+/// @param opt The option's name, a `PNNG_OPT_*` string.
+/// @param val_out Receives the value, a boolean, on success.
+/// @return 0 (`PNNG_OK`) on success, else an error code:
+/// @retval PNNG_OK Success.
+/// @retval PNNG_ENOENT The pipe is closed or was never valid.
+/// @retval PNNG_ENOTSUP No option of that name on this object.
+/// @retval PNNG_EBADTYPE The option has another type.
+/// @retval PNNG_EWRITEONLY The option is write-only.
+/// @retval PNNG_EINVAL A required pointer argument is NULL.
+/// @ingroup pipe
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_pipe_get_bool(
     p: pnng_pipe,
@@ -511,7 +1092,19 @@ pub unsafe extern "C" fn pnng_pipe_get_bool(
     ffi_result! { get(Target::Pipe(p.id), opt, val_out, options::get_bool) }
 }
 
-/// pnng_pipe_get_string: reads string option `opt`; free `*val_out` with `pnng_strfree`.
+/// Reads string option `opt`; free `*val_out` with `pnng_strfree`.
+///
+/// @param p The pipe.
+/// @param opt The option's name, a `PNNG_OPT_*` string.
+/// @param val_out Receives a copy of the value on success; free it with `pnng_strfree`.
+/// @return 0 (`PNNG_OK`) on success, else an error code:
+/// @retval PNNG_OK Success.
+/// @retval PNNG_ENOENT The pipe is closed or was never valid.
+/// @retval PNNG_ENOTSUP No option of that name on this object.
+/// @retval PNNG_EBADTYPE The option has another type.
+/// @retval PNNG_EWRITEONLY The option is write-only.
+/// @retval PNNG_EINVAL A required pointer argument is NULL.
+/// @ingroup pipe
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_pipe_get_string(
     p: pnng_pipe,
@@ -521,7 +1114,19 @@ pub unsafe extern "C" fn pnng_pipe_get_string(
     ffi_result! { get_string(Target::Pipe(p.id), opt, val_out) }
 }
 
-/// pnng_pipe_get_addr: reads address option `opt` (`PNNG_OPT_LOCADDR`, `PNNG_OPT_REMADDR`).
+/// Reads address option `opt` (`PNNG_OPT_LOCADDR`, `PNNG_OPT_REMADDR`).
+///
+/// @param p The pipe.
+/// @param opt The option's name, a `PNNG_OPT_*` string.
+/// @param addr_out Receives the address on success.
+/// @return 0 (`PNNG_OK`) on success, else an error code:
+/// @retval PNNG_OK Success.
+/// @retval PNNG_ENOENT The pipe is closed or was never valid.
+/// @retval PNNG_ENOTSUP No option of that name on this object.
+/// @retval PNNG_EBADTYPE The option has another type.
+/// @retval PNNG_EWRITEONLY The option is write-only.
+/// @retval PNNG_EINVAL A required pointer argument is NULL.
+/// @ingroup pipe
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_pipe_get_addr(
     p: pnng_pipe,
@@ -531,7 +1136,20 @@ pub unsafe extern "C" fn pnng_pipe_get_addr(
     ffi_result! { get(Target::Pipe(p.id), opt, addr_out, options::get_addr) }
 }
 
-/// pnng_socket_set_bytes: sets option `opt` from `len` opaque bytes (e.g. `PNNG_OPT_SUB_SUBSCRIBE`).
+/// Sets option `opt` from `len` opaque bytes (e.g. `PNNG_OPT_SUB_SUBSCRIBE`).
+///
+/// @param s The socket.
+/// @param opt The option's name, a `PNNG_OPT_*` string.
+/// @param val The bytes; may be NULL when `len` is 0.
+/// @param len The number of bytes at `val`.
+/// @return 0 (`PNNG_OK`) on success, else an error code:
+/// @retval PNNG_OK Success.
+/// @retval PNNG_ECLOSED The socket is closed or was never opened.
+/// @retval PNNG_ENOTSUP No option of that name on this object.
+/// @retval PNNG_EBADTYPE The option has another type.
+/// @retval PNNG_EREADONLY The option is read-only.
+/// @retval PNNG_EINVAL The value is out of range, or a required pointer argument is NULL.
+/// @ingroup socket
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_socket_set_bytes(
     s: pnng_socket,

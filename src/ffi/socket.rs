@@ -19,27 +19,51 @@ use std::ffi::{c_char, c_int, c_void};
 /// for long and must not unwind (no C++ exceptions, no longjmp). Inside it you may call the
 /// pipe's functions (`pnng_pipe_close`, `pnng_pipe_get_*`, `pnng_pipe_socket`...) and option
 /// getters; never `pnng_socket_close`, `pnng_listener_close` or `pnng_aio_wait`/`_free`.
+///
+/// @ingroup pipe
 pub type pnng_pipe_cb =
     Option<unsafe extern "C" fn(pipe: pnng_pipe, event: c_int, userdata: *mut c_void)>;
 
-/// pnng_socket_close: closes the socket. Blocked calls on it return `PNNG_ECLOSED`; its
-/// dialers, listeners, pipes and contexts close too. A second close returns `PNNG_ECLOSED`.
-/// Waits for running pipe callbacks: do not call it from one.
+/// Closes the socket. Blocked calls on it return `PNNG_ECLOSED`; its dialers, listeners, pipes and
+/// contexts close too. A second close returns `PNNG_ECLOSED`. Waits for running pipe callbacks: do
+/// not call it from one.
+///
+/// @param s The socket.
+/// @return 0 (`PNNG_OK`) on success, else an error code:
+/// @retval PNNG_OK Success.
+/// @retval PNNG_ECLOSED Already closed, or never valid.
+/// @ingroup socket
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_socket_close(s: pnng_socket) -> pnng_result {
     ffi_result! { socket::close(s.id) }
 }
 
-/// pnng_socket_id: the socket's numeric id (positive for an opened socket), 0 for none.
+/// The socket's numeric id (positive for an opened socket), 0 for none.
+///
+/// @param s The socket.
+/// @return The id, or 0 for the zero socket.
+/// @ingroup socket
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_socket_id(s: pnng_socket) -> u32 {
     s.id
 }
 
-/// pnng_socket_listen: creates and starts a listener on `url` (`tcp://127.0.0.1:5555`,
-/// `ipc:///tmp/x`, `inproc://name`, `ws://...`, `abstract://name`, `tls+tcp://...`).
-/// `flags` must be 0. Writes the listener to `*listener_out` when it is not NULL.
-/// Errors: `PNNG_EADDRINUSE`, `PNNG_EADDRINVAL`, `PNNG_ENOTSUP` (unknown scheme), `PNNG_ECLOSED`.
+/// Creates and starts a listener on `url` (`tcp://127.0.0.1:5555`, `ipc:///tmp/x`, `inproc://name`,
+/// `ws://...`, `abstract://name`, `tls+tcp://...`). `flags` must be 0. Writes the listener to
+/// `*listener_out` when it is not NULL.
+///
+/// @param s The socket.
+/// @param url The address, such as `tcp://127.0.0.1:5555` or `ipc:///tmp/x`.
+/// @param flags Must be 0.
+/// @param listener_out Receives the listener on success; may be NULL.
+/// @return 0 (`PNNG_OK`) on success, else an error code:
+/// @retval PNNG_OK Success.
+/// @retval PNNG_ECLOSED The socket is closed or was never opened.
+/// @retval PNNG_EADDRINUSE The address is already in use.
+/// @retval PNNG_EADDRINVAL The address is invalid.
+/// @retval PNNG_ENOTSUP Unknown scheme.
+/// @retval PNNG_EINVAL A required pointer argument is NULL.
+/// @ingroup socket
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_socket_listen(
     s: pnng_socket,
@@ -56,11 +80,27 @@ pub unsafe extern "C" fn pnng_socket_listen(
     }
 }
 
-/// pnng_socket_dial: creates and starts a dialer to `url`. `flags`: 0 blocks until connected
-/// and fails if the peer is not there (pynng `block=True`); `PNNG_FLAG_NONBLOCK` returns at once
-/// and connects in the background, retrying (`block=False`); `PNNG_DIAL_FALLBACK` tries a
-/// blocking dial and on a connection failure logs a warning and goes on in the background
-/// (pynng's default). Writes the dialer to `*dialer_out` when it is not NULL. May block.
+/// Creates and starts a dialer to `url`. `flags`: 0 blocks until connected and fails if the peer is
+/// not there (pynng `block=True`); `PNNG_FLAG_NONBLOCK` returns at once and connects in the
+/// background, retrying (`block=False`); `PNNG_DIAL_FALLBACK` tries a blocking dial and on a
+/// connection failure logs a warning and goes on in the background (pynng's default). Writes the
+/// dialer to `*dialer_out` when it is not NULL. May block.
+///
+/// @param s The socket.
+/// @param url The address, such as `tcp://127.0.0.1:5555` or `ipc:///tmp/x`.
+/// @param flags 0 (block until connected), `PNNG_FLAG_NONBLOCK` (connect in the background) or
+///        `PNNG_DIAL_FALLBACK` (block, then go on in the background).
+/// @param dialer_out Receives the dialer on success; may be NULL.
+/// @return 0 (`PNNG_OK`) on success, else an error code:
+/// @retval PNNG_OK Success.
+/// @retval PNNG_ECLOSED The socket is closed or was never opened.
+/// @retval PNNG_ECONNREFUSED Blocking dial: the peer refused the connection.
+/// @retval PNNG_ETIMEDOUT Blocking dial: the connection timed out.
+/// @retval PNNG_EPEERAUTH Blocking TLS dial: the peer's certificate was not accepted.
+/// @retval PNNG_EADDRINVAL The address is invalid.
+/// @retval PNNG_ENOTSUP Unknown scheme.
+/// @retval PNNG_EINVAL A required pointer argument is NULL.
+/// @ingroup socket
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_socket_dial(
     s: pnng_socket,
@@ -77,10 +117,22 @@ pub unsafe extern "C" fn pnng_socket_dial(
     }
 }
 
-/// pnng_socket_send: sends a copy of `len` bytes at `data` (NULL allowed when `len` is 0).
-/// Blocks until queued, up to the socket's send timeout, unless `flags` is
-/// `PNNG_FLAG_NONBLOCK` (then `PNNG_EAGAIN`). Errors: `PNNG_ETIMEDOUT`, `PNNG_ECLOSED`,
-/// `PNNG_ENOTSUP` (e.g. sub0), `PNNG_ESTATE` (e.g. rep0 before a request).
+/// Sends a copy of `len` bytes at `data` (NULL allowed when `len` is 0). Blocks until queued, up to
+/// the socket's send timeout, unless `flags` is `PNNG_FLAG_NONBLOCK` (then `PNNG_EAGAIN`).
+///
+/// @param s The socket.
+/// @param data The bytes; may be NULL when `len` is 0.
+/// @param len The number of bytes at `data`.
+/// @param flags 0 to block, or `PNNG_FLAG_NONBLOCK`.
+/// @return 0 (`PNNG_OK`) on success, else an error code:
+/// @retval PNNG_OK Success.
+/// @retval PNNG_ECLOSED The socket is closed or was never opened.
+/// @retval PNNG_EAGAIN `PNNG_FLAG_NONBLOCK` was given and the operation would block.
+/// @retval PNNG_ETIMEDOUT The send timeout expired.
+/// @retval PNNG_ENOTSUP The protocol cannot send (e.g. sub0, pull0).
+/// @retval PNNG_ESTATE The protocol cannot send now (e.g. rep0 before a request).
+/// @retval PNNG_EINVAL A required pointer argument is NULL.
+/// @ingroup socket
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_socket_send(
     s: pnng_socket,
@@ -91,8 +143,21 @@ pub unsafe extern "C" fn pnng_socket_send(
     ffi_result! { socket::send(s.id, bytes(data, len)?, flags) }
 }
 
-/// pnng_socket_send_msg: sends `msg`. Consumes `msg` on success; on failure the caller still
-/// owns it. Blocking as `pnng_socket_send`.
+/// Sends `msg`. Consumes `msg` on success; on failure the caller still owns it. Blocking as
+/// `pnng_socket_send`.
+///
+/// @param s The socket.
+/// @param msg The message; consumed on success only.
+/// @param flags 0 to block, or `PNNG_FLAG_NONBLOCK`.
+/// @return 0 (`PNNG_OK`) on success, else an error code:
+/// @retval PNNG_OK Success.
+/// @retval PNNG_ECLOSED The socket is closed or was never opened.
+/// @retval PNNG_EAGAIN `PNNG_FLAG_NONBLOCK` was given and the operation would block.
+/// @retval PNNG_ETIMEDOUT The send timeout expired.
+/// @retval PNNG_ENOTSUP The protocol cannot send (e.g. sub0, pull0).
+/// @retval PNNG_ESTATE The protocol cannot send now (e.g. rep0 before a request).
+/// @retval PNNG_EINVAL A required pointer argument is NULL.
+/// @ingroup socket
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_socket_send_msg(
     s: pnng_socket,
@@ -102,8 +167,21 @@ pub unsafe extern "C" fn pnng_socket_send_msg(
     ffi_result! { socket::send_msg(s.id, lend(msg)?, flags).map_err(reclaim) }
 }
 
-/// pnng_socket_recv_msg: receives a message; the caller owns `*msg_out` and frees it with
-/// `pnng_msg_free`. Blocks up to the receive timeout unless `PNNG_FLAG_NONBLOCK`.
+/// Receives a message; the caller owns `*msg_out` and frees it with `pnng_msg_free`. Blocks up to
+/// the receive timeout unless `PNNG_FLAG_NONBLOCK`.
+///
+/// @param s The socket.
+/// @param flags 0 to block, or `PNNG_FLAG_NONBLOCK`.
+/// @param msg_out Receives the message on success; free it with `pnng_msg_free`.
+/// @return 0 (`PNNG_OK`) on success, else an error code:
+/// @retval PNNG_OK Success.
+/// @retval PNNG_ECLOSED The socket is closed or was never opened.
+/// @retval PNNG_EAGAIN `PNNG_FLAG_NONBLOCK` was given and no message is waiting.
+/// @retval PNNG_ETIMEDOUT The receive timeout expired.
+/// @retval PNNG_ENOTSUP The protocol cannot receive (e.g. pub0, push0).
+/// @retval PNNG_ESTATE The protocol cannot receive now (e.g. req0 before a request).
+/// @retval PNNG_EINVAL A required pointer argument is NULL.
+/// @ingroup socket
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_socket_recv_msg(
     s: pnng_socket,
@@ -117,9 +195,25 @@ pub unsafe extern "C" fn pnng_socket_recv_msg(
     }
 }
 
-/// pnng_socket_recv: receives a message and copies its body into `buf` (`cap` bytes),
-/// writing its length to `*len_out`. A message longer than `cap` gives `PNNG_EMSGSIZE` with its
-/// length in `*len_out`, and is NOT lost: the next receive on this socket returns it.
+/// Receives a message and copies its body into `buf` (`cap` bytes), writing its length to
+/// `*len_out`. A message longer than `cap` gives `PNNG_EMSGSIZE` with its length in `*len_out`, and
+/// is NOT lost: the next receive on this socket returns it.
+///
+/// @param s The socket.
+/// @param buf Receives the message body.
+/// @param cap The size of `buf`.
+/// @param flags 0 to block, or `PNNG_FLAG_NONBLOCK`.
+/// @param len_out Receives the message length on success and with `PNNG_EMSGSIZE`.
+/// @return 0 (`PNNG_OK`) on success, else an error code:
+/// @retval PNNG_OK Success.
+/// @retval PNNG_ECLOSED The socket is closed or was never opened.
+/// @retval PNNG_EAGAIN `PNNG_FLAG_NONBLOCK` was given and no message is waiting.
+/// @retval PNNG_ETIMEDOUT The receive timeout expired.
+/// @retval PNNG_ENOTSUP The protocol cannot receive (e.g. pub0, push0).
+/// @retval PNNG_ESTATE The protocol cannot receive now (e.g. req0 before a request).
+/// @retval PNNG_EMSGSIZE The buffer is too small.
+/// @retval PNNG_EINVAL A required pointer argument is NULL.
+/// @ingroup socket
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_socket_recv(
     s: pnng_socket,
@@ -131,9 +225,19 @@ pub unsafe extern "C" fn pnng_socket_recv(
     ffi_result! { recv_into(len_out, buf, cap, |b| socket::recv_into(s.id, b, flags)) }
 }
 
-/// pnng_sub0_subscribe: subscribes a sub0 socket to messages starting with `len` bytes at
-/// `topic` (any bytes; length 0 matches everything). A sub0 socket with no subscription
-/// receives nothing. `PNNG_ENOTSUP` on other protocols.
+/// Subscribes a sub0 socket to messages starting with `len` bytes at `topic` (any bytes; length 0
+/// matches everything). A sub0 socket with no subscription receives nothing. `PNNG_ENOTSUP` on
+/// other protocols.
+///
+/// @param s The socket.
+/// @param topic The topic; may be NULL when `len` is 0.
+/// @param len The number of bytes at `topic`.
+/// @return 0 (`PNNG_OK`) on success, else an error code:
+/// @retval PNNG_OK Success.
+/// @retval PNNG_ECLOSED The socket is closed or was never opened.
+/// @retval PNNG_ENOTSUP Not supported by this protocol or object.
+/// @retval PNNG_EINVAL A required pointer argument is NULL.
+/// @ingroup socket
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_sub0_subscribe(
     s: pnng_socket,
@@ -143,7 +247,17 @@ pub unsafe extern "C" fn pnng_sub0_subscribe(
     ffi_result! { options::set_bytes(Target::Socket(s.id), c"sub:subscribe", bytes(topic, len)?) }
 }
 
-/// pnng_sub0_unsubscribe: removes a subscription; `PNNG_ENOENT` if there was none.
+/// Removes a subscription; `PNNG_ENOENT` if there was none.
+///
+/// @param s The socket.
+/// @param topic The topic; may be NULL when `len` is 0.
+/// @param len The number of bytes at `topic`.
+/// @return 0 (`PNNG_OK`) on success, else an error code:
+/// @retval PNNG_OK Success.
+/// @retval PNNG_ECLOSED The socket is closed or was never opened.
+/// @retval PNNG_ENOENT No such entry.
+/// @retval PNNG_EINVAL A required pointer argument is NULL.
+/// @ingroup socket
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_sub0_unsubscribe(
     s: pnng_socket,
@@ -153,8 +267,17 @@ pub unsafe extern "C" fn pnng_sub0_unsubscribe(
     ffi_result! { options::set_bytes(Target::Socket(s.id), c"sub:unsubscribe", bytes(topic, len)?) }
 }
 
-/// pnng_socket_new_context: opens a context on the socket; release it with `pnng_ctx_close`.
-/// `PNNG_ENOTSUP` for protocols without contexts.
+/// Opens a context on the socket; release it with `pnng_ctx_close`. `PNNG_ENOTSUP` for protocols
+/// without contexts.
+///
+/// @param s The socket.
+/// @param ctx_out Receives the context on success.
+/// @return 0 (`PNNG_OK`) on success, else an error code:
+/// @retval PNNG_OK Success.
+/// @retval PNNG_ECLOSED The socket is closed or was never opened.
+/// @retval PNNG_ENOTSUP Not supported by this protocol or object.
+/// @retval PNNG_EINVAL A required pointer argument is NULL.
+/// @ingroup socket
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_socket_new_context(
     s: pnng_socket,
@@ -167,10 +290,21 @@ pub unsafe extern "C" fn pnng_socket_new_context(
     }
 }
 
-/// pnng_socket_pipes: the socket's live pipes. Writes their number to `*len_out`; if it
-/// exceeds `cap`, returns `PNNG_EMSGSIZE` and leaves `buf` untouched (call again with more room).
-/// A pipe is listed once its `PNNG_PIPE_EV_ADD_PRE` callbacks have run without rejecting it,
-/// and no longer once it is closed (`pnng_pipe_close`) or removed.
+/// The socket's live pipes. Writes their number to `*len_out`; if it exceeds `cap`, returns
+/// `PNNG_EMSGSIZE` and leaves `buf` untouched (call again with more room). A pipe is listed once
+/// its `PNNG_PIPE_EV_ADD_PRE` callbacks have run without rejecting it, and no longer once it is
+/// closed (`pnng_pipe_close`) or removed.
+///
+/// @param s The socket.
+/// @param buf Receives up to `cap` pipes; may be NULL when `cap` is 0.
+/// @param cap The size of `buf`.
+/// @param len_out Receives the number of pipes (also when `cap` is too small).
+/// @return 0 (`PNNG_OK`) on success, else an error code:
+/// @retval PNNG_OK Success.
+/// @retval PNNG_ECLOSED The socket is closed or was never opened.
+/// @retval PNNG_EMSGSIZE The buffer is too small.
+/// @retval PNNG_EINVAL A required pointer argument is NULL.
+/// @ingroup socket
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_socket_pipes(
     s: pnng_socket,
@@ -181,7 +315,17 @@ pub unsafe extern "C" fn pnng_socket_pipes(
     ffi_result! { put_list(socket::list(s.id, List::Pipes)?, buf, cap, len_out, |id| pnng_pipe { id }) }
 }
 
-/// pnng_socket_dialers: the socket's open dialers, as `pnng_socket_pipes`.
+/// The socket's open dialers, as `pnng_socket_pipes`.
+///
+/// @param s The socket.
+/// @param buf Receives up to `cap` dialers; may be NULL when `cap` is 0.
+/// @param cap The size of `buf`.
+/// @param len_out Receives the number of dialers (also when `cap` is too small).
+/// @return 0 (`PNNG_OK`) on success, else an error code:
+/// @retval PNNG_OK Success.
+/// @retval PNNG_ECLOSED The socket is closed or was never opened.
+/// @retval PNNG_EINVAL A required pointer argument is NULL.
+/// @ingroup socket
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_socket_dialers(
     s: pnng_socket,
@@ -192,7 +336,17 @@ pub unsafe extern "C" fn pnng_socket_dialers(
     ffi_result! { put_list(socket::list(s.id, List::Dialers)?, buf, cap, len_out, |id| pnng_dialer { id }) }
 }
 
-/// pnng_socket_listeners: the socket's open listeners, as `pnng_socket_pipes`.
+/// The socket's open listeners, as `pnng_socket_pipes`.
+///
+/// @param s The socket.
+/// @param buf Receives up to `cap` listeners; may be NULL when `cap` is 0.
+/// @param cap The size of `buf`.
+/// @param len_out Receives the number of listeners (also when `cap` is too small).
+/// @return 0 (`PNNG_OK`) on success, else an error code:
+/// @retval PNNG_OK Success.
+/// @retval PNNG_ECLOSED The socket is closed or was never opened.
+/// @retval PNNG_EINVAL A required pointer argument is NULL.
+/// @ingroup socket
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_socket_listeners(
     s: pnng_socket,
@@ -203,19 +357,28 @@ pub unsafe extern "C" fn pnng_socket_listeners(
     ffi_result! { put_list(socket::list(s.id, List::Listeners)?, buf, cap, len_out, |id| pnng_listener { id }) }
 }
 
-/// pnng_socket_pipe_notify: adds `cb` for `event` (`PNNG_PIPE_EV_*`); several callbacks per
-/// event run in registration order. `cb == NULL` removes every callback of that event.
-/// Register before listening or dialing so no connection is missed. Closing the pipe inside an
-/// `ADD_PRE` callback rejects the connection (a `REM_POST` still follows). See `pnng_pipe_cb`
-/// for what a callback may do. `userdata` is passed back untouched.
+/// Adds `cb` for `event` (`PNNG_PIPE_EV_*`); several callbacks per event run in registration order.
+/// `cb == NULL` removes every callback of that event. Register before listening or dialing so no
+/// connection is missed. Closing the pipe inside an `ADD_PRE` callback rejects the connection (a
+/// `REM_POST` still follows). See `pnng_pipe_cb` for what a callback may do. `userdata` is passed
+/// back untouched.
 ///
 /// Threads and order: callbacks run on NNG's threads. For one pipe NNG runs every `ADD_PRE`
-/// callback to the end before any `ADD_POST` one, and `REM_POST` last; events of different
-/// pipes may interleave and run concurrently. A consumer that hands events to another thread
-/// (as `pnng_socket_pipe_notify_cq` does) can therefore see `ADD_POST` while it is still
-/// working on that pipe's `ADD_PRE` unless it handles events in queue order (pynng copes by
-/// creating the pipe object on whichever event comes first). Closing the socket waits for
-/// callbacks that are running and then no more run.
+/// callback to the end before any `ADD_POST` one, and `REM_POST` last; events of different pipes
+/// may interleave and run concurrently. A consumer that hands events to another thread (as
+/// `pnng_socket_pipe_notify_cq` does) can therefore see `ADD_POST` while it is still working on
+/// that pipe's `ADD_PRE` unless it handles events in queue order (pynng copes by creating the pipe
+/// object on whichever event comes first). Closing the socket waits for callbacks that are running
+/// and then no more run.
+///
+/// @param s The socket.
+/// @param event `PNNG_PIPE_EV_ADD_PRE`, `PNNG_PIPE_EV_ADD_POST` or `PNNG_PIPE_EV_REM_POST`.
+/// @param cb The callback; NULL removes every callback of `event`.
+/// @param userdata Passed back to `cb` untouched.
+/// @return 0 (`PNNG_OK`) on success, else an error code:
+/// @retval PNNG_OK Success.
+/// @retval PNNG_ECLOSED The socket is closed or was never opened.
+/// @ingroup socket
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_socket_pipe_notify(
     s: pnng_socket,
@@ -231,8 +394,17 @@ pub unsafe extern "C" fn pnng_socket_pipe_notify(
     }
 }
 
-/// pnng_socket_pipe_notify_remove: removes one registration of `cb` with `userdata`;
-/// `PNNG_ENOENT` if there is none.
+/// Removes one registration of `cb` with `userdata`; `PNNG_ENOENT` if there is none.
+///
+/// @param s The socket.
+/// @param event The event `cb` was registered for.
+/// @param cb The registered callback.
+/// @param userdata The userdata it was registered with.
+/// @return 0 (`PNNG_OK`) on success, else an error code:
+/// @retval PNNG_OK Success.
+/// @retval PNNG_ECLOSED The socket is closed or was never opened.
+/// @retval PNNG_ENOENT No such entry.
+/// @ingroup socket
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_socket_pipe_notify_remove(
     s: pnng_socket,
@@ -243,10 +415,20 @@ pub unsafe extern "C" fn pnng_socket_pipe_notify_remove(
     ffi_result! { socket::unsubscribe_callback(s.id, event, cb.ok_or(Error::Invalid)?, userdata as usize) }
 }
 
-/// pnng_socket_pipe_notify_cq: posts `event` to the completion queue `cq` instead of calling
-/// back; read entries with `pnng_cq_pop_pipe_event`. The socket keeps `cq` alive while
-/// registered. `cq == NULL` removes the queue registrations of that event. Rejecting a pipe is
-/// not possible this way (the event is read later); close it with `pnng_pipe_close` instead.
+/// Posts `event` to the completion queue `cq` instead of calling back; read entries with
+/// `pnng_cq_pop_pipe_event`. The socket keeps `cq` alive while registered. `cq == NULL` removes the
+/// queue registrations of that event. Rejecting a pipe is not possible this way (the event is read
+/// later); close it with `pnng_pipe_close` instead.
+///
+/// @param s The socket.
+/// @param event `PNNG_PIPE_EV_ADD_PRE`, `PNNG_PIPE_EV_ADD_POST` or `PNNG_PIPE_EV_REM_POST`.
+/// @param cq The queue to post to; NULL removes the queue registrations of `event`.
+/// @param userdata Returned with each event by `pnng_cq_pop_pipe_event`.
+/// @return 0 (`PNNG_OK`) on success, else an error code:
+/// @retval PNNG_OK Success.
+/// @retval PNNG_ECLOSED The socket is closed or was never opened.
+/// @retval PNNG_EINVAL A required pointer argument is NULL.
+/// @ingroup socket
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_socket_pipe_notify_cq(
     s: pnng_socket,
@@ -262,9 +444,18 @@ pub unsafe extern "C" fn pnng_socket_pipe_notify_cq(
     }
 }
 
-/// pnng_sockaddr_format: writes `addr` as URL-like text (`tcp://127.0.0.1:5555`,
-/// `tcp://[::1]:5555`, `ipc:///tmp/x`, `inproc://name`, `abstract://name`) into `buf` of `len`
-/// bytes, NUL-terminated. `PNNG_EMSGSIZE` if it does not fit.
+/// Writes `addr` as URL-like text (`tcp://127.0.0.1:5555`, `tcp://[::1]:5555`, `ipc:///tmp/x`,
+/// `inproc://name`, `abstract://name`) into `buf` of `len` bytes, NUL-terminated. `PNNG_EMSGSIZE`
+/// if it does not fit.
+///
+/// @param addr The address.
+/// @param buf Receives the NUL-terminated text.
+/// @param len The size of `buf` in bytes.
+/// @return 0 (`PNNG_OK`) on success, else an error code:
+/// @retval PNNG_OK Success.
+/// @retval PNNG_EMSGSIZE The buffer is too small.
+/// @retval PNNG_EINVAL A required pointer argument is NULL.
+/// @ingroup sockaddr
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_sockaddr_format(
     addr: *const sockaddr::pnng_sockaddr,

@@ -18,21 +18,41 @@ use std::ffi::c_char;
 /// `_find`, `_free`.
 ///
 /// Thread safety: movable.
+///
+/// @ingroup stats
 pub struct pnng_stats {
     _private: [u8; 0],
 }
 
-/// Statistic kinds (`pnng_stats_kind`), NNG's values.
+/// Statistic kind (`pnng_stats_kind`, NNG's values): a level, which goes up and down.
+/// @ingroup stats
 pub const PNNG_STAT_LEVEL: i32 = 1;
+/// Statistic kind: a counter, which only goes up.
+/// @ingroup stats
 pub const PNNG_STAT_COUNTER: i32 = 2;
+/// Statistic kind: a string (`pnng_stats_string`).
+/// @ingroup stats
 pub const PNNG_STAT_STRING: i32 = 3;
+/// Statistic kind: a boolean (0 or 1).
+/// @ingroup stats
 pub const PNNG_STAT_BOOLEAN: i32 = 4;
+/// Statistic kind: an id (of a socket, dialer, listener or pipe).
+/// @ingroup stats
 pub const PNNG_STAT_ID: i32 = 5;
-/// Statistic units (`pnng_stats_unit`), NNG's values.
+/// Statistic unit (`pnng_stats_unit`, NNG's values): none.
+/// @ingroup stats
 pub const PNNG_UNIT_NONE: i32 = 0;
+/// Statistic unit: bytes.
+/// @ingroup stats
 pub const PNNG_UNIT_BYTES: i32 = 1;
+/// Statistic unit: messages.
+/// @ingroup stats
 pub const PNNG_UNIT_MESSAGES: i32 = 2;
+/// Statistic unit: milliseconds.
+/// @ingroup stats
 pub const PNNG_UNIT_MILLIS: i32 = 3;
+/// Statistic unit: events.
+/// @ingroup stats
 pub const PNNG_UNIT_EVENTS: i32 = 4;
 
 type Snapshot = Vec<Stat>;
@@ -47,7 +67,15 @@ fn stat<'a>(st: *const pnng_stats, i: usize) -> Option<&'a Stat> {
     obj(st.cast::<Snapshot>()).ok()?.get(i)
 }
 
-/// pnng_socket_stats: a snapshot of the socket's statistics; free it with `pnng_stats_free`.
+/// A snapshot of the socket's statistics; free it with `pnng_stats_free`.
+///
+/// @param s The socket.
+/// @param stats_out Receives the snapshot on success; free it with `pnng_stats_free`.
+/// @return 0 (`PNNG_OK`) on success, else an error code:
+/// @retval PNNG_OK Success.
+/// @retval PNNG_ECLOSED The socket is closed or was never opened.
+/// @retval PNNG_EINVAL A required pointer argument is NULL.
+/// @ingroup stats
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_socket_stats(
     s: pnng_socket,
@@ -56,7 +84,15 @@ pub unsafe extern "C" fn pnng_socket_stats(
     ffi_result! { take_snapshot(Owner::Socket(s.id), stats_out) }
 }
 
-/// pnng_dialer_stats: a snapshot of the dialer's statistics (`PNNG_ENOENT` for a closed one).
+/// A snapshot of the dialer's statistics (`PNNG_ENOENT` for a closed one).
+///
+/// @param d The dialer.
+/// @param stats_out Receives the snapshot on success; free it with `pnng_stats_free`.
+/// @return 0 (`PNNG_OK`) on success, else an error code:
+/// @retval PNNG_OK Success.
+/// @retval PNNG_ENOENT The dialer is closed or was never created.
+/// @retval PNNG_EINVAL A required pointer argument is NULL.
+/// @ingroup stats
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_dialer_stats(
     d: pnng_dialer,
@@ -65,7 +101,15 @@ pub unsafe extern "C" fn pnng_dialer_stats(
     ffi_result! { take_snapshot(Owner::Dialer(d.id), stats_out) }
 }
 
-/// pnng_listener_stats: a snapshot of the listener's statistics.
+/// A snapshot of the listener's statistics.
+///
+/// @param l The listener.
+/// @param stats_out Receives the snapshot on success; free it with `pnng_stats_free`.
+/// @return 0 (`PNNG_OK`) on success, else an error code:
+/// @retval PNNG_OK Success.
+/// @retval PNNG_ENOENT The listener is closed or was never created.
+/// @retval PNNG_EINVAL A required pointer argument is NULL.
+/// @ingroup stats
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_listener_stats(
     l: pnng_listener,
@@ -74,7 +118,10 @@ pub unsafe extern "C" fn pnng_listener_stats(
     ffi_result! { take_snapshot(Owner::Listener(l.id), stats_out) }
 }
 
-/// pnng_stats_free: frees a snapshot. NULL is fine.
+/// Frees a snapshot. NULL is fine.
+///
+/// @param st The statistics snapshot.
+/// @ingroup stats
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_stats_free(st: *mut pnng_stats) {
     ffi_boundary! {
@@ -85,49 +132,92 @@ pub unsafe extern "C" fn pnng_stats_free(st: *mut pnng_stats) {
     }
 }
 
-/// pnng_stats_count: the number of statistics in the snapshot (0 for NULL).
+/// The number of statistics in the snapshot (0 for NULL).
+///
+/// @param st The statistics snapshot.
+/// @return The number of statistics, 0 for NULL.
+/// @ingroup stats
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_stats_count(st: *const pnng_stats) -> usize {
     ffi_boundary! { obj(st.cast::<Snapshot>()).map_or(0, Vec::len) }
 }
 
-/// pnng_stats_name: the name of statistic `i` (NULL when out of range).
+/// The name of statistic `i` (NULL when out of range).
+///
+/// @param st The statistics snapshot.
+/// @param i The statistic's index, below `pnng_stats_count`.
+/// @return A NUL-terminated name owned by the snapshot, or NULL when `i` is out of range.
+/// @ingroup stats
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_stats_name(st: *const pnng_stats, i: usize) -> *const c_char {
     ffi_boundary! { stat(st, i).map_or(std::ptr::null(), |s| s.name.as_ptr()) }
 }
 
-/// pnng_stats_desc: the description of statistic `i` (NULL when out of range).
+/// The description of statistic `i` (NULL when out of range).
+///
+/// @param st The statistics snapshot.
+/// @param i The statistic's index, below `pnng_stats_count`.
+/// @return A NUL-terminated text owned by the snapshot, or NULL when `i` is out of range.
+/// @ingroup stats
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_stats_desc(st: *const pnng_stats, i: usize) -> *const c_char {
     ffi_boundary! { stat(st, i).map_or(std::ptr::null(), |s| s.desc.as_ptr()) }
 }
 
-/// pnng_stats_kind: `PNNG_STAT_COUNTER`, `_LEVEL`, `_STRING`, `_BOOLEAN` or `_ID` (0 when out of range).
+/// `PNNG_STAT_COUNTER`, `_LEVEL`, `_STRING`, `_BOOLEAN` or `_ID` (0 when out of range).
+///
+/// @param st The statistics snapshot.
+/// @param i The statistic's index, below `pnng_stats_count`.
+/// @return A `PNNG_STAT_*` value, or 0 when `i` is out of range.
+/// @ingroup stats
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_stats_kind(st: *const pnng_stats, i: usize) -> i32 {
     ffi_boundary! { stat(st, i).map_or(0, |s| s.kind) }
 }
 
-/// pnng_stats_unit: `PNNG_UNIT_BYTES`, `_MESSAGES`, `_MILLIS`, `_EVENTS` or `_NONE`.
+/// `PNNG_UNIT_BYTES`, `_MESSAGES`, `_MILLIS`, `_EVENTS` or `_NONE`.
+///
+/// @param st The statistics snapshot.
+/// @param i The statistic's index, below `pnng_stats_count`.
+/// @return A `PNNG_UNIT_*` value (`PNNG_UNIT_NONE` when `i` is out of range).
+/// @ingroup stats
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_stats_unit(st: *const pnng_stats, i: usize) -> i32 {
     ffi_boundary! { stat(st, i).map_or(0, |s| s.unit) }
 }
 
-/// pnng_stats_value: the numeric value of statistic `i` (booleans 0/1; 0 when out of range).
+/// The numeric value of statistic `i` (booleans 0/1; 0 when out of range).
+///
+/// @param st The statistics snapshot.
+/// @param i The statistic's index, below `pnng_stats_count`.
+/// @return The value, or 0 when `i` is out of range.
+/// @ingroup stats
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_stats_value(st: *const pnng_stats, i: usize) -> u64 {
     ffi_boundary! { stat(st, i).map_or(0, |s| s.value) }
 }
 
-/// pnng_stats_string: the text of a `PNNG_STAT_STRING` statistic (NULL otherwise).
+/// The text of a `PNNG_STAT_STRING` statistic (NULL otherwise).
+///
+/// @param st The statistics snapshot.
+/// @param i The statistic's index, below `pnng_stats_count`.
+/// @return A NUL-terminated text owned by the snapshot, or NULL.
+/// @ingroup stats
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_stats_string(st: *const pnng_stats, i: usize) -> *const c_char {
     ffi_boundary! { stat(st, i).and_then(|s| s.text.as_ref()).map_or(std::ptr::null(), |t| t.as_ptr()) }
 }
 
-/// pnng_stats_find: the value of the statistic called `name`; `PNNG_ENOENT` if there is none.
+/// The value of the statistic called `name`; `PNNG_ENOENT` if there is none.
+///
+/// @param st The statistics snapshot.
+/// @param name The statistic's name, e.g. `"rx_msgs"`.
+/// @param value_out Receives its value on success.
+/// @return 0 (`PNNG_OK`) on success, else an error code:
+/// @retval PNNG_OK Success.
+/// @retval PNNG_ENOENT No statistic of that name.
+/// @retval PNNG_EINVAL A required pointer argument is NULL.
+/// @ingroup stats
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_stats_find(
     st: *const pnng_stats,

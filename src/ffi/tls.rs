@@ -26,6 +26,8 @@ use std::sync::Arc;
 /// `_cert_key_file`, `_auth_mode`, `_clone`, `_free`.
 ///
 /// Thread safety: shareable.
+///
+/// @ingroup tls
 pub struct pnng_tls_config {
     _private: [u8; 0],
 }
@@ -34,8 +36,15 @@ fn cfg<'a>(c: *const pnng_tls_config) -> Result<&'a TlsConfig> {
     obj(c.cast::<TlsConfig>())
 }
 
-/// pnng_tls_config_new: a new configuration for `mode` (`PNNG_TLS_MODE_CLIENT` or
-/// `PNNG_TLS_MODE_SERVER`; anything else `PNNG_EINVAL`). The caller owns one reference.
+/// A new configuration for `mode` (`PNNG_TLS_MODE_CLIENT` or `PNNG_TLS_MODE_SERVER`; anything else
+/// `PNNG_EINVAL`). The caller owns one reference.
+///
+/// @param mode `PNNG_TLS_MODE_CLIENT` or `PNNG_TLS_MODE_SERVER`.
+/// @param cfg_out Receives the configuration on success; the caller owns one reference.
+/// @return 0 (`PNNG_OK`) on success, else an error code:
+/// @retval PNNG_OK Success.
+/// @retval PNNG_EINVAL `mode` is not a TLS mode, or `cfg_out` is NULL.
+/// @ingroup tls
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_tls_config_new(
     mode: c_int,
@@ -48,7 +57,11 @@ pub unsafe extern "C" fn pnng_tls_config_new(
     }
 }
 
-/// pnng_tls_config_clone: adds a reference and returns `cfg` (NULL for NULL).
+/// Adds a reference and returns `cfg` (NULL for NULL).
+///
+/// @param c The TLS configuration.
+/// @return `c` itself, now with one more reference (NULL for NULL).
+/// @ingroup tls
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_tls_config_clone(c: *mut pnng_tls_config) -> *mut pnng_tls_config {
     ffi_boundary! {
@@ -60,7 +73,10 @@ pub unsafe extern "C" fn pnng_tls_config_clone(c: *mut pnng_tls_config) -> *mut 
     }
 }
 
-/// pnng_tls_config_free: drops one reference. NULL is fine.
+/// Drops one reference. NULL is fine.
+///
+/// @param c The TLS configuration.
+/// @ingroup tls
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_tls_config_free(c: *mut pnng_tls_config) {
     ffi_boundary! {
@@ -71,8 +87,15 @@ pub unsafe extern "C" fn pnng_tls_config_free(c: *mut pnng_tls_config) {
     }
 }
 
-/// pnng_tls_config_server_name: the name the server's certificate must match (also sent as
-/// SNI). NULL or "" clears it (no host name check).
+/// The name the server's certificate must match (also sent as SNI). NULL or "" clears it (no host
+/// name check).
+///
+/// @param c The TLS configuration.
+/// @param name The server name; NULL or "" clears it.
+/// @return 0 (`PNNG_OK`) on success, else an error code:
+/// @retval PNNG_OK Success.
+/// @retval PNNG_EINVAL A required pointer argument is NULL.
+/// @ingroup tls
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_tls_config_server_name(
     c: *mut pnng_tls_config,
@@ -81,8 +104,17 @@ pub unsafe extern "C" fn pnng_tls_config_server_name(
     ffi_result! { cfg(c)?.server_name(opt_cstr(name)) }
 }
 
-/// pnng_tls_config_ca_chain: trusted CA certificates as a PEM string, with an optional CRL
-/// (PEM, NULL for none). Garbage PEM gives `PNNG_ECRYPTO` or `PNNG_EINVAL`.
+/// Trusted CA certificates as a PEM string, with an optional CRL (PEM, NULL for none). Garbage PEM
+/// gives `PNNG_ECRYPTO` or `PNNG_EINVAL`.
+///
+/// @param c The TLS configuration.
+/// @param pem The CA certificates, PEM.
+/// @param crl_pem A certificate revocation list, PEM; may be NULL.
+/// @return 0 (`PNNG_OK`) on success, else an error code:
+/// @retval PNNG_OK Success.
+/// @retval PNNG_ECRYPTO The PEM could not be parsed.
+/// @retval PNNG_EINVAL Garbage PEM, or a required pointer argument is NULL.
+/// @ingroup tls
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_tls_config_ca_chain(
     c: *mut pnng_tls_config,
@@ -92,8 +124,18 @@ pub unsafe extern "C" fn pnng_tls_config_ca_chain(
     ffi_result! { cfg(c)?.ca_chain(cstr(pem)?, opt_cstr(crl_pem)) }
 }
 
-/// pnng_tls_config_own_cert: this side's certificate (chain) and private key as PEM strings;
-/// `pass` decrypts the key (NULL for none). A key that does not match the certificate fails.
+/// This side's certificate (chain) and private key as PEM strings; `pass` decrypts the key (NULL
+/// for none). A key that does not match the certificate fails.
+///
+/// @param c The TLS configuration.
+/// @param cert_pem The certificate (chain), PEM.
+/// @param key_pem The private key, PEM.
+/// @param pass The key's password; may be NULL.
+/// @return 0 (`PNNG_OK`) on success, else an error code:
+/// @retval PNNG_OK Success.
+/// @retval PNNG_ECRYPTO The PEM could not be parsed, or the key does not match.
+/// @retval PNNG_EINVAL A required pointer argument is NULL.
+/// @ingroup tls
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_tls_config_own_cert(
     c: *mut pnng_tls_config,
@@ -104,7 +146,15 @@ pub unsafe extern "C" fn pnng_tls_config_own_cert(
     ffi_result! { cfg(c)?.own_cert(cstr(cert_pem)?, cstr(key_pem)?, opt_cstr(pass)) }
 }
 
-/// pnng_tls_config_ca_file: adds trusted CAs from a PEM file (and CRLs in it).
+/// Adds trusted CAs from a PEM file (and CRLs in it).
+///
+/// @param c The TLS configuration.
+/// @param path The PEM file's path.
+/// @return 0 (`PNNG_OK`) on success, else an error code:
+/// @retval PNNG_OK Success.
+/// @retval PNNG_ECRYPTO The PEM could not be parsed, or the key does not match.
+/// @retval PNNG_EINVAL A required pointer argument is NULL.
+/// @ingroup tls
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_tls_config_ca_file(
     c: *mut pnng_tls_config,
@@ -113,8 +163,16 @@ pub unsafe extern "C" fn pnng_tls_config_ca_file(
     ffi_result! { cfg(c)?.ca_file(cstr(path)?) }
 }
 
-/// pnng_tls_config_cert_key_file: this side's certificate and key from one PEM file; `pass`
-/// may be NULL.
+/// This side's certificate and key from one PEM file; `pass` may be NULL.
+///
+/// @param c The TLS configuration.
+/// @param path The PEM file's path (certificate and key).
+/// @param pass The key's password; may be NULL.
+/// @return 0 (`PNNG_OK`) on success, else an error code:
+/// @retval PNNG_OK Success.
+/// @retval PNNG_ECRYPTO The PEM could not be parsed, or the key does not match.
+/// @retval PNNG_EINVAL A required pointer argument is NULL.
+/// @ingroup tls
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_tls_config_cert_key_file(
     c: *mut pnng_tls_config,
@@ -124,8 +182,16 @@ pub unsafe extern "C" fn pnng_tls_config_cert_key_file(
     ffi_result! { cfg(c)?.cert_key_file(cstr(path)?, opt_cstr(pass)) }
 }
 
-/// pnng_tls_config_auth_mode: peer verification, `PNNG_TLS_AUTH_MODE_NONE`, `_OPTIONAL` or
-/// `_REQUIRED` (all three honoured); anything else `PNNG_EINVAL`.
+/// Peer verification, `PNNG_TLS_AUTH_MODE_NONE`, `_OPTIONAL` or `_REQUIRED` (all three honoured);
+/// anything else `PNNG_EINVAL`.
+///
+/// @param c The TLS configuration.
+/// @param mode `PNNG_TLS_AUTH_MODE_NONE`, `PNNG_TLS_AUTH_MODE_OPTIONAL` or
+///        `PNNG_TLS_AUTH_MODE_REQUIRED`.
+/// @return 0 (`PNNG_OK`) on success, else an error code:
+/// @retval PNNG_OK Success.
+/// @retval PNNG_EINVAL `mode` is not an auth mode, or `c` is NULL.
+/// @ingroup tls
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_tls_config_auth_mode(
     c: *mut pnng_tls_config,
@@ -134,8 +200,16 @@ pub unsafe extern "C" fn pnng_tls_config_auth_mode(
     ffi_result! { cfg(c)?.auth_mode(mode) }
 }
 
-/// pnng_socket_set_tls: uses `cfg` for the socket's future `tls+tcp://` and `wss://` dialers
-/// and listeners. The socket keeps its own reference.
+/// Uses `cfg` for the socket's future `tls+tcp://` and `wss://` dialers and listeners. The socket
+/// keeps its own reference.
+///
+/// @param s The socket.
+/// @param c The TLS configuration.
+/// @return 0 (`PNNG_OK`) on success, else an error code:
+/// @retval PNNG_OK Success.
+/// @retval PNNG_ECLOSED The socket is closed or was never opened.
+/// @retval PNNG_EINVAL A required pointer argument is NULL.
+/// @ingroup socket
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_socket_set_tls(
     s: pnng_socket,
@@ -144,8 +218,17 @@ pub unsafe extern "C" fn pnng_socket_set_tls(
     ffi_result! { cfg(c)?.attach(Target::Socket(s.id)) }
 }
 
-/// pnng_dialer_set_tls: uses `cfg` for a dialer not yet started (`pnng_dialer_create`).
-/// `PNNG_ENOTSUP` on a non-TLS dialer.
+/// Uses `cfg` for a dialer not yet started (`pnng_dialer_create`). `PNNG_ENOTSUP` on a non-TLS
+/// dialer.
+///
+/// @param d The dialer.
+/// @param c The TLS configuration.
+/// @return 0 (`PNNG_OK`) on success, else an error code:
+/// @retval PNNG_OK Success.
+/// @retval PNNG_ENOENT The dialer is closed or was never created.
+/// @retval PNNG_ENOTSUP The dialer's transport does not use TLS.
+/// @retval PNNG_EINVAL A required pointer argument is NULL.
+/// @ingroup dialer
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_dialer_set_tls(
     d: pnng_dialer,
@@ -154,8 +237,17 @@ pub unsafe extern "C" fn pnng_dialer_set_tls(
     ffi_result! { cfg(c)?.attach(Target::Dialer(d.id)) }
 }
 
-/// pnng_listener_set_tls: uses `cfg` for a listener not yet started (`pnng_listener_create`).
-/// `PNNG_ENOTSUP` on a non-TLS listener.
+/// Uses `cfg` for a listener not yet started (`pnng_listener_create`). `PNNG_ENOTSUP` on a non-TLS
+/// listener.
+///
+/// @param l The listener.
+/// @param c The TLS configuration.
+/// @return 0 (`PNNG_OK`) on success, else an error code:
+/// @retval PNNG_OK Success.
+/// @retval PNNG_ENOENT The listener is closed or was never created.
+/// @retval PNNG_ENOTSUP The listener's transport does not use TLS.
+/// @retval PNNG_EINVAL A required pointer argument is NULL.
+/// @ingroup listener
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_listener_set_tls(
     l: pnng_listener,

@@ -841,7 +841,7 @@ class Socket(_Receiver, _Sender, _Closeable, _Strict):
     _recv_aio_fn = staticmethod(lib.pnng_socket_recv_aio)
 
     name = StringOption("socket-name", doc="The socket's name (defaults to its id).")
-    raw = BooleanOption("raw", readonly=True, doc="True for a raw socket (opened with an *_open_raw opener).")
+    raw = BooleanOption("raw", readonly=True, doc="True for a raw socket (opened with an ``*_open_raw`` opener).")
     protocol = IntOption("protocol", readonly=True, doc="The 16-bit protocol number.")
     protocol_name = StringOption("protocol-name", readonly=True, doc="The protocol's name.")
     peer = IntOption("peer", readonly=True, doc="The peer's protocol number.")
