@@ -40,7 +40,7 @@ Depends: $depends, libmbedtls-dev
 Provides: libpnng$MAJOR
 Installed-Size: $(du -sk "$stage/usr" | cut -f1)
 Homepage: https://github.com/codypiersall/pynng
-Description: pynng's object model as a C library over NNG 1.11
+Description: pynng's object model as a C library over NNG 1.12.0
  pnng exposes NNG's Scalability Protocols (pair, req/rep, pub/sub, push/pull,
  survey, bus) with pynng's objects behind a plain C ABI: libpnng.so (soname
  libpnng.so.$MAJOR), libpnng.a, pnng.h, pkg-config and CMake files.

@@ -1,4 +1,4 @@
-//! pnng: pynng's object model as a C ABI, over NNG 1.11.
+//! pnng: pynng's object model as a C ABI, over NNG 1.12.0.
 //!
 //! `core` holds the safe Rust over nng-sys, one module per pynng object; `ffi` holds the thin
 //! `extern "C"` layer that cbindgen turns into `include/pnng.h`. Rust item names in `ffi` are

@@ -2,7 +2,7 @@
 //! Each test states the function, the input, the expected and the actual outcome. They are
 //! plain tests (they run in `cargo test`) once pnng works around the bug; do not weaken them
 //! to pass. A test too slow for `cargo test` is `#[ignore]`d with the reason (run it with
-//! `--ignored`). Bugs inside NNG 1.11 are fixed in pnng's copy of its sources (vendor/README.md
+//! `--ignored`). Bugs inside NNG are fixed by pnng's patch series (vendor/README.md
 //! lists each fix with its test here).
 mod common;
 use common::*;

@@ -1,4 +1,4 @@
-// Package pnng is pynng's object model for Go: the scalability protocols of NNG 1.11 (pair,
+// Package pnng is pynng's object model for Go: the scalability protocols of NNG 1.12.0 (pair,
 // req/rep, pub/sub, push/pull, survey, bus) over libpnng, through cgo.
 //
 // Open a socket with a constructor per protocol (NewPair0, NewPair1(poly), NewReq0, ...,

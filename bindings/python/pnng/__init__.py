@@ -1,4 +1,4 @@
-"""pnng: pynng's API over libpnng (NNG 1.11), in pure Python (ctypes).
+"""pnng: pynng's API over libpnng (NNG 1.12.0), in pure Python (ctypes).
 
 ``import pnng as pynng`` runs pynng programs unchanged: Socket and the 11 protocols, Dialer,
 Listener, Pipe, Context, Message, TLSConfig, the SockAddr classes (``pnng.sockaddr``), options
