@@ -45,7 +45,9 @@ fi
 if ! diff -r -q "$work/nng" "$tree" >"$work/differ"; then
     echo "check-nng-patches: $tree is not NNG $version + the $n patches of vendor/nng-patches:" >&2
     cat "$work/differ" >&2
-    [ "$mode" = --diff ] && diff -ruN "$work/nng" "$tree" >&2
+    if [ "$mode" = --diff ]; then
+        diff -ruN "$work/nng" "$tree" >&2 || true
+    fi
     echo "(edit the series, then scripts/check-nng-patches.sh --write; see vendor/README.md)" >&2
     exit 1
 fi
