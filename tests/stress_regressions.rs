@@ -194,12 +194,14 @@ fn close_racing_a_send_timeout_does_not_crash() {
     }
 }
 
-/// The same race on contexts: a receive pending on a context times out (the expire thread
-/// takes the cancel function, whose argument is the protocol's context) while the context is
-/// closed and freed. `nni_ctx_destroy` waits for running cancel calls before the protocol's
-/// context is freed; it used to lock every expire queue on each close, and now returns at once
-/// when no cancel call runs (vendor/nng-patches/0013: the barrier's fast path), so this covers
-/// both paths. Input: 300 rounds x 8 rep0 contexts with recv-timeout 1-3 ms, each with a thread
+/// CRASH (found by this test under ASan: `rep0_cancel_recv` from the expire thread on a context
+/// freed by `nng_ctx_close`). The same race on contexts: a receive pending on a context times
+/// out (the expire thread takes the cancel function, whose argument is the protocol's context)
+/// while the context is closed and freed. `nni_ctx_destroy` called the cancel barrier before
+/// `ctx_fini`, which is what finishes the context's receive, so a cancel taken between the two
+/// ran on the freed context; the barrier now comes after `ctx_fini` (vendor/nng-patches/0010).
+/// It returns at once when no cancel call runs (0013: the fast path), so this covers both
+/// paths. Input: 300 rounds x 8 rep0 contexts with recv-timeout 1-3 ms, each with a thread
 /// blocked in `pnng_ctx_recv`, closed at 1.5-2.5 ms. Expected: no crash (ASan clean), each
 /// receive returns ETIMEDOUT or ECLOSED.
 #[test]
