@@ -69,7 +69,7 @@ $(BENCH_BUILD)/bench_stream: $(BENCH_C_COMMON) $(BENCH_DIR)/c/impl_stream.c
 
 # The Go benchmark module uses the in-tree binding through a replace directive (no module proxy).
 $(BENCH_GO_BIN): $(wildcard $(BENCH_DIR)/go/*.go $(BENCH_DIR)/go/go.mod bindings/go/*.go bindings/go/*.h) $(LIB)
-	cd $(BENCH_DIR)/go && GOFLAGS=-mod=mod GOPROXY=off go build -o $(CURDIR)/$@ .
+	cd $(BENCH_DIR)/go && GOFLAGS=-mod=mod GOPROXY=off go build -tags pnng_intree -o $(CURDIR)/$@ .
 
 $(BENCH_PY_STAMP):
 	python3 -m venv $(BENCH_VENV)
@@ -84,8 +84,13 @@ bench-python-pnng: $(BENCH_PY_STAMP)
 	    echo "bench: could not install bindings/python; its rows will read n/a"; \
 	else echo "bench: bindings/python missing; the pnng Python rows will read n/a"; fi
 
+# zeromq.js for the Node section's comparison column: a bench-only install (benches/node/zmq),
+# not a dependency of the pnng package. Without it that column reads n/a.
 bench-node-deps:
 	@if [ ! -d bindings/node/node_modules/koffi ]; then $(MAKE) --no-print-directory setup-node; fi
+	@if [ ! -d $(BENCH_DIR)/node/zmq/node_modules/zeromq ]; then \
+	  (cd $(BENCH_DIR)/node/zmq && npm ci --no-audit --no-fund) || \
+	    echo "bench: could not install zeromq.js; its column will read n/a"; fi
 
 bench-clean:
 	rm -rf $(BENCH_BUILD)

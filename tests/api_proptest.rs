@@ -44,7 +44,9 @@ const NB: c_int = PNNG_FLAG_NONBLOCK;
 const TIMEO: i32 = 2;
 const MSG_SLOTS: usize = 4;
 const DEFAULT_CASES: u32 = 2000;
-const DEFAULT_RECV_MAX: usize = 1 << 20;
+const DEFAULT_RECV_MAX: usize = 0;
+/// Sizes the generated option values range over.
+const SIZE_RANGE: usize = 1 << 20;
 
 // ---------------------------------------------------------------------------------------------
 // Inputs.
@@ -389,7 +391,7 @@ impl Opt {
         }
     }
     fn size(&self) -> usize {
-        self.val.unsigned_abs() as usize % (DEFAULT_RECV_MAX + 1)
+        self.val.unsigned_abs() as usize % (SIZE_RANGE + 1)
     }
     fn string(&self) -> String {
         if self.long {

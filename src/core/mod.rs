@@ -9,6 +9,7 @@ pub mod ctx;
 pub mod device;
 pub mod endpoint;
 pub mod extern_nng;
+pub mod interruptible;
 pub mod log;
 pub mod msg;
 pub(crate) mod oneshot;
@@ -50,6 +51,7 @@ pub(crate) fn nng_ctx(id: u32) -> sys::nng_ctx {
 pub fn fini() {
     socket::forget_all();
     ctx::forget_all();
+    interruptible::abandon();
     oneshot::retire_spares();
     // SAFETY: nng_fini closes every socket and joins NNG's threads; no handle is used afterwards.
     unsafe { sys::nng_fini() };

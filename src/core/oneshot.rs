@@ -36,6 +36,11 @@ impl Drop for Spare {
     }
 }
 
+/// The current NNG generation (`pnng_fini` starts a new one).
+pub(crate) fn generation() -> u64 {
+    GENERATION.load(Ordering::Acquire)
+}
+
 /// Before `nng_fini`: frees this thread's spare and retires every other thread's.
 pub(crate) fn retire_spares() {
     drop(SPARE.try_with(Cell::take));

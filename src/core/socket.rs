@@ -17,9 +17,6 @@ pub(crate) use crate::ffi::consts::{
     PNNG_DIAL_FALLBACK as DIAL_FALLBACK, PNNG_FLAG_NONBLOCK as FLAG_NONBLOCK,
 };
 
-/// recv-size-max given to every new socket: pynng documents 1 MiB, and unlimited invites abuse.
-const DEFAULT_RECV_MAX: usize = 1 << 20;
-
 /// The C type of a pipe-event callback, as the FFI layer declares it.
 pub type PipeCallback =
     unsafe extern "C" fn(pipe: crate::ffi::pnng_pipe, event: c_int, userdata: *mut c_void);
@@ -56,6 +53,8 @@ pub struct SocketState {
     /// A cooked surveyor: a non-blocking receive looks at the receive fd first (see
     /// `is_cooked_surveyor`).
     cooked_surveyor: bool,
+    /// The cooked protocol number (0 for raw sockets), for `interruptible`'s choice of wait.
+    cooked_proto: u32,
     /// Set when close begins; operations start only while it is clear (see `start_op`).
     closing: RwLock<bool>,
     /// The aios of devices forwarding through this socket (addresses of `nng_aio`s), aborted
@@ -159,9 +158,11 @@ pub fn open(opener: Opener) -> Result<u32> {
     let id = s._bindgen_opaque_blob;
     let st = SocketState {
         cooked_surveyor: is_cooked_surveyor(s),
+        cooked_proto: cooked_proto(s),
         ..Default::default()
     };
     lock(&SOCKETS).insert(id, Arc::new(st));
+    // recv-size-max stays NNG's default, 0 (no limit), as in NNG and pynng.
     let setup = || -> Result<()> {
         for ev in 0..PIPE_EVENTS as u32 {
             // SAFETY: the trampoline finds the socket by id, so no pointer can dangle.
@@ -169,10 +170,7 @@ pub fn open(opener: Opener) -> Result<u32> {
                 sys::nng_pipe_notify(s, ev, Some(pipe_event), id as usize as *mut c_void)
             })?;
         }
-        // SAFETY: the option name is a valid C string.
-        check(unsafe {
-            sys::nng_socket_set_size(s, sys::NNG_OPT_RECVMAXSZ.as_ptr().cast(), DEFAULT_RECV_MAX)
-        })
+        Ok(())
     };
     if let Err(e) = setup() {
         let _ = close(id);
@@ -217,6 +215,22 @@ impl SocketState {
         start();
         Ok(())
     }
+}
+
+/// The protocol number of a cooked socket, 0 for a raw one.
+fn cooked_proto(s: sys::nng_socket) -> u32 {
+    let (mut proto, mut raw) = (0, true);
+    // SAFETY: valid socket and option names; out-pointers valid.
+    unsafe {
+        sys::nng_socket_get_int(s, sys::NNG_OPT_PROTO.as_ptr().cast(), &mut proto);
+        sys::nng_socket_get_bool(s, sys::NNG_OPT_RAW.as_ptr().cast(), &mut raw);
+    }
+    if raw { 0 } else { proto as u32 }
+}
+
+/// The socket's cooked protocol number (0: raw); `Closed` once closed.
+pub fn cooked_protocol(id: u32) -> Result<u32> {
+    Ok(state(id)?.cooked_proto)
 }
 
 /// Whether the socket's receive fd says a message is waiting (see `is_cooked_surveyor`).
@@ -322,6 +336,14 @@ pub fn recv_into(id: u32, buf: &mut [u8], flags: c_int) -> Result<Received> {
             lock(&st.pending).get_or_insert(m);
         }
     }))
+}
+
+/// Holds `msg` back for the socket's next receive (dropped if one is held already, or the
+/// socket is closed).
+pub fn keep_pending(id: u32, msg: Msg) {
+    if let Ok(st) = state(id) {
+        lock(&st.pending).get_or_insert(msg);
+    }
 }
 
 /// Takes a held-back message, if any (used by asynchronous receives).

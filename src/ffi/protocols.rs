@@ -1,5 +1,5 @@
 //! One opener per pynng protocol class, and a raw variant of each (for devices).
-//! Every new socket has `recv-size-max` set to 1 MiB (pynng's documented default).
+//! New sockets keep NNG's defaults (`recv-size-max` 0: no limit, as in NNG and pynng).
 
 use super::{ffi_result, out_ptr, pnng_socket, put};
 use crate::core::socket::{self, Opener};
