@@ -33,6 +33,9 @@ test-rust:
 lint-rust:
 	$(CARGO) fmt --check
 	$(CARGO) clippy --release --all-targets -- -D warnings
+	@# One-way layers: src/core never uses src/ffi, and src/ffi reaches NNG only through src/core.
+	@! grep -rn "crate::ffi" src/core || { echo "lint-rust: src/core uses src/ffi"; exit 1; }
+	@! grep -rnE "nng_sys|core::sys" src/ffi || { echo "lint-rust: src/ffi uses nng-sys"; exit 1; }
 
 include $(sort $(wildcard mk/*.mk))
 
@@ -52,5 +55,5 @@ lint: $(LINT_AREAS)
 setup:
 	bash scripts/setup.sh --no-demo
 
-test: setup release check-header test-rust $(TEST_AREAS)
+test: setup release check-header $(if $(wildcard mk/nng.mk),check-nng-patches) test-rust $(TEST_AREAS)
 	@echo "make test: all suites passed ($(TEST_AREAS))"

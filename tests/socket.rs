@@ -47,7 +47,10 @@ fn every_opener_works_reports_raw_and_closes_once() {
             unsafe { pnng_socket_get_size(s, o.as_ptr(), &mut max) },
             PNNG_OK
         );
-        assert_eq!(max, 1 << 20, "{name}: recv_max_size defaults to 1 MiB");
+        assert_eq!(
+            max, 0,
+            "{name}: recv_max_size defaults to 0 (no limit), as NNG's"
+        );
         assert_eq!(unsafe { pnng_socket_close(s) }, PNNG_OK, "{name}");
         assert_eq!(
             unsafe { pnng_socket_close(s) },
@@ -424,7 +427,7 @@ fn version_names_nng() {
         .to_owned();
     assert_eq!(
         v,
-        format!("pnng {} (NNG 1.11.0)", env!("CARGO_PKG_VERSION"))
+        format!("pnng {} (NNG 1.12.0)", env!("CARGO_PKG_VERSION"))
     );
 }
 

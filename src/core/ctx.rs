@@ -3,11 +3,12 @@
 
 use super::msg::Msg;
 use super::oneshot;
-use super::socket::{self, FLAG_NONBLOCK, IdMap, Received, SocketState, copy_or_keep, lock};
-use super::{nng_ctx, nng_socket, sys};
+use super::socket::{self, IdMap, Received, SocketState, copy_or_keep};
+use super::sync::lock;
+use super::sys;
+use super::types::{CtxId, Flags, SocketId};
 use crate::error::{Error, Result, check};
 use once_cell::sync::Lazy;
-use std::ffi::c_int;
 use std::sync::{Arc, Mutex};
 
 /// A context opened here: its socket's state (for the close gate) and a message a receive
@@ -18,7 +19,7 @@ struct Entry {
 }
 
 /// The contexts opened here, by id: one lookup finds a context's gate and held-back message.
-static CTXS: Lazy<Mutex<IdMap<Entry>>> = Lazy::new(Default::default);
+static CTXS: Lazy<Mutex<IdMap<CtxId, Entry>>> = Lazy::new(Default::default);
 
 /// Runs `call` (an NNG function taking context `ctx`) behind the close gate of the context's
 /// socket (`socket::start_op`): `Closed`, and nothing called, once that socket's close has
@@ -29,7 +30,7 @@ static CTXS: Lazy<Mutex<IdMap<Entry>>> = Lazy::new(Default::default);
 /// gate every such call has released its reference before the socket's close starts. A
 /// context not opened here (a stale or foreign id, or one whose socket has closed) has no live
 /// NNG context to race: `call` runs as it is, and NNG answers.
-pub(crate) fn gated<T>(ctx: u32, call: impl FnOnce() -> T) -> Result<T> {
+pub(crate) fn gated<T>(ctx: CtxId, call: impl FnOnce() -> T) -> Result<T> {
     let socket = lock(&CTXS).get(&ctx).map(|e| Arc::clone(&e.socket));
     match socket {
         Some(st) => {
@@ -44,7 +45,7 @@ pub(crate) fn gated<T>(ctx: u32, call: impl FnOnce() -> T) -> Result<T> {
 /// Starts a receive on context `ctx` with one lookup: a held-back message goes to
 /// `with_pending` at once; otherwise `start` runs behind the gate, as `gated`.
 pub(crate) fn start_recv(
-    ctx: u32,
+    ctx: CtxId,
     with_pending: impl FnOnce(Msg),
     start: impl FnOnce(),
 ) -> Result<()> {
@@ -71,27 +72,30 @@ pub fn forget_all() {
 }
 
 /// Takes a held-back message of the context, if any.
-pub fn take_pending(ctx: u32) -> Option<Msg> {
+pub(crate) fn take_pending(ctx: CtxId) -> Option<Msg> {
     lock(&CTXS).get_mut(&ctx).and_then(|e| e.pending.take())
 }
 
 /// Forgets the contexts of a socket whose close has finished (NNG closed them with it).
-pub(crate) fn forget_socket(ctxs: Vec<u32>) {
+pub(crate) fn forget_socket(ctxs: Vec<CtxId>) {
     let mut map = lock(&CTXS);
     let dropped: Vec<Entry> = ctxs.iter().filter_map(|c| map.remove(c)).collect();
     drop(map);
     drop(dropped);
 }
 
-pub fn open(sock: u32) -> Result<u32> {
+/// Opens a context on socket `sock`.
+pub fn open(sock: SocketId) -> Result<CtxId> {
     let st = socket::state(sock)?;
-    let mut c = nng_ctx(0);
+    let mut c = CtxId(0).nng();
     let mut rv = 0;
     // Behind the socket's gate, as every call on a context (see `gated`).
-    // SAFETY: NNG validates the socket id; out-pointer valid.
-    st.start_op(|| rv = unsafe { sys::nng_ctx_open(&mut c, nng_socket(sock)) })?;
+    st.start_op(|| {
+        // SAFETY: NNG validates the socket id; the out-pointer is a live local.
+        rv = unsafe { sys::nng_ctx_open(&mut c, sock.nng()) }
+    })?;
     check(rv)?;
-    let id = c._bindgen_opaque_blob;
+    let id = CtxId::of(c);
     // Listed before anyone else can know the id; the socket's close unlists it.
     st.add_ctx(id);
     let closing = st.is_closing();
@@ -109,9 +113,10 @@ pub fn open(sock: u32) -> Result<u32> {
     Ok(id)
 }
 
-pub fn close(ctx: u32) -> Result<()> {
+/// Closes the context; `Closed` for a second close.
+pub fn close(ctx: CtxId) -> Result<()> {
     // SAFETY: NNG validates the id.
-    let rv = gated(ctx, || unsafe { sys::nng_ctx_close(nng_ctx(ctx)) });
+    let rv = gated(ctx, || unsafe { sys::nng_ctx_close(ctx.nng()) });
     let entry = lock(&CTXS).remove(&ctx);
     if let Some(e) = &entry {
         e.socket.remove_ctx(ctx);
@@ -120,31 +125,31 @@ pub fn close(ctx: u32) -> Result<()> {
     check(rv?)
 }
 
-pub fn send_msg(ctx: u32, msg: Msg, flags: c_int) -> std::result::Result<(), (Error, Msg)> {
-    if flags & !FLAG_NONBLOCK != 0 {
-        return Err((Error::Invalid, msg));
+/// Sends `msg` on the context; on failure it comes back with the error.
+pub fn send_msg(ctx: CtxId, msg: Msg, flags: Flags) -> std::result::Result<(), (Error, Msg)> {
+    if let Err(e) = flags.check(Flags::NONBLOCK) {
+        return Err((e, msg));
     }
-    // SAFETY: NNG validates the id and completes the aio exactly once.
     oneshot::send(msg, flags, |a| {
-        gated(ctx, || unsafe { sys::nng_ctx_send(nng_ctx(ctx), a) })
+        // SAFETY: NNG validates the id and completes the valid, idle aio exactly once.
+        gated(ctx, || unsafe { sys::nng_ctx_send(ctx.nng(), a) })
     })
 }
 
-pub fn recv_msg(ctx: u32, flags: c_int) -> Result<Msg> {
-    if flags & !FLAG_NONBLOCK != 0 {
-        return Err(Error::Invalid);
-    }
+/// Receives a message on the context, returning a held-back one first.
+pub fn recv_msg(ctx: CtxId, flags: Flags) -> Result<Msg> {
+    flags.check(Flags::NONBLOCK)?;
     if let Some(m) = take_pending(ctx) {
         return Ok(m);
     }
-    // SAFETY: NNG validates the id and completes the aio exactly once.
     oneshot::recv(flags, |a| {
-        gated(ctx, || unsafe { sys::nng_ctx_recv(nng_ctx(ctx), a) })
+        // SAFETY: NNG validates the id and completes the valid, idle aio exactly once.
+        gated(ctx, || unsafe { sys::nng_ctx_recv(ctx.nng(), a) })
     })
 }
 
 /// Receives into `buf`; a message that does not fit is kept for the context's next receive.
-pub fn recv_into(ctx: u32, buf: &mut [u8], flags: c_int) -> Result<Received> {
+pub fn recv_into(ctx: CtxId, buf: &mut [u8], flags: Flags) -> Result<Received> {
     let msg = recv_msg(ctx, flags)?;
     Ok(copy_or_keep(msg, buf, |m| {
         // A context closed meanwhile drops the message with it.
@@ -155,14 +160,15 @@ pub fn recv_into(ctx: u32, buf: &mut [u8], flags: c_int) -> Result<Received> {
 }
 
 /// Subscribes (or unsubscribes) a sub0 context to a topic of arbitrary bytes.
-pub fn subscribe(ctx: u32, topic: &[u8], on: bool) -> Result<()> {
+pub fn subscribe(ctx: CtxId, topic: &[u8], on: bool) -> Result<()> {
     let p = topic.as_ptr().cast();
-    // SAFETY: valid pointer and length (NNG accepts a zero length with any pointer).
+    // SAFETY: NNG validates the id and copies `topic.len()` bytes from the live slice (it
+    // accepts a zero length with any pointer).
     check(gated(ctx, || unsafe {
         if on {
-            sys::nng_sub0_ctx_subscribe(nng_ctx(ctx), p, topic.len())
+            sys::nng_sub0_ctx_subscribe(ctx.nng(), p, topic.len())
         } else {
-            sys::nng_sub0_ctx_unsubscribe(nng_ctx(ctx), p, topic.len())
+            sys::nng_sub0_ctx_unsubscribe(ctx.nng(), p, topic.len())
         }
     })?)
 }

@@ -9,6 +9,8 @@
 //
 
 #include "core/nng_impl.h"
+
+#include <limits.h>
 #include <string.h>
 
 struct nni_aio_expire_q {
@@ -84,6 +86,10 @@ static nni_reap_list aio_reap_list = {
 static void nni_aio_expire_add(nni_aio *);
 static void nni_aio_expire_rm(nni_aio *);
 
+// pnng: cancel calls running now, over all expire queues: the barrier's
+// fast path (nothing running, nothing to wait for).
+static nni_atomic_int aio_cancels_running;
+
 // pnng: bracket a cancel function's call (see nni_aio_cancel_barrier).
 // The start is counted under eq_mtx, where the function is taken.
 static unsigned
@@ -91,14 +97,16 @@ aio_cancel_start(nni_aio_expire_q *eq)
 {
 	unsigned slot = (unsigned) (eq->eq_epoch & 1);
 	eq->eq_cancels[slot]++;
+	nni_atomic_inc(&aio_cancels_running);
 	return (slot);
 }
 
 static void
 aio_cancel_done(nni_aio_expire_q *eq, unsigned slot)
 {
+	nni_atomic_dec(&aio_cancels_running);
 	nni_mtx_lock(&eq->eq_mtx);
-	// pnng: only a barrier waits for the count (eq_barrier is set while one
+	// Only a barrier waits for the count (eq_barrier is set while one
 	// does); waking eq_cv otherwise only wakes the expire thread.
 	if ((--eq->eq_cancels[slot] == 0) && eq->eq_barrier) {
 		nni_cv_wake(&eq->eq_cv);
@@ -106,21 +114,14 @@ aio_cancel_done(nni_aio_expire_q *eq, unsigned slot)
 	nni_mtx_unlock(&eq->eq_mtx);
 }
 
-// pnng: what fini, stop, close and abort do, after unlocking, with the cancel
-// function they took (and counted, in slot): call it; or, when there was none
-// and neither a provider nor a pending dispatch holds the task (a_finishing),
-// drop the task's hold.
+// pnng: call a cancel function taken (and counted, in slot) under eq_mtx.
+// The aio may be gone when it returns: eq is the caller's copy.
 static void
-aio_cancel_or_unhold(
-    nni_aio *aio, nni_aio_cancel_fn fn, void *arg, int rv, bool finishing,
-    unsigned slot)
+aio_cancel_call(nni_aio_expire_q *eq, nni_aio *aio, nni_aio_cancel_fn fn,
+    void *arg, int rv, unsigned slot)
 {
-	if (fn != NULL) {
-		fn(aio, arg, rv);
-		aio_cancel_done(aio->a_expire_q, slot);
-	} else if (!finishing) {
-		nni_task_abort(&aio->a_task);
-	}
+	fn(aio, arg, rv);
+	aio_cancel_done(eq, slot);
 }
 
 void
@@ -139,8 +140,8 @@ nni_aio_fini(nni_aio *aio)
 {
 	nni_aio_cancel_fn fn;
 	void             *arg;
-	bool              finishing;
 	unsigned          slot;
+	bool              finishing;
 	nni_aio_expire_q *eq = aio->a_expire_q;
 
 	// This is like aio_close, but we don't want to dispatch
@@ -157,11 +158,15 @@ nni_aio_fini(nni_aio *aio)
 	arg               = aio->a_cancel_arg;
 	aio->a_cancel_fn  = NULL;
 	aio->a_cancel_arg = NULL;
+	slot              = fn != NULL ? aio_cancel_start(eq) : 0; // pnng
 	finishing         = aio->a_finishing; // pnng: see a_finishing
-	slot              = fn != NULL ? aio_cancel_start(eq) : 0;
 	nni_mtx_unlock(&eq->eq_mtx);
 
-	aio_cancel_or_unhold(aio, fn, arg, NNG_ECLOSED, finishing, slot);
+	if (fn != NULL) {
+		aio_cancel_call(eq, aio, fn, arg, NNG_ECLOSED, slot);
+	} else if (!finishing) {
+		nni_task_abort(&aio->a_task);
+	}
 
 	nni_task_fini(&aio->a_task);
 }
@@ -233,7 +238,6 @@ nni_aio_stop(nni_aio *aio)
 	if (aio != NULL) {
 		nni_aio_cancel_fn fn;
 		void             *arg;
-		bool              finishing;
 		unsigned          slot;
 		nni_aio_expire_q *eq = aio->a_expire_q;
 
@@ -244,12 +248,12 @@ nni_aio_stop(nni_aio *aio)
 		aio->a_cancel_fn  = NULL;
 		aio->a_cancel_arg = NULL;
 		aio->a_stop       = true;
-		finishing         = aio->a_finishing; // pnng: see a_finishing
-		slot              = fn != NULL ? aio_cancel_start(eq) : 0;
+		slot = fn != NULL ? aio_cancel_start(eq) : 0; // pnng
 		nni_mtx_unlock(&eq->eq_mtx);
 
-		aio_cancel_or_unhold(
-		    aio, fn, arg, NNG_ECANCELED, finishing, slot);
+		if (fn != NULL) {
+			aio_cancel_call(eq, aio, fn, arg, NNG_ECANCELED, slot);
+		}
 
 		nni_aio_wait(aio);
 	}
@@ -261,7 +265,6 @@ nni_aio_close(nni_aio *aio)
 	if (aio != NULL) {
 		nni_aio_cancel_fn fn;
 		void             *arg;
-		bool              finishing;
 		unsigned          slot;
 		nni_aio_expire_q *eq = aio->a_expire_q;
 
@@ -272,11 +275,12 @@ nni_aio_close(nni_aio *aio)
 		aio->a_cancel_fn  = NULL;
 		aio->a_cancel_arg = NULL;
 		aio->a_stop       = true;
-		finishing         = aio->a_finishing; // pnng: see a_finishing
-		slot              = fn != NULL ? aio_cancel_start(eq) : 0;
+		slot = fn != NULL ? aio_cancel_start(eq) : 0; // pnng
 		nni_mtx_unlock(&eq->eq_mtx);
 
-		aio_cancel_or_unhold(aio, fn, arg, NNG_ECLOSED, finishing, slot);
+		if (fn != NULL) {
+			aio_cancel_call(eq, aio, fn, arg, NNG_ECLOSED, slot);
+		}
 	}
 }
 
@@ -393,6 +397,7 @@ nni_aio_begin(nni_aio *aio)
 	aio->a_result    = 0;
 	aio->a_count     = 0;
 	aio->a_cancel_fn = NULL;
+	aio->a_abort     = false;
 	aio->a_finishing = false; // pnng: a new operation
 
 	// We should not reschedule anything at this point.
@@ -420,7 +425,6 @@ nni_aio_schedule(nni_aio *aio, nni_aio_cancel_fn cancel, void *data)
 		// Convert the relative timeout to an absolute timeout.
 		switch (aio->a_timeout) {
 		case NNG_DURATION_ZERO:
-			nni_task_abort(&aio->a_task);
 			return (NNG_ETIMEDOUT);
 		case NNG_DURATION_INFINITE:
 		case NNG_DURATION_DEFAULT:
@@ -433,8 +437,13 @@ nni_aio_schedule(nni_aio *aio, nni_aio_cancel_fn cancel, void *data)
 	}
 
 	nni_mtx_lock(&eq->eq_mtx);
+	if (aio->a_abort) {
+		int rv = aio->a_result;
+		nni_mtx_unlock(&eq->eq_mtx);
+		return (rv);
+	}
+
 	if (aio->a_stop) {
-		nni_task_abort(&aio->a_task);
 		nni_mtx_unlock(&eq->eq_mtx);
 		return (NNG_ECLOSED);
 	}
@@ -442,10 +451,7 @@ nni_aio_schedule(nni_aio *aio, nni_aio_cancel_fn cancel, void *data)
 	NNI_ASSERT(aio->a_cancel_fn == NULL);
 	aio->a_cancel_fn  = cancel;
 	aio->a_cancel_arg = data;
-	// pnng: the provider now owns the task's hold and will finish the
-	// aio; a stop that finds the cancel function taken (by an abort or
-	// the expire thread) waits for that finish instead of dropping it.
-	aio->a_finishing = true;
+	aio->a_finishing  = true; // pnng: the provider will finish it
 
 	// We only schedule expiration if we have a way for the expiration
 	// handler to actively cancel it.
@@ -463,7 +469,6 @@ nni_aio_abort(nni_aio *aio, int rv)
 {
 	nni_aio_cancel_fn fn;
 	void             *arg;
-	bool              finishing;
 	unsigned          slot;
 	nni_aio_expire_q *eq = aio->a_expire_q;
 
@@ -473,12 +478,22 @@ nni_aio_abort(nni_aio *aio, int rv)
 	arg               = aio->a_cancel_arg;
 	aio->a_cancel_fn  = NULL;
 	aio->a_cancel_arg = NULL;
-	finishing         = aio->a_finishing; // pnng: see a_finishing
-	slot              = fn != NULL ? aio_cancel_start(eq) : 0;
+	if (fn == NULL && !aio->a_finishing) {
+		// We haven't been scheduled yet,
+		// so make sure that the schedule will abort.
+		// pnng: only then: once scheduled (the cancel function
+		// taken by another caller) or finished, the result is the
+		// provider's, and a late abort must not replace it.
+		aio->a_abort  = true;
+		aio->a_result = rv;
+	}
+	slot = fn != NULL ? aio_cancel_start(eq) : 0; // pnng
 	nni_mtx_unlock(&eq->eq_mtx);
 
 	// Stop any I/O at the provider level.
-	aio_cancel_or_unhold(aio, fn, arg, rv, finishing, slot);
+	if (fn != NULL) {
+		aio_cancel_call(eq, aio, fn, arg, rv, slot);
+	}
 }
 
 // I/O provider related functions.
@@ -703,6 +718,7 @@ nni_aio_expire_loop(void *arg)
 				cancel_fn(aio, cancel_arg, rv);
 				nni_mtx_lock(mtx);
 				q->eq_cancels[slot]--; // woken below
+				nni_atomic_dec(&aio_cancels_running);
 			}
 			aio->a_expiring = false;
 		}
@@ -756,6 +772,19 @@ nni_aio_iov_count(nni_aio *aio)
 		residual += aio->a_iov[i].iov_len;
 	}
 	return (residual);
+}
+
+bool
+nni_aio_iov_clamp_len(size_t *len, size_t *count)
+{
+	NNI_ASSERT(*count <= (size_t) INT_MAX);
+	size_t headroom = (size_t) INT_MAX - *count;
+	bool   clamped  = *len > headroom;
+	if (clamped) {
+		*len = headroom;
+	}
+	*count += *len;
+	return clamped;
 }
 
 size_t
@@ -878,9 +907,21 @@ nni_aio_expire_q_alloc(void)
 // before each batch): it waits until the cancel calls running now have
 // returned; ones that start later find the aio finished.  It must not be
 // called from a cancel function, nor with a lock that one may take.
+//
+// The fast path: a call counts itself in aio_cancels_running (sequentially
+// consistent) under eq_mtx when its function is taken, and uncounts itself
+// after the function returns.  A call the barrier must wait for was taken
+// before the object being freed was finished with (that finish took the same
+// eq_mtx after it), so the barrier's load sees it counted unless it has
+// returned: a count of zero means there is nothing to wait for, and the
+// barrier costs one load instead of every expire queue's lock (closing many
+// contexts paid for all of them on each close).
 void
 nni_aio_cancel_barrier(void)
 {
+	if (nni_atomic_get(&aio_cancels_running) == 0) {
+		return;
+	}
 	for (int i = 0; i < nni_aio_expire_q_cnt; i++) {
 		nni_aio_expire_q *eq = nni_aio_expire_q_list[i];
 		nni_mtx_lock(&eq->eq_mtx);
@@ -922,6 +963,8 @@ nni_aio_sys_init(void)
 {
 	int num_thr;
 	int max_thr;
+
+	nni_atomic_init(&aio_cancels_running); // pnng
 
 #ifndef NNG_MAX_EXPIRE_THREADS
 #define NNG_MAX_EXPIRE_THREADS 8
