@@ -100,15 +100,13 @@ bench-clean:
 # --- bench-scale: pnng against raw NNG at thousands of subscribers, contexts, sockets and
 # connections (benches/scale.py; benches/README.md, "Scale"). One program, benches/c/scale.c,
 # written against pnng's API, built against libpnng and against pnng_over_nng.h (the same calls
-# straight over NNG). The NNG it is built against is upstream's, without pnng's changes: the
-# source of the published nng-sys crate (cargo fetches it; the root [patch] does not apply in
-# this separate manifest).
-#   make bench-scale         every part, pinned and unpinned, medians of 5 (about 10 minutes)
+# straight over NNG). The NNG it is built against is upstream's, without pnng's patches: the
+# pristine NNG 1.12.0 source that vendor/nng-sys/nng is made from (vendor/upstream).
+#   make bench-scale         every part, pinned and unpinned, medians of 5 (15-25 minutes)
 #   make bench-scale-smoke   every part at small sizes, one round (seconds once built)
-#   make bench-scale-patched as bench-scale, plus a column for NNG with pnng's changes
+#   make bench-scale-patched as bench-scale, plus a column for NNG with pnng's patches
 # Options: BENCH_SCALE_ARGS="--only fanout,ctx --rounds 3" and the like.
-BENCH_SCALE_NNG_CRATE := nng-sys
-BENCH_SCALE_NNG_VERSION := =0.3.0
+BENCH_SCALE_NNG_TARBALL := vendor/upstream/nng-1.12.0.tar.gz
 BENCH_SCALE_UP := $(BENCH_BUILD)/nng-upstream
 BENCH_SCALE_UP_LIB := $(BENCH_SCALE_UP)/install/lib/libnng.a
 BENCH_SCALE_BINS := $(BENCH_BUILD)/scale_nng $(BENCH_BUILD)/scale_pnng
@@ -125,19 +123,14 @@ bench-scale-smoke: bench-scale-build
 
 bench-scale-build: $(BENCH_SCALE_BINS)
 
-$(BENCH_SCALE_UP_LIB):
-	@mkdir -p $(BENCH_SCALE_UP)/crate/src
-	@printf '[package]\nname = "nng-upstream-source"\nversion = "0.0.0"\nedition = "2021"\npublish = false\n\n[dependencies]\n$(BENCH_SCALE_NNG_CRATE) = { version = "$(BENCH_SCALE_NNG_VERSION)", default-features = false }\n\n[workspace]\n' \
-	  > $(BENCH_SCALE_UP)/crate/Cargo.toml
-	@touch $(BENCH_SCALE_UP)/crate/src/lib.rs
-	src=$$($(CARGO) metadata --format-version 1 --manifest-path $(BENCH_SCALE_UP)/crate/Cargo.toml | \
-	  python3 -c 'import json,os,sys; m=json.load(sys.stdin); print(next(os.path.dirname(p["manifest_path"]) for p in m["packages"] if p["name"]=="$(BENCH_SCALE_NNG_CRATE)"))') && \
-	test -f "$$src/nng/CMakeLists.txt" && \
-	cmake -S "$$src/nng" -B $(BENCH_SCALE_UP)/build -DCMAKE_BUILD_TYPE=Release -DNNG_TESTS=OFF -DNNG_TOOLS=OFF \
-	    -DNNG_ENABLE_NNGCAT=OFF -DNNG_ENABLE_TLS=OFF -DBUILD_SHARED_LIBS=OFF \
-	    -DCMAKE_INSTALL_PREFIX=$(CURDIR)/$(BENCH_SCALE_UP)/install -DCMAKE_INSTALL_LIBDIR=lib >/dev/null && \
-	cmake --build $(BENCH_SCALE_UP)/build -j2 --target install >/dev/null && \
-	echo "bench: built upstream NNG ($$(basename $$src), Release, static) into $(BENCH_SCALE_UP)/install"
+$(BENCH_SCALE_UP_LIB): $(BENCH_SCALE_NNG_TARBALL)
+	rm -rf $(BENCH_SCALE_UP) && mkdir -p $(BENCH_SCALE_UP)/src
+	tar -xzf $(BENCH_SCALE_NNG_TARBALL) -C $(BENCH_SCALE_UP)/src --strip-components=1
+	cmake -S $(BENCH_SCALE_UP)/src -B $(BENCH_SCALE_UP)/build -DCMAKE_BUILD_TYPE=Release -DNNG_TESTS=OFF \
+	    -DNNG_TOOLS=OFF -DNNG_ENABLE_NNGCAT=OFF -DNNG_ENABLE_TLS=OFF -DBUILD_SHARED_LIBS=OFF \
+	    -DCMAKE_INSTALL_PREFIX=$(CURDIR)/$(BENCH_SCALE_UP)/install -DCMAKE_INSTALL_LIBDIR=lib >/dev/null
+	cmake --build $(BENCH_SCALE_UP)/build -j2 --target install >/dev/null
+	@echo "bench: built upstream NNG ($(notdir $(BENCH_SCALE_NNG_TARBALL)), Release, static) into $(BENCH_SCALE_UP)/install"
 
 $(BENCH_BUILD)/scale_nng: $(BENCH_SCALE_SRC) $(BENCH_SCALE_UP_LIB)
 	$(BENCH_CC) $(BENCH_CFLAGS) -DSCALE_OVER_NNG -I$(BENCH_SCALE_UP)/install/include -o $@ \
