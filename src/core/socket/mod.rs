@@ -337,6 +337,11 @@ pub(crate) fn keep_pending(id: SocketId, msg: Msg) {
     }
 }
 
+/// Takes a held-back message, if any.
+pub(crate) fn take_pending(id: SocketId) -> Option<Msg> {
+    state(id).ok().and_then(|st| lock(&st.pending).take())
+}
+
 impl SocketState {
     /// Starts an asynchronous receive: a held-back message goes to `with_pending` at once;
     /// otherwise `start` runs behind the close gate.
