@@ -21,7 +21,7 @@ BENCH_VENV := $(BENCH_DIR)/.venv-pynng
 BENCH_PY_STAMP := $(BENCH_VENV)/.installed-pynng-0.9.0
 BENCH_RUN = $(BENCH_VENV)/bin/python $(BENCH_DIR)/run.py --root $(CURDIR)
 
-.PHONY: bench bench-quick bench-smoke bench-build bench-clean bench-recv-ahead
+.PHONY: bench bench-quick bench-smoke bench-build bench-clean bench-recv-ahead bench-profile
 
 bench: bench-build
 	$(BENCH_RUN) --mode full $(BENCH_ARGS)
@@ -86,6 +86,11 @@ bench-python-pnng: $(BENCH_PY_STAMP)
 
 bench-node-deps:
 	@if [ ! -d bindings/node/node_modules/koffi ]; then $(MAKE) --no-print-directory setup-node; fi
+
+# Per-message counts and who wakes whom for one row, pinned (benches/README.md, "The message path").
+#   make bench-profile PROFILE="pnng lat 64 tcp"      (IMPL PATTERN SIZE TRANSPORT)
+bench-profile: $(BENCH_BINS)
+	bash $(BENCH_DIR)/profile/profile.sh $(or $(PROFILE),pnng lat 64 tcp)
 
 bench-clean:
 	rm -rf $(BENCH_BUILD)
