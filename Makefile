@@ -39,7 +39,7 @@ include $(sort $(wildcard mk/*.mk))
 # Suites contributed by mk/*.mk, in the order they run.
 TEST_AREAS := $(if $(wildcard mk/c.mk),test-c test-c-asan test-c-valgrind) \
 	$(if $(wildcard mk/python.mk),test-python) $(if $(wildcard mk/go.mk),test-go) \
-	$(if $(wildcard mk/node.mk),test-node) $(if $(wildcard mk/doc.mk),test-doc test-examples) \
+	$(if $(wildcard mk/node.mk),test-node test-node-package) $(if $(wildcard mk/doc.mk),test-doc test-examples) \
 	$(if $(wildcard mk/install.mk),test-install test-deb $(if $(wildcard bindings/python/pyproject.toml),test-wheel)) \
 	$(if $(wildcard mk/stress.mk),test-rust-asan stress)
 

@@ -66,6 +66,8 @@ def implementations(root, py):
         Impl("py-pnng", "pnng (Python)", "python", bench_py, ["pnng"]),
         Impl("go-pnng", "pnng (Go)", "go", [os.path.join(build, "bench_go")]),
         Impl("node-pnng", "pnng (Node, async)", "node", node),
+        Impl("node-zmq", "zeromq.js 6.8 (Node)", "node",
+             [os.environ.get("NODE", "node"), os.path.join(root, "benches", "node", "bench_zmq.js")]),
     ]
     for loop in ("asyncio", "trio"):
         for module, key in (("pynng", "py-pynng"), ("pnng", "py-pnng")):
@@ -92,8 +94,11 @@ SECTIONS = [
             "mangos v3 cannot be fetched here (no Go module proxy), so it has no column.",
             extra=(("mangos v3", None, "n/a (no Go module proxy)"),)),
     Section("Node binding (async) vs the pnng C library", "c-pnng", "node-pnng", ("lat", "pair1", "pushpull"),
-            "benches/node/bench.js: await send(Buffer) / await recv() over the completion queue, "
-            "both peers in one event loop."),
+            "benches/node/bench.js: await send(Buffer) / await recv() (a non-blocking try first, else an aio "
+            "on the completion queue), both peers in one event loop. zeromq.js: the same loops over npm "
+            "`zeromq` 6.8.0 (prebuilt libzmq 4.3.5; Request/Reply, Pair, Push/Pull; benches/node/bench_zmq.js), "
+            "installed for the benchmark only in benches/node/zmq.",
+            extra=(("zeromq.js 6.8", "node-zmq", None),)),
 ]
 
 
@@ -271,7 +276,7 @@ def main():
 
     # Preflight: an implementation that cannot load its library is reported as n/a for every row.
     unavailable = {}
-    for key in ("py-pynng", "py-pnng"):
+    for key in ("py-pynng", "py-pnng", "node-zmq"):
         if key in active:
             st, why = run_one(active[key], "lat", "inproc", 64, False, 0.005, urls, env)
             if st != "ok":

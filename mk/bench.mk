@@ -84,8 +84,13 @@ bench-python-pnng: $(BENCH_PY_STAMP)
 	    echo "bench: could not install bindings/python; its rows will read n/a"; \
 	else echo "bench: bindings/python missing; the pnng Python rows will read n/a"; fi
 
+# zeromq.js for the Node section's comparison column: a bench-only install (benches/node/zmq),
+# not a dependency of the pnng package. Without it that column reads n/a.
 bench-node-deps:
 	@if [ ! -d bindings/node/node_modules/koffi ]; then $(MAKE) --no-print-directory setup-node; fi
+	@if [ ! -d $(BENCH_DIR)/node/zmq/node_modules/zeromq ]; then \
+	  (cd $(BENCH_DIR)/node/zmq && npm ci --no-audit --no-fund) || \
+	    echo "bench: could not install zeromq.js; its column will read n/a"; fi
 
 # Per-message counts and who wakes whom for one row, pinned (benches/README.md, "The message path").
 #   make bench-profile PROFILE="pnng lat 64 tcp"      (IMPL PATTERN SIZE TRANSPORT)

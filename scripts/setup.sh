@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PACKAGES=(build-essential cmake pkg-config libmbedtls-dev libnng-dev valgrind golang-go python3-venv openssl doxygen nodejs npm)
+PACKAGES=(build-essential cmake pkg-config libmbedtls-dev libnng-dev valgrind golang-go python3-venv openssl doxygen nodejs npm patchelf)
 missing=()
 for p in "${PACKAGES[@]}"; do
     dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -29,12 +29,12 @@ async function timedLoop(step, warmup, window) {
   }
 }
 
-/** Opens both sides; the first listens, the second dials (blocking). */
-function connect(url, ListenSide, DialSide) {
+/** Opens both sides; the first listens, the second dials (and waits for the connection). */
+async function connect(url, ListenSide, DialSide) {
   const listener = new ListenSide({ recvMaxSize: 4 << 20 });
   listener.listen(url);
   const dialer = new DialSide({ recvMaxSize: 4 << 20 });
-  dialer.dial(url, { block: true });
+  await dialer.dial(url, { block: true });
   return [listener, dialer];
 }
 
@@ -43,7 +43,7 @@ function expectSize(data, size) {
 }
 
 async function latency(url, buf, warmup, window) {
-  const [server, client] = connect(url, pnng.Rep0, pnng.Req0);
+  const [server, client] = await connect(url, pnng.Rep0, pnng.Req0);
   const echo = (async () => {
     try {
       for (;;) await server.sendMsg(await server.recvMsg());
@@ -62,7 +62,7 @@ async function latency(url, buf, warmup, window) {
 }
 
 async function throughput(url, pair, buf, warmup, window) {
-  const [rx, tx] = pair ? connect(url, pnng.Pair1, pnng.Pair1) : connect(url, pnng.Pull0, pnng.Push0);
+  const [rx, tx] = pair ? await connect(url, pnng.Pair1, pnng.Pair1) : await connect(url, pnng.Pull0, pnng.Push0);
   let stop = false;
   const sender = (async () => {
     try {

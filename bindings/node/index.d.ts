@@ -1,5 +1,6 @@
 // Type declarations for pnng (Node.js bindings over libpnng).
 /// <reference types="node" />
+import { EventEmitter } from 'node:events';
 
 /** Bytes accepted wherever data is sent. Strings are refused (encode them first), as in pynng. */
 export type BytesLike = Buffer | ArrayBufferView | ArrayBuffer | SharedArrayBuffer;
@@ -26,9 +27,10 @@ export interface SyncOptions {
 /** Options every socket constructor accepts. */
 export interface SocketOptions {
   listen?: string;
+  /** Dials at once, in the background (see Socket.dial). */
   dial?: string;
-  /** How the `dial` option dials; see Socket.dial. */
-  blockOnDial?: boolean;
+  /** Only `false` (the default) is accepted: a constructor cannot wait without blocking the event loop. */
+  blockOnDial?: false;
   recvTimeout?: number;
   sendTimeout?: number;
   recvBufferSize?: number;
@@ -107,6 +109,7 @@ export class TLSConfig {
   /** Drops this object's reference; sockets it was applied to keep theirs. Idempotent. */
   close(): void;
   [Symbol.dispose](): void;
+  [Symbol.asyncDispose](): Promise<void>;
 }
 
 /** A received (or to-be-sent) message. Immutable copy of the bytes. */
@@ -152,8 +155,14 @@ declare abstract class Endpoint {
 
 /** Returned by Socket.dial / createDialer (pynng.Dialer). */
 export class Dialer extends Endpoint {
-  /** Starts a dialer from createDialer; block as in Socket.dial. */
-  start(options?: { block?: boolean }): void;
+  /**
+   * Starts a dialer from createDialer, as Socket.dial does: returns at once and connects in the
+   * background; `{ block: true }` returns a promise settled by the first connection attempt.
+   */
+  start(options: { block: true }): Promise<void>;
+  start(options?: { block?: false }): void;
+  /** Blocking start (blocks the event loop): block as in Socket.dialSync. */
+  startSync(options?: { block?: boolean }): void;
 }
 
 /** Returned by Socket.listen / createListener (pynng.Listener). */
@@ -219,12 +228,19 @@ export class Context implements AsyncIterable<Buffer> {
   [Symbol.asyncDispose](): Promise<void>;
 }
 
+/** The events a Socket emits, each with the Pipe concerned. */
+export interface SocketEvents {
+  pipeAddPre: [pipe: Pipe];
+  pipeAddPost: [pipe: Pipe];
+  pipeRemovePost: [pipe: Pipe];
+}
+
 /**
- * Base class of the protocol sockets; never instantiated directly. It is a Node EventEmitter that
- * emits the pipe events; note that `listeners` is pynng's list of Listener objects, so use
- * `rawListeners(event)` to get event handlers.
+ * Base class of the protocol sockets; never instantiated directly. A Node EventEmitter that emits
+ * the pipe events. pynng's `Socket.listeners` list is `listenerList()` here (`listeners` is
+ * EventEmitter's).
  */
-export abstract class Socket implements AsyncIterable<Buffer> {
+export abstract class Socket extends EventEmitter<SocketEvents> implements AsyncIterable<Buffer> {
   protected constructor(options?: SocketOptions);
   readonly id: number;
   readonly closed: boolean;
@@ -250,14 +266,26 @@ export abstract class Socket implements AsyncIterable<Buffer> {
   /** Write-only: reading throws WriteOnly. */
   tlsConfig: TLSConfig;
 
-  /** block: true = blocking; false = background retries; undefined = try blocking, then background. */
-  dial(url: string, options?: { block?: boolean }): Dialer;
+  /**
+   * Dials at once: the connection proceeds in the background, retried until it succeeds (a failure
+   * is reported once with process.emitWarning, type 'PnngWarning'). `{ block: true }` returns a
+   * promise for the Dialer, settled when the first connection is up (rejected, naming the URL, if
+   * it fails); it waits off the event loop.
+   */
+  dial(url: string, options: { block: true }): Promise<Dialer>;
+  dial(url: string, options?: { block?: false }): Dialer;
+  /**
+   * Blocking dial (blocks the event loop; scripts only), pynng's dial(url, block): true = wait,
+   * throw on failure; false = background; undefined = try blocking, then go on in the background.
+   */
+  dialSync(url: string, options?: { block?: boolean }): Dialer;
   listen(url: string, options?: { flags?: number }): Listener;
   createDialer(url: string): Dialer;
   createListener(url: string): Listener;
   readonly pipes: Pipe[];
   readonly dialers: Dialer[];
-  readonly listeners: Listener[];
+  /** pynng's `Socket.listeners` (the name `listeners` is EventEmitter's). */
+  listenerList(): Listener[];
 
   send(data: BytesLike, options?: OpOptions): Promise<void>;
   recv(options?: OpOptions): Promise<Buffer>;
@@ -278,19 +306,6 @@ export abstract class Socket implements AsyncIterable<Buffer> {
   [Symbol.asyncIterator](): AsyncIterator<Buffer>;
   [Symbol.dispose](): void;
   [Symbol.asyncDispose](): Promise<void>;
-
-  // EventEmitter surface (pipe events)
-  on(event: PipeEvent, listener: (pipe: Pipe) => void): this;
-  addListener(event: PipeEvent, listener: (pipe: Pipe) => void): this;
-  once(event: PipeEvent, listener: (pipe: Pipe) => void): this;
-  prependListener(event: PipeEvent, listener: (pipe: Pipe) => void): this;
-  off(event: PipeEvent, listener: (pipe: Pipe) => void): this;
-  removeListener(event: PipeEvent, listener: (pipe: Pipe) => void): this;
-  removeAllListeners(event?: PipeEvent): this;
-  emit(event: PipeEvent, pipe: Pipe): boolean;
-  listenerCount(event: PipeEvent): number;
-  rawListeners(event: PipeEvent): Array<(pipe: Pipe) => void>;
-  eventNames(): Array<string | symbol>;
 }
 
 export class Pair0 extends Socket {
@@ -332,15 +347,26 @@ export class Bus0 extends Socket {
   constructor(options?: SocketOptions);
 }
 
-/** Any error from libpnng: `.code` is the number, `.name` pynng's exception name. */
+/** NNG's error names: the string `code` of a PnngError. */
+export type ErrorCode = Exclude<keyof typeof codes, 'ESYSERR' | 'ETRANERR'> | 'ESYSERR' | 'ETRANERR' | 'EUNKNOWN';
+
+/**
+ * Any error from libpnng, in Node's shape: `.code` is NNG's error name ('ETIMEDOUT', 'ECLOSED',
+ * ...), `.errno` the number (`codes.*`), `.name` pynng's exception name ('Timeout', ...).
+ */
 export class PnngError extends Error {
-  constructor(code: number, message?: string);
-  readonly code: number;
+  constructor(errno: number, message?: string, info?: { op?: string; url?: string });
+  readonly code: ErrorCode;
+  readonly errno: number;
   name: string;
+  /** What the failed operation was ('dial', 'listen'), when it was about an address. */
+  readonly op?: string;
+  /** The URL the failed operation was about (dial, listen, createDialer, createListener, start). */
+  readonly url?: string;
   /** ESYSERR range: the system errno. */
-  errno?: number;
+  readonly systemErrno?: number;
   /** ETRANERR range: the transport error. */
-  transportError?: number;
+  readonly transportError?: number;
 }
 /** Rejection reason of an operation cancelled through an AbortSignal. */
 export class AbortError extends Error {
@@ -387,7 +413,7 @@ export class UnknownError extends PnngError {}
 /** The error classes by pynng name. */
 export const errors: Readonly<Record<string, typeof PnngError>>;
 
-/** Error codes (PNNG_E*). */
+/** Error numbers (PNNG_E*), the `errno` of a PnngError. */
 export const codes: Readonly<{
   EINTR: 1; ENOMEM: 2; EINVAL: 3; EBUSY: 4; ETIMEDOUT: 5; ECONNREFUSED: 6; ECLOSED: 7; EAGAIN: 8;
   ENOTSUP: 9; EADDRINUSE: 10; ESTATE: 11; ENOENT: 12; EPROTO: 13; EUNREACHABLE: 14; EADDRINVAL: 15;

@@ -16,114 +16,19 @@
 // index as userdata, reused for the next operation after its completion was popped). An aio whose
 // operation failed is freed rather than reused (a failed send may leave its message on it).
 // The hot path avoids koffi's _Out_ parameters (a JS array per call, several times dearer than the
-// call itself): out-pointers go to one preallocated BigUint64Array.
+// call itself): out-pointers go to one preallocated BigUint64Array (see the declarations in ffi.js).
 
-const { koffi, lib, F, C } = require('./ffi');
+const { koffi, F, C } = require('./ffi');
 const { makeError, AbortError, check } = require('./errors');
+const { newMsg, consumeBody } = require('./messages');
 
 const WAIT_SLICE_MS = 1000;
 const MAX_IDLE_AIOS = 256; // idle aios kept for reuse; more are freed
 const DURATION_DEFAULT = -2;
 
-// Hot-path declarations. A pnng handle is `struct { uint32_t id; }`, passed by value exactly like
-// a uint32_t on every ABI koffi supports; the uint32_t form skips koffi's struct conversion
-// (measured 30 ns vs 94 ns per call). Out-pointers are `void *` into `scratch`.
-function fast(proto) {
-  try {
-    return lib.func(proto);
-  } catch {
-    return null;
-  }
-}
-const X = {
-  cq_fd: fast('int pnng_cq_fd(pnng_cq *cq, void *fd_out)'),
-  cq_pop: fast('int pnng_cq_pop(pnng_cq *cq, void *aio_out, void *userdata_out)'),
-  cq_pop_pipe_event: fast('int pnng_cq_pop_pipe_event(pnng_cq *cq, void *pipe_out, void *event_out, void *userdata_out)'),
-  aio_new_cq: fast('int pnng_aio_new_cq(pnng_cq *cq, void *userdata, void *aio_out)'),
-  aio_take_msg: fast('int pnng_aio_take_msg(void *aio, void *msg_out)'),
-  aio_set_msg: fast('int pnng_aio_set_msg(void *aio, void *msg)'),
-  aio_set_timeout: fast('int pnng_aio_set_timeout(void *aio, int32_t ms)'),
-  aio_result: fast('int pnng_aio_result(void *aio)'),
-  aio_free: fast('void pnng_aio_free(void *aio)'),
-  socket_send_aio: fast('int pnng_socket_send_aio(uint32_t s, void *aio)'),
-  socket_recv_aio: fast('int pnng_socket_recv_aio(uint32_t s, void *aio)'),
-  ctx_send_aio: fast('int pnng_ctx_send_aio(uint32_t c, void *aio)'),
-  ctx_recv_aio: fast('int pnng_ctx_recv_aio(uint32_t c, void *aio)'),
-  pipe_send_aio: fast('int pnng_pipe_send_aio(uint32_t p, void *aio)'),
-  msg_new: fast('int pnng_msg_new(const void *data, size_t len, void *msg_out)'),
-  msg_set_pipe: fast('int pnng_msg_set_pipe(void *msg, uint32_t p)'),
-  msg_pipe: fast('int pnng_msg_pipe(void *msg, void *pipe_out)'),
-  msg_body: fast('void *pnng_msg_body(void *msg)'),
-  msg_len: fast('size_t pnng_msg_len(void *msg)'),
-  msg_header: fast('void *pnng_msg_header(void *msg)'),
-  msg_header_len: fast('size_t pnng_msg_header_len(void *msg)'),
-  msg_free: fast('void pnng_msg_free(void *msg)'),
-  // libc's memcpy, resolved through libpnng's dependencies: copies a message body straight into a
-  // Buffer (~100 ns for 64 B, against ~2 us for koffi.view + slice + Buffer.from).
-  memcpy: fast('void *memcpy(void *dst, const void *src, size_t n)'),
-};
-for (const [k, v] of Object.entries(X)) {
-  if (v === null && k !== 'cq_fd' && k !== 'memcpy' && k !== 'msg_header' && k !== 'msg_header_len') {
-    throw new Error(`pnng: ${k} is not available in the loaded libpnng`);
-  }
-}
-
 /** Out-parameter scratch: [0] the pointer out, [1] userdata out. Valid until the next call. */
 const scratch = new BigUint64Array(2);
 const scratch1 = scratch.subarray(1);
-const u32 = new Uint32Array(1);
-const EMPTY = Buffer.alloc(0);
-
-/** Copies `len` bytes at native address `ptr` into a new Buffer. */
-const copyFrom = X.memcpy
-  ? (ptr, len) => {
-      if (len === 0) return Buffer.alloc(0);
-      const b = Buffer.allocUnsafe(len);
-      X.memcpy(b, ptr, len);
-      return b;
-    }
-  : (ptr, len) => (len === 0 ? Buffer.alloc(0) : Buffer.from(koffi.view(ptr, len).slice(0)));
-
-/** A native message holding a copy of `bytes`, optionally routed to pipe id `pipeId` (0: none). */
-function newMsg(bytes, pipeId) {
-  check(X.msg_new(bytes, bytes.length, scratch));
-  const msg = scratch[0];
-  if (pipeId) {
-    const rc = X.msg_set_pipe(msg, pipeId);
-    if (rc !== 0) {
-      X.msg_free(msg);
-      throw makeError(rc);
-    }
-  }
-  return msg;
-}
-
-/** The body of a native message, copied into a Buffer (the message is not freed). */
-function msgBody(msg) {
-  const len = Number(X.msg_len(msg));
-  return len === 0 ? Buffer.alloc(0) : copyFrom(X.msg_body(msg), len);
-}
-
-/** The header of a native message, copied (empty when the library lacks header accessors). */
-function msgHeader(msg) {
-  if (X.msg_header_len === null) return Buffer.alloc(0);
-  const len = Number(X.msg_header_len(msg));
-  return len === 0 ? Buffer.alloc(0) : copyFrom(X.msg_header(msg), len);
-}
-
-/** The pipe id a native message came through, 0 if none. */
-function msgPipeId(msg) {
-  return X.msg_pipe(msg, u32) === 0 ? u32[0] : 0;
-}
-
-/** Copies a native message's body into a Buffer and frees the message. */
-function consumeBody(msg) {
-  try {
-    return msgBody(msg);
-  } finally {
-    X.msg_free(msg);
-  }
-}
 
 // Operation kinds: the start function and what a successful completion resolves to.
 const K_SEND = 0; // resolves to undefined
@@ -188,9 +93,9 @@ class Dispatcher {
 
   _startPoller() {
     if (process.env.PNNG_NODE_CQ_WAITER === 'thread') return; // force the fallback (tests, diagnosis)
-    if (X.cq_fd === null || !koffi.node || typeof koffi.node.poll !== 'function') return;
+    if (F.cq_fd.missing || !koffi.node || typeof koffi.node.poll !== 'function') return;
     const fd = new Int32Array(1);
-    if (X.cq_fd(this.cq, fd) !== 0 || fd[0] < 0) return;
+    if (F.cq_fd(this.cq, fd) !== 0 || fd[0] < 0) return;
     try {
       const h = koffi.node.poll(fd[0], { readable: true }, this._drain);
       if (!h) return;
@@ -222,7 +127,7 @@ class Dispatcher {
       this.slots.push(slot);
     }
     if (slot.aio === null) {
-      check(X.aio_new_cq(this.queue, BigInt(slot.index), scratch));
+      check(F.aio_new_cq(this.queue, BigInt(slot.index), scratch));
       slot.aio = scratch[0];
       slot.timeout = DURATION_DEFAULT;
     }
@@ -237,7 +142,7 @@ class Dispatcher {
     slot.ref = null;
     slot.signal = null;
     if ((drop || this.idle.length >= MAX_IDLE_AIOS) && slot.aio !== null) {
-      X.aio_free(slot.aio); // also frees a message still on the aio
+      F.aio_free(slot.aio); // also frees a message still on the aio
       slot.aio = null;
     }
     this.idle.push(slot);
@@ -250,7 +155,7 @@ class Dispatcher {
   /**
    * Starts one asynchronous operation and returns a promise for its outcome.
    *   kind     K_SEND, K_RECV_BYTES or K_RECV_MSG
-   *   start    one of X.*_aio start functions, called as start(id, aio)
+   *   start    one of F.*_aio start functions, called as start(id, aio)
    *   id       the socket / context / pipe id
    *   bytes    for sends: the bytes to copy into a new message (else null)
    *   pipeId   for sends: route the message to this pipe (0: no routing)
@@ -276,14 +181,14 @@ class Dispatcher {
     try {
       const t = timeout === undefined ? DURATION_DEFAULT : timeout;
       if (t !== slot.timeout) {
-        check(X.aio_set_timeout(aio, t));
+        check(F.aio_set_timeout(aio, t));
         slot.timeout = t;
       }
       if (bytes !== null) {
         const msg = newMsg(bytes, pipeId);
-        rc = X.aio_set_msg(aio, msg);
+        rc = F.aio_set_msg(aio, msg);
         if (rc !== 0) {
-          X.msg_free(msg);
+          F.msg_free(msg);
           throw makeError(rc);
         }
       }
@@ -308,6 +213,8 @@ class Dispatcher {
       slot.signal = signal;
       signal.addEventListener('abort', slot.onAbort, { once: true });
     }
+    if (kind === K_SEND) ref._pendSend++;
+    else ref._pendRecv++;
     this.live++;
     if (!this.reffed || this.poller === null) this._updateRef();
     return p;
@@ -341,7 +248,7 @@ class Dispatcher {
     if (cq === null) return;
     const slots = this.slots;
     let finished = 0;
-    while (X.cq_pop(cq, scratch, scratch1) === 0) {
+    while (F.cq_pop(cq, scratch, scratch1) === 0) {
       const slot = slots[Number(scratch[1])];
       if (slot === undefined || !slot.busy) continue;
       this._finish(slot);
@@ -350,7 +257,7 @@ class Dispatcher {
     // Pipe events: always popped (entries posted before a socket dropped its listeners would
     // otherwise keep the fd readable); those of sockets without listeners are discarded.
     const ev = this._ev;
-    while (X.cq_pop_pipe_event(cq, ev, ev.subarray(1), scratch1) === 0) {
+    while (F.cq_pop_pipe_event(cq, ev, ev.subarray(1), scratch1) === 0) {
       const sock = this.eventSockets.get(Number(scratch[1]));
       if (sock === undefined) continue;
       try {
@@ -368,15 +275,17 @@ class Dispatcher {
   _finish(slot) {
     const { resolve, reject, kind, ref, signal, aio } = slot;
     if (signal !== null) signal.removeEventListener('abort', slot.onAbort);
+    if (kind === K_SEND) ref._pendSend--;
+    else ref._pendRecv--;
     this.live--;
     let value;
     let err = null;
     let failed = false;
     try {
-      const rc = X.aio_result(aio);
+      const rc = F.aio_result(aio);
       if (rc === 0) {
         if (kind !== K_SEND) {
-          check(X.aio_take_msg(aio, scratch));
+          check(F.aio_take_msg(aio, scratch));
           const msg = scratch[0];
           value = kind === K_RECV_BYTES ? consumeBody(msg) : ref._wrapNative(msg);
         }
@@ -405,16 +314,4 @@ function abortError(signal) {
 
 const dispatcher = new Dispatcher();
 
-module.exports = {
-  dispatcher,
-  abortError,
-  K_SEND,
-  K_RECV_BYTES,
-  K_RECV_MSG,
-  X,
-  newMsg,
-  msgBody,
-  msgHeader,
-  msgPipeId,
-  consumeBody,
-};
+module.exports = { dispatcher, abortError, K_SEND, K_RECV_BYTES, K_RECV_MSG };

@@ -42,7 +42,7 @@ const NAMES = Object.freeze({
   1000: 'Internal',
 });
 
-/** Error codes by name (PNNG_E*), for comparisons: `err.code === codes.ETIMEDOUT`. */
+/** Error numbers by name (PNNG_E*), for comparisons: `err.errno === codes.ETIMEDOUT` (or `err.code === 'ETIMEDOUT'`). */
 const codes = Object.freeze({
   EINTR: 1, ENOMEM: 2, EINVAL: 3, EBUSY: 4, ETIMEDOUT: 5, ECONNREFUSED: 6, ECLOSED: 7, EAGAIN: 8,
   ENOTSUP: 9, EADDRINUSE: 10, ESTATE: 11, ENOENT: 12, EPROTO: 13, EUNREACHABLE: 14, EADDRINVAL: 15,
@@ -51,12 +51,23 @@ const codes = Object.freeze({
   EBADTYPE: 30, ECONNSHUT: 31, EINTERNAL: 1000, ESYSERR, ETRANERR,
 });
 
+/** Code number → NNG's error name ('ECLOSED', 'ETIMEDOUT', ...), the string `err.code` carries. */
+const CODE_NAMES = Object.freeze(Object.fromEntries(Object.entries(codes).map(([k, v]) => [v, k])));
+
 /** pynng-style name for any code, including the ESYSERR / ETRANERR ranges. */
 function errorName(code) {
   if (NAMES[code]) return NAMES[code];
   if (code & ETRANERR) return 'TransportError';
   if (code & ESYSERR) return 'SystemError';
   return 'UnknownError';
+}
+
+/** NNG's name for any code: 'ETIMEDOUT', ...; 'ESYSERR' / 'ETRANERR' for those ranges. */
+function codeName(code) {
+  if (CODE_NAMES[code] && code !== ESYSERR && code !== ETRANERR) return CODE_NAMES[code];
+  if (code & ETRANERR) return 'ETRANERR';
+  if (code & ESYSERR) return 'ESYSERR';
+  return 'EUNKNOWN';
 }
 
 function strerror(code) {
@@ -68,17 +79,26 @@ function strerror(code) {
 }
 
 /**
- * An error reported by libpnng. `.code` is the numeric code, `.name` the pynng exception name
- * ('Timeout', 'Closed', ...). For ESYSERR / ETRANERR codes `.errno` / `.transportError` hold the low bits.
+ * An error reported by libpnng, in Node's shape: `.code` is NNG's error name ('ETIMEDOUT',
+ * 'ECLOSED', ...), `.errno` the number (compare with `codes.ETIMEDOUT`), `.name` pynng's exception
+ * name ('Timeout', 'Closed', ...). Errors of an operation on an address also carry `.op` ('dial',
+ * 'listen') and `.url`, and name them in the message. For ESYSERR / ETRANERR codes,
+ * `.systemErrno` / `.transportError` hold the low bits.
  */
 class PnngError extends Error {
-  constructor(code, message) {
-    super(message || strerror(code));
-    this.code = code;
-    Object.defineProperty(this, 'name', { value: errorName(code), enumerable: false, writable: true, configurable: true });
-    if (!NAMES[code]) {
-      if (code & ETRANERR) this.transportError = code & ~ETRANERR;
-      else if (code & ESYSERR) this.errno = code & ~ESYSERR;
+  constructor(errno, message, info = undefined) {
+    const base = message || strerror(errno);
+    super(info && info.url ? `${info.op ? info.op + ' ' : ''}${info.url}: ${base}` : base);
+    this.code = codeName(errno);
+    this.errno = errno;
+    Object.defineProperty(this, 'name', { value: errorName(errno), enumerable: false, writable: true, configurable: true });
+    if (!NAMES[errno]) {
+      if (errno & ETRANERR) this.transportError = errno & ~ETRANERR;
+      else if (errno & ESYSERR) this.systemErrno = errno & ~ESYSERR;
+    }
+    if (info && info.url) {
+      if (info.op) this.op = info.op;
+      this.url = info.url;
     }
   }
 }
@@ -98,14 +118,22 @@ for (const name of [...Object.values(NAMES), 'SystemError', 'TransportError', 'U
   classes[name] = { [name]: class extends PnngError {} }[name];
 }
 
-/** The PnngError (subclass) for a code. */
-function makeError(code, message) {
+/** The PnngError (subclass) for a code; `info` ({ op, url }) names what the operation was about. */
+function makeError(code, message, info) {
   const cls = classes[errorName(code)] || PnngError;
-  return new cls(code, message);
+  return new cls(code, message, info);
 }
 
-function check(rc) {
-  if (rc !== 0) throw makeError(rc);
+function check(rc, info) {
+  if (rc !== 0) throw makeError(rc, undefined, info);
 }
 
-module.exports = { PnngError, AbortError, check, makeError, errorName, codes, classes, NAMES, ESYSERR, ETRANERR };
+/**
+ * The one close filter: closing something already closed (or gone with its socket) is not an
+ * error, so close() is idempotent everywhere. Anything else throws.
+ */
+function checkClose(rc) {
+  if (rc !== 0 && rc !== codes.ECLOSED && rc !== codes.ENOENT) throw makeError(rc);
+}
+
+module.exports = { PnngError, AbortError, check, checkClose, makeError, errorName, codeName, codes, classes, NAMES, ESYSERR, ETRANERR };

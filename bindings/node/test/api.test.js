@@ -196,10 +196,10 @@ test('listen / dial, Listener and Dialer objects, dialers / listeners / pipes ge
     assert.equal(la.address, '127.0.0.1');
     assert.equal(la.port, l.port);
     assert.equal(String(la), `tcp://127.0.0.1:${l.port}`);
-    assert.deepEqual(a.listeners, [l]);
+    assert.deepEqual(a.listenerList(), [l]);
     assert.deepEqual(a.dialers, []);
 
-    const d = b.dial(`tcp://127.0.0.1:${l.port}`, { block: true });
+    const d = await b.dial(`tcp://127.0.0.1:${l.port}`, { block: true });
     assert.ok(d instanceof Dialer);
     assert.equal(d.socket, b);
     assert.deepEqual(b.dialers, [d]);
@@ -236,7 +236,7 @@ test('listen / dial, Listener and Dialer objects, dialers / listeners / pipes ge
     assert.deepEqual(b.dialers, []);
     l.close();
     l.close();
-    assert.deepEqual(a.listeners, []);
+    assert.deepEqual(a.listenerList(), []);
   } finally {
     a.close();
     b.close();
@@ -254,7 +254,7 @@ test('createListener / createDialer: options before start', T, async () => {
     l.start();
     const d = b.createDialer(url);
     d.reconnectTimeMin = 10;
-    d.start({ block: true });
+    await d.start({ block: true });
     await b.send(Buffer.from('via created endpoints'));
     assert.equal((await a.recv()).toString(), 'via created endpoints');
   } finally {
@@ -263,36 +263,53 @@ test('createListener / createDialer: options before start', T, async () => {
   }
 });
 
-test('dial modes: block true / false / default (fallback)', T, async () => {
+test('dial modes: await block true, false / default (background), dialSync', T, async () => {
   const url = inproc('dialmodes');
   const s = new Push0({ reconnectTimeMin: 10, reconnectTimeMax: 50 });
   const s2 = new Push0({ reconnectTimeMin: 10, reconnectTimeMax: 50 });
+  const s3 = new Push0({ reconnectTimeMin: 10, reconnectTimeMax: 50 });
   const server = new Pull0({ recvTimeout: 5000 });
   try {
-    throwsNamed(assert, () => s.dial(url, { block: true }), 'ConnectionRefused');
+    await assert.rejects(s.dial(url, { block: true }), (e) => {
+      assert.equal(e.name, 'ConnectionRefused');
+      assert.equal(e.code, 'ECONNREFUSED');
+      assert.equal(e.url, url);
+      assert.equal(e.op, 'dial');
+      assert.ok(e.message.includes(url), e.message);
+      return true;
+    });
+    assert.deepEqual(s.dialers, []); // a failed blocking dial leaves no dialer
+    throwsNamed(assert, () => s.dialSync(url, { block: true }), 'ConnectionRefused');
     assert.deepEqual(s.dialers, []);
     const bg = s.dial(url, { block: false }); // retried in the background
     assert.ok(bg instanceof Dialer);
     assert.deepEqual(s.dialers, [bg]);
-    const fallback = s2.dial(url); // tries, fails, goes on in the background: no error
+    const dflt = s2.dial(url); // returns at once, retried in the background
+    assert.ok(dflt instanceof Dialer);
+    const fallback = s3.dialSync(url); // tries, fails, goes on in the background: no error
     assert.ok(fallback instanceof Dialer);
+    assert.throws(() => s.dial(url, { block: 'yes' }), TypeError);
     server.listen(url);
     await waitForPipes(s, 1);
     await waitForPipes(s2, 1);
+    await waitForPipes(s3, 1);
     await s.send(Buffer.from('late'));
     await s2.send(Buffer.from('later'));
-    const got = [(await server.recv()).toString(), (await server.recv()).toString()];
-    assert.deepEqual(got.sort(), ['late', 'later']);
+    await s3.send(Buffer.from('latest'));
+    const got = [];
+    for (let i = 0; i < 3; i++) got.push((await server.recv()).toString());
+    assert.deepEqual(got.sort(), ['late', 'later', 'latest']);
   } finally {
     s.close();
     s2.close();
+    s3.close();
     server.close();
   }
 });
 
-test('blockOnDial constructor option', T, () => {
+test('blockOnDial constructor option: false is the default, true is refused (it would block)', T, () => {
   const url = inproc('blockondial');
-  throwsNamed(assert, () => new Pair0({ dial: url, blockOnDial: true }), 'ConnectionRefused');
+  assert.throws(() => new Pair0({ dial: url, blockOnDial: true }), /await sock\.dial/);
   const s = new Pair0({ dial: url, blockOnDial: false });
   assert.equal(s.dialers.length, 1);
   s.close();
@@ -572,7 +589,7 @@ test('pipe events fire for the dialing side too, and on close()', T, async () =>
   const events = [];
   client.on('pipeAddPost', (p) => events.push(['post', p]));
   client.on('pipeRemovePost', (p) => events.push(['rem', p]));
-  client.dial(url, { block: true });
+  await client.dial(url, { block: true });
   await waitForPipes(client, 1);
   const end = Date.now() + 5000;
   while (events.length < 1 && Date.now() < end) await sleep(5);
@@ -633,7 +650,8 @@ test('errors are PnngError instances with codes and pynng names', () => {
     assert.ok(e instanceof PnngError);
     assert.ok(e instanceof Error);
     assert.ok(e instanceof pnng.Closed);
-    assert.equal(e.code, 7);
+    assert.equal(e.code, 'ECLOSED');
+    assert.equal(e.errno, 7);
     assert.equal(e.name, 'Closed');
     assert.equal(typeof e.message, 'string');
     assert.ok(e.message.length > 0);
@@ -649,7 +667,7 @@ test('Dialer / Listener / Context getOption and setOption; Socket.setOption with
     l.setOption('recv-size-max', 2048);
     assert.equal(l.getOption('recv-size-max'), 2048);
     assert.equal(l.getOption('url', 'string'), url);
-    const d = sub.dial(url, { block: true });
+    const d = await sub.dial(url, { block: true });
     d.setOption('reconnect-time-min', 33, 'ms');
     assert.equal(d.getOption('reconnect-time-min'), 33);
     throwsNamed(assert, () => d.getOption('no-such-option'), 'NotSupported');
@@ -684,7 +702,7 @@ test('SockAddr for inproc, ipc, abstract and tcp6 addresses', T, async () => {
     const b = new Pair0();
     try {
       a.listen(url);
-      b.dial(url, { block: true });
+      await b.dial(url, { block: true });
       await waitForPipes(a, 1);
       const addr = a.pipes[0].localAddress;
       assert.equal(addr.familyName, family, url);
@@ -721,7 +739,7 @@ test('closing a pipe from a pipeAddPre listener drops the connection', T, async 
     rejected.push(p.id);
     p.close();
   });
-  const client = new Pair0({ dial: url, blockOnDial: true });
+  const client = new Pair0({ dial: url });
   try {
     const end = Date.now() + 5000;
     while (rejected.length === 0 && Date.now() < end) await sleep(5);
@@ -769,7 +787,7 @@ test('pipes / dialers getters grow past their first buffer (EMSGSIZE path)', T, 
   const multi = new Push0();
   try {
     for (let i = 0; i < 20; i++) pushers.push(new Push0({ dial: url }));
-    for (let i = 0; i < 20; i++) multi.dial(url, { block: true });
+    for (let i = 0; i < 20; i++) await multi.dial(url, { block: true });
     await waitForPipes(pull, 40);
     assert.equal(pull.pipes.length, 40);
     assert.equal(new Set(pull.pipes.map((p) => p.id)).size, 40);
@@ -779,5 +797,55 @@ test('pipes / dialers getters grow past their first buffer (EMSGSIZE path)', T, 
     pull.close();
     multi.close();
     for (const p of pushers) p.close();
+  }
+});
+
+test('Socket is an unshadowed EventEmitter: listeners(), events.getEventListeners; listenerList() lists Listeners', T, () => {
+  const events = require('node:events');
+  const s = new Pair0();
+  try {
+    const h = () => {};
+    s.on('pipeAddPost', h);
+    assert.deepEqual(s.listeners('pipeAddPost'), [h]);
+    assert.deepEqual(events.getEventListeners(s, 'pipeAddPost'), [h]);
+    assert.equal(events.listenerCount(s, 'pipeAddPost'), 1);
+    const l = s.listen(inproc('unshadowed'));
+    assert.deepEqual(s.listenerList(), [l]);
+    s.off('pipeAddPost', h);
+    assert.deepEqual(events.getEventListeners(s, 'pipeAddPost'), []);
+  } finally {
+    s.close();
+  }
+});
+
+test('Dialer.start() with no arguments behaves like the default dial; startSync() falls back like dialSync()', T, async () => {
+  const url = inproc('dialerstart');
+  const a = new Push0({ reconnectTimeMin: 10, reconnectTimeMax: 50 });
+  const b = new Push0({ reconnectTimeMin: 10, reconnectTimeMax: 50 });
+  const c = new Push0({ reconnectTimeMin: 10, reconnectTimeMax: 50 });
+  const server = new Pull0({ recvTimeout: 5000 });
+  try {
+    const da = a.createDialer(url);
+    assert.equal(da.start(), undefined); // returns at once; nobody listens yet: background
+    const db = b.createDialer(url);
+    db.startSync(); // tries, fails, goes on in the background (PNNG_DIAL_FALLBACK)
+    const dc = c.createDialer(url);
+    throwsNamed(assert, () => dc.startSync({ block: true }), 'ConnectionRefused');
+    await assert.rejects(dc.start({ block: true }), (e) => e.code === 'ECONNREFUSED' && e.url === url);
+    assert.deepEqual(c.dialers, []); // a failed blocking start closes its dialer
+    server.listen(url);
+    await waitForPipes(a, 1);
+    await waitForPipes(b, 1);
+    await a.send(Buffer.from('a'));
+    await b.send(Buffer.from('b'));
+    const got = [(await server.recv()).toString(), (await server.recv()).toString()].sort();
+    assert.deepEqual(got, ['a', 'b']);
+    assert.deepEqual(a.dialers, [da]);
+    assert.deepEqual(b.dialers, [db]);
+  } finally {
+    a.close();
+    b.close();
+    c.close();
+    server.close();
   }
 });

@@ -2,7 +2,7 @@
 // Event-loop integration: AbortSignal, async iteration, a turning loop, process exit, finalizers.
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const { Pair0, Req0, Rep0, Sub0, Pub0, AbortError, _dispatcher } = require('..');
+const { Pair0, Req0, Rep0, Sub0, Pub0, Push0, Pull0, Message, AbortError, _dispatcher } = require('..');
 const { inproc, waitForPipes, rejectsNamed, sleep, runChild, T } = require('./helpers');
 
 test('AbortSignal cancels a pending recv; the socket stays usable', T, async () => {
@@ -156,7 +156,7 @@ test('a process that opens, uses and closes sockets exits by itself', T, async (
       const a = new Pair0({ listen: url });
       a.on('pipeAddPost', () => {});
       a.on('pipeRemovePost', () => {});
-      const b = new Pair0({ dial: 'tcp://127.0.0.1:' + a.listeners[0].port });
+      const b = new Pair0({ dial: 'tcp://127.0.0.1:' + a.listenerList()[0].port });
       await b.send(Buffer.from('ping'));
       const got = await a.recv();
       a.sendSync(Buffer.from('pong'));
@@ -219,7 +219,7 @@ test('exiting never crashes (NNG is stopped before the library is unloaded)', T,
   const script = `
     const { Pair0 } = require('.');
     const a = new Pair0({ listen: 'tcp://127.0.0.1:0' });
-    const b = new Pair0({ dial: 'tcp://127.0.0.1:' + a.listeners[0].port });
+    const b = new Pair0({ dial: 'tcp://127.0.0.1:' + a.listenerList()[0].port });
     a.on('pipeAddPost', () => {});
     b.recv().catch(() => {});
     if (process.argv[1] === 'exit') setTimeout(() => process.exit(0), 5);
@@ -229,4 +229,92 @@ test('exiting never crashes (NNG is stopped before the library is unloaded)', T,
   for (let i = 0; i < 24; i++) runs.push(runChild(script.replace('process.argv[1]', i % 2 ? "'exit'" : "'close'")));
   const results = await Promise.all(runs);
   for (const r of results) assert.equal(r.code, 0, `signal=${r.signal} stderr=${r.err}`);
+});
+
+test('non-blocking first tries never reorder: pending receives and sends keep their order', T, async () => {
+  const url = inproc('order');
+  const pull = new Pull0({ listen: url, recvBufferSize: 1 });
+  const push = new Push0({ sendBufferSize: 1 });
+  try {
+    // Receives posted before the messages exist: each gets the next message, in order, even
+    // though later receives could find a message waiting.
+    const early = [pull.recv(), pull.recv()];
+    await push.dial(url, { block: true });
+    const sends = [];
+    for (let i = 0; i < 200; i++) sends.push(push.send(Buffer.from(String(i))));
+    const got = [];
+    for (const p of early) got.push((await p).toString());
+    for (let i = 2; i < 200; i++) got.push((await pull.recv()).toString());
+    await Promise.all(sends);
+    assert.deepEqual(got, Array.from({ length: 200 }, (_, i) => String(i)));
+  } finally {
+    push.close();
+    pull.close();
+  }
+});
+
+test('req/rep round trips with the non-blocking first tries (rep sends always use the aio)', T, async () => {
+  const url = inproc('rr');
+  const rep = new Rep0({ listen: url });
+  const req = new Req0();
+  try {
+    await req.dial(url, { block: true });
+    for (let i = 0; i < 100; i++) {
+      await req.send(Buffer.from(`q${i}`));
+      const q = await rep.recvMsg();
+      await rep.sendMsg(new Message(Buffer.concat([q.bytes, Buffer.from('!')])));
+      assert.equal((await req.recv()).toString(), `q${i}!`);
+    }
+    // A large reply (over the first try's 64 KiB buffer) arrives whole.
+    await req.send(Buffer.from('big'));
+    await rep.recv();
+    const big = Buffer.alloc(200000, 7);
+    await rep.send(big);
+    await new Promise((r) => setTimeout(r, 20)); // let it arrive, so the first try finds it
+    assert.deepEqual(await req.recv(), big);
+  } finally {
+    req.close();
+    rep.close();
+  }
+});
+
+test('a loop of sends that never block still lets timers run (no microtask starvation)', T, async () => {
+  const pub = new Pub0({ listen: inproc('starve') }); // no subscribers: every send succeeds at once
+  try {
+    let stop = false;
+    setTimeout(() => {
+      stop = true;
+    }, 50);
+    let n = 0;
+    while (!stop) {
+      await pub.send(Buffer.from('x'));
+      n++;
+    }
+    assert.ok(n > 0);
+  } finally {
+    pub.close();
+  }
+});
+
+test('rep0 / respondent0 replies: the readiness probe never gives up a reply; sendMsg keeps its pipe', T, async () => {
+  const url = inproc('probe');
+  const rep = new Rep0({ listen: url });
+  const reqs = [new Req0(), new Req0()];
+  try {
+    for (const r of reqs) await r.dial(url, { block: true });
+    for (let i = 0; i < 50; i++) {
+      await Promise.all(reqs.map((r, k) => r.send(Buffer.from(`${k}:${i}`))));
+      for (let j = 0; j < 2; j++) {
+        const m = await rep.recvMsg();
+        await rep.sendMsg(m); // echo through the pipe it came from
+      }
+      const answers = await Promise.all(reqs.map((r) => r.recv()));
+      assert.deepEqual(answers.map(String), [`0:${i}`, `1:${i}`]);
+    }
+    // A reply without a request is still BadState (the probe finds nothing writable; the aio says why).
+    await rejectsNamed(assert, rep.send(Buffer.from('unasked')), 'BadState');
+  } finally {
+    for (const r of reqs) r.close();
+    rep.close();
+  }
 });

@@ -22,7 +22,9 @@ test('every code maps to its pynng name, class and message', () => {
     assert.equal(errorName(c), name);
     const e = new pnng[name](c);
     assert.ok(e instanceof PnngError);
-    assert.equal(e.code, c);
+    assert.equal(e.errno, c);
+    assert.equal(typeof e.code, 'string');
+    assert.equal(codes[e.code], c, `codes.${e.code}`);
     assert.equal(e.name, name);
     assert.ok(pnng.strerror(c).length > 0, `strerror(${c})`);
     assert.equal(pnng.errors[name], pnng[name]);
@@ -35,12 +37,14 @@ test('ESYSERR and ETRANERR ranges map to SystemError / TransportError', () => {
   const sys = codes.ESYSERR + 111; // ECONNREFUSED errno on Linux
   assert.equal(errorName(sys), 'SystemError');
   const e = new pnng.SystemError(sys);
-  assert.equal(e.errno, 111);
-  assert.equal(e.code, sys);
+  assert.equal(e.systemErrno, 111);
+  assert.equal(e.errno, sys);
+  assert.equal(e.code, 'ESYSERR');
   assert.ok(pnng.strerror(sys).length > 0);
   const tran = codes.ETRANERR + 3;
   assert.equal(errorName(tran), 'TransportError');
   assert.equal(new pnng.TransportError(tran).transportError, 3);
+  assert.equal(new pnng.TransportError(tran).code, 'ETRANERR');
   assert.equal(errorName(codes.ESYSERR), 'SystemError');
   assert.equal(errorName(777), 'UnknownError');
 });
@@ -63,11 +67,13 @@ test('operations on a closed socket give Closed; close is idempotent', T, async 
   throwsNamed(assert, () => s.pipes, 'Closed');
 });
 
-test('bad URLs', T, () => {
+test('bad URLs', T, async () => {
   const s = new Pair0();
   try {
     throwsNamed(assert, () => s.listen('nosuchscheme://x'), 'NotSupported');
-    assert.throws(() => s.dial('tcp://127.0.0.1:notaport', { block: true }), PnngError);
+    await assert.rejects(s.dial('tcp://127.0.0.1:notaport', { block: true }), (e) => e instanceof PnngError && e.url === 'tcp://127.0.0.1:notaport');
+    assert.throws(() => s.dial('nosuchscheme://x'), (e) => e.name === 'NotSupported' && e.url === 'nosuchscheme://x' && e.op === 'dial');
+    assert.throws(() => s.listen('not a url'), (e) => e.op === 'listen' && e.url === 'not a url' && e.message.includes('not a url'));
     assert.throws(() => s.listen('not a url'), PnngError);
     assert.throws(() => s.listen(42), TypeError);
     assert.throws(() => new Pair0({ listen: 'nosuchscheme://x' }), (e) => e.name === 'NotSupported');

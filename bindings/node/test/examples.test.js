@@ -6,7 +6,7 @@ const { Pair0, Pair1, Req0, Rep0, Pub0, Sub0, Push0, Pull0, Surveyor0, Responden
 const { waitForPipes, rejectsNamed, T } = require('./helpers');
 
 const LOCAL = 'tcp://127.0.0.1:0';
-const urlOf = (sock) => `tcp://127.0.0.1:${sock.listeners[0].port}`;
+const urlOf = (sock) => `tcp://127.0.0.1:${sock.listenerList()[0].port}`;
 
 test('Pair0: synchronous example', T, () => {
   const s0 = new Pair0({ listen: LOCAL, recvTimeout: 5000, sendTimeout: 5000 });

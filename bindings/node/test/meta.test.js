@@ -45,14 +45,37 @@ test('option names agree with the PNNG_OPT_* macros of include/pnng.h', { skip: 
   for (const name of used) assert.ok(known.has(name), `option '${name}' is not a PNNG_OPT_* value`);
 });
 
-test('every function the binding declares exists in the library and the header', () => {
+/** Number of parameters of a C prototype's parameter list text ('void' / empty: 0). */
+function paramCount(list) {
+  const t = list.replace(/\s+/g, ' ').trim();
+  if (t === '' || t === 'void') return 0;
+  return t.split(',').length;
+}
+
+test('the one table of C declarations agrees with the library and the header (names, parameter counts)', () => {
   assert.deepEqual(ffi.missing, []);
-  if (fs.existsSync(HEADER)) {
-    const { text } = headerDefines();
-    for (const name of Object.keys(ffi.F)) {
-      assert.ok(text.includes(`pnng_${name}(`), `pnng_${name} not in the header`);
-    }
+  if (!fs.existsSync(HEADER)) return;
+  const { text } = headerDefines();
+  // Every function prototype of the header: name -> parameter count.
+  const header = new Map();
+  for (const m of text.matchAll(/^[A-Za-z_][\w\s*]*?\b(pnng_\w+)\(([^;]*?)\);/gm)) header.set(m[1], paramCount(m[2]));
+  assert.ok(header.size > 100, `parsed ${header.size} prototypes from the header`);
+  for (const [key, proto] of Object.entries(ffi.DECLS)) {
+    const name = ffi.cName(proto);
+    const m = /\(([^)]*)\)\s*$/.exec(proto);
+    assert.ok(header.has(name), `${name} (F.${key}) is not in the header`);
+    assert.equal(paramCount(m[1]), header.get(name), `${name}: parameter count differs from the header`);
   }
+  // Every F entry comes from the table (no second table elsewhere).
+  assert.deepEqual(Object.keys(ffi.F).sort(), Object.keys(ffi.DECLS).sort());
+});
+
+test('index.mjs exports exactly the named exports of index.js', async () => {
+  const esm = await import(path.join(PKG, 'index.mjs'));
+  const cjs = Object.keys(pnng).filter((k) => !k.startsWith('_')).sort();
+  assert.deepEqual(Object.keys(esm).filter((k) => k !== 'default').sort(), cjs);
+  assert.equal(esm.default, pnng);
+  assert.equal(esm.Pair0, pnng.Pair0);
 });
 
 test('library lookup: PNNG_LIBRARY wins; a bad PNNG_LIBRARY gives a clear error', () => {

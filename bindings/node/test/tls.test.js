@@ -43,11 +43,11 @@ async function roundTrip(server, client) {
 
 test('TLS with PEM strings (tlsConfig constructor option)', T, async () => {
   const server = new Pair0({ tlsConfig: serverConfig(), listen: 'tls+tcp://127.0.0.1:0', recvTimeout: 5000 });
-  const port = server.listeners[0].port;
+  const port = server.listenerList()[0].port;
   const clientCfg = new TLSConfig(TLSConfig.MODE_CLIENT, { serverName: 'localhost', caString: pem['ca.crt'] });
   const client = new Pair0({ tlsConfig: clientCfg, recvTimeout: 5000 });
   try {
-    client.dial(`tls+tcp://127.0.0.1:${port}`, { block: true });
+    await client.dial(`tls+tcp://127.0.0.1:${port}`, { block: true });
     await roundTrip(server, client);
     const [pipe] = client.pipes;
     assert.equal(pipe.tlsVerified, true);
@@ -62,11 +62,11 @@ test('TLS with PEM strings (tlsConfig constructor option)', T, async () => {
 
 test('TLS over wss://', T, async () => {
   const server = new Pair0({ tlsConfig: serverConfig(), listen: 'wss://127.0.0.1:0/pnng', recvTimeout: 5000 });
-  const port = server.listeners[0].port;
+  const port = server.listenerList()[0].port;
   const cfg = new TLSConfig(TLSConfig.MODE_CLIENT, { serverName: 'localhost', caString: pem['ca.crt'] });
   const client = new Pair0({ tlsConfig: cfg, recvTimeout: 5000 });
   try {
-    client.dial(`wss://127.0.0.1:${port}/pnng`, { block: true });
+    await client.dial(`wss://127.0.0.1:${port}/pnng`, { block: true });
     await roundTrip(server, client);
     assert.match(server.pipes[0].url, /^wss:\/\//);
   } finally {
@@ -92,7 +92,7 @@ test('TLS with files (certKeyFile, caFiles) and per-endpoint configs', T, async 
     l.start();
     const d = client.createDialer(`tls+tcp://127.0.0.1:${l.port}`);
     d.tlsConfig = cliCfg;
-    d.start({ block: true });
+    await d.start({ block: true });
     await roundTrip(server, client);
   } finally {
     server.close();
@@ -102,9 +102,9 @@ test('TLS with files (certKeyFile, caFiles) and per-endpoint configs', T, async 
   }
 });
 
-test('TLS: a client that does not trust the server fails cleanly', T, () => {
+test('TLS: a client that does not trust the server fails cleanly', T, async () => {
   const server = new Pair0({ tlsConfig: serverConfig(), listen: 'tls+tcp://127.0.0.1:0' });
-  const port = server.listeners[0].port;
+  const port = server.listenerList()[0].port;
   const wrongCa = new TLSConfig(TLSConfig.MODE_CLIENT, {
     serverName: 'localhost',
     caString: pem['other.crt'],
@@ -119,10 +119,11 @@ test('TLS: a client that does not trust the server fails cleanly', T, () => {
     for (const cfg of [wrongCa, wrongName]) {
       const client = new Pair0({ tlsConfig: cfg });
       try {
-        assert.throws(
-          () => client.dial(`tls+tcp://127.0.0.1:${port}`, { block: true }),
-          (e) => e instanceof PnngError,
-        );
+        await assert.rejects(client.dial(`tls+tcp://127.0.0.1:${port}`, { block: true }), (e) => {
+          assert.ok(e instanceof PnngError);
+          assert.equal(e.url, `tls+tcp://127.0.0.1:${port}`);
+          return true;
+        });
       } finally {
         client.close();
       }

@@ -1,11 +1,16 @@
 // Compile-only check of index.d.ts (npm run typecheck); never executed.
 import * as pnng from '..';
+import { getEventListeners } from 'node:events';
 import { Pair0, Pair1, Req0, Rep0, Sub0, Pub0, Surveyor0, TLSConfig, Message, PnngError, Timeout } from '..';
 
 async function demo(): Promise<void> {
   const addr = 'tcp://127.0.0.1:13131';
   const s0 = new Pair0({ listen: addr, recvTimeout: 1000 });
-  const s1 = new Pair0({ dial: addr, blockOnDial: true });
+  const s1 = new Pair0({ dial: addr });
+  const dd: pnng.Dialer = await s1.dial(addr, { block: true });
+  const ds: pnng.Dialer = s1.dialSync(addr);
+  await dd.start({ block: true });
+  ds.startSync();
   await s0.send(Buffer.from('hello'));
   const b: Buffer = await s1.recv({ signal: AbortSignal.timeout(100) });
   s1.sendSync(new Uint8Array([1, 2]), { block: false });
@@ -17,7 +22,9 @@ async function demo(): Promise<void> {
     break;
   }
   s0.on('pipeAddPost', (p) => console.log(p.id, p.remoteAddress.toString()));
-  const l = s0.listeners[0];
+  const l = s0.listenerList()[0];
+  const handlers: Function[] = getEventListeners(s0, 'pipeAddPost');
+  void handlers;
   const port: number = l.port;
   const d = s1.dial(addr, { block: false });
   d.close();
@@ -44,7 +51,8 @@ async function demo(): Promise<void> {
   try {
     await new Rep0().recv();
   } catch (e) {
-    if (e instanceof PnngError && e.code === pnng.codes.ETIMEDOUT) console.log(e.name);
+    if (e instanceof PnngError && e.errno === pnng.codes.ETIMEDOUT) console.log(e.name);
+    if (e instanceof PnngError && e.code === 'ETIMEDOUT') console.log(e.url, e.op);
     if (e instanceof Timeout) console.log('timeout');
   }
   const v: string = pnng.version();

@@ -1,0 +1,244 @@
+'use strict';
+// Contexts, and the promise-based messaging sockets and contexts share.
+
+const { F, C, poll } = require('./ffi');
+const { check, checkClose, makeError, PnngError, codes } = require('./errors');
+const { toBytes, topicBytes, flagsFor, defineDispose } = require('./util');
+const { getOptAny, setOptAny, defineOptions, O } = require('./options');
+const { Message, newMsg, consumeBody, wrapMsg } = require('./messages');
+const { dispatcher, K_SEND, K_RECV_BYTES, K_RECV_MSG } = require('./cq');
+const EAGAIN = codes.EAGAIN;
+const EMSGSIZE = codes.EMSGSIZE;
+const NONBLOCK = C.FLAG_NONBLOCK;
+const RESOLVED = Promise.resolve();
+/** Receive buffer of the non-blocking first try (bigger messages take the pnng_msg route). */
+const nbBuf = Buffer.allocUnsafeSlow(64 * 1024);
+const nbLen = new BigUint64Array(1);
+const nbMsg = new BigUint64Array(1);
+
+// Fairness. A first try that succeeds settles its promise without an event-loop turn, so a loop
+// like `for (;;) await pub.send(b)` (pub0 never blocks) would run on microtasks alone and starve
+// timers and I/O. After STREAK_MAX such completions within one turn of the event loop, operations
+// take the aio route (whose completion comes through the event loop) until the next turn.
+const STREAK_MAX = 64;
+let streak = 0;
+let turnHook = null;
+function newTurn() {
+  streak = 0;
+  turnHook = null;
+}
+
+/** True when the non-blocking first try may run: no abort pending, and the turn's streak is not used up. */
+function plain(opts) {
+  if (streak >= STREAK_MAX) return false;
+  if (turnHook === null) {
+    turnHook = setImmediate(newTurn);
+    turnHook.unref();
+  }
+  streak++;
+  return opts === undefined || opts === null || opts.signal == null || !opts.signal.aborted;
+}
+
+// Readiness probe of rep0 / respondent0 sends: a failed non-blocking send there would give up the
+// request's reply slot, so it is made only when the socket's send descriptor (NNG's "writable"
+// pollable: a request is waiting for its reply and the pipe is idle) says it will succeed.
+// One poll(2) with a zero timeout costs far less than an aio completion's two thread hand-offs.
+const pollfd = Buffer.alloc(8); // struct pollfd { int fd; short events; short revents; }
+const POLLIN = 1;
+function writable(sock) {
+  let fd = sock._sendFd;
+  if (fd === undefined) {
+    try {
+      fd = poll === null ? -1 : sock.getOption('send-fd', 'int');
+    } catch {
+      fd = -1;
+    }
+    sock._sendFd = fd;
+  }
+  if (fd < 0) return false;
+  pollfd.writeInt32LE(fd, 0);
+  pollfd.writeInt16LE(POLLIN, 4);
+  pollfd.writeInt16LE(0, 6);
+  return poll(pollfd, 1, 0) === 1 && (pollfd.readInt16LE(6) & POLLIN) !== 0;
+}
+
+/**
+ * The promise-returning `send`, `recv`, `recvMsg` and `sendMsg` of sockets and contexts, which
+ * differ only in the C functions that start their aios. Each takes `{ signal, timeout }`.
+ *
+ * `nb` (sockets): the non-blocking calls. An operation first makes the non-blocking call and
+ * only goes through an aio and the completion queue when that would block, which saves the
+ * event-loop wake-up of a completion (a send that NNG queues at once, a receive whose message
+ * is already there). The try is skipped while an earlier operation of the same direction is
+ * still pending on the object (it must not be overtaken); sends of objects whose `_nbSend` is
+ * false (rep0 / respondent0) make it only when their send descriptor says it will succeed.
+ */
+function definePromiseMessaging(cls, sendAio, recvAio, nb) {
+  const methods = {
+    /** Sends data; resolves once NNG has queued it. */
+    send(data, opts) {
+      let bytes;
+      try {
+        bytes = toBytes(data);
+      } catch (e) {
+        return Promise.reject(e);
+      }
+      if (nb !== undefined && this._pendSend === 0 && plain(opts) && (this._nbSend || writable(this))) {
+        const rc = nb.send(this._h.id, bytes, bytes.length, NONBLOCK);
+        if (rc === 0) return RESOLVED;
+        if (rc !== EAGAIN) return Promise.reject(makeError(rc));
+      }
+      return dispatcher.submit(K_SEND, sendAio, this._h.id, bytes, 0, opts, this);
+    },
+    /** Receives the next message's bytes. */
+    recv(opts) {
+      if (nb !== undefined && this._pendRecv === 0 && plain(opts)) {
+        const rc = nb.recv(this._h.id, nbBuf, nbBuf.length, NONBLOCK, nbLen);
+        if (rc === 0) {
+          const n = Number(nbLen[0]);
+          const out = Buffer.allocUnsafe(n);
+          nbBuf.copy(out, 0, 0, n);
+          return Promise.resolve(out);
+        }
+        if (rc === EMSGSIZE) {
+          // Longer than the buffer: the message waits; take it as a pnng_msg.
+          const rc2 = nb.recvMsg(this._h.id, NONBLOCK, nbMsg);
+          if (rc2 === 0) return Promise.resolve(consumeBody(nbMsg[0]));
+          if (rc2 !== EAGAIN) return Promise.reject(makeError(rc2));
+        } else if (rc !== EAGAIN) {
+          return Promise.reject(makeError(rc));
+        }
+      }
+      return dispatcher.submit(K_RECV_BYTES, recvAio, this._h.id, null, 0, opts, this);
+    },
+    /** Receives the next Message (with `.pipe`). */
+    recvMsg(opts) {
+      if (nb !== undefined && this._pendRecv === 0 && plain(opts)) {
+        const rc = nb.recvMsg(this._h.id, NONBLOCK, nbMsg);
+        if (rc === 0) return Promise.resolve(this._wrapNative(nbMsg[0]));
+        if (rc !== EAGAIN) return Promise.reject(makeError(rc));
+      }
+      return dispatcher.submit(K_RECV_MSG, recvAio, this._h.id, null, 0, opts, this);
+    },
+    /** Sends a Message; if it has a pipe, only that pipe's peer gets it. */
+    sendMsg(msg, opts) {
+      if (!(msg instanceof Message)) return Promise.reject(new TypeError('msg must be a Message'));
+      if (msg.pipe === null) return this.send(msg.bytes, opts);
+      const pipeId = msg.pipe.id;
+      if (nb !== undefined && this._pendSend === 0 && plain(opts) && (this._nbSend || writable(this))) {
+        let native;
+        try {
+          native = newMsg(msg.bytes, pipeId);
+        } catch (e) {
+          return Promise.reject(e);
+        }
+        const rc = nb.sendMsg(this._h.id, native, NONBLOCK);
+        if (rc === 0) return RESOLVED; // NNG took the message
+        F.msg_free(native);
+        if (rc !== EAGAIN) return Promise.reject(makeError(rc));
+      }
+      return dispatcher.submit(K_SEND, sendAio, this._h.id, msg.bytes, pipeId, opts, this);
+    },
+  };
+  for (const [name, fn] of Object.entries(methods)) {
+    // Like class methods: writable, configurable, not enumerable.
+    Object.defineProperty(cls.prototype, name, { value: fn, writable: true, configurable: true });
+  }
+}
+
+/** Out-parameter of the blocking receives (valid until the next call). */
+const msgOut = new BigUint64Array(1);
+
+const ctxRegistry = new FinalizationRegistry((id) => F.ctx_close({ id }));
+
+/** A protocol context (pynng.Context), from Socket.newContext(). */
+class Context {
+  constructor(socket, id) {
+    this.socket = socket;
+    this._h = { id };
+    this._closed = false;
+    this._pendSend = 0; // operations in flight (lib/cq.js)
+    this._pendRecv = 0;
+    ctxRegistry.register(this, id, this);
+  }
+
+  get id() {
+    return this._h.id;
+  }
+
+  get closed() {
+    return this._closed || this.socket.closed;
+  }
+
+  /** Blocking send (blocks the event loop; for scripts). */
+  sendSync(data, opts = {}) {
+    const bytes = toBytes(data);
+    check(F.ctx_send(this._h, bytes, bytes.length, flagsFor(opts)));
+  }
+
+  /** Blocking receive (blocks the event loop; for scripts). */
+  recvSync(opts = {}) {
+    return consumeBody(this._recvNative(opts));
+  }
+
+  recvMsgSync(opts = {}) {
+    return wrapMsg(this.socket, this._recvNative(opts));
+  }
+
+  _recvNative(opts) {
+    check(F.ctx_recv_msg(this._h.id, flagsFor(opts), msgOut));
+    return msgOut[0];
+  }
+
+  /** Completion of recvMsg (lib/cq.js): wraps and frees the received native message. */
+  _wrapNative(native) {
+    return wrapMsg(this.socket, native);
+  }
+
+  subscribe(topic) {
+    const t = topicBytes(topic);
+    check(F.sub0_ctx_subscribe(this._h, t, t.length));
+  }
+
+  unsubscribe(topic) {
+    const t = topicBytes(topic);
+    check(F.sub0_ctx_unsubscribe(this._h, t, t.length));
+  }
+
+  getOption(name, type) {
+    return getOptAny('ctx', this._h, name, type);
+  }
+
+  setOption(name, value, type) {
+    setOptAny('ctx', this._h, name, value, type);
+  }
+
+  /** Closes the context. Idempotent. */
+  close() {
+    if (this._closed) return;
+    this._closed = true;
+    ctxRegistry.unregister(this);
+    checkClose(F.ctx_close(this._h));
+  }
+
+  async *[Symbol.asyncIterator]() {
+    yield* iterate(this);
+  }
+}
+defineOptions(Context.prototype, 'ctx', { recvTimeout: O.recvTimeout, sendTimeout: O.sendTimeout });
+defineDispose(Context);
+
+async function* iterate(obj) {
+  for (;;) {
+    let data;
+    try {
+      data = await obj.recv();
+    } catch (e) {
+      if (e instanceof PnngError && e.errno === codes.ECLOSED) return;
+      throw e;
+    }
+    yield data;
+  }
+}
+
+module.exports = { Context, definePromiseMessaging, iterate };
