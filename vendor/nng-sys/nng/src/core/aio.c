@@ -148,6 +148,15 @@ nni_aio_set_user(nni_aio *aio)
 	aio->a_user = true;
 }
 
+// pnng: for an aio from nng_aio_alloc whose callback only wakes a waiter
+// (signals a condition variable or posts to a queue) and takes no lock that
+// a caller of NNG holds while calling NNG: it may complete inline too.
+void
+nng_aio_set_inline(nng_aio *aio)
+{
+	nni_aio_set_inline(aio);
+}
+
 #if NNI_AIO_INLINE
 static void
 aio_defer_run(void)
@@ -615,7 +624,8 @@ nni_aio_finish_impl(
 			aio_defer_tail = aio;
 			return;
 		}
-		if (sync && aio->a_user && aio->a_task.task_cb != NULL) {
+		if (sync && aio->a_user && !aio->a_inline &&
+		    aio->a_task.task_cb != NULL) {
 			// pnng: a user callback never runs inside a scope.
 			sync = false;
 		}

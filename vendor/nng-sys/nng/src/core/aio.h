@@ -214,9 +214,11 @@ typedef struct nni_aio_expire_q nni_aio_expire_q;
 // and context send/receive entry points.  Inside a scope, a synchronous
 // finish of an aio allocated by nng_aio_alloc with a callback goes to
 // the task queue: user callbacks never run on the poller or inside the
-// user's own call.
+// user's own call, unless the aio was marked with nng_aio_set_inline (a
+// callback that only wakes a waiter).
 extern void nni_aio_set_inline(nni_aio *);
 extern void nni_aio_set_user(nni_aio *);
+extern void nng_aio_set_inline(nng_aio *); // pnng: see aio.c
 extern void nni_aio_scope_enter(void);
 extern void nni_aio_scope_leave(void);
 
