@@ -33,14 +33,17 @@ test-rust:
 lint-rust:
 	$(CARGO) fmt --check
 	$(CARGO) clippy --release --all-targets -- -D warnings
+	@# One-way layers: src/core never uses src/ffi, and src/ffi reaches NNG only through src/core.
+	@! grep -rn "crate::ffi" src/core || { echo "lint-rust: src/core uses src/ffi"; exit 1; }
+	@! grep -rnE "nng_sys|core::sys" src/ffi || { echo "lint-rust: src/ffi uses nng-sys"; exit 1; }
 
 include $(sort $(wildcard mk/*.mk))
 
 # Suites contributed by mk/*.mk, in the order they run.
 TEST_AREAS := $(if $(wildcard mk/c.mk),test-c test-c-asan test-c-valgrind) \
-	$(if $(wildcard mk/python.mk),test-python) $(if $(wildcard mk/go.mk),test-go) \
+	$(if $(wildcard mk/python.mk),test-python) $(if $(wildcard mk/go.mk),test-go test-go-module) \
 	$(if $(wildcard mk/node.mk),test-node test-node-package) $(if $(wildcard mk/doc.mk),test-doc test-examples) \
-	$(if $(wildcard mk/install.mk),test-install test-deb $(if $(wildcard bindings/python/pyproject.toml),test-wheel)) \
+	$(if $(wildcard mk/install.mk),test-abi test-versions test-install test-deb $(if $(wildcard bindings/python/pyproject.toml),test-wheel)) \
 	$(if $(wildcard mk/stress.mk),test-rust-asan stress)
 
 LINT_AREAS := lint-rust $(if $(wildcard mk/python.mk),lint-python) $(if $(wildcard mk/go.mk),lint-go) \

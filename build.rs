@@ -36,7 +36,15 @@ fn main() {
         let out = env::var_os("PNNG_HEADER_OUT")
             .map(PathBuf::from)
             .unwrap_or_else(|| dir.join("include/pnng.h"));
-        let config = cbindgen::Config::from_file(dir.join("cbindgen.toml")).expect("cbindgen.toml");
+        let mut config =
+            cbindgen::Config::from_file(dir.join("cbindgen.toml")).expect("cbindgen.toml");
+        // The header's version macros are Cargo.toml's version (@CARGO_PKG_VERSION_MAJOR@ etc.).
+        config.after_includes = config.after_includes.map(|text| {
+            ["MAJOR", "MINOR", "PATCH"].iter().fold(text, |t, part| {
+                let var = format!("CARGO_PKG_VERSION_{part}");
+                t.replace(&format!("@{var}@"), &env::var(&var).unwrap())
+            })
+        });
         cbindgen::generate_with_config(&dir, config)
             .expect("cbindgen failed")
             .write_to_file(out);

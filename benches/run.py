@@ -23,6 +23,10 @@ from dataclasses import dataclass, field
 
 SIZES = {64: "64 B", 1024: "1 KiB", 65536: "64 KiB", 1048576: "1 MiB"}
 PATTERNS = {"lat": "req/rep round trip", "pair1": "pair1 throughput", "pushpull": "push/pull throughput"}
+# Rows beyond PATTERNS x TRANSPORTS x SIZES: the Python round trip between two processes, each
+# blocking in its main thread (the plain `send(recv())` server and `send` + `recv` client).
+TWO_PROCESS_ROWS = [("lat2p", "tcp", 64)]
+PATTERN_NAMES = dict(PATTERNS, lat2p="req/rep round trip, 2 processes")
 TRANSPORTS = ("inproc", "ipc", "tcp")
 MISSING = 3  # exit status of a benchmark program whose library cannot be loaded
 
@@ -62,9 +66,10 @@ def implementations(root, py):
         Impl("c-pnng", "pnng (C API)", "c", [os.path.join(build, "bench_pnng")]),
         Impl("floor", "TCP / Unix socket (C)", "floor", [os.path.join(build, "bench_stream")],
              transports=("ipc", "tcp")),
-        Impl("py-pynng", "pynng 0.9.0", "python", bench_py, ["pynng"]),
-        Impl("py-pnng", "pnng (Python)", "python", bench_py, ["pnng"]),
+        Impl("py-pynng", "pynng 0.9.0", "python", bench_py, ["pynng"], patterns=("lat", "lat2p", "pair1", "pushpull")),
+        Impl("py-pnng", "pnng (Python)", "python", bench_py, ["pnng"], patterns=("lat", "lat2p", "pair1", "pushpull")),
         Impl("go-pnng", "pnng (Go)", "go", [os.path.join(build, "bench_go")]),
+        Impl("go-pnng-copy", "pnng (Go), Recv copying", "go", [os.path.join(build, "bench_go")], ["-copy"]),
         Impl("node-pnng", "pnng (Node, async)", "node", node),
         Impl("node-zmq", "zeromq.js 6.8 (Node)", "node",
              [os.environ.get("NODE", "node"), os.path.join(root, "benches", "node", "bench_zmq.js")]),
@@ -85,14 +90,19 @@ SECTIONS = [
             extra=(("floor (socket)", "floor", None),)),
     Section("Python sync: pnng vs pynng 0.9.0", "py-pynng", "py-pnng", ("lat", "pair1", "pushpull"),
             "Same script (benches/python/bench_py.py), `import pnng as pynng`; send(bytes) / recv() -> bytes."),
+    Section("Python sync round trip, two processes: pnng vs pynng 0.9.0", "py-pynng", "py-pnng", ("lat2p",),
+            "lat2p: req/rep round trip between two processes (bench_py.py starts the echo server as a "
+            "child), each blocking in its main thread: `send(recv())` on the server, `send` then `recv` "
+            "on the client."),
     Section("Python asyncio round trip: pnng vs pynng 0.9.0", "py-pynng-asyncio", "py-pnng-asyncio", ("lat",),
             "asend / arecv on both sides of a req/rep pair inside one asyncio loop."),
     Section("Python trio round trip: pnng vs pynng 0.9.0", "py-pynng-trio", "py-pnng-trio", ("lat",),
             "asend / arecv inside trio.run (trio 0.35.0)."),
     Section("Go binding vs the pnng C library", "c-pnng", "go-pnng", ("lat", "pair1", "pushpull"),
-            "benches/go: Send / Recv (copies into a Go slice), echo via RecvMsg / SendMsg. "
-            "mangos v3 cannot be fetched here (no Go module proxy), so it has no column.",
-            extra=(("mangos v3", None, "n/a (no Go module proxy)"),)),
+            "benches/go: Send (a copy of a Go slice); receive like the C driver, without copying "
+            "(RecvMsg, the body read in place with WithBody, Free); echo via RecvMsg / SendMsg. "
+            "Last column: the same program receiving with Recv, which copies each body into a new Go slice.",
+            extra=(("Go, Recv copying", "go-pnng-copy", None),)),
     Section("Node binding (async) vs the pnng C library", "c-pnng", "node-pnng", ("lat", "pair1", "pushpull"),
             "benches/node/bench.js: await send(Buffer) / await recv() (a non-blocking try first, else an aio "
             "on the completion queue), both peers in one event loop. zeromq.js: the same loops over npm "
@@ -104,12 +114,13 @@ SECTIONS = [
 
 def quick_rows():
     return [("lat", "inproc", 64), ("lat", "tcp", 65536), ("pair1", "ipc", 1024),
-            ("pushpull", "tcp", 64), ("pushpull", "inproc", 1048576)]
+            ("pushpull", "tcp", 64), ("pushpull", "inproc", 1048576)] + TWO_PROCESS_ROWS
 
 
 MODES = {
     # rows, seconds per measurement window (plus a fifth of it as warm-up), rounds, loops
-    "full": (lambda: [(p, t, s) for p in PATTERNS for t in TRANSPORTS for s in SIZES], 0.1, 5, ("asyncio", "trio")),
+    "full": (lambda: [(p, t, s) for p in PATTERNS for t in TRANSPORTS for s in SIZES] + TWO_PROCESS_ROWS, 0.1, 5,
+             ("asyncio", "trio")),
     "quick": (quick_rows, 0.08, 5, ("asyncio",)),
     "smoke": (lambda: [("lat", "tcp", 64)], 0.04, 2, ("asyncio",)),
 }
@@ -171,11 +182,11 @@ def speed(pattern, base, cand):
     """Candidate speed relative to the baseline: >1 means faster."""
     if not base or not cand:
         return None
-    return base["median"] / cand["median"] if pattern == "lat" else cand["median"] / base["median"]
+    return base["median"] / cand["median"] if pattern.startswith("lat") else cand["median"] / base["median"]
 
 
 def fmt_value(pattern, v):
-    if pattern == "lat":
+    if pattern.startswith("lat"):
         return f"{v:,.1f}" if v < 1000 else f"{v:,.0f}"
     if v >= 100_000:
         return f"{v / 1000:,.0f}k"
@@ -352,7 +363,7 @@ def main():
                     extra.append("—")
                 else:
                     extra.append(fmt_cell(pattern, stat(row, key), why(key)))
-            out_rows.append({"pattern": PATTERNS[pattern], "transport": transport, "size": size, "pinned": pinned,
+            out_rows.append({"pattern": PATTERN_NAMES[pattern], "transport": transport, "size": size, "pinned": pinned,
                              "baseline": fmt_cell(pattern, b, why(sec.baseline)),
                              "candidate": fmt_cell(pattern, c, why(sec.candidate)),
                              "speed": f"{s:.2f}×" if s else "n/a",

@@ -7,6 +7,13 @@
  * outputs come last, are named *_out and are written only on success; a NULL pointer where
  * one is required gives PNNG_EINVAL. Sockets, dialers, listeners, pipes and contexts are
  * value handles (ids): a stale one gives PNNG_ECLOSED or PNNG_ENOENT, never a crash.
+ *
+ * Thread safety: each object type's documentation ends with one of three words.
+ *   shareable      any thread may use the object, also several at once.
+ *   movable        any thread may use the object, one thread at a time (hand it over, do not
+ *                  share it).
+ *   context-bound  a context may be used from any thread but carries at most one send and one
+ *                  receive at a time; open more contexts for more exchanges at once.
  */
 
 #ifndef PNNG_H
@@ -1201,6 +1208,78 @@ pnng_result pnng_socket_recv(struct pnng_socket s,
                              size_t cap,
                              int flags,
                              size_t *len_out);
+
+/**
+ * `pnng_socket_send` (blocking) that also ends when descriptor `fd` becomes readable or `ms`
+ * milliseconds have passed: then it returns `PNNG_EINTR` and the send stays in progress, parked
+ * on the calling thread. Calling it again on the same thread for the same socket resumes waiting
+ * for that send (`data` is not looked at again); any other `*_fd` call on the thread, or
+ * `pnng_fd_op_cancel`, cancels a parked operation first. `fd` is only polled, never read: empty
+ * it before calling again. Meant for signal handling in language runtimes, with one foreign call
+ * per operation: Python passes a 50 ms slice and runs its signal handlers whenever the call
+ * returns `PNNG_EINTR` (a runtime may also pass the descriptor its signal handler writes to).
+ * A send that can go at once does not wait at all.
+ *
+ * @param s The socket.
+ * @param data The bytes to send; may be NULL when `len` is 0.
+ * @param len The number of bytes at `data`.
+ * @param fd A descriptor to watch for readability, or a negative number for none.
+ * @param ms The longest wait in milliseconds before `PNNG_EINTR`; negative: no limit.
+ * @return 0 (`PNNG_OK`) on success, else an error code:
+ * @retval PNNG_OK Success.
+ * @retval PNNG_EINTR `fd` became readable or `ms` passed; the send is still in progress.
+ * @retval PNNG_ECLOSED The socket is closed or was never opened.
+ * @retval PNNG_ETIMEDOUT The send timeout expired.
+ * @retval PNNG_ENOTSUP The protocol cannot send (e.g. sub0, pull0).
+ * @retval PNNG_ESTATE The protocol cannot send now (e.g. rep0 before a request).
+ * @retval PNNG_EINVAL `fd` is not an open descriptor, or `data` is NULL with `len` > 0.
+ * @ingroup socket
+ */
+pnng_result pnng_socket_send_fd(struct pnng_socket s,
+                                const void *data,
+                                size_t len,
+                                int fd,
+                                int32_t ms);
+
+/**
+ * `pnng_socket_recv` (blocking) that also ends with `PNNG_EINTR` when descriptor `fd` becomes
+ * readable or `ms` milliseconds have passed; the receive stays parked on the calling thread as
+ * for `pnng_socket_send_fd`, and the next `pnng_socket_recv_fd` for the same socket on that
+ * thread resumes it. A message received by a parked receive that is then cancelled is kept: the
+ * socket's next receive returns it. A message longer than `cap` gives `PNNG_EMSGSIZE` (its
+ * length in `*len_out`) and is kept for the next receive, as with `pnng_socket_recv`.
+ *
+ * @param s The socket.
+ * @param buf Receives the message body.
+ * @param cap The size of `buf`.
+ * @param len_out Receives the message length on success and with `PNNG_EMSGSIZE`.
+ * @param fd A descriptor to watch for readability, or a negative number for none.
+ * @param ms The longest wait in milliseconds before `PNNG_EINTR`; negative: no limit.
+ * @return 0 (`PNNG_OK`) on success, else an error code:
+ * @retval PNNG_OK Success.
+ * @retval PNNG_EINTR `fd` became readable or `ms` passed; the receive is still in progress.
+ * @retval PNNG_ECLOSED The socket is closed or was never opened.
+ * @retval PNNG_ETIMEDOUT The receive timeout expired.
+ * @retval PNNG_ENOTSUP The protocol cannot receive (e.g. pub0, push0).
+ * @retval PNNG_ESTATE The protocol cannot receive now (e.g. req0 before a request).
+ * @retval PNNG_EMSGSIZE The buffer is too small.
+ * @retval PNNG_EINVAL `fd` is not an open descriptor, or a required pointer argument is NULL.
+ * @ingroup socket
+ */
+pnng_result pnng_socket_recv_fd(struct pnng_socket s,
+                                void *buf,
+                                size_t cap,
+                                size_t *len_out,
+                                int fd,
+                                int32_t ms);
+
+/**
+ * Cancels the operation a `pnng_socket_send_fd` or `pnng_socket_recv_fd` call that returned
+ * `PNNG_EINTR` left in progress on the calling thread, and waits for it. A message it received
+ * is kept for the socket's next receive. Nothing happens if none is in progress.
+ * @ingroup socket
+ */
+void pnng_fd_op_cancel(void);
 
 /**
  * Subscribes a sub0 socket to messages starting with `len` bytes at `topic` (any bytes; length 0

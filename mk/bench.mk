@@ -69,7 +69,7 @@ $(BENCH_BUILD)/bench_stream: $(BENCH_C_COMMON) $(BENCH_DIR)/c/impl_stream.c
 
 # The Go benchmark module uses the in-tree binding through a replace directive (no module proxy).
 $(BENCH_GO_BIN): $(wildcard $(BENCH_DIR)/go/*.go $(BENCH_DIR)/go/go.mod bindings/go/*.go bindings/go/*.h) $(LIB)
-	cd $(BENCH_DIR)/go && GOFLAGS=-mod=mod GOPROXY=off go build -o $(CURDIR)/$@ .
+	cd $(BENCH_DIR)/go && GOFLAGS=-mod=mod GOPROXY=off go build -tags pnng_intree -o $(CURDIR)/$@ .
 
 $(BENCH_PY_STAMP):
 	python3 -m venv $(BENCH_VENV)

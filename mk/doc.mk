@@ -19,7 +19,7 @@ DOC_PY_DEPS := sphinx==8.1.3 myst-parser==4.0.1
 DOC_PY_STAMP := $(ROOT)/.venv/.pnng-doc-setup
 DOC_NODE_DIR := docs/node
 DOC_NODE_STAMP := $(DOC_NODE_DIR)/node_modules/.package-lock.json
-DOC_GO_ENV := GOFLAGS=-mod=mod GOPROXY=off
+DOC_GO_ENV := GOFLAGS='-mod=mod -tags=pnng_intree' GOPROXY=off
 EX_BUILD := $(ROOT)/target/examples
 EX_TIMEOUT := timeout 120
 

@@ -1,13 +1,18 @@
 # Go binding (bindings/go: package pnng over cgo, standard library only). Included by the
-# top-level Makefile. Uses the in-tree header and release library (cgo paths relative to the
-# source directory, with an rpath), so it needs `make release` and nothing else.
-#   test-go   go vet, the tests and examples, then the tests again under the race detector
-#             with cgocheck on
+# top-level Makefile. The package finds libpnng through pkg-config by default; these targets
+# build it with -tags pnng_intree (the in-tree header and release library, cgo paths relative
+# to the source directory, with an rpath), so they need `make release` and nothing else.
+#   test-go          go vet, the tests and examples, then the tests again under the race
+#                    detector with cgocheck on
+#   test-go-module   a copy of bindings/go alone, used by a module in a temp dir outside the
+#                    checkout, built with plain `go build` through pkg-config (and the error
+#                    without pnng.pc): bindings/go/scripts/test_module.sh
+#   lint-go          go vet and gofmt
 
 GO_DIR := bindings/go
-GO_ENV := GOFLAGS=-mod=mod GOPROXY=off GODEBUG=cgocheck=1
+GO_ENV := GOFLAGS='-mod=mod -tags=pnng_intree' GOPROXY=off GODEBUG=cgocheck=1
 
-.PHONY: test-go lint-go
+.PHONY: test-go test-go-module lint-go
 
 test-go: release
 	cd $(GO_DIR) && $(GO_ENV) go vet ./...
@@ -20,3 +25,6 @@ test-go: release
 lint-go: release
 	cd $(GO_DIR) && $(GO_ENV) go vet ./...
 	@cd $(GO_DIR) && out=$$(gofmt -l .) && { [ -z "$$out" ] || { echo "gofmt would change: $$out"; exit 1; }; }
+
+test-go-module: release
+	ROOT=$(ROOT) bash $(GO_DIR)/scripts/test_module.sh

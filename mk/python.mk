@@ -5,7 +5,7 @@
 PY_DIR := bindings/python
 PY_VENV := $(CURDIR)/.venv
 PY := $(PY_VENV)/bin/python
-PY_TEST_DEPS := mypy==1.15.0 ruff==0.11.6 pytest==8.3.5 pytest-asyncio==0.24.0 pytest-trio==0.8.0 trio==0.29.0 sniffio==1.3.1
+PY_TEST_DEPS := mypy==1.15.0 ruff==0.11.6 pytest==8.3.5 pytest-asyncio==0.24.0 pytest-trio==0.8.0 trio==0.29.0 sniffio==1.3.1 curio==1.6
 # Rewritten whenever the package metadata or the pinned tools change, so setup reruns only then.
 PY_STAMP := $(PY_VENV)/.pnng-python-setup
 

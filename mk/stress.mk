@@ -17,7 +17,7 @@ stress:
 stress-long:
 	CARGO="$(CARGO)" bash tests/stress/run.sh long
 
-# Sanitizers over the Rust tests (issue 12, item 6); the C examples have theirs in mk/c.mk.
+# Sanitizers over the Rust tests; the C examples have theirs in mk/c.mk.
 # Need the nightly toolchain (rustc -Zsanitizer). pnng's Rust code and the test binaries are
 # built with the sanitizer, and NNG's C sources (and pnng's C shim) are compiled by gcc with it
 # too (the cmake build takes CFLAGS), so bad accesses inside NNG are seen as well; gcc's

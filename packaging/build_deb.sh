@@ -1,54 +1,40 @@
 #!/usr/bin/env bash
-# `make deb`: builds target/deb/libpnng-dev_<version>_<arch>.deb with dpkg-deb from a staged
-# `make install PREFIX=/usr`: the shared and static library, the header, pkg-config and CMake
-# files. Runtime dependencies come from dpkg-shlibdeps (libc, the mbedTLS libraries the .so
-# links); libmbedtls-dev is added because a static link (pkg-config --static) needs it.
-# Environment (from mk/install.mk): ROOT, MAKE, VERSION, MAJOR. Prints the .deb path last.
+# `make deb`: builds the Debian packages from the release build with debhelper:
+#   target/deb/libpnng0_<version>_<arch>.deb      the shared library (shlibs, ldconfig trigger)
+#   target/deb/libpnng-dev_<version>_<arch>.deb   pnng.h, the .so link, libpnng.a, pkg-config, CMake
+# (and their -dbgsym packages). packaging/debian is copied into target/deb/build/pnng-<version>/
+# and dpkg-buildpackage runs there; its rules call this checkout's `make install` (PNNG_ROOT), so
+# nothing is compiled. debian/changelog's version must be Cargo.toml's (make test-versions).
+# Environment (from mk/install.mk): ROOT, VERSION. Prints the two .deb paths last.
 set -euo pipefail
-: "${ROOT:?}" "${VERSION:?}" "${MAJOR:?}"
-MAKE=${MAKE:-make}
+: "${ROOT:?}" "${VERSION:?}"
+
+die() { echo "build_deb: error: $*" >&2; exit 1; }
+for t in dpkg-buildpackage dh dpkg-parsechangelog; do
+    command -v "$t" >/dev/null || die "$t is missing (scripts/setup.sh installs debhelper)"
+done
+changelog_version=$(dpkg-parsechangelog -l "$ROOT/packaging/debian/changelog" -S Version)
+[ "$changelog_version" = "$VERSION" ] ||
+    die "packaging/debian/changelog is at $changelog_version, Cargo.toml at $VERSION: add a changelog entry"
 
 arch=$(dpkg --print-architecture)
-name=libpnng-dev
 out=$ROOT/target/deb
-stage=$out/${name}_${VERSION}_$arch
-rm -rf "$stage"
-mkdir -p "$stage/DEBIAN"
+build=$out/build
+src=$build/pnng-$VERSION
+rm -rf "$build"
+mkdir -p "$src"
+rm -f "$out"/*.deb "$out"/*.ddeb
+cp -a "$ROOT/packaging/debian" "$src/debian"
 
-$MAKE --no-print-directory -C "$ROOT" install PREFIX=/usr DESTDIR="$stage" LDCONFIG=no >/dev/null
-# dpkg keeps its own list of the files; `make uninstall`'s manifest does not belong here.
-rm -rf "$stage/usr/share/pnng"
-rmdir "$stage/usr/share" 2>/dev/null || true
-
-# dpkg-shlibdeps wants to run in a source package; give it an empty one.
-shlib_dir=$(mktemp -d)
-trap 'rm -rf "$shlib_dir"' EXIT
-mkdir -p "$shlib_dir/debian"
-touch "$shlib_dir/debian/control"
-depends=$(cd "$shlib_dir" && dpkg-shlibdeps -O -e"$stage/usr/lib/libpnng.so.$VERSION" 2>/dev/null |
-    sed -n 's/^shlibs:Depends=//p')
-[ -n "$depends" ] || { echo "build_deb: dpkg-shlibdeps found no dependencies" >&2; exit 1; }
-
-cat >"$stage/DEBIAN/control" <<CONTROL
-Package: $name
-Version: $VERSION
-Architecture: $arch
-Maintainer: pnng developers <pnng@invalid>
-Section: libdevel
-Priority: optional
-Depends: $depends, libmbedtls-dev
-Provides: libpnng$MAJOR
-Installed-Size: $(du -sk "$stage/usr" | cut -f1)
-Homepage: https://github.com/codypiersall/pynng
-Description: pynng's object model as a C library over NNG 1.11
- pnng exposes NNG's Scalability Protocols (pair, req/rep, pub/sub, push/pull,
- survey, bus) with pynng's objects behind a plain C ABI: libpnng.so (soname
- libpnng.so.$MAJOR), libpnng.a, pnng.h, pkg-config and CMake files.
-CONTROL
-# Runs ldconfig when the library is installed or removed.
-printf '#!/bin/sh\nset -e\nif [ "$1" = configure ]; then ldconfig; fi\n' >"$stage/DEBIAN/postinst"
-printf '#!/bin/sh\nset -e\nif [ "$1" = remove ]; then ldconfig; fi\n' >"$stage/DEBIAN/postrm"
-chmod 0755 "$stage/DEBIAN/postinst" "$stage/DEBIAN/postrm"
-
-dpkg-deb --build --root-owner-group "$stage" "$stage.deb" >/dev/null
-echo "$stage.deb"
+# -b: binary packages only (the source is this repository, not a Debian source package).
+(cd "$src" && PNNG_ROOT=$ROOT dpkg-buildpackage -b -uc -us >"$build/dpkg-buildpackage.log" 2>&1) || {
+    tail -n 40 "$build/dpkg-buildpackage.log" >&2
+    die "dpkg-buildpackage failed (log: $build/dpkg-buildpackage.log)"
+}
+shopt -s nullglob
+for f in "$build"/*.deb "$build"/*.ddeb "$build"/*.changes "$build"/*.buildinfo; do mv -f "$f" "$out/"; done
+for p in libpnng0 libpnng-dev; do
+    [ -f "$out/${p}_${VERSION}_$arch.deb" ] || die "dpkg-buildpackage made no $out/${p}_${VERSION}_$arch.deb"
+done
+echo "$out/libpnng0_${VERSION}_$arch.deb"
+echo "$out/libpnng-dev_${VERSION}_$arch.deb"

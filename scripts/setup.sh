@@ -6,7 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PACKAGES=(build-essential cmake pkg-config libmbedtls-dev libnng-dev valgrind golang-go python3-venv openssl doxygen nodejs npm patchelf)
+PACKAGES=(build-essential cmake pkg-config libmbedtls-dev libnng-dev valgrind golang-go python3-venv openssl doxygen nodejs npm patchelf
+    debhelper lintian abigail-tools)
 missing=()
 for p in "${PACKAGES[@]}"; do
     dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
@@ -26,7 +27,7 @@ fi
 echo "setup: building the release library"
 cargo build --release --quiet
 
-for t in setup-python setup-node setup-doc; do
+for t in setup-python setup-node setup-doc setup-install; do
     if make -n "$t" >/dev/null 2>&1; then
         make --no-print-directory "$t"
     fi

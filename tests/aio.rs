@@ -109,7 +109,7 @@ fn cancel_and_close_complete_exactly_once() {
     assert_eq!(unsafe { pnng_cq_new(&mut cq) }, PNNG_OK);
     let mut a = std::ptr::null_mut();
     assert_eq!(
-        unsafe { pnng_aio_new_cq(cq, 1 as *mut c_void, &mut a) },
+        unsafe { pnng_aio_new_cq(cq, std::ptr::without_provenance_mut(1), &mut a) },
         PNNG_OK
     );
     assert_eq!(unsafe { pnng_socket_recv_aio(s, a) }, PNNG_OK);

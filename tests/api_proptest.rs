@@ -44,7 +44,9 @@ const NB: c_int = PNNG_FLAG_NONBLOCK;
 const TIMEO: i32 = 2;
 const MSG_SLOTS: usize = 4;
 const DEFAULT_CASES: u32 = 2000;
-const DEFAULT_RECV_MAX: usize = 1 << 20;
+const DEFAULT_RECV_MAX: usize = 0;
+/// Sizes the generated option values range over.
+const SIZE_RANGE: usize = 1 << 20;
 
 // ---------------------------------------------------------------------------------------------
 // Inputs.
@@ -323,7 +325,7 @@ enum Ty {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Name {
+enum OptName {
     RecvTimeo,
     SendTimeo,
     RecvMax,
@@ -336,35 +338,35 @@ enum Name {
     Empty,
     Null,
 }
-impl Name {
+impl OptName {
     fn text(self) -> &'static str {
         match self {
-            Name::RecvTimeo => "recv-timeout",
-            Name::SendTimeo => "send-timeout",
-            Name::RecvMax => "recv-size-max",
-            Name::SockName => "socket-name",
-            Name::Raw => "raw",
-            Name::Proto => "protocol",
-            Name::ProtoName => "protocol-name",
-            Name::Url => "url",
-            Name::Bogus => "bogus-opt",
-            Name::Empty => "",
-            Name::Null => "<NULL>",
+            OptName::RecvTimeo => "recv-timeout",
+            OptName::SendTimeo => "send-timeout",
+            OptName::RecvMax => "recv-size-max",
+            OptName::SockName => "socket-name",
+            OptName::Raw => "raw",
+            OptName::Proto => "protocol",
+            OptName::ProtoName => "protocol-name",
+            OptName::Url => "url",
+            OptName::Bogus => "bogus-opt",
+            OptName::Empty => "",
+            OptName::Null => "<NULL>",
         }
     }
     /// The type of a socket option (None: not a socket option as far as the model knows).
     fn socket_ty(self) -> Option<Ty> {
         match self {
-            Name::RecvTimeo | Name::SendTimeo => Some(Ty::Ms),
-            Name::RecvMax => Some(Ty::Size),
-            Name::SockName | Name::ProtoName => Some(Ty::Str),
-            Name::Raw => Some(Ty::Bool),
-            Name::Proto => Some(Ty::Int),
+            OptName::RecvTimeo | OptName::SendTimeo => Some(Ty::Ms),
+            OptName::RecvMax => Some(Ty::Size),
+            OptName::SockName | OptName::ProtoName => Some(Ty::Str),
+            OptName::Raw => Some(Ty::Bool),
+            OptName::Proto => Some(Ty::Int),
             _ => None,
         }
     }
     fn unknown(self) -> bool {
-        matches!(self, Name::Bogus | Name::Empty)
+        matches!(self, OptName::Bogus | OptName::Empty)
     }
 }
 
@@ -372,7 +374,7 @@ impl Name {
 /// `long`), or `get`. `null` is a NULL output pointer (get) or a NULL string value (set string).
 #[derive(Debug, Clone, Copy)]
 struct Opt {
-    name: Name,
+    name: OptName,
     ty: Ty,
     set: bool,
     val: i32,
@@ -389,7 +391,7 @@ impl Opt {
         }
     }
     fn size(&self) -> usize {
-        self.val.unsigned_abs() as usize % (DEFAULT_RECV_MAX + 1)
+        self.val.unsigned_abs() as usize % (SIZE_RANGE + 1)
     }
     fn string(&self) -> String {
         if self.long {
@@ -628,17 +630,17 @@ fn url_s() -> impl Strategy<Value = Url> {
 }
 fn opt_s() -> impl Strategy<Value = Opt> {
     let name = prop::sample::select(vec![
-        Name::RecvTimeo,
-        Name::SendTimeo,
-        Name::RecvMax,
-        Name::SockName,
-        Name::Raw,
-        Name::Proto,
-        Name::ProtoName,
-        Name::Url,
-        Name::Bogus,
-        Name::Empty,
-        Name::Null,
+        OptName::RecvTimeo,
+        OptName::SendTimeo,
+        OptName::RecvMax,
+        OptName::SockName,
+        OptName::Raw,
+        OptName::Proto,
+        OptName::ProtoName,
+        OptName::Url,
+        OptName::Bogus,
+        OptName::Empty,
+        OptName::Null,
     ]);
     let ty = prop::sample::select(vec![Ty::Ms, Ty::Size, Ty::Int, Ty::Bool, Ty::Str]);
     (
@@ -653,7 +655,7 @@ fn opt_s() -> impl Strategy<Value = Opt> {
             // mostly the option's own type, so the value checks run often
             let ty = match name.socket_ty() {
                 Some(t) if val % 3 != 0 => t,
-                None if name == Name::Url && val % 3 != 0 => Ty::Str,
+                None if name == OptName::Url && val % 3 != 0 => Ty::Str,
                 _ => ty,
             };
             Opt {
@@ -1630,7 +1632,7 @@ impl World {
             return Ok(()); // url on a socket etc.: any documented code
         };
         let sk = &mut self.socks[k];
-        let read_only = matches!(o.name, Name::Raw | Name::Proto | Name::ProtoName);
+        let read_only = matches!(o.name, OptName::Raw | OptName::Proto | OptName::ProtoName);
         if t != o.ty {
             if o.set && read_only {
                 expect!(rv, [PNNG_EBADTYPE, PNNG_EREADONLY], "{w}");
@@ -1642,23 +1644,23 @@ impl World {
         if o.set {
             match o.name {
                 _ if read_only => expect!(rv, [PNNG_EREADONLY], "{w}"),
-                Name::RecvTimeo | Name::SendTimeo => {
+                OptName::RecvTimeo | OptName::SendTimeo => {
                     if o.ms() < -1 {
                         expect!(rv, [PNNG_EINVAL], "{w} (value {})", o.ms());
                     } else {
                         expect!(rv, [PNNG_OK], "{w} (value {})", o.ms());
-                        if o.name == Name::RecvTimeo {
+                        if o.name == OptName::RecvTimeo {
                             sk.recv_timeo = o.ms()
                         } else {
                             sk.send_timeo = o.ms()
                         }
                     }
                 }
-                Name::RecvMax => {
+                OptName::RecvMax => {
                     expect!(rv, [PNNG_OK], "{w}");
                     sk.recv_max = o.size();
                 }
-                Name::SockName => {
+                OptName::SockName => {
                     if o.long {
                         expect!(rv, [PNNG_EINVAL], "{w} (70-byte name)");
                     } else {
@@ -1673,13 +1675,13 @@ impl World {
         expect!(rv, [PNNG_OK], "{w} on {:?}", sk.proto);
         let (num, pname) = sk.proto.number_name();
         let want = match o.name {
-            Name::RecvTimeo => Val::I(sk.recv_timeo as i64),
-            Name::SendTimeo => Val::I(sk.send_timeo as i64),
-            Name::RecvMax => Val::I(sk.recv_max as i64),
-            Name::Raw => Val::B(sk.proto.raw()),
-            Name::Proto => Val::I(num as i64),
-            Name::ProtoName => Val::S(pname.into()),
-            Name::SockName => match &sk.name {
+            OptName::RecvTimeo => Val::I(sk.recv_timeo as i64),
+            OptName::SendTimeo => Val::I(sk.send_timeo as i64),
+            OptName::RecvMax => Val::I(sk.recv_max as i64),
+            OptName::Raw => Val::B(sk.proto.raw()),
+            OptName::Proto => Val::I(num as i64),
+            OptName::ProtoName => Val::S(pname.into()),
+            OptName::SockName => match &sk.name {
                 Some(n) => Val::S(n.clone()),
                 None => return Ok(()),
             },
@@ -1701,7 +1703,7 @@ impl World {
             return Ok(());
         }
         let k = live.expect("opt_common settles stale handles");
-        if !matches!(o.name, Name::RecvTimeo | Name::SendTimeo) {
+        if !matches!(o.name, OptName::RecvTimeo | OptName::SendTimeo) {
             return Ok(()); // other socket options on a context: any documented code
         }
         if o.ty != Ty::Ms {
@@ -1714,7 +1716,7 @@ impl World {
                 expect!(rv, [PNNG_EINVAL], "{w} (value {})", o.ms());
             } else {
                 expect!(rv, [PNNG_OK], "{w} (value {})", o.ms());
-                if o.name == Name::RecvTimeo {
+                if o.name == OptName::RecvTimeo {
                     cx.recv_timeo = o.ms()
                 } else {
                     cx.send_timeo = o.ms()
@@ -1722,7 +1724,7 @@ impl World {
             }
         } else {
             expect!(rv, [PNNG_OK], "{w}");
-            let want = if o.name == Name::RecvTimeo {
+            let want = if o.name == OptName::RecvTimeo {
                 cx.recv_timeo
             } else {
                 cx.send_timeo
@@ -1752,7 +1754,7 @@ impl World {
             return Ok(());
         }
         let url = url.expect("opt_common settles stale handles");
-        if o.name == Name::Url && !o.set {
+        if o.name == OptName::Url && !o.set {
             if o.ty == Ty::Str {
                 expect!(rv, [PNNG_OK], "{w}");
                 prop_assert_eq!(got, Some(Val::S(url)), "{}: url", w);
@@ -2108,7 +2110,7 @@ fn opt_common(
     stale: i32,
 ) -> Result<bool, TestCaseError> {
     prop_assert!(nng_code(rv), "{w}: undocumented code {rv}");
-    let null = o.name == Name::Null || o.null;
+    let null = o.name == OptName::Null || o.null;
     if !live {
         let allowed: &[i32] = if null {
             &[PNNG_EINVAL, stale]
@@ -2116,7 +2118,7 @@ fn opt_common(
             &[stale]
         };
         expect_ret(rv, allowed, &format!("{w} (id {id})"))?;
-    } else if o.name == Name::Null || (o.null && (!o.set || o.ty == Ty::Str)) {
+    } else if o.name == OptName::Null || (o.null && (!o.set || o.ty == Ty::Str)) {
         expect_ret(rv, &[PNNG_EINVAL], w)?;
     } else if o.name.unknown() {
         expect_ret(rv, &[PNNG_ENOTSUP], w)?;
@@ -2206,7 +2208,7 @@ enum Target {
 /// Makes the option call; returns the code and, for a successful get, the value read.
 fn opt_call(t: Target, o: &Opt) -> (i32, Option<Val>) {
     let cn = c(o.name.text());
-    let np: *const c_char = if o.name == Name::Null {
+    let np: *const c_char = if o.name == OptName::Null {
         null()
     } else {
         cn.as_ptr()

@@ -146,8 +146,14 @@ unsafe extern "C" fn record(p: pnng_pipe, ev: c_int, ud: *mut c_void) {
     EVENTS.lock().unwrap().push((p.id, ev, ud as usize));
 }
 
+/// What a send to a pipe just rejected in ADD_PRE returned, per rejection.
+static SENDS_AFTER_REJECT: Mutex<Vec<pnng_result>> = Mutex::new(Vec::new());
+
 unsafe extern "C" fn reject(p: pnng_pipe, _ev: c_int, _ud: *mut c_void) {
     unsafe { pnng_pipe_close(p) };
+    // The rejected pipe takes no message: the send fails instead of losing it.
+    let rv = unsafe { pnng_pipe_send(p, b"x".as_ptr().cast(), 1, PNNG_FLAG_NONBLOCK) };
+    SENDS_AFTER_REJECT.lock().unwrap().push(rv);
 }
 
 #[test]
@@ -160,7 +166,9 @@ fn pipe_events_in_order_several_callbacks_and_rejection() {
         PNNG_PIPE_EV_REM_POST,
     ] {
         assert_eq!(
-            unsafe { pnng_socket_pipe_notify(a, ev, Some(record), 1 as *mut c_void) },
+            unsafe {
+                pnng_socket_pipe_notify(a, ev, Some(record), std::ptr::without_provenance_mut(1))
+            },
             PNNG_OK
         );
         assert_eq!(
@@ -221,6 +229,12 @@ fn pipe_events_in_order_several_callbacks_and_rejection() {
     assert!(
         EVENTS.lock().unwrap().is_empty(),
         "removed callbacks stay silent"
+    );
+    let sends = SENDS_AFTER_REJECT.lock().unwrap().clone();
+    assert!(!sends.is_empty(), "a connection was offered and rejected");
+    assert!(
+        sends.iter().all(|&rv| rv == PNNG_ENOENT),
+        "a send to a rejected pipe is refused: {sends:?}"
     );
     close(c2);
     close(a);

@@ -285,10 +285,10 @@ fn header_option_names_equal_nngs() {
     let mut names = std::collections::HashMap::new();
     for line in header.lines() {
         let mut it = line.split_whitespace();
-        if let (Some("#define"), Some(name), Some(val)) = (it.next(), it.next(), it.next()) {
-            if name.starts_with("PNNG_OPT_") {
-                names.insert(name.to_owned(), val.trim_matches('"').to_owned());
-            }
+        if let (Some("#define"), Some(name), Some(val)) = (it.next(), it.next(), it.next())
+            && name.starts_with("PNNG_OPT_")
+        {
+            names.insert(name.to_owned(), val.trim_matches('"').to_owned());
         }
     }
     let nng = [

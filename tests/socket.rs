@@ -47,7 +47,10 @@ fn every_opener_works_reports_raw_and_closes_once() {
             unsafe { pnng_socket_get_size(s, o.as_ptr(), &mut max) },
             PNNG_OK
         );
-        assert_eq!(max, 1 << 20, "{name}: recv_max_size defaults to 1 MiB");
+        assert_eq!(
+            max, 0,
+            "{name}: recv_max_size defaults to 0 (no limit), as NNG's"
+        );
         assert_eq!(unsafe { pnng_socket_close(s) }, PNNG_OK, "{name}");
         assert_eq!(
             unsafe { pnng_socket_close(s) },

@@ -125,7 +125,7 @@ fn run_range(from: u64, to: u64, notes: &Mutex<Vec<String>>) -> Totals {
                     None
                 }
             })
-            .last();
+            .next_back();
         match died_at {
             Some((s, crash)) => {
                 if crash {
@@ -499,10 +499,10 @@ unsafe extern "C" fn aio_cb(ud: *mut c_void) {
 }
 
 unsafe extern "C" fn pipe_cb(p: pnng_pipe, ev: c_int, ud: *mut c_void) {
-    if let Ok(mut v) = PIPES_SEEN.lock() {
-        if v.len() < 64 {
-            v.push(p.id);
-        }
+    if let Ok(mut v) = PIPES_SEEN.lock()
+        && v.len() < 64
+    {
+        v.push(p.id);
     }
     if ud as usize == 1 && ev == PNNG_PIPE_EV_ADD_PRE {
         // reject the connection (allowed inside ADD_PRE)
@@ -575,10 +575,10 @@ impl<'a> Seq<'a> {
     fn note(&mut self, what: &str, code: i32) -> i32 {
         self.st.calls += 1;
         self.call += 1;
-        if let Ok(mut r) = RECENT.lock() {
-            if r.len() < 200 {
-                r.push(format!("[{}] {what} -> {code}", self.call));
-            }
+        if let Ok(mut r) = RECENT.lock()
+            && r.len() < 200
+        {
+            r.push(format!("[{}] {what} -> {code}", self.call));
         }
         if self.trace {
             println!("  [{}] {what} -> {code} ({})", self.call, strerror(code));
@@ -1232,12 +1232,12 @@ impl<'a> Seq<'a> {
     fn got_msg(&mut self, m: *mut pnng_msg) {
         let body = body(m);
         let header = header(m);
-        if let Some(p) = self.msg_pipe_of(m) {
-            if !self.pipes.iter().any(|x| x.0 == p) {
-                let mut s = pnng_socket { id: 0 };
-                if unsafe { pnng_pipe_socket(pnng_pipe { id: p }, &mut s) } == 0 {
-                    self.pipes.push((p, s.id));
-                }
+        if let Some(p) = self.msg_pipe_of(m)
+            && !self.pipes.iter().any(|x| x.0 == p)
+        {
+            let mut s = pnng_socket { id: 0 };
+            if unsafe { pnng_pipe_socket(pnng_pipe { id: p }, &mut s) } == 0 {
+                self.pipes.push((p, s.id));
             }
         }
         if self.msgs.len() >= 16 {
@@ -1406,10 +1406,9 @@ impl<'a> Seq<'a> {
             let (n, t) = *self.r.pick(OPTIONS);
             (n.to_string(), Some(t))
         };
-        let ty = if real_ty.is_some() && self.r.chance(2, 3) {
-            real_ty.unwrap()
-        } else {
-            *self.r.pick(&TYPES)
+        let ty = match real_ty {
+            Some(t) if self.r.chance(2, 3) => t,
+            _ => *self.r.pick(&TYPES),
         };
         let set = k != Kind::Pipe && self.r.chance(1, 2);
         // there is no address setter: a string set stands in for it
@@ -1686,10 +1685,10 @@ impl<'a> Seq<'a> {
         let b = self.r.bytes(16);
         a.addr.copy_from_slice(&b);
         a.path_len = *self.r.pick(&[0usize, 1, 127, 128, 129, usize::MAX]);
-        let p = self.r.bytes(PNNG_MAXADDRLEN as usize);
+        let p = self.r.bytes(PNNG_MAXADDRLEN);
         a.path.copy_from_slice(&p);
         if self.r.chance(1, 2) {
-            a.path[self.r.below(PNNG_MAXADDRLEN as usize)] = 0;
+            a.path[self.r.below(PNNG_MAXADDRLEN)] = 0;
         }
         self.format_addr(&a);
         if self.r.chance(1, 20) {
@@ -2620,7 +2619,9 @@ impl<'a> Seq<'a> {
             }
         }
         let mut v = 0u64;
-        let nm = c(*self.r.pick(&["pipes", "tx_msgs", "rx_bytes", "nope", ""]));
+        let nm = c(self
+            .r
+            .pick::<&str>(&["pipes", "tx_msgs", "rx_bytes", "nope", ""]));
         let rv = unsafe { pnng_stats_find(st, nm.as_ptr(), &mut v) };
         self.expect("stats_find", rv, &[PNNG_OK, PNNG_ENOENT]);
         let rv = unsafe { pnng_stats_find(st, null(), &mut v) };
@@ -2949,7 +2950,7 @@ impl<'a> Seq<'a> {
         let took = t.elapsed();
         // Nothing here may wait: every call is NONBLOCK, or an immediate local answer, or a
         // wait of at most 10 ms. (Teardown's bounded waits are not steps.) The bound is loose
-        // because a loaded 2-core machine can stall any step for 100 ms; a call that really
+        // because a loaded host can stall any step for 100 ms; a call that really
         // blocks waits for a timeout of seconds or forever.
         if took > Duration::from_millis(1500) {
             self.violation(&format!(
@@ -3193,7 +3194,7 @@ fn api_fuzz_worker() {
             e.1 += t.elapsed();
         }
         st.seqs += 1;
-        if st.seqs % 100 == 0 || seq + 1 == to {
+        if st.seqs.is_multiple_of(100) || seq + 1 == to {
             println!(
                 "fuzz-stats seqs={} calls={} undocumented={} violations={} internal={} aio_starts={} log_lines={} rss_kib={}",
                 st.seqs,

@@ -1,6 +1,7 @@
 //! Stress: load and loss. Soaks with sequence numbers over inproc, ipc, tcp and tls+tcp:
 //! - push0 -> one pull0, and pair0 one way: every message arrives once, in order;
 //! - req0 -> rep0 with 8 concurrent contexts on each side: every request gets its own reply.
+//!
 //! 1 million messages in the bounded run, 100 million long (PNNG_STRESS_LONG=1).
 //! Memory: RSS after each soak must be within 10 % + 8 MiB of the RSS after its warm-up
 //! (the first 10 % of its messages); both are reported.

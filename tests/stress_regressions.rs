@@ -415,6 +415,7 @@ fn ctx_operations_racing_their_socket_close_do_not_crash() {
 /// - push0: `push0_pipe_close` takes the pipe off the ready list, but a send completing just
 ///   then ran `push0_send_cb` -> `push0_pipe_ready`, which put it back; the pipe was freed and
 ///   the next `push0_sock_send` unlinked it: SIGSEGV in `nni_list_remove`.
+///
 /// NNG alone crashed the same way: tests/stress/repro/pair0_recv_after_pipe_stop.c. Input: over
 /// tcp or ipc, the dialing side floods (pair0 -> pair0, pair1 -> pair1, push0 -> pull0), the
 /// listening side's listener closes, then it receives without blocking. Expected: data or

@@ -231,7 +231,7 @@ fn tls_over_ipv6_when_available() {
     let u = c(&url);
     let rv = unsafe { pnng_socket_listen(a, u.as_ptr(), 0, std::ptr::null_mut()) };
     if rv != PNNG_OK {
-        // No IPv6 loopback on this machine: a clean address error, not a crash.
+        // No IPv6 loopback on this host: a clean address error, not a crash.
         assert!(rv == PNNG_EADDRINVAL || rv & PNNG_ESYSERR != 0, "{rv}");
     } else {
         let b = open(pnng_pair0_open);
@@ -356,9 +356,20 @@ fn assert_handshake_failed(rv: pnng_result, a: pnng_socket, b: pnng_socket, what
     close(b);
 }
 
+/// A handshake case: (what, server certificate, client auth mode, client CA file, client
+/// server name, whether it should succeed).
+type HandshakeCase<'a> = (
+    &'a str,
+    &'a str,
+    c_int,
+    Option<&'a str>,
+    Option<&'a str>,
+    bool,
+);
+
 #[test]
 fn handshake_failures_are_clean_errors() {
-    let cases: [(&str, &str, c_int, Option<&str>, Option<&str>, bool); 4] = [
+    let cases: [HandshakeCase; 4] = [
         (
             "wrong server name",
             "server",

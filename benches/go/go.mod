@@ -4,5 +4,5 @@ go 1.19
 
 require github.com/pnng/pnng/bindings/go v0.0.0
 
-// The in-tree binding; no module proxy is needed (and mangos v3 cannot be fetched here).
+// The binding in this repository.
 replace github.com/pnng/pnng/bindings/go => ../../bindings/go

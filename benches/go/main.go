@@ -1,8 +1,10 @@
 // Command bench_go is the Go side of the pnng benchmarks: the same patterns as the C driver
-// (benches/c/bench_driver.c), over the Go binding's idiomatic calls (Send, Recv copying into a
-// Go slice; the echo server forwards the received *Message without copying).
+// (benches/c/bench_driver.c), over the Go binding. Like the C driver it sends a copy of a
+// buffer (Send) and receives without copying: RecvMsg, the body read in place (WithBody),
+// Free. With -copy it receives with Recv instead, which copies the body into a new Go slice.
+// The echo server forwards the received *Message (RecvMsg / SendMsg) either way.
 //
-//	bench_go lat|pair1|pushpull SIZE URL SECONDS
+//	bench_go [-copy] lat|pair1|pushpull SIZE URL SECONDS
 //
 // It prints one JSON line like the C driver: value is microseconds per round trip for lat,
 // messages per second otherwise; {"error": ...} and exit status 1 on failure.
@@ -84,6 +86,31 @@ func expectSize(data []byte, size int) error {
 	return nil
 }
 
+// copyRecv selects Recv (a copy into a new slice) over RecvMsg + WithBody + Free.
+var copyRecv bool
+
+// receive receives one message and checks its size, copying it only with -copy.
+func receive(s *pnng.Socket, size int) error {
+	if copyRecv {
+		data, err := s.Recv()
+		if err != nil {
+			return err
+		}
+		return expectSize(data, size)
+	}
+	m, err := s.RecvMsg()
+	if err != nil {
+		return err
+	}
+	var sizeErr error
+	err = m.WithBody(func(body []byte) { sizeErr = expectSize(body, size) })
+	m.Free()
+	if err != nil {
+		return err
+	}
+	return sizeErr
+}
+
 func latency(url string, buf []byte, warmup, window time.Duration) (int64, time.Duration) {
 	server, client := connect(url, pnng.NewRep0, pnng.NewReq0)
 	var wg sync.WaitGroup
@@ -105,11 +132,7 @@ func latency(url string, buf []byte, warmup, window time.Duration) (int64, time.
 		if err := client.Send(buf); err != nil {
 			return err
 		}
-		data, err := client.Recv()
-		if err != nil {
-			return err
-		}
-		return expectSize(data, len(buf))
+		return receive(client, len(buf))
 	}, warmup, window)
 	server.Close()
 	wg.Wait()
@@ -135,13 +158,7 @@ func throughput(url string, pair bool, buf []byte, warmup, window time.Duration)
 			}
 		}
 	}()
-	count, took := timedLoop(func() error {
-		data, err := rx.Recv()
-		if err != nil {
-			return err
-		}
-		return expectSize(data, len(buf))
-	}, warmup, window)
+	count, took := timedLoop(func() error { return receive(rx, len(buf)) }, warmup, window)
 	stop.Store(true)
 	tx.Close() // wakes a sender blocked on flow control
 	wg.Wait()
@@ -150,14 +167,19 @@ func throughput(url string, pair bool, buf []byte, warmup, window time.Duration)
 }
 
 func main() {
-	if len(os.Args) != 5 {
-		fmt.Fprintln(os.Stderr, "usage: bench_go lat|pair1|pushpull SIZE URL SECONDS")
+	args := os.Args[1:]
+	impl := "go-pnng"
+	if len(args) > 0 && args[0] == "-copy" {
+		copyRecv, impl, args = true, "go-pnng-copy", args[1:]
+	}
+	if len(args) != 4 {
+		fmt.Fprintln(os.Stderr, "usage: bench_go [-copy] lat|pair1|pushpull SIZE URL SECONDS")
 		os.Exit(2)
 	}
-	pattern, url := os.Args[1], os.Args[3]
-	size, err := strconv.Atoi(os.Args[2])
+	pattern, url := args[0], args[2]
+	size, err := strconv.Atoi(args[1])
 	check("size", err)
-	seconds, err := strconv.ParseFloat(os.Args[4], 64)
+	seconds, err := strconv.ParseFloat(args[3], 64)
 	check("seconds", err)
 	window := time.Duration(seconds * float64(time.Second))
 	warmup := window / 5
@@ -176,7 +198,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "unknown pattern", pattern)
 		os.Exit(2)
 	}
-	r := result{Impl: "go-pnng", Pattern: pattern, Size: size, Count: count, Seconds: took.Seconds()}
+	r := result{Impl: impl, Pattern: pattern, Size: size, Count: count, Seconds: took.Seconds()}
 	if pattern == "lat" {
 		r.Value = took.Seconds() * 1e6 / float64(count)
 	} else {

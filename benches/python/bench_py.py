@@ -3,7 +3,8 @@
     python bench_py.py MODULE PATTERN SIZE URL SECONDS
 
 MODULE is "pynng" or "pnng" (imported as `pynng`, since pnng mirrors pynng's API). PATTERN:
-lat (sync req/rep round trip), alat-asyncio / alat-trio (the same round trip with asend/arecv
+lat (sync req/rep round trip), lat2p (the same round trip between two processes, each blocking
+in its main thread: send(recv()) on the server, send then recv on the client), alat-asyncio / alat-trio (the same round trip with asend/arecv
 under that event loop), pair1 / pushpull (one-way throughput, sync). The calls are the ones a
 pynng user writes: send(bytes) and recv() -> bytes; the echo server forwards the received
 Message (recv_msg/send_msg) without copying, as the C driver does.
@@ -108,6 +109,39 @@ def latency(pynng, url, buf, warmup, window):
     return result
 
 
+def echo_process(pynng, url):
+    """lat2p's server (a child process): listens, says so on stdout, then send(recv()) in its
+    main thread until it is terminated."""
+    server = open_socket(pynng, "Rep0")
+    server.listen(url)
+    print("ready", flush=True)
+    while True:
+        server.send(server.recv())
+
+
+def latency_two_processes(module, pynng, url, buf, warmup, window):
+    import subprocess
+
+    child = subprocess.Popen([sys.executable, __file__, module, "echo2p", str(len(buf)), url, "0"],
+                             stdout=subprocess.PIPE, text=True)
+    try:
+        if child.stdout.readline().strip() != "ready":
+            raise RuntimeError("the echo process did not start")
+        client = open_socket(pynng, "Req0")
+        client.dial(url, block=True)
+
+        def round_trip():
+            client.send(buf)
+            expect_size(client.recv(), len(buf))
+
+        result = timed_loop(round_trip, warmup, window)
+        client.close()
+        return result
+    finally:
+        child.terminate()
+        child.wait()
+
+
 def throughput(pynng, url, pair, buf, warmup, window):
     rx, tx = connect(pynng, url, *(("Pair1", "Pair1") if pair else ("Pull0", "Push0")))
     stop = threading.Event()
@@ -200,6 +234,10 @@ def main():
     try:
         if pattern == "lat":
             count, took = latency(pynng, url, buf, warmup, window)
+        elif pattern == "lat2p":
+            count, took = latency_two_processes(module, pynng, url, buf, warmup, window)
+        elif pattern == "echo2p":
+            echo_process(pynng, url)
         elif pattern in ("pair1", "pushpull"):
             count, took = throughput(pynng, url, pattern == "pair1", buf, warmup, window)
         elif pattern in ("alat-asyncio", "alat-trio"):

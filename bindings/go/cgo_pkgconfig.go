@@ -1,9 +1,10 @@
-//go:build pnng_pkgconfig
+//go:build !pnng_intree
 
 package pnng
 
-// Installed library: `go build -tags pnng_pkgconfig` finds pnng.h and libpnng through
-// pkg-config (pnng.pc, installed by `make install`).
+// The default build finds pnng.h and libpnng through pkg-config (pnng.pc, installed by
+// `make install` or the libpnng-dev package). When pkg-config cannot find pnng.pc, put the
+// directory holding it on PKG_CONFIG_PATH.
 
 // #cgo pkg-config: pnng
 import "C"

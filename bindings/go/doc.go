@@ -1,20 +1,39 @@
-// Package pnng is pynng's object model for Go: the scalability protocols of NNG 1.11 (pair,
+// Package pnng is pynng's object model for Go: the scalability protocols of NNG (pair,
 // req/rep, pub/sub, push/pull, survey, bus) over libpnng, through cgo.
 //
 // Open a socket with a constructor per protocol (NewPair0, NewPair1(poly), NewReq0, ...,
 // NewBus0, and a Raw variant of each), Listen and Dial (DialFallback, DialBlocking,
-// DialNonBlocking: pynng's three dial modes), then Send and Recv bytes, or SendMsg and RecvMsg
-// for messages that carry the Pipe they came from. Every blocking call has a Context variant
-// (SendContext, RecvContext, ...) that cancels the operation when the context.Context is done.
+// DialNonBlocking: pynng's three dial modes; DialContext bounds a blocking dial by a
+// context.Context), then Send and Recv bytes, or SendMsg and RecvMsg for messages that carry
+// the Pipe they came from. Every blocking call has a Context variant (SendContext,
+// RecvContext, ...) that cancels the operation when the context.Context is done.
+//
+// # Errors
 //
 // Errors are Error values carrying NNG's code; compare with errors.Is against the sentinels
-// (ErrTimeout, ErrClosed, ErrAgain, ...).
+// (ErrTimeout, ErrClosed, ErrAgain, ...). A failed dial or listen is an *OpError that names the
+// operation and the URL and wraps the Error:
+//
+//	pnng: dial tcp://127.0.0.1:5555: connection refused
+//
+// # Logging
+//
+// The library's log lines, and a report of each dialer that keeps failing in the background,
+// go to the function given to SetLogger; by default they are written with the standard log
+// package.
+//
+// # Concurrency and memory
 //
 // Every object is safe for concurrent use by several goroutines. Close is idempotent; a
 // socket, context, message or TLS configuration a program forgets is released by a finalizer.
-// Pipe callbacks run on a goroutine of the package, never on an NNG thread, except the
-// pre-connect ones, which may reject a pipe by closing it and so run before the pipe is used.
+// Blocking Send and Recv park the goroutine in the Go scheduler (on the socket's pollable
+// descriptor) rather than blocking an OS thread in C. Pipe callbacks run on a goroutine of the
+// package, never on an NNG thread. Recv copies a message body into Go memory; RecvMsg with
+// Message.WithBody reads it in place.
 //
-// In this repository the package links target/release/libpnng.so (run `make release`); build
-// with -tags pnng_pkgconfig to use an installed library found through pkg-config.
+// # Building
+//
+// cgo finds pnng.h and libpnng through pkg-config (pnng.pc, installed with the library); put
+// its directory on PKG_CONFIG_PATH when it is not in a standard place. Inside the pnng
+// repository, build with -tags pnng_intree to use the checkout's include/ and target/release/.
 package pnng

@@ -16,11 +16,21 @@ type Dialer struct {
 	options
 	d      C.pnng_dialer
 	sock   *Socket
+	url    string // as given to Dial or NewDialer; "" for a dialer found by Socket.Dialers
 	closed atomic.Bool
 }
 
-func newDialer(d C.pnng_dialer, s *Socket) *Dialer {
-	return &Dialer{options: options{optGetters{kind: kindDialer, id: d.id}}, d: d, sock: s}
+func newDialer(d C.pnng_dialer, s *Socket, url string) *Dialer {
+	return &Dialer{options: options{optGetters{kind: kindDialer, id: d.id}}, d: d, sock: s, url: url}
+}
+
+// urlForError is the dialer's URL for an error message.
+func (d *Dialer) urlForError() string {
+	if d.url != "" {
+		return d.url
+	}
+	u, _ := d.URL()
+	return u
 }
 
 // ID returns the dialer's numeric id.
@@ -30,15 +40,23 @@ func (d *Dialer) ID() uint32 { return uint32(d.d.id) }
 func (d *Dialer) Socket() *Socket { return d.sock }
 
 // Start starts a dialer made with Socket.NewDialer: DialBlocking (the default here) waits for
-// the first connection, DialNonBlocking connects in the background.
+// the first connection, DialNonBlocking connects in the background. A failure is an
+// *OpError naming the URL.
 func (d *Dialer) Start(opts ...DialOption) error {
 	flags := C.int(0)
 	if lastDialOption(opts) == DialNonBlocking {
 		flags = C.PNNG_FLAG_NONBLOCK
 	}
+	if flags != 0 {
+		armDialer(d.ID()) // background failures from the first attempt on
+	}
 	rv := C.pnng_dialer_start(d.d, flags)
 	runtime.KeepAlive(d)
-	return errFor(rv)
+	if err := errFor(rv); err != nil {
+		return opErr("dial", d.urlForError(), err)
+	}
+	armDialer(d.ID())
+	return nil
 }
 
 // Close closes the dialer and its pipes. Closing again (or after the socket closed) returns nil.
@@ -48,6 +66,7 @@ func (d *Dialer) Close() error {
 	}
 	rv := C.pnng_dialer_close(d.d)
 	runtime.KeepAlive(d)
+	unwatchDialer(d.ID())
 	if rv == C.PNNG_ENOENT || rv == C.PNNG_ECLOSED {
 		return nil
 	}
@@ -91,11 +110,21 @@ type Listener struct {
 	options
 	l      C.pnng_listener
 	sock   *Socket
+	url    string // as given to Listen or NewListener; "" for one found by Socket.Listeners
 	closed atomic.Bool
 }
 
-func newListener(l C.pnng_listener, s *Socket) *Listener {
-	return &Listener{options: options{optGetters{kind: kindListener, id: l.id}}, l: l, sock: s}
+func newListener(l C.pnng_listener, s *Socket, url string) *Listener {
+	return &Listener{options: options{optGetters{kind: kindListener, id: l.id}}, l: l, sock: s, url: url}
+}
+
+// urlForError is the listener's URL for an error message.
+func (l *Listener) urlForError() string {
+	if l.url != "" {
+		return l.url
+	}
+	u, _ := l.URL()
+	return u
 }
 
 // ID returns the listener's numeric id.
@@ -104,11 +133,15 @@ func (l *Listener) ID() uint32 { return uint32(l.l.id) }
 // Socket returns the socket the listener belongs to.
 func (l *Listener) Socket() *Socket { return l.sock }
 
-// Start starts a listener made with Socket.NewListener.
+// Start starts a listener made with Socket.NewListener. A failure is an *OpError naming the
+// URL.
 func (l *Listener) Start() error {
 	rv := C.pnng_listener_start(l.l, 0)
 	runtime.KeepAlive(l)
-	return errFor(rv)
+	if err := errFor(rv); err != nil {
+		return opErr("listen", l.urlForError(), err)
+	}
+	return nil
 }
 
 // Close closes the listener and its pipes. Closing again (or after the socket closed) returns nil.
@@ -218,7 +251,7 @@ func (p *Pipe) Dialer() *Dialer {
 	if err != nil {
 		return nil
 	}
-	return newDialer(d, s)
+	return newDialer(d, s, "")
 }
 
 // Listener returns the listener that accepted the pipe, or nil for a dialed pipe.
@@ -231,7 +264,7 @@ func (p *Pipe) Listener() *Listener {
 	if err != nil {
 		return nil
 	}
-	return newListener(l, s)
+	return newListener(l, s, "")
 }
 
 // Context is an independent protocol state on a socket (pynng's Context), so that one Req0

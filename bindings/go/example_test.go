@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	pnng "github.com/pnng/pnng/bindings/go"
@@ -41,6 +42,65 @@ func waitPipes(s *pnng.Socket, n int) {
 		time.Sleep(5 * time.Millisecond)
 	}
 	panic("connections did not come up")
+}
+
+// A request/reply round trip: the quick start.
+func Example() {
+	rep, _ := pnng.NewRep0()
+	defer rep.Close()
+	l, _ := rep.Listen("tcp://127.0.0.1:0") // port 0: any free port
+	addr, _ := l.LocalAddress()
+
+	req, _ := pnng.NewReq0()
+	defer req.Close()
+	if _, err := req.Dial(addr.String()); err != nil {
+		fmt.Println(err) // e.g. pnng: dial tcp://127.0.0.1:5555: connection refused
+		return
+	}
+	_ = req.Send([]byte("hello"))
+	q, _ := rep.Recv()
+	_ = rep.Send(append(q, ", world"...))
+	a, _ := req.Recv()
+	fmt.Printf("%s\n", a)
+	// Output: hello, world
+}
+
+// DialContext bounds a blocking dial by a context; errors name the operation and the URL.
+func ExampleSocket_DialContext() {
+	req, err := pnng.NewReq0()
+	check(err)
+	defer req.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	_, err = req.DialContext(ctx, "inproc://nobody-listens-here")
+	var oe *pnng.OpError
+	if errors.As(err, &oe) {
+		fmt.Println(oe.Op, oe.URL, errors.Is(err, pnng.ErrConnRefused))
+	}
+	fmt.Println(err)
+	// Output:
+	// dial inproc://nobody-listens-here true
+	// pnng: dial inproc://nobody-listens-here: connection refused
+}
+
+// SetLogger routes the library's log lines, and the report of a dialer that keeps failing in
+// the background, to a function of your own (the default is the standard log package).
+func ExampleSetLogger() {
+	lines := make(chan string, 16)
+	pnng.SetLogger(func(level pnng.LogLevel, msg string) {
+		if strings.Contains(msg, "inproc://no-peer-yet") {
+			lines <- level.String() + ": " + msg
+		}
+	})
+	defer pnng.SetLogger(pnng.StdLogger(nil))
+
+	push, err := pnng.NewPush0()
+	check(err)
+	defer push.Close()
+	_, err = push.Dial("inproc://no-peer-yet", pnng.DialNonBlocking)
+	check(err)
+	fmt.Println(<-lines)
+	// Output: warning: dial inproc://no-peer-yet: connection refused; dialing again in the background
 }
 
 // Pair0: bidirectional one-to-one (pynng's Pair0 example, synchronous API).

@@ -80,6 +80,29 @@ func (msg *Message) Body() []byte {
 	return msgBytes(msg.m)
 }
 
+// WithBody calls fn with the message body in place: no copy, and fn may change the bytes
+// (not the length). The slice points into the message's own memory, so it is valid only
+// during fn: do not keep it or a sub-slice of it. fn must not call msg's other methods (they
+// wait for fn). ErrMessageState once the message was sent or freed.
+//
+// Receiving with RecvMsg, reading the body with WithBody and calling Free moves no byte
+// through Go memory, like the C API's pnng_socket_recv_msg; SendMsg hands the message to the
+// library without copying it.
+func (msg *Message) WithBody(fn func(body []byte)) error {
+	msg.mu.Lock()
+	defer msg.mu.Unlock()
+	if msg.m == nil {
+		return ErrMessageState
+	}
+	r := C.pg_msg_body_mut(msg.m)
+	if r.len == 0 || r.body == nil {
+		fn([]byte{})
+		return nil
+	}
+	fn(unsafe.Slice((*byte)(r.body), int(r.len)))
+	return nil
+}
+
 // Bytes is Body (pynng's Message.bytes).
 func (msg *Message) Bytes() []byte { return msg.Body() }
 

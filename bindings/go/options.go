@@ -275,13 +275,13 @@ const (
 // bytes); AFInet and AFInet6 use IP and Port (and ScopeID for IPv6); AFZT uses ZTNetworkID,
 // ZTNodeID and Port.
 type SockAddr struct {
-	Family      AddrFamily
-	IP          net.IP
-	Port        int
-	ScopeID     uint32
-	Path        string
-	ZTNetworkID uint64
-	ZTNodeID    uint64
+	Family      AddrFamily // which of the fields below apply
+	IP          net.IP     // AFInet, AFInet6: the IP address
+	Port        int        // AFInet, AFInet6: the port
+	ScopeID     uint32     // AFInet6: the scope (interface) id
+	Path        string     // AFIPC: the socket path; AFInproc, AFAbstract: the name
+	ZTNetworkID uint64     // AFZT: the ZeroTier network id
+	ZTNodeID    uint64     // AFZT: the ZeroTier node id
 	text        string
 }
 

@@ -139,6 +139,12 @@ static inline pg_recv_result pg_ctx_recv(pnng_ctx c, int flags) {
     return pg_body_of(rv, m);
 }
 static inline pg_recv_result pg_msg_body_len(pnng_msg *m) { return pg_body_of(0, m); }
+/* The body, writable in place, and its length (one call). */
+static inline pg_recv_result pg_msg_body_mut(pnng_msg *m) {
+    pg_recv_result r = {0, m, NULL, pnng_msg_len(m)};
+    if (r.len > 0) r.body = pnng_msg_body_mut(m);
+    return r;
+}
 /* Takes the received message off a completed aio, with its body. */
 static inline pg_recv_result pg_aio_take_body(pnng_aio *a) {
     pnng_msg *m = NULL;
@@ -154,6 +160,15 @@ static inline void pg_copy_body(const pnng_msg *m, void *dst, size_t len) {
 static inline void pg_copy_header(const pnng_msg *m, void *dst, size_t len) {
     const uint8_t *b = pnng_msg_header(m);
     if (len > 0 && b != NULL) memcpy(dst, b, len);
+}
+
+/* The socket's pollable descriptor (recv-fd or send-fd) and its timeout, for the Go
+ * binding's waits in the Go scheduler. */
+static inline int pg_socket_poll_fd(pnng_socket s, int send, int *fd) {
+    return pnng_socket_get_int(s, send ? PNNG_OPT_SENDFD : PNNG_OPT_RECVFD, fd);
+}
+static inline int pg_socket_timeout(pnng_socket s, int send, int32_t *ms) {
+    return pnng_socket_get_ms(s, send ? PNNG_OPT_SENDTIMEO : PNNG_OPT_RECVTIMEO, ms);
 }
 
 #endif

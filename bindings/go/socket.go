@@ -34,6 +34,7 @@ const (
 var protoNames = [...]string{"pair0", "pair1", "req0", "rep0", "pub0", "sub0", "push0", "pull0",
 	"surveyor0", "respondent0", "bus0"}
 
+// String returns the protocol's name: "pair0", "req0", ...
 func (p Protocol) String() string {
 	if p < 0 || p >= protoCount {
 		return "unknown"
@@ -140,9 +141,12 @@ type Socket struct {
 }
 
 type sockState struct {
-	sock   C.pnng_socket
-	closed atomic.Bool // Close has started
-	gone   atomic.Bool // pnng_socket_close has returned
+	sock      C.pnng_socket
+	pollable  bool // opened here: a blocking Recv may wait in the Go scheduler (poll.go)
+	pollSends bool // and so may a blocking Send (protocols where retrying a send is safe)
+	polls     pollers
+	closed    atomic.Bool // Close has started
+	gone      atomic.Bool // pnng_socket_close has returned
 
 	mu         sync.Mutex // guards the pipe-callback fields below
 	cbs        [3][]pipeCB
@@ -161,7 +165,18 @@ func openIndex(idx int) (*Socket, error) {
 	if err := errFor(C.pg_open(C.int(idx), &id)); err != nil {
 		return nil, err
 	}
-	st := &sockState{sock: C.pnng_socket{id: id}}
+	// A cooked surveyor's receive ends when the survey expires, which its descriptor does
+	// not tell: it blocks in C.
+	st := &sockState{sock: C.pnng_socket{id: id}, pollable: idx != 2*int(ProtoSurveyor0)}
+	// A send that would block is tried again only where giving up a non-blocking send
+	// leaves no state behind (rep0's and respondent0's replies would be lost).
+	switch Protocol(idx / 2) {
+	case ProtoPair0, ProtoPair1, ProtoPush0, ProtoBus0:
+		st.pollSends = true
+	}
+	if idx == openerPair1Poly {
+		st.pollSends = true
+	}
 	registry.Lock()
 	if registry.m == nil {
 		registry.m = make(map[uint32]*sockState)
@@ -206,7 +221,9 @@ func (st *sockState) close() error {
 		return nil
 	}
 	rv := C.pnng_socket_close(st.sock)
+	st.closePollers()
 	st.gone.Store(true)
+	unwatchSocket(uint32(st.sock.id))
 	registry.Lock()
 	if registry.m[uint32(st.sock.id)] == st {
 		delete(registry.m, uint32(st.sock.id))
@@ -257,27 +274,90 @@ func lastDialOption(opts []DialOption) DialOption {
 
 // Dial connects to url ("tcp://127.0.0.1:5555", "ipc:///tmp/x", "inproc://name", "ws://...",
 // "tls+tcp://..."). The default mode is DialFallback; pass DialBlocking or DialNonBlocking to
-// choose another (the last one given wins). May block.
+// choose another (the last one given wins). May block. A failure is an *OpError naming the
+// URL (errors.Is still matches the cause, e.g. ErrConnRefused).
 func (s *Socket) Dial(url string, opts ...DialOption) (*Dialer, error) {
 	if hasNUL(url) {
-		return nil, ErrAddrInvalid
+		return nil, opErr("dial", url, ErrAddrInvalid)
+	}
+	mode := lastDialOption(opts)
+	if mode == DialNonBlocking {
+		// Created, watched, then started: its first background failure is reported too.
+		d, err := s.NewDialer(url)
+		if err != nil {
+			return nil, err
+		}
+		if err := d.Start(DialNonBlocking); err != nil {
+			_ = d.Close()
+			return nil, err
+		}
+		return d, nil
 	}
 	curl := C.CString(url)
 	defer C.free(unsafe.Pointer(curl))
 	var d C.pnng_dialer
-	rv := C.pnng_socket_dial(s.st.sock, curl, lastDialOption(opts).flags(), &d)
+	rv := C.pnng_socket_dial(s.st.sock, curl, mode.flags(), &d)
 	runtime.KeepAlive(s)
 	if err := errFor(rv); err != nil {
+		return nil, opErr("dial", url, err)
+	}
+	if mode == DialFallback {
+		watchFallbackDialer(uint32(d.id), uint32(s.st.sock.id), url)
+	} else {
+		watchDialer(uint32(d.id), uint32(s.st.sock.id), url, true)
+	}
+	return newDialer(d, s, url), nil
+}
+
+// DialContext dials url blocking (as DialBlocking) until connected, the dial fails, or ctx is
+// done: then the dialer is closed and the error (an *OpError) wraps ctx.Err().
+func (s *Socket) DialContext(ctx context.Context, url string) (*Dialer, error) {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, opErr("dial", url, err)
+	}
+	d, err := s.NewDialer(url)
+	if err != nil {
 		return nil, err
 	}
-	return newDialer(d, s), nil
+	if ctx.Done() == nil { // never cancelled
+		if err := d.Start(DialBlocking); err != nil {
+			_ = d.Close()
+			return nil, err
+		}
+		return d, nil
+	}
+	// A watcher closes the dialer when ctx ends first, which ends the blocking start.
+	finished := make(chan struct{})
+	watcherDone := make(chan bool, 1)
+	go func() {
+		select {
+		case <-ctx.Done():
+			_ = d.Close()
+			watcherDone <- true
+		case <-finished:
+			watcherDone <- false
+		}
+	}()
+	err = d.Start(DialBlocking)
+	close(finished)
+	if cancelled := <-watcherDone; cancelled {
+		return nil, opErr("dial", url, ctx.Err())
+	}
+	if err != nil {
+		_ = d.Close()
+		return nil, err
+	}
+	return d, nil
 }
 
 // Listen listens on url and returns the started listener. A "tcp://host:0" url binds a free
-// port: read it with Listener.LocalAddress.
+// port: read it with Listener.LocalAddress. A failure is an *OpError naming the URL.
 func (s *Socket) Listen(url string) (*Listener, error) {
 	if hasNUL(url) {
-		return nil, ErrAddrInvalid
+		return nil, opErr("listen", url, ErrAddrInvalid)
 	}
 	curl := C.CString(url)
 	defer C.free(unsafe.Pointer(curl))
@@ -285,16 +365,27 @@ func (s *Socket) Listen(url string) (*Listener, error) {
 	rv := C.pnng_socket_listen(s.st.sock, curl, 0, &l)
 	runtime.KeepAlive(s)
 	if err := errFor(rv); err != nil {
-		return nil, err
+		return nil, opErr("listen", url, err)
 	}
-	return newListener(l, s), nil
+	return newListener(l, s, url), nil
+}
+
+// ListenContext is Listen when ctx is not done yet; listening does not wait for peers, so
+// ctx only stops a listen that has not started (the error wraps ctx.Err()).
+func (s *Socket) ListenContext(ctx context.Context, url string) (*Listener, error) {
+	if ctx != nil {
+		if err := ctx.Err(); err != nil {
+			return nil, opErr("listen", url, err)
+		}
+	}
+	return s.Listen(url)
 }
 
 // NewDialer creates a dialer for url without starting it, so options (TLS, reconnect times)
-// can be set first; start it with Dialer.Start.
+// can be set first; start it with Dialer.Start. A failure is an *OpError naming the URL.
 func (s *Socket) NewDialer(url string) (*Dialer, error) {
 	if hasNUL(url) {
-		return nil, ErrAddrInvalid
+		return nil, opErr("dial", url, ErrAddrInvalid)
 	}
 	curl := C.CString(url)
 	defer C.free(unsafe.Pointer(curl))
@@ -302,15 +393,17 @@ func (s *Socket) NewDialer(url string) (*Dialer, error) {
 	rv := C.pnng_dialer_create(s.st.sock, curl, &d)
 	runtime.KeepAlive(s)
 	if err := errFor(rv); err != nil {
-		return nil, err
+		return nil, opErr("dial", url, err)
 	}
-	return newDialer(d, s), nil
+	watchDialer(uint32(d.id), uint32(s.st.sock.id), url, false)
+	return newDialer(d, s, url), nil
 }
 
 // NewListener creates a listener for url without starting it; start it with Listener.Start.
+// A failure is an *OpError naming the URL.
 func (s *Socket) NewListener(url string) (*Listener, error) {
 	if hasNUL(url) {
-		return nil, ErrAddrInvalid
+		return nil, opErr("listen", url, ErrAddrInvalid)
 	}
 	curl := C.CString(url)
 	defer C.free(unsafe.Pointer(curl))
@@ -318,9 +411,9 @@ func (s *Socket) NewListener(url string) (*Listener, error) {
 	rv := C.pnng_listener_create(s.st.sock, curl, &l)
 	runtime.KeepAlive(s)
 	if err := errFor(rv); err != nil {
-		return nil, err
+		return nil, opErr("listen", url, err)
 	}
-	return newListener(l, s), nil
+	return newListener(l, s, url), nil
 }
 
 // bytesPtr returns a pointer to data's first byte, or nil for an empty slice.
@@ -340,9 +433,51 @@ func (s *Socket) Send(data []byte) error { return s.send(data, 0) }
 func (s *Socket) TrySend(data []byte) error { return s.send(data, C.PNNG_FLAG_NONBLOCK) }
 
 func (s *Socket) send(data []byte, flags C.int) error {
-	rv := C.pnng_socket_send(s.st.sock, bytesPtr(data), C.size_t(len(data)), flags)
+	st := s.st
+	var p *poller
+	if flags == 0 {
+		if p = st.poller(pollSend); p != nil {
+			flags = C.PNNG_FLAG_NONBLOCK
+		}
+	}
+	if p != nil && len(data) >= largeSend {
+		// Copied into a message once: a send that has to wait is retried with the same
+		// message instead of copying the data again on every attempt.
+		err := s.sendLarge(p, data)
+		runtime.KeepAlive(s)
+		return err
+	}
+	rv := C.pnng_socket_send(st.sock, bytesPtr(data), C.size_t(len(data)), flags)
+	if rv == C.PNNG_EAGAIN && p != nil {
+		rv = st.sendWait(p, func() C.pnng_result {
+			return C.pnng_socket_send(st.sock, bytesPtr(data), C.size_t(len(data)), C.PNNG_FLAG_NONBLOCK)
+		})
+	}
 	runtime.KeepAlive(data)
 	runtime.KeepAlive(s)
+	return errFor(rv)
+}
+
+// largeSend is the size from which a polled Send builds the message once (below it, a retry
+// copying the data again is cheaper than the extra cgo call).
+const largeSend = 16 << 10
+
+func (s *Socket) sendLarge(p *poller, data []byte) error {
+	st := s.st
+	var m *C.pnng_msg
+	if err := errFor(C.pnng_msg_new(bytesPtr(data), C.size_t(len(data)), &m)); err != nil {
+		return err
+	}
+	runtime.KeepAlive(data)
+	rv := C.pnng_socket_send_msg(st.sock, m, C.PNNG_FLAG_NONBLOCK)
+	if rv == C.PNNG_EAGAIN {
+		rv = st.sendWait(p, func() C.pnng_result {
+			return C.pnng_socket_send_msg(st.sock, m, C.PNNG_FLAG_NONBLOCK)
+		})
+	}
+	if rv != 0 {
+		C.pnng_msg_free(m) // a failed send leaves the message with the caller
+	}
 	return errFor(rv)
 }
 
@@ -357,12 +492,28 @@ func (s *Socket) TryRecv() ([]byte, error) { return s.recv(C.PNNG_FLAG_NONBLOCK)
 func (s *Socket) recv(flags C.int) ([]byte, error) {
 	// One cgo call receives and locates the body (returned by value: nothing escapes), the
 	// body is copied with C.GoBytes (no zeroing), one more call frees the message.
-	r := C.pg_socket_recv(s.st.sock, flags)
+	r := s.st.recvResult(flags)
 	runtime.KeepAlive(s)
 	if err := errFor(C.pnng_result(r.rv)); err != nil {
 		return nil, err
 	}
 	return consumeBytes(r), nil
+}
+
+// recvResult receives a message and locates its body; flags 0 blocks (in the Go scheduler
+// when the socket can be polled).
+func (st *sockState) recvResult(flags C.int) C.pg_recv_result {
+	var p *poller
+	if flags == 0 {
+		if p = st.poller(pollRecv); p != nil {
+			flags = C.PNNG_FLAG_NONBLOCK
+		}
+	}
+	r := C.pg_socket_recv(st.sock, flags)
+	if r.rv == C.PNNG_EAGAIN && p != nil {
+		r = st.recvWait(p)
+	}
+	return r
 }
 
 // SendMsg sends msg. On success msg is consumed (later use gives ErrMessageState); on
@@ -373,8 +524,20 @@ func (s *Socket) SendMsg(msg *Message) error { return s.sendMsg(msg, 0) }
 func (s *Socket) TrySendMsg(msg *Message) error { return s.sendMsg(msg, C.PNNG_FLAG_NONBLOCK) }
 
 func (s *Socket) sendMsg(msg *Message, flags C.int) error {
+	st := s.st
+	var p *poller
+	if flags == 0 {
+		if p = st.poller(pollSend); p != nil {
+			flags = C.PNNG_FLAG_NONBLOCK
+		}
+	}
 	return msg.send(func(m *C.pnng_msg) C.pnng_result {
-		rv := C.pnng_socket_send_msg(s.st.sock, m, flags)
+		rv := C.pnng_socket_send_msg(st.sock, m, flags)
+		if rv == C.PNNG_EAGAIN && p != nil {
+			rv = st.sendWait(p, func() C.pnng_result {
+				return C.pnng_socket_send_msg(st.sock, m, C.PNNG_FLAG_NONBLOCK)
+			})
+		}
 		runtime.KeepAlive(s)
 		return rv
 	})
@@ -387,13 +550,12 @@ func (s *Socket) RecvMsg() (*Message, error) { return s.recvMsg(0) }
 func (s *Socket) TryRecvMsg() (*Message, error) { return s.recvMsg(C.PNNG_FLAG_NONBLOCK) }
 
 func (s *Socket) recvMsg(flags C.int) (*Message, error) {
-	var m *C.pnng_msg
-	rv := C.pnng_socket_recv_msg(s.st.sock, flags, &m)
+	r := s.st.recvResult(flags)
 	runtime.KeepAlive(s)
-	if err := errFor(rv); err != nil {
+	if err := errFor(C.pnng_result(r.rv)); err != nil {
 		return nil, err
 	}
-	return wrapMsg(m), nil
+	return wrapMsg(r.m), nil
 }
 
 // SendContext sends a copy of data asynchronously; when ctx is done first the operation is
@@ -514,7 +676,7 @@ func (s *Socket) Dialers() ([]*Dialer, error) {
 	}
 	out := make([]*Dialer, len(ids))
 	for i, id := range ids {
-		out[i] = newDialer(C.pnng_dialer{id: C.uint32_t(id)}, s)
+		out[i] = newDialer(C.pnng_dialer{id: C.uint32_t(id)}, s, "")
 	}
 	return out, nil
 }
@@ -527,7 +689,7 @@ func (s *Socket) Listeners() ([]*Listener, error) {
 	}
 	out := make([]*Listener, len(ids))
 	for i, id := range ids {
-		out[i] = newListener(C.pnng_listener{id: C.uint32_t(id)}, s)
+		out[i] = newListener(C.pnng_listener{id: C.uint32_t(id)}, s, "")
 	}
 	return out, nil
 }
@@ -642,12 +804,44 @@ func (s *Socket) TCPKeepAlive() (bool, error) { return s.GetBool(OptTCPKeepAlive
 // SetTCPKeepAlive sets SO_KEEPALIVE for new TCP connections.
 func (s *Socket) SetTCPKeepAlive(on bool) error { return s.SetBool(OptTCPKeepAlive, on) }
 
-// Device forwards messages between two raw sockets until either closes (then it returns
-// ErrClosed). b may be nil to loop a itself back. Blocks.
-func Device(a, b *Socket) error {
+// Device forwards messages between two raw sockets until either closes or ctx is done. b may
+// be nil to loop a itself back. It blocks. When ctx ends first, Device closes both sockets
+// (NNG's device stops only when a socket closes) and returns ctx.Err(); when a socket is
+// closed by other means it returns ErrClosed.
+func Device(ctx context.Context, a, b *Socket) error {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	stop := make(chan struct{})
+	watcher := make(chan bool, 1)
+	if ctx.Done() != nil {
+		go func() {
+			select {
+			case <-ctx.Done():
+				if a != nil {
+					_ = a.Close()
+				}
+				if b != nil {
+					_ = b.Close()
+				}
+				watcher <- true
+			case <-stop:
+				watcher <- false
+			}
+		}()
+	} else {
+		watcher <- false
+	}
 	rv := C.pnng_device(sockOrZero(a), sockOrZero(b))
 	runtime.KeepAlive(a)
 	runtime.KeepAlive(b)
+	close(stop)
+	if <-watcher {
+		return ctx.Err()
+	}
 	return errFor(rv)
 }
 
@@ -668,4 +862,15 @@ func sockOrZero(s *Socket) C.pnng_socket {
 
 // Fini closes every socket and releases the library's global state, for leak checkers at
 // process exit. Every object is unusable afterwards; call it last, once.
-func Fini() { C.pnng_fini() }
+func Fini() {
+	registry.Lock()
+	states := make([]*sockState, 0, len(registry.m))
+	for _, st := range registry.m {
+		states = append(states, st)
+	}
+	registry.Unlock()
+	for _, st := range states {
+		_ = st.close()
+	}
+	C.pnng_fini()
+}

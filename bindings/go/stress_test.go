@@ -1,6 +1,6 @@
 package pnng_test
 
-// Stress tests of the binding (issue 12, item 7): closes racing blocked receives, storms of
+// Stress tests of the binding: closes racing blocked receives, storms of
 // context cancellations racing message arrival, and sockets, contexts and messages left to
 // the garbage collector while other goroutines are inside C calls. A few seconds in total
 // (longer under -race); a crash, a hang (the test timeout), a lost or doubled message fails.

@@ -94,8 +94,9 @@ main(int argc, char **argv)
 	pnng_tls_config_free(server_cfg); /* the listener holds its own reference */
 
 	/* The client: TLS for every dialer of the socket. */
+	CHECK(pnng_socket_set_ms(rep, PNNG_OPT_RECVTIMEO, 30000));
 	CHECK(pnng_req0_open(&req));
-	CHECK(pnng_socket_set_ms(req, PNNG_OPT_RECVTIMEO, 5000));
+	CHECK(pnng_socket_set_ms(req, PNNG_OPT_RECVTIMEO, 30000));
 	CHECK(pnng_socket_set_tls(req, client_cfg));
 	pnng_tls_config_free(client_cfg);
 	snprintf(url, sizeof url, "%s://127.0.0.1:%d%s", scheme, port, strcmp(scheme, "wss") == 0 ? "/rpc" : "");

@@ -1,18 +1,18 @@
 #!/usr/bin/env bash
-# `make test-install`: installs pnng into a temporary prefix under target/ and checks that the
-# installed files alone are enough to build and run programs, then uninstalls. Every check
+# `make test-install`: installs pnng into a temporary prefix outside the checkout and checks that
+# the installed files alone are enough to build and run programs, then uninstalls. Every check
 # counts; nothing is skipped silently (a missing tool is a failure). Environment (from
 # mk/install.mk): ROOT, MAKE, VERSION, MAJOR, MINOR, PATCH.
 set -uo pipefail
 
 : "${ROOT:?}" "${VERSION:?}" "${MAJOR:?}" "${MINOR:?}" "${PATCH:?}"
 MAKE=${MAKE:-make}
-WORK=$ROOT/target/install-test
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/pnng-install-test.XXXXXX")
 PREFIX=$WORK/prefix
 BUILD=$WORK/build
 TESTS=$ROOT/packaging/tests
-rm -rf "$WORK"
 mkdir -p "$BUILD"
+cd "$WORK"
 
 LOGDIR=$BUILD
 # shellcheck source=packaging/tests/harness.sh
@@ -22,7 +22,7 @@ system_lib() { { compgen -G "/usr/lib/*/$1" || compgen -G "/usr/lib/$1" || true;
 need() { command -v "$1" >/dev/null || { echo "required tool '$1' is not installed"; return 1; }; }
 
 export PKG_CONFIG_PATH=$PREFIX/lib/pkgconfig
-unset PKG_CONFIG_LIBDIR PNNG_LIBRARY
+unset PKG_CONFIG_LIBDIR PNNG_LIBRARY GOFLAGS
 export LD_LIBRARY_PATH=""
 CFLAGS_W=(-Wall -Wextra -Werror)
 
@@ -31,13 +31,23 @@ t_install() {
     local f
     for f in lib/libpnng.so.$VERSION lib/libpnng.so.$MAJOR lib/libpnng.so lib/libpnng.a \
         include/pnng.h lib/pkgconfig/pnng.pc lib/cmake/pnng/pnngConfig.cmake \
-        lib/cmake/pnng/pnngConfigVersion.cmake share/pnng/install_manifest.txt; do
+        lib/cmake/pnng/pnngConfigVersion.cmake share/doc/pnng/LICENSE share/doc/pnng/LICENSE.NNG \
+        share/doc/pnng/CHANGELOG.md share/pnng/install_manifest.txt; do
         [ -e "$PREFIX/$f" ] || { echo "missing $PREFIX/$f"; return 1; }
         grep -qxF "$f" "$PREFIX/share/pnng/install_manifest.txt" || { echo "$f not in the manifest"; return 1; }
     done
     [ "$(readlink "$PREFIX/lib/libpnng.so.$MAJOR")" = "libpnng.so.$VERSION" ] || { echo "bad libpnng.so.$MAJOR link"; return 1; }
     [ "$(readlink "$PREFIX/lib/libpnng.so")" = "libpnng.so.$MAJOR" ] || { echo "bad libpnng.so link"; return 1; }
     cmp "$PREFIX/include/pnng.h" "$ROOT/include/pnng.h" || return 1
+    # Stripped: no debug sections in either library.
+    if readelf -S "$PREFIX/lib/libpnng.so.$VERSION" | grep -F .debug_; then echo "libpnng.so carries debug info"; return 1; fi
+    if readelf -S "$PREFIX/lib/libpnng.a" 2>/dev/null | grep -F .debug_; then echo "libpnng.a carries debug info"; return 1; fi
+    local size; size=$(stat -c %s "$PREFIX/lib/libpnng.so.$VERSION")
+    echo "libpnng.so.$VERSION: $size bytes (the release build: $(stat -c %s "$ROOT/target/release/libpnng.so"))"
+    grep -q "Permission is hereby granted" "$PREFIX/share/doc/pnng/LICENSE.NNG" || return 1
+    # The man pages (`make man`, a prerequisite of `make install`), one per function.
+    [ -f "$PREFIX/share/man/man3/pnng_socket_send.3" ] || { echo "no man page pnng_socket_send(3)"; return 1; }
+    echo "$(ls "$PREFIX/share/man/man3" | wc -l) man pages"
     # No source-tree path may leak into what was installed as text.
     if grep -rnE "$ROOT/(target/release|include|packaging)" "$PREFIX/lib/pkgconfig" "$PREFIX/lib/cmake" "$PREFIX/include"; then
         echo "installed text files mention the source tree"; return 1
@@ -110,9 +120,10 @@ EOF
 
 t_cmake_version() {
     need cmake || return 1
-    # The version file: same MAJOR.MINOR (0.x policy) and not newer than installed.
+    # The version file (SameMajorVersion, the README's ABI policy): same major version and not
+    # newer than installed.
     local req want
-    for req in "$MAJOR.$MINOR:ok" "$VERSION:ok" "$MAJOR:ok" "$MAJOR.$((MINOR + 1)):reject" \
+    for req in "$MAJOR.$MINOR:ok" "$VERSION:ok" "$MAJOR:ok" "$MAJOR.0:ok" "$MAJOR.$((MINOR + 1)):reject" \
         "$((MAJOR + 1)).0:reject" "$MAJOR.$MINOR.$((PATCH + 1)):reject"; do
         want=${req##*:}; req=${req%:*}
         local src=$BUILD/cmake-version-$req
@@ -174,7 +185,7 @@ t_coexist_system_nng() {
 }
 
 t_static_clash_documented() {
-    # What packaging/README-section.md says about libpnng.a: it carries NNG's symbols with
+    # What the README says about libpnng.a: it carries NNG's symbols with
     # global visibility, so a static link next to another NNG clashes. If this starts
     # failing because the archive got hygienic, update the README.
     local n
@@ -226,6 +237,38 @@ t_destdir_and_foreign_files() {
     [ "$left" = "./include ./include/other.h ./lib ./lib/pkgconfig ./lib/pkgconfig/other.pc " ] || return 1
 }
 
+t_multiarch_without_cargo() {
+    # Debian's layout (LIBDIR=$PREFIX/lib/<multiarch>), by a `make install` that finds no cargo
+    # (as under sudo): the release build is current, so nothing is rebuilt. Man pages from
+    # PNNG_MAN3_DIR go to share/man/man3.
+    local pre=$WORK/multiarch ma mandir=$WORK/man3
+    ma=$(gcc -print-multiarch); [ -n "$ma" ] || ma=x86_64-linux-gnu
+    mkdir -p "$mandir"
+    printf '.TH PNNG_TEST 3\n.SH NAME\npnng_test \\- test page\n' >"$mandir/pnng_test.3"
+    env PATH=/usr/sbin:/usr/bin:/sbin:/bin $MAKE --no-print-directory -C "$ROOT" install CARGO=/nonexistent/cargo \
+        PREFIX="$pre" LIBDIR="$pre/lib/$ma" INCLUDEDIR="$pre/include" PNNG_MAN3_DIR="$mandir" DESTDIR= || return 1
+    local f
+    for f in "lib/$ma/libpnng.so.$VERSION" "lib/$ma/libpnng.so" "lib/$ma/libpnng.a" "lib/$ma/pkgconfig/pnng.pc" \
+        "lib/$ma/cmake/pnng/pnngConfig.cmake" include/pnng.h share/man/man3/pnng_test.3; do
+        [ -e "$pre/$f" ] || { echo "missing $pre/$f"; return 1; }
+    done
+    [ ! -e "$pre/lib/libpnng.so" ] || { echo "libraries also in $pre/lib"; return 1; }
+    PKG_CONFIG_PATH=$pre/lib/$ma/pkgconfig pkg-config --variable=libdir pnng | grep -qx "$pre/lib/$ma" || return 1
+    # shellcheck disable=SC2046
+    gcc -std=c99 "${CFLAGS_W[@]}" "$TESTS/reqrep.c" -o "$BUILD/reqrep_multiarch" \
+        $(PKG_CONFIG_PATH=$pre/lib/$ma/pkgconfig pkg-config --cflags --libs pnng) -Wl,-rpath,"$pre/lib/$ma" || return 1
+    "$BUILD/reqrep_multiarch" multiarch-pkg-config || return 1
+    local src=$BUILD/cmake-multiarch
+    mkdir -p "$src"
+    cp "$TESTS/reqrep.c" "$src/"
+    printf 'cmake_minimum_required(VERSION 3.13)\nproject(m C)\nfind_package(pnng %s REQUIRED)\nadd_executable(reqrep reqrep.c)\ntarget_link_libraries(reqrep PRIVATE pnng::pnng)\n' "$MAJOR.$MINOR" >"$src/CMakeLists.txt"
+    cmake -S "$src" -B "$src/build" -DCMAKE_PREFIX_PATH="$pre" >/dev/null || return 1
+    cmake --build "$src/build" >/dev/null || return 1
+    "$src/build/reqrep" multiarch-cmake || return 1
+    $MAKE --no-print-directory -C "$ROOT" uninstall PREFIX="$pre" LIBDIR="$pre/lib/$ma" || return 1
+    [ -z "$(find "$pre" -mindepth 1 2>/dev/null)" ] || { echo "left behind:"; find "$pre"; return 1; }
+}
+
 echo "install tests: prefix $PREFIX (pnng $VERSION, soname libpnng.so.$MAJOR)"
 run install                  t_install
 run pkg-config-shared        t_pkgconfig_shared
@@ -240,5 +283,9 @@ run coexist-system-libnng    t_coexist_system_nng
 run static-clash-documented  t_static_clash_documented
 run uninstall                t_uninstall
 run destdir                  t_destdir_and_foreign_files
+run multiarch-without-cargo  t_multiarch_without_cargo
 
 summary install
+status=$?
+[ $status -ne 0 ] || rm -rf "$WORK"
+exit $status

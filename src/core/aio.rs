@@ -4,15 +4,18 @@
 
 use super::cq::Cq;
 use super::msg::Msg;
-use super::socket::{lock, wait_while};
-use super::{nng_ctx, nng_socket, sys};
+use super::sync::{lock, wait_while};
+use super::sys;
+use super::types::{CtxId, PipeId, SocketId};
 use crate::error::{Error, Result, check};
 use std::ffi::c_void;
+use std::ptr::NonNull;
 use std::sync::{Arc, Condvar, Mutex};
 
-/// The C callback type: `void (*)(void *userdata)`.
+/// The C callback type (`pnng_aio_cb` without its NULL): `void (*)(void *userdata)`.
 pub type AioCallback = unsafe extern "C" fn(userdata: *mut c_void);
 
+/// How an aio reports a completion.
 pub enum Notify {
     None,
     Callback(AioCallback, usize),
@@ -46,6 +49,7 @@ pub struct Aio {
 
 // SAFETY: the nng_aio is thread-safe for the calls we make; our own fields are behind mutexes.
 unsafe impl Send for Aio {}
+// SAFETY: as Send: shared use goes through NNG's thread-safe aio calls and our mutexes.
 unsafe impl Sync for Aio {}
 
 impl Aio {
@@ -85,24 +89,22 @@ impl Aio {
         lock(&self.state).running
     }
 
-    /// Puts `msg` on the aio; the aio owns it (a message already there is freed).
-    pub fn set_msg(&self, msg: Msg) -> Result<()> {
+    /// Puts `msg` on the aio; the aio owns it (a message already there is freed). `Busy`
+    /// while an operation runs, and the message comes back.
+    pub fn set_msg(&self, msg: Msg) -> std::result::Result<(), (Error, Msg)> {
         if self.is_busy() {
-            return Err(Error::Busy);
+            return Err((Error::Busy, msg));
         }
         drop(self.take_msg_unchecked());
         // SAFETY: raw is valid; the aio now holds the only reference.
-        unsafe { sys::nng_aio_set_msg(self.raw, msg.into_raw()) };
+        unsafe { sys::nng_aio_set_msg(self.raw, msg.into_raw().as_ptr()) };
         Ok(())
     }
 
     fn take_msg_unchecked(&self) -> Option<Msg> {
-        // SAFETY: raw is valid and idle.
+        // SAFETY: raw is valid and idle; a message on it is the aio's, and ours once taken off.
         unsafe {
-            let m = sys::nng_aio_get_msg(self.raw);
-            if m.is_null() {
-                return None;
-            }
+            let m = NonNull::new(sys::nng_aio_get_msg(self.raw))?;
             sys::nng_aio_set_msg(self.raw, std::ptr::null_mut());
             Some(Msg::from_raw(m))
         }
@@ -151,15 +153,14 @@ impl Aio {
     /// Starts a send of the message the aio holds through `start`.
     fn start_send(&self, start: impl FnOnce(*mut sys::nng_aio)) -> Result<()> {
         // SAFETY: raw is valid.
-        let m = unsafe { sys::nng_aio_get_msg(self.raw) };
-        if m.is_null() {
-            return Err(Error::Invalid);
-        }
+        let m = NonNull::new(unsafe { sys::nng_aio_get_msg(self.raw) }).ok_or(Error::Invalid)?;
         self.begin(Op::Send)?;
         {
+            // SAFETY: the aio's message, not yet handed to NNG (the operation starts below).
+            let m = unsafe { Msg::borrow_raw(m) };
             let mut st = lock(&self.state);
             st.send_header.clear();
-            st.send_header.extend_from_slice(super::msg::header_of(m));
+            st.send_header.extend_from_slice(m.header());
         }
         start(self.raw);
         Ok(())
@@ -176,58 +177,64 @@ impl Aio {
         Ok(())
     }
 
-    pub fn socket_send(&self, sock: u32) -> Result<()> {
-        // SAFETY: raw valid; NNG checks the socket id and completes the aio either way.
+    /// Starts sending the aio's message on socket `sock`.
+    pub fn socket_send(&self, sock: SocketId) -> Result<()> {
         self.start_send(|a| {
-            on_socket(sock, a, || unsafe {
-                sys::nng_send_aio(nng_socket(sock), a)
-            })
+            // SAFETY: `a` is valid; NNG checks the socket id and completes the aio either way.
+            on_socket(sock, a, || unsafe { sys::nng_send_aio(sock.nng(), a) })
         })
     }
 
-    pub fn socket_recv(&self, sock: u32) -> Result<()> {
+    /// Starts receiving on socket `sock`.
+    pub fn socket_recv(&self, sock: SocketId) -> Result<()> {
         self.start_recv(|a| match super::socket::take_pending(sock) {
             Some(m) => complete_with(a, m),
             // SAFETY: as socket_send.
-            None => on_socket(sock, a, || unsafe {
-                sys::nng_recv_aio(nng_socket(sock), a)
-            }),
+            None => on_socket(sock, a, || unsafe { sys::nng_recv_aio(sock.nng(), a) }),
         })
     }
 
-    pub fn ctx_send(&self, ctx: u32) -> Result<()> {
+    /// Starts sending the aio's message on context `ctx`.
+    pub fn ctx_send(&self, ctx: CtxId) -> Result<()> {
         // SAFETY: as socket_send.
-        self.start_send(|a| on_ctx(ctx, a, || unsafe { sys::nng_ctx_send(nng_ctx(ctx), a) }))
+        self.start_send(|a| on_ctx(ctx, a, || unsafe { sys::nng_ctx_send(ctx.nng(), a) }))
     }
 
-    pub fn ctx_recv(&self, ctx: u32) -> Result<()> {
+    /// Starts receiving on context `ctx`.
+    pub fn ctx_recv(&self, ctx: CtxId) -> Result<()> {
         self.start_recv(|a| match super::ctx::take_pending(ctx) {
             Some(m) => complete_with(a, m),
             // SAFETY: as socket_send.
-            None => on_ctx(ctx, a, || unsafe { sys::nng_ctx_recv(nng_ctx(ctx), a) }),
+            None => on_ctx(ctx, a, || unsafe { sys::nng_ctx_recv(ctx.nng(), a) }),
         })
     }
 
     /// Sends the held message to one pipe, through the pipe's socket.
-    pub fn pipe_send(&self, pipe: u32) -> Result<()> {
+    pub fn pipe_send(&self, pipe: PipeId) -> Result<()> {
         let sock = super::pipe::live_socket(pipe)?;
-        // SAFETY: raw is valid.
-        let m = unsafe { sys::nng_aio_get_msg(self.raw) };
-        if m.is_null() {
-            return Err(Error::Invalid);
+        if self.is_busy() {
+            return Err(Error::Busy);
         }
-        // SAFETY: m is the aio's valid message.
-        unsafe { sys::nng_msg_set_pipe(m, super::nng_pipe(pipe)) };
+        // SAFETY: raw is valid and idle.
+        let m = NonNull::new(unsafe { sys::nng_aio_get_msg(self.raw) }).ok_or(Error::Invalid)?;
+        // SAFETY: the idle aio's message is not in use elsewhere.
+        unsafe { Msg::borrow_raw(m) }.set_pipe(Some(pipe));
         self.socket_send(sock)
     }
+}
 
-    /// Stops the aio, waits for its callback, and frees it and any message it holds.
-    pub fn free(self: Box<Aio>) {
+impl Drop for Aio {
+    /// Stops the aio, waits for its callback, and frees it and any message it holds. No
+    /// completion is reported for an operation cancelled here.
+    fn drop(&mut self) {
+        if self.raw.is_null() {
+            return; // nng_aio_alloc failed in `new`
+        }
         lock(&self.state).freeing = true;
         // SAFETY: raw is valid; nng_aio_stop waits until no callback runs.
         unsafe { sys::nng_aio_stop(self.raw) };
         if let Notify::Queue(cq, _) = &self.notify {
-            cq.purge_aio(&*self as *const Aio as usize);
+            cq.purge_aio(self);
         }
         drop(self.take_msg_unchecked());
         // SAFETY: stopped above; nothing refers to raw any more.
@@ -237,12 +244,12 @@ impl Aio {
 
 /// Starts an operation on the socket with `start`, or completes the aio with `Closed` when
 /// the socket's close has begun (see socket::start_op).
-fn on_socket(sock: u32, a: *mut sys::nng_aio, start: impl FnOnce()) {
+fn on_socket(sock: SocketId, a: *mut sys::nng_aio, start: impl FnOnce()) {
     finish_unless_started(a, super::socket::start_op(sock, start));
 }
 
 /// `on_socket` for a context: behind its socket's close gate (ctx::gated).
-fn on_ctx(ctx: u32, a: *mut sys::nng_aio, start: impl FnOnce()) {
+fn on_ctx(ctx: CtxId, a: *mut sys::nng_aio, start: impl FnOnce()) {
     finish_unless_started(a, super::ctx::gated(ctx, start));
 }
 
@@ -264,7 +271,7 @@ fn complete_with(a: *mut sys::nng_aio, m: Msg) {
     // is being stopped, begin fails, has already completed it, and the message is dropped.
     unsafe {
         if sys::nng_aio_begin(a) {
-            sys::nng_aio_set_msg(a, m.into_raw());
+            sys::nng_aio_set_msg(a, m.into_raw().as_ptr());
             sys::nng_aio_finish(a, 0);
         }
     }
@@ -280,12 +287,14 @@ unsafe extern "C" fn completed(arg: *mut c_void) {
         let rv = unsafe { sys::nng_aio_result(aio.raw) };
         if st.op == Op::Send {
             // SAFETY: the operation is over, so the aio's message (if any) is ours again.
-            let m = unsafe { sys::nng_aio_get_msg(aio.raw) };
+            let m = NonNull::new(unsafe { sys::nng_aio_get_msg(aio.raw) });
             if rv == 0 {
                 // NNG consumed the message; make sure take_msg cannot hand it out again.
+                // SAFETY: raw is valid and its operation over.
                 unsafe { sys::nng_aio_set_msg(aio.raw, std::ptr::null_mut()) };
-            } else if !m.is_null() {
-                super::msg::restore_header(m, &st.send_header);
+            } else if let Some(m) = m {
+                // SAFETY: the failed send left the message with the aio, unused elsewhere.
+                unsafe { Msg::borrow_raw(m) }.restore_header(&st.send_header);
             }
         }
         st.running = false;
@@ -300,7 +309,7 @@ unsafe extern "C" fn completed(arg: *mut c_void) {
             Notify::None => {}
             // SAFETY: the C caller supplied the callback and keeps userdata valid.
             Notify::Callback(cb, ud) => unsafe { cb(*ud as *mut c_void) },
-            Notify::Queue(cq, ud) => cq.post_aio(arg as usize, *ud),
+            Notify::Queue(cq, ud) => cq.post_aio(aio, *ud),
         }
     });
 }

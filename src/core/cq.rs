@@ -2,7 +2,9 @@
 //! threads. An eventfd is readable exactly while the queue holds entries, so an event loop can
 //! watch one fd for any number of operations.
 
-use crate::core::socket::{lock, wait_while};
+use super::aio::Aio;
+use super::sync::{lock, wait_while};
+use super::types::{PipeEvent, PipeId};
 use crate::error::{Error, Result};
 use std::collections::VecDeque;
 use std::ffi::c_int;
@@ -13,7 +15,7 @@ struct Entries {
     /// (aio address, userdata)
     done: VecDeque<(usize, usize)>,
     /// (pipe id, event, userdata)
-    pipe_events: VecDeque<(u32, c_int, usize)>,
+    pipe_events: VecDeque<(PipeId, PipeEvent, usize)>,
     /// Set by `wake`: the next `wait` returns even with nothing queued.
     woken: bool,
 }
@@ -32,7 +34,7 @@ pub struct Cq {
 
 impl Cq {
     pub fn new() -> Result<Cq> {
-        // SAFETY: plain syscall.
+        // SAFETY: a plain syscall with no pointer arguments.
         let fd = unsafe { libc::eventfd(0, libc::EFD_NONBLOCK | libc::EFD_CLOEXEC) };
         if fd < 0 {
             return Err(Error::NoFiles);
@@ -69,24 +71,27 @@ impl Cq {
         }
     }
 
-    pub fn post_aio(&self, aio: usize, userdata: usize) {
+    /// Posts the completion of `aio` (the address of a live `Aio`, kept as a number so the
+    /// queue stays `Send`; `Aio::free` purges it before the aio goes).
+    pub(crate) fn post_aio(&self, aio: *const Aio, userdata: usize) {
         let mut e = lock(&self.entries);
-        self.push(&mut e, |e| e.done.push_back((aio, userdata)));
+        self.push(&mut e, |e| e.done.push_back((aio as usize, userdata)));
     }
 
-    pub fn post_pipe_event(&self, pipe: u32, event: c_int, userdata: usize) {
+    pub fn post_pipe_event(&self, pipe: PipeId, event: PipeEvent, userdata: usize) {
         let mut e = lock(&self.entries);
         self.push(&mut e, |e| e.pipe_events.push_back((pipe, event, userdata)));
     }
 
-    pub fn pop_aio(&self) -> Option<(usize, usize)> {
+    /// The oldest completed aio and its userdata.
+    pub fn pop_aio(&self) -> Option<(*const Aio, usize)> {
         let mut e = lock(&self.entries);
         let item = e.done.pop_front();
         self.drained(&e);
-        item
+        item.map(|(a, ud)| (a as *const Aio, ud))
     }
 
-    pub fn pop_pipe_event(&self) -> Option<(u32, c_int, usize)> {
+    pub fn pop_pipe_event(&self) -> Option<(PipeId, PipeEvent, usize)> {
         let mut e = lock(&self.entries);
         let item = e.pipe_events.pop_front();
         self.drained(&e);
@@ -94,9 +99,9 @@ impl Cq {
     }
 
     /// Drops completions of an aio that is being freed, so no dangling pointer is ever popped.
-    pub fn purge_aio(&self, aio: usize) {
+    pub(crate) fn purge_aio(&self, aio: *const Aio) {
         let mut e = lock(&self.entries);
-        e.done.retain(|&(a, _)| a != aio);
+        e.done.retain(|&(a, _)| a != aio as usize);
         self.drained(&e);
     }
 

@@ -3,19 +3,20 @@
 
 use super::msg::Msg;
 use super::oneshot;
-use super::socket::{self, FLAG_NONBLOCK, Received, copy_or_keep, lock};
-use super::{nng_ctx, nng_socket, sys};
+use super::socket::{self, Received, copy_or_keep};
+use super::sync::lock;
+use super::sys;
+use super::types::{CtxId, Flags, SocketId};
 use crate::error::{Error, Result, check};
 use once_cell::sync::Lazy;
 use std::collections::HashMap;
-use std::ffi::c_int;
 use std::sync::Mutex;
 
 /// Messages a context receive could not fit into the caller's buffer, by context id.
-static PENDING: Lazy<Mutex<HashMap<u32, Msg>>> = Lazy::new(Default::default);
+static PENDING: Lazy<Mutex<HashMap<CtxId, Msg>>> = Lazy::new(Default::default);
 
 /// The socket of each context opened here, for `gated`.
-static SOCKET_OF: Lazy<Mutex<HashMap<u32, u32>>> = Lazy::new(Default::default);
+static SOCKET_OF: Lazy<Mutex<HashMap<CtxId, SocketId>>> = Lazy::new(Default::default);
 
 /// Runs `call` (an NNG function taking context `ctx`) behind the close gate of the context's
 /// socket (`socket::start_op`): `Closed`, and nothing called, once that socket's close has
@@ -26,7 +27,7 @@ static SOCKET_OF: Lazy<Mutex<HashMap<u32, u32>>> = Lazy::new(Default::default);
 /// gate every such call has released its reference before the socket's close starts. A
 /// context not opened here (a stale or foreign id) has no live NNG context to race: `call`
 /// runs as it is, and NNG answers.
-pub(crate) fn gated<T>(ctx: u32, call: impl FnOnce() -> T) -> Result<T> {
+pub(crate) fn gated<T>(ctx: CtxId, call: impl FnOnce() -> T) -> Result<T> {
     let sock = lock(&SOCKET_OF).get(&ctx).copied();
     match sock {
         Some(sock) => {
@@ -46,59 +47,61 @@ pub fn forget_all() {
 }
 
 /// Takes a held-back message of the context, if any.
-pub fn take_pending(ctx: u32) -> Option<Msg> {
+pub(crate) fn take_pending(ctx: CtxId) -> Option<Msg> {
     lock(&PENDING).remove(&ctx)
 }
 
-pub fn open(sock: u32) -> Result<u32> {
-    let mut c = nng_ctx(0);
+/// Opens a context on socket `sock`.
+pub fn open(sock: SocketId) -> Result<CtxId> {
+    let mut c = CtxId(0).nng();
     let mut rv = 0;
     // Behind the socket's gate, as every call on a context (see `gated`).
-    // SAFETY: NNG validates the socket id; out-pointer valid.
     socket::start_op(sock, || {
-        rv = unsafe { sys::nng_ctx_open(&mut c, nng_socket(sock)) }
+        // SAFETY: NNG validates the socket id; the out-pointer is a live local.
+        rv = unsafe { sys::nng_ctx_open(&mut c, sock.nng()) }
     })?;
     check(rv)?;
-    let id = c._bindgen_opaque_blob;
+    let id = CtxId::of(c);
     // Listed before anyone else can know the id. A context closed with its socket stays listed
     // (a few bytes); its calls are then refused by the closed socket's gate, as NNG would.
     lock(&SOCKET_OF).insert(id, sock);
     Ok(id)
 }
 
-pub fn close(ctx: u32) -> Result<()> {
+/// Closes the context; `Closed` for a second close.
+pub fn close(ctx: CtxId) -> Result<()> {
     // SAFETY: NNG validates the id.
-    let rv = gated(ctx, || unsafe { sys::nng_ctx_close(nng_ctx(ctx)) });
+    let rv = gated(ctx, || unsafe { sys::nng_ctx_close(ctx.nng()) });
     lock(&SOCKET_OF).remove(&ctx);
     drop(take_pending(ctx));
     check(rv?)
 }
 
-pub fn send_msg(ctx: u32, msg: Msg, flags: c_int) -> std::result::Result<(), (Error, Msg)> {
-    if flags & !FLAG_NONBLOCK != 0 {
-        return Err((Error::Invalid, msg));
+/// Sends `msg` on the context; on failure it comes back with the error.
+pub fn send_msg(ctx: CtxId, msg: Msg, flags: Flags) -> std::result::Result<(), (Error, Msg)> {
+    if let Err(e) = flags.check(Flags::NONBLOCK) {
+        return Err((e, msg));
     }
-    // SAFETY: NNG validates the id and completes the aio exactly once.
     oneshot::send(msg, flags, |a| {
-        gated(ctx, || unsafe { sys::nng_ctx_send(nng_ctx(ctx), a) })
+        // SAFETY: NNG validates the id and completes the valid, idle aio exactly once.
+        gated(ctx, || unsafe { sys::nng_ctx_send(ctx.nng(), a) })
     })
 }
 
-pub fn recv_msg(ctx: u32, flags: c_int) -> Result<Msg> {
-    if flags & !FLAG_NONBLOCK != 0 {
-        return Err(Error::Invalid);
-    }
+/// Receives a message on the context, returning a held-back one first.
+pub fn recv_msg(ctx: CtxId, flags: Flags) -> Result<Msg> {
+    flags.check(Flags::NONBLOCK)?;
     if let Some(m) = take_pending(ctx) {
         return Ok(m);
     }
-    // SAFETY: NNG validates the id and completes the aio exactly once.
     oneshot::recv(flags, |a| {
-        gated(ctx, || unsafe { sys::nng_ctx_recv(nng_ctx(ctx), a) })
+        // SAFETY: NNG validates the id and completes the valid, idle aio exactly once.
+        gated(ctx, || unsafe { sys::nng_ctx_recv(ctx.nng(), a) })
     })
 }
 
 /// Receives into `buf`; a message that does not fit is kept for the context's next receive.
-pub fn recv_into(ctx: u32, buf: &mut [u8], flags: c_int) -> Result<Received> {
+pub fn recv_into(ctx: CtxId, buf: &mut [u8], flags: Flags) -> Result<Received> {
     let msg = recv_msg(ctx, flags)?;
     Ok(copy_or_keep(msg, buf, |m| {
         lock(&PENDING).entry(ctx).or_insert(m);
@@ -106,14 +109,15 @@ pub fn recv_into(ctx: u32, buf: &mut [u8], flags: c_int) -> Result<Received> {
 }
 
 /// Subscribes (or unsubscribes) a sub0 context to a topic of arbitrary bytes.
-pub fn subscribe(ctx: u32, topic: &[u8], on: bool) -> Result<()> {
+pub fn subscribe(ctx: CtxId, topic: &[u8], on: bool) -> Result<()> {
     let p = topic.as_ptr().cast();
-    // SAFETY: valid pointer and length (NNG accepts a zero length with any pointer).
+    // SAFETY: NNG validates the id and copies `topic.len()` bytes from the live slice (it
+    // accepts a zero length with any pointer).
     check(gated(ctx, || unsafe {
         if on {
-            sys::nng_sub0_ctx_subscribe(nng_ctx(ctx), p, topic.len())
+            sys::nng_sub0_ctx_subscribe(ctx.nng(), p, topic.len())
         } else {
-            sys::nng_sub0_ctx_unsubscribe(nng_ctx(ctx), p, topic.len())
+            sys::nng_sub0_ctx_unsubscribe(ctx.nng(), p, topic.len())
         }
     })?)
 }

@@ -12,7 +12,8 @@
 //! them: whichever way a close and a forwarding step interleave, the device ends.
 
 use super::options::{self, Target};
-use super::{nng_socket, socket, sys};
+use super::types::SocketId;
+use super::{socket, sys};
 use crate::error::{Error, Result, check};
 use std::ffi::{c_int, c_void};
 use std::sync::{Arc, Condvar, Mutex};
@@ -25,8 +26,8 @@ const SEND_ONLY_PROTOCOLS: [c_int; 2] = [0x20, 0x50];
 struct Path {
     device: Arc<Device>,
     aio: *mut sys::nng_aio,
-    src: u32,
-    dst: u32,
+    src: SocketId,
+    dst: SocketId,
     /// Whether the operation in flight is the send (its message is then in the aio).
     sending: bool,
 }
@@ -34,7 +35,7 @@ struct Path {
 /// What the paths share.
 struct Device {
     /// The device's sockets (the same one twice for a reflector).
-    sockets: [u32; 2],
+    sockets: [SocketId; 2],
     state: Mutex<State>,
     ended: Condvar,
 }
@@ -49,10 +50,10 @@ struct State {
 
 /// Checks the sockets as NNG's `device_init` does and returns the paths' (src, dst): `0` for
 /// one socket makes a reflector on the other; both raw; each one's peer the other's protocol.
-fn plan(a: u32, b: u32) -> Result<Vec<(u32, u32)>> {
+fn plan(a: SocketId, b: SocketId) -> Result<Vec<(SocketId, SocketId)>> {
     let (mut s1, mut s2) = match (a, b) {
-        (0, 0) => return Err(Error::Invalid),
-        (0, s) | (s, 0) => (s, s),
+        (SocketId(0), SocketId(0)) => return Err(Error::Invalid),
+        (SocketId(0), s) | (s, SocketId(0)) => (s, s),
         (a, b) => (a, b),
     };
     let proto = |s| options::get_int(Target::Socket(s), c"protocol");
@@ -78,7 +79,7 @@ fn plan(a: u32, b: u32) -> Result<Vec<(u32, u32)>> {
 }
 
 /// Starts the paths of a new device; the returned handle waits for its end.
-fn launch(a: u32, b: u32) -> Result<Arc<Device>> {
+fn launch(a: SocketId, b: SocketId) -> Result<Arc<Device>> {
     let plan = plan(a, b)?;
     let (s1, s2) = plan[0];
     let device = Arc::new(Device {
@@ -100,13 +101,15 @@ fn launch(a: u32, b: u32) -> Result<Arc<Device>> {
             sending: false,
         }));
         let mut aio = std::ptr::null_mut();
-        // SAFETY: `path` stays alive until the path's last callback reclaims it.
+        // SAFETY: the out-pointer is a live local; `path` stays alive until the path's last
+        // callback reclaims it.
         if let Err(e) = check(unsafe { sys::nng_aio_alloc(&mut aio, Some(on_step), path.cast()) }) {
+            // SAFETY: `path` came from Box::into_raw above and no aio refers to it.
             drop(unsafe { Box::from_raw(path) });
             for p in paths {
-                // SAFETY: never started, so no callback can run: free them here.
-                let p = unsafe { Box::from_raw(p) };
-                unsafe { sys::nng_aio_free(p.aio) };
+                // SAFETY: the earlier paths were never started, so no callback can run: they
+                // and their aios are ours to free here.
+                unsafe { sys::nng_aio_free(Box::from_raw(p).aio) };
             }
             return Err(e);
         }
@@ -162,13 +165,18 @@ unsafe fn start_step(path: *mut Path) {
     // Once the operation is started it may complete, and the path end, on another thread at
     // once: after the start only `device` and `aio` are used, and `aio` only while listed.
     let (aio, sending, src, dst, device) = {
+        // SAFETY: the caller's promise: a live path with no operation in flight.
         let p = unsafe { &*path };
         (p.aio, p.sending, p.src, p.dst, p.device.clone())
     };
+    // Both starts: the path's aio is valid and idle; NNG validates the socket id and
+    // completes the aio exactly once.
     let started = if sending {
-        socket::start_op(dst, || unsafe { sys::nng_send_aio(nng_socket(dst), aio) })
+        // SAFETY: as above.
+        socket::start_op(dst, || unsafe { sys::nng_send_aio(dst.nng(), aio) })
     } else {
-        socket::start_op(src, || unsafe { sys::nng_recv_aio(nng_socket(src), aio) })
+        // SAFETY: as above.
+        socket::start_op(src, || unsafe { sys::nng_recv_aio(src.nng(), aio) })
     };
     if let Err(e) = started {
         // SAFETY: nothing started, so no callback will come for this step: end it here.
@@ -190,6 +198,7 @@ unsafe extern "C" fn on_step(arg: *mut c_void) {
         let path = arg.cast::<Path>();
         // SAFETY: `arg` is the path given at allocation; it lives until `end_path`.
         let p = unsafe { &mut *path };
+        // SAFETY: the path's aio, whose operation just completed.
         let rv = unsafe { sys::nng_aio_result(p.aio) };
         if rv != 0 {
             // SAFETY: this step completed; no other operation is in flight.
@@ -207,6 +216,7 @@ unsafe extern "C" fn on_step(arg: *mut c_void) {
 /// # Safety
 /// `path` is a live path with no operation in flight; it is freed here.
 unsafe fn end_path(path: *mut Path, rv: c_int) {
+    // SAFETY: the caller's promise; the path came from Box::into_raw in `launch`.
     let p = unsafe { Box::from_raw(path) };
     if p.sending {
         // SAFETY: a send that failed (or never started) leaves its message with the aio.
@@ -241,7 +251,7 @@ unsafe fn end_path(path: *mut Path, rv: c_int) {
 }
 
 /// Forwards until either socket closes. Blocks.
-pub fn run(a: u32, b: u32) -> Result<()> {
+pub fn run(a: SocketId, b: SocketId) -> Result<()> {
     let device = launch(a, b)?;
     let mut st = device.state.lock().unwrap_or_else(|p| p.into_inner());
     while st.running > 0 {
@@ -251,6 +261,6 @@ pub fn run(a: u32, b: u32) -> Result<()> {
 }
 
 /// Starts forwarding in the background; it ends when either socket closes.
-pub fn start(a: u32, b: u32) -> Result<()> {
+pub fn start(a: SocketId, b: SocketId) -> Result<()> {
     launch(a, b).map(drop)
 }

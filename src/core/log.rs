@@ -2,15 +2,15 @@
 //! default). Nothing is ever printed to stderr.
 
 use super::extern_nng as ext;
-use super::socket::lock;
+use super::sync::lock;
+use crate::abi::{PNNG_LOG_NONE as LEVEL_NONE, PNNG_LOG_WARN as LEVEL_WARN};
 use once_cell::sync::Lazy;
 use std::ffi::{CStr, CString, c_char, c_int, c_void};
 use std::sync::Mutex;
 
+/// A log callback (the C type `pnng_log_cb` without its NULL).
 pub type LogCallback =
     unsafe extern "C" fn(level: c_int, msg: *const c_char, userdata: *mut c_void);
-
-use crate::ffi::consts::{PNNG_LOG_NONE as LEVEL_NONE, PNNG_LOG_WARN as LEVEL_WARN};
 
 struct Hook {
     cb: Option<LogCallback>,

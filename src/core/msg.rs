@@ -1,15 +1,23 @@
 //! Messages. A `pnng_msg *` is NNG's `nng_msg *` under another name: no wrapper, no copy.
 //! Ownership follows NNG: a send consumes the message only when it succeeds.
+//!
+//! Reading borrows the message (`&self`) and changing it borrows it mutably (`&mut self`), so
+//! a body or header slice can never outlive a change that reallocates it.
 
 use super::sys;
+use super::types::PipeId;
 use crate::error::{Error, Result, check};
 use std::ffi::c_int;
+use std::mem::ManuallyDrop;
 use std::ptr::NonNull;
 
-/// An owned NNG message; freed on drop unless released with `into_raw`.
-pub struct Msg(NonNull<sys::nng_msg>);
+/// NNG's message type, opaque to the layers above the core.
+pub type RawMsg = sys::nng_msg;
 
-// SAFETY: an nng_msg has a single owner and no thread affinity.
+/// An owned NNG message; freed on drop unless released with `into_raw`.
+pub struct Msg(NonNull<RawMsg>);
+
+// SAFETY: an nng_msg has a single owner and no thread affinity; `Msg` is that owner.
 unsafe impl Send for Msg {}
 
 impl Msg {
@@ -18,40 +26,43 @@ impl Msg {
         let mut raw = std::ptr::null_mut();
         // Allocated at its final size and copied once (an empty message grown by append
         // would allocate twice for any body over NNG's first 32 bytes).
-        // SAFETY: out-pointer is valid; on success NNG gives us an owned message whose body
-        // holds exactly data.len() bytes.
+        // SAFETY: the out-pointer is a live local; on success NNG gives us an owned message
+        // whose body holds exactly data.len() bytes, which the copy fills.
         unsafe {
             check(sys::nng_msg_alloc(&mut raw, data.len()))?;
-            if !data.is_empty() {
-                std::ptr::copy_nonoverlapping(
-                    data.as_ptr(),
-                    sys::nng_msg_body(raw).cast::<u8>(),
-                    data.len(),
-                );
-            }
-            Ok(Msg::from_raw(raw))
+            let mut msg = Msg::from_raw(NonNull::new(raw).ok_or(Error::NoMemory)?);
+            msg.body_mut().copy_from_slice(data);
+            Ok(msg)
         }
     }
 
     /// Adopts a raw message.
     ///
     /// # Safety
-    /// `raw` must be a valid, owned, non-NULL `nng_msg *`.
-    pub unsafe fn from_raw(raw: *mut sys::nng_msg) -> Msg {
-        Msg(NonNull::new(raw).expect("NULL nng_msg"))
+    /// `raw` must be a valid `nng_msg` that nobody else owns (and nobody frees).
+    pub unsafe fn from_raw(raw: NonNull<RawMsg>) -> Msg {
+        Msg(raw)
+    }
+
+    /// A message owned elsewhere, as a `Msg` that is not freed when dropped.
+    ///
+    /// # Safety
+    /// `raw` must be a valid `nng_msg`, used by nobody else while the result lives.
+    pub unsafe fn borrow_raw(raw: NonNull<RawMsg>) -> ManuallyDrop<Msg> {
+        ManuallyDrop::new(Msg(raw))
     }
 
     /// Gives up ownership.
-    pub fn into_raw(self) -> *mut sys::nng_msg {
-        let raw = self.0.as_ptr();
-        std::mem::forget(self);
-        raw
+    pub fn into_raw(self) -> NonNull<RawMsg> {
+        ManuallyDrop::new(self).0
     }
 
-    pub fn as_ptr(&self) -> *mut sys::nng_msg {
+    /// The message as NNG's pointer (still owned by `self`).
+    pub(crate) fn as_ptr(&self) -> *mut RawMsg {
         self.0.as_ptr()
     }
 
+    /// The body's length in bytes.
     pub fn len(&self) -> usize {
         // SAFETY: self owns a valid message.
         unsafe { sys::nng_msg_len(self.as_ptr()) }
@@ -61,46 +72,143 @@ impl Msg {
         self.len() == 0
     }
 
+    /// The body's bytes.
     pub fn body(&self) -> &[u8] {
-        body_of(self.as_ptr())
+        // SAFETY: self owns a valid message whose body holds len() bytes; the slice borrows
+        // self, so no change can move the body while it lives.
+        unsafe { slice(sys::nng_msg_body(self.as_ptr()), self.len()) }
     }
 
-    pub fn append(&self, data: &[u8]) -> Result<()> {
-        append(self.as_ptr(), data)
-    }
-
-    pub fn set_pipe(&self, pipe: u32) {
-        // SAFETY: self owns a valid message.
-        unsafe { sys::nng_msg_set_pipe(self.as_ptr(), super::nng_pipe(pipe)) }
-    }
-}
-
-/// Hands `msg` to an NNG send function that takes the message only on success. Cooked req,
-/// rep, surveyor and respondent replace the header before they know whether the send works,
-/// so on failure the caller's header is put back: the message returns exactly as given.
-pub fn send_with(
-    msg: Msg,
-    send: impl FnOnce(*mut sys::nng_msg) -> c_int,
-) -> std::result::Result<(), (Error, Msg)> {
-    let saved = header_of(msg.as_ptr()).to_vec(); // no allocation for the usual empty header
-    let rv = send(msg.as_ptr());
-    if rv == 0 {
-        std::mem::forget(msg);
-        return Ok(());
-    }
-    restore_header(msg.as_ptr(), &saved);
-    Err((Error::from_code(rv), msg))
-}
-
-/// Makes the header of `m` exactly `saved` again, after a failed send changed it.
-pub fn restore_header(m: *mut sys::nng_msg, saved: &[u8]) {
-    // SAFETY: the failed send left the valid message to us; putting back no more bytes than
-    // the header held before cannot fail for want of room it already had.
-    unsafe {
-        sys::nng_msg_header_clear(m);
-        if !saved.is_empty() {
-            sys::nng_msg_header_append(m, saved.as_ptr().cast(), saved.len());
+    /// The body's bytes, writable in place.
+    pub fn body_mut(&mut self) -> &mut [u8] {
+        let len = self.len();
+        if len == 0 {
+            return &mut [];
         }
+        // SAFETY: as body, and the slice borrows self mutably.
+        unsafe { std::slice::from_raw_parts_mut(sys::nng_msg_body(self.as_ptr()).cast(), len) }
+    }
+
+    /// NNG's pointer to the body, for C callers (valid until the message changes).
+    pub fn body_ptr(&self) -> *mut u8 {
+        // SAFETY: self owns a valid message.
+        unsafe { sys::nng_msg_body(self.as_ptr()).cast() }
+    }
+
+    /// The header's bytes.
+    pub fn header(&self) -> &[u8] {
+        // SAFETY: as body, for the header.
+        unsafe { slice(sys::nng_msg_header(self.as_ptr()), self.header_len()) }
+    }
+
+    /// NNG's pointer to the header, for C callers (valid until the message changes).
+    pub fn header_ptr(&self) -> *const u8 {
+        // SAFETY: self owns a valid message.
+        unsafe { sys::nng_msg_header(self.as_ptr()).cast() }
+    }
+
+    /// The header's length in bytes.
+    pub fn header_len(&self) -> usize {
+        // SAFETY: self owns a valid message.
+        unsafe { sys::nng_msg_header_len(self.as_ptr()) }
+    }
+
+    /// Appends `data` to the body.
+    pub fn append(&mut self, data: &[u8]) -> Result<()> {
+        if data.is_empty() {
+            return Ok(());
+        }
+        // SAFETY: valid message; NNG copies `data.len()` bytes from the live slice.
+        check(unsafe { sys::nng_msg_append(self.as_ptr(), data.as_ptr().cast(), data.len()) })
+    }
+
+    /// Inserts `data` in front of the body.
+    pub fn insert(&mut self, data: &[u8]) -> Result<()> {
+        if data.is_empty() {
+            return Ok(());
+        }
+        // Not nng_msg_insert: in NNG 1.11, when the data is longer than the head room but fits
+        // in the capacity, nni_chunk_insert writes it over the start of the old body. Growing
+        // at the tail, shifting the body and copying in front is always right, and cheap enough.
+        let old_len = self.len();
+        // SAFETY: valid message; on success the body holds old + new bytes.
+        check(unsafe { sys::nng_msg_realloc(self.as_ptr(), old_len + data.len()) })?;
+        let body = self.body_mut();
+        body.copy_within(..old_len, data.len());
+        body[..data.len()].copy_from_slice(data);
+        Ok(())
+    }
+
+    /// Appends `data` to the header.
+    pub fn header_append(&mut self, data: &[u8]) -> Result<()> {
+        if data.is_empty() {
+            return Ok(());
+        }
+        // SAFETY: valid message; NNG copies `data.len()` bytes from the live slice.
+        check(unsafe {
+            sys::nng_msg_header_append(self.as_ptr(), data.as_ptr().cast(), data.len())
+        })
+    }
+
+    /// Removes `n` bytes from the front of the body; `Invalid` if it is shorter.
+    pub fn trim(&mut self, n: usize) -> Result<()> {
+        if n > self.len() {
+            return Err(Error::Invalid);
+        }
+        // SAFETY: valid message holding at least n bytes.
+        check(unsafe { sys::nng_msg_trim(self.as_ptr(), n) })
+    }
+
+    /// Removes `n` bytes from the end of the body; `Invalid` if it is shorter.
+    pub fn chop(&mut self, n: usize) -> Result<()> {
+        if n > self.len() {
+            return Err(Error::Invalid);
+        }
+        // SAFETY: valid message holding at least n bytes.
+        check(unsafe { sys::nng_msg_chop(self.as_ptr(), n) })
+    }
+
+    /// Empties the body.
+    pub fn clear(&mut self) {
+        // SAFETY: valid message.
+        unsafe { sys::nng_msg_clear(self.as_ptr()) }
+    }
+
+    /// Empties the header.
+    pub fn header_clear(&mut self) {
+        // SAFETY: valid message.
+        unsafe { sys::nng_msg_header_clear(self.as_ptr()) }
+    }
+
+    /// Makes the header exactly `saved` again, after a failed send changed it.
+    pub(crate) fn restore_header(&mut self, saved: &[u8]) {
+        self.header_clear();
+        // Putting back no more bytes than the header held before cannot fail for want of
+        // room it already had.
+        let _ = self.header_append(saved);
+    }
+
+    /// A copy (body, header and pipe).
+    pub fn dup(&self) -> Result<Msg> {
+        let mut out = std::ptr::null_mut();
+        // SAFETY: valid message and a live out-pointer.
+        check(unsafe { sys::nng_msg_dup(&mut out, self.as_ptr()) })?;
+        // SAFETY: on success NNG gives us the new message.
+        Ok(unsafe { Msg::from_raw(NonNull::new(out).ok_or(Error::NoMemory)?) })
+    }
+
+    /// The pipe a received message came from, if any.
+    pub fn pipe(&self) -> Option<PipeId> {
+        // SAFETY: valid message.
+        let p = PipeId::of(unsafe { sys::nng_msg_get_pipe(self.as_ptr()) });
+        (p.0 != 0 && p.0 != u32::MAX).then_some(p)
+    }
+
+    /// Addresses the message to one pipe (`None`: to none).
+    pub fn set_pipe(&mut self, pipe: Option<PipeId>) {
+        let p = pipe.unwrap_or_default();
+        // SAFETY: valid message.
+        unsafe { sys::nng_msg_set_pipe(self.as_ptr(), p.nng()) }
     }
 }
 
@@ -111,97 +219,32 @@ impl Drop for Msg {
     }
 }
 
-/// The body of a message as a slice (empty for an empty body, whose pointer may dangle).
-pub fn body_of<'a>(m: *mut sys::nng_msg) -> &'a [u8] {
-    // SAFETY: callers pass a valid message; the slice lives as long as they keep it unchanged.
-    unsafe {
-        let len = sys::nng_msg_len(m);
-        if len == 0 {
-            &[]
-        } else {
-            std::slice::from_raw_parts(sys::nng_msg_body(m) as *const u8, len)
-        }
-    }
-}
-
-/// The header of a message as a slice.
-pub fn header_of<'a>(m: *mut sys::nng_msg) -> &'a [u8] {
-    // SAFETY: as body_of.
-    unsafe {
-        let len = sys::nng_msg_header_len(m);
-        if len == 0 {
-            &[]
-        } else {
-            std::slice::from_raw_parts(sys::nng_msg_header(m) as *const u8, len)
-        }
-    }
-}
-
-pub fn append(m: *mut sys::nng_msg, data: &[u8]) -> Result<()> {
-    if data.is_empty() {
-        return Ok(());
-    }
-    // SAFETY: valid message and slice.
-    check(unsafe { sys::nng_msg_append(m, data.as_ptr().cast(), data.len()) })
-}
-
-pub fn insert(m: *mut sys::nng_msg, data: &[u8]) -> Result<()> {
-    if data.is_empty() {
-        return Ok(());
-    }
-    // Not nng_msg_insert: in NNG 1.11, when the data is longer than the head room but fits
-    // in the capacity, nni_chunk_insert writes it over the start of the old body. Growing at
-    // the tail, shifting the body and copying in front is always right, and cheap enough.
-    // SAFETY: valid message; after the realloc the body holds old + new bytes, and
-    // ptr::copy handles the overlapping shift.
-    unsafe {
-        let old_len = sys::nng_msg_len(m);
-        check(sys::nng_msg_realloc(m, old_len + data.len()))?;
-        let body = sys::nng_msg_body(m).cast::<u8>();
-        std::ptr::copy(body, body.add(data.len()), old_len);
-        std::ptr::copy_nonoverlapping(data.as_ptr(), body, data.len());
-    }
-    Ok(())
-}
-
-pub fn header_append(m: *mut sys::nng_msg, data: &[u8]) -> Result<()> {
-    if data.is_empty() {
-        return Ok(());
-    }
-    // SAFETY: valid message and slice.
-    check(unsafe { sys::nng_msg_header_append(m, data.as_ptr().cast(), data.len()) })
-}
-
-/// Removes `n` bytes from the front (`trim`) or the back (`chop`) of the body.
-pub fn trim(m: *mut sys::nng_msg, n: usize, from_front: bool) -> Result<()> {
-    // SAFETY: valid message.
-    unsafe {
-        if n > sys::nng_msg_len(m) {
-            return Err(Error::Invalid);
-        }
-        check(if from_front {
-            sys::nng_msg_trim(m, n)
-        } else {
-            sys::nng_msg_chop(m, n)
-        })
-    }
-}
-
-pub fn dup(m: *mut sys::nng_msg) -> Result<Msg> {
-    let mut out = std::ptr::null_mut();
-    // SAFETY: valid message and out-pointer.
-    check(unsafe { sys::nng_msg_dup(&mut out, m) })?;
-    Ok(unsafe { Msg::from_raw(out) })
-}
-
-/// The pipe a received message came from, if any.
-pub fn pipe_of(m: *mut sys::nng_msg) -> Option<u32> {
-    // SAFETY: valid message.
-    let p = unsafe { sys::nng_msg_get_pipe(m) };
-    let id = p._bindgen_opaque_blob;
-    if id == 0 || id == u32::MAX {
-        None
+/// `len` bytes at `p` as a slice (empty for 0, when `p` may dangle or be NULL).
+///
+/// # Safety
+/// For `len > 0`, `p` must point at `len` bytes that stay unchanged for `'a`.
+unsafe fn slice<'a>(p: *mut std::ffi::c_void, len: usize) -> &'a [u8] {
+    if len == 0 {
+        &[]
     } else {
-        Some(id)
+        // SAFETY: the caller's promise.
+        unsafe { std::slice::from_raw_parts(p.cast::<u8>(), len) }
     }
+}
+
+/// Hands `msg` to an NNG send function that takes the message only on success. Cooked req,
+/// rep, surveyor and respondent replace the header before they know whether the send works,
+/// so on failure the caller's header is put back: the message returns exactly as given.
+pub(crate) fn send_with(
+    mut msg: Msg,
+    send: impl FnOnce(*mut RawMsg) -> c_int,
+) -> std::result::Result<(), (Error, Msg)> {
+    let saved = msg.header().to_vec(); // no allocation for the usual empty header
+    let rv = send(msg.as_ptr());
+    if rv == 0 {
+        let _ = msg.into_raw(); // NNG took it
+        return Ok(());
+    }
+    msg.restore_header(&saved);
+    Err((Error::from_code(rv), msg))
 }

@@ -7,11 +7,10 @@
 //! belongs to a finalized NNG and is forgotten, never freed.
 
 use super::msg::Msg;
-use super::socket::FLAG_NONBLOCK;
 use super::sys;
+use super::types::Flags;
 use crate::error::{Error, Result, check};
 use std::cell::Cell;
-use std::ffi::c_int;
 use std::mem::ManuallyDrop;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -36,6 +35,11 @@ impl Drop for Spare {
     }
 }
 
+/// The current NNG generation (`pnng_fini` starts a new one).
+pub(crate) fn generation() -> u64 {
+    GENERATION.load(Ordering::Acquire)
+}
+
 /// Before `nng_fini`: frees this thread's spare and retires every other thread's.
 pub(crate) fn retire_spares() {
     drop(SPARE.try_with(Cell::take));
@@ -48,7 +52,7 @@ pub(crate) fn retire_spares() {
 /// unchanged (msg::send_with).
 pub(crate) fn send(
     msg: Msg,
-    flags: c_int,
+    flags: Flags,
     start: impl FnOnce(*mut sys::nng_aio) -> Result<()>,
 ) -> std::result::Result<(), (Error, Msg)> {
     let aio = match OneShot::new(flags) {
@@ -61,7 +65,7 @@ pub(crate) fn send(
         let rv = aio.run(start);
         // Whatever NNG did not take still belongs to send_with's `msg`: drop the aio's
         // pointer to it without freeing.
-        // SAFETY: the operation is over.
+        // SAFETY: the operation is over, so the aio is idle again.
         unsafe { sys::nng_aio_set_msg(aio.raw(), std::ptr::null_mut()) };
         rv.err().map_or(0, Error::code)
     })
@@ -69,20 +73,18 @@ pub(crate) fn send(
 
 /// Receives a message through an operation started by `start` and waits, as `send` does.
 pub(crate) fn recv(
-    flags: c_int,
+    flags: Flags,
     start: impl FnOnce(*mut sys::nng_aio) -> Result<()>,
 ) -> Result<Msg> {
     let aio = OneShot::new(flags)?;
     aio.run(start)?;
-    // SAFETY: the operation is over; the received message is ours once taken off.
+    // SAFETY: the operation is over; the received message is ours once taken off the aio.
     unsafe {
         let m = sys::nng_aio_get_msg(aio.raw());
         sys::nng_aio_set_msg(aio.raw(), std::ptr::null_mut());
-        if m.is_null() {
-            Err(Error::Internal)
-        } else {
-            Ok(Msg::from_raw(m))
-        }
+        std::ptr::NonNull::new(m)
+            .map(|m| Msg::from_raw(m))
+            .ok_or(Error::Internal)
     }
 }
 
@@ -95,7 +97,7 @@ struct OneShot {
 }
 
 impl OneShot {
-    fn new(flags: c_int) -> Result<OneShot> {
+    fn new(flags: Flags) -> Result<OneShot> {
         let generation = GENERATION.load(Ordering::Acquire);
         let aio = match SPARE.try_with(Cell::take).ok().flatten() {
             Some(spare) if spare.generation == generation => spare,
@@ -107,7 +109,7 @@ impl OneShot {
                 Spare { aio, generation }
             }
         };
-        let nonblocking = flags & FLAG_NONBLOCK != 0;
+        let nonblocking = flags.contains(Flags::NONBLOCK);
         let timeout = if nonblocking {
             sys::NNG_DURATION_ZERO as i32
         } else {
@@ -128,9 +130,13 @@ impl OneShot {
     /// Starts the operation with `start` and waits for its result.
     fn run(&self, start: impl FnOnce(*mut sys::nng_aio) -> Result<()>) -> Result<()> {
         start(self.raw())?;
-        // SAFETY: started: NNG completes the aio exactly once.
-        unsafe { sys::nng_aio_wait(self.raw()) };
-        match check(unsafe { sys::nng_aio_result(self.raw()) }) {
+        // SAFETY: started: NNG completes the valid aio exactly once; after the wait it is
+        // idle and its result readable.
+        let rv = unsafe {
+            sys::nng_aio_wait(self.raw());
+            sys::nng_aio_result(self.raw())
+        };
+        match check(rv) {
             Err(Error::TimedOut) if self.nonblocking => Err(Error::Again),
             other => other,
         }

@@ -4,17 +4,18 @@
 
 use super::sockaddr::SockAddr;
 use super::sys;
+use super::types::{CtxId, DialerId, ListenerId, PipeId, SocketId};
 use crate::error::{Error, Result, check};
 use std::ffi::{CStr, CString, c_char, c_int, c_void};
 
 /// Which kind of object an option call targets, with its id.
 #[derive(Clone, Copy)]
 pub enum Target {
-    Socket(u32),
-    Dialer(u32),
-    Listener(u32),
-    Pipe(u32),
-    Ctx(u32),
+    Socket(SocketId),
+    Dialer(DialerId),
+    Listener(ListenerId),
+    Pipe(PipeId),
+    Ctx(CtxId),
 }
 
 /// One NNG accessor per target kind. Pipes have no setters in NNG: `None` there is `ReadOnly`.
@@ -29,19 +30,20 @@ struct Accessors<T> {
 impl<T> Accessors<T> {
     fn call(&self, target: Target, name: &CStr, arg: T) -> Result<()> {
         let n = name.as_ptr();
-        // SAFETY: NNG validates ids and names; `arg` is a value or a valid out-pointer.
+        // SAFETY: NNG validates ids and names; the name is NUL-terminated and `arg` a value
+        // or a live out-pointer of the accessor's type.
         let rv = unsafe {
             match target {
-                Target::Socket(id) => (self.socket)(super::nng_socket(id), n, arg),
-                Target::Dialer(id) => (self.dialer)(super::nng_dialer(id), n, arg),
-                Target::Listener(id) => (self.listener)(super::nng_listener(id), n, arg),
+                Target::Socket(id) => (self.socket)(id.nng(), n, arg),
+                Target::Dialer(id) => (self.dialer)(id.nng(), n, arg),
+                Target::Listener(id) => (self.listener)(id.nng(), n, arg),
                 Target::Pipe(id) => match self.pipe {
-                    Some(f) => f(super::nng_pipe(id), n, arg),
+                    Some(f) => f(id.nng(), n, arg),
                     None => return Err(Error::ReadOnly),
                 },
                 // behind the socket's close gate (ctx::gated)
                 Target::Ctx(id) => match self.ctx {
-                    Some(f) => super::ctx::gated(id, || f(super::nng_ctx(id), n, arg))?,
+                    Some(f) => super::ctx::gated(id, || f(id.nng(), n, arg))?,
                     None => return Err(Error::NotSupported),
                 },
             }
@@ -219,19 +221,24 @@ pub fn get_bool(t: Target, name: &CStr) -> Result<bool> {
 }
 /// A copy of a string option.
 pub fn get_string(t: Target, name: &CStr) -> Result<CString> {
-    if let Target::Socket(id) = t {
-        if name == SOCKET_NAME {
-            if let Some(n) = super::socket::name(id)? {
-                return Ok(n);
-            }
-        }
+    if let Target::Socket(id) = t
+        && name == SOCKET_NAME
+        && let Some(n) = super::socket::name(id)?
+    {
+        return Ok(n);
     }
     let mut p: *mut c_char = std::ptr::null_mut();
     GET_STRING.call(t, name, &mut p)?;
-    // SAFETY: NNG returned an allocated NUL-terminated string that we must free with nng_strfree.
-    let s = unsafe { CStr::from_ptr(p) }.to_owned();
-    unsafe { sys::nng_strfree(p) };
-    Ok(s)
+    if p.is_null() {
+        return Err(Error::Internal);
+    }
+    // SAFETY: NNG returned an allocated NUL-terminated string, ours to copy and then free
+    // with nng_strfree (once: it is not used afterwards).
+    unsafe {
+        let s = CStr::from_ptr(p).to_owned();
+        sys::nng_strfree(p);
+        Ok(s)
+    }
 }
 pub fn get_addr(t: Target, name: &CStr) -> Result<SockAddr> {
     let mut sa = sys::nng_sockaddr::default();
@@ -241,26 +248,24 @@ pub fn get_addr(t: Target, name: &CStr) -> Result<SockAddr> {
 
 /// Sets an option from opaque bytes (e.g. `sub:subscribe` topics). Sockets and contexts only.
 pub fn set_bytes(t: Target, name: &CStr, v: &[u8]) -> Result<()> {
-    if let Target::Socket(_) = t {
-        if name == SOCKET_NAME {
-            // Never NNG's copy-in of the name (it reads a string from the bytes without a
-            // bound): the bytes are the name, without a NUL inside.
-            let text = std::ffi::CString::new(v).map_err(|_| Error::Invalid)?;
-            return set_string(t, name, &text);
-        }
+    if let Target::Socket(_) = t
+        && name == SOCKET_NAME
+    {
+        // Never NNG's copy-in of the name (it reads a string from the bytes without a
+        // bound): the bytes are the name, without a NUL inside.
+        let text = std::ffi::CString::new(v).map_err(|_| Error::Invalid)?;
+        return set_string(t, name, &text);
     }
     let (p, n) = (v.as_ptr().cast(), v.len());
-    // SAFETY: valid pointer/length; NNG validates ids and names.
+    // SAFETY: NNG validates ids and names and copies `n` bytes from the live slice.
     let set = check(unsafe {
         match t {
-            Target::Socket(id) => sys::nng_socket_set(super::nng_socket(id), name.as_ptr(), p, n),
-            Target::Ctx(id) => super::ctx::gated(id, || {
-                sys::nng_ctx_set(super::nng_ctx(id), name.as_ptr(), p, n)
-            })?,
-            Target::Dialer(id) => sys::nng_dialer_set(super::nng_dialer(id), name.as_ptr(), p, n),
-            Target::Listener(id) => {
-                sys::nng_listener_set(super::nng_listener(id), name.as_ptr(), p, n)
+            Target::Socket(id) => sys::nng_socket_set(id.nng(), name.as_ptr(), p, n),
+            Target::Ctx(id) => {
+                super::ctx::gated(id, || sys::nng_ctx_set(id.nng(), name.as_ptr(), p, n))?
             }
+            Target::Dialer(id) => sys::nng_dialer_set(id.nng(), name.as_ptr(), p, n),
+            Target::Listener(id) => sys::nng_listener_set(id.nng(), name.as_ptr(), p, n),
             Target::Pipe(_) => return Err(Error::ReadOnly),
         }
     });

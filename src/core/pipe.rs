@@ -1,38 +1,43 @@
 //! Pipes: one connection of a socket to one peer.
 
 use super::msg::Msg;
-use super::{nng_pipe, sys};
+use super::sys;
+use super::types::{DialerId, Flags, ListenerId, PipeId, SocketId};
 use crate::error::{Error, Result, check};
-use std::ffi::c_int;
 
-/// The id NNG reports for "no such object".
-fn valid(id: i32) -> Option<u32> {
-    (id > 0).then_some(id as u32)
+/// The id NNG reports for "no such object" is negative.
+fn valid(id: i32) -> Result<u32> {
+    u32::try_from(id)
+        .ok()
+        .filter(|&id| id > 0)
+        .ok_or(Error::NoEntry)
 }
 
 /// The socket that owns the pipe; `NoEntry` once the pipe is gone.
-pub fn socket(pipe: u32) -> Result<u32> {
-    // SAFETY: NNG validates the pipe id.
-    let s = unsafe { sys::nng_pipe_socket(nng_pipe(pipe)) };
-    valid(unsafe { sys::nng_socket_id(s) }).ok_or(Error::NoEntry)
+pub fn socket(pipe: PipeId) -> Result<SocketId> {
+    // SAFETY: NNG validates the pipe id (an unknown one gives the invalid socket).
+    let id = unsafe { sys::nng_socket_id(sys::nng_pipe_socket(pipe.nng())) };
+    valid(id).map(SocketId)
 }
 
-pub fn dialer(pipe: u32) -> Result<u32> {
-    // SAFETY: NNG validates the pipe id.
-    let d = unsafe { sys::nng_pipe_dialer(nng_pipe(pipe)) };
-    valid(unsafe { sys::nng_dialer_id(d) }).ok_or(Error::NoEntry)
+/// The dialer that made the pipe; `NoEntry` for an accepted pipe.
+pub fn dialer(pipe: PipeId) -> Result<DialerId> {
+    // SAFETY: NNG validates the pipe id (an unknown one gives the invalid dialer).
+    let id = unsafe { sys::nng_dialer_id(sys::nng_pipe_dialer(pipe.nng())) };
+    valid(id).map(DialerId)
 }
 
-pub fn listener(pipe: u32) -> Result<u32> {
-    // SAFETY: NNG validates the pipe id.
-    let l = unsafe { sys::nng_pipe_listener(nng_pipe(pipe)) };
-    valid(unsafe { sys::nng_listener_id(l) }).ok_or(Error::NoEntry)
+/// The listener that accepted the pipe; `NoEntry` for a dialed pipe.
+pub fn listener(pipe: PipeId) -> Result<ListenerId> {
+    // SAFETY: NNG validates the pipe id (an unknown one gives the invalid listener).
+    let id = unsafe { sys::nng_listener_id(sys::nng_pipe_listener(pipe.nng())) };
+    valid(id).map(ListenerId)
 }
 
-pub fn close(pipe: u32) -> Result<()> {
+pub fn close(pipe: PipeId) -> Result<()> {
     let sock = socket(pipe);
     // SAFETY: NNG validates the pipe id.
-    check(unsafe { sys::nng_pipe_close(nng_pipe(pipe)) })?;
+    check(unsafe { sys::nng_pipe_close(pipe.nng()) })?;
     if let Ok(sock) = sock {
         super::socket::forget_pipe(sock, pipe);
     }
@@ -40,7 +45,7 @@ pub fn close(pipe: u32) -> Result<()> {
 }
 
 /// The socket of a pipe that is still live: a send to a closed pipe is `NoEntry`, not lost.
-pub fn live_socket(pipe: u32) -> Result<u32> {
+pub fn live_socket(pipe: PipeId) -> Result<SocketId> {
     let sock = socket(pipe)?;
     if super::socket::has_pipe(sock, pipe) {
         Ok(sock)
@@ -50,11 +55,11 @@ pub fn live_socket(pipe: u32) -> Result<u32> {
 }
 
 /// Sends `msg` to this pipe's peer only (pynng's `Pipe.send`); on failure `msg` comes back.
-pub fn send_msg(pipe: u32, msg: Msg, flags: c_int) -> std::result::Result<(), (Error, Msg)> {
+pub fn send_msg(pipe: PipeId, mut msg: Msg, flags: Flags) -> std::result::Result<(), (Error, Msg)> {
     let sock = match live_socket(pipe) {
         Ok(s) => s,
         Err(e) => return Err((e, msg)),
     };
-    msg.set_pipe(pipe);
+    msg.set_pipe(Some(pipe));
     super::socket::send_msg(sock, msg, flags)
 }

@@ -1,77 +1,15 @@
-//! Socket addresses, as a plain C struct that needs no freeing.
+//! Socket addresses: NNG's address union as the plain C struct `pnng_sockaddr` (in
+//! `crate::abi`), and its URL-like text.
 
 use super::sys;
+use crate::abi::{
+    PNNG_AF_ABSTRACT, PNNG_AF_INET, PNNG_AF_INET6, PNNG_AF_INPROC, PNNG_AF_IPC, PNNG_AF_UNSPEC,
+    PNNG_AF_ZT, PNNG_MAXADDRLEN, pnng_sockaddr,
+};
 use std::fmt::Write;
 
-/// Address families (`pnng_sockaddr.family`), NNG's values: no address.
-/// @ingroup sockaddr
-pub const PNNG_AF_UNSPEC: u16 = 0;
-/// `inproc://` (in-process).
-/// @ingroup sockaddr
-pub const PNNG_AF_INPROC: u16 = 1;
-/// `ipc://` (Unix domain socket path).
-/// @ingroup sockaddr
-pub const PNNG_AF_IPC: u16 = 2;
-/// IPv4 (`tcp://`, `ws://`, `tls+tcp://` ...).
-/// @ingroup sockaddr
-pub const PNNG_AF_INET: u16 = 3;
-/// IPv6.
-/// @ingroup sockaddr
-pub const PNNG_AF_INET6: u16 = 4;
-/// ZeroTier (not built into this library; listed for completeness).
-/// @ingroup sockaddr
-pub const PNNG_AF_ZT: u16 = 5;
-/// `abstract://` (Linux abstract socket namespace).
-/// @ingroup sockaddr
-pub const PNNG_AF_ABSTRACT: u16 = 6;
-
-/// Room for a path or name, as NNG's `NNG_MAXADDRLEN`.
-/// @ingroup sockaddr
-pub const PNNG_MAXADDRLEN: usize = 128;
-
-/// A socket address (pynng's `SockAddr` family of classes).
-///
-/// A plain value: copy it freely, nothing to release. Filled by the `*_get_addr` functions.
-/// Fields by `family`:
-/// - `PNNG_AF_INPROC`, `PNNG_AF_IPC`: `path` (NUL-terminated) and `path_len`.
-/// - `PNNG_AF_ABSTRACT`: `path` holds `path_len` bytes of the name, which may contain NULs.
-/// - `PNNG_AF_INET`: `addr[0..4]` (network order, a.b.c.d) and `port` (host byte order).
-/// - `PNNG_AF_INET6`: `addr[0..16]`, `port` (host byte order), `scope_id`.
-/// - `PNNG_AF_ZT`: `zt_nwid`, `zt_nodeid`, `port`.
-/// - `PNNG_AF_UNSPEC`: nothing.
-///
-/// Thread safety: movable.
-///
-/// @ingroup sockaddr
-#[repr(C)]
-#[derive(Clone, Copy)]
-pub struct pnng_sockaddr {
-    pub family: u16,
-    pub port: u16,
-    pub scope_id: u32,
-    pub addr: [u8; 16],
-    pub zt_nwid: u64,
-    pub zt_nodeid: u64,
-    pub path_len: usize,
-    pub path: [u8; PNNG_MAXADDRLEN],
-}
-
+/// The core's name for the C address struct.
 pub type SockAddr = pnng_sockaddr;
-
-impl Default for pnng_sockaddr {
-    fn default() -> Self {
-        pnng_sockaddr {
-            family: PNNG_AF_UNSPEC,
-            port: 0,
-            scope_id: 0,
-            addr: [0; 16],
-            zt_nwid: 0,
-            zt_nodeid: 0,
-            path_len: 0,
-            path: [0; PNNG_MAXADDRLEN],
-        }
-    }
-}
 
 /// The bytes of a NUL-terminated name held in a fixed array.
 fn c_chars(src: &[std::ffi::c_char]) -> &[u8] {

@@ -1,6 +1,8 @@
 //! Statistics: a snapshot of NNG's counters for one socket, dialer or listener.
 
-use super::{nng_dialer, nng_listener, nng_socket, sys};
+use super::sys;
+use super::types::{DialerId, ListenerId, SocketId};
+use crate::abi::{PNNG_STAT_BOOLEAN as BOOLEAN, PNNG_STAT_STRING as STRING};
 use crate::error::{Error, Result, check};
 use std::ffi::{CStr, CString};
 
@@ -17,14 +19,13 @@ pub struct Stat {
 /// Whose statistics to read.
 #[derive(Clone, Copy)]
 pub enum Owner {
-    Socket(u32),
-    Dialer(u32),
-    Listener(u32),
+    Socket(SocketId),
+    Dialer(DialerId),
+    Listener(ListenerId),
 }
 
-const SCOPE: i32 = 0;
-const STRING: i32 = 3;
-const BOOLEAN: i32 = 4;
+/// NNG's kind of a statistic that only groups others.
+const SCOPE: i32 = sys::nng_stat_type_enum::NNG_STAT_SCOPE as i32;
 
 fn cstring(p: *const std::ffi::c_char) -> CString {
     if p.is_null() {
@@ -62,16 +63,21 @@ fn collect(mut st: *mut sys::nng_stat, out: &mut Vec<Stat>) {
     }
 }
 
-pub fn snapshot(owner: Owner) -> Result<Vec<Stat>> {
+/// A snapshot's statistics, in NNG's order.
+pub type Snapshot = Vec<Stat>;
+
+/// Reads the statistics of one owner (`Closed` for a closed socket, `NoEntry` for a closed
+/// dialer or listener).
+pub fn snapshot(owner: Owner) -> Result<Snapshot> {
     let mut root = std::ptr::null_mut();
     // SAFETY: out-pointer valid; freed below.
     check(unsafe { sys::nng_stats_get(&mut root) })?;
     // SAFETY: root is a live snapshot; the find functions validate the ids.
     let node = unsafe {
         match owner {
-            Owner::Socket(id) => sys::nng_stat_find_socket(root, nng_socket(id)),
-            Owner::Dialer(id) => sys::nng_stat_find_dialer(root, nng_dialer(id)),
-            Owner::Listener(id) => sys::nng_stat_find_listener(root, nng_listener(id)),
+            Owner::Socket(id) => sys::nng_stat_find_socket(root, id.nng()),
+            Owner::Dialer(id) => sys::nng_stat_find_dialer(root, id.nng()),
+            Owner::Listener(id) => sys::nng_stat_find_listener(root, id.nng()),
         }
     };
     let result = if node.is_null() {

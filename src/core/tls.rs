@@ -7,15 +7,11 @@
 
 use super::extern_nng::{self as ext, NngTlsConfig};
 use super::options::{self, Target};
-use super::socket::lock;
-use crate::error::{Error, Result, check};
-use std::ffi::{CStr, CString, c_int};
+use super::sync::lock;
+use super::types::{TlsAuthMode, TlsMode};
+use crate::error::{Result, check};
+use std::ffi::{CStr, CString};
 use std::sync::Mutex;
-
-use crate::ffi::consts::{
-    PNNG_TLS_AUTH_MODE_NONE as AUTH_NONE, PNNG_TLS_AUTH_MODE_REQUIRED as AUTH_REQUIRED,
-    PNNG_TLS_MODE_CLIENT as MODE_CLIENT, PNNG_TLS_MODE_SERVER as MODE_SERVER,
-};
 
 /// One setting, kept so the config can be rebuilt.
 #[derive(Clone)]
@@ -24,7 +20,7 @@ enum Setting {
     OwnCert(CString, CString, Option<CString>),
     CaFile(CString),
     CertKeyFile(CString, Option<CString>),
-    AuthMode(c_int),
+    AuthMode(TlsAuthMode),
 }
 
 struct Live {
@@ -34,22 +30,23 @@ struct Live {
 }
 
 pub struct TlsConfig {
-    mode: c_int,
+    mode: TlsMode,
     live: Mutex<Live>,
 }
 
 // SAFETY: the NNG config is internally locked; our pointer is only used under `live`'s mutex.
 unsafe impl Send for TlsConfig {}
+// SAFETY: as Send: every use of the pointer holds `live`'s mutex.
 unsafe impl Sync for TlsConfig {}
 
 fn opt_ptr(s: &Option<CString>) -> *const std::ffi::c_char {
     s.as_ref().map_or(std::ptr::null(), |c| c.as_ptr())
 }
 
-fn alloc(mode: c_int) -> Result<*mut NngTlsConfig> {
+fn alloc(mode: TlsMode) -> Result<*mut NngTlsConfig> {
     let mut raw = std::ptr::null_mut();
-    // SAFETY: out-pointer valid; mode checked by callers.
-    check(unsafe { ext::nng_tls_config_alloc(&mut raw, mode) })?;
+    // SAFETY: the out-pointer is a live local; the mode is one of NNG's.
+    check(unsafe { ext::nng_tls_config_alloc(&mut raw, mode.code()) })?;
     Ok(raw)
 }
 
@@ -67,16 +64,14 @@ fn apply(raw: *mut NngTlsConfig, s: &Setting) -> Result<()> {
             Setting::CertKeyFile(path, pass) => {
                 ext::nng_tls_config_cert_key_file(raw, path.as_ptr(), opt_ptr(pass))
             }
-            Setting::AuthMode(m) => ext::nng_tls_config_auth_mode(raw, *m),
+            Setting::AuthMode(m) => ext::nng_tls_config_auth_mode(raw, m.code()),
         }
     })
 }
 
 impl TlsConfig {
-    pub fn new(mode: c_int) -> Result<TlsConfig> {
-        if mode != MODE_CLIENT && mode != MODE_SERVER {
-            return Err(Error::Invalid);
-        }
+    /// A new configuration for one side of a connection.
+    pub fn new(mode: TlsMode) -> Result<TlsConfig> {
         let raw = alloc(mode)?;
         Ok(TlsConfig {
             mode,
@@ -149,10 +144,8 @@ impl TlsConfig {
         ))
     }
 
-    pub fn auth_mode(&self, mode: c_int) -> Result<()> {
-        if !(AUTH_NONE..=AUTH_REQUIRED).contains(&mode) {
-            return Err(Error::Invalid);
-        }
+    /// How the peer is verified.
+    pub fn auth_mode(&self, mode: TlsAuthMode) -> Result<()> {
         self.add(Setting::AuthMode(mode))
     }
 

@@ -1,7 +1,9 @@
 //! Asynchronous operations (`pnng_aio`) and completion queues (`pnng_cq`).
 
-use super::msg::{lend, pnng_msg};
-use super::{ffi_boundary, ffi_result, obj, out_ptr, pnng_ctx, pnng_pipe, pnng_socket, put};
+use super::cast::{clone_arc, free_arc, take_box, to_arc_ptr, to_boxed_ptr, to_c_ptr, try_ref};
+use super::msg::{give, lend, pnng_msg, reclaim};
+use super::{ffi_boundary, ffi_result, out_ptr, pnng_ctx, pnng_pipe, pnng_socket, put};
+use crate::abi::pnng_aio_cb;
 use crate::core::aio::{Aio, Notify};
 use crate::core::cq::Cq;
 use crate::error::{Error, Result, pnng_result};
@@ -51,35 +53,17 @@ pub struct pnng_cq {
     _private: [u8; 0],
 }
 
-/// The completion callback of an aio: receives the `userdata` given to `pnng_aio_new`.
-///
-/// Called on an NNG worker thread, possibly concurrently with other callbacks; must not block;
-/// must not call `pnng_aio_wait`, `pnng_aio_free` or `pnng_socket_close`; must not unwind.
-///
-/// @ingroup aio
-pub type pnng_aio_cb = Option<unsafe extern "C" fn(userdata: *mut c_void)>;
-
 fn aio<'a>(a: *const pnng_aio) -> Result<&'a Aio> {
-    obj(a.cast::<Aio>())
+    try_ref(a)
 }
 
 fn cq<'a>(c: *const pnng_cq) -> Result<&'a Cq> {
-    obj(c.cast::<Cq>())
-}
-
-/// A new owning reference to a caller's queue.
-pub(crate) fn cq_arc(c: *const pnng_cq) -> Arc<Cq> {
-    let c = c.cast::<Cq>();
-    // SAFETY: a non-NULL pnng_cq is an Arc<Cq> from pnng_cq_new, alive while the caller holds it.
-    unsafe {
-        Arc::increment_strong_count(c);
-        Arc::from_raw(c)
-    }
+    try_ref(c)
 }
 
 fn new_aio(notify: Notify, aio_out: *mut *mut pnng_aio) -> Result<()> {
     let out = out_ptr(aio_out)?;
-    put(out, Box::into_raw(Aio::new(notify)?).cast());
+    put(out, to_boxed_ptr(Aio::new(notify)?));
     Ok(())
 }
 
@@ -125,10 +109,7 @@ pub unsafe extern "C" fn pnng_aio_new_cq(
     aio_out: *mut *mut pnng_aio,
 ) -> pnng_result {
     ffi_result! {
-        if cq.is_null() {
-            return Err(Error::Invalid);
-        }
-        new_aio(Notify::Queue(cq_arc(cq), userdata as usize), aio_out)
+        new_aio(Notify::Queue(clone_arc(cq)?, userdata as usize), aio_out)
     }
 }
 
@@ -141,10 +122,7 @@ pub unsafe extern "C" fn pnng_aio_new_cq(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_aio_free(a: *mut pnng_aio) {
     ffi_boundary! {
-        if !a.is_null() {
-            // SAFETY: the caller owns the aio, created by Box::into_raw in new_aio.
-            unsafe { Box::from_raw(a.cast::<Aio>()) }.free();
-        }
+        drop(take_box(a))
     }
 }
 
@@ -180,10 +158,7 @@ pub unsafe extern "C" fn pnng_aio_set_timeout(a: *mut pnng_aio, ms: i32) -> pnng
 pub unsafe extern "C" fn pnng_aio_set_msg(a: *mut pnng_aio, msg: *mut pnng_msg) -> pnng_result {
     ffi_result! {
         let a = aio(a)?;
-        if a.is_busy() {
-            return Err(Error::Busy);
-        }
-        a.set_msg(lend(msg)?)
+        a.set_msg(lend(msg)?).map_err(reclaim)
     }
 }
 
@@ -205,7 +180,7 @@ pub unsafe extern "C" fn pnng_aio_take_msg(
 ) -> pnng_result {
     ffi_result! {
         let out = out_ptr(msg_out)?;
-        put(out, aio(a)?.take_msg()?.into_raw().cast());
+        put(out, give(aio(a)?.take_msg()?));
         Ok(())
     }
 }
@@ -288,7 +263,7 @@ pub unsafe extern "C" fn pnng_aio_busy(a: *const pnng_aio) -> bool {
 /// @ingroup socket
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_socket_send_aio(s: pnng_socket, a: *mut pnng_aio) -> pnng_result {
-    ffi_result! { aio(a)?.socket_send(s.id) }
+    ffi_result! { aio(a)?.socket_send(s.into()) }
 }
 
 /// Starts receiving; take the message with `pnng_aio_take_msg`.
@@ -303,7 +278,7 @@ pub unsafe extern "C" fn pnng_socket_send_aio(s: pnng_socket, a: *mut pnng_aio) 
 /// @ingroup socket
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_socket_recv_aio(s: pnng_socket, a: *mut pnng_aio) -> pnng_result {
-    ffi_result! { aio(a)?.socket_recv(s.id) }
+    ffi_result! { aio(a)?.socket_recv(s.into()) }
 }
 
 /// Starts sending the aio's message on a context.
@@ -318,7 +293,7 @@ pub unsafe extern "C" fn pnng_socket_recv_aio(s: pnng_socket, a: *mut pnng_aio) 
 /// @ingroup ctx
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_ctx_send_aio(c: pnng_ctx, a: *mut pnng_aio) -> pnng_result {
-    ffi_result! { aio(a)?.ctx_send(c.id) }
+    ffi_result! { aio(a)?.ctx_send(c.into()) }
 }
 
 /// Starts receiving on a context.
@@ -333,7 +308,7 @@ pub unsafe extern "C" fn pnng_ctx_send_aio(c: pnng_ctx, a: *mut pnng_aio) -> pnn
 /// @ingroup ctx
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_ctx_recv_aio(c: pnng_ctx, a: *mut pnng_aio) -> pnng_result {
-    ffi_result! { aio(a)?.ctx_recv(c.id) }
+    ffi_result! { aio(a)?.ctx_recv(c.into()) }
 }
 
 /// Starts sending the aio's message to one pipe's peer. `PNNG_ENOENT` (nothing started) if the pipe
@@ -349,7 +324,7 @@ pub unsafe extern "C" fn pnng_ctx_recv_aio(c: pnng_ctx, a: *mut pnng_aio) -> pnn
 /// @ingroup pipe
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_pipe_send_aio(p: pnng_pipe, a: *mut pnng_aio) -> pnng_result {
-    ffi_result! { aio(a)?.pipe_send(p.id) }
+    ffi_result! { aio(a)?.pipe_send(p.into()) }
 }
 
 /// A new, empty completion queue; the caller owns `*cq_out`.
@@ -363,7 +338,7 @@ pub unsafe extern "C" fn pnng_pipe_send_aio(p: pnng_pipe, a: *mut pnng_aio) -> p
 pub unsafe extern "C" fn pnng_cq_new(cq_out: *mut *mut pnng_cq) -> pnng_result {
     ffi_result! {
         let out = out_ptr(cq_out)?;
-        put(out, Arc::into_raw(Arc::new(Cq::new()?)).cast_mut().cast());
+        put(out, to_arc_ptr(Arc::new(Cq::new()?)));
         Ok(())
     }
 }
@@ -376,10 +351,7 @@ pub unsafe extern "C" fn pnng_cq_new(cq_out: *mut *mut pnng_cq) -> pnng_result {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_cq_free(c: *mut pnng_cq) {
     ffi_boundary! {
-        if !c.is_null() {
-            // SAFETY: the caller's reference, from Arc::into_raw in pnng_cq_new.
-            drop(unsafe { Arc::from_raw(c.cast::<Cq>()) });
-        }
+        free_arc(c)
     }
 }
 
@@ -420,7 +392,7 @@ pub unsafe extern "C" fn pnng_cq_pop(
     ffi_result! {
         let (aio_out, ud_out) = (out_ptr(aio_out)?, out_ptr(userdata_out)?);
         let (a, ud) = cq(c)?.pop_aio().ok_or(Error::Again)?;
-        put(aio_out, a as *mut pnng_aio);
+        put(aio_out, to_c_ptr(a));
         put(ud_out, ud as *mut c_void);
         Ok(())
     }
@@ -448,8 +420,8 @@ pub unsafe extern "C" fn pnng_cq_pop_pipe_event(
     ffi_result! {
         let (p_out, e_out, ud_out) = (out_ptr(pipe_out)?, out_ptr(event_out)?, out_ptr(userdata_out)?);
         let (p, ev, ud) = cq(c)?.pop_pipe_event().ok_or(Error::Again)?;
-        put(p_out, pnng_pipe { id: p });
-        put(e_out, ev);
+        put(p_out, p.into());
+        put(e_out, ev.code());
         put(ud_out, ud as *mut c_void);
         Ok(())
     }

@@ -1,9 +1,10 @@
 //! Context functions (pynng `Context`).
 
-use super::msg::{lend, pnng_msg, reclaim};
+use super::msg::{give, lend, pnng_msg, reclaim};
 use super::{bytes, ffi_result, out_ptr, pnng_ctx, put, recv_into};
 use crate::core::ctx;
 use crate::core::msg::Msg;
+use crate::core::types::Flags;
 use crate::error::pnng_result;
 use std::ffi::{c_int, c_void};
 
@@ -40,7 +41,7 @@ pub unsafe extern "C" fn pnng_ctx_send(
     len: usize,
     flags: c_int,
 ) -> pnng_result {
-    ffi_result! { ctx::send_msg(c.id, Msg::from_bytes(bytes(data, len)?)?, flags).map_err(|(e, _)| e) }
+    ffi_result! { ctx::send_msg(c.into(), Msg::from_bytes(bytes(data, len)?)?, Flags::from_bits(flags)).map_err(|(e, _)| e) }
 }
 
 /// Sends `msg` on the context. Consumes `msg` on success only.
@@ -63,7 +64,7 @@ pub unsafe extern "C" fn pnng_ctx_send_msg(
     msg: *mut pnng_msg,
     flags: c_int,
 ) -> pnng_result {
-    ffi_result! { ctx::send_msg(c.id, lend(msg)?, flags).map_err(reclaim) }
+    ffi_result! { ctx::send_msg(c.into(), lend(msg)?, Flags::from_bits(flags)).map_err(reclaim) }
 }
 
 /// Receives a message on the context; the caller owns `*msg_out`. Blocks up to the context's
@@ -89,7 +90,7 @@ pub unsafe extern "C" fn pnng_ctx_recv_msg(
 ) -> pnng_result {
     ffi_result! {
         let out = out_ptr(msg_out)?;
-        put(out, ctx::recv_msg(c.id, flags)?.into_raw().cast());
+        put(out, give(ctx::recv_msg(c.into(), Flags::from_bits(flags))?));
         Ok(())
     }
 }
@@ -121,7 +122,7 @@ pub unsafe extern "C" fn pnng_ctx_recv(
     flags: c_int,
     len_out: *mut usize,
 ) -> pnng_result {
-    ffi_result! { recv_into(len_out, buf, cap, |b| ctx::recv_into(c.id, b, flags)) }
+    ffi_result! { recv_into(len_out, buf, cap, |b| ctx::recv_into(c.into(), b, Flags::from_bits(flags))) }
 }
 
 /// Closes the context; operations pending on it end with `PNNG_ECLOSED`. A second close returns
@@ -134,7 +135,7 @@ pub unsafe extern "C" fn pnng_ctx_recv(
 /// @ingroup ctx
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_ctx_close(c: pnng_ctx) -> pnng_result {
-    ffi_result! { ctx::close(c.id) }
+    ffi_result! { ctx::close(c.into()) }
 }
 
 /// Subscribes a sub0 context to a topic (any bytes).
@@ -153,7 +154,7 @@ pub unsafe extern "C" fn pnng_sub0_ctx_subscribe(
     topic: *const c_void,
     len: usize,
 ) -> pnng_result {
-    ffi_result! { ctx::subscribe(c.id, bytes(topic, len)?, true) }
+    ffi_result! { ctx::subscribe(c.into(), bytes(topic, len)?, true) }
 }
 
 /// Removes a context's subscription; `PNNG_ENOENT` if none.
@@ -173,5 +174,5 @@ pub unsafe extern "C" fn pnng_sub0_ctx_unsubscribe(
     topic: *const c_void,
     len: usize,
 ) -> pnng_result {
-    ffi_result! { ctx::subscribe(c.id, bytes(topic, len)?, false) }
+    ffi_result! { ctx::subscribe(c.into(), bytes(topic, len)?, false) }
 }

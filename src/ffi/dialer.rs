@@ -4,6 +4,7 @@
 use super::{cstr, ffi_result, out_ptr, pnng_dialer, pnng_socket, put};
 use crate::core::endpoint;
 use crate::core::socket::Endpoint;
+use crate::core::types::Flags;
 use crate::error::pnng_result;
 use std::ffi::{c_char, c_int};
 
@@ -28,7 +29,7 @@ pub unsafe extern "C" fn pnng_dialer_create(
 ) -> pnng_result {
     ffi_result! {
         let out = out_ptr(dialer_out)?;
-        put(out, pnng_dialer { id: endpoint::create(s.id, cstr(url)?, Endpoint::Dialer)? });
+        put(out, endpoint::create_dialer(s.into(), cstr(url)?)?.into());
         Ok(())
     }
 }
@@ -55,7 +56,7 @@ pub unsafe extern "C" fn pnng_dialer_create(
 /// @ingroup dialer
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_dialer_start(d: pnng_dialer, flags: c_int) -> pnng_result {
-    ffi_result! { endpoint::start(d.id, Endpoint::Dialer, flags) }
+    ffi_result! { endpoint::start(Endpoint::Dialer(d.into()), Flags::from_bits(flags)) }
 }
 
 /// Closes the dialer (its pipes close too). Closing it again returns `PNNG_ENOENT` and has no other
@@ -68,7 +69,7 @@ pub unsafe extern "C" fn pnng_dialer_start(d: pnng_dialer, flags: c_int) -> pnng
 /// @ingroup dialer
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_dialer_close(d: pnng_dialer) -> pnng_result {
-    ffi_result! { endpoint::close(d.id, Endpoint::Dialer) }
+    ffi_result! { endpoint::close(Endpoint::Dialer(d.into())) }
 }
 
 /// The dialer's numeric id (0 for none).

@@ -4,6 +4,7 @@
 use super::{cstr, ffi_result, out_ptr, pnng_listener, pnng_socket, put};
 use crate::core::endpoint;
 use crate::core::socket::Endpoint;
+use crate::core::types::Flags;
 use crate::error::pnng_result;
 use std::ffi::{c_char, c_int};
 
@@ -28,7 +29,7 @@ pub unsafe extern "C" fn pnng_listener_create(
 ) -> pnng_result {
     ffi_result! {
         let out = out_ptr(listener_out)?;
-        put(out, pnng_listener { id: endpoint::create(s.id, cstr(url)?, Endpoint::Listener)? });
+        put(out, endpoint::create_listener(s.into(), cstr(url)?)?.into());
         Ok(())
     }
 }
@@ -47,7 +48,7 @@ pub unsafe extern "C" fn pnng_listener_create(
 /// @ingroup listener
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_listener_start(l: pnng_listener, flags: c_int) -> pnng_result {
-    ffi_result! { endpoint::start(l.id, Endpoint::Listener, flags) }
+    ffi_result! { endpoint::start(Endpoint::Listener(l.into()), Flags::from_bits(flags)) }
 }
 
 /// Closes the listener (its pipes close too). Closing it again returns `PNNG_ENOENT` and has no
@@ -60,7 +61,7 @@ pub unsafe extern "C" fn pnng_listener_start(l: pnng_listener, flags: c_int) -> 
 /// @ingroup listener
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_listener_close(l: pnng_listener) -> pnng_result {
-    ffi_result! { endpoint::close(l.id, Endpoint::Listener) }
+    ffi_result! { endpoint::close(Endpoint::Listener(l.into())) }
 }
 
 /// The listener's numeric id (0 for none).

@@ -1,16 +1,10 @@
 //! Library-wide functions: errors, version, logging, devices, shutdown.
 
 use super::{ffi_boundary, ffi_result, pnng_socket};
+use crate::abi::pnng_log_cb;
 use crate::core::{device, log};
 use crate::error::{Error, PNNG_OK, pnng_result};
 use std::ffi::{CString, c_char, c_int, c_void};
-
-/// A log callback: `level` is a `PNNG_LOG_*` value, `msg` a NUL-terminated line valid only
-/// during the call. Called on any thread, NNG's included; must not block or unwind.
-///
-/// @ingroup library
-pub type pnng_log_cb =
-    Option<unsafe extern "C" fn(level: c_int, msg: *const c_char, userdata: *mut c_void)>;
 
 /// A static description of `err` (never NULL, never to be freed). Covers every `PNNG_E*` code, the
 /// `PNNG_ESYSERR`/`PNNG_ETRANERR` ranges and unknown numbers.
@@ -89,7 +83,7 @@ pub unsafe extern "C" fn pnng_set_log_level(level: c_int) {
 /// @ingroup library
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_device(a: pnng_socket, b: pnng_socket) -> pnng_result {
-    ffi_result! { device::run(a.id, b.id) }
+    ffi_result! { device::run(a.into(), b.into()) }
 }
 
 /// As `pnng_device`, in the background; it stops when either socket closes.
@@ -103,7 +97,7 @@ pub unsafe extern "C" fn pnng_device(a: pnng_socket, b: pnng_socket) -> pnng_res
 /// @ingroup library
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_device_start(a: pnng_socket, b: pnng_socket) -> pnng_result {
-    ffi_result! { device::start(a.id, b.id) }
+    ffi_result! { device::start(a.into(), b.into()) }
 }
 
 /// Not exported: proves in tests that a panic inside the boundary becomes `PNNG_EINTERNAL`.

@@ -1,9 +1,21 @@
 //! The `extern "C"` surface: thin functions, one file per pynng object. Each body runs inside
 //! `ffi_result!`/`ffi_boundary!`, so a Rust panic never unwinds into C; it becomes
 //! `PNNG_EINTERNAL` (or NULL / 0 / nothing for functions that do not return a code).
+//!
+//! This layer only checks pointers and converts C values into the core's types
+//! (`crate::core`), whose functions do the work; the shared C types are in `crate::abi`.
+//!
+//! The helpers below take the raw pointers an export received and trust them as far as the
+//! export's documented contract goes (a non-NULL pointer is valid for the length given with
+//! it, an object pointer is live): every export is an `unsafe extern "C" fn`, and that contract
+//! is its safety condition.
 
+pub use crate::abi::{pnng_ctx, pnng_dialer, pnng_listener, pnng_pipe, pnng_socket};
+use crate::core::types::{CtxId, DialerId, ListenerId, PipeId, SocketId};
 use crate::error::{Error, PNNG_EINTERNAL, Result, pnng_result, to_code};
 use std::ffi::{CStr, c_char, c_void};
+
+pub(crate) mod cast;
 
 // cbindgen writes the header's functions in this order, so it follows the object model:
 // sockets, dialers, listeners, pipes, contexts, messages, TLS, options, aio, statistics, library.
@@ -30,8 +42,6 @@ pub mod aio;
 pub mod stats;
 
 pub mod misc;
-
-pub mod consts;
 
 /// What an export returns when a panic was caught.
 pub trait PanicDefault {
@@ -75,19 +85,21 @@ macro_rules! ffi_boundary {
     };
 }
 
-/// Runs a body that yields `Result<()>` and returns its C code, inside the panic boundary.
+/// Runs a body that yields `Result<()>` (and may use `?`) and returns its C code, inside the
+/// panic boundary.
 macro_rules! ffi_result {
     ($($body:tt)*) => {
         $crate::ffi::ffi_boundary! {
-            $crate::ffi::code((|| -> $crate::error::Result<()> { $($body)* })())
+            $crate::ffi::run(|| -> $crate::error::Result<()> { $($body)* })
         }
     };
 }
 
 pub(crate) use {ffi_boundary, ffi_result};
 
-pub(crate) fn code(r: Result<()>) -> pnng_result {
-    to_code(r)
+/// Forwards until either socket closes. Blocks.
+pub(crate) fn run(body: impl FnOnce() -> Result<()>) -> pnng_result {
+    to_code(body())
 }
 
 /// A required C string argument.
@@ -95,14 +107,17 @@ pub(crate) fn cstr<'a>(p: *const c_char) -> Result<&'a CStr> {
     if p.is_null() {
         return Err(Error::Invalid);
     }
-    // SAFETY: the caller promises a NUL-terminated string valid for the call.
+    // SAFETY: non-NULL; the export's contract makes it a NUL-terminated string valid for
+    // the call.
     Ok(unsafe { CStr::from_ptr(p) })
 }
 
 /// An optional C string argument (NULL is `None`).
 pub(crate) fn opt_cstr<'a>(p: *const c_char) -> Option<&'a CStr> {
-    // SAFETY: as cstr.
-    (!p.is_null()).then(|| unsafe { CStr::from_ptr(p) })
+    (!p.is_null()).then(|| {
+        // SAFETY: as cstr.
+        unsafe { CStr::from_ptr(p) }
+    })
 }
 
 /// A byte buffer argument; NULL is allowed only with length 0.
@@ -113,7 +128,7 @@ pub(crate) fn bytes<'a>(p: *const c_void, len: usize) -> Result<&'a [u8]> {
     if p.is_null() {
         return Err(Error::Invalid);
     }
-    // SAFETY: the caller promises `len` readable bytes.
+    // SAFETY: non-NULL; the export's contract makes it `len` readable bytes for the call.
     Ok(unsafe { std::slice::from_raw_parts(p.cast(), len) })
 }
 
@@ -128,12 +143,11 @@ pub(crate) fn out_ptr<T>(p: *mut T) -> Result<*mut T> {
 
 /// Writes an output (the pointer was checked with `out_ptr`).
 pub(crate) fn put<T>(p: *mut T, v: T) {
-    // SAFETY: checked non-NULL; the caller promises it is writable.
+    // SAFETY: checked non-NULL (out_ptr); the export's contract makes it writable.
     unsafe { p.write(v) }
 }
 
-/// The shared body of the copy-into-buffer receives: `*len_out` gets the message length,
-/// also with `PNNG_EMSGSIZE` (the message was kept for the next receive).
+/// Receives into `buf`; a message that does not fit is kept for the context's next receive.
 pub(crate) fn recv_into(
     len_out: *mut usize,
     buf: *mut c_void,
@@ -145,8 +159,9 @@ pub(crate) fn recv_into(
     let buf: &mut [u8] = if cap == 0 {
         &mut []
     } else {
-        // SAFETY: the caller promises `cap` writable bytes.
-        unsafe { std::slice::from_raw_parts_mut(out_ptr(buf)?.cast(), cap) }
+        let buf = out_ptr(buf)?;
+        // SAFETY: non-NULL; the export's contract makes it `cap` writable bytes for the call.
+        unsafe { std::slice::from_raw_parts_mut(buf.cast(), cap) }
     };
     match recv(buf)? {
         Received::Copied(n) => {
@@ -162,18 +177,17 @@ pub(crate) fn recv_into(
 
 /// A reference from a required object pointer.
 pub(crate) fn obj<'a, T>(p: *const T) -> Result<&'a T> {
-    // SAFETY: the caller promises a live object of this type.
+    // SAFETY: the export's contract makes a non-NULL pointer a live value of this type.
     unsafe { p.as_ref() }.ok_or(Error::Invalid)
 }
 
 /// Copies an id list into a caller's array: `*len_out` always gets the count; a too-small
 /// array gives `PNNG_EMSGSIZE` and is left untouched.
-pub(crate) fn put_list<H>(
-    ids: Vec<u32>,
+pub(crate) fn put_list<I, H: From<I>>(
+    ids: Vec<I>,
     buf: *mut H,
     cap: usize,
     len_out: *mut usize,
-    make: fn(u32) -> H,
 ) -> Result<()> {
     let len_out = out_ptr(len_out)?;
     put(len_out, ids.len());
@@ -186,85 +200,30 @@ pub(crate) fn put_list<H>(
     let buf = out_ptr(buf)?;
     for (i, id) in ids.into_iter().enumerate() {
         // SAFETY: i < count <= cap, within the caller's array.
-        put(unsafe { buf.add(i) }, make(id));
+        put(unsafe { buf.add(i) }, H::from(id));
     }
     Ok(())
 }
 
-/// A socket: a value handle holding NNG's socket id (pynng's `Socket` and its 11 subclasses).
-///
-/// Create it with one of the `pnng_<protocol>_open` functions and release it with
-/// `pnng_socket_close`. The zero value (`PNNG_SOCKET_INITIALIZER`) is "no socket". Copying the
-/// struct copies the handle, not the socket. A closed or never-valid handle gives
-/// `PNNG_ECLOSED`; ids are not reused, so a stale copy never reaches another socket.
-///
-/// Methods: `pnng_socket_listen`, `_dial`, `_send`, `_send_msg`, `_recv`, `_recv_msg`,
-/// `_send_aio`, `_recv_aio`, `_new_context`, `_pipes`, `_dialers`, `_listeners`,
-/// `_pipe_notify`, `_set_*`/`_get_*`, `_set_tls`, `_close`.
-///
-/// Thread safety: shareable.
-///
-/// @ingroup socket
-#[repr(C)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct pnng_socket {
-    pub id: u32,
+/// The core's ids and the C handle structs, both ways.
+macro_rules! handle_conversions {
+    ($($c:ident <=> $id:ident),*) => {$(
+        impl From<$c> for $id {
+            fn from(h: $c) -> $id {
+                $id(h.id)
+            }
+        }
+        impl From<$id> for $c {
+            fn from(id: $id) -> $c {
+                $c { id: id.0 }
+            }
+        }
+    )*};
 }
-
-/// A dialer: a value handle for an outgoing connection endpoint (pynng's `Dialer`).
-///
-/// Returned by `pnng_socket_dial` or `pnng_dialer_create`; released with `pnng_dialer_close`
-/// or when its socket closes. Options can be set between `pnng_dialer_create` and
-/// `pnng_dialer_start`.
-///
-/// Thread safety: shareable.
-///
-/// @ingroup dialer
-#[repr(C)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct pnng_dialer {
-    pub id: u32,
-}
-
-/// A listener: a value handle for an accepting endpoint (pynng's `Listener`).
-///
-/// Returned by `pnng_socket_listen` or `pnng_listener_create`; released with
-/// `pnng_listener_close` or when its socket closes.
-///
-/// Thread safety: shareable.
-///
-/// @ingroup listener
-#[repr(C)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct pnng_listener {
-    pub id: u32,
-}
-
-/// A pipe: one live connection of a socket to one peer (pynng's `Pipe`).
-///
-/// Obtained from `pnng_msg_pipe`, `pnng_socket_pipes` or a pipe-event callback; never created
-/// by the user. It lives until either side closes it (`pnng_pipe_close`); afterwards its
-/// functions return `PNNG_ENOENT` or `PNNG_ECLOSED`.
-///
-/// Thread safety: shareable.
-///
-/// @ingroup pipe
-#[repr(C)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct pnng_pipe {
-    pub id: u32,
-}
-
-/// A context: an independent protocol state on a socket (pynng's `Context`), so one socket can
-/// carry several concurrent request/reply exchanges. Open with `pnng_socket_new_context`,
-/// release with `pnng_ctx_close` (or by closing the socket). Available on req0, rep0, sub0,
-/// surveyor0 and respondent0; other protocols give `PNNG_ENOTSUP`.
-///
-/// Thread safety: context-bound.
-///
-/// @ingroup ctx
-#[repr(C)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct pnng_ctx {
-    pub id: u32,
-}
+handle_conversions!(
+    pnng_socket <=> SocketId,
+    pnng_dialer <=> DialerId,
+    pnng_listener <=> ListenerId,
+    pnng_pipe <=> PipeId,
+    pnng_ctx <=> CtxId
+);

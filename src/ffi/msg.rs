@@ -1,9 +1,9 @@
 //! Messages (pynng `Message`): a body, a header (used by raw sockets), and the pipe it came
 //! from or is addressed to.
 
-use super::{bytes, ffi_boundary, ffi_result, obj, out_ptr, pnng_pipe, put};
-use crate::core::msg::{self, Msg};
-use crate::core::sys;
+use super::cast::{borrow_handle, take_handle, to_handle_ptr};
+use super::{bytes, ffi_boundary, ffi_result, out_ptr, pnng_pipe, put};
+use crate::core::msg::Msg;
 use crate::error::{Error, Result, pnng_result};
 use std::ffi::c_void;
 
@@ -24,20 +24,20 @@ pub struct pnng_msg {
     _private: [u8; 0],
 }
 
-fn raw(m: *const pnng_msg) -> Result<*mut sys::nng_msg> {
-    obj(m).map(|r| r as *const pnng_msg as *mut sys::nng_msg)
-}
-
 /// Takes a caller's message for an operation that may hand it back (see `reclaim`).
 pub(crate) fn lend(m: *mut pnng_msg) -> Result<Msg> {
-    // SAFETY: a non-NULL pnng_msg is a live nng_msg owned by the caller.
-    Ok(unsafe { Msg::from_raw(raw(m)?) })
+    take_handle(m)
 }
 
 /// On a failed send the caller keeps the message: release it without freeing.
 pub(crate) fn reclaim((e, m): (Error, Msg)) -> Error {
     let _ = m.into_raw();
     e
+}
+
+/// Gives a message to the caller.
+pub(crate) fn give(m: Msg) -> *mut pnng_msg {
+    to_handle_ptr(m)
 }
 
 /// A new message holding a copy of `len` bytes at `data` (NULL allowed when `len` is 0). The caller
@@ -58,7 +58,7 @@ pub unsafe extern "C" fn pnng_msg_new(
 ) -> pnng_result {
     ffi_result! {
         let out = out_ptr(msg_out)?;
-        put(out, Msg::from_bytes(bytes(data, len)?)?.into_raw().cast());
+        put(out, give(Msg::from_bytes(bytes(data, len)?)?));
         Ok(())
     }
 }
@@ -69,12 +69,7 @@ pub unsafe extern "C" fn pnng_msg_new(
 /// @ingroup msg
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_msg_free(m: *mut pnng_msg) {
-    ffi_boundary! {
-        if let Ok(r) = raw(m) {
-            // SAFETY: the caller owns the message.
-            drop(unsafe { Msg::from_raw(r) });
-        }
-    }
+    ffi_boundary! { drop(take_handle(m)) }
 }
 
 /// The body's bytes (valid until the message changes or is freed); NULL for a NULL message. For an
@@ -85,7 +80,7 @@ pub unsafe extern "C" fn pnng_msg_free(m: *mut pnng_msg) {
 /// @ingroup msg
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_msg_body(m: *const pnng_msg) -> *const u8 {
-    ffi_boundary! { raw(m).map_or(std::ptr::null(), |r| unsafe { sys::nng_msg_body(r) } as *const u8) }
+    ffi_boundary! { borrow_handle(m).map_or(std::ptr::null(), |m| m.body_ptr().cast_const()) }
 }
 
 /// The body's bytes, writable in place.
@@ -95,7 +90,7 @@ pub unsafe extern "C" fn pnng_msg_body(m: *const pnng_msg) -> *const u8 {
 /// @ingroup msg
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_msg_body_mut(m: *mut pnng_msg) -> *mut u8 {
-    ffi_boundary! { raw(m).map_or(std::ptr::null_mut(), |r| unsafe { sys::nng_msg_body(r) }.cast()) }
+    ffi_boundary! { borrow_handle(m).map_or(std::ptr::null_mut(), |m| m.body_ptr()) }
 }
 
 /// The body's length in bytes (0 for NULL).
@@ -105,7 +100,7 @@ pub unsafe extern "C" fn pnng_msg_body_mut(m: *mut pnng_msg) -> *mut u8 {
 /// @ingroup msg
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_msg_len(m: *const pnng_msg) -> usize {
-    ffi_boundary! { raw(m).map_or(0, |r| msg::body_of(r).len()) }
+    ffi_boundary! { borrow_handle(m).map_or(0, |m| m.len()) }
 }
 
 /// The header's bytes (raw sockets carry routing data there).
@@ -115,7 +110,7 @@ pub unsafe extern "C" fn pnng_msg_len(m: *const pnng_msg) -> usize {
 /// @ingroup msg
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_msg_header(m: *const pnng_msg) -> *const u8 {
-    ffi_boundary! { raw(m).map_or(std::ptr::null(), |r| unsafe { sys::nng_msg_header(r) } as *const u8) }
+    ffi_boundary! { borrow_handle(m).map_or(std::ptr::null(), |m| m.header_ptr()) }
 }
 
 /// The header's length in bytes (0 for NULL).
@@ -125,7 +120,7 @@ pub unsafe extern "C" fn pnng_msg_header(m: *const pnng_msg) -> *const u8 {
 /// @ingroup msg
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_msg_header_len(m: *const pnng_msg) -> usize {
-    ffi_boundary! { raw(m).map_or(0, |r| msg::header_of(r).len()) }
+    ffi_boundary! { borrow_handle(m).map_or(0, |m| m.header_len()) }
 }
 
 /// Appends `len` bytes to the body.
@@ -143,7 +138,7 @@ pub unsafe extern "C" fn pnng_msg_append(
     data: *const c_void,
     len: usize,
 ) -> pnng_result {
-    ffi_result! { msg::append(raw(m)?, bytes(data, len)?) }
+    ffi_result! { borrow_handle(m)?.append(bytes(data, len)?) }
 }
 
 /// Inserts `len` bytes at the front of the body.
@@ -161,7 +156,7 @@ pub unsafe extern "C" fn pnng_msg_insert(
     data: *const c_void,
     len: usize,
 ) -> pnng_result {
-    ffi_result! { msg::insert(raw(m)?, bytes(data, len)?) }
+    ffi_result! { borrow_handle(m)?.insert(bytes(data, len)?) }
 }
 
 /// Removes `n` bytes from the front of the body; `PNNG_EINVAL` if it is shorter.
@@ -174,7 +169,7 @@ pub unsafe extern "C" fn pnng_msg_insert(
 /// @ingroup msg
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_msg_trim(m: *mut pnng_msg, n: usize) -> pnng_result {
-    ffi_result! { msg::trim(raw(m)?, n, true) }
+    ffi_result! { borrow_handle(m)?.trim(n) }
 }
 
 /// Removes `n` bytes from the end of the body; `PNNG_EINVAL` if it is shorter.
@@ -187,7 +182,7 @@ pub unsafe extern "C" fn pnng_msg_trim(m: *mut pnng_msg, n: usize) -> pnng_resul
 /// @ingroup msg
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_msg_chop(m: *mut pnng_msg, n: usize) -> pnng_result {
-    ffi_result! { msg::trim(raw(m)?, n, false) }
+    ffi_result! { borrow_handle(m)?.chop(n) }
 }
 
 /// Empties the body.
@@ -200,8 +195,7 @@ pub unsafe extern "C" fn pnng_msg_chop(m: *mut pnng_msg, n: usize) -> pnng_resul
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_msg_clear(m: *mut pnng_msg) -> pnng_result {
     ffi_result! {
-        // SAFETY: valid message.
-        unsafe { sys::nng_msg_clear(raw(m)?) };
+        borrow_handle(m)?.clear();
         Ok(())
     }
 }
@@ -221,7 +215,7 @@ pub unsafe extern "C" fn pnng_msg_header_append(
     data: *const c_void,
     len: usize,
 ) -> pnng_result {
-    ffi_result! { msg::header_append(raw(m)?, bytes(data, len)?) }
+    ffi_result! { borrow_handle(m)?.header_append(bytes(data, len)?) }
 }
 
 /// Empties the header.
@@ -234,8 +228,7 @@ pub unsafe extern "C" fn pnng_msg_header_append(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_msg_header_clear(m: *mut pnng_msg) -> pnng_result {
     ffi_result! {
-        // SAFETY: valid message.
-        unsafe { sys::nng_msg_header_clear(raw(m)?) };
+        borrow_handle(m)?.header_clear();
         Ok(())
     }
 }
@@ -255,7 +248,7 @@ pub unsafe extern "C" fn pnng_msg_dup(
 ) -> pnng_result {
     ffi_result! {
         let out = out_ptr(msg_out)?;
-        put(out, msg::dup(raw(m)?)?.into_raw().cast());
+        put(out, give(borrow_handle(m)?.dup()?));
         Ok(())
     }
 }
@@ -276,7 +269,7 @@ pub unsafe extern "C" fn pnng_msg_pipe(
 ) -> pnng_result {
     ffi_result! {
         let out = out_ptr(pipe_out)?;
-        put(out, pnng_pipe { id: msg::pipe_of(raw(m)?).ok_or(Error::NoEntry)? });
+        put(out, borrow_handle(m)?.pipe().ok_or(Error::NoEntry)?.into());
         Ok(())
     }
 }
@@ -293,8 +286,7 @@ pub unsafe extern "C" fn pnng_msg_pipe(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_msg_set_pipe(m: *mut pnng_msg, p: pnng_pipe) -> pnng_result {
     ffi_result! {
-        // SAFETY: valid message.
-        unsafe { sys::nng_msg_set_pipe(raw(m)?, crate::core::nng_pipe(p.id)) };
+        borrow_handle(m)?.set_pipe(Some(p.into()));
         Ok(())
     }
 }

@@ -9,8 +9,8 @@
 use super::{
     cstr, ffi_result, out_ptr, pnng_ctx, pnng_dialer, pnng_listener, pnng_pipe, pnng_socket, put,
 };
+use crate::abi::pnng_sockaddr;
 use crate::core::options::{self, Target};
-use crate::core::sockaddr::pnng_sockaddr;
 use crate::error::{Result, pnng_result};
 use std::ffi::{CStr, c_char, c_int};
 
@@ -54,7 +54,7 @@ pub unsafe extern "C" fn pnng_socket_set_ms(
     opt: *const c_char,
     val: i32,
 ) -> pnng_result {
-    ffi_result! { set(Target::Socket(s.id), opt, |t, n| options::set_ms(t, n, val)) }
+    ffi_result! { set(Target::Socket(s.into()), opt, |t, n| options::set_ms(t, n, val)) }
 }
 
 /// Reads option `opt`, a duration in milliseconds (-1 infinite), into `*val_out`.
@@ -77,7 +77,7 @@ pub unsafe extern "C" fn pnng_socket_get_ms(
     opt: *const c_char,
     val_out: *mut i32,
 ) -> pnng_result {
-    ffi_result! { get(Target::Socket(s.id), opt, val_out, options::get_ms) }
+    ffi_result! { get(Target::Socket(s.into()), opt, val_out, options::get_ms) }
 }
 
 /// Sets option `opt` to an int.
@@ -99,7 +99,7 @@ pub unsafe extern "C" fn pnng_socket_set_int(
     opt: *const c_char,
     val: c_int,
 ) -> pnng_result {
-    ffi_result! { set(Target::Socket(s.id), opt, |t, n| options::set_int(t, n, val)) }
+    ffi_result! { set(Target::Socket(s.into()), opt, |t, n| options::set_int(t, n, val)) }
 }
 
 /// Reads option `opt`, an int, into `*val_out`.
@@ -121,7 +121,7 @@ pub unsafe extern "C" fn pnng_socket_get_int(
     opt: *const c_char,
     val_out: *mut c_int,
 ) -> pnng_result {
-    ffi_result! { get(Target::Socket(s.id), opt, val_out, options::get_int) }
+    ffi_result! { get(Target::Socket(s.into()), opt, val_out, options::get_int) }
 }
 
 /// Sets option `opt` to a size in bytes or a count.
@@ -143,7 +143,7 @@ pub unsafe extern "C" fn pnng_socket_set_size(
     opt: *const c_char,
     val: usize,
 ) -> pnng_result {
-    ffi_result! { set(Target::Socket(s.id), opt, |t, n| options::set_size(t, n, val)) }
+    ffi_result! { set(Target::Socket(s.into()), opt, |t, n| options::set_size(t, n, val)) }
 }
 
 /// Reads option `opt`, a size in bytes or a count, into `*val_out`.
@@ -165,7 +165,7 @@ pub unsafe extern "C" fn pnng_socket_get_size(
     opt: *const c_char,
     val_out: *mut usize,
 ) -> pnng_result {
-    ffi_result! { get(Target::Socket(s.id), opt, val_out, options::get_size) }
+    ffi_result! { get(Target::Socket(s.into()), opt, val_out, options::get_size) }
 }
 
 /// Sets option `opt` to a boolean.
@@ -187,7 +187,7 @@ pub unsafe extern "C" fn pnng_socket_set_bool(
     opt: *const c_char,
     val: bool,
 ) -> pnng_result {
-    ffi_result! { set(Target::Socket(s.id), opt, |t, n| options::set_bool(t, n, val)) }
+    ffi_result! { set(Target::Socket(s.into()), opt, |t, n| options::set_bool(t, n, val)) }
 }
 
 /// Reads option `opt`, a boolean, into `*val_out`.
@@ -209,7 +209,7 @@ pub unsafe extern "C" fn pnng_socket_get_bool(
     opt: *const c_char,
     val_out: *mut bool,
 ) -> pnng_result {
-    ffi_result! { get(Target::Socket(s.id), opt, val_out, options::get_bool) }
+    ffi_result! { get(Target::Socket(s.into()), opt, val_out, options::get_bool) }
 }
 
 /// Sets option `opt` to a NUL-terminated string (copied).
@@ -231,7 +231,7 @@ pub unsafe extern "C" fn pnng_socket_set_string(
     opt: *const c_char,
     val: *const c_char,
 ) -> pnng_result {
-    ffi_result! { set(Target::Socket(s.id), opt, |t, n| options::set_string(t, n, cstr(val)?)) }
+    ffi_result! { set(Target::Socket(s.into()), opt, |t, n| options::set_string(t, n, cstr(val)?)) }
 }
 
 /// Reads string option `opt`; free `*val_out` with `pnng_strfree`.
@@ -253,7 +253,7 @@ pub unsafe extern "C" fn pnng_socket_get_string(
     opt: *const c_char,
     val_out: *mut *mut c_char,
 ) -> pnng_result {
-    ffi_result! { get_string(Target::Socket(s.id), opt, val_out) }
+    ffi_result! { get_string(Target::Socket(s.into()), opt, val_out) }
 }
 
 /// Reads address option `opt` (`PNNG_OPT_LOCADDR`, `PNNG_OPT_REMADDR`).
@@ -275,7 +275,7 @@ pub unsafe extern "C" fn pnng_socket_get_addr(
     opt: *const c_char,
     addr_out: *mut pnng_sockaddr,
 ) -> pnng_result {
-    ffi_result! { get(Target::Socket(s.id), opt, addr_out, options::get_addr) }
+    ffi_result! { get(Target::Socket(s.into()), opt, addr_out, options::get_addr) }
 }
 
 /// Sets option `opt` to a duration in milliseconds (-1 infinite).
@@ -297,7 +297,7 @@ pub unsafe extern "C" fn pnng_dialer_set_ms(
     opt: *const c_char,
     val: i32,
 ) -> pnng_result {
-    ffi_result! { set(Target::Dialer(d.id), opt, |t, n| options::set_ms(t, n, val)) }
+    ffi_result! { set(Target::Dialer(d.into()), opt, |t, n| options::set_ms(t, n, val)) }
 }
 
 /// Reads option `opt`, a duration in milliseconds (-1 infinite), into `*val_out`.
@@ -320,7 +320,7 @@ pub unsafe extern "C" fn pnng_dialer_get_ms(
     opt: *const c_char,
     val_out: *mut i32,
 ) -> pnng_result {
-    ffi_result! { get(Target::Dialer(d.id), opt, val_out, options::get_ms) }
+    ffi_result! { get(Target::Dialer(d.into()), opt, val_out, options::get_ms) }
 }
 
 /// Sets option `opt` to an int.
@@ -342,7 +342,7 @@ pub unsafe extern "C" fn pnng_dialer_set_int(
     opt: *const c_char,
     val: c_int,
 ) -> pnng_result {
-    ffi_result! { set(Target::Dialer(d.id), opt, |t, n| options::set_int(t, n, val)) }
+    ffi_result! { set(Target::Dialer(d.into()), opt, |t, n| options::set_int(t, n, val)) }
 }
 
 /// Reads option `opt`, an int, into `*val_out`.
@@ -364,7 +364,7 @@ pub unsafe extern "C" fn pnng_dialer_get_int(
     opt: *const c_char,
     val_out: *mut c_int,
 ) -> pnng_result {
-    ffi_result! { get(Target::Dialer(d.id), opt, val_out, options::get_int) }
+    ffi_result! { get(Target::Dialer(d.into()), opt, val_out, options::get_int) }
 }
 
 /// Sets option `opt` to a size in bytes or a count.
@@ -386,7 +386,7 @@ pub unsafe extern "C" fn pnng_dialer_set_size(
     opt: *const c_char,
     val: usize,
 ) -> pnng_result {
-    ffi_result! { set(Target::Dialer(d.id), opt, |t, n| options::set_size(t, n, val)) }
+    ffi_result! { set(Target::Dialer(d.into()), opt, |t, n| options::set_size(t, n, val)) }
 }
 
 /// Reads option `opt`, a size in bytes or a count, into `*val_out`.
@@ -408,7 +408,7 @@ pub unsafe extern "C" fn pnng_dialer_get_size(
     opt: *const c_char,
     val_out: *mut usize,
 ) -> pnng_result {
-    ffi_result! { get(Target::Dialer(d.id), opt, val_out, options::get_size) }
+    ffi_result! { get(Target::Dialer(d.into()), opt, val_out, options::get_size) }
 }
 
 /// Sets option `opt` to a boolean.
@@ -430,7 +430,7 @@ pub unsafe extern "C" fn pnng_dialer_set_bool(
     opt: *const c_char,
     val: bool,
 ) -> pnng_result {
-    ffi_result! { set(Target::Dialer(d.id), opt, |t, n| options::set_bool(t, n, val)) }
+    ffi_result! { set(Target::Dialer(d.into()), opt, |t, n| options::set_bool(t, n, val)) }
 }
 
 /// Reads option `opt`, a boolean, into `*val_out`.
@@ -452,7 +452,7 @@ pub unsafe extern "C" fn pnng_dialer_get_bool(
     opt: *const c_char,
     val_out: *mut bool,
 ) -> pnng_result {
-    ffi_result! { get(Target::Dialer(d.id), opt, val_out, options::get_bool) }
+    ffi_result! { get(Target::Dialer(d.into()), opt, val_out, options::get_bool) }
 }
 
 /// Sets option `opt` to a NUL-terminated string (copied).
@@ -474,7 +474,7 @@ pub unsafe extern "C" fn pnng_dialer_set_string(
     opt: *const c_char,
     val: *const c_char,
 ) -> pnng_result {
-    ffi_result! { set(Target::Dialer(d.id), opt, |t, n| options::set_string(t, n, cstr(val)?)) }
+    ffi_result! { set(Target::Dialer(d.into()), opt, |t, n| options::set_string(t, n, cstr(val)?)) }
 }
 
 /// Reads string option `opt`; free `*val_out` with `pnng_strfree`.
@@ -496,7 +496,7 @@ pub unsafe extern "C" fn pnng_dialer_get_string(
     opt: *const c_char,
     val_out: *mut *mut c_char,
 ) -> pnng_result {
-    ffi_result! { get_string(Target::Dialer(d.id), opt, val_out) }
+    ffi_result! { get_string(Target::Dialer(d.into()), opt, val_out) }
 }
 
 /// Reads address option `opt` (`PNNG_OPT_LOCADDR`, `PNNG_OPT_REMADDR`).
@@ -518,7 +518,7 @@ pub unsafe extern "C" fn pnng_dialer_get_addr(
     opt: *const c_char,
     addr_out: *mut pnng_sockaddr,
 ) -> pnng_result {
-    ffi_result! { get(Target::Dialer(d.id), opt, addr_out, options::get_addr) }
+    ffi_result! { get(Target::Dialer(d.into()), opt, addr_out, options::get_addr) }
 }
 
 /// Sets option `opt` to a duration in milliseconds (-1 infinite).
@@ -540,7 +540,7 @@ pub unsafe extern "C" fn pnng_listener_set_ms(
     opt: *const c_char,
     val: i32,
 ) -> pnng_result {
-    ffi_result! { set(Target::Listener(l.id), opt, |t, n| options::set_ms(t, n, val)) }
+    ffi_result! { set(Target::Listener(l.into()), opt, |t, n| options::set_ms(t, n, val)) }
 }
 
 /// Reads option `opt`, a duration in milliseconds (-1 infinite), into `*val_out`.
@@ -563,7 +563,7 @@ pub unsafe extern "C" fn pnng_listener_get_ms(
     opt: *const c_char,
     val_out: *mut i32,
 ) -> pnng_result {
-    ffi_result! { get(Target::Listener(l.id), opt, val_out, options::get_ms) }
+    ffi_result! { get(Target::Listener(l.into()), opt, val_out, options::get_ms) }
 }
 
 /// Sets option `opt` to an int.
@@ -585,7 +585,7 @@ pub unsafe extern "C" fn pnng_listener_set_int(
     opt: *const c_char,
     val: c_int,
 ) -> pnng_result {
-    ffi_result! { set(Target::Listener(l.id), opt, |t, n| options::set_int(t, n, val)) }
+    ffi_result! { set(Target::Listener(l.into()), opt, |t, n| options::set_int(t, n, val)) }
 }
 
 /// Reads option `opt`, an int, into `*val_out`.
@@ -607,7 +607,7 @@ pub unsafe extern "C" fn pnng_listener_get_int(
     opt: *const c_char,
     val_out: *mut c_int,
 ) -> pnng_result {
-    ffi_result! { get(Target::Listener(l.id), opt, val_out, options::get_int) }
+    ffi_result! { get(Target::Listener(l.into()), opt, val_out, options::get_int) }
 }
 
 /// Sets option `opt` to a size in bytes or a count.
@@ -629,7 +629,7 @@ pub unsafe extern "C" fn pnng_listener_set_size(
     opt: *const c_char,
     val: usize,
 ) -> pnng_result {
-    ffi_result! { set(Target::Listener(l.id), opt, |t, n| options::set_size(t, n, val)) }
+    ffi_result! { set(Target::Listener(l.into()), opt, |t, n| options::set_size(t, n, val)) }
 }
 
 /// Reads option `opt`, a size in bytes or a count, into `*val_out`.
@@ -651,7 +651,7 @@ pub unsafe extern "C" fn pnng_listener_get_size(
     opt: *const c_char,
     val_out: *mut usize,
 ) -> pnng_result {
-    ffi_result! { get(Target::Listener(l.id), opt, val_out, options::get_size) }
+    ffi_result! { get(Target::Listener(l.into()), opt, val_out, options::get_size) }
 }
 
 /// Sets option `opt` to a boolean.
@@ -673,7 +673,7 @@ pub unsafe extern "C" fn pnng_listener_set_bool(
     opt: *const c_char,
     val: bool,
 ) -> pnng_result {
-    ffi_result! { set(Target::Listener(l.id), opt, |t, n| options::set_bool(t, n, val)) }
+    ffi_result! { set(Target::Listener(l.into()), opt, |t, n| options::set_bool(t, n, val)) }
 }
 
 /// Reads option `opt`, a boolean, into `*val_out`.
@@ -695,7 +695,7 @@ pub unsafe extern "C" fn pnng_listener_get_bool(
     opt: *const c_char,
     val_out: *mut bool,
 ) -> pnng_result {
-    ffi_result! { get(Target::Listener(l.id), opt, val_out, options::get_bool) }
+    ffi_result! { get(Target::Listener(l.into()), opt, val_out, options::get_bool) }
 }
 
 /// Sets option `opt` to a NUL-terminated string (copied).
@@ -717,7 +717,7 @@ pub unsafe extern "C" fn pnng_listener_set_string(
     opt: *const c_char,
     val: *const c_char,
 ) -> pnng_result {
-    ffi_result! { set(Target::Listener(l.id), opt, |t, n| options::set_string(t, n, cstr(val)?)) }
+    ffi_result! { set(Target::Listener(l.into()), opt, |t, n| options::set_string(t, n, cstr(val)?)) }
 }
 
 /// Reads string option `opt`; free `*val_out` with `pnng_strfree`.
@@ -739,7 +739,7 @@ pub unsafe extern "C" fn pnng_listener_get_string(
     opt: *const c_char,
     val_out: *mut *mut c_char,
 ) -> pnng_result {
-    ffi_result! { get_string(Target::Listener(l.id), opt, val_out) }
+    ffi_result! { get_string(Target::Listener(l.into()), opt, val_out) }
 }
 
 /// Reads address option `opt` (`PNNG_OPT_LOCADDR`, `PNNG_OPT_REMADDR`).
@@ -761,7 +761,7 @@ pub unsafe extern "C" fn pnng_listener_get_addr(
     opt: *const c_char,
     addr_out: *mut pnng_sockaddr,
 ) -> pnng_result {
-    ffi_result! { get(Target::Listener(l.id), opt, addr_out, options::get_addr) }
+    ffi_result! { get(Target::Listener(l.into()), opt, addr_out, options::get_addr) }
 }
 
 /// Sets option `opt` to a duration in milliseconds (-1 infinite).
@@ -779,7 +779,7 @@ pub unsafe extern "C" fn pnng_listener_get_addr(
 /// @ingroup ctx
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_ctx_set_ms(c: pnng_ctx, opt: *const c_char, val: i32) -> pnng_result {
-    ffi_result! { set(Target::Ctx(c.id), opt, |t, n| options::set_ms(t, n, val)) }
+    ffi_result! { set(Target::Ctx(c.into()), opt, |t, n| options::set_ms(t, n, val)) }
 }
 
 /// Reads option `opt`, a duration in milliseconds (-1 infinite), into `*val_out`.
@@ -802,7 +802,7 @@ pub unsafe extern "C" fn pnng_ctx_get_ms(
     opt: *const c_char,
     val_out: *mut i32,
 ) -> pnng_result {
-    ffi_result! { get(Target::Ctx(c.id), opt, val_out, options::get_ms) }
+    ffi_result! { get(Target::Ctx(c.into()), opt, val_out, options::get_ms) }
 }
 
 /// Sets option `opt` to an int.
@@ -824,7 +824,7 @@ pub unsafe extern "C" fn pnng_ctx_set_int(
     opt: *const c_char,
     val: c_int,
 ) -> pnng_result {
-    ffi_result! { set(Target::Ctx(c.id), opt, |t, n| options::set_int(t, n, val)) }
+    ffi_result! { set(Target::Ctx(c.into()), opt, |t, n| options::set_int(t, n, val)) }
 }
 
 /// Reads option `opt`, an int, into `*val_out`.
@@ -846,7 +846,7 @@ pub unsafe extern "C" fn pnng_ctx_get_int(
     opt: *const c_char,
     val_out: *mut c_int,
 ) -> pnng_result {
-    ffi_result! { get(Target::Ctx(c.id), opt, val_out, options::get_int) }
+    ffi_result! { get(Target::Ctx(c.into()), opt, val_out, options::get_int) }
 }
 
 /// Sets option `opt` to a size in bytes or a count.
@@ -868,7 +868,7 @@ pub unsafe extern "C" fn pnng_ctx_set_size(
     opt: *const c_char,
     val: usize,
 ) -> pnng_result {
-    ffi_result! { set(Target::Ctx(c.id), opt, |t, n| options::set_size(t, n, val)) }
+    ffi_result! { set(Target::Ctx(c.into()), opt, |t, n| options::set_size(t, n, val)) }
 }
 
 /// Reads option `opt`, a size in bytes or a count, into `*val_out`.
@@ -890,7 +890,7 @@ pub unsafe extern "C" fn pnng_ctx_get_size(
     opt: *const c_char,
     val_out: *mut usize,
 ) -> pnng_result {
-    ffi_result! { get(Target::Ctx(c.id), opt, val_out, options::get_size) }
+    ffi_result! { get(Target::Ctx(c.into()), opt, val_out, options::get_size) }
 }
 
 /// Sets option `opt` to a boolean.
@@ -912,7 +912,7 @@ pub unsafe extern "C" fn pnng_ctx_set_bool(
     opt: *const c_char,
     val: bool,
 ) -> pnng_result {
-    ffi_result! { set(Target::Ctx(c.id), opt, |t, n| options::set_bool(t, n, val)) }
+    ffi_result! { set(Target::Ctx(c.into()), opt, |t, n| options::set_bool(t, n, val)) }
 }
 
 /// Reads option `opt`, a boolean, into `*val_out`.
@@ -934,7 +934,7 @@ pub unsafe extern "C" fn pnng_ctx_get_bool(
     opt: *const c_char,
     val_out: *mut bool,
 ) -> pnng_result {
-    ffi_result! { get(Target::Ctx(c.id), opt, val_out, options::get_bool) }
+    ffi_result! { get(Target::Ctx(c.into()), opt, val_out, options::get_bool) }
 }
 
 /// Sets option `opt` to a NUL-terminated string (copied).
@@ -956,7 +956,7 @@ pub unsafe extern "C" fn pnng_ctx_set_string(
     opt: *const c_char,
     val: *const c_char,
 ) -> pnng_result {
-    ffi_result! { set(Target::Ctx(c.id), opt, |t, n| options::set_string(t, n, cstr(val)?)) }
+    ffi_result! { set(Target::Ctx(c.into()), opt, |t, n| options::set_string(t, n, cstr(val)?)) }
 }
 
 /// Reads string option `opt`; free `*val_out` with `pnng_strfree`.
@@ -978,7 +978,7 @@ pub unsafe extern "C" fn pnng_ctx_get_string(
     opt: *const c_char,
     val_out: *mut *mut c_char,
 ) -> pnng_result {
-    ffi_result! { get_string(Target::Ctx(c.id), opt, val_out) }
+    ffi_result! { get_string(Target::Ctx(c.into()), opt, val_out) }
 }
 
 /// Reads address option `opt` (`PNNG_OPT_LOCADDR`, `PNNG_OPT_REMADDR`).
@@ -1000,7 +1000,7 @@ pub unsafe extern "C" fn pnng_ctx_get_addr(
     opt: *const c_char,
     addr_out: *mut pnng_sockaddr,
 ) -> pnng_result {
-    ffi_result! { get(Target::Ctx(c.id), opt, addr_out, options::get_addr) }
+    ffi_result! { get(Target::Ctx(c.into()), opt, addr_out, options::get_addr) }
 }
 
 /// Reads option `opt`, a duration in milliseconds (-1 infinite), into `*val_out`.
@@ -1023,7 +1023,7 @@ pub unsafe extern "C" fn pnng_pipe_get_ms(
     opt: *const c_char,
     val_out: *mut i32,
 ) -> pnng_result {
-    ffi_result! { get(Target::Pipe(p.id), opt, val_out, options::get_ms) }
+    ffi_result! { get(Target::Pipe(p.into()), opt, val_out, options::get_ms) }
 }
 
 /// Reads option `opt`, an int, into `*val_out`.
@@ -1045,7 +1045,7 @@ pub unsafe extern "C" fn pnng_pipe_get_int(
     opt: *const c_char,
     val_out: *mut c_int,
 ) -> pnng_result {
-    ffi_result! { get(Target::Pipe(p.id), opt, val_out, options::get_int) }
+    ffi_result! { get(Target::Pipe(p.into()), opt, val_out, options::get_int) }
 }
 
 /// Reads option `opt`, a size in bytes or a count, into `*val_out`.
@@ -1067,7 +1067,7 @@ pub unsafe extern "C" fn pnng_pipe_get_size(
     opt: *const c_char,
     val_out: *mut usize,
 ) -> pnng_result {
-    ffi_result! { get(Target::Pipe(p.id), opt, val_out, options::get_size) }
+    ffi_result! { get(Target::Pipe(p.into()), opt, val_out, options::get_size) }
 }
 
 /// Reads option `opt`, a boolean, into `*val_out`.
@@ -1089,7 +1089,7 @@ pub unsafe extern "C" fn pnng_pipe_get_bool(
     opt: *const c_char,
     val_out: *mut bool,
 ) -> pnng_result {
-    ffi_result! { get(Target::Pipe(p.id), opt, val_out, options::get_bool) }
+    ffi_result! { get(Target::Pipe(p.into()), opt, val_out, options::get_bool) }
 }
 
 /// Reads string option `opt`; free `*val_out` with `pnng_strfree`.
@@ -1111,7 +1111,7 @@ pub unsafe extern "C" fn pnng_pipe_get_string(
     opt: *const c_char,
     val_out: *mut *mut c_char,
 ) -> pnng_result {
-    ffi_result! { get_string(Target::Pipe(p.id), opt, val_out) }
+    ffi_result! { get_string(Target::Pipe(p.into()), opt, val_out) }
 }
 
 /// Reads address option `opt` (`PNNG_OPT_LOCADDR`, `PNNG_OPT_REMADDR`).
@@ -1133,7 +1133,7 @@ pub unsafe extern "C" fn pnng_pipe_get_addr(
     opt: *const c_char,
     addr_out: *mut pnng_sockaddr,
 ) -> pnng_result {
-    ffi_result! { get(Target::Pipe(p.id), opt, addr_out, options::get_addr) }
+    ffi_result! { get(Target::Pipe(p.into()), opt, addr_out, options::get_addr) }
 }
 
 /// Sets option `opt` from `len` opaque bytes (e.g. `PNNG_OPT_SUB_SUBSCRIBE`).
@@ -1157,5 +1157,5 @@ pub unsafe extern "C" fn pnng_socket_set_bytes(
     val: *const std::ffi::c_void,
     len: usize,
 ) -> pnng_result {
-    ffi_result! { set(Target::Socket(s.id), opt, |t, n| options::set_bytes(t, n, super::bytes(val, len)?)) }
+    ffi_result! { set(Target::Socket(s.into()), opt, |t, n| options::set_bytes(t, n, super::bytes(val, len)?)) }
 }

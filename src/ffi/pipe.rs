@@ -1,12 +1,10 @@
 //! Pipe functions (pynng `Pipe`): send to one peer, find its socket and endpoint, close it.
 
 use super::msg::{lend, pnng_msg, reclaim};
-use super::{
-    bytes, ffi_boundary, ffi_result, out_ptr, pnng_dialer, pnng_listener, pnng_pipe, pnng_socket,
-    put,
-};
+use super::{bytes, ffi_result, out_ptr, pnng_dialer, pnng_listener, pnng_pipe, pnng_socket, put};
 use crate::core::msg::Msg;
 use crate::core::pipe;
+use crate::core::types::Flags;
 use crate::error::pnng_result;
 use std::ffi::{c_int, c_void};
 
@@ -41,7 +39,7 @@ pub unsafe extern "C" fn pnng_pipe_send(
     len: usize,
     flags: c_int,
 ) -> pnng_result {
-    ffi_result! { pipe::send_msg(p.id, Msg::from_bytes(bytes(data, len)?)?, flags).map_err(|(e, _)| e) }
+    ffi_result! { pipe::send_msg(p.into(), Msg::from_bytes(bytes(data, len)?)?, Flags::from_bits(flags)).map_err(|(e, _)| e) }
 }
 
 /// Sends `msg` to this pipe's peer. Consumes `msg` on success; on failure the caller still owns it.
@@ -62,7 +60,7 @@ pub unsafe extern "C" fn pnng_pipe_send_msg(
     msg: *mut pnng_msg,
     flags: c_int,
 ) -> pnng_result {
-    ffi_result! { pipe::send_msg(p.id, lend(msg)?, flags).map_err(reclaim) }
+    ffi_result! { pipe::send_msg(p.into(), lend(msg)?, Flags::from_bits(flags)).map_err(reclaim) }
 }
 
 /// The socket that owns the pipe.
@@ -81,7 +79,7 @@ pub unsafe extern "C" fn pnng_pipe_socket(
 ) -> pnng_result {
     ffi_result! {
         let out = out_ptr(socket_out)?;
-        put(out, pnng_socket { id: pipe::socket(p.id)? });
+        put(out, pipe::socket(p.into())?.into());
         Ok(())
     }
 }
@@ -102,7 +100,7 @@ pub unsafe extern "C" fn pnng_pipe_dialer(
 ) -> pnng_result {
     ffi_result! {
         let out = out_ptr(dialer_out)?;
-        put(out, pnng_dialer { id: pipe::dialer(p.id)? });
+        put(out, pipe::dialer(p.into())?.into());
         Ok(())
     }
 }
@@ -123,7 +121,7 @@ pub unsafe extern "C" fn pnng_pipe_listener(
 ) -> pnng_result {
     ffi_result! {
         let out = out_ptr(listener_out)?;
-        put(out, pnng_listener { id: pipe::listener(p.id)? });
+        put(out, pipe::listener(p.into())?.into());
         Ok(())
     }
 }
@@ -137,5 +135,5 @@ pub unsafe extern "C" fn pnng_pipe_listener(
 /// @ingroup pipe
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_pipe_close(p: pnng_pipe) -> pnng_result {
-    ffi_boundary! { super::code(pipe::close(p.id)) }
+    ffi_result! { pipe::close(p.into()) }
 }

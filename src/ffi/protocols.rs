@@ -1,19 +1,14 @@
 //! One opener per pynng protocol class, and a raw variant of each (for devices).
-//! Every new socket has `recv-size-max` set to 1 MiB (pynng's documented default).
+//! New sockets keep NNG's defaults (`recv-size-max` 0: no limit, as in NNG and pynng).
 
 use super::{ffi_result, out_ptr, pnng_socket, put};
-use crate::core::socket::{self, Opener};
-use crate::core::sys;
+use crate::core::socket::{self, Protocol};
 use crate::error::pnng_result;
 
-fn open(out: *mut pnng_socket, opener: Opener) -> crate::error::Result<()> {
+/// Opens a cooked (`raw == false`) or raw socket of `protocol` into `*out`.
+fn open(out: *mut pnng_socket, protocol: Protocol, raw: bool) -> crate::error::Result<()> {
     let out = out_ptr(out)?;
-    put(
-        out,
-        pnng_socket {
-            id: socket::open(opener)?,
-        },
-    );
+    put(out, socket::open(protocol, raw)?.into());
     Ok(())
 }
 
@@ -27,7 +22,7 @@ fn open(out: *mut pnng_socket, opener: Opener) -> crate::error::Result<()> {
 /// @ingroup protocols
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_pair0_open(out: *mut pnng_socket) -> pnng_result {
-    ffi_result! { open(out, sys::nng_pair0_open) }
+    ffi_result! { open(out, Protocol::Pair0, false) }
 }
 
 /// Opens a raw pair0 socket (no protocol state; for `pnng_device`).
@@ -39,7 +34,7 @@ pub unsafe extern "C" fn pnng_pair0_open(out: *mut pnng_socket) -> pnng_result {
 /// @ingroup protocols
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_pair0_open_raw(out: *mut pnng_socket) -> pnng_result {
-    ffi_result! { open(out, sys::nng_pair0_open_raw) }
+    ffi_result! { open(out, Protocol::Pair0, true) }
 }
 
 /// Opens a pair1 socket, the bidirectional one-to-one (pair v1) (pynng `Pair1`). Writes the handle
@@ -52,7 +47,7 @@ pub unsafe extern "C" fn pnng_pair0_open_raw(out: *mut pnng_socket) -> pnng_resu
 /// @ingroup protocols
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_pair1_open(out: *mut pnng_socket) -> pnng_result {
-    ffi_result! { open(out, sys::nng_pair1_open) }
+    ffi_result! { open(out, Protocol::Pair1, false) }
 }
 
 /// Opens a raw pair1 socket (no protocol state; for `pnng_device`).
@@ -64,7 +59,7 @@ pub unsafe extern "C" fn pnng_pair1_open(out: *mut pnng_socket) -> pnng_result {
 /// @ingroup protocols
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_pair1_open_raw(out: *mut pnng_socket) -> pnng_result {
-    ffi_result! { open(out, sys::nng_pair1_open_raw) }
+    ffi_result! { open(out, Protocol::Pair1, true) }
 }
 
 /// Opens a req0 socket, the request side of request/reply (pynng `Req0`). Writes the handle to
@@ -77,7 +72,7 @@ pub unsafe extern "C" fn pnng_pair1_open_raw(out: *mut pnng_socket) -> pnng_resu
 /// @ingroup protocols
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_req0_open(out: *mut pnng_socket) -> pnng_result {
-    ffi_result! { open(out, sys::nng_req0_open) }
+    ffi_result! { open(out, Protocol::Req0, false) }
 }
 
 /// Opens a raw req0 socket (no protocol state; for `pnng_device`).
@@ -89,7 +84,7 @@ pub unsafe extern "C" fn pnng_req0_open(out: *mut pnng_socket) -> pnng_result {
 /// @ingroup protocols
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_req0_open_raw(out: *mut pnng_socket) -> pnng_result {
-    ffi_result! { open(out, sys::nng_req0_open_raw) }
+    ffi_result! { open(out, Protocol::Req0, true) }
 }
 
 /// Opens a rep0 socket, the reply side of request/reply (pynng `Rep0`). Writes the handle to
@@ -102,7 +97,7 @@ pub unsafe extern "C" fn pnng_req0_open_raw(out: *mut pnng_socket) -> pnng_resul
 /// @ingroup protocols
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_rep0_open(out: *mut pnng_socket) -> pnng_result {
-    ffi_result! { open(out, sys::nng_rep0_open) }
+    ffi_result! { open(out, Protocol::Rep0, false) }
 }
 
 /// Opens a raw rep0 socket (no protocol state; for `pnng_device`).
@@ -114,7 +109,7 @@ pub unsafe extern "C" fn pnng_rep0_open(out: *mut pnng_socket) -> pnng_result {
 /// @ingroup protocols
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_rep0_open_raw(out: *mut pnng_socket) -> pnng_result {
-    ffi_result! { open(out, sys::nng_rep0_open_raw) }
+    ffi_result! { open(out, Protocol::Rep0, true) }
 }
 
 /// Opens a pub0 socket, the publishing side of publish/subscribe (pynng `Pub0`). Writes the handle
@@ -127,7 +122,7 @@ pub unsafe extern "C" fn pnng_rep0_open_raw(out: *mut pnng_socket) -> pnng_resul
 /// @ingroup protocols
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_pub0_open(out: *mut pnng_socket) -> pnng_result {
-    ffi_result! { open(out, sys::nng_pub0_open) }
+    ffi_result! { open(out, Protocol::Pub0, false) }
 }
 
 /// Opens a raw pub0 socket (no protocol state; for `pnng_device`).
@@ -139,7 +134,7 @@ pub unsafe extern "C" fn pnng_pub0_open(out: *mut pnng_socket) -> pnng_result {
 /// @ingroup protocols
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_pub0_open_raw(out: *mut pnng_socket) -> pnng_result {
-    ffi_result! { open(out, sys::nng_pub0_open_raw) }
+    ffi_result! { open(out, Protocol::Pub0, true) }
 }
 
 /// Opens a sub0 socket, the subscribing side of publish/subscribe (subscribe to topics before
@@ -153,7 +148,7 @@ pub unsafe extern "C" fn pnng_pub0_open_raw(out: *mut pnng_socket) -> pnng_resul
 /// @ingroup protocols
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_sub0_open(out: *mut pnng_socket) -> pnng_result {
-    ffi_result! { open(out, sys::nng_sub0_open) }
+    ffi_result! { open(out, Protocol::Sub0, false) }
 }
 
 /// Opens a raw sub0 socket (no protocol state; for `pnng_device`).
@@ -165,7 +160,7 @@ pub unsafe extern "C" fn pnng_sub0_open(out: *mut pnng_socket) -> pnng_result {
 /// @ingroup protocols
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_sub0_open_raw(out: *mut pnng_socket) -> pnng_result {
-    ffi_result! { open(out, sys::nng_sub0_open_raw) }
+    ffi_result! { open(out, Protocol::Sub0, true) }
 }
 
 /// Opens a push0 socket, the sending end of a pipeline (pynng `Push0`). Writes the handle to
@@ -178,7 +173,7 @@ pub unsafe extern "C" fn pnng_sub0_open_raw(out: *mut pnng_socket) -> pnng_resul
 /// @ingroup protocols
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_push0_open(out: *mut pnng_socket) -> pnng_result {
-    ffi_result! { open(out, sys::nng_push0_open) }
+    ffi_result! { open(out, Protocol::Push0, false) }
 }
 
 /// Opens a raw push0 socket (no protocol state; for `pnng_device`).
@@ -190,7 +185,7 @@ pub unsafe extern "C" fn pnng_push0_open(out: *mut pnng_socket) -> pnng_result {
 /// @ingroup protocols
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_push0_open_raw(out: *mut pnng_socket) -> pnng_result {
-    ffi_result! { open(out, sys::nng_push0_open_raw) }
+    ffi_result! { open(out, Protocol::Push0, true) }
 }
 
 /// Opens a pull0 socket, the receiving end of a pipeline (pynng `Pull0`). Writes the handle to
@@ -203,7 +198,7 @@ pub unsafe extern "C" fn pnng_push0_open_raw(out: *mut pnng_socket) -> pnng_resu
 /// @ingroup protocols
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_pull0_open(out: *mut pnng_socket) -> pnng_result {
-    ffi_result! { open(out, sys::nng_pull0_open) }
+    ffi_result! { open(out, Protocol::Pull0, false) }
 }
 
 /// Opens a raw pull0 socket (no protocol state; for `pnng_device`).
@@ -215,7 +210,7 @@ pub unsafe extern "C" fn pnng_pull0_open(out: *mut pnng_socket) -> pnng_result {
 /// @ingroup protocols
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_pull0_open_raw(out: *mut pnng_socket) -> pnng_result {
-    ffi_result! { open(out, sys::nng_pull0_open_raw) }
+    ffi_result! { open(out, Protocol::Pull0, true) }
 }
 
 /// Opens a surveyor0 socket, the asking side of a survey (pynng `Surveyor0`). A survey lasts
@@ -231,7 +226,7 @@ pub unsafe extern "C" fn pnng_pull0_open_raw(out: *mut pnng_socket) -> pnng_resu
 /// @ingroup protocols
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_surveyor0_open(out: *mut pnng_socket) -> pnng_result {
-    ffi_result! { open(out, sys::nng_surveyor0_open) }
+    ffi_result! { open(out, Protocol::Surveyor0, false) }
 }
 
 /// Opens a raw surveyor0 socket (no protocol state; for `pnng_device`).
@@ -243,7 +238,7 @@ pub unsafe extern "C" fn pnng_surveyor0_open(out: *mut pnng_socket) -> pnng_resu
 /// @ingroup protocols
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_surveyor0_open_raw(out: *mut pnng_socket) -> pnng_result {
-    ffi_result! { open(out, sys::nng_surveyor0_open_raw) }
+    ffi_result! { open(out, Protocol::Surveyor0, true) }
 }
 
 /// Opens a respondent0 socket, the answering side of a survey (pynng `Respondent0`). Writes the
@@ -256,7 +251,7 @@ pub unsafe extern "C" fn pnng_surveyor0_open_raw(out: *mut pnng_socket) -> pnng_
 /// @ingroup protocols
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_respondent0_open(out: *mut pnng_socket) -> pnng_result {
-    ffi_result! { open(out, sys::nng_respondent0_open) }
+    ffi_result! { open(out, Protocol::Respondent0, false) }
 }
 
 /// Opens a raw respondent0 socket (no protocol state; for `pnng_device`).
@@ -268,7 +263,7 @@ pub unsafe extern "C" fn pnng_respondent0_open(out: *mut pnng_socket) -> pnng_re
 /// @ingroup protocols
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_respondent0_open_raw(out: *mut pnng_socket) -> pnng_result {
-    ffi_result! { open(out, sys::nng_respondent0_open_raw) }
+    ffi_result! { open(out, Protocol::Respondent0, true) }
 }
 
 /// Opens a bus0 socket, the many-to-many bus (pynng `Bus0`). Writes the handle to `*out`; release
@@ -281,7 +276,7 @@ pub unsafe extern "C" fn pnng_respondent0_open_raw(out: *mut pnng_socket) -> pnn
 /// @ingroup protocols
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_bus0_open(out: *mut pnng_socket) -> pnng_result {
-    ffi_result! { open(out, sys::nng_bus0_open) }
+    ffi_result! { open(out, Protocol::Bus0, false) }
 }
 
 /// Opens a raw bus0 socket (no protocol state; for `pnng_device`).
@@ -293,7 +288,7 @@ pub unsafe extern "C" fn pnng_bus0_open(out: *mut pnng_socket) -> pnng_result {
 /// @ingroup protocols
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_bus0_open_raw(out: *mut pnng_socket) -> pnng_result {
-    ffi_result! { open(out, sys::nng_bus0_open_raw) }
+    ffi_result! { open(out, Protocol::Bus0, true) }
 }
 
 /// Opens a polyamorous pair1 socket (pynng `Pair1(polyamorous=True)`), which talks to many peers;
@@ -306,5 +301,5 @@ pub unsafe extern "C" fn pnng_bus0_open_raw(out: *mut pnng_socket) -> pnng_resul
 /// @ingroup protocols
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_pair1_open_poly(out: *mut pnng_socket) -> pnng_result {
-    ffi_result! { open(out, sys::nng_pair1_open_poly) }
+    ffi_result! { open(out, Protocol::Pair1Poly, false) }
 }

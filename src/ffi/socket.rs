@@ -1,28 +1,20 @@
 //! Socket functions (pynng `Socket`): listen, dial, send, receive, subscribe, contexts, lists
 //! of pipes, dialers and listeners, pipe events, close.
 
-use super::aio::{cq_arc, pnng_cq};
-use super::msg::{lend, pnng_msg, reclaim};
+use super::aio::pnng_cq;
+use super::cast::clone_arc;
+use super::msg::{give, lend, pnng_msg, reclaim};
 use super::{
-    bytes, cstr, ffi_result, obj, out_ptr, pnng_ctx, pnng_dialer, pnng_listener, pnng_pipe,
-    pnng_socket, put, put_list, recv_into,
+    bytes, cstr, ffi_boundary, ffi_result, obj, out_ptr, pnng_ctx, pnng_dialer, pnng_listener,
+    pnng_pipe, pnng_socket, put, put_list, recv_into,
 };
+use crate::abi::{pnng_pipe_cb, pnng_sockaddr};
+use crate::core::ctx;
 use crate::core::options::{self, Target};
-use crate::core::socket::{self, List, Subscriber};
-use crate::core::{ctx, sockaddr};
+use crate::core::socket::{self, Subscriber};
+use crate::core::types::{Flags, PipeEvent};
 use crate::error::{Error, pnng_result};
 use std::ffi::{c_char, c_int, c_void};
-
-/// A pipe-event callback: `pipe` is the connection, `event` a `PNNG_PIPE_EV_*` value.
-///
-/// Called on an NNG worker thread, possibly concurrently with other callbacks; must not block
-/// for long and must not unwind (no C++ exceptions, no longjmp). Inside it you may call the
-/// pipe's functions (`pnng_pipe_close`, `pnng_pipe_get_*`, `pnng_pipe_socket`...) and option
-/// getters; never `pnng_socket_close`, `pnng_listener_close` or `pnng_aio_wait`/`_free`.
-///
-/// @ingroup pipe
-pub type pnng_pipe_cb =
-    Option<unsafe extern "C" fn(pipe: pnng_pipe, event: c_int, userdata: *mut c_void)>;
 
 /// Closes the socket. Blocked calls on it return `PNNG_ECLOSED`; its dialers, listeners, pipes and
 /// contexts close too. A second close returns `PNNG_ECLOSED`. Waits for running pipe callbacks: do
@@ -35,7 +27,7 @@ pub type pnng_pipe_cb =
 /// @ingroup socket
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_socket_close(s: pnng_socket) -> pnng_result {
-    ffi_result! { socket::close(s.id) }
+    ffi_result! { socket::close(s.into()) }
 }
 
 /// The socket's numeric id (positive for an opened socket), 0 for none.
@@ -72,9 +64,9 @@ pub unsafe extern "C" fn pnng_socket_listen(
     listener_out: *mut pnng_listener,
 ) -> pnng_result {
     ffi_result! {
-        let id = socket::listen(s.id, cstr(url)?, flags)?;
+        let id = socket::listen(s.into(), cstr(url)?, Flags::from_bits(flags))?;
         if !listener_out.is_null() {
-            put(listener_out, pnng_listener { id });
+            put(listener_out, id.into());
         }
         Ok(())
     }
@@ -109,9 +101,9 @@ pub unsafe extern "C" fn pnng_socket_dial(
     dialer_out: *mut pnng_dialer,
 ) -> pnng_result {
     ffi_result! {
-        let id = socket::dial(s.id, cstr(url)?, flags)?;
+        let id = socket::dial(s.into(), cstr(url)?, Flags::from_bits(flags))?;
         if !dialer_out.is_null() {
-            put(dialer_out, pnng_dialer { id });
+            put(dialer_out, id.into());
         }
         Ok(())
     }
@@ -140,7 +132,7 @@ pub unsafe extern "C" fn pnng_socket_send(
     len: usize,
     flags: c_int,
 ) -> pnng_result {
-    ffi_result! { socket::send(s.id, bytes(data, len)?, flags) }
+    ffi_result! { socket::send(s.into(), bytes(data, len)?, Flags::from_bits(flags)) }
 }
 
 /// Sends `msg`. Consumes `msg` on success; on failure the caller still owns it. Blocking as
@@ -164,7 +156,7 @@ pub unsafe extern "C" fn pnng_socket_send_msg(
     msg: *mut pnng_msg,
     flags: c_int,
 ) -> pnng_result {
-    ffi_result! { socket::send_msg(s.id, lend(msg)?, flags).map_err(reclaim) }
+    ffi_result! { socket::send_msg(s.into(), lend(msg)?, Flags::from_bits(flags)).map_err(reclaim) }
 }
 
 /// Receives a message; the caller owns `*msg_out` and frees it with `pnng_msg_free`. Blocks up to
@@ -190,7 +182,7 @@ pub unsafe extern "C" fn pnng_socket_recv_msg(
 ) -> pnng_result {
     ffi_result! {
         let out = out_ptr(msg_out)?;
-        put(out, socket::recv_msg(s.id, flags)?.into_raw().cast());
+        put(out, give(socket::recv_msg(s.into(), Flags::from_bits(flags))?));
         Ok(())
     }
 }
@@ -222,7 +214,88 @@ pub unsafe extern "C" fn pnng_socket_recv(
     flags: c_int,
     len_out: *mut usize,
 ) -> pnng_result {
-    ffi_result! { recv_into(len_out, buf, cap, |b| socket::recv_into(s.id, b, flags)) }
+    ffi_result! { recv_into(len_out, buf, cap, |b| socket::recv_into(s.into(), b, Flags::from_bits(flags))) }
+}
+
+/// `pnng_socket_send` (blocking) that also ends when descriptor `fd` becomes readable or `ms`
+/// milliseconds have passed: then it returns `PNNG_EINTR` and the send stays in progress, parked
+/// on the calling thread. Calling it again on the same thread for the same socket resumes waiting
+/// for that send (`data` is not looked at again); any other `*_fd` call on the thread, or
+/// `pnng_fd_op_cancel`, cancels a parked operation first. `fd` is only polled, never read: empty
+/// it before calling again. Meant for signal handling in language runtimes, with one foreign call
+/// per operation: Python passes a 50 ms slice and runs its signal handlers whenever the call
+/// returns `PNNG_EINTR` (a runtime may also pass the descriptor its signal handler writes to).
+/// A send that can go at once does not wait at all.
+///
+/// @param s The socket.
+/// @param data The bytes to send; may be NULL when `len` is 0.
+/// @param len The number of bytes at `data`.
+/// @param fd A descriptor to watch for readability, or a negative number for none.
+/// @param ms The longest wait in milliseconds before `PNNG_EINTR`; negative: no limit.
+/// @return 0 (`PNNG_OK`) on success, else an error code:
+/// @retval PNNG_OK Success.
+/// @retval PNNG_EINTR `fd` became readable or `ms` passed; the send is still in progress.
+/// @retval PNNG_ECLOSED The socket is closed or was never opened.
+/// @retval PNNG_ETIMEDOUT The send timeout expired.
+/// @retval PNNG_ENOTSUP The protocol cannot send (e.g. sub0, pull0).
+/// @retval PNNG_ESTATE The protocol cannot send now (e.g. rep0 before a request).
+/// @retval PNNG_EINVAL `fd` is not an open descriptor, or `data` is NULL with `len` > 0.
+/// @ingroup socket
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn pnng_socket_send_fd(
+    s: pnng_socket,
+    data: *const c_void,
+    len: usize,
+    fd: c_int,
+    ms: i32,
+) -> pnng_result {
+    ffi_result! { crate::core::interruptible::send(s.into(), bytes(data, len)?, fd, ms) }
+}
+
+/// `pnng_socket_recv` (blocking) that also ends with `PNNG_EINTR` when descriptor `fd` becomes
+/// readable or `ms` milliseconds have passed; the receive stays parked on the calling thread as
+/// for `pnng_socket_send_fd`, and the next `pnng_socket_recv_fd` for the same socket on that
+/// thread resumes it. A message received by a parked receive that is then cancelled is kept: the
+/// socket's next receive returns it. A message longer than `cap` gives `PNNG_EMSGSIZE` (its
+/// length in `*len_out`) and is kept for the next receive, as with `pnng_socket_recv`.
+///
+/// @param s The socket.
+/// @param buf Receives the message body.
+/// @param cap The size of `buf`.
+/// @param len_out Receives the message length on success and with `PNNG_EMSGSIZE`.
+/// @param fd A descriptor to watch for readability, or a negative number for none.
+/// @param ms The longest wait in milliseconds before `PNNG_EINTR`; negative: no limit.
+/// @return 0 (`PNNG_OK`) on success, else an error code:
+/// @retval PNNG_OK Success.
+/// @retval PNNG_EINTR `fd` became readable or `ms` passed; the receive is still in progress.
+/// @retval PNNG_ECLOSED The socket is closed or was never opened.
+/// @retval PNNG_ETIMEDOUT The receive timeout expired.
+/// @retval PNNG_ENOTSUP The protocol cannot receive (e.g. pub0, push0).
+/// @retval PNNG_ESTATE The protocol cannot receive now (e.g. req0 before a request).
+/// @retval PNNG_EMSGSIZE The buffer is too small.
+/// @retval PNNG_EINVAL `fd` is not an open descriptor, or a required pointer argument is NULL.
+/// @ingroup socket
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn pnng_socket_recv_fd(
+    s: pnng_socket,
+    buf: *mut c_void,
+    cap: usize,
+    len_out: *mut usize,
+    fd: c_int,
+    ms: i32,
+) -> pnng_result {
+    ffi_result! {
+        recv_into(len_out, buf, cap, |b| crate::core::interruptible::recv_into(s.into(), b, fd, ms))
+    }
+}
+
+/// Cancels the operation a `pnng_socket_send_fd` or `pnng_socket_recv_fd` call that returned
+/// `PNNG_EINTR` left in progress on the calling thread, and waits for it. A message it received
+/// is kept for the socket's next receive. Nothing happens if none is in progress.
+/// @ingroup socket
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn pnng_fd_op_cancel() {
+    ffi_boundary! { crate::core::interruptible::abandon() }
 }
 
 /// Subscribes a sub0 socket to messages starting with `len` bytes at `topic` (any bytes; length 0
@@ -244,7 +317,7 @@ pub unsafe extern "C" fn pnng_sub0_subscribe(
     topic: *const c_void,
     len: usize,
 ) -> pnng_result {
-    ffi_result! { options::set_bytes(Target::Socket(s.id), c"sub:subscribe", bytes(topic, len)?) }
+    ffi_result! { options::set_bytes(Target::Socket(s.into()), c"sub:subscribe", bytes(topic, len)?) }
 }
 
 /// Removes a subscription; `PNNG_ENOENT` if there was none.
@@ -264,7 +337,7 @@ pub unsafe extern "C" fn pnng_sub0_unsubscribe(
     topic: *const c_void,
     len: usize,
 ) -> pnng_result {
-    ffi_result! { options::set_bytes(Target::Socket(s.id), c"sub:unsubscribe", bytes(topic, len)?) }
+    ffi_result! { options::set_bytes(Target::Socket(s.into()), c"sub:unsubscribe", bytes(topic, len)?) }
 }
 
 /// Opens a context on the socket; release it with `pnng_ctx_close`. `PNNG_ENOTSUP` for protocols
@@ -285,7 +358,7 @@ pub unsafe extern "C" fn pnng_socket_new_context(
 ) -> pnng_result {
     ffi_result! {
         let out = out_ptr(ctx_out)?;
-        put(out, pnng_ctx { id: ctx::open(s.id)? });
+        put(out, ctx::open(s.into())?.into());
         Ok(())
     }
 }
@@ -312,7 +385,7 @@ pub unsafe extern "C" fn pnng_socket_pipes(
     cap: usize,
     len_out: *mut usize,
 ) -> pnng_result {
-    ffi_result! { put_list(socket::list(s.id, List::Pipes)?, buf, cap, len_out, |id| pnng_pipe { id }) }
+    ffi_result! { put_list(socket::pipes(s.into())?, buf, cap, len_out) }
 }
 
 /// The socket's open dialers, as `pnng_socket_pipes`.
@@ -333,7 +406,7 @@ pub unsafe extern "C" fn pnng_socket_dialers(
     cap: usize,
     len_out: *mut usize,
 ) -> pnng_result {
-    ffi_result! { put_list(socket::list(s.id, List::Dialers)?, buf, cap, len_out, |id| pnng_dialer { id }) }
+    ffi_result! { put_list(socket::dialers(s.into())?, buf, cap, len_out) }
 }
 
 /// The socket's open listeners, as `pnng_socket_pipes`.
@@ -354,7 +427,7 @@ pub unsafe extern "C" fn pnng_socket_listeners(
     cap: usize,
     len_out: *mut usize,
 ) -> pnng_result {
-    ffi_result! { put_list(socket::list(s.id, List::Listeners)?, buf, cap, len_out, |id| pnng_listener { id }) }
+    ffi_result! { put_list(socket::listeners(s.into())?, buf, cap, len_out) }
 }
 
 /// Adds `cb` for `event` (`PNNG_PIPE_EV_*`); several callbacks per event run in registration order.
@@ -387,9 +460,10 @@ pub unsafe extern "C" fn pnng_socket_pipe_notify(
     userdata: *mut c_void,
 ) -> pnng_result {
     ffi_result! {
+        let event = PipeEvent::try_from(event)?;
         match cb {
-            Some(cb) => socket::subscribe(s.id, event, Subscriber::Callback { cb, userdata: userdata as usize }),
-            None => socket::unsubscribe(s.id, event, |s| matches!(s, Subscriber::Callback { .. })),
+            Some(cb) => socket::subscribe(s.into(), event, Subscriber::Callback { cb, userdata: userdata as usize }),
+            None => socket::unsubscribe(s.into(), event, |s| matches!(s, Subscriber::Callback { .. })),
         }
     }
 }
@@ -412,7 +486,7 @@ pub unsafe extern "C" fn pnng_socket_pipe_notify_remove(
     cb: pnng_pipe_cb,
     userdata: *mut c_void,
 ) -> pnng_result {
-    ffi_result! { socket::unsubscribe_callback(s.id, event, cb.ok_or(Error::Invalid)?, userdata as usize) }
+    ffi_result! { socket::unsubscribe_callback(s.into(), PipeEvent::try_from(event)?, cb.ok_or(Error::Invalid)?, userdata as usize) }
 }
 
 /// Posts `event` to the completion queue `cq` instead of calling back; read entries with
@@ -437,10 +511,11 @@ pub unsafe extern "C" fn pnng_socket_pipe_notify_cq(
     userdata: *mut c_void,
 ) -> pnng_result {
     ffi_result! {
+        let event = PipeEvent::try_from(event)?;
         if cq.is_null() {
-            return socket::unsubscribe(s.id, event, |s| matches!(s, Subscriber::Queue { .. }));
+            return socket::unsubscribe(s.into(), event, |s| matches!(s, Subscriber::Queue { .. }));
         }
-        socket::subscribe(s.id, event, Subscriber::Queue { cq: cq_arc(cq), userdata: userdata as usize })
+        socket::subscribe(s.into(), event, Subscriber::Queue { cq: clone_arc(cq)?, userdata: userdata as usize })
     }
 }
 
@@ -458,7 +533,7 @@ pub unsafe extern "C" fn pnng_socket_pipe_notify_cq(
 /// @ingroup sockaddr
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_sockaddr_format(
-    addr: *const sockaddr::pnng_sockaddr,
+    addr: *const pnng_sockaddr,
     buf: *mut c_char,
     len: usize,
 ) -> pnng_result {
@@ -468,7 +543,8 @@ pub unsafe extern "C" fn pnng_sockaddr_format(
         if text.len() + 1 > len {
             return Err(Error::MsgSize);
         }
-        // SAFETY: checked room for text and the NUL.
+        // SAFETY: `buf` is non-NULL with `len` writable bytes (the export's contract), and
+        // `len` has room for the text and the NUL.
         unsafe {
             std::ptr::copy_nonoverlapping(text.as_ptr(), buf.cast(), text.len());
             buf.add(text.len()).write(0);

@@ -1,10 +1,11 @@
 //! Statistics (beyond pynng): NNG's per-socket, per-dialer and per-listener counters, read as a
 //! snapshot.
 
+use super::cast::{take_box, to_boxed_ptr, try_ref};
 use super::{
-    cstr, ffi_boundary, ffi_result, obj, out_ptr, pnng_dialer, pnng_listener, pnng_socket, put,
+    cstr, ffi_boundary, ffi_result, out_ptr, pnng_dialer, pnng_listener, pnng_socket, put,
 };
-use crate::core::stats::{self, Owner, Stat};
+use crate::core::stats::{self, Owner, Snapshot, Stat};
 use crate::error::{Error, Result, pnng_result};
 use std::ffi::c_char;
 
@@ -24,47 +25,18 @@ pub struct pnng_stats {
     _private: [u8; 0],
 }
 
-/// Statistic kind (`pnng_stats_kind`, NNG's values): a level, which goes up and down.
-/// @ingroup stats
-pub const PNNG_STAT_LEVEL: i32 = 1;
-/// Statistic kind: a counter, which only goes up.
-/// @ingroup stats
-pub const PNNG_STAT_COUNTER: i32 = 2;
-/// Statistic kind: a string (`pnng_stats_string`).
-/// @ingroup stats
-pub const PNNG_STAT_STRING: i32 = 3;
-/// Statistic kind: a boolean (0 or 1).
-/// @ingroup stats
-pub const PNNG_STAT_BOOLEAN: i32 = 4;
-/// Statistic kind: an id (of a socket, dialer, listener or pipe).
-/// @ingroup stats
-pub const PNNG_STAT_ID: i32 = 5;
-/// Statistic unit (`pnng_stats_unit`, NNG's values): none.
-/// @ingroup stats
-pub const PNNG_UNIT_NONE: i32 = 0;
-/// Statistic unit: bytes.
-/// @ingroup stats
-pub const PNNG_UNIT_BYTES: i32 = 1;
-/// Statistic unit: messages.
-/// @ingroup stats
-pub const PNNG_UNIT_MESSAGES: i32 = 2;
-/// Statistic unit: milliseconds.
-/// @ingroup stats
-pub const PNNG_UNIT_MILLIS: i32 = 3;
-/// Statistic unit: events.
-/// @ingroup stats
-pub const PNNG_UNIT_EVENTS: i32 = 4;
-
-type Snapshot = Vec<Stat>;
-
 fn take_snapshot(owner: Owner, out: *mut *mut pnng_stats) -> Result<()> {
     let out = out_ptr(out)?;
-    put(out, Box::into_raw(Box::new(stats::snapshot(owner)?)).cast());
+    put(out, to_boxed_ptr(Box::new(stats::snapshot(owner)?)));
     Ok(())
 }
 
+fn snapshot<'a>(st: *const pnng_stats) -> Result<&'a Snapshot> {
+    try_ref(st)
+}
+
 fn stat<'a>(st: *const pnng_stats, i: usize) -> Option<&'a Stat> {
-    obj(st.cast::<Snapshot>()).ok()?.get(i)
+    snapshot(st).ok()?.get(i)
 }
 
 /// A snapshot of the socket's statistics; free it with `pnng_stats_free`.
@@ -81,7 +53,7 @@ pub unsafe extern "C" fn pnng_socket_stats(
     s: pnng_socket,
     stats_out: *mut *mut pnng_stats,
 ) -> pnng_result {
-    ffi_result! { take_snapshot(Owner::Socket(s.id), stats_out) }
+    ffi_result! { take_snapshot(Owner::Socket(s.into()), stats_out) }
 }
 
 /// A snapshot of the dialer's statistics (`PNNG_ENOENT` for a closed one).
@@ -98,7 +70,7 @@ pub unsafe extern "C" fn pnng_dialer_stats(
     d: pnng_dialer,
     stats_out: *mut *mut pnng_stats,
 ) -> pnng_result {
-    ffi_result! { take_snapshot(Owner::Dialer(d.id), stats_out) }
+    ffi_result! { take_snapshot(Owner::Dialer(d.into()), stats_out) }
 }
 
 /// A snapshot of the listener's statistics.
@@ -115,7 +87,7 @@ pub unsafe extern "C" fn pnng_listener_stats(
     l: pnng_listener,
     stats_out: *mut *mut pnng_stats,
 ) -> pnng_result {
-    ffi_result! { take_snapshot(Owner::Listener(l.id), stats_out) }
+    ffi_result! { take_snapshot(Owner::Listener(l.into()), stats_out) }
 }
 
 /// Frees a snapshot. NULL is fine.
@@ -125,10 +97,7 @@ pub unsafe extern "C" fn pnng_listener_stats(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_stats_free(st: *mut pnng_stats) {
     ffi_boundary! {
-        if !st.is_null() {
-            // SAFETY: a snapshot from take_snapshot, owned by the caller.
-            drop(unsafe { Box::from_raw(st.cast::<Snapshot>()) });
-        }
+        drop(take_box(st))
     }
 }
 
@@ -139,7 +108,7 @@ pub unsafe extern "C" fn pnng_stats_free(st: *mut pnng_stats) {
 /// @ingroup stats
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_stats_count(st: *const pnng_stats) -> usize {
-    ffi_boundary! { obj(st.cast::<Snapshot>()).map_or(0, Vec::len) }
+    ffi_boundary! { snapshot(st).map_or(0, Vec::len) }
 }
 
 /// The name of statistic `i` (NULL when out of range).
@@ -226,7 +195,7 @@ pub unsafe extern "C" fn pnng_stats_find(
 ) -> pnng_result {
     ffi_result! {
         let (name, out) = (cstr(name)?, out_ptr(value_out)?);
-        let s = obj(st.cast::<Snapshot>())?.iter().find(|s| s.name.as_c_str() == name).ok_or(Error::NoEntry)?;
+        let s = snapshot(st)?.iter().find(|s| s.name.as_c_str() == name).ok_or(Error::NoEntry)?;
         put(out, s.value);
         Ok(())
     }

@@ -1,11 +1,12 @@
 //! TLS configuration (pynng `TLSConfig`) for `tls+tcp://` and `wss://`.
 
+use super::cast::{clone_arc, free_arc, to_arc_ptr, try_ref};
 use super::{
-    cstr, ffi_boundary, ffi_result, obj, opt_cstr, out_ptr, pnng_dialer, pnng_listener,
-    pnng_socket, put,
+    cstr, ffi_boundary, ffi_result, opt_cstr, out_ptr, pnng_dialer, pnng_listener, pnng_socket, put,
 };
 use crate::core::options::Target;
 use crate::core::tls::TlsConfig;
+use crate::core::types::{TlsAuthMode, TlsMode};
 use crate::error::{Result, pnng_result};
 use std::ffi::{c_char, c_int};
 use std::sync::Arc;
@@ -33,7 +34,7 @@ pub struct pnng_tls_config {
 }
 
 fn cfg<'a>(c: *const pnng_tls_config) -> Result<&'a TlsConfig> {
-    obj(c.cast::<TlsConfig>())
+    try_ref(c)
 }
 
 /// A new configuration for `mode` (`PNNG_TLS_MODE_CLIENT` or `PNNG_TLS_MODE_SERVER`; anything else
@@ -52,7 +53,7 @@ pub unsafe extern "C" fn pnng_tls_config_new(
 ) -> pnng_result {
     ffi_result! {
         let out = out_ptr(cfg_out)?;
-        put(out, Arc::into_raw(Arc::new(TlsConfig::new(mode)?)).cast_mut().cast());
+        put(out, to_arc_ptr(Arc::new(TlsConfig::new(TlsMode::try_from(mode)?)?)));
         Ok(())
     }
 }
@@ -65,11 +66,8 @@ pub unsafe extern "C" fn pnng_tls_config_new(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_tls_config_clone(c: *mut pnng_tls_config) -> *mut pnng_tls_config {
     ffi_boundary! {
-        if !c.is_null() {
-            // SAFETY: a live reference from pnng_tls_config_new.
-            unsafe { Arc::increment_strong_count(c.cast::<TlsConfig>()) };
-        }
-        c
+        // The new reference is the caller's: it leaves Rust's hands as the returned pointer.
+        clone_arc(c).map_or(std::ptr::null_mut(), to_arc_ptr)
     }
 }
 
@@ -80,10 +78,7 @@ pub unsafe extern "C" fn pnng_tls_config_clone(c: *mut pnng_tls_config) -> *mut 
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_tls_config_free(c: *mut pnng_tls_config) {
     ffi_boundary! {
-        if !c.is_null() {
-            // SAFETY: the caller gives up one reference.
-            drop(unsafe { Arc::from_raw(c.cast::<TlsConfig>()) });
-        }
+        free_arc(c)
     }
 }
 
@@ -197,7 +192,7 @@ pub unsafe extern "C" fn pnng_tls_config_auth_mode(
     c: *mut pnng_tls_config,
     mode: c_int,
 ) -> pnng_result {
-    ffi_result! { cfg(c)?.auth_mode(mode) }
+    ffi_result! { cfg(c)?.auth_mode(TlsAuthMode::try_from(mode)?) }
 }
 
 /// Uses `cfg` for the socket's future `tls+tcp://` and `wss://` dialers and listeners. The socket
@@ -215,7 +210,7 @@ pub unsafe extern "C" fn pnng_socket_set_tls(
     s: pnng_socket,
     c: *mut pnng_tls_config,
 ) -> pnng_result {
-    ffi_result! { cfg(c)?.attach(Target::Socket(s.id)) }
+    ffi_result! { cfg(c)?.attach(Target::Socket(s.into())) }
 }
 
 /// Uses `cfg` for a dialer not yet started (`pnng_dialer_create`). `PNNG_ENOTSUP` on a non-TLS
@@ -234,7 +229,7 @@ pub unsafe extern "C" fn pnng_dialer_set_tls(
     d: pnng_dialer,
     c: *mut pnng_tls_config,
 ) -> pnng_result {
-    ffi_result! { cfg(c)?.attach(Target::Dialer(d.id)) }
+    ffi_result! { cfg(c)?.attach(Target::Dialer(d.into())) }
 }
 
 /// Uses `cfg` for a listener not yet started (`pnng_listener_create`). `PNNG_ENOTSUP` on a non-TLS
@@ -253,5 +248,5 @@ pub unsafe extern "C" fn pnng_listener_set_tls(
     l: pnng_listener,
     c: *mut pnng_tls_config,
 ) -> pnng_result {
-    ffi_result! { cfg(c)?.attach(Target::Listener(l.id)) }
+    ffi_result! { cfg(c)?.attach(Target::Listener(l.into())) }
 }

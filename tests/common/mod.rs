@@ -1,10 +1,10 @@
 //! Helpers shared by the integration tests: they call the exported C functions directly.
 #![allow(dead_code, unused_imports)]
 
-pub use pnng::core::sockaddr::*;
+pub use pnng::abi::*;
+
 pub use pnng::error::*;
 pub use pnng::ffi::aio::*;
-pub use pnng::ffi::consts::*;
 pub use pnng::ffi::ctx::*;
 pub use pnng::ffi::dialer::*;
 pub use pnng::ffi::listener::*;
@@ -16,7 +16,7 @@ pub use pnng::ffi::protocols::*;
 pub use pnng::ffi::socket::*;
 pub use pnng::ffi::stats::*;
 pub use pnng::ffi::tls::*;
-pub use pnng::ffi::{pnng_ctx, pnng_dialer, pnng_listener, pnng_pipe, pnng_socket};
+
 pub use std::ffi::{CStr, CString, c_char, c_int, c_void};
 pub use std::result::Result;
 use std::sync::atomic::{AtomicU32, Ordering};

@@ -87,7 +87,7 @@ pub fn seed() -> u64 {
     std::env::var("PNNG_STRESS_SEED")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(0x5EED_0F_2026)
+        .unwrap_or(0x005E_ED0F_2026)
 }
 
 /// Resident set size of this process in KiB (VmRSS).

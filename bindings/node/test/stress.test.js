@@ -1,5 +1,5 @@
 'use strict';
-// Stress (issue 12, item 7): closes racing pending receives, AbortSignal storms racing message
+// Stress: closes racing pending receives, AbortSignal storms racing message
 // arrival, and forgotten sockets collected by gc() while others are busy. A few seconds in
 // all; a crash, a hang (the test timeout), a lost or doubled message fails.
 const test = require('node:test');

@@ -1,9 +1,11 @@
-"""asend/arecv for asyncio and trio, on libpnng's completion queue.
+"""asend/arecv for asyncio, trio and curio, on libpnng's completion queue.
 
 Each event loop (asyncio) or trio run owns one ``pnng_cq``. Operations run on aios posting to
 it, so NNG never calls Python: the queue's file descriptor becomes readable, the loop (asyncio
 ``add_reader``) or a trio system task (``wait_readable``) pops the finished aios and wakes the
-waiting tasks. Aios are pooled per queue and reused.
+waiting tasks. Under curio one process-wide queue is drained by a thread that completes each
+operation's ``concurrent.futures.Future``, which curio waits on (as pynng does). Aios are pooled
+per queue and reused.
 
 Cancellation: cancelling the awaiting task cancels the aio and then waits for it to finish.
 If NNG finished the operation anyway, its result is returned (a received message is never
@@ -14,10 +16,12 @@ stays queued in the socket.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import ctypes
+import threading
 import weakref
 from ctypes import byref
-from typing import Any, Callable, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple, cast
 
 from . import _ffi
 from ._ffi import ECANCELED, lib
@@ -46,9 +50,9 @@ class _Driver:
         self.fd = fd.value
         self.pool: List[int] = []
         self.waiters: Dict[int, Any] = {}
-        self._aio_out = ctypes.c_void_p()
+        self._aio_out: Any = ctypes.c_void_p()
         self._ud_out = ctypes.c_void_p()
-        self._take_out = ctypes.c_void_p()
+        self._take_out: Any = ctypes.c_void_p()
 
     def acquire(self) -> int:
         if self.pool:
@@ -198,7 +202,7 @@ def _asyncio_driver(loop: Any = None) -> _Driver:
         drv = _asyncio_drivers[loop] = _AsyncioDriver(loop)
         weakref.finalize(loop, drv.close)
     _last_asyncio = (weakref.ref(loop), drv)
-    return drv
+    return cast(_Driver, drv)
 
 
 # ---- trio --------------------------------------------------------------------------------------------
@@ -259,6 +263,92 @@ def _trio_driver() -> _Driver:
         drv = _TrioDriver()
         _trio_driver_var.set(drv)
         trio.lowlevel.spawn_system_task(drv.serve, name="pnng completion queue")
+    return cast(_Driver, drv)
+
+
+# ---- curio ---------------------------------------------------------------------------------------------
+
+
+class _CurioDriver(_Driver):
+    """One queue for every curio kernel; a daemon thread pops completions and resolves the
+    waiting operation's Future (curio wakes its task from any thread)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.completed: set = set()  # type: ignore[type-arg]
+        self._lock = threading.Lock()  # acquire/release run on any kernel's thread
+        self._thread = threading.Thread(target=self._serve, name="pnng curio completions", daemon=True)
+        self._thread.start()
+
+    def acquire(self) -> int:
+        with self._lock:
+            return super().acquire()
+
+    def release(self, aio: int) -> None:
+        with self._lock:
+            super().release(aio)
+
+    def _serve(self) -> None:
+        cq = self.cq
+        aio_out: Any = ctypes.c_void_p()
+        ud_out = ctypes.c_void_p()
+        aio_ref, ud_ref = byref(aio_out), byref(ud_out)
+        while _ffi.runtime.usable:
+            lib.pnng_cq_wait(cq, -1)
+            while lib.pnng_cq_pop(cq, aio_ref, ud_ref) == 0:
+                aio = aio_out.value
+                self.completed.add(aio)  # before reading the waiter: see wait()
+                fut = self.waiters.get(aio)
+                if fut is not None and not fut.done():
+                    try:
+                        fut.set_result(None)
+                    except concurrent.futures.InvalidStateError:
+                        pass  # cancelled meanwhile by curio
+
+    def prepare(self, aio: int) -> Any:
+        self.completed.discard(aio)
+        fut = self.waiters[aio] = concurrent.futures.Future()
+        return fut
+
+    async def wait(self, aio: int, waiter: Any) -> Optional[_Cancel]:
+        import curio  # type: ignore[import-untyped]
+        from curio.traps import _future_wait  # type: ignore[import-untyped]
+
+        try:
+            await _future_wait(waiter)
+            self.waiters.pop(aio, None)
+            return None
+        except curio.errors.CancelledError as exc:
+            caught = exc
+        # Cancelled (curio cancelled the Future): stop the operation and wait until NNG has
+        # really finished it, so the aio can be reused.
+        lib.pnng_aio_cancel(aio)
+        async with curio.disable_cancellation():
+            while aio not in self.completed:
+                fut = self.waiters[aio] = concurrent.futures.Future()
+                if aio in self.completed:  # the thread read the old waiter just before
+                    break
+                await _future_wait(fut)
+        self.waiters.pop(aio, None)
+
+        def reraise() -> None:
+            raise caught
+
+        return _Cancel(reraise, lambda: None)
+
+
+_curio_driver_obj: Optional[_CurioDriver] = None
+_curio_lock = threading.Lock()
+
+
+def _curio_driver() -> _Driver:
+    global _curio_driver_obj
+    drv = _curio_driver_obj
+    if drv is None or drv.cq is None:
+        with _curio_lock:
+            if _curio_driver_obj is None:
+                _curio_driver_obj = _CurioDriver()
+            drv = _curio_driver_obj
     return drv
 
 
@@ -275,33 +365,45 @@ FAST_YIELD_EVERY = 8
 _fast_count = 0
 
 
-def is_trio(backend: Optional[str]) -> bool:
+def kind(backend: Optional[str]) -> str:
+    """The async library running now: ``backend`` if given, else sniffio's answer ("asyncio",
+    "trio", "curio"), found without function calls in the common cases."""
     if backend is not None:
-        return backend == "trio"
+        return backend
     name = _sniffio_local.name if _sniffio_local is not None else None
     if name is None and _sniffio_cvar is not None:
         name = _sniffio_cvar.get()
-    return name == "trio"
+    if name is None:
+        name = "asyncio" if _get_running_loop() is not None else current_backend(None)
+    return name
 
 
-async def before_fast(trio_: bool) -> None:
-    """Under trio: raise Cancelled if the task's scope is cancelled, before acting."""
-    if trio_:
+async def before_fast(kind_: str) -> None:
+    """Under trio and curio: raise their cancellation if the task is cancelled, before acting."""
+    if kind_ == "trio":
         import trio
 
         await trio.lowlevel.checkpoint_if_cancelled()
+    elif kind_ == "curio":
+        import curio
+
+        await curio.check_cancellation()
 
 
-async def after_fast(trio_: bool) -> None:
+async def after_fast(kind_: str) -> None:
     """After an operation completed without waiting: a schedule point (see above)."""
     global _fast_count
     _fast_count += 1
     if _fast_count >= FAST_YIELD_EVERY:
         _fast_count = 0
-        if trio_:
+        if kind_ == "trio":
             import trio
 
             await trio.lowlevel.cancel_shielded_checkpoint()
+        elif kind_ == "curio":
+            import curio
+
+            await curio.sleep(0)
         else:
             await asyncio.sleep(0)
 
@@ -341,11 +443,14 @@ def _driver(backend: Optional[str]) -> _Driver:
         return _asyncio_driver()
     if name == "trio":
         return _trio_driver()
+    if name == "curio":
+        return _curio_driver()
     raise ValueError(f"The async backend {name} is not currently supported.")
 
 
-async def run(start: Start, h: int, msg: Optional[int], backend: Optional[str],
-              give_back: Optional[Callable[[int], None]] = None) -> Tuple[int, Optional[int]]:
+async def run(
+    start: Start, h: int, msg: Optional[int], backend: Optional[str], give_back: Optional[Callable[[int], None]] = None
+) -> Tuple[int, Optional[int]]:
     """Runs one operation: ``start(h, aio)`` after giving the aio ``msg`` (if any).
 
     Returns (result code, message left on the aio: the received one, or an unsent one given
@@ -399,5 +504,5 @@ def _take(aio: int, drv: "Optional[_Driver]" = None) -> Optional[int]:
     # writes it between the call (which releases the GIL) and the read.
     out = drv._take_out if drv is not None else ctypes.c_void_p()
     if lib.pnng_aio_take_msg(aio, byref(out)) == 0:
-        return out.value  # type: ignore[no-any-return]
+        return out.value
     return None

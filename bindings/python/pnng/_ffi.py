@@ -27,7 +27,7 @@ from ctypes import (
     c_uint64,
     c_void_p,
 )
-from typing import List, Optional
+from typing import Any, Callable, List, Optional, Tuple, cast
 
 # ---- constants (pnng.h) ------------------------------------------------------------------------
 
@@ -55,6 +55,12 @@ TLS_AUTH_MODE_NONE = 0
 TLS_AUTH_MODE_OPTIONAL = 1
 TLS_AUTH_MODE_REQUIRED = 2
 
+LOG_ERR = 3
+LOG_WARN = 4
+LOG_NOTICE = 5
+LOG_INFO = 6
+LOG_DEBUG = 7
+
 EINTR = 1
 EINVAL = 3
 EBUSY = 4
@@ -73,13 +79,99 @@ EREADONLY = 24
 EWRITEONLY = 25
 EBADTYPE = 30
 ECONNSHUT = 31
+ECRYPTO = 26
 EINTERNAL = 1000
 ESYSERR = 0x10000000
 ETRANERR = 0x20000000
 
+# NNG's constants as pynng's ``lib`` exposes them (``NNG_<name>``); the values are NNG's (and
+# pnng.h's): tests/test_pynng_compat.py checks them against both headers.
+NNG_CONSTANTS = {
+    "FLAG_ALLOC": 1,
+    "FLAG_NONBLOCK": FLAG_NONBLOCK,
+    "EINTR": 1,
+    "ENOMEM": 2,
+    "EINVAL": 3,
+    "EBUSY": 4,
+    "ETIMEDOUT": 5,
+    "ECONNREFUSED": 6,
+    "ECLOSED": 7,
+    "EAGAIN": 8,
+    "ENOTSUP": 9,
+    "EADDRINUSE": 10,
+    "ESTATE": 11,
+    "ENOENT": 12,
+    "EPROTO": 13,
+    "EUNREACHABLE": 14,
+    "EADDRINVAL": 15,
+    "EPERM": 16,
+    "EMSGSIZE": 17,
+    "ECONNABORTED": 18,
+    "ECONNRESET": 19,
+    "ECANCELED": 20,
+    "ENOFILES": 21,
+    "ENOSPC": 22,
+    "EEXIST": 23,
+    "EREADONLY": 24,
+    "EWRITEONLY": 25,
+    "ECRYPTO": 26,
+    "EPEERAUTH": 27,
+    "ENOARG": 28,
+    "EAMBIGUOUS": 29,
+    "EBADTYPE": 30,
+    "ECONNSHUT": 31,
+    "EINTERNAL": 1000,
+    "ESYSERR": 0x10000000,
+    "ETRANERR": 0x20000000,
+    "AF_UNSPEC": 0,
+    "AF_INPROC": 1,
+    "AF_IPC": 2,
+    "AF_INET": 3,
+    "AF_INET6": 4,
+    "AF_ZT": 5,
+    "AF_ABSTRACT": 6,
+    "PIPE_EV_ADD_PRE": 0,
+    "PIPE_EV_ADD_POST": 1,
+    "PIPE_EV_REM_POST": 2,
+    "PIPE_EV_NUM": 3,
+    "TLS_MODE_CLIENT": 0,
+    "TLS_MODE_SERVER": 1,
+    "TLS_AUTH_MODE_NONE": 0,
+    "TLS_AUTH_MODE_OPTIONAL": 1,
+    "TLS_AUTH_MODE_REQUIRED": 2,
+    "TLS_1_0": 0x301,
+    "TLS_1_1": 0x302,
+    "TLS_1_2": 0x303,
+    "TLS_1_3": 0x304,
+    "STAT_SCOPE": 0,
+    "STAT_LEVEL": 1,
+    "STAT_COUNTER": 2,
+    "STAT_STRING": 3,
+    "STAT_BOOLEAN": 4,
+    "STAT_ID": 5,
+    "UNIT_NONE": 0,
+    "UNIT_BYTES": 1,
+    "UNIT_MESSAGES": 2,
+    "UNIT_MILLIS": 3,
+    "UNIT_EVENTS": 4,
+    "DURATION_INFINITE": DURATION_INFINITE,
+    "DURATION_DEFAULT": DURATION_DEFAULT,
+    "DURATION_ZERO": 0,
+    "MAXADDRLEN": MAXADDRLEN,
+}
+
 PROTOCOLS = (
-    "pair0", "pair1", "req0", "rep0", "pub0", "sub0",
-    "push0", "pull0", "surveyor0", "respondent0", "bus0",
+    "pair0",
+    "pair1",
+    "req0",
+    "rep0",
+    "pub0",
+    "sub0",
+    "push0",
+    "pull0",
+    "surveyor0",
+    "respondent0",
+    "bus0",
 )
 OPTION_OBJECTS = ("socket", "dialer", "listener", "pipe", "ctx")
 
@@ -107,7 +199,8 @@ cq_p = c_void_p
 tls_p = c_void_p
 res = c_int32
 
-pipe_cb_t = CFUNCTYPE(None, c_uint32, c_int, c_void_p)
+pipe_cb_t: Any = CFUNCTYPE(None, c_uint32, c_int, c_void_p)
+log_cb_t: Any = CFUNCTYPE(None, c_int, c_char_p, c_void_p)
 
 
 def _candidates() -> List[str]:
@@ -130,25 +223,27 @@ def _load() -> "tuple[ctypes.CDLL, str]":
             return ctypes.CDLL(path), path
         except OSError as exc:
             errors.append(f"{path}: {exc}")
-    raise ImportError(
-        "pnng: cannot load libpnng (set PNNG_LIBRARY to its path); tried:\n  " + "\n  ".join(errors)
-    )
+    raise ImportError("pnng: cannot load libpnng (set PNNG_LIBRARY to its path); tried:\n  " + "\n  ".join(errors))
 
 
+lib: Any
+library_path: str
 lib, library_path = _load()
 
 
-def _declare(name: str, restype, *argtypes) -> None:
+def _declare(name: str, restype: Any, *argtypes: Any) -> None:
     fn = getattr(lib, name)
     fn.restype = restype
     fn.argtypes = list(argtypes)
 
 
-_SIGNATURES = [
+_SIGNATURES: List[Tuple[Any, ...]] = [
     # misc
     ("pnng_strerror", c_char_p, c_int),
     ("pnng_version", c_char_p),
     ("pnng_fini", None),
+    ("pnng_set_log_callback", None, log_cb_t, c_void_p),
+    ("pnng_set_log_level", None, c_int),
     ("pnng_strfree", None, c_void_p),
     ("pnng_sockaddr_format", res, POINTER(pnng_sockaddr), c_char_p, c_size_t),
     # sockets
@@ -159,6 +254,9 @@ _SIGNATURES = [
     ("pnng_socket_send", res, handle, c_void_p, c_size_t, c_int),
     ("pnng_socket_recv", res, handle, c_void_p, c_size_t, c_int, POINTER(c_size_t)),
     ("pnng_socket_send_msg", res, handle, msg_p, c_int),
+    ("pnng_socket_send_fd", res, handle, c_void_p, c_size_t, c_int, c_int32),
+    ("pnng_socket_recv_fd", res, handle, c_void_p, c_size_t, POINTER(c_size_t), c_int, c_int32),
+    ("pnng_fd_op_cancel", None),
     ("pnng_socket_recv_msg", res, handle, c_int, POINTER(msg_p)),
     ("pnng_socket_send_aio", res, handle, aio_p),
     ("pnng_socket_recv_aio", res, handle, aio_p),
@@ -274,17 +372,21 @@ class _Fast:
     """
 
     def __init__(self) -> None:
-        for obj in ("socket", "ctx"):
-            for op in ("send", "recv", "send_msg", "recv_msg"):
-                setattr(self, f"{obj}_{op}", self._make(f"pnng_{obj}_{op}"))
+        make = self._make
+        self.socket_send, self.socket_recv = make("pnng_socket_send"), make("pnng_socket_recv")
+        self.socket_send_msg, self.socket_recv_msg = make("pnng_socket_send_msg"), make("pnng_socket_recv_msg")
+        self.ctx_send, self.ctx_recv = make("pnng_ctx_send"), make("pnng_ctx_recv")
+        self.ctx_send_msg, self.ctx_recv_msg = make("pnng_ctx_send_msg"), make("pnng_ctx_recv_msg")
         self.pipe_send = self._make("pnng_pipe_send")
+        self.socket_send_fd = self._make("pnng_socket_send_fd")
+        self.socket_recv_fd = self._make("pnng_socket_recv_fd")
         self.pipe_send_msg = self._make("pnng_pipe_send_msg")
 
     @staticmethod
-    def _make(name: str, restype=c_int):
+    def _make(name: str, restype: Any = c_int) -> Callable[..., int]:
         fn = lib[name]  # a new function object: the declared one keeps its argtypes
         fn.restype = restype
-        return fn
+        return cast(Callable[..., int], fn)
 
 
 fast = _Fast()
@@ -298,7 +400,15 @@ def strerror(code: int) -> str:
 
 def version() -> str:
     """The loaded library's version string, e.g. ``"pnng 0.1.0 (NNG 1.11.0)"``."""
-    return lib.pnng_version().decode()
+    return lib.pnng_version().decode()  # type: ignore[no-any-return]
+
+
+def nng_version() -> "tuple[int, int, int]":
+    """The NNG version the loaded library was built with, from its version string."""
+    import re
+
+    m = re.search(r"NNG (\d+)\.(\d+)\.(\d+)", version())
+    return (int(m.group(1)), int(m.group(2)), int(m.group(3))) if m else (0, 0, 0)
 
 
 class _Runtime:

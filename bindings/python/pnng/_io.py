@@ -8,7 +8,13 @@ copies straight into a per-thread buffer that is reused (``pnng_*_recv``) and sl
 Blocking in the main thread: NNG's blocking calls cannot be interrupted by a signal, so the
 main thread never makes one. Instead:
 
-* Sockets (``nb_first``: receives on every protocol, sends on all but rep0 and respondent0)
+* ``send(bytes)`` and ``recv()`` on a socket make one call, ``pnng_socket_{send,recv}_fd``,
+  which blocks in C but returns ``PNNG_EINTR`` every ``SLICE_MS`` with the operation still
+  running (parked on the thread). Back in Python, pending signal handlers run (Ctrl-C raises
+  KeyboardInterrupt, and the parked operation is cancelled: a message it received stays queued
+  in the socket); otherwise the same call resumes the operation. So a message that arrives
+  costs one foreign call, as a plain blocking call would.
+* Other socket calls (``send_msg``, ``recv_msg``, ``recv_into``): sockets (``nb_first``: receives on every protocol, sends on all but rep0 and respondent0)
   first make the non-blocking call. Only if it would block does the operation run on an aio.
   A failed non-blocking attempt of these operations changes nothing in NNG that the blocking
   call would not change too (a req0/surveyor0 send restarts the request/survey either way;
@@ -39,7 +45,7 @@ from ctypes import byref, c_size_t, c_void_p
 from typing import Any, Callable, Optional, Tuple
 
 from . import _ffi
-from ._ffi import EAGAIN, EMSGSIZE, ETIMEDOUT, FLAG_NONBLOCK, lib
+from ._ffi import EAGAIN, EINTR, EMSGSIZE, ETIMEDOUT, FLAG_NONBLOCK, lib
 from .exceptions import _raise, check_err
 
 SLICE_MS = 50  # Ctrl-C is noticed within one slice
@@ -52,6 +58,7 @@ _string_at = ctypes.string_at
 _msg_free = lib.pnng_msg_free
 _msg_len = lib.pnng_msg_len
 _msg_body = lib.pnng_msg_body
+_fd_op_cancel = lib.pnng_fd_op_cancel
 
 _STR_MESSAGE = 'Cannot send type str. Maybe you left out a ".encode()" somewhere?'
 
@@ -88,7 +95,7 @@ class _ThreadState(threading.local):
     def __init__(self) -> None:
         self.len_out = c_size_t()
         self.len_ref = byref(self.len_out)
-        self.msg_out = c_void_p()
+        self.msg_out: Any = c_void_p()
         self.msg_ref = byref(self.msg_out)
         self.pipe_out = ctypes.c_uint32()
         self.pipe_ref = byref(self.pipe_out)
@@ -98,7 +105,7 @@ class _ThreadState(threading.local):
     def _alloc(self, cap: int) -> None:
         self.cap = cap
         self.cap_c = c_size_t(cap)
-        self.buf = ctypes.create_string_buffer(cap)
+        self.buf: Any = ctypes.create_string_buffer(cap)
 
     @property
     def aio(self) -> int:
@@ -193,6 +200,8 @@ def send(obj: Any, data: Any, block: bool) -> None:
         rc = fn(h, ptr, cn, FLAG_NONBLOCK)
     elif _get_ident() != _MAIN_IDENT:
         rc = fn(h, ptr, cn, 0)
+    elif obj._send_fd_fn is not None:
+        rc = _send_sliced(obj._send_fd_fn, h, ptr, cn)
     else:
         if obj._nb_first(False):
             rc = fn(h, ptr, cn, FLAG_NONBLOCK)
@@ -206,6 +215,18 @@ def send(obj: Any, data: Any, block: bool) -> None:
                 _msg_free(msg)
     if rc:
         _raise(rc)
+
+
+def _send_sliced(fn: CFn, h: int, ptr: Any, cn: c_size_t) -> int:
+    """Main thread: a blocking send in SLICE_MS slices (see the module comment)."""
+    try:
+        rc = fn(h, ptr, cn, -1, SLICE_MS)
+        while rc == EINTR:  # signal handlers run here; then the parked send goes on
+            rc = fn(h, ptr, cn, -1, SLICE_MS)
+    except BaseException:
+        _fd_op_cancel()
+        raise
+    return rc
 
 
 def send_msg(obj: Any, msg: int, block: bool) -> int:
@@ -240,7 +261,7 @@ def send_msg_on_aio(h: int, msg: int, send_aio_fn: CFn) -> int:
     if rc:
         # Take the unsent message back so the aio does not free it.
         lib.pnng_aio_take_msg(aio, _state.msg_ref)
-    return rc  # type: ignore[no-any-return]
+    return rc
 
 
 # ---- receive ---------------------------------------------------------------------------------------
@@ -253,6 +274,8 @@ def recv(obj: Any, block: bool) -> bytes:
         flags = FLAG_NONBLOCK
     elif _get_ident() != _MAIN_IDENT:
         flags = 0
+    elif obj._recv_fd_fn is not None:
+        return _recv_sliced(obj._recv_fd_fn, obj)
     else:
         if not obj._nb_first(True):
             ready = obj._ready(True)
@@ -261,8 +284,33 @@ def recv(obj: Any, block: bool) -> bytes:
         flags = FLAG_NONBLOCK
     rc = obj._recv_fn(obj._h, st.buf, st.cap_c, flags, st.len_ref)
     if rc == 0:
-        return st.buf[: st.len_out.value]
+        return bytes(st.buf[: st.len_out.value])
     return _recv_more(obj, rc, flags, block)
+
+
+def _recv_sliced(fn: CFn, obj: Any) -> bytes:
+    """Main thread: a blocking receive in SLICE_MS slices (see the module comment)."""
+    st, h = _state, obj._h
+    try:
+        while True:
+            rc = fn(h, st.buf, st.cap_c, st.len_ref, -1, SLICE_MS)
+            if rc == 0:
+                return bytes(st.buf[: st.len_out.value])
+            if rc == EINTR:
+                continue  # signal handlers run here; then the parked receive goes on
+            if rc != EMSGSIZE:
+                _raise(rc)
+            # Too big for the thread's buffer: it stays queued for the next receive.
+            need = st.len_out.value
+            if need > _BUF_KEEP_MAX:
+                rc = obj._recv_msg_fn(h, FLAG_NONBLOCK, st.msg_ref)
+                if rc:
+                    _raise(rc)
+                return body_and_free(st.msg_out.value)
+            st.grow(need)
+    except BaseException:
+        _fd_op_cancel()
+        raise
 
 
 def _recv_more(obj: Any, rc: int, flags: int, block: bool) -> bytes:
@@ -271,7 +319,7 @@ def _recv_more(obj: Any, rc: int, flags: int, block: bool) -> bytes:
     fn, h = obj._recv_fn, obj._h
     while True:
         if rc == 0:
-            return st.buf[: st.len_out.value]
+            return bytes(st.buf[: st.len_out.value])
         if rc == EMSGSIZE:
             # The message stays queued: retry with room for it, or take it as a message.
             need = st.len_out.value
@@ -308,7 +356,7 @@ def recv_native(obj: Any, block: bool) -> int:
             return recv_on_aio(h, obj._recv_aio_fn)
     if rc:
         _raise(rc)
-    return st.msg_out.value  # type: ignore[return-value]
+    return int(st.msg_out.value)
 
 
 def recv_on_aio(h: int, recv_aio_fn: CFn) -> int:

@@ -142,6 +142,11 @@ ConnectionShutdown: Type[NNGException]
 Internal: Type[NNGException]
 
 __all__ = [
-    "NNGException", "MessageStateError", "SystemCallError", "TransportError", "EXCEPTION_MAP",
-    "check_err", "exception_for",
+    "NNGException",
+    "MessageStateError",
+    "SystemCallError",
+    "TransportError",
+    "EXCEPTION_MAP",
+    "check_err",
+    "exception_for",
 ] + [name for name, _, _ in _TABLE]

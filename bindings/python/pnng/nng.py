@@ -2,25 +2,58 @@
 
 from __future__ import annotations
 
+import builtins
 import ctypes
+import functools
 import logging
 import threading
 import weakref
 from ctypes import byref
 from typing import (
-    Any, AsyncIterator, Callable, Dict, Iterable, List, Optional, Set, Tuple, Type, TypeVar, Union,
+    TYPE_CHECKING,
+    Any,
+    Callable,
+    Dict,
+    FrozenSet,
+    List,
+    Optional,
+    Set,
+    Tuple,
+    Type,
+    TypeVar,
+    Union,
+    cast,
 )
 
 from . import _async, _ffi, _io
 from ._ffi import (
-    ECLOSED, ENOENT, FLAG_NONBLOCK, PIPE_EV_ADD_POST, PIPE_EV_ADD_PRE, PIPE_EV_REM_POST, lib,
+    DIAL_FALLBACK,
+    ECLOSED,
+    ENOENT,
+    FLAG_NONBLOCK,
+    PIPE_EV_ADD_POST,
+    PIPE_EV_ADD_PRE,
+    PIPE_EV_REM_POST,
+    lib,
 )
 from .exceptions import (
-    Closed, ConnectionRefused, ConnectionReset, DestinationUnreachable, MessageStateError, Timeout,
-    _raise, check_err, exception_for,
+    Closed,
+    ConnectionShutdown,
+    CryptoError,
+    MessageStateError,
+    _raise,
+    check_err,
+    exception_for,
 )
 from .options import (
-    BooleanOption, IntOption, MsOption, PointerOption, SizeOption, SockAddrOption, StringOption,
+    _Option,
+    BooleanOption,
+    IntOption,
+    MsOption,
+    PointerOption,
+    SizeOption,
+    SockAddrOption,
+    StringOption,
 )
 from .tls import TLSConfig
 
@@ -29,10 +62,6 @@ logger = logging.getLogger("pnng")
 Address = Union[str, bytes]
 PipeCallback = Callable[["Pipe"], Any]
 T = TypeVar("T")
-
-# Errors after which the default dial (block=None) goes on in the background (as the C
-# library's PNNG_DIAL_FALLBACK): the peer is simply not there yet.
-_DIAL_FALLBACK_ERRORS = (ConnectionRefused, DestinationUnreachable, Timeout, ConnectionReset)
 
 # Protocol numbers (NNG's *_SELF) whose non-blocking attempts have side effects (see _io).
 _REP0, _RESPONDENT0 = 0x31, 0x63
@@ -65,6 +94,12 @@ def _list_ids(fn: Callable[..., int], h: int) -> List[int]:
         return list(buf[: n.value])
 
 
+def _int_flags(flags: Any) -> int:
+    if not isinstance(flags, int):
+        raise TypeError(f"flags must be an int, not {type(flags).__name__}")
+    return flags
+
+
 def _new_id(fn: Callable[..., int], *args: Any) -> int:
     """Calls a C function whose last argument receives a new object's id and returns the id."""
     out = ctypes.c_uint32()
@@ -78,29 +113,88 @@ def _check_close(rc: int) -> None:
         _raise(rc)
 
 
-def _start_dial(start: Callable[[int], int], url: Callable[[], str]) -> None:
-    """Dials or starts a dialer with ``start(flags)`` for ``block=None``: try now; if the peer is
-    not there, log one warning (``url()`` names it) and go on in the background."""
-    try:
-        check_err(start(0))
-    except _DIAL_FALLBACK_ERRORS as exc:
-        logger.warning("Synchronous dial to %s failed (%s); dialing asynchronously now", url(), exc)
-        check_err(start(FLAG_NONBLOCK))
+class TLSHandshakeRejected(CryptoError, ConnectionShutdown):  # type: ignore[misc,valid-type]
+    """A blocking dial of a TLS URL failed because the peer closed the connection during the
+    TLS handshake (e.g. it requires a client certificate this side did not send). NNG reports
+    that as ECONNSHUT with the TLS library pnng links, as ECRYPTO with pynng's: it is both a
+    CryptoError (``errno`` ECRYPTO, as in pynng) and a ConnectionShutdown."""
+
+
+def _check_endpoint(rc: int, what: str, url: Union[str, bytes]) -> None:
+    """Raises for a failed dial or listen; the text names the operation and the URL
+    (``Connection refused (dial tcp://127.0.0.1:5555)``), the class is the code's."""
+    if rc:
+        text = url.decode(errors="replace") if isinstance(url, bytes) else url
+        if rc == _ffi.ECONNSHUT and what == "dial" and text.startswith(("tls+", "wss")):
+            exc: Exception = TLSHandshakeRejected(
+                f"TLS handshake failed: the peer closed the connection ({what} {text})", _ffi.ECRYPTO
+            )
+            exc.url = text  # type: ignore[attr-defined]
+            raise exc
+        exc = exception_for(rc, f"{_ffi.strerror(rc)} ({what} {text})")
+        exc.url = text  # type: ignore[attr-defined]
+        raise exc
+
+
+class RawHandle(int):
+    """A raw NNG handle (``sock.socket``, ``pipe.pipe``, ``dialer.dialer``, ``listener.listener``,
+    ``ctx.context``): the id as an int, with pynng's ``.id``."""
+
+    __slots__ = ()
+
+    @property
+    def id(self) -> int:
+        """The handle's id."""
+        return int(self)
+
+
+def _near_miss(name: str, option: str) -> bool:
+    """``name`` is one typo away from a long option name (a letter missing, extra, wrong or two
+    letters swapped): ``recv_timout`` for ``recv_timeout``. Short option names (``name``,
+    ``peer``) are left out, so user attributes like ``names`` stay free."""
+    if len(option) < 8 or abs(len(name) - len(option)) > 1 or name == option:
+        return False
+    if len(name) == len(option):
+        diff = [i for i in range(len(name)) if name[i] != option[i]]
+        return len(diff) == 1 or (
+            len(diff) == 2
+            and diff[1] == diff[0] + 1
+            and name[diff[0]] == option[diff[1]]
+            and name[diff[1]] == option[diff[0]]
+        )
+    short, long_ = (name, option) if len(name) < len(option) else (option, name)
+    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
 
 
 class _Strict:
-    """Refuses new public attributes on pnng's own classes, so a mistyped option
-    (``sock.recv_timout = 100``) raises AttributeError instead of silently doing nothing.
-    User subclasses are free to add attributes."""
+    """User attributes as in pynng (``sock.user_tag = 1``, ``pipe.client_name = ...``) with a
+    safety net for mistyped options: setting a name one typo away from one of the class's
+    options (``sock.recv_timout = 100``) raises AttributeError naming the option."""
 
-    def __setattr__(self, name: str, value: Any) -> None:
-        if (
-            not name.startswith("_")
-            and type(self).__module__.startswith("pnng")
-            and not hasattr(type(self), name)
-        ):
-            raise AttributeError(f"{type(self).__name__} has no attribute or option {name!r}")
-        object.__setattr__(self, name, value)
+    _options_cache: "Dict[type, Tuple[FrozenSet[str], Dict[str, Optional[str]]]]" = {}
+
+    if not TYPE_CHECKING:  # at run time only: type checkers keep flagging unknown names
+
+        def __setattr__(self, name: str, value: Any) -> None:
+            if name[0] != "_":
+                cls = type(self)
+                cached = _Strict._options_cache.get(cls)
+                if cached is None:
+                    options = frozenset(
+                        attr for klass in cls.__mro__ for attr, v in vars(klass).items() if isinstance(v, _Option)
+                    )
+                    cached = _Strict._options_cache[cls] = (options, {})
+                options, verdicts = cached
+                if name not in options:
+                    verdict = verdicts.get(name, "")
+                    if verdict == "":
+                        verdict = verdicts[name] = next((o for o in sorted(options) if _near_miss(name, o)), None)
+                    if verdict is not None:
+                        raise AttributeError(
+                            f"{cls.__name__} has no option {name!r}: did you mean {verdict!r}? "
+                            "(user attributes must not be one typo away from an option name)"
+                        )
+            object.__setattr__(self, name, value)
 
 
 class _Closeable:
@@ -148,7 +242,20 @@ class _Owned(_Strict):
 
 
 class _Connected(_Owned):
-    """The read-only options a connection has, both on its Pipe and on its Dialer or Listener."""
+    """Pipes, dialers and listeners: their Socket keeps them (one Python object for the whole
+    life of the connection or endpoint, so user attributes stay), and they refer back to it
+    weakly, so an unreferenced socket is still closed by garbage collection at once."""
+
+    _sockref: "weakref.ref[Socket]"
+
+    @property
+    def _socket(self) -> "Socket":  # type: ignore[override]
+        sock = self._sockref()
+        if sock is None:
+            _raise(ECLOSED, "the socket was closed and collected")
+        return sock
+
+    # The read-only options a connection has, both on its Pipe and on its Dialer or Listener.
 
     local_address = SockAddrOption("local-address")
     remote_address = SockAddrOption("remote-address")
@@ -157,13 +264,62 @@ class _Connected(_Owned):
     peer_name = StringOption("peer-name", readonly=True)
 
 
-# ---- threads NNG calls into -------------------------------------------------------------------------
+# ---- the library's log lines ------------------------------------------------------------------------
 
-_callback_thread = threading.local()  # .active: this thread is inside a C pipe callback
+_LOG_LEVELS = {
+    _ffi.LOG_ERR: logging.ERROR,
+    _ffi.LOG_WARN: logging.WARNING,
+    _ffi.LOG_NOTICE: logging.INFO,
+    _ffi.LOG_INFO: logging.INFO,
+    _ffi.LOG_DEBUG: logging.DEBUG,
+}
 
 
-def _in_pipe_callback() -> bool:
-    return getattr(_callback_thread, "active", False)
+def _log_trampoline(level: int, msg: Optional[bytes], userdata: Optional[int]) -> None:
+    """libpnng's and NNG's log lines (e.g. a message dropped for exceeding recv_max_size) go to
+    the ``pnng`` logger. Called on whichever thread logs, NNG's included."""
+    if not _ffi.runtime.usable:
+        return
+    try:
+        text = msg.decode("utf-8", "replace") if msg else ""
+        # NNG reports every failed connection attempt, and a background dial retries for
+        # ever: those lines are debug output (the first failure of a default dial is logged
+        # once as a warning by libpnng, as pynng does).
+        pylevel = logging.DEBUG if text.startswith("NNG-CONN-FAIL") else _LOG_LEVELS.get(level, logging.WARNING)
+        logger.log(pylevel, "%s", text)
+    except BaseException:  # nothing may unwind into C
+        pass
+
+
+_log_trampoline_c = _ffi.log_cb_t(_log_trampoline)  # kept alive here: NNG threads call it
+
+
+def _install_log_forwarding() -> None:
+    lib.pnng_set_log_callback(_log_trampoline_c, None)
+
+
+_install_log_forwarding()
+
+
+# ---- pipe events -----------------------------------------------------------------------------------------
+#
+# Pipe callbacks run as in pynng: synchronously on the NNG thread that reports the event, so a
+# blocking dial returns after the post-connect callbacks ran, and a pre-connect callback sees
+# its pipe in ``sock.pipes``. ctypes takes the GIL for the call; every C call pnng makes
+# releases it (CDLL), so an NNG thread waiting for the GIL never blocks a thread that waits in
+# C for that callback (e.g. in close). Each event runs on its own NNG thread with no lock held
+# across user code: a slow callback of one socket does not hold up another's.
+# Socket.close() waits for the socket's running callbacks and no callback starts after it;
+# inside one of the socket's own callbacks it closes from another thread instead (NNG's close
+# waits for the running callback, which would be itself).
+
+_callback_thread = threading.local()  # .sockets: ids of sockets whose callback this thread runs
+
+
+def _in_pipe_callback(sid: Optional[int] = None) -> bool:
+    """Is this thread inside a pipe callback (of socket ``sid``, or of any socket)?"""
+    active = getattr(_callback_thread, "sockets", None)
+    return bool(active) and (sid is None or sid in active)  # type: ignore[operator]
 
 
 def _close_later(close: Callable[[], Any]) -> None:
@@ -174,115 +330,106 @@ def _close_later(close: Callable[[], Any]) -> None:
 _sockets: "Dict[int, weakref.ref[Socket]]" = {}  # socket id → Socket, for events from C
 
 
+def _forget_socket(sid: int, _ref: object) -> None:
+    _sockets.pop(sid, None)
+
+
 def _socket_by_id(sid: Optional[int]) -> "Optional[Socket]":
     ref = _sockets.get(sid or 0)
     return ref() if ref is not None else None
 
 
-@_ffi.pipe_cb_t
-def _pre_connect_trampoline(pipe_id: int, event: int, userdata: Optional[int]) -> None:
-    """ADD_PRE runs on an NNG thread: rejecting a pipe (closing it) only works from inside it."""
-    sock = pipe = None
-    _callback_thread.active = True
+def _pipe_trampoline(pipe_id: int, event: int, userdata: Optional[int]) -> None:
+    """Every pipe event of every socket, on the NNG thread that reports it."""
+    if not _ffi.runtime.usable:
+        return
+    sock = None
     try:
         sock = _socket_by_id(userdata)
         if sock is not None:
-            pipe = sock._pipe_for(pipe_id)
-            _callback_thread.vetting = pipe_id
-            sock._run_callbacks(sock._pre_connect_cbs, pipe, "pre pipe connect")
-    except BaseException:  # noqa: B036 - nothing may unwind into C
+            sock._on_pipe_event(pipe_id, event)
+    except BaseException:  # nothing may unwind into C
         pass
     finally:
-        # Drop our references while still flagged: if they were the last ones, the socket's
-        # __del__ runs here and must know not to close the socket on this thread.
-        sock = pipe = None
-        _callback_thread.vetting = None
-        _callback_thread.active = False
+        sock = None
 
 
-class _PipeEventDispatcher:
-    """Delivers post-connect and post-remove events from a completion queue on one Python
-    thread, so user callbacks never run on NNG's threads."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._cq: Optional[int] = None
-        self._thread: Optional[threading.Thread] = None
-        self._stopping = False
-
-    def queue(self) -> int:
-        with self._lock:
-            if self._cq is None:
-                out = ctypes.c_void_p()
-                check_err(lib.pnng_cq_new(byref(out)))
-                self._cq = out.value
-            if self._thread is None:
-                self._stopping = False
-                self._thread = threading.Thread(target=self._run, name="pnng pipe events", daemon=True)
-                self._thread.start()
-            return self._cq  # type: ignore[return-value]
-
-    def _run(self) -> None:
-        cq = self._cq
-        pipe, event, userdata = ctypes.c_uint32(), ctypes.c_int(), ctypes.c_void_p()
-        while not self._stopping:
-            lib.pnng_cq_wait(cq, -1)
-            while lib.pnng_cq_pop_pipe_event(cq, byref(pipe), byref(event), byref(userdata)) == 0:
-                sock = _socket_by_id(userdata.value)
-                if sock is not None:
-                    sock._on_pipe_event(pipe.value, event.value)
-                sock = None
-
-    def stop(self) -> None:
-        with self._lock:
-            thread, self._thread = self._thread, None
-            self._stopping = True
-            if self._cq is not None:
-                lib.pnng_cq_wake(self._cq)
-        if thread is not None and thread is not threading.current_thread():
-            thread.join(timeout=2)
-
-    def forget(self) -> None:
-        """After fork: the thread does not exist in the child and the queue must not be touched."""
-        self._lock = threading.Lock()
-        self._cq = None
-        self._thread = None
-
-
-_dispatcher = _PipeEventDispatcher()
+_pipe_trampoline_c = _ffi.pipe_cb_t(_pipe_trampoline)  # kept alive here: NNG threads call it
 
 
 # ---- fork ---------------------------------------------------------------------------------------------------
 
 
-class _ForkedHandle:
-    """Stands in for every handle inherited by a fork() child. ctypes asks it for its value and
-    it refuses, so no call reaches NNG, which would abort the child ("nng is not fork-reentrant
-    safe"): inherited objects raise instead."""
-
-    @property
-    def _as_parameter_(self) -> int:
-        raise RuntimeError("this pnng object was inherited through fork(); NNG cannot be used in the child")
-
-
 _contexts: "weakref.WeakSet[Context]" = weakref.WeakSet()
+
+_FORK_MESSAGE = (
+    "this pnng object was inherited through fork(); NNG cannot be used in the child "
+    "(create sockets after fork, e.g. with multiprocessing's 'spawn' start method)"
+)
+# What an inherited object still answers in a fork() child: closing it is a no-op.
+_FORK_ALLOWED = frozenset(
+    (
+        "__class__",
+        "__dict__",
+        "__repr__",
+        "__del__",
+        "__enter__",
+        "__exit__",
+        "close",
+        "closed",
+        "_closed",
+        "_h",
+        "id",
+    )
+)
+_forked_classes: "Dict[type, type]" = {}
+
+
+def _forked_class(cls: type) -> type:
+    """A subclass of ``cls`` whose instances refuse every use with RuntimeError (NNG would abort
+    the child process: "nng is not fork-reentrant safe")."""
+    k = _forked_classes.get(cls)
+    if k is None:
+
+        def __getattribute__(self: Any, name: str) -> Any:
+            if name in _FORK_ALLOWED:
+                return object.__getattribute__(self, name)
+            raise RuntimeError(_FORK_MESSAGE)
+
+        def __setattr__(self: Any, name: str, value: Any) -> None:
+            raise RuntimeError(_FORK_MESSAGE)
+
+        k = _forked_classes[cls] = type(
+            cls.__name__,
+            (cls,),
+            {
+                "__getattribute__": __getattribute__,
+                "__setattr__": __setattr__,
+                "close": lambda self: None,
+                "__del__": lambda self: None,
+                "closed": property(lambda self: True),
+                "__module__": cls.__module__,
+                "__qualname__": cls.__qualname__,
+            },
+        )
+    return k
 
 
 def _disable_after_fork() -> None:
-    forked = _ForkedHandle()
+    objs: List[Any] = []
     for ref in list(_sockets.values()):
         sock = ref()
         if sock is None:
             continue
-        sock._closed = True  # close() and __del__ have nothing to do
-        for cache in (sock._pipes, sock._dialers, sock._listeners):
-            for obj in list(cache.values()):
-                obj._h = forked
-        sock._h = forked
-    for ctx in list(_contexts):
-        ctx._closed = True
-        ctx._h = forked
-    _dispatcher.forget()
+        objs.append(sock)
+        for cache in (sock._pipes, sock._live_pipes, sock._dialers, sock._listeners):
+            objs.extend(cache.values())
+    objs.extend(_contexts)
+    for obj in objs:
+        if not type(obj).__name__ or type(obj) in _forked_classes.values():
+            continue
+        object.__setattr__(obj, "_closed", True)  # nothing left to close or finalize
+        object.__setattr__(obj, "__class__", _forked_class(type(obj)))
 
 
 # ---- Message ------------------------------------------------------------------------------------------
@@ -307,10 +454,13 @@ class Message(_Strict):
     MessageStateError.
     """
 
+    _pipe_id: int  # a received message's pipe id (see _adopt)
+    _socket: "Socket"  # the socket that received it
+
     def __init__(self, data: Any, pipe: "Optional[Pipe]" = None) -> None:
         if isinstance(data, str):
             raise ValueError(_io._STR_MESSAGE)
-        self._data: Optional[bytes] = bytes(memoryview(data))
+        self._data: Optional[builtins.bytes] = bytes(memoryview(data))
         self._native: Optional[int] = None
         self._pipe: Any = None
         self._sent = False
@@ -324,8 +474,15 @@ class Message(_Strict):
         made when first asked for (``pipe``); its id is read now, while the message is ours."""
         msg = cls.__new__(cls)
         # Straight into __dict__: _Strict.__setattr__ is a Python call per attribute.
-        msg.__dict__.update(_native=native, _data=None, _sent=False, _views=False, _pipe=_UNRESOLVED,
-                            _socket=socket, _pipe_id=_msg_pipe_id(native))
+        msg.__dict__.update(
+            _native=native,
+            _data=None,
+            _sent=False,
+            _views=False,
+            _pipe=_UNRESOLVED,
+            _socket=socket,
+            _pipe_id=_msg_pipe_id(native),
+        )
         return msg
 
     @property
@@ -334,6 +491,8 @@ class Message(_Strict):
         if self._data is None:
             if self._native is None:
                 raise MessageStateError("the message was sent; its body now belongs to NNG")
+            if self._views:  # _buffer may have changed it: no cached copy
+                return _io.body(self._native)
             self._data = _io.body(self._native)
         return self._data
 
@@ -349,14 +508,31 @@ class Message(_Strict):
         if n == 0:
             return memoryview(b"")
         arr = (ctypes.c_ubyte * n).from_address(lib.pnng_msg_body(self._native))
-        arr._owner = self  # type: ignore[attr-defined]
+        arr._owner = self
         self._views = True
         return memoryview(arr).cast("B").toreadonly()
 
-    _buffer = buffer  # pynng's name
+    @property
+    def _buffer(self) -> Any:
+        """pynng's writable view of the body: indexing gives 1-byte ``bytes``, slices give
+        ``bytes``, items can be assigned (``buf[0] = b"x"``), and it supports the buffer
+        protocol. It keeps the message alive; sending a message with a view sends a copy."""
+        if self._native is None:
+            if self._data is None:
+                raise MessageStateError("the message was sent; its body now belongs to NNG")
+            # A message made from bytes gets its native message now, so writes go to what is sent.
+            self._native = _io.new_msg(self._data, len(self._data))
+            self._data = None
+        n = lib.pnng_msg_len(self._native)
+        self._views = True
+        if n == 0:
+            return (ctypes.c_char * 0)()
+        arr = (ctypes.c_char * n).from_address(lib.pnng_msg_body(self._native))
+        arr._owner = self
+        return arr
 
     @property
-    def header(self) -> bytes:
+    def header(self) -> "builtins.bytes":
         """The message header (routing data; empty except on raw sockets)."""
         if self._native is None:
             return b""
@@ -434,15 +610,15 @@ class Message(_Strict):
         start, h = sender._send_aio_fn, sender._h
         fast = sender._nb_now(False)
         if fast:
-            trio_ = _async.is_trio(backend)
-            await _async.before_fast(trio_)
+            kind_ = _async.kind(backend)
+            await _async.before_fast(kind_)
         native = self._claim()
         if fast:
             rc = sender._send_msg_fn(h, ctypes.c_void_p(native), FLAG_NONBLOCK)
             if rc != _ffi.EAGAIN:
                 if rc:
                     self._unsent(native)
-                await _async.after_fast(trio_)
+                await _async.after_fast(kind_)
                 if rc:
                     _raise(rc)
                 return
@@ -458,8 +634,7 @@ class Message(_Strict):
             _free(native)
 
     def __repr__(self) -> str:
-        size = len(self._data) if self._data is not None else (
-            lib.pnng_msg_len(self._native) if self._native else 0)
+        size = len(self._data) if self._data is not None else (lib.pnng_msg_len(self._native) if self._native else 0)
         return f"<Message {size} bytes{' (sent)' if self._sent else ''}>"
 
 
@@ -473,9 +648,13 @@ class _Handle:
     _h: int
     _owner_socket: Callable[[], "Socket"]  # Socket: itself; _Owned: its socket
 
-    def _trio(self) -> bool:
-        """Whether async operations run under trio (the owning socket's backend)."""
-        return _async.is_trio(self._owner_socket()._async_backend)
+    def _trio(self) -> str:
+        """The async library operations run under (the owning socket's backend, or sniffio's)."""
+        return _async.kind(self._owner_socket()._async_backend)
+
+    # Main-thread blocking send(bytes) / recv() in one call (sockets only, see _io).
+    _send_fd_fn: Optional[Callable[..., int]] = None
+    _recv_fd_fn: Optional[Callable[..., int]] = None
 
     def _ready(self, receiving: bool) -> _io.Ready:
         """A readiness probe for the main thread's fast path (sockets have poll descriptors)."""
@@ -509,19 +688,19 @@ class _Receiver(_Handle):
     async def arecv(self) -> bytes:
         """Asynchronously receives the next message's bytes (asyncio or trio)."""
         if self._nb_now(True):
-            trio_ = self._trio()
-            await _async.before_fast(trio_)
+            kind_ = self._trio()
+            await _async.before_fast(kind_)
             st = _io._state
             rc = self._recv_fn(self._h, st.buf, st.cap_c, FLAG_NONBLOCK, st.len_ref)
             if rc == 0:
-                data = st.buf[: st.len_out.value]
-                await _async.after_fast(trio_)
+                data = bytes(st.buf[: st.len_out.value])
+                await _async.after_fast(kind_)
                 return data
             if rc == _ffi.EMSGSIZE:  # too big for the thread's buffer: it stays queued
                 rc = self._recv_msg_fn(self._h, FLAG_NONBLOCK, st.msg_ref)
                 if rc == 0:
                     data = _io.body_and_free(st.msg_out.value)
-                    await _async.after_fast(trio_)
+                    await _async.after_fast(kind_)
                     return data
             if rc != _ffi.EAGAIN:
                 _raise(rc)
@@ -530,13 +709,13 @@ class _Receiver(_Handle):
     async def arecv_msg(self) -> Message:
         """Asynchronously receives the next Message."""
         if self._nb_now(True):
-            trio_ = self._trio()
-            await _async.before_fast(trio_)
+            kind_ = self._trio()
+            await _async.before_fast(kind_)
             st = _io._state
             rc = self._recv_msg_fn(self._h, FLAG_NONBLOCK, st.msg_ref)
             if rc == 0:
                 msg = Message._adopt(st.msg_out.value, self._owner_socket())
-                await _async.after_fast(trio_)
+                await _async.after_fast(kind_)
                 return msg
             if rc != _ffi.EAGAIN:
                 _raise(rc)
@@ -584,11 +763,11 @@ class _Sender(_Handle):
         """Asynchronously sends ``data`` (asyncio or trio)."""
         ptr, n = _io.as_buffer(data)
         if self._nb_now(False):
-            trio_ = self._trio()
-            await _async.before_fast(trio_)
+            kind_ = self._trio()
+            await _async.before_fast(kind_)
             rc = self._send_fn(self._h, ptr, ctypes.c_size_t(n), FLAG_NONBLOCK)
             if rc != _ffi.EAGAIN:
-                await _async.after_fast(trio_)
+                await _async.after_fast(kind_)
                 check_err(rc)
                 return
         native = _io.new_msg(ptr, n)
@@ -625,14 +804,15 @@ class Pipe(_Sender, _Connected):
     tls_peer_cn = StringOption("tls-peer-cn", readonly=True)
 
     def __init__(self, socket: "Socket", pipe_id: int) -> None:
-        self._socket = socket
-        self._h = pipe_id
-        self._closed = False
+        d = self.__dict__
+        d["_sockref"] = weakref.ref(socket)
+        d["_h"] = pipe_id
+        d["_closed"] = False
 
     @property
-    def pipe(self) -> int:
+    def pipe(self) -> RawHandle:
         """The raw ``pnng_pipe`` handle (its id)."""
-        return self._h
+        return RawHandle(self._h)
 
     @property
     def closed(self) -> bool:
@@ -670,10 +850,11 @@ class Pipe(_Sender, _Connected):
     def close(self) -> None:
         """Closes the connection (in a pre-connect callback: rejects it). Harmless if already closed."""
         self._closed = True
-        if getattr(_callback_thread, "vetting", None) == self._h:
+        sock = self._sockref()
+        if sock is not None and self._h in sock._vetting:
             # Rejected by a pre-connect callback: mark it before NNG can report its removal
             # (on another thread), so no post-connect/remove callback sees it.
-            self._socket._rejected.add(self._h)
+            sock._rejected.add(self._h)
         _check_close(lib.pnng_pipe_close(self._h))
 
     def __repr__(self) -> str:
@@ -699,12 +880,17 @@ class _Endpoint(_Closeable, _Connected):
     tls_server_name = StringOption("tls-server-name", writeonly=True)
 
     def __init__(self, socket: "Socket", endpoint_id: int) -> None:
-        self._socket = socket
-        self._h = endpoint_id
+        d = self.__dict__
+        d["_sockref"] = weakref.ref(socket)
+        d["_h"] = endpoint_id
 
     def close(self) -> None:
         """Closes the endpoint and its connections. Closing twice is harmless."""
-        _check_close(type(self)._close_fn(self._h))
+        rc = type(self)._close_fn(self._h)
+        sock = self._sockref()
+        if sock is not None:
+            sock._forget_endpoint(self)
+        _check_close(rc)
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self._h} of {self._socket!r}>"
@@ -717,16 +903,15 @@ class Dialer(_Endpoint):
     _close_fn = staticmethod(lib.pnng_dialer_close)
 
     @property
-    def dialer(self) -> int:
+    def dialer(self) -> RawHandle:
         """The raw ``pnng_dialer`` handle (its id)."""
-        return self._h
+        return RawHandle(self._h)
 
     def start(self, block: Optional[bool] = None) -> None:
         """Starts a dialer made with ``Socket.new_dialer()``; ``block`` as in ``Socket.dial``."""
-        if block is None:
-            _start_dial(lambda flags: lib.pnng_dialer_start(self._h, flags), lambda: self.url)
-        else:
-            check_err(lib.pnng_dialer_start(self._h, 0 if block else FLAG_NONBLOCK))
+        # block=None is libpnng's PNNG_DIAL_FALLBACK, as for Socket.dial.
+        flags = DIAL_FALLBACK if block is None else 0 if block else FLAG_NONBLOCK
+        _check_endpoint(lib.pnng_dialer_start(self._h, flags), "dial", self.url)
 
 
 class Listener(_Endpoint):
@@ -735,17 +920,19 @@ class Listener(_Endpoint):
     _opt_prefix = "listener"
     _close_fn = staticmethod(lib.pnng_listener_close)
 
-    port = IntOption("tcp-bound-port", readonly=True, doc="The TCP port actually bound (e.g. after listening on port 0).")
+    port = IntOption(
+        "tcp-bound-port", readonly=True, doc="The TCP port actually bound (e.g. after listening on port 0)."
+    )
     ipc_permissions = IntOption("ipc:permissions", doc="File mode of an ipc:// socket; set it before start().")
 
     @property
-    def listener(self) -> int:
+    def listener(self) -> RawHandle:
         """The raw ``pnng_listener`` handle (its id)."""
-        return self._h
+        return RawHandle(self._h)
 
     def start(self) -> None:
         """Starts a listener made with ``Socket.new_listener()``."""
-        check_err(lib.pnng_listener_start(self._h, 0))
+        _check_endpoint(lib.pnng_listener_start(self._h, 0), "listen", self.url)
 
 
 # ---- Context ------------------------------------------------------------------------------------------------
@@ -777,9 +964,9 @@ class Context(_Receiver, _Sender, _Closeable, _Owned):
         _contexts.add(self)
 
     @property
-    def context(self) -> int:
+    def context(self) -> RawHandle:
         """The raw ``pnng_ctx`` handle (its id)."""
-        return self._h
+        return RawHandle(self._h)
 
     @property
     def closed(self) -> bool:
@@ -839,6 +1026,8 @@ class Socket(_Receiver, _Sender, _Closeable, _Strict):
     _recv_fn = staticmethod(_ffi.fast.socket_recv)
     _recv_msg_fn = staticmethod(_ffi.fast.socket_recv_msg)
     _recv_aio_fn = staticmethod(lib.pnng_socket_recv_aio)
+    _send_fd_fn = staticmethod(_ffi.fast.socket_send_fd)
+    _recv_fd_fn = staticmethod(_ffi.fast.socket_recv_fd)
 
     name = StringOption("socket-name", doc="The socket's name (defaults to its id).")
     raw = BooleanOption("raw", readonly=True, doc="True for a raw socket (opened with an ``*_open_raw`` opener).")
@@ -854,8 +1043,12 @@ class Socket(_Receiver, _Sender, _Closeable, _Strict):
     reconnect_time_min = MsOption("reconnect-time-min", doc="Minimum wait before a reconnect, in ms.")
     reconnect_time_max = MsOption("reconnect-time-max", doc="Maximum wait between reconnects, in ms (0: no backoff).")
     ttl_max = IntOption("ttl-max", doc="Maximum hops for protocols that forward (NotSupported elsewhere).")
-    recv_fd = IntOption("recv-fd", readonly=True, doc="A file descriptor readable when recv() would not block (poll only).")
-    send_fd = IntOption("send-fd", readonly=True, doc="A file descriptor readable when send() would not block (poll only).")
+    recv_fd = IntOption(
+        "recv-fd", readonly=True, doc="A file descriptor readable when recv() would not block (poll only)."
+    )
+    send_fd = IntOption(
+        "send-fd", readonly=True, doc="A file descriptor readable when send() would not block (poll only)."
+    )
     tcp_nodelay = BooleanOption("tcp-nodelay")
     tcp_keepalive = BooleanOption("tcp-keepalive")
     tls_config = PointerOption("tls-config", doc="Write-only: the TLSConfig for tls+tcp:// and wss:// endpoints.")
@@ -884,7 +1077,8 @@ class Socket(_Receiver, _Sender, _Closeable, _Strict):
         extras = {key: protocol_kwargs.pop(key, default) for key, default in type(self)._protocol_kwargs.items()}
         if protocol_kwargs:
             raise TypeError(
-                f"{type(self).__name__}() got an unexpected keyword argument {next(iter(protocol_kwargs))!r}")
+                f"{type(self).__name__}() got an unexpected keyword argument {next(iter(protocol_kwargs))!r}"
+            )
         opener = opener if opener is not None else self._default_opener(extras)
         if opener is None:
             raise TypeError("Cannot directly instantiate a Socket.  Try a subclass.")
@@ -893,24 +1087,36 @@ class Socket(_Receiver, _Sender, _Closeable, _Strict):
         self._closed = False
         self._async_backend = async_backend
         self._lock = threading.Lock()
+        # Pipe objects: every one handed out (weakly), and those of live connections (strongly,
+        # from their first event to their removal), so a pipe stays one object while it lives.
         self._pipes: "weakref.WeakValueDictionary[int, Pipe]" = weakref.WeakValueDictionary()
-        self._dialers: "weakref.WeakValueDictionary[int, Dialer]" = weakref.WeakValueDictionary()
-        self._listeners: "weakref.WeakValueDictionary[int, Listener]" = weakref.WeakValueDictionary()
+        self._live_pipes: Dict[int, Pipe] = {}
+        self._dialers: Dict[int, Dialer] = {}
+        self._listeners: Dict[int, Listener] = {}
         self._pre_connect_cbs: List[PipeCallback] = []
         self._post_connect_cbs: List[PipeCallback] = []
         self._post_remove_cbs: List[PipeCallback] = []
-        self._notifying: Set[int] = set()
+        self._vetting: Set[int] = set()  # pipes whose pre-connect callbacks run now
         self._rejected: Set[int] = set()  # pipes closed by a pre-connect callback
+        self._cb_cond = threading.Condition(threading.Lock())
+        self._cb_running = 0  # pipe events being handled now (close waits for them)
         self._stash: List[int] = []  # native messages taken by recv_into that did not fit
         self._probes: Dict[bool, _io.Ready] = {}  # receiving? → readiness probe (or None)
         self._send_nb: Optional[bool] = None  # _nb_first(False), once known
-        _sockets[self._h] = weakref.ref(self, lambda _, sid=self._h: _sockets.pop(sid, None))
+        _sockets[self._h] = weakref.ref(self, functools.partial(_forget_socket, self._h))
         try:
+            for event in (PIPE_EV_ADD_PRE, PIPE_EV_ADD_POST, PIPE_EV_REM_POST):
+                check_err(lib.pnng_socket_pipe_notify(self._h, event, _pipe_trampoline_c, ctypes.c_void_p(self._h)))
             settings = [
-                ("tls_config", tls_config), ("recv_timeout", recv_timeout), ("send_timeout", send_timeout),
-                ("recv_max_size", recv_max_size), ("reconnect_time_min", reconnect_time_min),
-                ("reconnect_time_max", reconnect_time_max), ("recv_buffer_size", recv_buffer_size),
-                ("send_buffer_size", send_buffer_size), ("name", name),
+                ("tls_config", tls_config),
+                ("recv_timeout", recv_timeout),
+                ("send_timeout", send_timeout),
+                ("recv_max_size", recv_max_size),
+                ("reconnect_time_min", reconnect_time_min),
+                ("reconnect_time_max", reconnect_time_max),
+                ("recv_buffer_size", recv_buffer_size),
+                ("send_buffer_size", send_buffer_size),
+                ("name", name),
             ]
             for attr, value in settings:
                 if value is not None:
@@ -928,6 +1134,12 @@ class Socket(_Receiver, _Sender, _Closeable, _Strict):
 
     @classmethod
     def _default_opener(cls, extras: Dict[str, Any]) -> Optional[Callable[[Any], int]]:
+        # pynng's way of subclassing: ``class My(Socket): _opener = pnng.lib.nng_pair0_open``.
+        opener = cls.__dict__.get("_opener") or next(
+            (k.__dict__["_opener"] for k in cls.__mro__ if k.__dict__.get("_opener")), None
+        )
+        if opener is not None:
+            return opener  # type: ignore[no-any-return]
         return getattr(lib, f"pnng_{cls._protocol}_open") if cls._protocol else None
 
     def _apply_protocol_kwargs(self, extras: Dict[str, Any]) -> None:
@@ -939,13 +1151,13 @@ class Socket(_Receiver, _Sender, _Closeable, _Strict):
         return self
 
     def _ready(self, receiving: bool) -> _io.Ready:
-        probe = self._probes.get(receiving, False)
+        probe: Any = self._probes.get(receiving, False)
         if probe is False:
             fd = ctypes.c_int()
             option = b"recv-fd" if receiving else b"send-fd"
             ok = lib.pnng_socket_get_int(self._h, option, byref(fd)) == 0
-            probe = self._probes[receiving] = (lambda fd=fd.value: _io.fd_ready(fd)) if ok else None
-        return probe
+            probe = self._probes[receiving] = functools.partial(_io.fd_ready, fd.value) if ok else None
+        return probe  # type: ignore[no-any-return]
 
     def _nb_now(self, receiving: bool) -> bool:
         if receiving and self._stash:
@@ -968,9 +1180,9 @@ class Socket(_Receiver, _Sender, _Closeable, _Strict):
     # -- identity --
 
     @property
-    def socket(self) -> int:
+    def socket(self) -> RawHandle:
         """The raw ``pnng_socket`` handle (its id)."""
-        return self._h
+        return RawHandle(self._h)
 
     @property
     def id(self) -> int:
@@ -993,28 +1205,38 @@ class Socket(_Receiver, _Sender, _Closeable, _Strict):
         there, log one warning (logger "pnng") and go on in the background."""
         url = _url(address)
         out = ctypes.c_uint32()
-        if block is None:
-            _start_dial(lambda flags: lib.pnng_socket_dial(self._h, url, flags, byref(out)),
-                        lambda: url.decode(errors="replace"))
-        else:
-            check_err(lib.pnng_socket_dial(self._h, url, 0 if block else FLAG_NONBLOCK, byref(out)))
+        # block=None is libpnng's PNNG_DIAL_FALLBACK (its warning reaches the "pnng" logger).
+        flags = DIAL_FALLBACK if block is None else 0 if block else FLAG_NONBLOCK
+        _check_endpoint(lib.pnng_socket_dial(self._h, url, flags, byref(out)), "dial", url)
         return self._dialer_for(out.value)
 
+    def _dial(self, address: Address, flags: int = 0) -> Dialer:
+        """pynng's private dial with NNG flags: ``NNG_FLAG_NONBLOCK`` dials in the background."""
+        return self.dial(address, block=not (_int_flags(flags) & FLAG_NONBLOCK))
+
     def listen(self, address: Address, flags: int = 0) -> Listener:
-        """Listens at ``address`` and returns the started Listener."""
-        return self._listener_for(_new_id(lib.pnng_socket_listen, self._h, _url(address), flags))
+        """Listens at ``address`` and returns the started Listener. ``flags`` is accepted for
+        pynng's sake (NNG's listen ignores it)."""
+        _int_flags(flags)
+        url, out = _url(address), ctypes.c_uint32()
+        _check_endpoint(lib.pnng_socket_listen(self._h, url, 0, byref(out)), "listen", url)
+        return self._listener_for(out.value)
 
     def new_dialer(self, address: Address) -> Dialer:
         """A Dialer that is not started yet: set its options, then call ``start()``."""
-        return self._dialer_for(_new_id(lib.pnng_dialer_create, self._h, _url(address)))
+        url, out = _url(address), ctypes.c_uint32()
+        _check_endpoint(lib.pnng_dialer_create(self._h, url, byref(out)), "dial", url)
+        return self._dialer_for(out.value)
 
     def new_listener(self, address: Address) -> Listener:
         """A Listener that is not started yet (e.g. to set ``ipc_permissions``): then ``start()``."""
-        return self._listener_for(_new_id(lib.pnng_listener_create, self._h, _url(address)))
+        url, out = _url(address), ctypes.c_uint32()
+        _check_endpoint(lib.pnng_listener_create(self._h, url, byref(out)), "listen", url)
+        return self._listener_for(out.value)
 
-    def _cached(self, cache: "weakref.WeakValueDictionary[int, Any]", oid: int, make: Callable[[], T]) -> T:
+    def _cached(self, cache: Any, oid: int, make: Callable[[], T]) -> T:
         with self._lock:
-            obj = cache.get(oid)
+            obj: Optional[T] = cache.get(oid)
             if obj is None:
                 obj = cache[oid] = make()
             return obj
@@ -1034,11 +1256,23 @@ class Socket(_Receiver, _Sender, _Closeable, _Strict):
             return ()
         return tuple(make(i) for i in _list_ids(fn, self._h))
 
+    def _forget_endpoint(self, endpoint: "_Endpoint") -> None:
+        cache: Any = self._dialers if isinstance(endpoint, Dialer) else self._listeners
+        with self._lock:
+            if cache.get(endpoint._h) is endpoint:
+                del cache[endpoint._h]
+
     @property
     def pipes(self) -> Tuple[Pipe, ...]:
-        """The live connections (empty once closed)."""
-        # libpnng lists a pipe only once its pre-connect callbacks accepted it.
-        return self._listed(lib.pnng_socket_pipes, self._pipe_for)
+        """The live connections (empty once closed); inside a pre-connect callback, the pipe
+        being vetted is one of them (as in pynng)."""
+        # libpnng lists a pipe once its pre-connect callbacks accepted it.
+        listed = self._listed(lib.pnng_socket_pipes, self._pipe_for)
+        vetting = [p for p in tuple(self._vetting) if p not in self._rejected]
+        if not vetting or self._closed:
+            return listed
+        ids = {p._h for p in listed}
+        return listed + tuple(self._pipe_for(p) for p in vetting if p not in ids)
 
     @property
     def dialers(self) -> Tuple[Dialer, ...]:
@@ -1115,19 +1349,17 @@ class Socket(_Receiver, _Sender, _Closeable, _Strict):
 
     def add_pre_pipe_connect_cb(self, callback: PipeCallback) -> None:
         """``callback(pipe)`` runs when a connection is made, before it is used; closing the
-        pipe there rejects the connection. It runs on an NNG thread: keep it short."""
+        pipe there rejects the connection. It runs on an NNG thread (as in pynng)."""
         self._pre_connect_cbs.append(callback)
-        self._notify(PIPE_EV_ADD_PRE)
 
     def add_post_pipe_connect_cb(self, callback: PipeCallback) -> None:
-        """``callback(pipe)`` runs after a connection was added (on pnng's event thread)."""
+        """``callback(pipe)`` runs after a connection was added, on an NNG thread, before a
+        blocking dial that made it returns."""
         self._post_connect_cbs.append(callback)
-        self._notify(PIPE_EV_ADD_POST)
 
     def add_post_pipe_remove_cb(self, callback: PipeCallback) -> None:
-        """``callback(pipe)`` runs after a connection was removed (on pnng's event thread)."""
+        """``callback(pipe)`` runs after a connection was removed (on an NNG thread)."""
         self._post_remove_cbs.append(callback)
-        self._notify(PIPE_EV_REM_POST)
 
     def remove_pre_pipe_connect_cb(self, callback: PipeCallback) -> None:
         """Removes a callback (ValueError if it is not registered)."""
@@ -1141,26 +1373,48 @@ class Socket(_Receiver, _Sender, _Closeable, _Strict):
         """Removes a callback (ValueError if it is not registered)."""
         self._post_remove_cbs.remove(callback)
 
-    def _notify(self, event: int) -> None:
-        if event in self._notifying or self._closed:
-            return
-        userdata = ctypes.c_void_p(self._h)
-        if event == PIPE_EV_ADD_PRE:
-            check_err(lib.pnng_socket_pipe_notify(self._h, event, _pre_connect_trampoline, userdata))
-        else:
-            check_err(lib.pnng_socket_pipe_notify_cq(self._h, event, _dispatcher.queue(), userdata))
-        self._notifying.add(event)
-
     def _on_pipe_event(self, pipe_id: int, event: int) -> None:
-        """Post-connect / post-remove, on the dispatcher thread."""
-        if pipe_id in self._rejected:
-            if event == PIPE_EV_REM_POST:
-                self._rejected.discard(pipe_id)
-            return
-        callbacks = self._post_connect_cbs if event == PIPE_EV_ADD_POST else self._post_remove_cbs
-        if callbacks:
-            self._run_callbacks(callbacks, self._pipe_for(pipe_id),
-                                "post pipe connect" if event == PIPE_EV_ADD_POST else "post pipe remove")
+        """One pipe event, on the NNG thread that reports it (see "pipe events" above)."""
+        cond = self._cb_cond
+        with cond:
+            if self._closed:
+                return
+            self._cb_running += 1
+        active = getattr(_callback_thread, "sockets", None)
+        if active is None:
+            active = _callback_thread.sockets = []
+        active.append(self._h)
+        try:
+            if event == PIPE_EV_ADD_PRE:
+                pipe = self._pipe_for(pipe_id)
+                self._live_pipes[pipe_id] = pipe
+                self._vetting.add(pipe_id)
+                try:
+                    self._run_callbacks(self._pre_connect_cbs, pipe, "pre pipe connect")
+                finally:
+                    self._vetting.discard(pipe_id)
+                if pipe._closed:  # rejected (Pipe.close marked it in _rejected)
+                    self._live_pipes.pop(pipe_id, None)
+            elif pipe_id in self._rejected:
+                if event == PIPE_EV_REM_POST:
+                    self._rejected.discard(pipe_id)
+                    self._live_pipes.pop(pipe_id, None)
+            elif event == PIPE_EV_ADD_POST:
+                pipe = self._live_pipes.get(pipe_id) or self._pipe_for(pipe_id)
+                self._live_pipes[pipe_id] = pipe
+                self._run_callbacks(self._post_connect_cbs, pipe, "post pipe connect")
+            elif event == PIPE_EV_REM_POST:
+                pipe = self._live_pipes.get(pipe_id) or self._pipe_for(pipe_id)
+                try:
+                    self._run_callbacks(self._post_remove_cbs, pipe, "post pipe remove")
+                finally:
+                    self._live_pipes.pop(pipe_id, None)
+        finally:
+            active.pop()
+            with cond:
+                self._cb_running -= 1
+                if not self._cb_running:
+                    cond.notify_all()
 
     @staticmethod
     def _run_callbacks(callbacks: List[PipeCallback], pipe: Pipe, what: str) -> None:
@@ -1175,9 +1429,11 @@ class Socket(_Receiver, _Sender, _Closeable, _Strict):
     def close(self) -> None:
         """Closes the socket: blocked and pending operations end with Closed; its dialers,
         listeners, pipes and contexts close too. Closing twice is harmless."""
-        if self._closed:
-            return
-        self._closed = True
+        cond = self._cb_cond
+        with cond:
+            if self._closed:
+                return
+            self._closed = True  # no pipe callback starts from now on
         with self._lock:
             stash, self._stash = self._stash, []
         if not _ffi.runtime.usable:
@@ -1185,9 +1441,26 @@ class Socket(_Receiver, _Sender, _Closeable, _Strict):
         for native in stash:
             lib.pnng_msg_free(native)
         if _in_pipe_callback():
-            _close_later(lambda h=self._h: lib.pnng_socket_close(h))
+            # On an NNG thread: NNG's close would wait for this very callback.
+            _close_later(functools.partial(lib.pnng_socket_close, self._h))
+            if not _in_pipe_callback(self._h):
+                self._wait_callbacks()
+            self._live_pipes.clear()
             return
-        _check_close(lib.pnng_socket_close(self._h))
+        rc = lib.pnng_socket_close(self._h)
+        self._wait_callbacks()
+        with self._lock:
+            self._live_pipes.clear()
+            self._dialers.clear()
+            self._listeners.clear()
+        _check_close(rc)
+
+    def _wait_callbacks(self) -> None:
+        """Waits until none of this socket's pipe callbacks runs (they cannot start again)."""
+        cond = self._cb_cond
+        with cond:
+            while self._cb_running:
+                cond.wait()
 
     def __del__(self, _rt: Any = _ffi.runtime) -> None:
         if not getattr(self, "_closed", True) and _rt.usable:
@@ -1216,7 +1489,9 @@ class Pair1(Socket):
 
     @classmethod
     def _default_opener(cls, extras: Dict[str, Any]) -> Optional[Callable[[Any], int]]:
-        return lib.pnng_pair1_open_poly if extras.get("polyamorous") else lib.pnng_pair1_open
+        return cast(
+            Callable[[Any], int], lib.pnng_pair1_open_poly if extras.get("polyamorous") else lib.pnng_pair1_open
+        )
 
     def _apply_protocol_kwargs(self, extras: Dict[str, Any]) -> None:
         pass  # polyamorous only chose the opener
@@ -1303,7 +1578,17 @@ class Bus0(Socket):
 
 
 PROTOCOL_CLASSES: Tuple[Type[Socket], ...] = (
-    Pair0, Pair1, Req0, Rep0, Pub0, Sub0, Push0, Pull0, Surveyor0, Respondent0, Bus0,
+    Pair0,
+    Pair1,
+    Req0,
+    Rep0,
+    Pub0,
+    Sub0,
+    Push0,
+    Pull0,
+    Surveyor0,
+    Respondent0,
+    Bus0,
 )
 
 

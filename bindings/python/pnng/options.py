@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import ctypes
 from ctypes import byref
-from typing import Any, Callable, Dict, Optional, Tuple
+from typing import Any, Callable, Dict, Optional, Tuple, cast
 
 from . import _ffi
 from ._ffi import lib
@@ -34,7 +34,7 @@ def _fn(obj: Any, op: str, kind: str) -> Callable[..., int]:
         if fn is None:
             raise TypeError(f"{type(obj).__name__} options of type {kind} cannot be {op}")
         _fn_cache[key] = fn
-    return fn
+    return cast(Callable[..., int], fn)
 
 
 def _name(option: Any) -> bytes:
@@ -46,15 +46,19 @@ def _name(option: Any) -> bytes:
 
 
 def _integer(value: Any, what: str, bounds: Tuple[int, int]) -> int:
-    """pynng accepts ints and integral floats; anything else is a TypeError/ValueError."""
+    """pynng's rules and exception classes: ints and integral floats are accepted; a string
+    or a fractional float is a ValueError, another type a TypeError, and a value the C type
+    cannot hold an OverflowError."""
     if isinstance(value, float):
         if not value.is_integer():
             raise ValueError(f"{what} must be an integer, got {value!r}")
         value = int(value)
+    elif isinstance(value, (str, bytes)):
+        raise ValueError(f"{what} must be an int, got {value!r}")
     elif not isinstance(value, int):
         raise TypeError(f"{what} must be an int, not {type(value).__name__}")
     if not bounds[0] <= value <= bounds[1]:
-        raise ValueError(f"{what} {value} is out of range [{bounds[0]}, {bounds[1]}]")
+        raise OverflowError(f"{what} {value} is out of range [{bounds[0]}, {bounds[1]}]")
     return int(value)
 
 
@@ -94,6 +98,8 @@ def _setopt_bool(obj: Any, option: Any, value: Any) -> None:
     if not isinstance(value, bool):
         if isinstance(value, int) and value in (0, 1):
             value = bool(value)
+        elif isinstance(value, int):
+            raise OverflowError(f"option value {value} is not a bool (True/False, 0/1)")
         else:
             raise TypeError(f"option value must be a bool, not {type(value).__name__}")
     check_err(_fn(obj, "set", "bool")(obj._h, _name(option), value))
@@ -164,17 +170,22 @@ class _Option:
     _get: Optional[Callable[[Any, Any], Any]] = None
     _set: Optional[Callable[[Any, Any, Any], None]] = None
 
-    def __init_subclass__(cls, get: Optional[Callable[[Any, Any], Any]] = None,
-                          set: Optional[Callable[[Any, Any, Any], None]] = None, **kwargs: Any) -> None:
+    def __init_subclass__(
+        cls,
+        get: Optional[Callable[[Any, Any], Any]] = None,
+        set: Optional[Callable[[Any, Any, Any], None]] = None,
+        **kwargs: Any,
+    ) -> None:
         """``class XOption(_Option, get=..., set=...)`` picks the getter and setter (either may be left out)."""
         super().__init_subclass__(**kwargs)
         if get is not None:
-            cls._get = staticmethod(get)  # type: ignore[assignment]
+            cls._get = staticmethod(get)
         if set is not None:
-            cls._set = staticmethod(set)  # type: ignore[assignment]
+            cls._set = staticmethod(set)
 
-    def __init__(self, option_name: str, *, readonly: bool = False, writeonly: bool = False,
-                 doc: Optional[str] = None) -> None:
+    def __init__(
+        self, option_name: str, *, readonly: bool = False, writeonly: bool = False, doc: Optional[str] = None
+    ) -> None:
         self.option = option_name.encode()
         self.readonly = readonly or type(self)._set is None
         self.writeonly = writeonly or type(self)._get is None
@@ -226,6 +237,11 @@ class PointerOption(_Option, set=_setopt_ptr):
 
 
 __all__ = [
-    "IntOption", "MsOption", "SizeOption", "BooleanOption", "StringOption", "SockAddrOption",
+    "IntOption",
+    "MsOption",
+    "SizeOption",
+    "BooleanOption",
+    "StringOption",
+    "SockAddrOption",
     "PointerOption",
 ]

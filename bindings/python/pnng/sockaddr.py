@@ -68,8 +68,10 @@ class SockAddr:
         return self.type_to_str.get(self.family, "unknown")
 
     def __repr__(self) -> str:
-        return f"<{type(self).__name__} {self}>" if type(self) is not SockAddr else (
-            f"nng_sockaddr {{.family = {self.family}}}"
+        return (
+            f"<{type(self).__name__} {self}>"
+            if type(self) is not SockAddr
+            else (f"nng_sockaddr {{.family = {self.family}}}")
         )
 
     def __str__(self) -> str:
@@ -93,7 +95,7 @@ class InprocAddr(SockAddr):
     @property
     def name(self) -> str:
         """The inproc URL as text."""
-        return self.name_bytes.decode("utf-8", "replace")
+        return str(self.name_bytes.decode("utf-8", "replace"))
 
     def _text(self) -> str:
         return self.name
@@ -107,7 +109,7 @@ class IPCAddr(SockAddr):
     @property
     def path(self) -> str:
         """The socket path as text."""
-        return self.path_bytes.decode(sys.getfilesystemencoding(), "surrogateescape")
+        return str(self.path_bytes.decode(sys.getfilesystemencoding(), "surrogateescape"))
 
     def _text(self) -> str:
         return self.path
@@ -186,7 +188,7 @@ class AbstractAddr(SockAddr):
     def name(self) -> str:
         """The name, UTF-8 decoded (NULs and other bytes kept); ``repr`` of the bytes if not UTF-8."""
         try:
-            return self.name_bytes.decode("utf-8")
+            return str(self.name_bytes.decode("utf-8"))
         except UnicodeDecodeError:
             return repr(self.name_bytes)
 
@@ -210,5 +212,11 @@ def _nng_sockaddr(sa: _ffi.pnng_sockaddr) -> SockAddr:
 
 
 __all__ = [
-    "SockAddr", "InprocAddr", "IPCAddr", "InAddr", "In6Addr", "ZTAddr", "AbstractAddr",
+    "SockAddr",
+    "InprocAddr",
+    "IPCAddr",
+    "InAddr",
+    "In6Addr",
+    "ZTAddr",
+    "AbstractAddr",
 ]

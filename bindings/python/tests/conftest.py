@@ -12,7 +12,6 @@ _IN_TREE = pathlib.Path(__file__).resolve().parents[3] / "target" / "release" / 
 if "PNNG_LIBRARY" not in os.environ and _IN_TREE.exists():
     os.environ["PNNG_LIBRARY"] = str(_IN_TREE)
 
-import pnng  # noqa: E402
 
 from helpers import free_tcp_port, next_id  # noqa: E402
 

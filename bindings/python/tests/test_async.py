@@ -1,4 +1,4 @@
-"""asend/arecv under asyncio (pytest-asyncio) and trio (pytest-trio): results, errors, cancellation."""
+"""asend/arecv under asyncio (pytest-asyncio), trio (pytest-trio) and curio: results, errors, cancellation."""
 
 from __future__ import annotations
 
@@ -339,10 +339,10 @@ def test_explicit_async_backend_and_unknown_backend(inproc):
     assert trio.run(main) == b"forced trio"
 
     async def bogus():
-        with pynng.Pair0(async_backend="curio") as s:
+        with pynng.Pair0(async_backend="gevent") as s:
             await s.arecv()
 
-    with pytest.raises(ValueError, match="curio"):
+    with pytest.raises(ValueError, match="gevent"):
         trio.run(bogus)
 
 
@@ -354,3 +354,80 @@ def test_asyncio_loops_come_and_go(inproc):
             return await s0.arecv()
 
     assert [asyncio.run(round_trip(i)) for i in range(5)] == [b"%d" % i for i in range(5)]
+
+
+# ---- curio -------------------------------------------------------------------------------------------
+
+
+def test_curio_send_recv_and_timeouts(inproc):
+    curio = pytest.importorskip("curio")
+
+    async def main():
+        with pynng.Pair0(listen=inproc, recv_timeout=T) as s0, pynng.Pair0(dial=inproc, send_timeout=T) as s1:
+            await s1.asend(b"hello curio")
+            assert await s0.arecv() == b"hello curio"
+            await s1.asend_msg(pynng.Message(b"as a message"))
+            msg = await s0.arecv_msg()
+            assert msg.bytes == b"as a message" and msg.pipe is s0.pipes[0]
+            for i in range(50):  # the fast path and the queue path, with schedule points
+                await s1.asend(b"%d" % i)
+                assert await s0.arecv() == b"%d" % i
+            s0.recv_timeout = 1
+            with pytest.raises(pynng.Timeout):
+                await s0.arecv()
+            return True
+
+    assert curio.run(main)
+
+
+def test_curio_cancel_loses_nothing_and_close_wakes(inproc):
+    curio = pytest.importorskip("curio")
+
+    async def main():
+        with pynng.Pair0(listen=inproc, recv_timeout=T) as p0, pynng.Pair0(dial=inproc) as p1:
+            with pytest.raises(curio.TaskTimeout):
+                await curio.timeout_after(0.02, p0.arecv())
+            task = await curio.spawn(p0.arecv_msg)
+            await curio.sleep(0.02)
+            await task.cancel()
+            await p1.asend(b"first")
+            await p1.asend(b"second")
+            assert await p0.arecv() == b"first"
+            assert await p0.arecv() == b"second"
+            waiter = await curio.spawn(p0.arecv)
+            await curio.sleep(0.02)
+            p0.close()
+            with pytest.raises(curio.TaskError) as info:
+                await waiter.join()
+            assert isinstance(info.value.__cause__, pynng.Closed)
+            return True
+
+    assert curio.run(main)
+
+
+def test_curio_req_rep_contexts(inproc):
+    curio = pytest.importorskip("curio")
+
+    async def main():
+        with pynng.Rep0(listen=inproc, recv_timeout=T) as rep, pynng.Req0(dial=inproc, recv_timeout=T) as req:
+            async def serve():
+                for _ in range(4):
+                    ctx = rep.new_context()
+                    data = await ctx.arecv()
+                    await ctx.asend(data.upper())
+                    ctx.close()
+
+            server = await curio.spawn(serve)
+            async def ask(word):
+                ctx = req.new_context()
+                await ctx.asend(word)
+                answer = await ctx.arecv()
+                ctx.close()
+                return answer
+
+            tasks = [await curio.spawn(ask, w) for w in (b"a", b"b", b"c", b"d")]
+            answers = [await t.join() for t in tasks]
+            await server.join()
+            return sorted(answers)
+
+    assert curio.run(main) == [b"A", b"B", b"C", b"D"]

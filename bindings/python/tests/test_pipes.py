@@ -124,7 +124,7 @@ def test_listener_on_port_zero_reports_bound_port():
 
 
 def test_dialer_options(tcp):
-    with pynng.Pair0(listen=tcp) as s0, pynng.Pair0() as s1:
+    with pynng.Pair0(listen=tcp), pynng.Pair0() as s1:
         d = s1.dial(tcp, block=True)
         assert d.url == tcp
         d.reconnect_time_min = 50
@@ -202,8 +202,8 @@ def test_post_connect_and_remove_callbacks(inproc):
         assert done.wait(10)
     assert [e[0] for e in events] == ["add", "remove"]
     assert events[0][1] == events[1][1]
-    # Delivered on pnng's event thread, never on an NNG thread.
-    assert {e[2] for e in events} == {"pnng pipe events"}
+    # Delivered synchronously on NNG's threads, as in pynng (not on a Python thread).
+    assert all(e[2].startswith("Dummy") for e in events), events  # threading's name for foreign threads
 
 
 def test_rejecting_in_pre_connect(inproc):

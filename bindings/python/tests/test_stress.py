@@ -1,4 +1,4 @@
-"""Stress tests of the binding (issue 12, item 7): closes racing blocked receives, storms of
+"""Stress tests of the binding: closes racing blocked receives, storms of
 cancelled receives racing message arrival (asyncio and trio), and sockets, contexts and
 messages left to the garbage collector while other threads are inside C calls.
 

@@ -162,3 +162,35 @@ def test_tls_config_validation(certs):
     cfg.set_server_name("localhost")
     cfg.set_ca_chain((certs / "ca.crt").read_text())
     cfg.add_ca_file(str(certs / "other-ca.crt"))
+
+
+def test_tls_missing_client_certificate_is_a_crypto_error(certs):
+    """pynng raises CryptoError (NNG_ECRYPTO) from the blocking dial of a client without the
+    certificate the server requires."""
+    url = _url()
+    server_cfg = _server(certs, ca_string=(certs / "ca.crt").read_text(),
+                         auth_mode=pynng.TLSConfig.AUTH_MODE_REQUIRED)
+    client_cfg = pynng.TLSConfig(pynng.TLSConfig.MODE_CLIENT, ca_string=(certs / "ca.crt").read_text(),
+                                 server_name="localhost")
+    with pynng.Pair0(listen=url, tls_config=server_cfg), pynng.Pair0(tls_config=client_cfg) as client:
+        with pytest.raises(pynng.CryptoError) as info:
+            client.dial(url, block=True)
+        assert info.value.errno == pynng.lib.NNG_ECRYPTO
+        assert url in str(info.value)
+
+
+def test_tls_config_methods_take_pynngs_keywords(certs):
+    cfg = pynng.TLSConfig(pynng.TLSConfig.MODE_SERVER, server_name="", ca_string="", ca_files=[])
+    cfg.set_own_cert(cert=(certs / "server.crt").read_text(), key=(certs / "server.key").read_text(), passwd=None)
+    cfg.set_ca_chain(chain=(certs / "ca.crt").read_text(), crl=None)
+    cfg.set_auth_mode(mode=pynng.TLSConfig.AUTH_MODE_OPTIONAL)
+    cfg.add_ca_file(path=str(certs / "ca.crt"))
+    client = pynng.TLSConfig(pynng.TLSConfig.MODE_CLIENT)
+    client.set_cert_key_file(path=str(certs / "client.pem"), passwd=None)
+    client.add_ca_file(path=str(certs / "ca.crt"))
+    client.set_server_name("localhost")
+    url = _url()
+    with pynng.Pair0(listen=url, tls_config=cfg, recv_timeout=T) as server, \
+            pynng.Pair0(tls_config=client, send_timeout=T, recv_timeout=T) as c:
+        c.dial(url, block=True)
+        _round_trip(server, c)

@@ -1,0 +1,194 @@
+//! Pipe events: the subscribers of each event (C callbacks or completion queues), NNG's
+//! pipe-notify trampoline, and the socket's live pipes as pnng lists them.
+
+use super::{SocketState, state};
+use crate::abi::pnng_pipe;
+use crate::core::cq::Cq;
+use crate::core::sync::lock;
+use crate::core::sys;
+use crate::core::types::{PipeEvent, PipeId, SocketId};
+use crate::error::{Error, Result, check};
+use std::ffi::{c_int, c_void};
+use std::sync::{Arc, Mutex};
+
+/// A pipe-event callback (the C type `pnng_pipe_cb` without its NULL).
+pub type PipeCallback = unsafe extern "C" fn(pipe: pnng_pipe, event: c_int, userdata: *mut c_void);
+
+/// One party interested in a pipe event.
+#[derive(Clone)]
+pub enum Subscriber {
+    Callback { cb: PipeCallback, userdata: usize },
+    Queue { cq: Arc<Cq>, userdata: usize },
+}
+
+impl Subscriber {
+    fn same_callback(&self, cb: PipeCallback, userdata: usize) -> bool {
+        matches!(self, Subscriber::Callback { cb: c, userdata: u }
+            if std::ptr::fn_addr_eq(*c, cb) && *u == userdata)
+    }
+}
+
+/// A socket's pipe-event state.
+#[derive(Default)]
+pub(super) struct Events {
+    subscribers: Mutex<[Vec<Subscriber>; PipeEvent::ALL.len()]>,
+    /// Live pipes: listed once their ADD_PRE callbacks accepted them, until REM_POST or
+    /// pnng_pipe_close, whichever comes first.
+    pipes: Mutex<Pipes>,
+}
+
+/// The socket's pipes as pnng sees them (see `Events::pipes`).
+#[derive(Default)]
+struct Pipes {
+    live: Vec<PipeId>,
+    /// Closed with pnng_pipe_close and not yet removed by NNG: never listed again, even when
+    /// the close came from an ADD_PRE callback (a rejection) before the pipe was listed.
+    closed: Vec<PipeId>,
+    /// Pipes whose ADD_PRE callbacks are running, and whether NNG removed the pipe meanwhile
+    /// (a pipe rejected in ADD_PRE can reach REM_POST on the reaper thread before the
+    /// callback returns).
+    in_pre: Vec<(PipeId, bool)>,
+}
+
+impl Pipes {
+    fn pre_started(&mut self, pid: PipeId) {
+        self.in_pre.push((pid, false));
+    }
+
+    /// After the ADD_PRE callbacks: listed, unless closed or removed meanwhile.
+    fn pre_done(&mut self, pid: PipeId) {
+        let removed = match self.in_pre.iter().position(|e| e.0 == pid) {
+            Some(i) => self.in_pre.swap_remove(i).1,
+            None => false,
+        };
+        if removed {
+            self.closed.retain(|&p| p != pid); // REM_POST came already: nothing more will
+        } else if !self.closed.contains(&pid) && !self.live.contains(&pid) {
+            self.live.push(pid);
+        }
+    }
+
+    fn removed(&mut self, pid: PipeId) {
+        self.live.retain(|&p| p != pid);
+        match self.in_pre.iter_mut().find(|e| e.0 == pid) {
+            Some(e) => e.1 = true, // pre_done cleans up
+            None => self.closed.retain(|&p| p != pid),
+        }
+    }
+}
+
+/// Routes every pipe event of a new socket to `pipe_event`.
+pub(super) fn register(id: SocketId) -> Result<()> {
+    for ev in PipeEvent::ALL {
+        // SAFETY: NNG checks the socket id. The trampoline's argument is the socket id, not a
+        // pointer: the trampoline looks the socket up, so nothing can dangle.
+        check(unsafe {
+            sys::nng_pipe_notify(
+                id.nng(),
+                ev.code() as sys::nng_pipe_ev,
+                Some(pipe_event),
+                id.0 as usize as *mut c_void,
+            )
+        })?;
+    }
+    Ok(())
+}
+
+/// The ids of the socket's live pipes.
+pub fn pipes(id: SocketId) -> Result<Vec<PipeId>> {
+    Ok(lock(&state(id)?.events.pipes).live.clone())
+}
+
+/// Whether `pipe` is one of the socket's live pipes (NNG still finds a closed pipe by id
+/// until it is reaped, and a message addressed to it would vanish without an error).
+pub fn has_pipe(id: SocketId, pipe: PipeId) -> bool {
+    state(id).is_ok_and(|st| lock(&st.events.pipes).live.contains(&pipe))
+}
+
+/// Takes a pipe the caller closed off the live list at once, before NNG's removal event.
+pub(crate) fn forget_pipe(id: SocketId, pipe: PipeId) {
+    if let Ok(st) = state(id) {
+        let mut pipes = lock(&st.events.pipes);
+        pipes.live.retain(|&p| p != pipe);
+        if !pipes.closed.contains(&pipe) {
+            pipes.closed.push(pipe);
+        }
+    }
+}
+
+/// Adds a pipe-event subscriber.
+pub fn subscribe(id: SocketId, event: PipeEvent, sub: Subscriber) -> Result<()> {
+    lock(&state(id)?.events.subscribers)[event.index()].push(sub);
+    Ok(())
+}
+
+/// Removes subscribers of `event` for which `pred` holds.
+pub fn unsubscribe(
+    id: SocketId,
+    event: PipeEvent,
+    pred: impl Fn(&Subscriber) -> bool,
+) -> Result<()> {
+    lock(&state(id)?.events.subscribers)[event.index()].retain(|s| !pred(s));
+    Ok(())
+}
+
+/// Removes one callback registration; `NoEntry` if there was none.
+pub fn unsubscribe_callback(
+    id: SocketId,
+    event: PipeEvent,
+    cb: PipeCallback,
+    userdata: usize,
+) -> Result<()> {
+    let st = state(id)?;
+    let mut subs = lock(&st.events.subscribers);
+    let list = &mut subs[event.index()];
+    let pos = list
+        .iter()
+        .position(|s| s.same_callback(cb, userdata))
+        .ok_or(Error::NoEntry)?;
+    list.remove(pos);
+    Ok(())
+}
+
+impl SocketState {
+    /// Runs the subscribers of one event of pipe `pid`, keeping the live list in step.
+    fn pipe_event(&self, pid: PipeId, event: PipeEvent) {
+        match event {
+            PipeEvent::RemPost => lock(&self.events.pipes).removed(pid),
+            PipeEvent::AddPre => lock(&self.events.pipes).pre_started(pid),
+            PipeEvent::AddPost => {}
+        }
+        // A copy: no pnng lock is held while user code runs.
+        let subs = lock(&self.events.subscribers)[event.index()].clone();
+        for sub in subs {
+            match sub {
+                // SAFETY: the callback and its userdata come from the C caller, who promised
+                // (pnng_socket_pipe_notify) they stay valid while registered.
+                Subscriber::Callback { cb, userdata } => unsafe {
+                    cb(
+                        pnng_pipe { id: pid.0 },
+                        event.code(),
+                        userdata as *mut c_void,
+                    )
+                },
+                Subscriber::Queue { cq, userdata } => cq.post_pipe_event(pid, event, userdata),
+            }
+        }
+        // Listed only once the ADD_PRE callbacks ran, and not if one of them rejected it.
+        if event == PipeEvent::AddPre {
+            lock(&self.events.pipes).pre_done(pid);
+        }
+    }
+}
+
+/// NNG's pipe-notify trampoline. Runs on an NNG thread; `arg` is the socket id (`register`).
+unsafe extern "C" fn pipe_event(pipe: sys::nng_pipe, event: sys::nng_pipe_ev, arg: *mut c_void) {
+    let _ = std::panic::catch_unwind(|| {
+        let Ok(st) = state(SocketId(arg as usize as u32)) else {
+            return;
+        };
+        if let Ok(event) = PipeEvent::try_from(event as c_int) {
+            st.pipe_event(PipeId::of(pipe), event);
+        }
+    });
+}

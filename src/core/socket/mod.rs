@@ -1,0 +1,326 @@
+//! Sockets: opening one per protocol, closing, synchronous send and receive, and the
+//! per-socket state NNG has no place for. The state's parts live in submodules along their
+//! seams: pipe events and the live pipe list (`events`), the socket-name workaround (`name`),
+//! and the dialer and listener lists with listen and dial (`endpoints`).
+
+mod endpoints;
+mod events;
+mod name;
+
+pub(crate) use endpoints::worth_retrying;
+pub use endpoints::{Endpoint, dial, dialers, listen, listeners, track_endpoint, untrack_endpoint};
+pub(crate) use events::forget_pipe;
+pub use events::{
+    PipeCallback, Subscriber, has_pipe, pipes, subscribe, unsubscribe, unsubscribe_callback,
+};
+pub use name::{name, set_name};
+
+use super::msg::Msg;
+use super::oneshot;
+use super::sync::{lock, read, write};
+use super::sys;
+use super::types::{DialerId, Flags, ListenerId, SocketId};
+use crate::error::{Error, Result, check};
+use once_cell::sync::Lazy;
+use std::collections::HashMap;
+use std::ffi::{CString, c_int};
+use std::sync::{Arc, Mutex, RwLock};
+
+#[derive(Default)]
+pub struct SocketState {
+    /// The name set with `socket-name` (see `name`).
+    name: Mutex<Option<CString>>,
+    /// A message a receive could not fit into the caller's buffer; the next receive returns it.
+    pending: Mutex<Option<Msg>>,
+    /// Pipe-event subscribers and the live pipes (see `events`).
+    events: events::Events,
+    dialers: Mutex<Vec<DialerId>>,
+    listeners: Mutex<Vec<ListenerId>>,
+    /// A cooked surveyor: a non-blocking receive looks at the receive fd first (see
+    /// `is_cooked_surveyor`).
+    cooked_surveyor: bool,
+    /// The cooked protocol number (0 for raw sockets), for `interruptible`'s choice of wait.
+    cooked_proto: u32,
+    /// Set when close begins; operations start only while it is clear (see `start_op`).
+    closing: RwLock<bool>,
+    /// The aios of devices forwarding through this socket (addresses of `nng_aio`s), aborted
+    /// when it closes: NNG 1.11 stops a device only when a receive fails, so closing its
+    /// send-only side would otherwise wait until the other side closes.
+    devices: Mutex<Vec<usize>>,
+}
+
+static SOCKETS: Lazy<Mutex<HashMap<SocketId, Arc<SocketState>>>> = Lazy::new(Default::default);
+
+/// The state of an open socket, or `Closed`.
+pub(crate) fn state(id: SocketId) -> Result<Arc<SocketState>> {
+    lock(&SOCKETS).get(&id).cloned().ok_or(Error::Closed)
+}
+
+/// Every open socket's state (for lists kept per socket).
+fn all_states() -> Vec<Arc<SocketState>> {
+    lock(&SOCKETS).values().cloned().collect()
+}
+
+/// Drops every registry entry and its storage (used by `fini`, so leak checkers see nothing).
+pub fn forget_all() {
+    let all = std::mem::take(&mut *lock(&SOCKETS));
+    drop(all);
+}
+
+/// pynng's socket classes, one per NNG protocol.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Protocol {
+    Pair0,
+    Pair1,
+    /// pair1 talking to many peers (pynng `Pair1(polyamorous=True)`); cooked only.
+    Pair1Poly,
+    Req0,
+    Rep0,
+    Pub0,
+    Sub0,
+    Push0,
+    Pull0,
+    Surveyor0,
+    Respondent0,
+    Bus0,
+}
+
+/// An NNG protocol opener such as `nng_req0_open`.
+type Opener = unsafe extern "C" fn(*mut sys::nng_socket) -> c_int;
+
+impl Protocol {
+    /// NNG's opener of the cooked (`raw == false`) or raw socket; `NotSupported` for a raw
+    /// polyamorous pair1.
+    fn opener(self, raw: bool) -> Result<Opener> {
+        use Protocol::*;
+        Ok(match (self, raw) {
+            (Pair0, false) => sys::nng_pair0_open,
+            (Pair0, true) => sys::nng_pair0_open_raw,
+            (Pair1, false) => sys::nng_pair1_open,
+            (Pair1, true) => sys::nng_pair1_open_raw,
+            (Pair1Poly, false) => sys::nng_pair1_open_poly,
+            (Pair1Poly, true) => return Err(Error::NotSupported),
+            (Req0, false) => sys::nng_req0_open,
+            (Req0, true) => sys::nng_req0_open_raw,
+            (Rep0, false) => sys::nng_rep0_open,
+            (Rep0, true) => sys::nng_rep0_open_raw,
+            (Pub0, false) => sys::nng_pub0_open,
+            (Pub0, true) => sys::nng_pub0_open_raw,
+            (Sub0, false) => sys::nng_sub0_open,
+            (Sub0, true) => sys::nng_sub0_open_raw,
+            (Push0, false) => sys::nng_push0_open,
+            (Push0, true) => sys::nng_push0_open_raw,
+            (Pull0, false) => sys::nng_pull0_open,
+            (Pull0, true) => sys::nng_pull0_open_raw,
+            (Surveyor0, false) => sys::nng_surveyor0_open,
+            (Surveyor0, true) => sys::nng_surveyor0_open_raw,
+            (Respondent0, false) => sys::nng_respondent0_open,
+            (Respondent0, true) => sys::nng_respondent0_open_raw,
+            (Bus0, false) => sys::nng_bus0_open,
+            (Bus0, true) => sys::nng_bus0_open_raw,
+        })
+    }
+}
+
+/// Opens a socket of `protocol` (raw: without protocol state, for devices) and sets up
+/// pnng's per-socket state.
+pub fn open(protocol: Protocol, raw: bool) -> Result<SocketId> {
+    let opener = protocol.opener(raw)?;
+    let mut s = SocketId(0).nng();
+    // SAFETY: the opener writes the new socket through the valid out-pointer on success.
+    check(unsafe { opener(&mut s) })?;
+    let id = SocketId::of(s);
+    let st = SocketState {
+        cooked_surveyor: is_cooked_surveyor(id),
+        cooked_proto: cooked_proto(id),
+        ..Default::default()
+    };
+    lock(&SOCKETS).insert(id, Arc::new(st));
+    // recv-size-max stays NNG's default, 0 (no limit), as in NNG and pynng.
+    if let Err(e) = events::register(id) {
+        let _ = close(id);
+        return Err(e);
+    }
+    Ok(id)
+}
+
+/// NNG 1.11's cooked surveyor takes a non-blocking receive (timeout 0) for "wait until the
+/// survey ends" (surv0_ctx_recv treats every timeout < 1 so), and a receive that times out
+/// or is cancelled ends the survey (surv0_ctx_cancel), so no shorter wait can stand in for
+/// it. A non-blocking receive on such a socket therefore first asks the socket's receive fd
+/// whether a message waits, and is `Again` without touching the survey when none does.
+/// (Contexts have no such fd: a non-blocking receive on a surveyor context waits as NNG's.)
+fn is_cooked_surveyor(id: SocketId) -> bool {
+    let (mut proto, mut raw) = (0, false);
+    let s = id.nng();
+    // SAFETY: NNG checks the socket id; the option names are NUL-terminated constants and
+    // the out-pointers point at live locals of the option's type.
+    unsafe {
+        sys::nng_socket_get_int(s, sys::NNG_OPT_PROTO.as_ptr().cast(), &mut proto) == 0
+            && sys::nng_socket_get_bool(s, sys::NNG_OPT_RAW.as_ptr().cast(), &mut raw) == 0
+            && proto == sys::NNG_SURVEYOR0_SELF as c_int
+            && !raw
+    }
+}
+
+/// The protocol number of a cooked socket, 0 for a raw one.
+fn cooked_proto(id: SocketId) -> u32 {
+    let (mut proto, mut raw) = (0, true);
+    let s = id.nng();
+    // SAFETY: NNG checks the socket id; the option names are NUL-terminated constants and
+    // the out-pointers point at live locals of the option's type.
+    unsafe {
+        sys::nng_socket_get_int(s, sys::NNG_OPT_PROTO.as_ptr().cast(), &mut proto);
+        sys::nng_socket_get_bool(s, sys::NNG_OPT_RAW.as_ptr().cast(), &mut raw);
+    }
+    if raw { 0 } else { proto as u32 }
+}
+
+/// The socket's cooked protocol number (0: raw); `Closed` once closed.
+pub fn cooked_protocol(id: SocketId) -> Result<u32> {
+    Ok(state(id)?.cooked_proto)
+}
+
+/// Starts an operation on socket `id` with `start` unless the socket's close has begun;
+/// `Closed` then, and nothing started. NNG 1.11 loses an operation that reaches the protocol
+/// after the protocol's close ran (pair0_sock_recv does not check), which then blocks forever
+/// although the socket is closed. Behind this gate every operation is either queued before
+/// close begins, and so woken by it, or refused.
+pub(crate) fn start_op(id: SocketId, start: impl FnOnce()) -> Result<()> {
+    state(id)?.start_op(start)
+}
+
+impl SocketState {
+    /// `start_op` for a socket whose state the caller already holds.
+    fn start_op(&self, start: impl FnOnce()) -> Result<()> {
+        let closing = read(&self.closing);
+        if *closing {
+            return Err(Error::Closed);
+        }
+        start();
+        Ok(())
+    }
+}
+
+/// Whether the socket's receive fd says a message is waiting (see `is_cooked_surveyor`).
+fn message_waiting(id: SocketId) -> Result<bool> {
+    let mut fd: c_int = -1;
+    // SAFETY: NNG checks the socket id; the option name is a NUL-terminated constant and the
+    // out-pointer a live int. NNG owns the fd; it is only polled here.
+    check(unsafe {
+        sys::nng_socket_get_int(id.nng(), sys::NNG_OPT_RECVFD.as_ptr().cast(), &mut fd)
+    })?;
+    let mut p = libc::pollfd {
+        fd,
+        events: libc::POLLIN,
+        revents: 0,
+    };
+    // SAFETY: one valid pollfd, and a zero timeout: poll only reads and writes `p`.
+    Ok(unsafe { libc::poll(&mut p, 1, 0) } == 1 && p.revents & libc::POLLIN != 0)
+}
+
+/// Closes the socket. Blocked calls on it return `Closed`; a second close returns `Closed`.
+pub fn close(id: SocketId) -> Result<()> {
+    if let Ok(st) = state(id) {
+        *write(&st.closing) = true;
+        for &aio in lock(&st.devices).iter() {
+            // SAFETY: a device aio stays valid while listed (device.rs unlists it under this
+            // lock before freeing it); NNG completes the aborted device asynchronously.
+            unsafe { sys::nng_aio_abort(aio as *mut sys::nng_aio, sys::NNG_ECLOSED as c_int) };
+        }
+    }
+    // SAFETY: NNG validates the id. It waits for running pipe callbacks, which take the
+    // registry lock only briefly, so that lock must not be held here (it is not).
+    let rv = unsafe { sys::nng_close(id.nng()) };
+    let removed = lock(&SOCKETS).remove(&id);
+    drop(removed);
+    check(rv)
+}
+
+/// Sends a copy of `data`.
+pub fn send(id: SocketId, data: &[u8], flags: Flags) -> Result<()> {
+    flags.check(Flags::NONBLOCK)?;
+    send_msg(id, Msg::from_bytes(data)?, flags).map_err(|(e, _)| e)
+}
+
+/// Sends `msg`; on failure it comes back with the error.
+pub fn send_msg(id: SocketId, msg: Msg, flags: Flags) -> std::result::Result<(), (Error, Msg)> {
+    if let Err(e) = flags.check(Flags::NONBLOCK) {
+        return Err((e, msg));
+    }
+    oneshot::send(msg, flags, |a| {
+        // SAFETY: NNG validates the id and completes the valid, idle aio exactly once.
+        start_op(id, || unsafe { sys::nng_send_aio(id.nng(), a) })
+    })
+}
+
+/// Receives a message, returning a held-back one first.
+pub fn recv_msg(id: SocketId, flags: Flags) -> Result<Msg> {
+    flags.check(Flags::NONBLOCK)?;
+    let st = state(id)?;
+    if let Some(m) = lock(&st.pending).take() {
+        return Ok(m);
+    }
+    if st.cooked_surveyor && flags.contains(Flags::NONBLOCK) && !message_waiting(id)? {
+        return Err(Error::Again);
+    }
+    oneshot::recv(flags, |a| {
+        // SAFETY: NNG validates the id and completes the valid, idle aio exactly once.
+        st.start_op(|| unsafe { sys::nng_recv_aio(id.nng(), a) })
+    })
+}
+
+/// Outcome of a receive into a caller's buffer.
+pub enum Received {
+    /// This many bytes were copied.
+    Copied(usize),
+    /// The message needs this many bytes; it is kept for the next receive.
+    TooLarge(usize),
+}
+
+/// Copies `msg` into `buf`, or hands it to `keep` when it does not fit (so it is not lost).
+pub(crate) fn copy_or_keep(msg: Msg, buf: &mut [u8], keep: impl FnOnce(Msg)) -> Received {
+    let n = msg.len();
+    if n > buf.len() {
+        keep(msg);
+        return Received::TooLarge(n);
+    }
+    buf[..n].copy_from_slice(msg.body());
+    Received::Copied(n)
+}
+
+/// Receives into `buf`. A message that does not fit is kept for the next receive.
+pub fn recv_into(id: SocketId, buf: &mut [u8], flags: Flags) -> Result<Received> {
+    let msg = recv_msg(id, flags)?;
+    Ok(copy_or_keep(msg, buf, |m| {
+        // The socket may have closed meanwhile; then the message is dropped with it.
+        if let Ok(st) = state(id) {
+            lock(&st.pending).get_or_insert(m);
+        }
+    }))
+}
+
+/// Takes a held-back message, if any (used by asynchronous receives).
+/// Holds `msg` back for the socket's next receive (dropped if one is held already, or the
+/// socket is closed).
+pub(crate) fn keep_pending(id: SocketId, msg: Msg) {
+    if let Ok(st) = state(id) {
+        lock(&st.pending).get_or_insert(msg);
+    }
+}
+
+/// Takes a held-back message, if any (used by asynchronous receives).
+pub(crate) fn take_pending(id: SocketId) -> Option<Msg> {
+    state(id).ok().and_then(|st| lock(&st.pending).take())
+}
+
+/// Lists (`add`) or unlists a device aio forwarding through socket `id` (see `devices`).
+pub(crate) fn list_device(id: SocketId, aio: *mut sys::nng_aio, add: bool) {
+    if let Ok(st) = state(id) {
+        let mut devices = lock(&st.devices);
+        devices.retain(|&a| a != aio as usize);
+        if add {
+            devices.push(aio as usize);
+        }
+    }
+}
