@@ -188,7 +188,11 @@ fn pair1_keeps_every_message_in_order() {
         let mut next = 0u32;
         while next < N {
             let mut m = std::ptr::null_mut();
-            let flags = if next % 3 == 0 { PNNG_FLAG_NONBLOCK } else { 0 };
+            let flags = if next.is_multiple_of(3) {
+                PNNG_FLAG_NONBLOCK
+            } else {
+                0
+            };
             match unsafe { pnng_socket_recv_msg(r, flags, &mut m) } {
                 PNNG_OK => {
                     let b = take(m);
