@@ -1,4 +1,4 @@
-//! Builds the small C shim in src/shim, sets the shared library's soname and, on request, regenerates the committed header.
+//! Sets the shared library's soname and, on request, regenerates the committed header.
 //! A normal build never writes into the source tree: `include/pnng.h` is regenerated only
 //! with `PNNG_REGEN_HEADER=1` (see `make header`), and a test diffs it.
 
@@ -6,20 +6,6 @@ use std::env;
 use std::path::PathBuf;
 
 fn main() {
-    // See src/shim/tls_hostname.c. Whole-archive, so its mbedtls_ssl_setup is always the one NNG
-    // links against.
-    cc::Build::new()
-        .file("src/shim/tls_hostname.c")
-        .warnings(true)
-        .extra_warnings(true)
-        .cargo_metadata(false)
-        .compile("pnng_tls_shim");
-    println!(
-        "cargo:rustc-link-search=native={}",
-        env::var("OUT_DIR").unwrap()
-    );
-    println!("cargo:rustc-link-lib=static:+whole-archive=pnng_tls_shim");
-    println!("cargo:rerun-if-changed=src/shim/tls_hostname.c");
     let major = env::var("CARGO_PKG_VERSION_MAJOR").unwrap();
     println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,libpnng.so.{major}");
     // NNG's threads outlive any socket; unloading the library under them would crash, so the

@@ -62,7 +62,7 @@ def implementations(root, py):
     bench_py = [py, os.path.join(root, "benches", "python", "bench_py.py")]
     node = [os.environ.get("NODE", "node"), os.path.join(root, "benches", "node", "bench.js")]
     impls = [
-        Impl("c-nng", "NNG 1.11 (C, Release)", "c", [os.path.join(build, "bench_nng")]),
+        Impl("c-nng", "NNG 1.12.0 (C, Release)", "c", [os.path.join(build, "bench_nng")]),
         Impl("c-pnng", "pnng (C API)", "c", [os.path.join(build, "bench_pnng")]),
         Impl("floor", "TCP / Unix socket (C)", "floor", [os.path.join(build, "bench_stream")],
              transports=("ipc", "tcp")),
@@ -83,7 +83,7 @@ def implementations(root, py):
 
 
 SECTIONS = [
-    Section("C API: pnng vs raw NNG 1.11", "c-nng", "c-pnng", ("lat", "pair1", "pushpull"),
+    Section("C API: pnng vs raw NNG 1.12.0", "c-nng", "c-pnng", ("lat", "pair1", "pushpull"),
             "Same C program (benches/c/bench_driver.c) linked with impl_nng.c or impl_pnng.c. "
             "Floor: the same driver over plain length-prefixed TCP / Unix stream sockets "
             "(impl_stream.c); no floor for inproc.",

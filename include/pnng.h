@@ -3494,7 +3494,7 @@ const char *pnng_strerror(int err);
 /**
  * "pnng X.Y.Z (NNG A.B.C)", static.
  *
- * @return A static, NUL-terminated text such as "pnng 0.1.0 (NNG 1.11.0)".
+ * @return A static, NUL-terminated text such as "pnng 0.1.0 (NNG 1.12.0)".
  * @ingroup library
  */
 const char *pnng_version(void);

@@ -42,7 +42,7 @@ $(BENCH_NNG_LIB):
 	    -DNNG_ENABLE_NNGCAT=OFF -DNNG_ENABLE_TLS=OFF -DBUILD_SHARED_LIBS=OFF \
 	    -DCMAKE_INSTALL_PREFIX=$(CURDIR)/$(BENCH_NNG_PREFIX) -DCMAKE_INSTALL_LIBDIR=lib >/dev/null
 	cmake --build $(BENCH_BUILD)/nng -j2 --target install >/dev/null
-	@echo "bench: built NNG 1.11 (Release, static) into $(BENCH_NNG_PREFIX)"
+	@echo "bench: built NNG 1.12.0 + pnng's patches (Release, static) into $(BENCH_NNG_PREFIX)"
 
 $(BENCH_BUILD)/bench_nng: $(BENCH_C_COMMON) $(BENCH_DIR)/c/impl_nng.c $(BENCH_NNG_LIB)
 	$(BENCH_CC) $(BENCH_CFLAGS) -I$(BENCH_NNG_PREFIX)/include -o $@ $(BENCH_DIR)/c/bench_driver.c \

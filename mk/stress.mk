@@ -19,7 +19,7 @@ stress-long:
 
 # Sanitizers over the Rust tests; the C examples have theirs in mk/c.mk.
 # Need the nightly toolchain (rustc -Zsanitizer). pnng's Rust code and the test binaries are
-# built with the sanitizer, and NNG's C sources (and pnng's C shim) are compiled by gcc with it
+# built with the sanitizer, and NNG's C sources are compiled by gcc with it
 # too (the cmake build takes CFLAGS), so bad accesses inside NNG are seen as well; gcc's
 # instrumentation reports to the runtime rustc links in. Under AddressSanitizer the C code
 # also gets UBSan with -fsanitize-undefined-trap-on-error (undefined behaviour traps: SIGILL),

@@ -176,7 +176,7 @@ install_all() {
 
     if [ -z "$DESTDIR" ] && [ "${LDCONFIG:-auto}" = auto ] && [ "$(id -u)" = 0 ] &&
         command -v ldconfig >/dev/null &&
-        ldconfig -v -N 2>/dev/null | grep -q "^$PREFIX/$libdir:"; then
+        ldconfig -v -N 2>/dev/null | grep "^$PREFIX/$libdir:" >/dev/null; then
         ldconfig
     fi
     echo "pnng: installed $VERSION into $base (libraries in $PREFIX/$libdir; manifest: $manifest)"

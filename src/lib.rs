@@ -1,4 +1,4 @@
-//! pnng: pynng's object model as a C ABI, over NNG 1.11.
+//! pnng: pynng's object model as a C ABI, over NNG 1.12.0.
 //!
 //! Three layers, each depending only on the ones before it:
 //! - `abi` (with `error`'s codes): the C types, callback types and constants both other

@@ -427,7 +427,7 @@ fn version_names_nng() {
         .to_owned();
     assert_eq!(
         v,
-        format!("pnng {} (NNG 1.11.0)", env!("CARGO_PKG_VERSION"))
+        format!("pnng {} (NNG 1.12.0)", env!("CARGO_PKG_VERSION"))
     );
 }
 

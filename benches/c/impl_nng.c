@@ -1,4 +1,4 @@
-/* Adapter over raw NNG 1.11 (nng.h), built from the vendored source in Release. */
+/* Adapter over raw NNG 1.12.0 (nng.h), built from the vendored source in Release. */
 #include "bench_impl.h"
 
 #include <nng/nng.h>

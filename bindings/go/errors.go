@@ -196,5 +196,5 @@ func errFor[T ~int32](rv T) error {
 	return Error{int(rv)}
 }
 
-// Version returns the library's version string, e.g. "pnng 0.1.0 (NNG 1.11.0)".
+// Version returns the library's version string, e.g. "pnng 0.1.0 (NNG 1.12.0)".
 func Version() string { return C.GoString(C.pnng_version()) }

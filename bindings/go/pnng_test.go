@@ -154,7 +154,7 @@ func TestErrorsSystemAndTransportRanges(t *testing.T) {
 }
 
 func TestVersion(t *testing.T) {
-	if v := pnng.Version(); !strings.HasPrefix(v, "pnng ") || !strings.Contains(v, "NNG 1.11") {
+	if v := pnng.Version(); !strings.HasPrefix(v, "pnng ") || !strings.Contains(v, "NNG 1.12.0") {
 		t.Fatalf("Version() = %q", v)
 	}
 }

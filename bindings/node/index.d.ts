@@ -456,7 +456,7 @@ export const options: Readonly<Record<string, string>>;
 
 /** Forwards between two raw sockets on a worker thread; resolves when one of them closes. */
 export function device(a: Socket, b: Socket): Promise<void>;
-/** "pnng X.Y.Z (NNG 1.11.0)". */
+/** "pnng X.Y.Z (NNG 1.12.0)". */
 export function version(): string;
 /** The libpnng file that was loaded. */
 export const libraryPath: string;

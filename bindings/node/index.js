@@ -36,7 +36,7 @@ function device(a, b) {
   });
 }
 
-/** The runtime version string, e.g. "pnng 0.1.0 (NNG 1.11.0)". */
+/** The runtime version string, e.g. "pnng 0.1.0 (NNG 1.12.0)". */
 function version() {
   return F.version();
 }

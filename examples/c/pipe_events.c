@@ -129,7 +129,7 @@ main(int argc, char **argv)
 	uint64_t     pipes, rx_msgs;
 	int          i;
 
-	/* pair1 polyamorous: one listener, several peers; and NNG 1.11 counts messages in its
+	/* pair1 polyamorous: one listener, several peers; and NNG counts messages in its
 	   statistics only for pair1. */
 	CHECK(pnng_pair1_open_poly(&server));
 	ex_timeouts(server, EX_TIMEOUT_MS);

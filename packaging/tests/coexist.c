@@ -1,7 +1,7 @@
 /*
  * Install test for pnng: the shared libpnng.so and Debian's system libnng.so (libnng-dev,
  * NNG 1.5.x) loaded in one process, both working. This is the coexistence guarantee:
- * libpnng.so exports only pnng_* symbols, so its private NNG 1.11 never interposes on (or
+ * libpnng.so exports only pnng_* symbols, so its private NNG never interposes on (or
  * is interposed by) the system NNG.
  *   1. both libraries are mapped (dl_iterate_phdr);
  *   2. system NNG: req/rep over inproc://coexist;

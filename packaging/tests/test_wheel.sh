@@ -36,8 +36,8 @@ t_wheel_file() {
         grep -qxF "$f" <<<"$names" || { echo "$f is not in $wheel"; return 1; }
     done
     grep -E '^pnng\.libs/libmbed(tls|x509|crypto)-' <<<"$names" | wc -l | grep -qx 3 || { echo "Mbed TLS is not bundled"; return 1; }
-    unzip -p "$wheel" "pnng-$VERSION.dist-info/licenses/LICENSES/NNG-LICENSE.txt" | grep -q Staysail || return 1
-    unzip -p "$wheel" "pnng-$VERSION.dist-info/licenses/LICENSES/mbedTLS-LICENSE.txt" | grep -q "Apache License" || return 1
+    unzip -p "$wheel" "pnng-$VERSION.dist-info/licenses/LICENSES/NNG-LICENSE.txt" | grep Staysail >/dev/null || return 1
+    unzip -p "$wheel" "pnng-$VERSION.dist-info/licenses/LICENSES/mbedTLS-LICENSE.txt" | grep "Apache License" >/dev/null || return 1
     local meta
     meta=$(unzip -p "$wheel" "pnng-$VERSION.dist-info/METADATA")
     grep -qx "Version: $VERSION" <<<"$meta" || { echo "METADATA version is not $VERSION"; return 1; }
@@ -148,7 +148,7 @@ t_sdist_contents() {
     if grep -E '/target/|\.so$|__pycache__' <<<"$names"; then echo "build products in the sdist"; return 1; fi
     # Regular files, not links into a checkout that the user does not have.
     if tar -tvzf "$sdist" | grep '^l'; then echo "symbolic links in the sdist"; return 1; fi
-    tar -xzOf "$sdist" "$top/PKG-INFO" | grep -qx "Version: $VERSION" || return 1
+    tar -xzOf "$sdist" "$top/PKG-INFO" | grep -x "Version: $VERSION" >/dev/null || return 1
     echo "sdist: $(wc -l <<<"$names") files, $(stat -c %s "$sdist") bytes"
 }
 

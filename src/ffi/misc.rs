@@ -21,7 +21,7 @@ pub unsafe extern "C" fn pnng_strerror(err: c_int) -> *const c_char {
 
 /// "pnng X.Y.Z (NNG A.B.C)", static.
 ///
-/// @return A static, NUL-terminated text such as "pnng 0.1.0 (NNG 1.11.0)".
+/// @return A static, NUL-terminated text such as "pnng 0.1.0 (NNG 1.12.0)".
 /// @ingroup library
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_version() -> *const c_char {

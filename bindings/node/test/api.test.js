@@ -24,7 +24,7 @@ const PROTOCOLS = [
 ];
 
 test('library and version', () => {
-  assert.match(pnng.version(), /pnng/);
+  assert.match(pnng.version(), /^pnng \S+ \(NNG 1\.12\.0\)$/);
   assert.equal(typeof pnng.libraryPath, 'string');
 });
 

@@ -1,4 +1,4 @@
-"""pnng: pynng's API over libpnng (NNG 1.11), in pure Python (ctypes).
+"""pnng: pynng's API over libpnng (NNG 1.12.0), in pure Python (ctypes).
 
 ``import pnng as pynng`` runs pynng programs unchanged: Socket and the 11 protocols, Dialer,
 Listener, Pipe, Context, Message, TLSConfig, the SockAddr classes (``pnng.sockaddr``), options
@@ -50,7 +50,7 @@ except _metadata.PackageNotFoundError:  # a source tree used without installing 
 
 
 def version() -> str:
-    """The loaded libpnng's version, e.g. ``"pnng 0.1.0 (NNG 1.11.0)"``."""
+    """The loaded libpnng's version, e.g. ``"pnng 0.1.0 (NNG 1.12.0)"``."""
     return _ffi.version()
 
 

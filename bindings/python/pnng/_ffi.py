@@ -399,7 +399,7 @@ def strerror(code: int) -> str:
 
 
 def version() -> str:
-    """The loaded library's version string, e.g. ``"pnng 0.1.0 (NNG 1.11.0)"``."""
+    """The loaded library's version string, e.g. ``"pnng 0.1.0 (NNG 1.12.0)"``."""
     return lib.pnng_version().decode()  # type: ignore[no-any-return]
 
 

@@ -401,7 +401,7 @@ def test_module_names():
         assert callable(getattr(pynng.lib, f"nng_{proto}_open"))
         assert callable(getattr(pynng.lib, f"nng_{proto}_open_raw"))
     assert pynng.lib.NNG_FLAG_NONBLOCK == 2 and pynng.lib.NNG_AF_INET6 == 4
-    assert pynng.version().startswith("pnng ") and "NNG 1.11" in pynng.version()
+    assert pynng.version().startswith("pnng ") and "(NNG 1.12.0)" in pynng.version()
     assert isinstance(pynng.__version__, str)
     import pnng.options as options
     for name in ["IntOption", "MsOption", "SizeOption", "StringOption", "BooleanOption", "SockAddrOption",

@@ -9,6 +9,8 @@
 //
 
 #include "core/nng_impl.h"
+
+#include <limits.h>
 #include <string.h>
 
 struct nni_aio_expire_q {
@@ -84,6 +86,10 @@ static nni_reap_list aio_reap_list = {
 static void nni_aio_expire_add(nni_aio *);
 static void nni_aio_expire_rm(nni_aio *);
 
+// pnng: cancel calls running now, over all expire queues: the barrier's
+// fast path (nothing running, nothing to wait for).
+static nni_atomic_int aio_cancels_running;
+
 // pnng: bracket a cancel function's call (see nni_aio_cancel_barrier).
 // The start is counted under eq_mtx, where the function is taken.
 static unsigned
@@ -91,12 +97,14 @@ aio_cancel_start(nni_aio_expire_q *eq)
 {
 	unsigned slot = (unsigned) (eq->eq_epoch & 1);
 	eq->eq_cancels[slot]++;
+	nni_atomic_inc(&aio_cancels_running);
 	return (slot);
 }
 
 static void
 aio_cancel_done(nni_aio_expire_q *eq, unsigned slot)
 {
+	nni_atomic_dec(&aio_cancels_running);
 	nni_mtx_lock(&eq->eq_mtx);
 	if (--eq->eq_cancels[slot] == 0) {
 		nni_cv_wake(&eq->eq_cv);
@@ -104,21 +112,14 @@ aio_cancel_done(nni_aio_expire_q *eq, unsigned slot)
 	nni_mtx_unlock(&eq->eq_mtx);
 }
 
-// pnng: what fini, stop, close and abort do, after unlocking, with the cancel
-// function they took (and counted, in slot): call it; or, when there was none
-// and neither a provider nor a pending dispatch holds the task (a_finishing),
-// drop the task's hold.
+// pnng: call a cancel function taken (and counted, in slot) under eq_mtx.
+// The aio may be gone when it returns: eq is the caller's copy.
 static void
-aio_cancel_or_unhold(
-    nni_aio *aio, nni_aio_cancel_fn fn, void *arg, int rv, bool finishing,
-    unsigned slot)
+aio_cancel_call(nni_aio_expire_q *eq, nni_aio *aio, nni_aio_cancel_fn fn,
+    void *arg, int rv, unsigned slot)
 {
-	if (fn != NULL) {
-		fn(aio, arg, rv);
-		aio_cancel_done(aio->a_expire_q, slot);
-	} else if (!finishing) {
-		nni_task_abort(&aio->a_task);
-	}
+	fn(aio, arg, rv);
+	aio_cancel_done(eq, slot);
 }
 
 // pnng: inline completions (see nni_aio_set_inline in aio.h).  Each thread
@@ -235,8 +236,8 @@ nni_aio_fini(nni_aio *aio)
 {
 	nni_aio_cancel_fn fn;
 	void             *arg;
-	bool              finishing;
 	unsigned          slot;
+	bool              finishing;
 	nni_aio_expire_q *eq = aio->a_expire_q;
 
 	// This is like aio_close, but we don't want to dispatch
@@ -253,11 +254,15 @@ nni_aio_fini(nni_aio *aio)
 	arg               = aio->a_cancel_arg;
 	aio->a_cancel_fn  = NULL;
 	aio->a_cancel_arg = NULL;
+	slot              = fn != NULL ? aio_cancel_start(eq) : 0; // pnng
 	finishing         = aio->a_finishing; // pnng: see a_finishing
-	slot              = fn != NULL ? aio_cancel_start(eq) : 0;
 	nni_mtx_unlock(&eq->eq_mtx);
 
-	aio_cancel_or_unhold(aio, fn, arg, NNG_ECLOSED, finishing, slot);
+	if (fn != NULL) {
+		aio_cancel_call(eq, aio, fn, arg, NNG_ECLOSED, slot);
+	} else if (!finishing) {
+		nni_task_abort(&aio->a_task);
+	}
 
 #if NNI_AIO_INLINE
 	aio_defer_claim(aio); // pnng
@@ -332,7 +337,6 @@ nni_aio_stop(nni_aio *aio)
 	if (aio != NULL) {
 		nni_aio_cancel_fn fn;
 		void             *arg;
-		bool              finishing;
 		unsigned          slot;
 		nni_aio_expire_q *eq = aio->a_expire_q;
 
@@ -343,12 +347,12 @@ nni_aio_stop(nni_aio *aio)
 		aio->a_cancel_fn  = NULL;
 		aio->a_cancel_arg = NULL;
 		aio->a_stop       = true;
-		finishing         = aio->a_finishing; // pnng: see a_finishing
-		slot              = fn != NULL ? aio_cancel_start(eq) : 0;
+		slot = fn != NULL ? aio_cancel_start(eq) : 0; // pnng
 		nni_mtx_unlock(&eq->eq_mtx);
 
-		aio_cancel_or_unhold(
-		    aio, fn, arg, NNG_ECANCELED, finishing, slot);
+		if (fn != NULL) {
+			aio_cancel_call(eq, aio, fn, arg, NNG_ECANCELED, slot);
+		}
 
 		nni_aio_wait(aio);
 	}
@@ -360,7 +364,6 @@ nni_aio_close(nni_aio *aio)
 	if (aio != NULL) {
 		nni_aio_cancel_fn fn;
 		void             *arg;
-		bool              finishing;
 		unsigned          slot;
 		nni_aio_expire_q *eq = aio->a_expire_q;
 
@@ -371,11 +374,12 @@ nni_aio_close(nni_aio *aio)
 		aio->a_cancel_fn  = NULL;
 		aio->a_cancel_arg = NULL;
 		aio->a_stop       = true;
-		finishing         = aio->a_finishing; // pnng: see a_finishing
-		slot              = fn != NULL ? aio_cancel_start(eq) : 0;
+		slot = fn != NULL ? aio_cancel_start(eq) : 0; // pnng
 		nni_mtx_unlock(&eq->eq_mtx);
 
-		aio_cancel_or_unhold(aio, fn, arg, NNG_ECLOSED, finishing, slot);
+		if (fn != NULL) {
+			aio_cancel_call(eq, aio, fn, arg, NNG_ECLOSED, slot);
+		}
 	}
 }
 
@@ -495,6 +499,7 @@ nni_aio_begin(nni_aio *aio)
 	aio->a_result    = 0;
 	aio->a_count     = 0;
 	aio->a_cancel_fn = NULL;
+	aio->a_abort     = false;
 	aio->a_finishing = false; // pnng: a new operation
 
 	// We should not reschedule anything at this point.
@@ -522,7 +527,6 @@ nni_aio_schedule(nni_aio *aio, nni_aio_cancel_fn cancel, void *data)
 		// Convert the relative timeout to an absolute timeout.
 		switch (aio->a_timeout) {
 		case NNG_DURATION_ZERO:
-			nni_task_abort(&aio->a_task);
 			return (NNG_ETIMEDOUT);
 		case NNG_DURATION_INFINITE:
 		case NNG_DURATION_DEFAULT:
@@ -535,8 +539,13 @@ nni_aio_schedule(nni_aio *aio, nni_aio_cancel_fn cancel, void *data)
 	}
 
 	nni_mtx_lock(&eq->eq_mtx);
+	if (aio->a_abort) {
+		int rv = aio->a_result;
+		nni_mtx_unlock(&eq->eq_mtx);
+		return (rv);
+	}
+
 	if (aio->a_stop) {
-		nni_task_abort(&aio->a_task);
 		nni_mtx_unlock(&eq->eq_mtx);
 		return (NNG_ECLOSED);
 	}
@@ -544,10 +553,7 @@ nni_aio_schedule(nni_aio *aio, nni_aio_cancel_fn cancel, void *data)
 	NNI_ASSERT(aio->a_cancel_fn == NULL);
 	aio->a_cancel_fn  = cancel;
 	aio->a_cancel_arg = data;
-	// pnng: the provider now owns the task's hold and will finish the
-	// aio; a stop that finds the cancel function taken (by an abort or
-	// the expire thread) waits for that finish instead of dropping it.
-	aio->a_finishing = true;
+	aio->a_finishing  = true; // pnng: the provider will finish it
 
 	// We only schedule expiration if we have a way for the expiration
 	// handler to actively cancel it.
@@ -565,7 +571,6 @@ nni_aio_abort(nni_aio *aio, int rv)
 {
 	nni_aio_cancel_fn fn;
 	void             *arg;
-	bool              finishing;
 	unsigned          slot;
 	nni_aio_expire_q *eq = aio->a_expire_q;
 
@@ -575,12 +580,22 @@ nni_aio_abort(nni_aio *aio, int rv)
 	arg               = aio->a_cancel_arg;
 	aio->a_cancel_fn  = NULL;
 	aio->a_cancel_arg = NULL;
-	finishing         = aio->a_finishing; // pnng: see a_finishing
-	slot              = fn != NULL ? aio_cancel_start(eq) : 0;
+	if (fn == NULL && !aio->a_finishing) {
+		// We haven't been scheduled yet,
+		// so make sure that the schedule will abort.
+		// pnng: only then: once scheduled (the cancel function
+		// taken by another caller) or finished, the result is the
+		// provider's, and a late abort must not replace it.
+		aio->a_abort  = true;
+		aio->a_result = rv;
+	}
+	slot = fn != NULL ? aio_cancel_start(eq) : 0; // pnng
 	nni_mtx_unlock(&eq->eq_mtx);
 
 	// Stop any I/O at the provider level.
-	aio_cancel_or_unhold(aio, fn, arg, rv, finishing, slot);
+	if (fn != NULL) {
+		aio_cancel_call(eq, aio, fn, arg, rv, slot);
+	}
 }
 
 // I/O provider related functions.
@@ -828,6 +843,7 @@ nni_aio_expire_loop(void *arg)
 				cancel_fn(aio, cancel_arg, rv);
 				nni_mtx_lock(mtx);
 				q->eq_cancels[slot]--; // woken below
+				nni_atomic_dec(&aio_cancels_running);
 			}
 			aio->a_expiring = false;
 		}
@@ -881,6 +897,19 @@ nni_aio_iov_count(nni_aio *aio)
 		residual += aio->a_iov[i].iov_len;
 	}
 	return (residual);
+}
+
+bool
+nni_aio_iov_clamp_len(size_t *len, size_t *count)
+{
+	NNI_ASSERT(*count <= (size_t) INT_MAX);
+	size_t headroom = (size_t) INT_MAX - *count;
+	bool   clamped  = *len > headroom;
+	if (clamped) {
+		*len = headroom;
+	}
+	*count += *len;
+	return clamped;
 }
 
 size_t
@@ -1003,9 +1032,21 @@ nni_aio_expire_q_alloc(void)
 // before each batch): it waits until the cancel calls running now have
 // returned; ones that start later find the aio finished.  It must not be
 // called from a cancel function, nor with a lock that one may take.
+//
+// The fast path: a call counts itself in aio_cancels_running (sequentially
+// consistent) under eq_mtx when its function is taken, and uncounts itself
+// after the function returns.  A call the barrier must wait for was taken
+// before the object being freed was finished with (that finish took the same
+// eq_mtx after it), so the barrier's load sees it counted unless it has
+// returned: a count of zero means there is nothing to wait for, and the
+// barrier costs one load instead of every expire queue's lock (closing many
+// contexts paid for all of them on each close).
 void
 nni_aio_cancel_barrier(void)
 {
+	if (nni_atomic_get(&aio_cancels_running) == 0) {
+		return;
+	}
 	for (int i = 0; i < nni_aio_expire_q_cnt; i++) {
 		nni_aio_expire_q *eq = nni_aio_expire_q_list[i];
 		nni_mtx_lock(&eq->eq_mtx);
@@ -1047,6 +1088,8 @@ nni_aio_sys_init(void)
 {
 	int num_thr;
 	int max_thr;
+
+	nni_atomic_init(&aio_cancels_running); // pnng
 
 #ifndef NNG_MAX_EXPIRE_THREADS
 #define NNG_MAX_EXPIRE_THREADS 8

@@ -148,6 +148,14 @@ extern size_t nni_aio_iov_advance(nni_aio *, size_t);
 // nni_aio_iov_count returns the number of bytes referenced by the aio iov.
 extern size_t nni_aio_iov_count(nni_aio *);
 
+// nni_aio_iov_clamp_len clamps *len so *count + *len does not exceed
+// INT_MAX, adds *len to *count, and returns true if *len was reduced.
+// Used when building platform iov lists whose cumulative byte count must
+// not exceed INT_MAX (XNU sendmsg/readv, Windows WSABUF); callers should
+// stop appending entries on a true return.  Caller must seed *count to
+// a value <= INT_MAX (typically 0).
+extern bool nni_aio_iov_clamp_len(size_t *len, size_t *count);
+
 extern int nni_aio_set_iov(nni_aio *, unsigned, const nni_iov *);
 
 extern void         nni_aio_set_timeout(nni_aio *, nng_duration);
@@ -238,12 +246,14 @@ struct nng_aio {
 	bool         a_expire_ok;  // Expire from sleep is ok
 	bool         a_expiring;   // Expiration in progress
 	bool         a_use_expire; // Use expire instead of timeout
+	bool         a_abort;      // Abort the operation.
 	// pnng: set by nni_aio_schedule and nni_aio_finish (cleared by
 	// nni_aio_begin): the provider, or the pending dispatch, owns the
-	// task's prep hold, so stop/close/abort/fini must not drop it when
-	// they find no cancel function (another thread took it and the
-	// provider finishes later); they would not wait for the callback,
-	// and the aio would be freed under it.
+	// operation's result and the task's hold.  An abort then must not
+	// mark the aio aborted (it replaced a finished aio's result with
+	// its own: a message received and then reported cancelled, lost),
+	// and fini must not drop the hold (the dispatch would run on a
+	// freed aio).
 	bool         a_finishing;
 	// pnng: inline completion (see nni_aio_set_inline in aio.c).
 	bool         a_inline;   // may complete on the finishing thread

@@ -1319,10 +1319,14 @@ nni_ctx_find(nni_ctx **cp, uint32_t id, bool closing)
 static void
 nni_ctx_destroy(nni_ctx *ctx)
 {
-	nni_aio_cancel_barrier(); // pnng: as in sock_destroy
 	if (ctx->c_data != NULL) {
 		ctx->c_ops.ctx_fini(ctx->c_data);
 	}
+	// pnng: the protocol's context (c_data, inside this allocation) is the
+	// cancel argument of the context's aios, which ctx_fini has finished;
+	// an expire thread may still be calling into it.  As in sock_destroy,
+	// but after ctx_fini: before it a cancel could still be taken.
+	nni_aio_cancel_barrier();
 
 	// Let the socket go, our hold on it is done.
 	nni_free(ctx, ctx->c_size);

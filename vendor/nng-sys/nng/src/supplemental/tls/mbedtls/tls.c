@@ -254,8 +254,12 @@ conn_init(nng_tls_engine_conn *ec, void *tls, nng_tls_engine_config *cfg)
 		return (tls_mk_err(rv));
 	}
 
-	if (cfg->server_name != NULL) {
-		mbedtls_ssl_set_hostname(&ec->ctx, cfg->server_name);
+	// pnng: always, also with no name: mbedTLS 3.6.3 and 2.28.10
+	// (CVE-2025-27809) refuse to verify a server certificate unless a host
+	// name was set or explicitly declined with NULL.
+	if ((rv = mbedtls_ssl_set_hostname(&ec->ctx, cfg->server_name)) != 0) {
+		tls_log_warn("NNG-TLS-CONN-FAIL", "Failed to set host name", rv);
+		return (tls_mk_err(rv));
 	}
 
 	return (0);
