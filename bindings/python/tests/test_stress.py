@@ -36,7 +36,7 @@ def _receive_into(results: list, recv) -> threading.Thread:
             results.append("returned")
         except pynng.Closed:
             results.append("closed")
-        except BaseException as exc:  # noqa: B036 - report anything else as a failure
+        except BaseException as exc:  # report anything else as a failure
             results.append(repr(exc))
 
     t = threading.Thread(target=run, daemon=True)
