@@ -669,10 +669,23 @@ tls_cancel(nni_aio *aio, void *arg, int rv)
 {
 	tls_conn *conn = arg;
 	nni_mtx_lock(&conn->lock);
+	// pnng: the first operation of a queue may wait for the handshake (or
+	// for more data) with no lower-level operation in flight; aborting
+	// the idle tcp aio then finished nothing and the caller's stop waited
+	// forever.  The engine may hold part of that operation, so a cancel
+	// there ends the connection, as the abort's callback would.
 	if (aio == nni_list_first(&conn->recv_queue)) {
-		nni_aio_abort(&conn->tcp_recv, rv);
+		if (conn->tcp_recv_pend) {
+			nni_aio_abort(&conn->tcp_recv, rv);
+		} else {
+			tls_tcp_error(conn, rv);
+		}
 	} else if (aio == nni_list_first(&conn->send_queue)) {
-		nni_aio_abort(&conn->tcp_send, rv);
+		if (conn->tcp_send_active) {
+			nni_aio_abort(&conn->tcp_send, rv);
+		} else {
+			tls_tcp_error(conn, rv);
+		}
 	} else if (nni_aio_list_active(aio)) {
 		nni_aio_list_remove(aio);
 		nni_aio_finish_error(aio, rv);
