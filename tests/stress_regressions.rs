@@ -155,8 +155,7 @@ fn tcp_background_dial_then_close_does_not_crash() {
 fn ws_listener_closed_while_dialer_connects() {
     for i in 0..1000u64 {
         let (a, b) = (open(pnng_pair0_open), open(pnng_pair0_open));
-        let url = addr("ws");
-        listen(a, &url);
+        let (_, url) = listen_url(a, &addr("ws"));
         let u = c(&url);
         assert_eq!(
             unsafe { pnng_socket_dial(b, u.as_ptr(), PNNG_FLAG_NONBLOCK, std::ptr::null_mut()) },
@@ -485,8 +484,7 @@ fn a_pipe_closing_under_load_does_not_crash() {
         let (rx_open, tx_open) = kinds[(round / 2 % 3) as usize];
         let (a, b) = (open(rx_open), open(tx_open));
         set_ms(b, "send-timeout", 5);
-        let url = addr(if round % 2 == 0 { "tcp" } else { "ipc" });
-        let l = listen(a, &url);
+        let (l, url) = listen_url(a, &addr(if round % 2 == 0 { "tcp" } else { "ipc" }));
         dial(b, &url);
         let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
         let st = stop.clone();
