@@ -965,6 +965,21 @@ tls_tcp_error(tls_conn *conn, int rv)
 	}
 }
 
+// pnng: the peer ending the connection before the handshake finished is a
+// failed handshake: NNG_ECRYPTO, as when it sends a fatal alert first.
+// mbedTLS 2.28's server closes without an alert when it rejects a client
+// (no certificate where one is required, say), 3.6's sends one: the client
+// got NNG_ECONNSHUT from one and NNG_ECRYPTO from the other.
+static int
+tls_hs_err(tls_conn *conn, int rv)
+{
+	if ((!conn->hs_done) &&
+	    ((rv == NNG_ECONNSHUT) || (rv == NNG_ECONNRESET))) {
+		return (NNG_ECRYPTO);
+	}
+	return (rv);
+}
+
 static bool
 tls_do_handshake(tls_conn *conn)
 {
@@ -1092,7 +1107,7 @@ tls_tcp_send_cb(void *arg)
 	conn->tcp_send_active = false;
 
 	if ((rv = nni_aio_result(aio)) != 0) {
-		tls_tcp_error(conn, rv);
+		tls_tcp_error(conn, tls_hs_err(conn, rv));
 		nni_mtx_unlock(&conn->lock);
 		return;
 	}
@@ -1123,7 +1138,7 @@ tls_tcp_recv_cb(void *arg)
 
 	conn->tcp_recv_pend = false;
 	if ((rv = nni_aio_result(aio)) != 0) {
-		tls_tcp_error(conn, rv);
+		tls_tcp_error(conn, tls_hs_err(conn, rv));
 		nni_mtx_unlock(&conn->lock);
 		return;
 	}
