@@ -780,3 +780,29 @@ fn closing_a_dialer_whose_peer_never_answers_the_handshake_returns() {
         }
     }
 }
+
+/// A server that requires a client certificate, dialed (blocking) by a client without one: the
+/// dial fails with `PNNG_ECRYPTO`, whichever mbedTLS is linked (pynng, with mbedTLS 3.6, gets
+/// NNG_ECRYPTO from the server's fatal alert; mbedTLS 2.28's server closes the connection
+/// without an alert, which NNG reported as `PNNG_ECONNSHUT` before
+/// vendor/nng-patches/0023).
+#[test]
+fn missing_client_certificate_fails_the_dial_with_ecrypto() {
+    for scheme in ["tls+tcp", "wss"] {
+        let (a, b, rv) = connect(
+            pnng_pair0_open,
+            pnng_pair0_open,
+            &tls_url(scheme),
+            server_config("server", PNNG_TLS_AUTH_MODE_REQUIRED),
+            client_config(
+                Some("ca.crt"),
+                Some("localhost"),
+                false,
+                PNNG_TLS_AUTH_MODE_REQUIRED,
+            ),
+        );
+        assert_eq!(rv, PNNG_ECRYPTO, "{scheme}: {}", strerror(rv));
+        close(a);
+        close(b);
+    }
+}
