@@ -55,5 +55,5 @@ lint: $(LINT_AREAS)
 setup:
 	bash scripts/setup.sh --no-demo
 
-test: setup release check-header $(if $(wildcard mk/nng.mk),check-nng-patches) test-rust $(TEST_AREAS)
+test: setup lint release check-header $(if $(wildcard mk/nng.mk),check-nng-patches) test-rust $(TEST_AREAS)
 	@echo "make test: all suites passed ($(TEST_AREAS))"

@@ -10,8 +10,10 @@ BENCH_DIR := benches
 BENCH_BUILD := $(BENCH_DIR)/build
 BENCH_CC ?= cc
 BENCH_CFLAGS := -O2 -Wall -Wextra -Werror -std=c11 -pthread
-# NNG 1.11 as pnng builds it (vendor/nng-sys: the published source with pnng's crash fixes).
-BENCH_NNG_SRC := vendor/nng-sys/nng
+# Raw NNG as a user gets it: pristine upstream NNG 1.12.0 (the tarball the patch series starts
+# from), without pnng's patches, so the comparison is against what one would use instead.
+BENCH_NNG_TARBALL := vendor/upstream/nng-1.12.0.tar.gz
+BENCH_NNG_SRC := $(BENCH_BUILD)/nng-upstream
 BENCH_NNG_PREFIX := $(BENCH_BUILD)/nng-install
 BENCH_NNG_LIB := $(BENCH_NNG_PREFIX)/lib/libnng.a
 BENCH_C_COMMON := $(BENCH_DIR)/c/bench_driver.c $(BENCH_DIR)/c/bench_impl.h
@@ -21,7 +23,7 @@ BENCH_VENV := $(BENCH_DIR)/.venv-pynng
 BENCH_PY_STAMP := $(BENCH_VENV)/.installed-pynng-0.9.0
 BENCH_RUN = $(BENCH_VENV)/bin/python $(BENCH_DIR)/run.py --root $(CURDIR)
 
-.PHONY: bench bench-quick bench-smoke bench-build bench-clean bench-recv-ahead
+.PHONY: bench bench-quick bench-smoke bench-build bench-clean bench-recv-ahead bench-profile
 
 bench: bench-build
 	$(BENCH_RUN) --mode full $(BENCH_ARGS)
@@ -37,12 +39,14 @@ bench-build: $(LIB) $(BENCH_BINS) $(BENCH_GO_BIN) $(BENCH_PY_STAMP) bench-node-d
 $(LIB):
 	$(CARGO) build --release
 
-$(BENCH_NNG_LIB):
+$(BENCH_NNG_LIB): $(BENCH_NNG_TARBALL)
+	rm -rf $(BENCH_NNG_SRC) $(BENCH_BUILD)/nng && mkdir -p $(BENCH_NNG_SRC)
+	tar -xzf $(BENCH_NNG_TARBALL) -C $(BENCH_NNG_SRC) --strip-components=1
 	cmake -S $(BENCH_NNG_SRC) -B $(BENCH_BUILD)/nng -DCMAKE_BUILD_TYPE=Release -DNNG_TESTS=OFF -DNNG_TOOLS=OFF \
 	    -DNNG_ENABLE_NNGCAT=OFF -DNNG_ENABLE_TLS=OFF -DBUILD_SHARED_LIBS=OFF \
 	    -DCMAKE_INSTALL_PREFIX=$(CURDIR)/$(BENCH_NNG_PREFIX) -DCMAKE_INSTALL_LIBDIR=lib >/dev/null
 	cmake --build $(BENCH_BUILD)/nng -j2 --target install >/dev/null
-	@echo "bench: built NNG 1.12.0 + pnng's patches (Release, static) into $(BENCH_NNG_PREFIX)"
+	@echo "bench: built upstream NNG 1.12.0 (Release, static) into $(BENCH_NNG_PREFIX)"
 
 $(BENCH_BUILD)/bench_nng: $(BENCH_C_COMMON) $(BENCH_DIR)/c/impl_nng.c $(BENCH_NNG_LIB)
 	$(BENCH_CC) $(BENCH_CFLAGS) -I$(BENCH_NNG_PREFIX)/include -o $@ $(BENCH_DIR)/c/bench_driver.c \
@@ -91,6 +95,11 @@ bench-node-deps:
 	@if [ ! -d $(BENCH_DIR)/node/zmq/node_modules/zeromq ]; then \
 	  (cd $(BENCH_DIR)/node/zmq && npm ci --no-audit --no-fund) || \
 	    echo "bench: could not install zeromq.js; its column will read n/a"; fi
+
+# Per-message counts and who wakes whom for one row, pinned (benches/README.md, "The message path").
+#   make bench-profile PROFILE="pnng lat 64 tcp"      (IMPL PATTERN SIZE TRANSPORT)
+bench-profile: $(BENCH_BINS)
+	bash $(BENCH_DIR)/profile/profile.sh $(or $(PROFILE),pnng lat 64 tcp)
 
 bench-clean:
 	rm -rf $(BENCH_BUILD)

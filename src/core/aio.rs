@@ -70,6 +70,14 @@ impl Aio {
         // SAFETY: the Box's address is stable for the aio's lifetime; `free` stops NNG's aio
         // before the Box is dropped.
         check(unsafe { sys::nng_aio_alloc(&mut aio.raw, Some(completed), arg) })?;
+        if !matches!(aio.notify, Notify::Callback(..)) {
+            // `completed` then only updates the aio's state, signals `finished` and posts to
+            // the completion queue: no user code and no lock a caller holds while calling
+            // NNG, so it may run inline where the operation finished (saves a task-queue hop
+            // per completion). A user callback stays on NNG's task threads.
+            // SAFETY: raw was just allocated and is idle.
+            unsafe { super::extern_nng::nng_aio_set_inline(aio.raw) };
+        }
         Ok(aio)
     }
 

@@ -1937,6 +1937,7 @@ nng_aio_alloc(nng_aio **app, void (*cb)(void *), void *arg)
 		return (rv);
 	}
 	if ((rv = nni_aio_alloc(&aio, (nni_cb) cb, arg)) == 0) {
+		nni_aio_set_user(aio); // pnng: see nni_aio_set_inline
 		nng_aio_set_timeout(aio, NNG_DURATION_DEFAULT);
 		*app = aio;
 	}

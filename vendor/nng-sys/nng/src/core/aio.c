@@ -122,6 +122,104 @@ aio_cancel_call(nni_aio_expire_q *eq, nni_aio *aio, nni_aio_cancel_fn fn,
 	aio_cancel_done(eq, slot);
 }
 
+// pnng: inline completions (see nni_aio_set_inline in aio.h).  Each thread
+// has a FIFO of finished inline aios whose callbacks have not run yet and
+// a scope depth; the outermost nni_aio_scope_leave runs the list, and
+// callbacks that finish further inline aios append to the same list, so
+// the stack does not grow with a chain of completions.
+#if defined(__GNUC__) || defined(__clang__)
+#define NNI_AIO_INLINE 1
+static __thread nni_aio *aio_defer_head;
+static __thread nni_aio *aio_defer_tail;
+static __thread unsigned aio_scope_depth;
+#else
+#define NNI_AIO_INLINE 0
+#endif
+
+void
+nni_aio_set_inline(nni_aio *aio)
+{
+	aio->a_inline             = true;
+	aio->a_task.task_inline   = true;
+}
+
+void
+nni_aio_set_user(nni_aio *aio)
+{
+	aio->a_user = true;
+}
+
+// pnng: for an aio from nng_aio_alloc whose callback only wakes a waiter
+// (signals a condition variable or posts to a queue) and takes no lock that
+// a caller of NNG holds while calling NNG: it may complete inline too.
+void
+nng_aio_set_inline(nng_aio *aio)
+{
+	nni_aio_set_inline(aio);
+}
+
+#if NNI_AIO_INLINE
+static void
+aio_defer_run(void)
+{
+	nni_aio *aio;
+	while ((aio = aio_defer_head) != NULL) {
+		aio_defer_head = aio->a_defer_next;
+		if (aio_defer_head == NULL) {
+			aio_defer_tail = NULL;
+		}
+		aio->a_defer_next = NULL;
+		aio->a_deferred   = false;
+		nni_task_run_held(&aio->a_task);
+	}
+}
+
+// An aio about to be waited for, stopped or freed by the thread whose
+// deferred list holds it: run its callback now (waiting would never end).
+static void
+aio_defer_claim(nni_aio *aio)
+{
+	nni_aio **pp;
+	nni_aio  *prev = NULL;
+	if (!aio->a_deferred) {
+		return;
+	}
+	for (pp = &aio_defer_head; *pp != NULL; pp = &(*pp)->a_defer_next) {
+		if (*pp == aio) {
+			*pp = aio->a_defer_next;
+			if (aio_defer_tail == aio) {
+				aio_defer_tail = prev;
+			}
+			aio->a_defer_next = NULL;
+			aio->a_deferred   = false;
+			nni_task_run_held(&aio->a_task);
+			return;
+		}
+		prev = *pp;
+	}
+	// On another thread's list: that thread runs it when its scope ends.
+}
+#endif
+
+void
+nni_aio_scope_enter(void)
+{
+#if NNI_AIO_INLINE
+	aio_scope_depth++;
+#endif
+}
+
+void
+nni_aio_scope_leave(void)
+{
+#if NNI_AIO_INLINE
+	if (aio_scope_depth == 1) {
+		aio_defer_run();
+	}
+	aio_scope_depth--;
+#endif
+}
+
 void
 nni_aio_init(nni_aio *aio, nni_cb cb, void *arg)
 {
@@ -166,6 +264,9 @@ nni_aio_fini(nni_aio *aio)
 		nni_task_abort(&aio->a_task);
 	}
 
+#if NNI_AIO_INLINE
+	aio_defer_claim(aio); // pnng
+#endif
 	nni_task_fini(&aio->a_task);
 }
 
@@ -363,6 +464,9 @@ nni_aio_count(nni_aio *aio)
 void
 nni_aio_wait(nni_aio *aio)
 {
+#if NNI_AIO_INLINE
+	aio_defer_claim(aio); // pnng
+#endif
 	nni_task_wait(&aio->a_task);
 }
 
@@ -519,6 +623,29 @@ nni_aio_finish_impl(
 	aio->a_finishing  = true; // pnng: see a_finishing in aio.h
 	nni_mtx_unlock(&eq->eq_mtx);
 
+#if NNI_AIO_INLINE
+	if (aio_scope_depth > 0) {
+		if (aio->a_inline && !sync) {
+			// pnng: run on this thread when its scope ends;
+			// the task's hold is taken now, as a dispatch does.
+			nni_task_hold(&aio->a_task);
+			aio->a_deferred   = true;
+			aio->a_defer_next = NULL;
+			if (aio_defer_tail != NULL) {
+				aio_defer_tail->a_defer_next = aio;
+			} else {
+				aio_defer_head = aio;
+			}
+			aio_defer_tail = aio;
+			return;
+		}
+		if (sync && aio->a_user && !aio->a_inline &&
+		    aio->a_task.task_cb != NULL) {
+			// pnng: a user callback never runs inside a scope.
+			sync = false;
+		}
+	}
+#endif
 	if (sync) {
 		nni_task_exec(&aio->a_task);
 	} else {

@@ -211,6 +211,25 @@ extern void nni_aio_cancel_barrier(void);
 
 typedef struct nni_aio_expire_q nni_aio_expire_q;
 
+// pnng: inline completions.  An aio marked with nni_aio_set_inline (the
+// data-path aios of the stream transports and of the protocols' pipes,
+// whose callbacks only run NNG's own non-blocking code) that finishes
+// while the finishing thread is inside a completion scope is not handed
+// to the task queue: it is put on that thread's deferred list and its
+// callback runs on the same thread when the outermost scope ends, with no
+// lock held.  Scopes are entered by the poller around its callbacks, by a
+// task queue thread around an inline aio's callback, and by the socket
+// and context send/receive entry points.  Inside a scope, a synchronous
+// finish of an aio allocated by nng_aio_alloc with a callback goes to
+// the task queue: user callbacks never run on the poller or inside the
+// user's own call, unless the aio was marked with nng_aio_set_inline (a
+// callback that only wakes a waiter).
+extern void nni_aio_set_inline(nni_aio *);
+extern void nni_aio_set_user(nni_aio *);
+extern void nng_aio_set_inline(nng_aio *); // pnng: see aio.c
+extern void nni_aio_scope_enter(void);
+extern void nni_aio_scope_leave(void);
+
 // nng_aio is an async I/O handle.  The details of this aio structure
 // are private to the AIO framework.  The structure has the public name
 // (nng_aio) so that we minimize the pollution in the public API namespace.
@@ -236,6 +255,11 @@ struct nng_aio {
 	// and fini must not drop the hold (the dispatch would run on a
 	// freed aio).
 	bool         a_finishing;
+	// pnng: inline completion (see nni_aio_set_inline in aio.c).
+	bool         a_inline;   // may complete on the finishing thread
+	bool         a_user;     // allocated by nng_aio_alloc
+	bool         a_deferred; // on a thread's deferred completion list
+	nni_aio     *a_defer_next;
 	nni_task     a_task;
 
 	// Read/write operations.

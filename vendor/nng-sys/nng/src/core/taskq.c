@@ -46,6 +46,12 @@ nni_taskq_thread(void *self)
 
 			nni_mtx_unlock(&tq->tq_mtx);
 
+			// pnng: inline completions started by an inline
+			// aio's callback run on this thread (aio.c).
+			bool scope = task->task_inline;
+			if (scope) {
+				nni_aio_scope_enter();
+			}
 			task->task_cb(task->task_arg);
 
 			nni_mtx_lock(&task->task_mtx);
@@ -54,6 +60,9 @@ nni_taskq_thread(void *self)
 				nni_cv_wake(&task->task_cv);
 			}
 			nni_mtx_unlock(&task->task_mtx);
+			if (scope) {
+				nni_aio_scope_leave();
+			}
 
 			nni_mtx_lock(&tq->tq_mtx);
 			if ((--tq->tq_active == 0) &&
@@ -155,6 +164,37 @@ nni_task_exec(nni_task *task)
 	nni_mtx_unlock(&task->task_mtx);
 }
 
+// pnng: the two halves of nni_task_exec, for a completion deferred to the
+// end of the finishing thread's scope (aio.c): nni_task_hold takes the busy
+// hold at once, as nni_task_dispatch does (so a stop or fini in between
+// waits for the callback), and nni_task_run_held runs the callback later.
+void
+nni_task_hold(nni_task *task)
+{
+	nni_mtx_lock(&task->task_mtx);
+	if (task->task_prep) {
+		task->task_prep = false;
+	} else {
+		task->task_busy++;
+	}
+	nni_mtx_unlock(&task->task_mtx);
+}
+
+void
+nni_task_run_held(nni_task *task)
+{
+	if (task->task_cb != NULL) {
+		task->task_cb(task->task_arg);
+	}
+
+	nni_mtx_lock(&task->task_mtx);
+	task->task_busy--;
+	if (task->task_busy == 0) {
+		nni_cv_wake(&task->task_cv);
+	}
+	nni_mtx_unlock(&task->task_mtx);
+}
+
 void
 nni_task_dispatch(nni_task *task)
 {
@@ -230,6 +270,7 @@ nni_task_init(nni_task *task, nni_taskq *tq, nni_cb cb, void *arg)
 	nni_mtx_init(&task->task_mtx);
 	nni_cv_init(&task->task_cv, &task->task_mtx);
 	task->task_prep = false;
+	task->task_inline = false;
 	task->task_busy = 0;
 	task->task_cb   = cb;
 	task->task_arg  = arg;

@@ -31,6 +31,10 @@ extern void nni_task_dispatch(nni_task *);
 // doubt, use nni_task_dispatch instead.)
 extern void nni_task_exec(nni_task *);
 
+// pnng: nni_task_exec in two halves (taskq.c).
+extern void nni_task_hold(nni_task *);
+extern void nni_task_run_held(nni_task *);
+
 // nni_task_prep is used by and exclusively for the aio framework.
 // nni_task_prep marks the task as "scheduled" without actually
 // dispatching anything to it yet; nni_task_wait will block waiting for the
@@ -75,6 +79,7 @@ struct nni_task {
 	nni_taskq *   task_tq;
 	unsigned      task_busy;
 	bool          task_prep;
+	bool          task_inline; // pnng: an inline aio's task (aio.c)
 	nni_mtx       task_mtx;
 	nni_cv        task_cv;
 };

@@ -288,7 +288,10 @@ nni_posix_poll_thr(void *arg)
 
 				// Execute the callback with lock released
 				if (cb != NULL) {
+					// pnng: inline completions (aio.c)
+					nni_aio_scope_enter();
 					cb(pfd, mask, cbarg);
+					nni_aio_scope_leave();
 				}
 			}
 		}

@@ -130,6 +130,8 @@ pair0_pipe_init(void *arg, nni_pipe *pipe, void *pair)
 
 	nni_aio_init(&p->aio_send, pair0_pipe_send_cb, p);
 	nni_aio_init(&p->aio_recv, pair0_pipe_recv_cb, p);
+	nni_aio_set_inline(&p->aio_send); // pnng: inline completions (aio.c)
+	nni_aio_set_inline(&p->aio_recv);
 
 	p->pipe = pipe;
 	p->pair = pair;

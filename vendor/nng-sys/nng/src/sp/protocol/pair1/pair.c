@@ -236,6 +236,8 @@ pair1_pipe_init(void *arg, nni_pipe *pipe, void *pair)
 
 	nni_aio_init(&p->aio_send, pair1_pipe_send_cb, p);
 	nni_aio_init(&p->aio_recv, pair1_pipe_recv_cb, p);
+	nni_aio_set_inline(&p->aio_send); // pnng: inline completions (aio.c)
+	nni_aio_set_inline(&p->aio_recv);
 
 	p->pipe = pipe;
 	p->pair = pair;

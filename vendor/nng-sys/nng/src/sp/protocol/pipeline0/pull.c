@@ -92,6 +92,7 @@ pull0_pipe_init(void *arg, nni_pipe *pipe, void *s)
 	pull0_pipe *p = arg;
 
 	nni_aio_init(&p->aio, pull0_recv_cb, p);
+	nni_aio_set_inline(&p->aio); // pnng: inline completions (aio.c)
 	p->p = pipe;
 	p->s = s;
 	return (0);

@@ -118,6 +118,8 @@ push0_pipe_init(void *arg, nni_pipe *pipe, void *s)
 
 	nni_aio_init(&p->aio_recv, push0_recv_cb, p);
 	nni_aio_init(&p->aio_send, push0_send_cb, p);
+	nni_aio_set_inline(&p->aio_recv); // pnng: inline completions (aio.c)
+	nni_aio_set_inline(&p->aio_send);
 	NNI_LIST_NODE_INIT(&p->node);
 	p->pipe = pipe;
 	p->push = s;

@@ -282,6 +282,8 @@ rep0_pipe_init(void *arg, nni_pipe *pipe, void *s)
 
 	nni_aio_init(&p->aio_send, rep0_pipe_send_cb, p);
 	nni_aio_init(&p->aio_recv, rep0_pipe_recv_cb, p);
+	nni_aio_set_inline(&p->aio_send); // pnng: inline completions (aio.c)
+	nni_aio_set_inline(&p->aio_recv);
 
 	NNI_LIST_INIT(&p->sendq, rep0_ctx, sqnode);
 

@@ -183,6 +183,8 @@ req0_pipe_init(void *arg, nni_pipe *pipe, void *s)
 
 	nni_aio_init(&p->aio_recv, req0_recv_cb, p);
 	nni_aio_init(&p->aio_send, req0_send_cb, p);
+	nni_aio_set_inline(&p->aio_recv); // pnng: inline completions (aio.c)
+	nni_aio_set_inline(&p->aio_send);
 	NNI_LIST_NODE_INIT(&p->node);
 	NNI_LIST_INIT(&p->contexts, req0_ctx, pipe_node);
 	p->pipe = pipe;

@@ -190,6 +190,9 @@ tcptran_pipe_alloc(tcptran_pipe **pipep)
 		tcptran_pipe_fini(p);
 		return (rv);
 	}
+	// pnng: data-path completions run inline (aio.c)
+	nni_aio_set_inline(p->txaio);
+	nni_aio_set_inline(p->rxaio);
 	nni_aio_list_init(&p->recvq);
 	nni_aio_list_init(&p->sendq);
 	nni_atomic_flag_reset(&p->reaped);

@@ -1,0 +1,286 @@
+//! Where completions run. pnng's copy of NNG completes the data path of a message inline on
+//! the thread that finished the I/O (the poller, the sender, a task-queue thread) instead of
+//! handing every step to NNG's task queue (vendor/README.md). These tests hold the guarantees
+//! that change must keep: an aio callback (user code) runs on a task-queue thread, never on
+//! the poller and never inside the caller's own send or receive (where the caller may hold a
+//! lock the callback takes); a blocking call made from a callback still completes; messages
+//! are neither lost nor reordered; closing a socket wakes every blocked call.
+mod common;
+use common::*;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::Duration;
+
+const TRANSPORTS: [&str; 3] = ["inproc", "ipc", "tcp"];
+
+/// The kernel's name of the calling thread (NNG names its threads "nng:task", "nng:poll:epoll"...).
+fn thread_name() -> String {
+    std::fs::read_to_string("/proc/thread-self/comm")
+        .unwrap_or_default()
+        .trim()
+        .to_string()
+}
+
+/// What the aio callback saw: the thread it ran on and whether it could take the lock the
+/// sending thread held around its send.
+struct Seen {
+    lock: Mutex<()>,
+    done: Mutex<Option<(String, std::thread::ThreadId)>>,
+    cv: Condvar,
+}
+
+unsafe extern "C" fn on_done(arg: *mut c_void) {
+    // SAFETY: `arg` is the `Seen` the test keeps alive until the callback has run.
+    let seen = unsafe { &*(arg as *const Seen) };
+    // Blocks until the sender has released the lock: if this ran inside the sender's own
+    // call on the sender's thread, it would deadlock (and the test would time out).
+    let _g = seen.lock.lock().unwrap();
+    *seen.done.lock().unwrap() = Some((thread_name(), std::thread::current().id()));
+    seen.cv.notify_all();
+}
+
+fn wait_seen(seen: &Seen) -> (String, std::thread::ThreadId) {
+    let mut d = seen.done.lock().unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while d.is_none() {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        assert!(!left.is_zero(), "the aio callback never ran");
+        d = seen.cv.wait_timeout(d, left).unwrap().0;
+    }
+    d.clone().unwrap()
+}
+
+/// A receive aio's callback on the receiving side runs on an NNG task-queue thread, while the
+/// sender holds a lock the callback takes: for every protocol whose pipe hands the message to
+/// a waiting receive directly (rep0, pair1, pull0) and every transport.
+#[test]
+fn recv_callback_runs_on_a_task_thread_never_in_the_senders_call() {
+    let cases: [(Opener, Opener, bool); 3] = [
+        (pnng_rep0_open, pnng_req0_open, true),
+        (pnng_pair1_open, pnng_pair1_open, false),
+        (pnng_pull0_open, pnng_push0_open, false),
+    ];
+    for t in TRANSPORTS {
+        for (ro, so, reply) in cases {
+            let (r, s) = pair(ro, so, &addr(t));
+            for round in 0..20 {
+                let seen = Box::new(Seen {
+                    lock: Mutex::new(()),
+                    done: Mutex::new(None),
+                    cv: Condvar::new(),
+                });
+                let mut a = std::ptr::null_mut();
+                let arg = &*seen as *const Seen as *mut c_void;
+                assert_eq!(unsafe { pnng_aio_new(Some(on_done), arg, &mut a) }, PNNG_OK);
+                assert_eq!(unsafe { pnng_socket_recv_aio(r, a) }, PNNG_OK);
+                {
+                    let _held = seen.lock.lock().unwrap();
+                    assert_eq!(send(s, &[round as u8; 16]), PNNG_OK, "{t} send");
+                    // Let an inline completion (wrongly running the callback here) show.
+                    std::thread::sleep(Duration::from_millis(2));
+                }
+                let (name, id) = wait_seen(&seen);
+                assert_eq!(name, "nng:task", "{t}: callback on thread {name:?}");
+                assert_ne!(
+                    id,
+                    std::thread::current().id(),
+                    "{t}: callback in the sender's call"
+                );
+                unsafe { pnng_aio_wait(a) };
+                assert_eq!(unsafe { pnng_aio_result(a) }, PNNG_OK);
+                let mut m = std::ptr::null_mut();
+                assert_eq!(unsafe { pnng_aio_take_msg(a, &mut m) }, PNNG_OK);
+                assert_eq!(take(m), vec![round as u8; 16]);
+                unsafe { pnng_aio_free(a) };
+                if reply {
+                    assert_eq!(send(r, b"ok"), PNNG_OK);
+                    assert_eq!(recv(s).unwrap(), b"ok");
+                }
+            }
+            close(s);
+            close(r);
+        }
+    }
+}
+
+struct Echo {
+    sock: pnng_socket,
+    ok: AtomicUsize,
+}
+
+unsafe extern "C" fn blocking_in_callback(arg: *mut c_void) {
+    // SAFETY: the test keeps `Echo` alive until the callback has run.
+    let e = unsafe { &*(arg as *const Echo) };
+    // A blocking round trip from inside a callback (on a task-queue thread).
+    if send(e.sock, b"from-callback") == PNNG_OK && recv(e.sock).as_deref() == Ok(b"from-callback")
+    {
+        e.ok.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+/// A blocking send and receive made from inside an aio callback complete: the completions
+/// they depend on are not held back on the callback's thread.
+#[test]
+fn a_blocking_round_trip_inside_a_callback_completes() {
+    for t in TRANSPORTS {
+        let (srv, cli) = pair(pnng_rep0_open, pnng_req0_open, &addr(t));
+        let echo = std::thread::spawn(move || {
+            while let Ok(m) = recv(srv) {
+                if send(srv, &m) != PNNG_OK {
+                    break;
+                }
+            }
+            srv
+        });
+        let e = Box::new(Echo {
+            sock: cli,
+            ok: AtomicUsize::new(0),
+        });
+        // The callback is triggered by a receive on a separate inproc pair.
+        let (tr, ts) = pair(pnng_pair1_open, pnng_pair1_open, &addr("inproc"));
+        for _ in 0..5 {
+            let mut a = std::ptr::null_mut();
+            let arg = &*e as *const Echo as *mut c_void;
+            assert_eq!(
+                unsafe { pnng_aio_new(Some(blocking_in_callback), arg, &mut a) },
+                PNNG_OK
+            );
+            assert_eq!(unsafe { pnng_socket_recv_aio(tr, a) }, PNNG_OK);
+            assert_eq!(send(ts, b"go"), PNNG_OK);
+            assert_eq!(
+                unsafe { pnng_aio_wait_timeout(a, 10_000) },
+                PNNG_OK,
+                "{t}: callback hung"
+            );
+            let mut m = std::ptr::null_mut();
+            if unsafe { pnng_aio_take_msg(a, &mut m) } == PNNG_OK {
+                unsafe { pnng_msg_free(m) };
+            }
+            unsafe { pnng_aio_free(a) };
+        }
+        close(ts);
+        close(tr);
+        assert!(
+            eventually(|| e.ok.load(Ordering::SeqCst) == 5),
+            "{t}: {}",
+            e.ok.load(Ordering::SeqCst)
+        );
+        close(cli);
+        let srv = echo.join().unwrap();
+        let _ = unsafe { pnng_socket_close(srv) };
+    }
+}
+
+/// Nothing lost, nothing reordered: 20,000 numbered messages per transport through pair1
+/// (flow-controlled, so the sender often finds the pipe busy and often idle), with the
+/// receiver alternating blocking and non-blocking receives.
+#[test]
+fn pair1_keeps_every_message_in_order() {
+    const N: u32 = 20_000;
+    for t in TRANSPORTS {
+        let (r, s) = pair(pnng_pair1_open, pnng_pair1_open, &addr(t));
+        let tx = std::thread::spawn(move || {
+            for i in 0..N {
+                assert_eq!(send(s, &i.to_le_bytes()), PNNG_OK, "send {i}");
+            }
+            s
+        });
+        let mut next = 0u32;
+        while next < N {
+            let mut m = std::ptr::null_mut();
+            let flags = if next.is_multiple_of(3) {
+                PNNG_FLAG_NONBLOCK
+            } else {
+                0
+            };
+            match unsafe { pnng_socket_recv_msg(r, flags, &mut m) } {
+                PNNG_OK => {
+                    let b = take(m);
+                    assert_eq!(b, next.to_le_bytes(), "{t}: message {next}");
+                    next += 1;
+                }
+                PNNG_EAGAIN => std::thread::yield_now(),
+                rv => panic!("{t}: recv {next}: {}", strerror(rv)),
+            }
+        }
+        let s = tx.join().unwrap();
+        close(s);
+        close(r);
+    }
+}
+
+/// req/rep with several contexts in flight: every reply reaches the context that asked.
+#[test]
+fn req_contexts_get_their_own_replies() {
+    for t in TRANSPORTS {
+        let (srv, cli) = pair(pnng_rep0_open, pnng_req0_open, &addr(t));
+        let echo = std::thread::spawn(move || {
+            while let Ok(m) = recv(srv) {
+                if send(srv, &m) != PNNG_OK {
+                    break;
+                }
+            }
+        });
+        let workers: Vec<_> = (0..4u8)
+            .map(|w| {
+                std::thread::spawn(move || {
+                    let mut c = pnng_ctx { id: 0 };
+                    assert_eq!(unsafe { pnng_socket_new_context(cli, &mut c) }, PNNG_OK);
+                    for i in 0..500u32 {
+                        let body = [&[w][..], &i.to_le_bytes()[..]].concat();
+                        assert_eq!(
+                            unsafe { pnng_ctx_send(c, body.as_ptr().cast(), body.len(), 0) },
+                            PNNG_OK
+                        );
+                        let mut m = std::ptr::null_mut();
+                        assert_eq!(unsafe { pnng_ctx_recv_msg(c, 0, &mut m) }, PNNG_OK);
+                        assert_eq!(take(m), body);
+                    }
+                    unsafe { pnng_ctx_close(c) };
+                })
+            })
+            .collect();
+        for w in workers {
+            w.join().unwrap();
+        }
+        close(cli);
+        close(srv);
+        echo.join().unwrap();
+    }
+}
+
+/// Closing a socket wakes every call blocked on it, while traffic flows on another pair.
+#[test]
+fn close_wakes_every_blocked_receive() {
+    for t in TRANSPORTS {
+        let (r, s) = pair(pnng_pair1_open, pnng_pair1_open, &addr(t));
+        set_ms(r, "recv-timeout", -1);
+        let woke = Arc::new(AtomicUsize::new(0));
+        let waiters: Vec<_> = (0..4)
+            .map(|_| {
+                let woke = woke.clone();
+                std::thread::spawn(move || {
+                    let mut n = 0;
+                    while recv(r).is_ok() {
+                        n += 1;
+                    }
+                    woke.fetch_add(1, Ordering::SeqCst);
+                    n
+                })
+            })
+            .collect();
+        for i in 0..200u32 {
+            assert_eq!(send(s, &i.to_le_bytes()), PNNG_OK);
+        }
+        std::thread::sleep(Duration::from_millis(50));
+        close(r);
+        let got: usize = waiters.into_iter().map(|w| w.join().unwrap()).sum();
+        assert_eq!(
+            woke.load(Ordering::SeqCst),
+            4,
+            "{t}: a receive stayed blocked"
+        );
+        assert!(got <= 200, "{t}: {got} messages");
+        close(s);
+    }
+}
