@@ -63,6 +63,7 @@ typedef struct {
 	nni_mtx                 lock;
 	bool                    closed;
 	bool                    hs_done;
+	bool                    dialer; // pnng: made by a dial (tls_hs_err)
 	nni_list                send_queue;
 	nni_list                recv_queue;
 	nng_stream             *tcp;      // lower level stream
@@ -180,6 +181,7 @@ tls_dialer_dial(void *arg, nng_aio *aio)
 		nni_aio_finish_error(aio, rv);
 		return;
 	}
+	conn->dialer = true;
 
 	if ((rv = nni_aio_schedule(aio, tls_conn_cancel, conn)) != 0) {
 		nni_aio_finish_error(aio, rv);
@@ -965,15 +967,18 @@ tls_tcp_error(tls_conn *conn, int rv)
 	}
 }
 
-// pnng: the peer ending the connection before the handshake finished is a
-// failed handshake: NNG_ECRYPTO, as when it sends a fatal alert first.
-// mbedTLS 2.28's server closes without an alert when it rejects a client
-// (no certificate where one is required, say), 3.6's sends one: the client
-// got NNG_ECONNSHUT from one and NNG_ECRYPTO from the other.
+// pnng: for a dialing client, the server ending the connection before the
+// handshake finished is a failed handshake: NNG_ECRYPTO, as when it sends a
+// fatal alert first.  mbedTLS 2.28's server closes without an alert when it
+// rejects a client (no certificate where one is required, say), 3.6's sends
+// one: the client got NNG_ECONNSHUT (or NNG_ECONNRESET, when the server
+// closed with the client's data unread) from one and NNG_ECRYPTO from the
+// other.  An accepted connection keeps the tcp error: a listener backs off
+// after some errors and not others (listener_accept_cb).
 static int
 tls_hs_err(tls_conn *conn, int rv)
 {
-	if ((!conn->hs_done) &&
+	if (conn->dialer && (!conn->hs_done) &&
 	    ((rv == NNG_ECONNSHUT) || (rv == NNG_ECONNRESET))) {
 		return (NNG_ECRYPTO);
 	}
