@@ -74,6 +74,7 @@
 #define PNNG_OPT_TCP_NODELAY "tcp-nodelay" /**< bool: disable Nagle's algorithm (pynng `tcp_nodelay`). */
 #define PNNG_OPT_TCP_KEEPALIVE "tcp-keepalive" /**< bool: TCP keep-alive probes (pynng `tcp_keepalive`). */
 #define PNNG_OPT_TCP_BOUND_PORT "tcp-bound-port" /**< int, read-only: the port a `tcp://...:0` listener bound. */
+#define PNNG_OPT_TCP_LISTEN_BACKLOG "tcp-listen-backlog" /**< int: a tcp listener's accept queue (at least 1; default: the system's limit, `net.core.somaxconn`); on listeners, and on sockets for their listeners. */
 #define PNNG_OPT_IPC_PERMISSIONS "ipc:permissions" /**< int: the file mode of an `ipc://` listener's socket, set before it starts. */
 #define PNNG_OPT_IPC_PEER_UID "ipc:peer-uid" /**< int, read-only (pipes): the peer's user id. */
 #define PNNG_OPT_IPC_PEER_GID "ipc:peer-gid" /**< int, read-only (pipes): the peer's group id. */

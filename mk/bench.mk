@@ -105,3 +105,55 @@ bench-clean:
 	rm -rf $(BENCH_BUILD)
 
 .PHONY: bench-python-pnng bench-node-deps
+
+# --- bench-scale: pnng against raw NNG at thousands of subscribers, contexts, sockets and
+# connections (benches/scale.py; benches/README.md, "Scale"). One program, benches/c/scale.c,
+# written against pnng's API, built against libpnng and against pnng_over_nng.h (the same calls
+# straight over NNG). The NNG it is built against is upstream's, without pnng's patches: the
+# pristine NNG 1.12.0 source that vendor/nng-sys/nng is made from (vendor/upstream).
+#   make bench-scale         every part, pinned and unpinned, medians of 5 (15-25 minutes)
+#   make bench-scale-smoke   every part at small sizes, one round (seconds once built)
+#   make bench-scale-patched as bench-scale, plus a column for NNG with pnng's patches
+# Options: BENCH_SCALE_ARGS="--only fanout,ctx --rounds 3" and the like.
+BENCH_SCALE_NNG_TARBALL := vendor/upstream/nng-1.12.0.tar.gz
+BENCH_SCALE_UP := $(BENCH_BUILD)/nng-upstream
+BENCH_SCALE_UP_LIB := $(BENCH_SCALE_UP)/install/lib/libnng.a
+BENCH_SCALE_BINS := $(BENCH_BUILD)/scale_nng $(BENCH_BUILD)/scale_pnng
+BENCH_SCALE_SRC := $(BENCH_DIR)/c/scale.c $(BENCH_DIR)/c/pnng_over_nng.h
+BENCH_SCALE_RUN = python3 $(BENCH_DIR)/scale.py --root $(CURDIR)
+
+.PHONY: bench-scale bench-scale-smoke bench-scale-build bench-scale-patched
+
+bench-scale: bench-scale-build
+	$(BENCH_SCALE_RUN) --mode full $(BENCH_SCALE_ARGS)
+
+bench-scale-smoke: bench-scale-build
+	$(BENCH_SCALE_RUN) --mode smoke $(BENCH_SCALE_ARGS)
+
+bench-scale-build: $(BENCH_SCALE_BINS)
+
+$(BENCH_SCALE_UP_LIB): $(BENCH_SCALE_NNG_TARBALL)
+	rm -rf $(BENCH_SCALE_UP) && mkdir -p $(BENCH_SCALE_UP)/src
+	tar -xzf $(BENCH_SCALE_NNG_TARBALL) -C $(BENCH_SCALE_UP)/src --strip-components=1
+	cmake -S $(BENCH_SCALE_UP)/src -B $(BENCH_SCALE_UP)/build -DCMAKE_BUILD_TYPE=Release -DNNG_TESTS=OFF \
+	    -DNNG_TOOLS=OFF -DNNG_ENABLE_NNGCAT=OFF -DNNG_ENABLE_TLS=OFF -DBUILD_SHARED_LIBS=OFF \
+	    -DCMAKE_INSTALL_PREFIX=$(CURDIR)/$(BENCH_SCALE_UP)/install -DCMAKE_INSTALL_LIBDIR=lib >/dev/null
+	cmake --build $(BENCH_SCALE_UP)/build -j2 --target install >/dev/null
+	@echo "bench: built upstream NNG ($(notdir $(BENCH_SCALE_NNG_TARBALL)), Release, static) into $(BENCH_SCALE_UP)/install"
+
+$(BENCH_BUILD)/scale_nng: $(BENCH_SCALE_SRC) $(BENCH_SCALE_UP_LIB)
+	$(BENCH_CC) $(BENCH_CFLAGS) -DSCALE_OVER_NNG -I$(BENCH_SCALE_UP)/install/include -o $@ \
+	  $(BENCH_DIR)/c/scale.c $(BENCH_SCALE_UP_LIB)
+
+$(BENCH_BUILD)/scale_pnng: $(BENCH_SCALE_SRC) include/pnng.h $(LIB)
+	@mkdir -p $(BENCH_BUILD)
+	$(BENCH_CC) $(BENCH_CFLAGS) -Iinclude -o $@ $(BENCH_DIR)/c/scale.c \
+	  -L$(dir $(LIB)) -lpnng -Wl,-rpath,$(dir $(LIB))
+
+# The same over the NNG pnng builds (vendor/nng-sys, with pnng's changes): which costs are NNG's.
+bench-scale-patched: $(BENCH_SCALE_BINS) $(BENCH_BUILD)/scale_nngp
+	$(BENCH_SCALE_RUN) --mode full --with-patched $(BENCH_SCALE_ARGS)
+
+$(BENCH_BUILD)/scale_nngp: $(BENCH_SCALE_SRC) $(BENCH_NNG_LIB)
+	$(BENCH_CC) $(BENCH_CFLAGS) -DSCALE_OVER_NNG -DIMPL_NAME='"nngp"' -I$(BENCH_NNG_PREFIX)/include -o $@ \
+	  $(BENCH_DIR)/c/scale.c $(BENCH_NNG_LIB)

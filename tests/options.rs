@@ -344,7 +344,16 @@ fn header_option_names_equal_nngs() {
         ("REQ_RESENDTIME", n::NNG_OPT_REQ_RESENDTIME),
         ("REQ_RESENDTICK", n::NNG_OPT_REQ_RESENDTICK),
         ("SURVEYOR_SURVEYTIME", n::NNG_OPT_SURVEYOR_SURVEYTIME),
+        // pnng's NNG option (vendor/README.md): nng-sys's pregenerated bindings predate it,
+        // so it is checked against the vendored nng.h below.
+        ("TCP_LISTEN_BACKLOG", b"tcp-listen-backlog\0"),
     ];
+    let nng_h = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/vendor/nng-sys/nng/include/nng/nng.h"
+    ))
+    .unwrap();
+    assert!(nng_h.contains("#define NNG_OPT_TCP_LISTEN_BACKLOG \"tcp-listen-backlog\""));
     assert_eq!(
         names.len(),
         nng.len(),
@@ -486,4 +495,95 @@ fn protocol_and_transport_options() {
     for x in [sub, sur, poly, s] {
         close(x);
     }
+}
+
+/// `PNNG_OPT_TCP_LISTEN_BACKLOG`: a tcp listener's accept queue, by default the system's limit
+/// (NNG listened with 128); at least 1; settable before and after the listener starts, and on
+/// the socket for listeners created later; not an option of other transports.
+#[test]
+fn tcp_listen_backlog_option() {
+    let o = c("tcp-listen-backlog");
+    let system = std::fs::read_to_string("/proc/sys/net/core/somaxconn")
+        .ok()
+        .and_then(|s| s.trim().parse::<i32>().ok());
+    let s = open(pnng_rep0_open);
+    let url = c("tcp://127.0.0.1:0");
+    let mut l = pnng_listener { id: 0 };
+    assert_eq!(
+        unsafe { pnng_listener_create(s, url.as_ptr(), &mut l) },
+        PNNG_OK
+    );
+    let get = |l: pnng_listener| {
+        let mut v = 0;
+        match unsafe { pnng_listener_get_int(l, o.as_ptr(), &mut v) } {
+            0 => Ok(v),
+            e => Err(e),
+        }
+    };
+    let default = get(l).expect("a tcp listener has a backlog");
+    assert!(default > 128, "default backlog {default}");
+    if let Some(system) = system {
+        assert_eq!(default, system);
+    }
+    for bad in [0, -1, i32::MIN] {
+        assert_eq!(
+            unsafe { pnng_listener_set_int(l, o.as_ptr(), bad) },
+            PNNG_EINVAL,
+            "{bad}"
+        );
+    }
+    assert_eq!(unsafe { pnng_listener_set_int(l, o.as_ptr(), 16) }, PNNG_OK);
+    assert_eq!(get(l), Ok(16));
+    assert_eq!(unsafe { pnng_listener_start(l, 0) }, PNNG_OK);
+    assert_eq!(
+        unsafe { pnng_listener_set_int(l, o.as_ptr(), 10_000) },
+        PNNG_OK
+    );
+    assert_eq!(get(l), Ok(10_000));
+    // Still accepting after the change.
+    let mut port = 0;
+    let bp = c("tcp-bound-port");
+    assert_eq!(
+        unsafe { pnng_listener_get_int(l, bp.as_ptr(), &mut port) },
+        PNNG_OK
+    );
+    let d = open(pnng_req0_open);
+    dial(d, &format!("tcp://127.0.0.1:{port}"));
+    assert_eq!(send(d, b"ping"), PNNG_OK);
+    assert_eq!(recv(s), Ok(b"ping".to_vec()));
+    close(d);
+    close(s);
+
+    // Set on a socket: listeners created afterwards take it.
+    let s = open(pnng_rep0_open);
+    assert_eq!(unsafe { pnng_socket_set_int(s, o.as_ptr(), 64) }, PNNG_OK);
+    let l = listen(s, "tcp://127.0.0.1:0");
+    assert_eq!(get(l), Ok(64));
+    close(s);
+
+    // A tls+tcp listener passes it to its tcp listener.
+    let s = open(pnng_rep0_open);
+    let url = c("tls+tcp://127.0.0.1:0");
+    let mut l = pnng_listener { id: 0 };
+    assert_eq!(
+        unsafe { pnng_listener_create(s, url.as_ptr(), &mut l) },
+        PNNG_OK
+    );
+    assert_eq!(get(l), Ok(default));
+    assert_eq!(
+        unsafe { pnng_listener_set_int(l, o.as_ptr(), 100) },
+        PNNG_OK
+    );
+    assert_eq!(get(l), Ok(100));
+    close(s);
+
+    // Other transports have no such option.
+    let s = open(pnng_rep0_open);
+    let l = listen(s, &addr("ipc"));
+    assert_eq!(get(l), Err(PNNG_ENOTSUP));
+    assert_eq!(
+        unsafe { pnng_listener_set_int(l, o.as_ptr(), 16) },
+        PNNG_ENOTSUP
+    );
+    close(s);
 }

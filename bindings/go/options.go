@@ -43,6 +43,7 @@ const (
 	OptTCPNoDelay        = "tcp-nodelay"
 	OptTCPKeepAlive      = "tcp-keepalive"
 	OptTCPBoundPort      = "tcp-bound-port"
+	OptTCPListenBacklog  = "tcp-listen-backlog" // int: a tcp listener's accept queue (default: the system's limit)
 	OptIPCPermissions    = "ipc:permissions"
 	OptIPCPeerUID        = "ipc:peer-uid"
 	OptIPCPeerGID        = "ipc:peer-gid"

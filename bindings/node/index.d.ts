@@ -170,6 +170,8 @@ export class Listener extends Endpoint {
   start(): void;
   /** The bound TCP port (tcp-bound-port), e.g. after listening on port 0. */
   readonly port: number;
+  /** A tcp:// listener's accept queue (tcp-listen-backlog; default: the system's limit). */
+  tcpListenBacklog: number;
 }
 
 /** One connection (pynng.Pipe). */
@@ -263,6 +265,8 @@ export abstract class Socket extends EventEmitter<SocketEvents> implements Async
   readonly sendFd: number;
   tcpNodelay: boolean;
   tcpKeepalive: boolean;
+  /** Accept queue of tcp:// listeners started later (tcp-listen-backlog). */
+  tcpListenBacklog: number;
   /** Write-only: reading throws WriteOnly. */
   tlsConfig: TLSConfig;
 

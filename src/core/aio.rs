@@ -4,13 +4,15 @@
 
 use super::cq::Cq;
 use super::msg::Msg;
+use super::socket::SocketState;
 use super::sync::{lock, wait_while};
 use super::sys;
 use super::types::{CtxId, PipeId, SocketId};
 use crate::error::{Error, Result, check};
 use std::ffi::c_void;
 use std::ptr::NonNull;
-use std::sync::{Arc, Condvar, Mutex};
+use std::sync::atomic::{AtomicI32, Ordering};
+use std::sync::{Arc, Condvar, Mutex, Weak};
 
 /// The C callback type (`pnng_aio_cb` without its NULL): `void (*)(void *userdata)`.
 pub type AioCallback = unsafe extern "C" fn(userdata: *mut c_void);
@@ -36,13 +38,20 @@ struct State {
     freeing: bool,
     /// The header of the message being sent, put back if the send fails (see msg::send_with).
     send_header: Vec<u8>,
+    /// Threads waiting in `wait`: a completion notifies `finished` only when there are any
+    /// (a notification is a futex system call even with nobody waiting).
+    waiters: u32,
+    /// The socket of the last socket operation and its state, so that an aio used again and
+    /// again on one socket (a receive loop) skips the registry. Weak: the aio does not keep
+    /// a closed socket's state alive; a live one that closed refuses operations itself.
+    socket: Option<(SocketId, Weak<SocketState>)>,
 }
 
 pub struct Aio {
     raw: *mut sys::nng_aio,
     notify: Notify,
     /// Timeout applied to each operation (`-2` = the socket's or context's own timeout).
-    timeout: Mutex<i32>,
+    timeout: AtomicI32,
     state: Mutex<State>,
     finished: Condvar,
 }
@@ -57,12 +66,14 @@ impl Aio {
         let mut aio = Box::new(Aio {
             raw: std::ptr::null_mut(),
             notify,
-            timeout: Mutex::new(sys::NNG_DURATION_DEFAULT),
+            timeout: AtomicI32::new(sys::NNG_DURATION_DEFAULT),
             state: Mutex::new(State {
                 running: false,
                 op: Op::Idle,
                 freeing: false,
                 send_header: Vec::new(),
+                waiters: 0,
+                socket: None,
             }),
             finished: Condvar::new(),
         });
@@ -82,7 +93,7 @@ impl Aio {
     }
 
     pub fn set_timeout(&self, ms: i32) {
-        *lock(&self.timeout) = ms;
+        self.timeout.store(ms, Ordering::Relaxed);
     }
 
     pub fn is_busy(&self) -> bool {
@@ -133,7 +144,10 @@ impl Aio {
 
     /// Waits for the running operation, at most `ms` (negative: forever). `TimedOut` if still running.
     pub fn wait(&self, ms: i32) -> Result<()> {
-        wait_while(&self.state, &self.finished, ms, |st| st.running)
+        lock(&self.state).waiters += 1;
+        let r = wait_while(&self.state, &self.finished, ms, |st| st.running);
+        lock(&self.state).waiters -= 1;
+        r
     }
 
     /// Marks the aio running for `op`; `Busy` if it already is.
@@ -146,7 +160,7 @@ impl Aio {
         st.op = op;
         drop(st);
         // SAFETY: raw is valid and idle.
-        unsafe { sys::nng_aio_set_timeout(self.raw, *lock(&self.timeout)) };
+        unsafe { sys::nng_aio_set_timeout(self.raw, self.timeout.load(Ordering::Relaxed)) };
         Ok(())
     }
 
@@ -177,20 +191,43 @@ impl Aio {
         Ok(())
     }
 
-    /// Starts sending the aio's message on socket `sock`.
+    /// The state of socket `sock`: the one remembered from the last socket operation if it
+    /// was on the same socket and is still alive, else the registry's (`Closed` if none).
+    fn socket_state(&self, sock: SocketId) -> Result<Arc<SocketState>> {
+        let mut st = lock(&self.state);
+        if let Some((id, weak)) = &st.socket
+            && *id == sock
+            && let Some(s) = weak.upgrade()
+        {
+            return Ok(s);
+        }
+        let s = super::socket::state(sock)?;
+        st.socket = Some((sock, Arc::downgrade(&s)));
+        Ok(s)
+    }
+
+    /// Starts sending the aio's message on socket `sock`, behind its close gate.
     pub fn socket_send(&self, sock: SocketId) -> Result<()> {
         self.start_send(|a| {
-            // SAFETY: `a` is valid; NNG checks the socket id and completes the aio either way.
-            on_socket(sock, a, || unsafe { sys::nng_send_aio(sock.nng(), a) })
+            let started = self.socket_state(sock).and_then(|st| {
+                // SAFETY: `a` is valid; NNG checks the socket id and completes the aio either way.
+                st.start_op(|| unsafe { sys::nng_send_aio(sock.nng(), a) })
+            });
+            finish_unless_started(a, started)
         })
     }
 
-    /// Starts receiving on socket `sock`.
+    /// Starts receiving on socket `sock`: a held-back message completes it at once.
     pub fn socket_recv(&self, sock: SocketId) -> Result<()> {
-        self.start_recv(|a| match super::socket::take_pending(sock) {
-            Some(m) => complete_with(a, m),
-            // SAFETY: as socket_send.
-            None => on_socket(sock, a, || unsafe { sys::nng_recv_aio(sock.nng(), a) }),
+        self.start_recv(|a| {
+            let started = self.socket_state(sock).and_then(|st| {
+                st.start_recv(
+                    |m| complete_with(a, m),
+                    // SAFETY: as socket_send.
+                    || unsafe { sys::nng_recv_aio(sock.nng(), a) },
+                )
+            });
+            finish_unless_started(a, started)
         })
     }
 
@@ -202,10 +239,14 @@ impl Aio {
 
     /// Starts receiving on context `ctx`.
     pub fn ctx_recv(&self, ctx: CtxId) -> Result<()> {
-        self.start_recv(|a| match super::ctx::take_pending(ctx) {
-            Some(m) => complete_with(a, m),
-            // SAFETY: as socket_send.
-            None => on_ctx(ctx, a, || unsafe { sys::nng_ctx_recv(ctx.nng(), a) }),
+        self.start_recv(|a| {
+            let started = super::ctx::start_recv(
+                ctx,
+                |m| complete_with(a, m),
+                // SAFETY: as socket_send.
+                || unsafe { sys::nng_ctx_recv(ctx.nng(), a) },
+            );
+            finish_unless_started(a, started)
         })
     }
 
@@ -242,13 +283,8 @@ impl Drop for Aio {
     }
 }
 
-/// Starts an operation on the socket with `start`, or completes the aio with `Closed` when
-/// the socket's close has begun (see socket::start_op).
-fn on_socket(sock: SocketId, a: *mut sys::nng_aio, start: impl FnOnce()) {
-    finish_unless_started(a, super::socket::start_op(sock, start));
-}
-
-/// `on_socket` for a context: behind its socket's close gate (ctx::gated).
+/// Starts an operation on the context with `start`, or completes the aio with `Closed` when
+/// the socket's close has begun: behind its socket's close gate (ctx::gated).
 fn on_ctx(ctx: CtxId, a: *mut sys::nng_aio, start: impl FnOnce()) {
     finish_unless_started(a, super::ctx::gated(ctx, start));
 }
@@ -300,8 +336,11 @@ unsafe extern "C" fn completed(arg: *mut c_void) {
         st.running = false;
         st.op = Op::Idle;
         let freeing = st.freeing;
+        let waiters = st.waiters;
         drop(st);
-        aio.finished.notify_all();
+        if waiters > 0 {
+            aio.finished.notify_all();
+        }
         if freeing {
             return;
         }

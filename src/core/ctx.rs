@@ -3,20 +3,23 @@
 
 use super::msg::Msg;
 use super::oneshot;
-use super::socket::{self, Received, copy_or_keep};
+use super::socket::{self, IdMap, Received, SocketState, copy_or_keep};
 use super::sync::lock;
 use super::sys;
 use super::types::{CtxId, Flags, SocketId};
 use crate::error::{Error, Result, check};
 use once_cell::sync::Lazy;
-use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
-/// Messages a context receive could not fit into the caller's buffer, by context id.
-static PENDING: Lazy<Mutex<HashMap<CtxId, Msg>>> = Lazy::new(Default::default);
+/// A context opened here: its socket's state (for the close gate) and a message a receive
+/// could not fit into the caller's buffer. Listed until the context or its socket closes.
+struct Entry {
+    socket: Arc<SocketState>,
+    pending: Option<Msg>,
+}
 
-/// The socket of each context opened here, for `gated`.
-static SOCKET_OF: Lazy<Mutex<HashMap<CtxId, SocketId>>> = Lazy::new(Default::default);
+/// The contexts opened here, by id: one lookup finds a context's gate and held-back message.
+static CTXS: Lazy<Mutex<IdMap<CtxId, Entry>>> = Lazy::new(Default::default);
 
 /// Runs `call` (an NNG function taking context `ctx`) behind the close gate of the context's
 /// socket (`socket::start_op`): `Closed`, and nothing called, once that socket's close has
@@ -25,46 +28,88 @@ static SOCKET_OF: Lazy<Mutex<HashMap<CtxId, SocketId>>> = Lazy::new(Default::def
 /// last reference while the socket closes aborts the process
 /// (stress_regressions.rs ctx_operations_racing_their_socket_close_do_not_crash). Behind the
 /// gate every such call has released its reference before the socket's close starts. A
-/// context not opened here (a stale or foreign id) has no live NNG context to race: `call`
-/// runs as it is, and NNG answers.
+/// context not opened here (a stale or foreign id, or one whose socket has closed) has no live
+/// NNG context to race: `call` runs as it is, and NNG answers.
 pub(crate) fn gated<T>(ctx: CtxId, call: impl FnOnce() -> T) -> Result<T> {
-    let sock = lock(&SOCKET_OF).get(&ctx).copied();
-    match sock {
-        Some(sock) => {
+    let socket = lock(&CTXS).get(&ctx).map(|e| Arc::clone(&e.socket));
+    match socket {
+        Some(st) => {
             let mut out = None;
-            socket::start_op(sock, || out = Some(call()))?;
+            st.start_op(|| out = Some(call()))?;
             out.ok_or(Error::Internal)
         }
         None => Ok(call()),
     }
 }
 
-/// Drops every held-back message and the maps' storage (used by `fini`).
+/// Starts a receive on context `ctx` with one lookup: a held-back message goes to
+/// `with_pending` at once; otherwise `start` runs behind the gate, as `gated`.
+pub(crate) fn start_recv(
+    ctx: CtxId,
+    with_pending: impl FnOnce(Msg),
+    start: impl FnOnce(),
+) -> Result<()> {
+    let (socket, pending) = match lock(&CTXS).get_mut(&ctx) {
+        Some(e) => (Some(Arc::clone(&e.socket)), e.pending.take()),
+        None => (None, None),
+    };
+    if let Some(m) = pending {
+        with_pending(m);
+        return Ok(());
+    }
+    match socket {
+        Some(st) => st.start_op(start),
+        None => {
+            start();
+            Ok(())
+        }
+    }
+}
+
+/// Drops every entry and the map's storage (used by `fini`).
 pub fn forget_all() {
-    let all = std::mem::take(&mut *lock(&PENDING));
-    drop(all);
-    drop(std::mem::take(&mut *lock(&SOCKET_OF)));
+    drop(std::mem::take(&mut *lock(&CTXS)));
 }
 
 /// Takes a held-back message of the context, if any.
 pub(crate) fn take_pending(ctx: CtxId) -> Option<Msg> {
-    lock(&PENDING).remove(&ctx)
+    lock(&CTXS).get_mut(&ctx).and_then(|e| e.pending.take())
+}
+
+/// Forgets the contexts of a socket whose close has finished (NNG closed them with it).
+pub(crate) fn forget_socket(ctxs: Vec<CtxId>) {
+    let mut map = lock(&CTXS);
+    let dropped: Vec<Entry> = ctxs.iter().filter_map(|c| map.remove(c)).collect();
+    drop(map);
+    drop(dropped);
 }
 
 /// Opens a context on socket `sock`.
 pub fn open(sock: SocketId) -> Result<CtxId> {
+    let st = socket::state(sock)?;
     let mut c = CtxId(0).nng();
     let mut rv = 0;
     // Behind the socket's gate, as every call on a context (see `gated`).
-    socket::start_op(sock, || {
+    st.start_op(|| {
         // SAFETY: NNG validates the socket id; the out-pointer is a live local.
         rv = unsafe { sys::nng_ctx_open(&mut c, sock.nng()) }
     })?;
     check(rv)?;
     let id = CtxId::of(c);
-    // Listed before anyone else can know the id. A context closed with its socket stays listed
-    // (a few bytes); its calls are then refused by the closed socket's gate, as NNG would.
-    lock(&SOCKET_OF).insert(id, sock);
+    // Listed before anyone else can know the id; the socket's close unlists it.
+    st.add_ctx(id);
+    let closing = st.is_closing();
+    lock(&CTXS).insert(
+        id,
+        Entry {
+            socket: st,
+            pending: None,
+        },
+    );
+    if closing {
+        // The socket's close began meanwhile and may have unlisted its contexts already.
+        drop(lock(&CTXS).remove(&id));
+    }
     Ok(id)
 }
 
@@ -72,8 +117,11 @@ pub fn open(sock: SocketId) -> Result<CtxId> {
 pub fn close(ctx: CtxId) -> Result<()> {
     // SAFETY: NNG validates the id.
     let rv = gated(ctx, || unsafe { sys::nng_ctx_close(ctx.nng()) });
-    lock(&SOCKET_OF).remove(&ctx);
-    drop(take_pending(ctx));
+    let entry = lock(&CTXS).remove(&ctx);
+    if let Some(e) = &entry {
+        e.socket.remove_ctx(ctx);
+    }
+    drop(entry);
     check(rv?)
 }
 
@@ -104,7 +152,10 @@ pub fn recv_msg(ctx: CtxId, flags: Flags) -> Result<Msg> {
 pub fn recv_into(ctx: CtxId, buf: &mut [u8], flags: Flags) -> Result<Received> {
     let msg = recv_msg(ctx, flags)?;
     Ok(copy_or_keep(msg, buf, |m| {
-        lock(&PENDING).entry(ctx).or_insert(m);
+        // A context closed meanwhile drops the message with it.
+        if let Some(e) = lock(&CTXS).get_mut(&ctx) {
+            e.pending.get_or_insert(m);
+        }
     }))
 }
 

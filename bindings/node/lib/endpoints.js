@@ -152,7 +152,9 @@ class Listener extends Endpoint {
     checkClose(F.listener_close(this._h));
   }
 }
-defineOptions(Listener.prototype, 'listener', { ...ENDPOINT_OPTIONS, port: O.tcpBoundPort });
+defineOptions(Listener.prototype, 'listener', {
+  ...ENDPOINT_OPTIONS, port: O.tcpBoundPort, tcpListenBacklog: O.tcpListenBacklog,
+});
 
 /** Flags of the blocking dial forms (dialSync / startSync): undefined is pynng's default. */
 function dialFlags(block) {

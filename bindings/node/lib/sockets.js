@@ -42,6 +42,7 @@ const SOCKET_OPTIONS = {
   sendFd: O.sendFd,
   tcpNodelay: O.tcpNodelay,
   tcpKeepalive: O.tcpKeepalive,
+  tcpListenBacklog: O.tcpListenBacklog,
 };
 
 /**

@@ -909,6 +909,8 @@ class Listener(_Endpoint):
         "tcp-bound-port", readonly=True, doc="The TCP port actually bound (e.g. after listening on port 0)."
     )
     ipc_permissions = IntOption("ipc:permissions", doc="File mode of an ipc:// socket; set it before start().")
+    tcp_listen_backlog = IntOption(
+        "tcp-listen-backlog", doc="Length of a tcp:// listener's accept queue (default: the system's limit).")
 
     @property
     def listener(self) -> RawHandle:
@@ -1036,6 +1038,8 @@ class Socket(_Receiver, _Sender, _Closeable, _Strict):
     )
     tcp_nodelay = BooleanOption("tcp-nodelay")
     tcp_keepalive = BooleanOption("tcp-keepalive")
+    tcp_listen_backlog = IntOption(
+        "tcp-listen-backlog", doc="Accept queue length of tcp:// listeners started later (default: the system's limit).")
     tls_config = PointerOption("tls-config", doc="Write-only: the TLSConfig for tls+tcp:// and wss:// endpoints.")
     local_address = SockAddrOption("local-address")
 

@@ -1,7 +1,7 @@
 //! Pipe events: the subscribers of each event (C callbacks or completion queues), NNG's
 //! pipe-notify trampoline, and the socket's live pipes as pnng lists them.
 
-use super::{SocketState, state};
+use super::{IdMap, IdSet, SocketState, state};
 use crate::abi::pnng_pipe;
 use crate::core::cq::Cq;
 use crate::core::sync::lock;
@@ -37,13 +37,16 @@ pub(super) struct Events {
     pipes: Mutex<Pipes>,
 }
 
-/// The socket's pipes as pnng sees them (see `Events::pipes`).
+/// The socket's pipes as pnng sees them (see `Events::pipes`). Sets, not lists: a listener
+/// can hold thousands of pipes, and every pipe event looks its pipe up.
 #[derive(Default)]
 struct Pipes {
-    live: Vec<PipeId>,
+    /// Live pipes, each with the order it was listed in (`ordered` lists them so).
+    live: IdMap<PipeId, u64>,
+    listed: u64,
     /// Closed with pnng_pipe_close and not yet removed by NNG: never listed again, even when
     /// the close came from an ADD_PRE callback (a rejection) before the pipe was listed.
-    closed: Vec<PipeId>,
+    closed: IdSet<PipeId>,
     /// Pipes whose ADD_PRE callbacks are running, and whether NNG removed the pipe meanwhile
     /// (a pipe rejected in ADD_PRE can reach REM_POST on the reaper thread before the
     /// callback returns).
@@ -62,18 +65,28 @@ impl Pipes {
             None => false,
         };
         if removed {
-            self.closed.retain(|&p| p != pid); // REM_POST came already: nothing more will
-        } else if !self.closed.contains(&pid) && !self.live.contains(&pid) {
-            self.live.push(pid);
+            self.closed.remove(&pid); // REM_POST came already: nothing more will
+        } else if !self.closed.contains(&pid) && !self.live.contains_key(&pid) {
+            self.listed += 1;
+            self.live.insert(pid, self.listed);
         }
     }
 
     fn removed(&mut self, pid: PipeId) {
-        self.live.retain(|&p| p != pid);
+        self.live.remove(&pid);
         match self.in_pre.iter_mut().find(|e| e.0 == pid) {
             Some(e) => e.1 = true, // pre_done cleans up
-            None => self.closed.retain(|&p| p != pid),
+            None => {
+                self.closed.remove(&pid);
+            }
         }
+    }
+
+    /// The live pipes in the order they were listed.
+    fn ordered(&self) -> Vec<PipeId> {
+        let mut v: Vec<(u64, PipeId)> = self.live.iter().map(|(&p, &n)| (n, p)).collect();
+        v.sort_unstable_by_key(|e| e.0);
+        v.into_iter().map(|(_, p)| p).collect()
     }
 }
 
@@ -96,23 +109,21 @@ pub(super) fn register(id: SocketId) -> Result<()> {
 
 /// The ids of the socket's live pipes.
 pub fn pipes(id: SocketId) -> Result<Vec<PipeId>> {
-    Ok(lock(&state(id)?.events.pipes).live.clone())
+    Ok(lock(&state(id)?.events.pipes).ordered())
 }
 
 /// Whether `pipe` is one of the socket's live pipes (NNG still finds a closed pipe by id
 /// until it is reaped, and a message addressed to it would vanish without an error).
 pub fn has_pipe(id: SocketId, pipe: PipeId) -> bool {
-    state(id).is_ok_and(|st| lock(&st.events.pipes).live.contains(&pipe))
+    state(id).is_ok_and(|st| lock(&st.events.pipes).live.contains_key(&pipe))
 }
 
 /// Takes a pipe the caller closed off the live list at once, before NNG's removal event.
 pub(crate) fn forget_pipe(id: SocketId, pipe: PipeId) {
     if let Ok(st) = state(id) {
         let mut pipes = lock(&st.events.pipes);
-        pipes.live.retain(|&p| p != pipe);
-        if !pipes.closed.contains(&pipe) {
-            pipes.closed.push(pipe);
-        }
+        pipes.live.remove(&pipe);
+        pipes.closed.insert(pipe);
     }
 }
 

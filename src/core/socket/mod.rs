@@ -19,11 +19,12 @@ use super::msg::Msg;
 use super::oneshot;
 use super::sync::{lock, read, write};
 use super::sys;
-use super::types::{DialerId, Flags, ListenerId, SocketId};
+use super::types::{CtxId, DialerId, Flags, ListenerId, SocketId};
 use crate::error::{Error, Result, check};
 use once_cell::sync::Lazy;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ffi::{CString, c_int};
+use std::hash::BuildHasherDefault;
 use std::sync::{Arc, Mutex, RwLock};
 
 #[derive(Default)]
@@ -47,9 +48,41 @@ pub struct SocketState {
     /// when it closes: NNG 1.12 stops a device only when a receive fails, so closing its
     /// send-only side would otherwise wait until the other side closes.
     devices: Mutex<Vec<usize>>,
+    /// The contexts opened on this socket and not yet closed (ctx.rs unlists them when the
+    /// socket closes).
+    ctxs: Mutex<IdSet<CtxId>>,
 }
 
-static SOCKETS: Lazy<Mutex<HashMap<SocketId, Arc<SocketState>>>> = Lazy::new(Default::default);
+static SOCKETS: Lazy<Mutex<IdMap<SocketId, Arc<SocketState>>>> = Lazy::new(Default::default);
+
+/// Hashes an NNG object id (a u32 NNG hands out in sequence) with one multiplication, instead
+/// of the default SipHash: these maps are looked up on every operation and never keyed by
+/// anything a peer chooses.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct IdHasher(u64);
+
+impl std::hash::Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+
+    fn write_u32(&mut self, id: u32) {
+        self.0 = u64::from(id).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
+/// A map keyed by NNG object id.
+/// cbindgen:ignore
+pub(crate) type IdMap<K, V> = HashMap<K, V, BuildHasherDefault<IdHasher>>;
+/// A set of NNG object ids.
+/// cbindgen:ignore
+pub(crate) type IdSet<K> = HashSet<K, BuildHasherDefault<IdHasher>>;
 
 /// The state of an open socket, or `Closed`.
 pub(crate) fn state(id: SocketId) -> Result<Arc<SocketState>> {
@@ -131,7 +164,7 @@ pub fn open(protocol: Protocol, raw: bool) -> Result<SocketId> {
     check(unsafe { opener(&mut s) })?;
     let id = SocketId::of(s);
     let st = SocketState {
-        cooked_surveyor: is_cooked_surveyor(id),
+        cooked_surveyor: is_cooked_surveyor(opener),
         cooked_proto: cooked_proto(id),
         ..Default::default()
     };
@@ -150,17 +183,9 @@ pub fn open(protocol: Protocol, raw: bool) -> Result<SocketId> {
 /// it. A non-blocking receive on such a socket therefore first asks the socket's receive fd
 /// whether a message waits, and is `Again` without touching the survey when none does.
 /// (Contexts have no such fd: a non-blocking receive on a surveyor context waits as NNG's.)
-fn is_cooked_surveyor(id: SocketId) -> bool {
-    let (mut proto, mut raw) = (0, false);
-    let s = id.nng();
-    // SAFETY: NNG checks the socket id; the option names are NUL-terminated constants and
-    // the out-pointers point at live locals of the option's type.
-    unsafe {
-        sys::nng_socket_get_int(s, sys::NNG_OPT_PROTO.as_ptr().cast(), &mut proto) == 0
-            && sys::nng_socket_get_bool(s, sys::NNG_OPT_RAW.as_ptr().cast(), &mut raw) == 0
-            && proto == sys::NNG_SURVEYOR0_SELF as c_int
-            && !raw
-    }
+/// Known from the opener, without asking NNG for two options on every open.
+fn is_cooked_surveyor(opener: Opener) -> bool {
+    std::ptr::fn_addr_eq(opener, sys::nng_surveyor0_open as Opener)
 }
 
 /// The protocol number of a cooked socket, 0 for a raw one.
@@ -192,7 +217,7 @@ pub(crate) fn start_op(id: SocketId, start: impl FnOnce()) -> Result<()> {
 
 impl SocketState {
     /// `start_op` for a socket whose state the caller already holds.
-    fn start_op(&self, start: impl FnOnce()) -> Result<()> {
+    pub(crate) fn start_op(&self, start: impl FnOnce()) -> Result<()> {
         let closing = read(&self.closing);
         if *closing {
             return Err(Error::Closed);
@@ -233,6 +258,9 @@ pub fn close(id: SocketId) -> Result<()> {
     // registry lock only briefly, so that lock must not be held here (it is not).
     let rv = unsafe { sys::nng_close(id.nng()) };
     let removed = lock(&SOCKETS).remove(&id);
+    if let Some(st) = &removed {
+        super::ctx::forget_socket(std::mem::take(&mut *lock(&st.ctxs)).into_iter().collect());
+    }
     drop(removed);
     check(rv)
 }
@@ -309,9 +337,40 @@ pub(crate) fn keep_pending(id: SocketId, msg: Msg) {
     }
 }
 
-/// Takes a held-back message, if any (used by asynchronous receives).
+/// Takes a held-back message, if any.
 pub(crate) fn take_pending(id: SocketId) -> Option<Msg> {
     state(id).ok().and_then(|st| lock(&st.pending).take())
+}
+
+impl SocketState {
+    /// Starts an asynchronous receive: a held-back message goes to `with_pending` at once;
+    /// otherwise `start` runs behind the close gate.
+    pub(crate) fn start_recv(
+        &self,
+        with_pending: impl FnOnce(Msg),
+        start: impl FnOnce(),
+    ) -> Result<()> {
+        let pending = lock(&self.pending).take();
+        match pending {
+            Some(m) => {
+                with_pending(m);
+                Ok(())
+            }
+            None => self.start_op(start),
+        }
+    }
+
+    pub(crate) fn is_closing(&self) -> bool {
+        *read(&self.closing)
+    }
+
+    pub(crate) fn add_ctx(&self, ctx: CtxId) {
+        lock(&self.ctxs).insert(ctx);
+    }
+
+    pub(crate) fn remove_ctx(&self, ctx: CtxId) {
+        lock(&self.ctxs).remove(&ctx);
+    }
 }
 
 /// Lists (`add`) or unlists a device aio forwarding through socket `id` (see `devices`).

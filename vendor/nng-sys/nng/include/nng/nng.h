@@ -836,6 +836,13 @@ NNG_DECL nng_listener nng_pipe_listener(nng_pipe);
 // which makes it more convenient than using the NNG_OPT_LOCADDR option.
 #define NNG_OPT_TCP_BOUND_PORT "tcp-bound-port"
 
+// pnng: NNG_OPT_TCP_LISTEN_BACKLOG (int) is the length of a TCP listener's
+// accept queue (listen(2)'s backlog): at least 1, by default the system's
+// limit (net.core.somaxconn on Linux), which also caps larger values.
+// NNG used 128.  Valid on listeners (tcp, tls+tcp) and, before they start
+// listening, on sockets.
+#define NNG_OPT_TCP_LISTEN_BACKLOG "tcp-listen-backlog"
+
 // IPC options.  These will largely vary depending on the platform,
 // as POSIX systems have very different options than Windows.
 

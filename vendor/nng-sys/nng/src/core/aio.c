@@ -106,7 +106,9 @@ aio_cancel_done(nni_aio_expire_q *eq, unsigned slot)
 {
 	nni_atomic_dec(&aio_cancels_running);
 	nni_mtx_lock(&eq->eq_mtx);
-	if (--eq->eq_cancels[slot] == 0) {
+	// Only a barrier waits for the count (eq_barrier is set while one
+	// does); waking eq_cv otherwise only wakes the expire thread.
+	if ((--eq->eq_cancels[slot] == 0) && eq->eq_barrier) {
 		nni_cv_wake(&eq->eq_cv);
 	}
 	nni_mtx_unlock(&eq->eq_mtx);

@@ -16,6 +16,7 @@
 #include "sockimpl.h"
 
 #include <stdio.h>
+#include <limits.h>
 #include <string.h>
 
 // Socket implementation.
@@ -1066,6 +1067,12 @@ nni_sock_setopt(
 	} else if (strcmp(name, NNG_OPT_RECVMAXSZ) == 0) {
 		if ((rv = nni_copyin_size(NULL, v, sz, 0, NNI_MAXSZ, t)) !=
 		    0) {
+			return (rv);
+		}
+
+	} else if (strcmp(name, NNG_OPT_TCP_LISTEN_BACKLOG) == 0) {
+		// pnng: for the socket's tcp listeners, as tcp-nodelay
+		if ((rv = nni_copyin_int(NULL, v, sz, 1, INT_MAX, t)) != 0) {
 			return (rv);
 		}
 

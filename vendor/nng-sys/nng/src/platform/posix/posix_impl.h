@@ -44,6 +44,10 @@ extern size_t nni_posix_nn2sockaddr(void *, const nni_sockaddr *);
 #ifdef NNG_PLATFORM_POSIX_DEBUG
 extern int nni_plat_errno(int);
 
+// pnng: the accept backlog listeners use by default: the system's limit
+// (net.core.somaxconn on Linux), which listen() caps any larger value to.
+extern int nni_posix_listen_backlog(void);
+
 #endif
 
 // Define types that this platform uses.

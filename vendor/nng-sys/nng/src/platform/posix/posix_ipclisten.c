@@ -360,7 +360,7 @@ ipc_listener_listen(void *arg)
 
 	if ((rv != 0) ||
 	    (ipc_listener_chmod(l, path) != 0) ||
-	    (listen(fd, 128) != 0)) {
+	    (listen(fd, nni_posix_listen_backlog()) != 0)) { // pnng: was 128
 		rv = nni_plat_errno(errno);
 	}
 	if ((rv != 0) || ((rv = nni_posix_pfd_init(&pfd, fd)) != 0)) {

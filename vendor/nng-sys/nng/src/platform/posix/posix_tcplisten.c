@@ -14,6 +14,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,8 +41,29 @@ struct nni_tcp_listener {
 	bool           closed;
 	bool           nodelay;
 	bool           keepalive;
+	int            backlog; // pnng: NNG_OPT_TCP_LISTEN_BACKLOG
 	nni_mtx        mtx;
 };
+
+// pnng: see posix_impl.h.  Read once: the limit rarely changes, and a listener
+// started later can still be given any value with NNG_OPT_TCP_LISTEN_BACKLOG.
+int
+nni_posix_listen_backlog(void)
+{
+	static int backlog = 0;
+	int        v       = backlog;
+	if (v == 0) {
+		FILE *f = fopen("/proc/sys/net/core/somaxconn", "r");
+		if ((f == NULL) || (fscanf(f, "%d", &v) != 1) || (v < 1)) {
+			v = SOMAXCONN;
+		}
+		if (f != NULL) {
+			(void) fclose(f);
+		}
+		backlog = v;
+	}
+	return (v);
+}
 
 int
 nni_tcp_listener_init(nni_tcp_listener **lp)
@@ -56,6 +78,7 @@ nni_tcp_listener_init(nni_tcp_listener **lp)
 	l->pfd     = NULL;
 	l->closed  = false;
 	l->started = false;
+	l->backlog = nni_posix_listen_backlog(); // pnng
 
 	nni_aio_list_init(&l->acceptq);
 	*lp = l;
@@ -260,9 +283,10 @@ nni_tcp_listener_listen(nni_tcp_listener *l, const nni_sockaddr *sa)
 		return (rv);
 	}
 
-	// Listen -- 128 depth is probably sufficient.  If it isn't, other
-	// bad things are going to happen.
-	if (listen(fd, 128) != 0) {
+	// pnng: the backlog is NNG_OPT_TCP_LISTEN_BACKLOG, by default the
+	// system's limit.  NNG listened with 128: thousands of simultaneous
+	// dials overflowed the accept queue and waited for SYN retransmissions.
+	if (listen(fd, l->backlog) != 0) {
 		rv = nni_plat_errno(errno);
 		nni_mtx_unlock(&l->mtx);
 		nni_posix_pfd_fini(pfd);
@@ -404,6 +428,41 @@ tcp_listener_get_keepalive(void *arg, void *buf, size_t *szp, nni_type t)
 	return (nni_copyout_bool(b, buf, szp, t));
 }
 
+// pnng: NNG_OPT_TCP_LISTEN_BACKLOG, the accept queue's length (at least 1;
+// the kernel caps it to its own limit).  Set on a listening socket, it
+// applies at once (listen() again changes the backlog).
+static int
+tcp_listener_set_backlog(void *arg, const void *buf, size_t sz, nni_type t)
+{
+	nni_tcp_listener *l = arg;
+	int               rv;
+	int               v;
+
+	if (((rv = nni_copyin_int(&v, buf, sz, 1, INT_MAX, t)) != 0) ||
+	    (l == NULL)) {
+		return (rv);
+	}
+	nni_mtx_lock(&l->mtx);
+	l->backlog = v;
+	if (l->started && !l->closed &&
+	    (listen(nni_posix_pfd_fd(l->pfd), v) != 0)) {
+		rv = nni_plat_errno(errno);
+	}
+	nni_mtx_unlock(&l->mtx);
+	return (rv);
+}
+
+static int
+tcp_listener_get_backlog(void *arg, void *buf, size_t *szp, nni_type t)
+{
+	nni_tcp_listener *l = arg;
+	int               v;
+	nni_mtx_lock(&l->mtx);
+	v = l->backlog;
+	nni_mtx_unlock(&l->mtx);
+	return (nni_copyout_int(v, buf, szp, t));
+}
+
 static const nni_option tcp_listener_options[] = {
 	{
 	    .o_name = NNG_OPT_LOCADDR,
@@ -418,6 +477,11 @@ static const nni_option tcp_listener_options[] = {
 	    .o_name = NNG_OPT_TCP_KEEPALIVE,
 	    .o_set  = tcp_listener_set_keepalive,
 	    .o_get  = tcp_listener_get_keepalive,
+	},
+	{
+	    .o_name = NNG_OPT_TCP_LISTEN_BACKLOG, // pnng
+	    .o_set  = tcp_listener_set_backlog,
+	    .o_get  = tcp_listener_get_backlog,
 	},
 	{
 	    .o_name = NULL,
