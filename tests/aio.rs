@@ -362,7 +362,7 @@ unsafe extern "C" fn log_line(level: c_int, msg: *const c_char, _ud: *mut c_void
 fn fallback_dial_reports_through_the_log_hook() {
     unsafe { pnng_set_log_callback(Some(log_line), std::ptr::null_mut()) };
     let s = open(pnng_pair0_open);
-    let url = addr("tcp");
+    let url = dial_first_addr("tcp");
     let u = c(&url);
     assert_eq!(
         unsafe { pnng_socket_dial(s, u.as_ptr(), PNNG_DIAL_FALLBACK, std::ptr::null_mut()) },

@@ -69,10 +69,9 @@ fn message_editing_and_ownership() {
 
 #[test]
 fn pair1_polyamorous_replies_through_each_pipe() {
-    let url = addr("tcp");
     let server = open(pnng_pair1_open_poly);
     set_ms(server, "recv-timeout", 5000);
-    listen(server, &url);
+    let (_, url) = listen_url(server, &addr("tcp"));
     let clients: Vec<_> = (0..3)
         .map(|_| {
             let c = open(pnng_pair1_open);
@@ -697,7 +696,6 @@ unsafe extern "C" fn note_listing_then_reject(p: pnng_pipe, _ev: c_int, ud: *mut
 /// never when one of them rejected it (polled continuously, so a brief listing shows up).
 #[test]
 fn pipes_are_listed_only_once_pre_connect_accepted_them() {
-    let url = addr("tcp");
     let a = open(pnng_pair0_open);
     let ud = a.id as usize as *mut c_void;
     assert_eq!(
@@ -706,7 +704,7 @@ fn pipes_are_listed_only_once_pre_connect_accepted_them() {
         },
         PNNG_OK
     );
-    listen(a, &url);
+    let (_, url) = listen_url(a, &addr("tcp"));
     let b = open(pnng_pair0_open);
     let u = c(&url);
     assert_eq!(
@@ -742,7 +740,7 @@ fn pipes_are_listed_only_once_pre_connect_accepted_them() {
 
 #[test]
 fn dialer_start_again_after_a_failed_blocking_start_and_fallback() {
-    let url = addr("tcp");
+    let url = dial_first_addr("tcp");
     let u = c(&url);
     let s = open(pnng_pair0_open);
     set_ms(s, "recv-timeout", 5000);

@@ -155,8 +155,9 @@ fn unknown_mistyped_and_readonly_options_are_refused() {
 
 #[test]
 fn endpoint_pipe_and_context_options() {
-    let url = addr("tcp");
-    let (a, b) = pair(pnng_rep0_open, pnng_req0_open, &url);
+    let (a, b) = (open(pnng_rep0_open), open(pnng_req0_open));
+    let (_, url) = listen_url(a, &addr("tcp"));
+    dial(b, &url);
     let mut n = 1usize;
     let mut l = [pnng_listener { id: 0 }];
     assert_eq!(
@@ -463,7 +464,7 @@ fn protocol_and_transport_options() {
     let s = open(pnng_pair0_open);
     let mut d = pnng_dialer { id: 0 };
     assert_eq!(
-        unsafe { pnng_dialer_create(s, c(&addr("tcp")).as_ptr(), &mut d) },
+        unsafe { pnng_dialer_create(s, c(&dial_first_addr("tcp")).as_ptr(), &mut d) },
         PNNG_OK
     );
     assert_eq!(

@@ -139,24 +139,24 @@ fn pair0_round_trips_on_every_transport() {
 
 #[test]
 fn tcp4_and_tcp6_urls_work() {
-    let p = free_port();
-    let (a, b) = pair(
-        pnng_pair0_open,
-        pnng_pair0_open,
-        &format!("tcp4://127.0.0.1:{p}"),
-    );
+    let (a, b) = pair(pnng_pair0_open, pnng_pair0_open, "tcp4://127.0.0.1:0");
     assert_eq!(send(b, b"v4"), PNNG_OK);
     assert_eq!(recv(a).unwrap(), b"v4");
     close(a);
     close(b);
     // IPv6 may be disabled on a machine; then listen fails cleanly with an address error.
-    let url = format!("tcp6://[::1]:{}", free_port());
     let (x, y) = (open(pnng_pair0_open), open(pnng_pair0_open));
-    let u = c(&url);
-    let rv = unsafe { pnng_socket_listen(x, u.as_ptr(), 0, std::ptr::null_mut()) };
+    let u = c("tcp6://[::1]:0");
+    let mut l = pnng_listener { id: 0 };
+    let rv = unsafe { pnng_socket_listen(x, u.as_ptr(), 0, &mut l) };
     if rv == PNNG_OK {
         set_ms(x, "recv-timeout", 5000);
-        dial(y, &url);
+        let (mut port, o) = (0, c("tcp-bound-port"));
+        assert_eq!(
+            unsafe { pnng_listener_get_int(l, o.as_ptr(), &mut port) },
+            PNNG_OK
+        );
+        dial(y, &format!("tcp6://[::1]:{port}"));
         assert_eq!(send(y, b"v6"), PNNG_OK);
         assert_eq!(recv(x).unwrap(), b"v6");
     } else {
@@ -219,7 +219,7 @@ fn bad_urls_and_null_arguments() {
 
 #[test]
 fn dial_modes() {
-    let url = addr("tcp");
+    let url = dial_first_addr("tcp");
     let s = open(pnng_pair0_open);
     set_ms(s, "recv-timeout", 5000);
     let u = c(&url);
@@ -241,7 +241,7 @@ fn dial_modes() {
     assert_eq!(send(s, b"late"), PNNG_OK);
     assert_eq!(recv(l).unwrap(), b"late");
     // Non-blocking dial to another absent peer returns at once.
-    let url2 = addr("tcp");
+    let url2 = dial_first_addr("tcp");
     let u2 = c(&url2);
     assert_eq!(
         unsafe { pnng_socket_dial(s, u2.as_ptr(), PNNG_FLAG_NONBLOCK, std::ptr::null_mut()) },

@@ -17,7 +17,7 @@ type Tls = Option<(*mut pnng_tls_config, *mut pnng_tls_config)>;
 
 fn url(tr: &str) -> String {
     match tr {
-        "tls" => format!("tls+tcp://127.0.0.1:{}", free_port()),
+        "tls" => "tls+tcp://127.0.0.1:0".to_string(),
         t => addr(t),
     }
 }
@@ -34,8 +34,7 @@ fn connect(l_open: Opener, d_open: Opener, tr: &str, tls: Tls) -> (pnng_socket, 
         assert_eq!(unsafe { pnng_socket_set_tls(l, srv) }, PNNG_OK);
         assert_eq!(unsafe { pnng_socket_set_tls(d, cli) }, PNNG_OK);
     }
-    let u = url(tr);
-    listen(l, &u);
+    let (_, u) = listen_url(l, &url(tr));
     dial(d, &u);
     (l, d)
 }

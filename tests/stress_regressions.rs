@@ -155,8 +155,7 @@ fn tcp_background_dial_then_close_does_not_crash() {
 fn ws_listener_closed_while_dialer_connects() {
     for i in 0..1000u64 {
         let (a, b) = (open(pnng_pair0_open), open(pnng_pair0_open));
-        let url = addr("ws");
-        listen(a, &url);
+        let (_, url) = listen_url(a, &addr("ws"));
         let u = c(&url);
         assert_eq!(
             unsafe { pnng_socket_dial(b, u.as_ptr(), PNNG_FLAG_NONBLOCK, std::ptr::null_mut()) },
@@ -485,8 +484,7 @@ fn a_pipe_closing_under_load_does_not_crash() {
         let (rx_open, tx_open) = kinds[(round / 2 % 3) as usize];
         let (a, b) = (open(rx_open), open(tx_open));
         set_ms(b, "send-timeout", 5);
-        let url = addr(if round % 2 == 0 { "tcp" } else { "ipc" });
-        let l = listen(a, &url);
+        let (l, url) = listen_url(a, &addr(if round % 2 == 0 { "tcp" } else { "ipc" }));
         dial(b, &url);
         let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
         let st = stop.clone();
@@ -536,4 +534,59 @@ fn ws_listener_response_headers_can_be_set() {
     assert_eq!(recv(a), Ok(b"through".to_vec()));
     close(a);
     close(b);
+}
+
+static RCVMAX_LOG: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+
+unsafe extern "C" fn rcvmax_log_line(_level: c_int, msg: *const c_char, _ud: *mut c_void) {
+    let line = unsafe { CStr::from_ptr(msg) }
+        .to_string_lossy()
+        .into_owned();
+    if line.contains("NNG-RCVMAX") {
+        RCVMAX_LOG.lock().unwrap().push(line);
+    }
+}
+
+/// NNG 1.12 (fixed by vendor/nng-patches/0025 and 0026): with `recv-size-max` set, tcp, ipc
+/// and tls log "NNG-RCVMAX" for a message over the limit, but ws dropped the connection without
+/// a word, and inproc did not enforce the limit at all (the message arrived). Expected: ws logs
+/// the warning; inproc drops the message, logs it, and a message within the limit sent after it
+/// still arrives (the pipe stays up).
+#[test]
+fn oversize_messages_are_logged_on_ws_and_dropped_on_inproc() {
+    unsafe { pnng_set_log_callback(Some(rcvmax_log_line), std::ptr::null_mut()) };
+    for tr in ["ws", "inproc"] {
+        RCVMAX_LOG.lock().unwrap().clear();
+        let (a, b) = (open(pnng_pair0_open), open(pnng_pair0_open));
+        for s in [a, b] {
+            set_ms(s, "recv-timeout", 5000);
+            set_ms(s, "send-timeout", 5000);
+        }
+        let o = c("recv-size-max");
+        assert_eq!(unsafe { pnng_socket_set_size(a, o.as_ptr(), 100) }, PNNG_OK);
+        let (_, url) = listen_url(a, &addr(tr));
+        dial(b, &url);
+        assert_eq!(send(b, &[7u8; 1000]), PNNG_OK, "{tr}");
+        if tr == "inproc" {
+            set_ms(a, "recv-timeout", 300);
+            assert_eq!(recv(a), Err(PNNG_ETIMEDOUT), "inproc: oversize delivered");
+            assert_eq!(send(b, b"small"), PNNG_OK);
+            set_ms(a, "recv-timeout", 5000);
+            assert_eq!(recv(a), Ok(b"small".to_vec()), "inproc: the pipe stays up");
+        }
+        assert!(
+            eventually(|| !RCVMAX_LOG.lock().unwrap().is_empty()),
+            "{tr}: no NNG-RCVMAX warning"
+        );
+        let lines = RCVMAX_LOG.lock().unwrap().clone();
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.contains("1000") && l.contains("100")),
+            "{tr}: {lines:?}"
+        );
+        close(a);
+        close(b);
+    }
+    unsafe { pnng_set_log_callback(None, std::ptr::null_mut()) };
 }

@@ -160,11 +160,12 @@ fn client_config(
 }
 
 fn tls_url(scheme: &str) -> String {
-    let p = free_port();
+    // tls+tcp listens on port 0 (`listen_url` gives the port bound); NNG shares one HTTP
+    // server among the ws listeners of a host:port, so wss takes a free port
     match scheme {
-        "wss" => format!("wss://localhost:{p}/pnng"),
-        "tls+tcp6" => format!("tls+tcp6://[::1]:{p}"),
-        s => format!("{s}://127.0.0.1:{p}"),
+        "wss" => format!("wss://localhost:{}/pnng", free_port()),
+        "tls+tcp6" => "tls+tcp6://[::1]:0".to_string(),
+        s => format!("{s}://127.0.0.1:0"),
     }
 }
 
@@ -187,8 +188,8 @@ fn connect(
         pnng_tls_config_free(srv);
         pnng_tls_config_free(cli);
     }
-    listen(a, url);
-    let u = c(url);
+    let (_, url) = listen_url(a, url);
+    let u = c(&url);
     let rv = unsafe { pnng_socket_dial(b, u.as_ptr(), 0, std::ptr::null_mut()) };
     (a, b, rv)
 }
@@ -229,7 +230,8 @@ fn tls_over_ipv6_when_available() {
     let srv = server_config("server", PNNG_TLS_AUTH_MODE_NONE);
     assert_eq!(unsafe { pnng_socket_set_tls(a, srv) }, PNNG_OK);
     let u = c(&url);
-    let rv = unsafe { pnng_socket_listen(a, u.as_ptr(), 0, std::ptr::null_mut()) };
+    let mut l = pnng_listener { id: 0 };
+    let rv = unsafe { pnng_socket_listen(a, u.as_ptr(), 0, &mut l) };
     if rv != PNNG_OK {
         // No IPv6 loopback on this host: a clean address error, not a crash.
         assert!(rv == PNNG_EADDRINVAL || rv & PNNG_ESYSERR != 0, "{rv}");
@@ -242,7 +244,7 @@ fn tls_over_ipv6_when_available() {
             PNNG_TLS_AUTH_MODE_REQUIRED,
         );
         assert_eq!(unsafe { pnng_socket_set_tls(b, cli) }, PNNG_OK);
-        dial(b, &url);
+        dial(b, &bound_url(l, &url));
         assert!(delivers(a, b));
         close(b);
         unsafe { pnng_tls_config_free(cli) };
@@ -426,11 +428,11 @@ fn handshake_failures_are_clean_errors() {
 #[test]
 fn plain_peers_and_tls_peers_do_not_mix() {
     // A plain tcp dialer at a TLS listener, and a TLS dialer at a plain listener: errors, no hang.
-    let port = free_port();
     let a = open(pnng_pair0_open);
     let srv = server_config("server", PNNG_TLS_AUTH_MODE_NONE);
     assert_eq!(unsafe { pnng_socket_set_tls(a, srv) }, PNNG_OK);
-    listen(a, &format!("tls+tcp://127.0.0.1:{port}"));
+    let (_, tls) = listen_url(a, "tls+tcp://127.0.0.1:0");
+    let port = tls.rsplit_once(':').unwrap().1.to_string();
     let b = open(pnng_pair0_open);
     let u = c(&format!("tcp://127.0.0.1:{port}"));
     let rv = unsafe { pnng_socket_dial(b, u.as_ptr(), 0, std::ptr::null_mut()) };
@@ -457,8 +459,7 @@ fn plain_peers_and_tls_peers_do_not_mix() {
     close(good);
     close(a);
     let plain = open(pnng_pair0_open);
-    let url = addr("tcp");
-    listen(plain, &url);
+    let (_, url) = listen_url(plain, &addr("tcp"));
     let t = open(pnng_pair0_open);
     assert_eq!(unsafe { pnng_socket_set_tls(t, cli) }, PNNG_OK);
     let u = c(&url.replace("tcp://", "tls+tcp://"));
@@ -532,7 +533,7 @@ fn bad_pem_mismatched_keys_and_bad_arguments() {
     let s = open(pnng_pair0_open);
     let mut d = pnng_dialer { id: 0 };
     assert_eq!(
-        unsafe { pnng_dialer_create(s, c(&addr("tcp")).as_ptr(), &mut d) },
+        unsafe { pnng_dialer_create(s, c(&dial_first_addr("tcp")).as_ptr(), &mut d) },
         PNNG_OK
     );
     assert_eq!(unsafe { pnng_dialer_set_tls(d, cfg) }, PNNG_ENOTSUP);
@@ -606,6 +607,7 @@ fn config_is_reference_counted_and_endpoints_take_configs() {
     assert_eq!(unsafe { pnng_listener_set_tls(l, srv) }, PNNG_OK);
     unsafe { pnng_tls_config_free(srv) }; // the listener keeps it alive
     assert_eq!(unsafe { pnng_listener_start(l, 0) }, PNNG_OK);
+    let url = bound_url(l, &url);
     assert_eq!(
         unsafe { pnng_dialer_create(b, c(&url).as_ptr(), &mut d) },
         PNNG_OK
@@ -673,7 +675,7 @@ fn dialer_failing_its_handshake_can_start_again_and_fall_back() {
             unsafe { pnng_socket_set_tls(a, server_config("server", PNNG_TLS_AUTH_MODE_NONE)) },
             PNNG_OK
         );
-        listen(a, &url);
+        let (_, url) = listen_url(a, &url);
         let u = c(&url);
         let mut d = pnng_dialer { id: 0 };
         assert_eq!(
@@ -706,6 +708,100 @@ fn dialer_failing_its_handshake_can_start_again_and_fall_back() {
             "{scheme}"
         );
         assert_eq!(unsafe { pnng_dialer_start(d, 0) }, PNNG_ESTATE, "{scheme}");
+        close(a);
+        close(b);
+    }
+}
+
+/// A TCP peer that accepts connections and never answers (nor reads): a TLS client waits for
+/// the server's handshake reply forever. Returns its port; the thread lives as long as the test.
+fn silent_peer() -> u16 {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = l.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for s in l.incoming().flatten() {
+            held.push(s);
+        }
+    });
+    port
+}
+
+/// Closes `s` on another thread; whether it returned within `limit` (a hang guard, not a timing
+/// assertion: a close normally takes milliseconds).
+fn closes_within(s: pnng_socket, limit: std::time::Duration) -> bool {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let rv = unsafe { pnng_socket_close(s) };
+        let _ = tx.send(rv);
+    });
+    rx.recv_timeout(limit) == Ok(PNNG_OK)
+}
+
+/// HANG (NNG 1.12 tls stream; fixed by vendor/nng-patches/0020): a req0 socket dialing
+/// `wss://` (or `tls+tcp://`) to a peer that accepts TCP and never answers the TLS handshake
+/// could not be closed: the reaper waited in ws_fini -> nni_http_conn_fini -> nni_aio_stop on
+/// the HTTP request's write, which the tls stream queued behind the handshake and whose cancel
+/// aborted an idle tcp operation. Expected: the close returns, for a background dial and for a
+/// blocking dial running on another thread.
+#[test]
+fn closing_a_dialer_whose_peer_never_answers_the_handshake_returns() {
+    let port = silent_peer();
+    for (scheme, path) in [("wss", "/x"), ("tls+tcp", "")] {
+        let url = format!("{scheme}://127.0.0.1:{port}{path}");
+        for blocking in [false, true] {
+            let s = open(pnng_req0_open);
+            let cli = client_config(
+                Some("ca.crt"),
+                Some("localhost"),
+                false,
+                PNNG_TLS_AUTH_MODE_REQUIRED,
+            );
+            assert_eq!(unsafe { pnng_socket_set_tls(s, cli) }, PNNG_OK);
+            unsafe { pnng_tls_config_free(cli) };
+            let u = c(&url);
+            if blocking {
+                let id = s.id;
+                std::thread::spawn(move || {
+                    let s = pnng_socket { id };
+                    unsafe { pnng_socket_dial(s, u.as_ptr(), 0, std::ptr::null_mut()) }
+                });
+            } else {
+                let rv = unsafe {
+                    pnng_socket_dial(s, u.as_ptr(), PNNG_FLAG_NONBLOCK, std::ptr::null_mut())
+                };
+                assert_eq!(rv, PNNG_OK, "{url}");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+            assert!(
+                closes_within(s, std::time::Duration::from_secs(20)),
+                "{url} (blocking dial: {blocking}): close did not return"
+            );
+        }
+    }
+}
+
+/// A server that requires a client certificate, dialed (blocking) by a client without one: the
+/// dial fails with `PNNG_ECRYPTO`, whichever mbedTLS is linked (pynng, with mbedTLS 3.6, gets
+/// NNG_ECRYPTO from the server's fatal alert; mbedTLS 2.28's server closes the connection
+/// without an alert, which NNG reported as `PNNG_ECONNSHUT` before
+/// vendor/nng-patches/0023).
+#[test]
+fn missing_client_certificate_fails_the_dial_with_ecrypto() {
+    for scheme in ["tls+tcp", "wss"] {
+        let (a, b, rv) = connect(
+            pnng_pair0_open,
+            pnng_pair0_open,
+            &tls_url(scheme),
+            server_config("server", PNNG_TLS_AUTH_MODE_REQUIRED),
+            client_config(
+                Some("ca.crt"),
+                Some("localhost"),
+                false,
+                PNNG_TLS_AUTH_MODE_REQUIRED,
+            ),
+        );
+        assert_eq!(rv, PNNG_ECRYPTO, "{scheme}: {}", strerror(rv));
         close(a);
         close(b);
     }

@@ -23,7 +23,7 @@ static CTXS: Lazy<Mutex<IdMap<CtxId, Entry>>> = Lazy::new(Default::default);
 
 /// Runs `call` (an NNG function taking context `ctx`) behind the close gate of the context's
 /// socket (`socket::start_op`): `Closed`, and nothing called, once that socket's close has
-/// begun. NNG 1.11's `nni_ctx_rele` wakes a waiting socket close before it destroys a closed
+/// begun. NNG 1.12's `nni_ctx_rele` wakes a waiting socket close before it destroys a closed
 /// context, whose protocol state then locks the socket that close frees: a call holding the
 /// last reference while the socket closes aborts the process
 /// (stress_regressions.rs ctx_operations_racing_their_socket_close_do_not_crash). Behind the

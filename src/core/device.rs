@@ -1,7 +1,7 @@
 //! Devices: forwarding between two raw sockets, or back into one (a reflector), as NNG's
 //! `nng_device` does.
 //!
-//! pnng forwards itself instead of calling `nng_device_aio`. NNG 1.11's device can only be
+//! pnng forwards itself instead of calling `nng_device_aio`. NNG 1.12's device can only be
 //! stopped by aborting its aio, and that abort is lost when it lands while a path is between
 //! a receive and the next send: the path then starts a receive after the protocol's close
 //! ran (bus0/pair0 do not check), which is never woken, and the device's hold on the socket

@@ -127,7 +127,7 @@ impl Msg {
         if data.is_empty() {
             return Ok(());
         }
-        // Not nng_msg_insert: in NNG 1.11, when the data is longer than the head room but fits
+        // Not nng_msg_insert: in NNG 1.12, when the data is longer than the head room but fits
         // in the capacity, nni_chunk_insert writes it over the start of the old body. Growing
         // at the tail, shifting the body and copying in front is always right, and cheap enough.
         let old_len = self.len();

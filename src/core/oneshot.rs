@@ -1,7 +1,7 @@
 //! Synchronous send and receive, through an aio (nng_sendmsg / nng_recvmsg do the same
 //! inside NNG, but pnng must start the operation behind the socket's close gate).
 //!
-//! Each thread keeps its last one as a spare: allocating an aio per call costs NNG 1.11 a
+//! Each thread keeps its last one as a spare: allocating an aio per call costs NNG 1.12 a
 //! malloc and a getrandom(2) (nni_aio_init picks an expire queue at random), about 5 % of a
 //! small message's round trip. `pnng_fini` starts a new generation: a spare of an older one
 //! belongs to a finalized NNG and is forgotten, never freed.

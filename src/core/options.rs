@@ -270,7 +270,7 @@ pub fn set_bytes(t: Target, name: &CStr, v: &[u8]) -> Result<()> {
         }
     });
     match set {
-        // A socket keeps options it does not know for its endpoints, and NNG 1.11 fails to
+        // A socket keeps options it does not know for its endpoints, and NNG 1.12 fails to
         // allocate a copy of zero bytes: an empty value for an unknown option is unknown.
         Err(Error::NoMemory) if v.is_empty() => Err(Error::NotSupported),
         other => other,

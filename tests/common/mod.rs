@@ -45,9 +45,23 @@ pub fn addr(transport: &str) -> String {
         "inproc" => format!("inproc://t-{pid}-{n}"),
         "ipc" => format!("ipc:///tmp/pnng-test-{pid}-{n}.ipc"),
         "abstract" => format!("abstract://pnng-test-{pid}-{n}"),
-        "tcp" => format!("tcp://127.0.0.1:{}", free_port()),
+        // Port 0: `listen_url` (and `pair`) listen there and give the port NNG bound. A port
+        // found free first could be taken by another process before the listen.
+        "tcp" => "tcp://127.0.0.1:0".to_string(),
+        // NNG shares one HTTP server among the ws listeners of a host:port, port 0 included,
+        // so ws takes a free port and `listen_url` takes another when it was taken meanwhile.
         "ws" => format!("ws://127.0.0.1:{}/pnng", free_port()),
         other => panic!("unknown transport {other}"),
+    }
+}
+
+/// An address nobody listens on yet, for a test that dials before it listens there: tcp gets
+/// a port found free now (`addr("tcp")` is a listen-side port-0 URL); a later listen on it can
+/// still find it taken, so only tests that need a dial-first address use this.
+pub fn dial_first_addr(transport: &str) -> String {
+    match transport {
+        "tcp" => format!("tcp://127.0.0.1:{}", free_port()),
+        t => addr(t),
     }
 }
 
@@ -63,6 +77,60 @@ pub fn free_port() -> u16 {
     panic!("no free TCP port on 127.0.0.1 for 2 s");
 }
 
+/// Is `url` a TCP-based URL with port 0 (`tcp://127.0.0.1:0`, `tls+tcp://[::1]:0`)?
+pub fn is_port_zero(url: &str) -> bool {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let host_port = rest.split('/').next().unwrap_or("");
+    host_port.rsplit_once(':').is_some_and(|(_, p)| p == "0")
+}
+
+/// `url` with its port replaced by `port`.
+pub fn with_port(url: &str, port: u16) -> String {
+    let (scheme, rest) = url.split_once("://").expect("a URL");
+    let (host_port, path) = rest
+        .split_once('/')
+        .map_or((rest, None), |(h, p)| (h, Some(p)));
+    let host = host_port.rsplit_once(':').expect("a port").0;
+    match path {
+        Some(p) => format!("{scheme}://{host}:{port}/{p}"),
+        None => format!("{scheme}://{host}:{port}"),
+    }
+}
+
+/// The URL a dialer reaches started listener `l` at: for a port-0 `url`, the port NNG bound
+/// (`tcp-bound-port`); any other `url` as it is.
+pub fn bound_url(l: pnng_listener, url: &str) -> String {
+    if !is_port_zero(url) {
+        return url.to_string();
+    }
+    let (mut port, o) = (0, c("tcp-bound-port"));
+    assert_eq!(
+        unsafe { pnng_listener_get_int(l, o.as_ptr(), &mut port) },
+        PNNG_OK
+    );
+    with_port(url, port as u16)
+}
+
+/// Listens on `url`; the listener and the URL a dialer reaches it at. A port-0 URL gives the
+/// port NNG bound; a `ws://` or `wss://` URL whose port another process took since it was
+/// chosen (`EADDRINUSE`) moves to another free port.
+pub fn listen_url(s: pnng_socket, url: &str) -> (pnng_listener, String) {
+    let mut url = url.to_string();
+    for _ in 0..100 {
+        let (mut l, u) = (pnng_listener { id: 0 }, c(&url));
+        let rv = unsafe { pnng_socket_listen(s, u.as_ptr(), 0, &mut l) };
+        if rv == PNNG_EADDRINUSE && (url.starts_with("ws://") || url.starts_with("wss://")) {
+            url = with_port(&url, free_port());
+            continue;
+        }
+        assert_eq!(rv, PNNG_OK, "listen {url}");
+        let dial = bound_url(l, &url);
+        return (l, dial);
+    }
+    panic!("listen {url}: address in use 100 times");
+}
+
+/// Listens on `url` (a fixed address; `listen_url` for `addr("tcp")` and `addr("ws")`).
 pub fn listen(s: pnng_socket, url: &str) -> pnng_listener {
     let mut l = pnng_listener { id: 0 };
     let u = c(url);
@@ -142,8 +210,8 @@ pub fn pair(a: Opener, b: Opener, url: &str) -> (pnng_socket, pnng_socket) {
         set_ms(s, "recv-timeout", 5000);
         set_ms(s, "send-timeout", 5000);
     }
-    listen(x, url);
-    dial(y, url);
+    let (_, url) = listen_url(x, url);
+    dial(y, &url);
     (x, y)
 }
 

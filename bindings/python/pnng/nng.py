@@ -38,8 +38,6 @@ from ._ffi import (
 )
 from .exceptions import (
     Closed,
-    ConnectionShutdown,
-    CryptoError,
     MessageStateError,
     _raise,
     check_err,
@@ -113,24 +111,11 @@ def _check_close(rc: int) -> None:
         _raise(rc)
 
 
-class TLSHandshakeRejected(CryptoError, ConnectionShutdown):  # type: ignore[misc,valid-type]
-    """A blocking dial of a TLS URL failed because the peer closed the connection during the
-    TLS handshake (e.g. it requires a client certificate this side did not send). NNG reports
-    that as ECONNSHUT with the TLS library pnng links, as ECRYPTO with pynng's: it is both a
-    CryptoError (``errno`` ECRYPTO, as in pynng) and a ConnectionShutdown."""
-
-
 def _check_endpoint(rc: int, what: str, url: Union[str, bytes]) -> None:
     """Raises for a failed dial or listen; the text names the operation and the URL
     (``Connection refused (dial tcp://127.0.0.1:5555)``), the class is the code's."""
     if rc:
         text = url.decode(errors="replace") if isinstance(url, bytes) else url
-        if rc == _ffi.ECONNSHUT and what == "dial" and text.startswith(("tls+", "wss")):
-            exc: Exception = TLSHandshakeRejected(
-                f"TLS handshake failed: the peer closed the connection ({what} {text})", _ffi.ECRYPTO
-            )
-            exc.url = text  # type: ignore[attr-defined]
-            raise exc
         exc = exception_for(rc, f"{_ffi.strerror(rc)} ({what} {text})")
         exc.url = text  # type: ignore[attr-defined]
         raise exc

@@ -15,7 +15,7 @@ import time
 import pytest
 
 import pnng as pynng
-from helpers import T, free_tcp_port, wait_for, wait_pipes
+from helpers import T, free_tcp_port, next_id, wait_for, wait_pipes
 
 ROOT = pathlib.Path(__file__).resolve().parents[3]
 
@@ -334,10 +334,13 @@ def test_large_message_received_by_default(tcp):
         assert s0.recv() == data
 
 
-def test_oversize_message_is_logged(tcp, caplog):
+@pytest.mark.parametrize("scheme", ["tcp", "ws", "inproc"])
+def test_oversize_message_is_logged(scheme, caplog):
     caplog.set_level(logging.WARNING, logger="pnng")
-    with pynng.Pair0(listen=tcp, recv_max_size=1000, recv_timeout=300) as s0, \
-            pynng.Pair0(dial=tcp, send_timeout=T) as s1:
+    url = {"tcp": f"tcp://127.0.0.1:{free_tcp_port()}", "ws": f"ws://127.0.0.1:{free_tcp_port()}/big",
+           "inproc": f"inproc://oversize-{next_id()}"}[scheme]
+    with pynng.Pair0(listen=url, recv_max_size=1000, recv_timeout=300) as s0, \
+            pynng.Pair0(dial=url, send_timeout=T) as s1:
         wait_pipes(s0, 1)
         s1.send(b"x" * 2000)
         with pytest.raises(pynng.Timeout):

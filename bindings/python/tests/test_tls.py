@@ -176,6 +176,8 @@ def test_tls_missing_client_certificate_is_a_crypto_error(certs):
         with pytest.raises(pynng.CryptoError) as info:
             client.dial(url, block=True)
         assert info.value.errno == pynng.lib.NNG_ECRYPTO
+        assert type(info.value) is pynng.CryptoError  # a plain CryptoError, as pynng raises
+        assert not isinstance(info.value, pynng.ConnectionShutdown)
         assert url in str(info.value)
 
 

@@ -45,7 +45,7 @@ pub struct SocketState {
     /// Set when close begins; operations start only while it is clear (see `start_op`).
     closing: RwLock<bool>,
     /// The aios of devices forwarding through this socket (addresses of `nng_aio`s), aborted
-    /// when it closes: NNG 1.11 stops a device only when a receive fails, so closing its
+    /// when it closes: NNG 1.12 stops a device only when a receive fails, so closing its
     /// send-only side would otherwise wait until the other side closes.
     devices: Mutex<Vec<usize>>,
     /// The contexts opened on this socket and not yet closed (ctx.rs unlists them when the
@@ -177,7 +177,7 @@ pub fn open(protocol: Protocol, raw: bool) -> Result<SocketId> {
     Ok(id)
 }
 
-/// NNG 1.11's cooked surveyor takes a non-blocking receive (timeout 0) for "wait until the
+/// NNG 1.12's cooked surveyor takes a non-blocking receive (timeout 0) for "wait until the
 /// survey ends" (surv0_ctx_recv treats every timeout < 1 so), and a receive that times out
 /// or is cancelled ends the survey (surv0_ctx_cancel), so no shorter wait can stand in for
 /// it. A non-blocking receive on such a socket therefore first asks the socket's receive fd
@@ -207,7 +207,7 @@ pub fn cooked_protocol(id: SocketId) -> Result<u32> {
 }
 
 /// Starts an operation on socket `id` with `start` unless the socket's close has begun;
-/// `Closed` then, and nothing started. NNG 1.11 loses an operation that reaches the protocol
+/// `Closed` then, and nothing started. NNG 1.12 loses an operation that reaches the protocol
 /// after the protocol's close ran (pair0_sock_recv does not check), which then blocks forever
 /// although the socket is closed. Behind this gate every operation is either queued before
 /// close begins, and so woken by it, or refused.

@@ -1,4 +1,4 @@
-//! The socket-name workaround: NNG 1.11 copies `socket-name` without a length check or a
+//! The socket-name workaround: NNG 1.12 copies `socket-name` without a length check or a
 //! terminator (`sock_set_sockname` swaps `nni_copyin_str`'s sizes), so pnng checks the length,
 //! writes NNG's buffer so that it reads right, and keeps the name itself for reading back.
 

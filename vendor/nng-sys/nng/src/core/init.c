@@ -167,6 +167,14 @@ nni_fini(void)
 	nni_sp_tran_sys_fini();
 	nni_tls_sys_fini();
 	nni_reap_drain();
+	// pnng: a callback still queued or running (a tls pipe's negotiation
+	// failing because its endpoint closed, say) runs nng_stream_close and
+	// nni_aio_close; after nni_aio_sys_fini that locked a destroyed expire
+	// queue ("pthread_mutex_lock: Invalid argument").  Wait for the task
+	// queue, and for what its callbacks hand to the reaper, first.
+	while (nni_taskq_sys_drain()) {
+		nni_reap_drain();
+	}
 	nni_aio_sys_fini();
 	nni_taskq_sys_fini();
 	nni_reap_sys_fini(); // must be before timer and aio (expire)

@@ -108,6 +108,13 @@ nni_reap_sys_init(void)
 {
 	int rv;
 
+	// pnng: nni_reap_sys_fini leaves reap_exit set; after nng_fini the
+	// next initialization's reaper saw it and exited at once, so nothing
+	// was reaped again (a socket close waited forever).
+	nni_mtx_lock(&reap_mtx);
+	reap_exit = false;
+	nni_mtx_unlock(&reap_mtx);
+
 	// If this fails, we don't fail init, instead we will try to
 	// start up at reap time.
 	if ((rv = nni_thr_init(&reap_thr, reap_worker, NULL)) != 0) {

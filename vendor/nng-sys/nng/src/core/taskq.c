@@ -22,6 +22,7 @@ struct nni_taskq {
 	nni_cv         tq_wait_cv;
 	nni_taskq_thr *tq_threads;
 	int            tq_nthreads;
+	int            tq_active; // pnng: callbacks running (nni_taskq_sys_drain)
 	bool           tq_run;
 };
 
@@ -41,6 +42,7 @@ nni_taskq_thread(void *self)
 		if ((task = nni_list_first(&tq->tq_tasks)) != NULL) {
 
 			nni_list_remove(&tq->tq_tasks, task);
+			tq->tq_active++;
 
 			nni_mtx_unlock(&tq->tq_mtx);
 
@@ -63,6 +65,10 @@ nni_taskq_thread(void *self)
 			}
 
 			nni_mtx_lock(&tq->tq_mtx);
+			if ((--tq->tq_active == 0) &&
+			    nni_list_empty(&tq->tq_tasks)) {
+				nni_cv_wake(&tq->tq_wait_cv);
+			}
 
 			continue;
 		}
@@ -312,6 +318,26 @@ nni_taskq_sys_init(void)
 	nni_init_set_effective(NNG_INIT_NUM_TASK_THREADS, num_thr);
 
 	return (nni_taskq_init(&nni_taskq_systq, num_thr));
+}
+
+// pnng: nni_taskq_sys_drain waits until the system task queue has nothing
+// queued and no callback running; whether it had anything to wait for.
+bool
+nni_taskq_sys_drain(void)
+{
+	nni_taskq *tq     = nni_taskq_systq;
+	bool       waited = false;
+
+	if (tq == NULL) {
+		return (false);
+	}
+	nni_mtx_lock(&tq->tq_mtx);
+	while ((tq->tq_active != 0) || !nni_list_empty(&tq->tq_tasks)) {
+		waited = true;
+		nni_cv_wait(&tq->tq_wait_cv);
+	}
+	nni_mtx_unlock(&tq->tq_mtx);
+	return (waited);
 }
 
 void

@@ -66,6 +66,9 @@ extern void nni_task_fini(nni_task *);
 extern int  nni_taskq_sys_init(void);
 extern void nni_taskq_sys_fini(void);
 
+// pnng: waits until the system task queue is idle; whether it waited.
+extern bool nni_taskq_sys_drain(void);
+
 // nni_task implementation details are not to be used except by the
 // nni_task_framework.  Placing here allows for inlining this in
 // consuming structures.

@@ -63,6 +63,7 @@ typedef struct {
 	nni_mtx                 lock;
 	bool                    closed;
 	bool                    hs_done;
+	bool                    dialer; // pnng: made by a dial (tls_hs_err)
 	nni_list                send_queue;
 	nni_list                recv_queue;
 	nng_stream             *tcp;      // lower level stream
@@ -180,6 +181,7 @@ tls_dialer_dial(void *arg, nng_aio *aio)
 		nni_aio_finish_error(aio, rv);
 		return;
 	}
+	conn->dialer = true;
 
 	if ((rv = nni_aio_schedule(aio, tls_conn_cancel, conn)) != 0) {
 		nni_aio_finish_error(aio, rv);
@@ -669,10 +671,23 @@ tls_cancel(nni_aio *aio, void *arg, int rv)
 {
 	tls_conn *conn = arg;
 	nni_mtx_lock(&conn->lock);
+	// pnng: the first operation of a queue may wait for the handshake (or
+	// for more data) with no lower-level operation in flight; aborting
+	// the idle tcp aio then finished nothing and the caller's stop waited
+	// forever.  The engine may hold part of that operation, so a cancel
+	// there ends the connection, as the abort's callback would.
 	if (aio == nni_list_first(&conn->recv_queue)) {
-		nni_aio_abort(&conn->tcp_recv, rv);
+		if (conn->tcp_recv_pend) {
+			nni_aio_abort(&conn->tcp_recv, rv);
+		} else {
+			tls_tcp_error(conn, rv);
+		}
 	} else if (aio == nni_list_first(&conn->send_queue)) {
-		nni_aio_abort(&conn->tcp_send, rv);
+		if (conn->tcp_send_active) {
+			nni_aio_abort(&conn->tcp_send, rv);
+		} else {
+			tls_tcp_error(conn, rv);
+		}
 	} else if (nni_aio_list_active(aio)) {
 		nni_aio_list_remove(aio);
 		nni_aio_finish_error(aio, rv);
@@ -952,6 +967,24 @@ tls_tcp_error(tls_conn *conn, int rv)
 	}
 }
 
+// pnng: for a dialing client, the server ending the connection before the
+// handshake finished is a failed handshake: NNG_ECRYPTO, as when it sends a
+// fatal alert first.  mbedTLS 2.28's server closes without an alert when it
+// rejects a client (no certificate where one is required, say), 3.6's sends
+// one: the client got NNG_ECONNSHUT (or NNG_ECONNRESET, when the server
+// closed with the client's data unread) from one and NNG_ECRYPTO from the
+// other.  An accepted connection keeps the tcp error: a listener backs off
+// after some errors and not others (listener_accept_cb).
+static int
+tls_hs_err(tls_conn *conn, int rv)
+{
+	if (conn->dialer && (!conn->hs_done) &&
+	    ((rv == NNG_ECONNSHUT) || (rv == NNG_ECONNRESET))) {
+		return (NNG_ECRYPTO);
+	}
+	return (rv);
+}
+
 static bool
 tls_do_handshake(tls_conn *conn)
 {
@@ -1079,7 +1112,7 @@ tls_tcp_send_cb(void *arg)
 	conn->tcp_send_active = false;
 
 	if ((rv = nni_aio_result(aio)) != 0) {
-		tls_tcp_error(conn, rv);
+		tls_tcp_error(conn, tls_hs_err(conn, rv));
 		nni_mtx_unlock(&conn->lock);
 		return;
 	}
@@ -1110,7 +1143,7 @@ tls_tcp_recv_cb(void *arg)
 
 	conn->tcp_recv_pend = false;
 	if ((rv = nni_aio_result(aio)) != 0) {
-		tls_tcp_error(conn, rv);
+		tls_tcp_error(conn, tls_hs_err(conn, rv));
 		nni_mtx_unlock(&conn->lock);
 		return;
 	}

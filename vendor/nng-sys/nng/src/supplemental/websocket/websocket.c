@@ -112,6 +112,9 @@ struct nni_ws_listener {
 // so we know whether to initiate another outgoing connection after the
 // completion of an earlier connection.  (We don't want to establish
 // requests when we already have connects negotiating.)
+// pnng: the bound on a websocket's HTTP upgrade exchange, in milliseconds.
+#define NNI_WS_HANDSHAKE_TIMEOUT 10000
+
 struct nni_ws_dialer {
 	nng_stream_dialer ops;
 	nni_http_req     *req;
@@ -175,6 +178,25 @@ static void ws_close_cb(void *);
 static void ws_read_cb(void *);
 static void ws_write_cb(void *);
 static void ws_close_error(nni_ws *ws, uint16_t code);
+
+// pnng: the warning tcp, ipc and tls log when a message is larger than the
+// receive limit (NNG_OPT_RECVMAXSZ); the websocket then closes with 1009.
+static void
+ws_log_rcvmax(nni_ws *ws, size_t len)
+{
+	nng_sockaddr sa;
+	size_t       sz           = sizeof(sa);
+	char         peername[64] = "unknown";
+
+	if ((ws->http != NULL) &&
+	    (nni_http_conn_getopt(ws->http, NNG_OPT_REMADDR, &sa, &sz,
+	         NNI_TYPE_SOCKADDR) == 0)) {
+		(void) nng_str_sockaddr(&sa, peername, sizeof(peername));
+	}
+	nng_log_warn("NNG-RCVMAX",
+	    "Oversize message of %lu bytes (> %lu) from WebSocket %s",
+	    (unsigned long) len, (unsigned long) ws->recvmax, peername);
+}
 
 static void ws_str_free(void *);
 static void ws_str_close(void *);
@@ -1115,6 +1137,8 @@ ws_read_cb(void *arg)
 				totlen += fr2->len;
 			}
 			if (totlen > ws->recvmax) {
+				// pnng: say so, as tcp, ipc and tls do.
+				ws_log_rcvmax(ws, totlen);
 				ws_close(ws, WS_CLOSE_TOO_BIG);
 				nni_mtx_unlock(&ws->mtx);
 				return;
@@ -1480,7 +1504,12 @@ ws_init(nni_ws **wsp)
 	}
 
 	nni_aio_set_timeout(ws->closeaio, 100);
-	nni_aio_set_timeout(ws->httpaio, 2000);
+	// pnng: the HTTP upgrade exchange (and, over wss, the TLS handshake it
+	// drives) gets 10 s instead of 2 s: under valgrind on a loaded machine
+	// a wss handshake took longer than 2 s and every attempt timed out.
+	// A peer that never answers still fails the attempt, and the dialer
+	// retries after its reconnect time.
+	nni_aio_set_timeout(ws->httpaio, NNI_WS_HANDSHAKE_TIMEOUT);
 
 	ws->ops.s_close = ws_str_close;
 	ws->ops.s_free  = ws_str_free;

@@ -38,10 +38,12 @@ struct inproc_pipe {
 };
 
 struct inproc_queue {
-	nni_list readers;
-	nni_list writers;
-	nni_mtx  lock;
-	bool     closed;
+	nni_list    readers;
+	nni_list    writers;
+	nni_mtx     lock;
+	bool        closed;
+	size_t      rcvmax; // pnng: the receiving endpoint's NNG_OPT_RECVMAXSZ
+	const char *addr;   // pnng: for the NNG-RCVMAX warning
 };
 
 // inproc_pair represents a pair of pipes.  Because we control both
@@ -169,7 +171,23 @@ inproc_queue_run(inproc_queue *queue)
 		nni_aio_finish(
 		    wr, 0, nni_msg_len(msg) + nni_msg_header_len(msg));
 
-		// TODO: We could check the max receive size here.
+		// pnng: the receiver's limit (NNG_OPT_RECVMAXSZ) holds here as
+		// on the other transports, which drop a larger message (and log
+		// NNG-RCVMAX).  The sender's send has succeeded, as a tcp send
+		// would.  Message boundaries survive, so unlike a byte stream the
+		// pipe stays usable and is not closed.
+		if ((queue->rcvmax > 0) &&
+		    (nni_msg_len(msg) + nni_msg_header_len(msg) >
+		        queue->rcvmax)) {
+			nng_log_warn("NNG-RCVMAX",
+			    "Oversize message of %lu bytes (> %lu) dropped on "
+			    "inproc %s",
+			    (unsigned long) (nni_msg_len(msg) +
+			        nni_msg_header_len(msg)),
+			    (unsigned long) queue->rcvmax, queue->addr);
+			nni_msg_free(msg);
+			continue;
+		}
 
 		// Now the receive side.  We need to ensure that we have
 		// an exclusive copy of the message, and pull the header
@@ -439,6 +457,16 @@ inproc_accept_clients(inproc_ep *srv)
 			cpipe->recv_queue = &pair->queues[1];
 			spipe->send_queue = &pair->queues[1];
 			spipe->recv_queue = &pair->queues[0];
+			// pnng: each side's receive limit, as its endpoint has it
+			// now (a stream transport's pipe takes it when it connects).
+			nni_mtx_lock(&cli->mtx);
+			pair->queues[1].rcvmax = cli->rcvmax;
+			nni_mtx_unlock(&cli->mtx);
+			nni_mtx_lock(&srv->mtx);
+			pair->queues[0].rcvmax = srv->rcvmax;
+			nni_mtx_unlock(&srv->mtx);
+			pair->queues[0].addr = srv->addr;
+			pair->queues[1].addr = srv->addr;
 
 			inproc_conn_finish(caio, 0, cli, cpipe);
 			inproc_conn_finish(saio, 0, srv, spipe);
