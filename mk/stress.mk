@@ -33,7 +33,7 @@ stress-long:
 #                         read target/tsan.log. Without rust-src std is uninstrumented, so
 #                         expect false reports from std's own synchronisation.
 SAN_TESTS := --no-fail-fast --test socket --test aio --test objects --test options --test errors --test tls \
-	--test stress_regressions --test completion_threads
+	--test stress_regressions --test completion_threads --test fini --test interruptible
 HAVE_NIGHTLY := $(shell rustc +nightly --version >/dev/null 2>&1 && echo yes)
 NIGHTLY_RUST_SRC := $(shell test -d "$$(rustc +nightly --print sysroot 2>/dev/null)/lib/rustlib/src/rust/library" && echo yes)
 SAN_CFLAGS_address := -fsanitize=address,undefined -fsanitize-undefined-trap-on-error
