@@ -13,19 +13,13 @@ if "PNNG_LIBRARY" not in os.environ and _IN_TREE.exists():
     os.environ["PNNG_LIBRARY"] = str(_IN_TREE)
 
 
-from helpers import free_tcp_port, next_id  # noqa: E402
+from helpers import next_id  # noqa: E402
 
 
 @pytest.fixture
 def inproc() -> str:
     """A unique inproc:// address."""
     return f"inproc://pnng-py-{os.getpid()}-{next_id()}"
-
-
-@pytest.fixture
-def tcp() -> str:
-    """A tcp:// address on a free local port."""
-    return f"tcp://127.0.0.1:{free_tcp_port()}"
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import os
 import pytest
 
 import pnng as pynng
-from helpers import T, wait_pipes
+from helpers import TCP0, T, bound, wait_pipes
 
 
 # ---- Message ------------------------------------------------------------------------------------------
@@ -210,9 +210,10 @@ def test_surveyor_contexts(inproc):
 # ---- SockAddr -----------------------------------------------------------------------------------------
 
 
-def test_sockaddr_inet(tcp):
-    port = int(tcp.rsplit(":", 1)[1])
-    with pynng.Pair1(listen=tcp) as s0:
+def test_sockaddr_inet():
+    with pynng.Pair1(listen=TCP0) as s0:
+        tcp, port = bound(s0), s0.listeners[0].port
+        assert port > 0
         sa = s0.listeners[0].local_address
         assert isinstance(sa, pynng.sockaddr.InAddr) and isinstance(sa, pynng.SockAddr)
         assert sa.family == pynng.lib.NNG_AF_INET and sa.family_as_str == "inet"
@@ -280,9 +281,9 @@ def test_sockaddr_abstract_with_nul_and_spaces():
         assert str(sa).startswith("abstract://")
 
 
-def test_sockaddr_unspecified_and_equality(tcp):
-    with pynng.Pair0(listen=tcp) as s0, pynng.Pair0() as s1:
-        d = s1.dial(tcp, block=True)
+def test_sockaddr_unspecified_and_equality():
+    with pynng.Pair0(listen=TCP0) as s0, pynng.Pair0() as s1:
+        d = s1.dial(bound(s0), block=True)
         sa = d.local_address
         assert type(sa) is pynng.SockAddr and sa.family == 0
         assert repr(sa) == "nng_sockaddr {.family = 0}"

@@ -8,7 +8,7 @@ import threading
 import pytest
 
 import pnng as pynng
-from helpers import T, wait_for, wait_pipes
+from helpers import TCP0, T, bound, wait_for, wait_pipes
 
 
 def test_pipes_added_and_removed(inproc):
@@ -42,8 +42,9 @@ def test_close_pipe(inproc):
         pipe0.close()  # harmless
 
 
-def test_pipe_addresses_and_options(tcp):
-    with pynng.Pair0(listen=tcp) as s0, pynng.Pair0(dial=tcp) as s1:
+def test_pipe_addresses_and_options():
+    with pynng.Pair0(listen=TCP0) as s0, pynng.Pair0(dial=bound(s0)) as s1:
+        tcp = bound(s0)
         wait_pipes(s0, 1)
         wait_pipes(s1, 1)
         p0, p1 = s0.pipes[0], s1.pipes[0]
@@ -123,8 +124,9 @@ def test_listener_on_port_zero_reports_bound_port():
         assert listener.url.endswith(f":{listener.port}")
 
 
-def test_dialer_options(tcp):
-    with pynng.Pair0(listen=tcp), pynng.Pair0() as s1:
+def test_dialer_options():
+    with pynng.Pair0(listen=TCP0) as s0, pynng.Pair0() as s1:
+        tcp = bound(s0)
         d = s1.dial(tcp, block=True)
         assert d.url == tcp
         d.reconnect_time_min = 50

@@ -15,7 +15,7 @@ import time
 import pytest
 
 import pnng as pynng
-from helpers import T, free_tcp_port, next_id, wait_for, wait_pipes
+from helpers import TCP0, T, bound, free_tcp_port, listen_tcp, next_id, retry_in_use, wait_for, wait_pipes
 
 ROOT = pathlib.Path(__file__).resolve().parents[3]
 
@@ -326,8 +326,8 @@ def test_listen_flags_and_private_dial(inproc):
 # ---- recv_max_size default and the oversize log ----------------------------------------------------
 
 
-def test_large_message_received_by_default(tcp):
-    with pynng.Pair0(listen=tcp, recv_timeout=T) as s0, pynng.Pair0(dial=tcp, send_timeout=T) as s1:
+def test_large_message_received_by_default():
+    with pynng.Pair0(listen=TCP0, recv_timeout=T) as s0, pynng.Pair0(dial=bound(s0), send_timeout=T) as s1:
         assert s0.recv_max_size == 0
         data = os.urandom(2 << 20)
         s1.send(data)
@@ -337,16 +337,25 @@ def test_large_message_received_by_default(tcp):
 @pytest.mark.parametrize("scheme", ["tcp", "ws", "inproc"])
 def test_oversize_message_is_logged(scheme, caplog):
     caplog.set_level(logging.WARNING, logger="pnng")
-    url = {"tcp": f"tcp://127.0.0.1:{free_tcp_port()}", "ws": f"ws://127.0.0.1:{free_tcp_port()}/big",
-           "inproc": f"inproc://oversize-{next_id()}"}[scheme]
-    with pynng.Pair0(listen=url, recv_max_size=1000, recv_timeout=300) as s0, \
-            pynng.Pair0(dial=url, send_timeout=T) as s1:
-        wait_pipes(s0, 1)
-        s1.send(b"x" * 2000)
-        with pytest.raises(pynng.Timeout):
-            s0.recv()
-        wait_for(lambda: any("RCVMAX" in r.getMessage() or "2000" in r.getMessage() for r in caplog.records),
-                 what="the oversize warning")
+
+    def listen(s0: pynng.Socket, url: str) -> str:
+        s0.listen(url)
+        return url
+
+    with pynng.Pair0(recv_max_size=1000, recv_timeout=300) as s0:
+        if scheme == "tcp":
+            url = listen_tcp(s0)  # port 0: no race for the port
+        elif scheme == "ws":  # NNG shares one HTTP server per host:port: no port 0, retry a taken port
+            url = retry_in_use(lambda port: listen(s0, f"ws://127.0.0.1:{port}/big"))
+        else:
+            url = listen(s0, f"inproc://oversize-{next_id()}")
+        with pynng.Pair0(dial=url, send_timeout=T) as s1:
+            wait_pipes(s0, 1)
+            s1.send(b"x" * 2000)
+            with pytest.raises(pynng.Timeout):
+                s0.recv()
+            wait_for(lambda: any("RCVMAX" in r.getMessage() or "2000" in r.getMessage() for r in caplog.records),
+                     what="the oversize warning")
 
 
 # ---- fork -----------------------------------------------------------------------------------------
@@ -386,15 +395,17 @@ s.close(); d.close()
 # ---- errors of dial and listen name the URL --------------------------------------------------------
 
 
-def test_dial_and_listen_errors_name_the_url(tcp):
+def test_dial_and_listen_errors_name_the_url():
     with pynng.Pair0() as s:
+        refused = f"tcp://127.0.0.1:{free_tcp_port()}"  # nobody listens there
         with pytest.raises(pynng.ConnectionRefused) as info:
-            s.dial(tcp, block=True)
-        assert tcp in str(info.value) and "dial" in str(info.value)
-        with pynng.Pair0(listen=tcp):
+            s.dial(refused, block=True)
+        assert refused in str(info.value) and "dial" in str(info.value)
+        with pynng.Pair0(listen=TCP0) as s0:
+            taken = bound(s0)
             with pytest.raises(pynng.AddressInUse) as info2:
-                s.listen(tcp)
-        assert tcp in str(info2.value) and "listen" in str(info2.value)
+                s.listen(taken)
+        assert taken in str(info2.value) and "listen" in str(info2.value)
         with pytest.raises(pynng.NotSupported) as info3:
             s.dial("nope://x")
         assert "nope://x" in str(info3.value)
@@ -402,12 +413,17 @@ def test_dial_and_listen_errors_name_the_url(tcp):
 
 def test_default_dial_falls_back_with_a_warning(caplog):
     caplog.set_level(logging.WARNING, logger="pnng")
-    url = f"tcp://127.0.0.1:{free_tcp_port()}"
-    with pynng.Pair0() as s:
-        s.dial(url)  # nobody listens: a warning, then a background dial
-        assert any(url in r.getMessage() for r in caplog.records)
-        with pynng.Pair0(listen=url):
-            wait_pipes(s, 1)
+
+    def attempt(port: int) -> None:  # dials before anything listens: a new port if another process took it
+        url = f"tcp://127.0.0.1:{port}"
+        with pynng.Pair0() as s:
+            s.dial(url)  # nobody listens: a warning, then a background dial
+            assert any(url in r.getMessage() for r in caplog.records)
+            with pynng.Pair0() as s0:
+                s0.listen(url)
+                wait_pipes(s, 1)
+
+    retry_in_use(attempt)
 
 
 def test_type_checkers_still_flag_a_misspelled_option(tmp_path):
@@ -423,13 +439,18 @@ def test_type_checkers_still_flag_a_misspelled_option(tmp_path):
 
 def test_dialer_start_default_falls_back_through_the_c_layer(caplog):
     caplog.set_level(logging.WARNING, logger="pnng")
-    url = f"tcp://127.0.0.1:{free_tcp_port()}"
-    with pynng.Pair0() as s:
-        d = s.new_dialer(url)
-        d.start()  # nobody listens: libpnng's warning (with the URL), then a background dial
-        assert any(url in r.getMessage() for r in caplog.records)
-        with pynng.Pair0(listen=url):
-            wait_pipes(s, 1)
-        d2 = s.new_dialer(f"tcp://127.0.0.1:{free_tcp_port()}")
-        with pytest.raises(pynng.ConnectionRefused):
-            d2.start(block=True)
+
+    def attempt(port: int) -> None:  # dials before anything listens: a new port if another process took it
+        url = f"tcp://127.0.0.1:{port}"
+        with pynng.Pair0() as s:
+            d = s.new_dialer(url)
+            d.start()  # nobody listens: libpnng's warning (with the URL), then a background dial
+            assert any(url in r.getMessage() for r in caplog.records)
+            with pynng.Pair0() as s0:
+                s0.listen(url)
+                wait_pipes(s, 1)
+            d2 = s.new_dialer(f"tcp://127.0.0.1:{free_tcp_port()}")
+            with pytest.raises(pynng.ConnectionRefused):
+                d2.start(block=True)
+
+    retry_in_use(attempt)

@@ -7,7 +7,7 @@ import inspect
 import pytest
 
 import pnng as pynng
-from helpers import T, wait_pipes
+from helpers import TCP0, T, bound, retry_in_use, wait_pipes
 
 SOCKET_KWARGS = [
     "dial", "listen", "recv_timeout", "send_timeout", "recv_buffer_size", "send_buffer_size",
@@ -246,15 +246,15 @@ def test_bad_urls():
         pynng.Pair0(listen="nosuchscheme://foo")
 
 
-def test_address_in_use(tcp):
-    with pynng.Pair0(listen=tcp) as s0, pynng.Pair0() as s1:
+def test_address_in_use():
+    with pynng.Pair0(listen=TCP0) as s0, pynng.Pair0() as s1:
         with pytest.raises(pynng.AddressInUse):
-            s1.listen(tcp)
+            s1.listen(bound(s0))
         assert len(s0.listeners) == 1
 
 
-def test_addresses_as_str_or_bytes(tcp):
-    with pynng.Pair0(listen=tcp.encode(), recv_timeout=T) as s0, pynng.Pair0(dial=tcp) as s1:
+def test_addresses_as_str_or_bytes():
+    with pynng.Pair0(listen=TCP0.encode(), recv_timeout=T) as s0, pynng.Pair0(dial=bound(s0)) as s1:
         s1.send(b"bytes url works")
         assert s0.recv() == b"bytes url works"
 
@@ -311,19 +311,19 @@ def test_closed_socket_raises_closed(inproc):
     s.close()  # a second close is harmless
 
 
-def test_message_too_large_is_dropped(tcp):
-    with pynng.Pair0(listen=tcp, recv_timeout=200, recv_max_size=100) as s0, \
-            pynng.Pair0(dial=tcp, send_timeout=T) as s1:
+def test_message_too_large_is_dropped():
+    with pynng.Pair0(listen=TCP0, recv_timeout=200, recv_max_size=100) as s0, \
+            pynng.Pair0(dial=bound(s0), send_timeout=T) as s1:
         assert s0.listeners[0].recv_max_size == 100
         s1.send(b"\0" * 101)
         with pytest.raises(pynng.Timeout):
             s0.recv()
 
 
-def test_large_messages_round_trip(tcp):
+def test_large_messages_round_trip():
     big = bytes(range(256)) * 8192  # 2 MiB: beyond the reused receive buffer
-    with pynng.Pair0(listen=tcp, recv_timeout=T, recv_max_size=0) as s0, \
-            pynng.Pair0(dial=tcp, send_timeout=T) as s1:
+    with pynng.Pair0(listen=TCP0, recv_timeout=T, recv_max_size=0) as s0, \
+            pynng.Pair0(dial=bound(s0), send_timeout=T) as s1:
         for size in (0, 1, 65535, 65536, 65537, 300_000, len(big)):
             s1.send(big[:size])
             assert s0.recv() == big[:size]
@@ -345,11 +345,17 @@ def test_ipc_transport(ipc):
         assert s0.recv() == b"over ipc"
 
 
-def test_websocket_transport(tcp):
-    url = tcp.replace("tcp://", "ws://") + "/pnng"
-    with pynng.Pair0(listen=url, recv_timeout=T) as s0, pynng.Pair0(dial=url) as s1:
-        s1.send(b"over websocket")
-        assert s0.recv() == b"over websocket"
+def test_websocket_transport():
+    def listen(port: int) -> str:  # ws: no port 0 (one HTTP server per host:port), so retry a taken port
+        url = f"ws://127.0.0.1:{port}/pnng"
+        s0.listen(url)
+        return url
+
+    with pynng.Pair0(recv_timeout=T) as s0:
+        url = retry_in_use(listen)
+        with pynng.Pair0(dial=url) as s1:
+            s1.send(b"over websocket")
+            assert s0.recv() == b"over websocket"
 
 
 def test_surveyor_times_out_after_survey(inproc):

@@ -18,15 +18,21 @@ import pytest
 import trio
 
 import pnng as pynng
-from helpers import T, free_tcp_port, next_id, wait_pipes
+from helpers import TCP0, T, bound, next_id, wait_pipes
 
 WAKE_LIMIT = 5.0  # s: only a real hang reaches it, generous for a loaded 2-core CI machine
 
 
 def _addr(kind: str) -> str:
+    """Where to listen: tcp on a port the system picks (dial ``bound(sock)`` after), or a new inproc name."""
     if kind == "tcp":
-        return f"tcp://127.0.0.1:{free_tcp_port()}"
+        return TCP0
     return f"inproc://pnng-py-stress-{next_id()}"
+
+
+def _dial_addr(sock: pynng.Socket, addr: str) -> str:
+    """Where to dial ``sock``, which listens at ``_addr(kind)``."""
+    return bound(sock) if addr == TCP0 else addr
 
 
 def _receive_into(results: list, recv) -> threading.Thread:
@@ -53,7 +59,7 @@ def test_stress_close_during_recv(kind):
     for rnd in range(rounds):
         addr = _addr(kind)
         rep = pynng.Rep0(listen=addr)
-        req = pynng.Req0(dial=addr)
+        req = pynng.Req0(dial=_dial_addr(rep, addr))
         c1, c2 = rep.new_context(), rep.new_context()
         results: list = []
         threads = [_receive_into(results, r) for r in (rep.recv, c1.recv, c2.recv)]
@@ -94,7 +100,8 @@ def test_stress_asyncio_cancel_storm():
     async def main() -> int:
         rng = random.Random(7)
         cancelled = 0
-        with pynng.Pull0(listen=addr, recv_timeout=T) as pull, pynng.Push0(dial=addr, send_timeout=T) as push:
+        with pynng.Pull0(listen=addr, recv_timeout=T) as pull, \
+                pynng.Push0(dial=bound(pull), send_timeout=T) as push:
             wait_pipes(pull, 1)
 
             async def sender() -> None:
@@ -133,7 +140,8 @@ def test_stress_trio_cancel_storm():
 
     async def main() -> None:
         rng = random.Random(8)
-        with pynng.Pull0(listen=addr, recv_timeout=T) as pull, pynng.Push0(dial=addr, send_timeout=T) as push:
+        with pynng.Pull0(listen=addr, recv_timeout=T) as pull, \
+                pynng.Push0(dial=bound(pull), send_timeout=T) as push:
             wait_pipes(pull, 1)
             done_sending = trio.Event()
 
@@ -188,11 +196,9 @@ def test_stress_garbage_collected_objects_while_others_block():
     sent = 0
     ports = []
     for rnd in range(60):
-        port = free_tcp_port()
-        ports.append(port)
-        addr = f"tcp://127.0.0.1:{port}"
-        s = pynng.Rep0(listen=addr)
-        d = pynng.Req0(dial=addr)
+        s = pynng.Rep0(listen=TCP0)
+        ports.append(s.listeners[0].port)
+        d = pynng.Req0(dial=bound(s))
         ctx = d.new_context()
         ctx.send_timeout = T
         ctx.send(b"request %d" % rnd)  # a request left unanswered in the dropped socket

@@ -9,7 +9,7 @@ import subprocess
 import pytest
 
 import pnng as pynng
-from helpers import T, free_tcp_port, wait_pipes
+from helpers import T, wait_pipes
 
 if shutil.which("openssl") is None:  # pragma: no cover - the Makefile's setup installs it
     pytest.fail("openssl is needed to generate the TLS test certificates", pytrace=False)
@@ -37,8 +37,11 @@ def certs(tmp_path_factory) -> pathlib.Path:
     return d
 
 
-def _url() -> str:
-    return f"tls+tcp://127.0.0.1:{free_tcp_port()}"
+TLS0 = "tls+tcp://127.0.0.1:0"  # listen here, then dial _bound(sock): the system picks a free port, no race
+
+
+def _bound(sock: pynng.Socket) -> str:
+    return f"tls+tcp://127.0.0.1:{sock.listeners[0].port}"
 
 
 def _server(certs, **kw) -> pynng.TLSConfig:
@@ -54,34 +57,32 @@ def _round_trip(server: pynng.Socket, client: pynng.Socket) -> None:
 
 
 def test_tls_config_strings(certs):
-    url = _url()
     with pynng.Pair0(recv_timeout=T, send_timeout=T) as server, pynng.Pair0(recv_timeout=T, send_timeout=T) as client:
         server.tls_config = _server(certs)
         client.tls_config = pynng.TLSConfig(pynng.TLSConfig.MODE_CLIENT, ca_string=(certs / "ca.crt").read_text(),
                                             server_name="localhost")
-        server.listen(url)
-        client.dial(url, block=True)
+        server.listen(TLS0)
+        client.dial(_bound(server), block=True)
         _round_trip(server, client)
         wait_pipes(client, 1)
         assert client.pipes[0].tls_verified is True
 
 
 def test_tls_config_files_and_kwarg(certs):
-    url = _url()
     server_cfg = pynng.TLSConfig(pynng.TLSConfig.MODE_SERVER, cert_key_file=str(certs / "server.pem"))
     client_cfg = pynng.TLSConfig(pynng.TLSConfig.MODE_CLIENT, ca_files=[str(certs / "ca.crt")])
-    with pynng.Pair0(listen=url, tls_config=server_cfg, recv_timeout=T) as server, \
-            pynng.Pair0(dial=url, tls_config=client_cfg, recv_timeout=T, block_on_dial=True) as client:
+    with pynng.Pair0(listen=TLS0, tls_config=server_cfg, recv_timeout=T) as server, \
+            pynng.Pair0(dial=_bound(server), tls_config=client_cfg, recv_timeout=T, block_on_dial=True) as client:
         _round_trip(server, client)
 
 
 def test_tls_mutual_authentication(certs):
-    url = _url()
     server_cfg = _server(certs, ca_files=str(certs / "ca.crt"), auth_mode=pynng.TLSConfig.AUTH_MODE_REQUIRED)
     client_cfg = pynng.TLSConfig(pynng.TLSConfig.MODE_CLIENT, ca_files=str(certs / "ca.crt"),
                                  cert_key_file=str(certs / "client.pem"), server_name="localhost")
-    with pynng.Pair0(listen=url, tls_config=server_cfg, recv_timeout=T) as server, \
+    with pynng.Pair0(listen=TLS0, tls_config=server_cfg, recv_timeout=T) as server, \
             pynng.Pair0(tls_config=client_cfg, recv_timeout=T) as client:
+        url = _bound(server)
         client.dial(url, block=True)
         _round_trip(server, client)
         wait_pipes(server, 1)
@@ -89,10 +90,10 @@ def test_tls_mutual_authentication(certs):
 
 
 def test_tls_untrusted_server_is_refused(certs):
-    url = _url()
     stranger_ca = (certs / "other-ca.crt").read_text()
-    with pynng.Pair0(listen=url, tls_config=_server(certs)) as _server_sock, \
+    with pynng.Pair0(listen=TLS0, tls_config=_server(certs)) as _server_sock, \
             pynng.Pair0(tls_config=pynng.TLSConfig(pynng.TLSConfig.MODE_CLIENT, ca_string=stranger_ca)) as client:
+        url = _bound(_server_sock)
         with pytest.raises(pynng.NNGException) as info:
             client.dial(url, block=True)
         assert isinstance(info.value, (pynng.CryptoError, pynng.AuthenticationError, pynng.ConnectionShutdown,
@@ -100,37 +101,36 @@ def test_tls_untrusted_server_is_refused(certs):
 
 
 def test_tls_wrong_server_name_is_refused(certs):
-    url = _url()
     client_cfg = pynng.TLSConfig(pynng.TLSConfig.MODE_CLIENT, ca_string=(certs / "ca.crt").read_text(),
                                  server_name="not-the-server.example")
-    with pynng.Pair0(listen=url, tls_config=_server(certs)), pynng.Pair0(tls_config=client_cfg) as client:
+    with pynng.Pair0(listen=TLS0, tls_config=_server(certs)) as server, pynng.Pair0(tls_config=client_cfg) as client:
+        url = _bound(server)
         with pytest.raises(pynng.NNGException):
             client.dial(url, block=True)
 
 
 def test_tls_auth_mode_none_is_honoured(certs):
     # pynng 0.9.0 ignored auth_mode=AUTH_MODE_NONE (0 is falsy); pnng applies it.
-    url = _url()
     client_cfg = pynng.TLSConfig(pynng.TLSConfig.MODE_CLIENT, auth_mode=pynng.TLSConfig.AUTH_MODE_NONE)
-    with pynng.Pair0(listen=url, tls_config=_server(certs), recv_timeout=T) as server, \
+    with pynng.Pair0(listen=TLS0, tls_config=_server(certs), recv_timeout=T) as server, \
             pynng.Pair0(tls_config=client_cfg, recv_timeout=T) as client:
+        url = _bound(server)
         client.dial(url, block=True)
         _round_trip(server, client)
     # Control: the client's default (verify the server) fails without a CA.
-    url = _url()
-    with pynng.Pair0(listen=url, tls_config=_server(certs)), \
+    with pynng.Pair0(listen=TLS0, tls_config=_server(certs)) as server, \
             pynng.Pair0(tls_config=pynng.TLSConfig(pynng.TLSConfig.MODE_CLIENT)) as client:
+        url = _bound(server)
         with pytest.raises(pynng.NNGException):
             client.dial(url, block=True)
 
 
 def test_tls_on_dialer_and_listener_endpoints(certs):
-    url = _url()
     with pynng.Pair0(recv_timeout=T) as server, pynng.Pair0(recv_timeout=T) as client:
-        listener = server.new_listener(url)
+        listener = server.new_listener(TLS0)
         listener.tls_config = _server(certs)
         listener.start()
-        dialer = client.new_dialer(url)
+        dialer = client.new_dialer(f"tls+tcp://127.0.0.1:{listener.port}")
         dialer.tls_config = pynng.TLSConfig(pynng.TLSConfig.MODE_CLIENT, ca_string=(certs / "ca.crt").read_text())
         dialer.start(block=True)
         _round_trip(server, client)
@@ -167,12 +167,12 @@ def test_tls_config_validation(certs):
 def test_tls_missing_client_certificate_is_a_crypto_error(certs):
     """pynng raises CryptoError (NNG_ECRYPTO) from the blocking dial of a client without the
     certificate the server requires."""
-    url = _url()
     server_cfg = _server(certs, ca_string=(certs / "ca.crt").read_text(),
                          auth_mode=pynng.TLSConfig.AUTH_MODE_REQUIRED)
     client_cfg = pynng.TLSConfig(pynng.TLSConfig.MODE_CLIENT, ca_string=(certs / "ca.crt").read_text(),
                                  server_name="localhost")
-    with pynng.Pair0(listen=url, tls_config=server_cfg), pynng.Pair0(tls_config=client_cfg) as client:
+    with pynng.Pair0(listen=TLS0, tls_config=server_cfg) as server, pynng.Pair0(tls_config=client_cfg) as client:
+        url = _bound(server)
         with pytest.raises(pynng.CryptoError) as info:
             client.dial(url, block=True)
         assert info.value.errno == pynng.lib.NNG_ECRYPTO
@@ -191,8 +191,8 @@ def test_tls_config_methods_take_pynngs_keywords(certs):
     client.set_cert_key_file(path=str(certs / "client.pem"), passwd=None)
     client.add_ca_file(path=str(certs / "ca.crt"))
     client.set_server_name("localhost")
-    url = _url()
-    with pynng.Pair0(listen=url, tls_config=cfg, recv_timeout=T) as server, \
+    with pynng.Pair0(listen=TLS0, tls_config=cfg, recv_timeout=T) as server, \
             pynng.Pair0(tls_config=client, send_timeout=T, recv_timeout=T) as c:
+        url = _bound(server)
         c.dial(url, block=True)
         _round_trip(server, c)
