@@ -320,15 +320,10 @@ pub(crate) fn copy_or_keep(msg: Msg, buf: &mut [u8], keep: impl FnOnce(Msg)) -> 
 /// Receives into `buf`. A message that does not fit is kept for the next receive.
 pub fn recv_into(id: SocketId, buf: &mut [u8], flags: Flags) -> Result<Received> {
     let msg = recv_msg(id, flags)?;
-    Ok(copy_or_keep(msg, buf, |m| {
-        // The socket may have closed meanwhile; then the message is dropped with it.
-        if let Ok(st) = state(id) {
-            lock(&st.pending).get_or_insert(m);
-        }
-    }))
+    // The socket may have closed meanwhile; then the message is dropped with it.
+    Ok(copy_or_keep(msg, buf, |m| keep_pending(id, m)))
 }
 
-/// Takes a held-back message, if any (used by asynchronous receives).
 /// Holds `msg` back for the socket's next receive (dropped if one is held already, or the
 /// socket is closed).
 pub(crate) fn keep_pending(id: SocketId, msg: Msg) {
