@@ -77,5 +77,8 @@ fn task_threads_run_sched_batch_and_application_threads_keep_their_policy() {
     let spawned = std::thread::spawn(|| unsafe { libc::sched_getscheduler(0) })
         .join()
         .unwrap();
-    assert_eq!(spawned, mine, "a new application thread keeps the default policy");
+    assert_eq!(
+        spawned, mine,
+        "a new application thread keeps the default policy"
+    );
 }

@@ -150,16 +150,18 @@ impl Aio {
         r
     }
 
-    /// Marks the aio running for `op`; `Busy` if it already is.
-    fn begin(&self, op: Op) -> Result<()> {
+    /// Marks the aio running for `op` (`Busy` if it already is), and `prepare`s its state
+    /// under the same lock.
+    fn begin(&self, op: Op, prepare: impl FnOnce(&mut State)) -> Result<()> {
         let mut st = lock(&self.state);
         if st.running {
             return Err(Error::Busy);
         }
         st.running = true;
         st.op = op;
+        prepare(&mut st);
         drop(st);
-        // SAFETY: raw is valid and idle.
+        // SAFETY: raw is valid, and ours until the operation starts.
         unsafe { sys::nng_aio_set_timeout(self.raw, self.timeout.load(Ordering::Relaxed)) };
         Ok(())
     }
@@ -168,25 +170,21 @@ impl Aio {
     fn start_send(&self, start: impl FnOnce(*mut sys::nng_aio)) -> Result<()> {
         // SAFETY: raw is valid.
         let m = NonNull::new(unsafe { sys::nng_aio_get_msg(self.raw) }).ok_or(Error::Invalid)?;
-        self.begin(Op::Send)?;
-        {
+        self.begin(Op::Send, |st| {
             // SAFETY: the aio's message, not yet handed to NNG (the operation starts below).
             let m = unsafe { Msg::borrow_raw(m) };
-            let mut st = lock(&self.state);
             st.send_header.clear();
             st.send_header.extend_from_slice(m.header());
-        }
+        })?;
         start(self.raw);
         Ok(())
     }
 
     /// Starts a receive through `start`; a message left on the aio is freed first.
     fn start_recv(&self, start: impl FnOnce(*mut sys::nng_aio)) -> Result<()> {
-        if self.is_busy() {
-            return Err(Error::Busy);
-        }
+        self.begin(Op::Recv, |_| {})?;
+        // Running now, so no set_msg or take_msg touches the message meanwhile.
         drop(self.take_msg_unchecked());
-        self.begin(Op::Recv)?;
         start(self.raw);
         Ok(())
     }
