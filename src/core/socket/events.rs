@@ -126,7 +126,15 @@ pub(crate) fn forget_pipe(id: SocketId, pipe: PipeId) {
 
 /// Adds a pipe-event subscriber.
 pub fn subscribe(id: SocketId, event: PipeEvent, sub: Subscriber) -> Result<()> {
-    lock(&state(id)?.events.subscribers)[event.index()].push(sub);
+    let st = state(id)?;
+    let mut subs = lock(&st.events.subscribers);
+    let list = &mut subs[event.index()];
+    if list.capacity() == 0 {
+        // Most sockets have one subscriber per event: room for one, not Vec's default four
+        // (a broker with thousands of sockets keeps these lists).
+        list.reserve_exact(1);
+    }
+    list.push(sub);
     Ok(())
 }
 
