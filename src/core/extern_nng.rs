@@ -18,12 +18,6 @@ unsafe extern "C" {
     /// pnng's copy of NNG: the aio's callback only wakes a waiter, so NNG may run it on the
     /// thread that finished the operation instead of a task-queue thread (vendor/nng-sys).
     pub fn nng_aio_set_inline(aio: *mut super::sys::nng_aio);
-    /// pnng's copy of NNG: `nng_pipe_notify` for every pipe event, finding the socket once.
-    pub fn nng_pipe_notify_all(
-        s: super::sys::nng_socket,
-        cb: super::sys::nng_pipe_cb,
-        arg: *mut std::ffi::c_void,
-    ) -> c_int;
     pub fn nng_tls_config_alloc(cfg: *mut *mut NngTlsConfig, mode: c_int) -> c_int;
     pub fn nng_tls_config_hold(cfg: *mut NngTlsConfig);
     pub fn nng_tls_config_free(cfg: *mut NngTlsConfig);
@@ -49,4 +43,11 @@ unsafe extern "C" {
 
     pub fn nng_log_set_logger(logger: NngLogger);
     pub fn nng_log_set_level(level: c_int);
+
+    /// pnng's copy of NNG: `nng_pipe_notify` for every pipe event, finding the socket once.
+    pub fn nng_pipe_notify_all(
+        s: super::sys::nng_socket,
+        cb: super::sys::nng_pipe_cb,
+        arg: *mut std::ffi::c_void,
+    ) -> c_int;
 }
