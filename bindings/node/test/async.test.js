@@ -318,3 +318,57 @@ test('rep0 / respondent0 replies: the readiness probe never gives up a reply; se
     rep.close();
   }
 });
+
+test('large bodies: received Buffers view pooled blocks, stay intact while referenced, and their blocks are reused once collected', T, async () => {
+  // In a child with --expose-gc: rounds of large messages (each its own bytes) over inproc and
+  // tcp, sent through socket and Message paths; every Buffer is checked when received and again
+  // after later rounds have reused the blocks of collected ones.
+  const script = `
+    const assert = require('node:assert/strict');
+    const { Pair1, Req0, Rep0, Message, _poolStats } = require('.');
+    const fill = (n, seed) => { const b = Buffer.allocUnsafe(n); for (let i = 0; i < n; i += 4096) b.fill((seed + i) & 255, i, Math.min(n, i + 4096)); return b; };
+    (async () => {
+      for (const url of ['inproc://large-bodies', 'tcp://127.0.0.1:0']) {
+        const a = new Pair1({ listen: url, recvMaxSize: 8 << 20 });
+        const u = url.startsWith('tcp') ? 'tcp://127.0.0.1:' + a.listenerList()[0].port : url;
+        const b = new Pair1({ recvMaxSize: 8 << 20 });
+        await b.dial(u, { block: true });
+        const kept = [];
+        for (let round = 0; round < 6; round++) {
+          const got = [];
+          for (let i = 0; i < 8; i++) {
+            const n = (128 << 10) + ((round * 8 + i) * 37123) % (1 << 20);
+            const m = fill(n, round * 8 + i);
+            if (i % 2) await b.sendMsg(new Message(m)); else await b.send(m);
+            const r = i % 3 ? await a.recv() : (await a.recvMsg()).bytes;
+            assert.ok(r.equals(m), 'received bytes differ (' + url + ', ' + n + ')');
+            got.push([r, m]);
+          }
+          kept.push(got[0]); // one per round stays referenced across the later rounds
+          global.gc();
+          await new Promise((r) => setTimeout(r, 5));
+        }
+        for (const [r, m] of kept) assert.ok(r.equals(m), 'a referenced Buffer changed (' + url + ')');
+        // Echo of a received large Message (rep sends back what it received).
+        const rep = new Rep0({ listen: url.replace('large-bodies', 'large-echo').replace(/:0$/, ':0'), recvMaxSize: 8 << 20 });
+        const ru = url.startsWith('tcp') ? 'tcp://127.0.0.1:' + rep.listenerList()[0].port : 'inproc://large-echo';
+        const req = new Req0({ recvMaxSize: 8 << 20 });
+        await req.dial(ru, { block: true });
+        for (let i = 0; i < 20; i++) {
+          const m = fill(1 << 20, i);
+          await req.send(m);
+          await rep.sendMsg(await rep.recvMsg());
+          assert.ok((await req.recv()).equals(m), 'echo differs');
+          if (i % 5 === 4) { global.gc(); await new Promise((r) => setTimeout(r, 5)); }
+        }
+        for (const s of [a, b, rep, req]) s.close();
+      }
+      const st = _poolStats();
+      assert.ok(st.reused > 0, 'no block was reused: ' + JSON.stringify(st));
+      console.log('large bodies ok', JSON.stringify(st));
+    })().catch((e) => { console.error(e); process.exit(1); });
+  `;
+  const r = await runChild(script, { args: ['--expose-gc'], timeoutMs: 30000 });
+  assert.equal(r.code, 0, `signal=${r.signal} stderr=${r.err} stdout=${r.out}`);
+  assert.match(r.out, /large bodies ok/);
+});
