@@ -5,7 +5,7 @@ const { F, C, poll } = require('./ffi');
 const { check, checkClose, makeError, PnngError, codes } = require('./errors');
 const { toBytes, topicBytes, flagsFor, defineDispose } = require('./util');
 const { getOptAny, setOptAny, defineOptions, O } = require('./options');
-const { Message, newMsg, consumeBody, wrapMsg } = require('./messages');
+const { Message, newMsg, consumeBody, wrapMsg, roomless } = require('./messages');
 const { dispatcher, K_SEND, K_RECV_BYTES, K_RECV_MSG } = require('./cq');
 const EAGAIN = codes.EAGAIN;
 const EMSGSIZE = codes.EMSGSIZE;
@@ -84,9 +84,23 @@ function definePromiseMessaging(cls, sendAio, recvAio, nb) {
         return Promise.reject(e);
       }
       if (nb !== undefined && this._pendSend === 0 && plain(opts) && (this._nbSend || writable(this))) {
-        const rc = nb.send(this._h.id, bytes, bytes.length, NONBLOCK);
-        if (rc === 0) return RESOLVED;
-        if (rc !== EAGAIN) return Promise.reject(makeError(rc));
+        if (roomless(bytes.length)) {
+          // Sent as a message built with room for a protocol header (see messages.js).
+          let native;
+          try {
+            native = newMsg(bytes, 0);
+          } catch (e) {
+            return Promise.reject(e);
+          }
+          const rc = nb.sendMsg(this._h.id, native, NONBLOCK);
+          if (rc === 0) return RESOLVED;
+          F.msg_free(native);
+          if (rc !== EAGAIN) return Promise.reject(makeError(rc));
+        } else {
+          const rc = nb.send(this._h.id, bytes, bytes.length, NONBLOCK);
+          if (rc === 0) return RESOLVED;
+          if (rc !== EAGAIN) return Promise.reject(makeError(rc));
+        }
       }
       return dispatcher.submit(K_SEND, sendAio, this._h.id, bytes, 0, opts, this);
     },

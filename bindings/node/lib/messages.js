@@ -78,9 +78,30 @@ const copyFrom = memcpy
     }
   : (ptr, len) => (len === 0 ? Buffer.alloc(0) : Buffer.from(koffi.view(ptr, len).slice(0)));
 
+/**
+ * True for the sizes NNG allocates without spare room: powers of two from 1 KiB (every other size
+ * gets 32 bytes either side). A message without room for a protocol header is copied whole into a
+ * new one when a protocol prepends its header on the inproc transport (req/rep, pair1, surveyor):
+ * an allocation, a clearing and a copy of the body.
+ */
+function roomless(len) {
+  return len >= 1024 && len <= 0x40000000 && (len & (len - 1)) === 0;
+}
+
 /** A native message holding a copy of `bytes`, optionally routed to pipe id `pipeId` (0: none). The caller owns it. */
 function newMsg(bytes, pipeId) {
-  check(F.msg_new(bytes, bytes.length, scratch));
+  const len = bytes.length;
+  if (roomless(len)) {
+    // Built from len - 1 bytes (a size NNG gives room to) and the last byte appended into that room.
+    check(F.msg_new(bytes, len - 1, scratch));
+    const rc = F.msg_append(scratch[0], bytes.subarray(len - 1), 1);
+    if (rc !== 0) {
+      F.msg_free(scratch[0]);
+      throw makeError(rc);
+    }
+  } else {
+    check(F.msg_new(bytes, len, scratch));
+  }
   const msg = scratch[0];
   if (pipeId) {
     const rc = F.msg_set_pipe(msg, pipeId);
@@ -153,4 +174,4 @@ function wrapMsg(socket, native) {
   }
 }
 
-module.exports = { poolStats, Message, newMsg, msgBody, msgHeader, msgPipeId, consumeBody, wrapMsg };
+module.exports = { poolStats, roomless, Message, newMsg, msgBody, msgHeader, msgPipeId, consumeBody, wrapMsg };

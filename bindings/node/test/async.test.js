@@ -372,3 +372,37 @@ test('large bodies: received Buffers view pooled blocks, stay intact while refer
   assert.equal(r.code, 0, `signal=${r.signal} stderr=${r.err} stdout=${r.out}`);
   assert.match(r.out, /large bodies ok/);
 });
+
+test('power-of-two sizes (built with room for a protocol header) arrive intact, last byte included', T, async () => {
+  const url = inproc('pow2');
+  const rep = new Rep0({ listen: url, recvMaxSize: 0 });
+  const req = new Req0({ dial: url, recvMaxSize: 0 });
+  const pairUrl = inproc('pow2-pair');
+  const a = new Pair0({ listen: pairUrl, recvMaxSize: 0 });
+  const b = new Pair0({ dial: pairUrl, recvMaxSize: 0 });
+  try {
+    await waitForPipes(req, 1);
+    await waitForPipes(b, 1);
+    for (const n of [1023, 1024, 1025, 4096, 65536, 1 << 20]) {
+      const m = Buffer.alloc(n, 0x11);
+      m[n - 1] = 0x7e; // the byte appended separately
+      m[0] = 0x42;
+      await req.send(m);
+      const q = await rep.recvMsg();
+      assert.ok(q.bytes.equals(m), `request of ${n} bytes`);
+      await rep.sendMsg(q); // routed to its pipe: the message path
+      assert.ok((await req.recv()).equals(m), `reply of ${n} bytes`);
+      await b.send(m);
+      assert.ok((await a.recv()).equals(m), `pair message of ${n} bytes`);
+      const ctx = req.newContext(); // contexts: the aio path
+      await ctx.send(m);
+      const q2 = await rep.recv();
+      assert.ok(q2.equals(m));
+      await rep.send(q2);
+      assert.ok((await ctx.recv()).equals(m), `context reply of ${n} bytes`);
+      ctx.close();
+    }
+  } finally {
+    for (const s of [req, rep, a, b]) s.close();
+  }
+});
