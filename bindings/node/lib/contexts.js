@@ -15,6 +15,8 @@ const RESOLVED = Promise.resolve();
 const nbBuf = Buffer.allocUnsafeSlow(64 * 1024);
 const nbLen = new BigUint64Array(1);
 const nbMsg = new BigUint64Array(1);
+/** From this size on, a socket's next first-try receive takes the message route. */
+const RX_BIG = 16 * 1024;
 
 // Fairness. A first try that succeeds settles its promise without an event-loop turn, so a loop
 // like `for (;;) await pub.send(b)` (pub0 never blocks) would run on microtasks alone and starve
@@ -107,17 +109,24 @@ function definePromiseMessaging(cls, sendAio, recvAio, nb) {
     /** Receives the next message's bytes. */
     recv(opts) {
       if (nb !== undefined && this._pendRecv === 0 && plain(opts)) {
-        const rc = nb.recv(this._h.id, nbBuf, nbBuf.length, NONBLOCK, nbLen);
+        // While the messages are large (the last one was), take them as a pnng_msg: one copy
+        // instead of two (into the scratch buffer, then into the Buffer).
+        const rc = this._rxBig ? EMSGSIZE : nb.recv(this._h.id, nbBuf, nbBuf.length, NONBLOCK, nbLen);
         if (rc === 0) {
           const n = Number(nbLen[0]);
           const out = Buffer.allocUnsafe(n);
           nbBuf.copy(out, 0, 0, n);
+          if (n >= RX_BIG) this._rxBig = true;
           return Promise.resolve(out);
         }
         if (rc === EMSGSIZE) {
-          // Longer than the buffer: the message waits; take it as a pnng_msg.
+          // Longer than the buffer (or large messages expected): take it as a pnng_msg.
           const rc2 = nb.recvMsg(this._h.id, NONBLOCK, nbMsg);
-          if (rc2 === 0) return Promise.resolve(consumeBody(nbMsg[0]));
+          if (rc2 === 0) {
+            const out = consumeBody(nbMsg[0]);
+            this._rxBig = out.length >= RX_BIG;
+            return Promise.resolve(out);
+          }
           if (rc2 !== EAGAIN) return Promise.reject(makeError(rc2));
         } else if (rc !== EAGAIN) {
           return Promise.reject(makeError(rc));

@@ -76,6 +76,7 @@ class Socket extends EventEmitter {
     this._notifyMask = 0; // bitmask of pipe events registered with the cq
     this._pendSend = 0; // operations in flight (lib/cq.js)
     this._pendRecv = 0;
+    this._rxBig = false; // the last first-try receive was large (contexts.js)
     // A failed non-blocking send gives up a rep0 / respondent0 reply: those probe first (contexts.js).
     this._nbSend = !spec.replies;
     this._sendFd = undefined;
