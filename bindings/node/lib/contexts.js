@@ -20,23 +20,20 @@ const RX_BIG = 16 * 1024;
 
 // Fairness. A first try that succeeds settles its promise without an event-loop turn, so a loop
 // like `for (;;) await pub.send(b)` (pub0 never blocks) would run on microtasks alone and starve
-// timers and I/O. After STREAK_MAX such completions within one turn of the event loop, operations
-// take the aio route (whose completion comes through the event loop) until the next turn.
+// timers and I/O. After STREAK_MAX such completions, operations take the aio route (whose
+// completion comes through the event loop) until the completion queue has been drained from the
+// event loop again (dispatcher.turns counts those drains: a turn of the loop happened in between).
 const STREAK_MAX = 64;
 let streak = 0;
-let turnHook = null;
-function newTurn() {
-  streak = 0;
-  turnHook = null;
-}
+let streakTurn = -1;
 
-/** True when the non-blocking first try may run: no abort pending, and the turn's streak is not used up. */
+/** True when the non-blocking first try may run: no abort pending, and the streak is not used up. */
 function plain(opts) {
-  if (streak >= STREAK_MAX) return false;
-  if (turnHook === null) {
-    turnHook = setImmediate(newTurn);
-    turnHook.unref();
+  if (dispatcher.turns !== streakTurn) {
+    streakTurn = dispatcher.turns;
+    streak = 0;
   }
+  if (streak >= STREAK_MAX) return false;
   streak++;
   return opts === undefined || opts === null || opts.signal == null || !opts.signal.aborted;
 }
@@ -46,6 +43,8 @@ function plain(opts) {
 // pollable: a request is waiting for its reply and the pipe is idle) says it will succeed.
 // One poll(2) with a zero timeout costs far less than an aio completion's two thread hand-offs.
 const pollfd = Buffer.alloc(8); // struct pollfd { int fd; short events; short revents; }
+const pollfdFd = new Int32Array(pollfd.buffer, pollfd.byteOffset, 1);
+const pollfdEv = new Int16Array(pollfd.buffer, pollfd.byteOffset + 4, 2); // events, revents
 const POLLIN = 1;
 function writable(sock) {
   let fd = sock._sendFd;
@@ -58,10 +57,10 @@ function writable(sock) {
     sock._sendFd = fd;
   }
   if (fd < 0) return false;
-  pollfd.writeInt32LE(fd, 0);
-  pollfd.writeInt16LE(POLLIN, 4);
-  pollfd.writeInt16LE(0, 6);
-  return poll(pollfd, 1, 0) === 1 && (pollfd.readInt16LE(6) & POLLIN) !== 0;
+  pollfdFd[0] = fd;
+  pollfdEv[0] = POLLIN;
+  pollfdEv[1] = 0;
+  return poll(pollfd, 1, 0) === 1 && (pollfdEv[1] & POLLIN) !== 0;
 }
 
 /**

@@ -77,7 +77,11 @@ class Dispatcher {
     this.reffed = false;
     this.waiting = false; // fallback waiter running
     this._ev = new Uint32Array(2); // pipe id, event (pnng_cq_pop_pipe_event's outs)
-    this._drain = () => this.drain();
+    this.turns = 0; // drains run by the event loop (lib/contexts.js: fairness of first tries)
+    this._drain = () => {
+      this.turns++;
+      this.drain();
+    };
   }
 
   /** The queue, created on first use (with its poll handle when koffi offers one). */
@@ -237,6 +241,7 @@ class Dispatcher {
     this.waiting = true;
     F.cq_wait.async(this.cq, WAIT_SLICE_MS, () => {
       this.waiting = false;
+      this.turns++;
       this.drain();
       this.kick();
     });
