@@ -38,6 +38,15 @@ const blockRegistry = new FinalizationRegistry((block) => {
   }
 });
 
+// A worker thread's pool goes with the worker: its free blocks are freed when it exits (blocks still
+// viewed then are left alone: nothing frees them once the worker's heap is gone).
+if (!require('node:worker_threads').isMainThread) {
+  process.once('exit', () => {
+    for (const list of freeBlocks.values()) for (const ptr of list.splice(0)) koffi.free(ptr);
+    freeBytes = 0;
+  });
+}
+
 /** A Buffer of `len` (>= BIG) bytes viewing a pooled native block; null if koffi cannot make one. */
 function pooledBuffer(len) {
   let cap = BIG;

@@ -412,3 +412,35 @@ test('power-of-two sizes (built with room for a protocol header) arrive intact, 
     for (const s of [req, rep, a, b]) s.close();
   }
 });
+
+test('worker threads: operations complete, and a worker with a pending receive ends (exit or terminate) without crashing', T, async () => {
+  const script = `
+    const { Worker } = require('node:worker_threads');
+    const body = (terminate) => \`
+      const { Pair0 } = require(\${JSON.stringify(process.cwd())});
+      (async () => {
+        const a = new Pair0({ listen: 'inproc://in-worker-\${terminate}' });
+        const b = new Pair0({ dial: 'inproc://in-worker-\${terminate}' });
+        const p = a.recv(); // through the completion queue
+        await new Promise((r) => setTimeout(r, 20));
+        await b.send(Buffer.from('hi'));
+        if ((await p).toString() !== 'hi') throw new Error('wrong message');
+        a.recv().catch(() => {}); // still pending when the worker ends
+        require('node:worker_threads').parentPort.postMessage('ready');
+        if (!\${terminate}) setTimeout(() => process.exit(0), 20);
+        else setInterval(() => {}, 1000);
+      })();\`;
+    (async () => {
+      for (const terminate of [false, true]) {
+        const w = new Worker(body(terminate), { eval: true });
+        w.on('message', () => { if (terminate) setTimeout(() => w.terminate(), 20); });
+        const code = await new Promise((resolve, reject) => { w.on('exit', resolve); w.on('error', reject); });
+        console.log('worker', terminate ? 'terminated' : 'exited', code);
+      }
+    })().catch((e) => { console.error(e); process.exit(1); });
+  `;
+  const r = await runChild(script);
+  assert.equal(r.code, 0, `signal=${r.signal} stderr=${r.err} stdout=${r.out}`);
+  assert.match(r.out, /worker exited 0/);
+  assert.match(r.out, /worker terminated 1/);
+});
