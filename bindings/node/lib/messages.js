@@ -55,7 +55,11 @@ function pooledBuffer(len) {
   if (list === undefined) freeBlocks.set(cap, (list = []));
   let ptr = list.pop();
   if (ptr === undefined) {
-    ptr = koffi.alloc('uint8_t', cap);
+    try {
+      ptr = koffi.alloc('uint8_t', cap);
+    } catch {
+      return null; // out of memory here: the caller falls back to a plain Buffer
+    }
   } else {
     freeBytes -= cap;
     blocksReused++;
