@@ -413,14 +413,14 @@ test('power-of-two sizes (built with room for a protocol header) arrive intact, 
   }
 });
 
-test('worker threads: operations complete, and a worker with a pending receive ends (exit or terminate) without crashing', T, async () => {
+test('worker threads: operations complete; a worker with a pending receive ends (exit or terminate) without crashing; its sockets are closed when it exits', T, async () => {
   const script = `
     const { Worker } = require('node:worker_threads');
     const body = (terminate) => \`
       const { Pair0 } = require(\${JSON.stringify(process.cwd())});
       (async () => {
-        const a = new Pair0({ listen: 'inproc://in-worker-\${terminate}' });
-        const b = new Pair0({ dial: 'inproc://in-worker-\${terminate}' });
+        const a = new Pair0({ listen: 'inproc://in-worker' });
+        const b = new Pair0({ dial: 'inproc://in-worker' });
         const p = a.recv(); // through the completion queue
         await new Promise((r) => setTimeout(r, 20));
         await b.send(Buffer.from('hi'));
@@ -436,11 +436,18 @@ test('worker threads: operations complete, and a worker with a pending receive e
         w.on('message', () => { if (terminate) setTimeout(() => w.terminate(), 20); });
         const code = await new Promise((resolve, reject) => { w.on('exit', resolve); w.on('error', reject); });
         console.log('worker', terminate ? 'terminated' : 'exited', code);
+        if (!terminate) {
+          // The worker exited without closing its sockets: they were closed for it.
+          const { Pair0 } = require('.');
+          new Pair0({ listen: 'inproc://in-worker' }).close();
+          console.log('address free again');
+        }
       }
     })().catch((e) => { console.error(e); process.exit(1); });
   `;
   const r = await runChild(script);
   assert.equal(r.code, 0, `signal=${r.signal} stderr=${r.err} stdout=${r.out}`);
   assert.match(r.out, /worker exited 0/);
+  assert.match(r.out, /address free again/);
   assert.match(r.out, /worker terminated 1/);
 });
