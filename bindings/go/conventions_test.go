@@ -520,6 +520,63 @@ func TestLargeSendWaits(t *testing.T) {
 	ok(t, <-done)
 }
 
+// A blocking SendMsg that fails while parked gives the message back intact; the next send of
+// the same Message goes through.
+func TestParkedSendMsgKeepsMessage(t *testing.T) {
+	push := open(t, pnng.NewPush0)
+	ok(t, push.SetSendTimeout(30*time.Millisecond))
+	msg := must(pnng.NewMessage([]byte("kept")))
+	for i := 0; i < 3; i++ { // the waiters are reused
+		wantErr(t, push.SendMsg(msg), pnng.ErrTimeout)
+		if got := string(msg.Body()); got != "kept" {
+			t.Fatalf("body after a failed send: %q", got)
+		}
+	}
+	ok(t, push.SetSendTimeout(10*time.Second))
+	pull := open(t, pnng.NewPull0)
+	ok(t, pull.SetRecvTimeout(10*time.Second))
+	done := make(chan error, 1)
+	go func() { done <- push.SendMsg(msg) }()
+	time.Sleep(20 * time.Millisecond) // parked: no peer yet
+	url := inprocURL()
+	must(pull.Listen(url))
+	must(push.Dial(url, pnng.DialBlocking))
+	ok(t, <-done)
+	if got := string(must(pull.Recv())); got != "kept" {
+		t.Fatalf("received %q", got)
+	}
+	if msg.Body() != nil {
+		t.Fatal("a sent message still has a body")
+	}
+}
+
+// A surveyor's blocking Recv waits in the Go scheduler too: it returns the responses, then
+// ErrTimeout when the survey expires.
+func TestSurveyorRecvEndsWithSurvey(t *testing.T) {
+	sv := open(t, pnng.NewSurveyor0)
+	rs := open(t, pnng.NewRespondent0)
+	ok(t, sv.SetSurveyTime(100*time.Millisecond))
+	ok(t, sv.SetRecvTimeout(10*time.Second))
+	ok(t, rs.SetRecvTimeout(10*time.Second))
+	pairUp(t, sv, rs)
+	go func() {
+		if q, err := rs.Recv(); err == nil {
+			time.Sleep(20 * time.Millisecond) // the surveyor is parked by now
+			_ = rs.Send(append([]byte("re: "), q...))
+		}
+	}()
+	ok(t, sv.Send([]byte("q")))
+	if got := string(must(sv.Recv())); got != "re: q" {
+		t.Fatalf("response %q", got)
+	}
+	start := time.Now()
+	_, err := sv.Recv()
+	wantErr(t, err, pnng.ErrTimeout)
+	if took := time.Since(start); took > 5*time.Second {
+		t.Fatalf("the survey ended the receive only after %v", took)
+	}
+}
+
 func TestDefaultLoggerIsTheLogPackage(t *testing.T) {
 	var buf syncBuffer
 	log.SetOutput(&buf)
