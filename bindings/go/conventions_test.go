@@ -379,6 +379,24 @@ func TestWithBodyZeroCopy(t *testing.T) {
 	if seen != "hello" || string(m.Body()) != "jello" {
 		t.Fatalf("WithBody saw %q, body now %q", seen, m.Body())
 	}
+	// A received message whose body changes is read afresh (longer, then empty, then
+	// shorter: the body may move).
+	for _, step := range []struct {
+		change func() error
+		want   string
+	}{
+		{func() error { return m.Append(bytes.Repeat([]byte("!"), 4096)) }, "jello" + strings.Repeat("!", 4096)},
+		{m.Clear, ""},
+		{func() error { return m.Insert([]byte("ok")) }, "ok"},
+	} {
+		ok(t, step.change())
+		ok(t, m.WithBody(func(body []byte) { seen = string(body) }))
+		if seen != step.want {
+			t.Fatalf("WithBody after a change saw %d bytes, want %d", len(seen), len(step.want))
+		}
+	}
+	ok(t, m.Clear())
+	ok(t, m.Append([]byte("jello")))
 	// SendMsg takes the message over (no copy); the message is then unusable.
 	ok(t, b.SendMsg(m))
 	wantErr(t, m.WithBody(func([]byte) { t.Fatal("called after send") }), pnng.ErrMessageState)

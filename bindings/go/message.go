@@ -23,6 +23,11 @@ var ErrMessageState = errors.New("pnng: message already sent or freed")
 type Message struct {
 	mu sync.Mutex
 	m  *C.pnng_msg
+	// The body located when the message was received (body, blen), valid while known: any
+	// change to the message clears known, and WithBody then asks the library again.
+	body  unsafe.Pointer
+	blen  C.size_t
+	known bool
 }
 
 // NewMessage returns a message holding a copy of data.
@@ -38,6 +43,14 @@ func NewMessage(data []byte) (*Message, error) {
 
 func wrapMsg(m *C.pnng_msg) *Message {
 	msg := &Message{m: m}
+	runtime.SetFinalizer(msg, (*Message).Free)
+	return msg
+}
+
+// wrapReceived wraps a received message, keeping the body its receive located (WithBody
+// needs no further cgo call).
+func wrapReceived(r C.pg_recv_result) *Message {
+	msg := &Message{m: r.m, body: r.body, blen: r.len, known: true}
 	runtime.SetFinalizer(msg, (*Message).Free)
 	return msg
 }
@@ -94,12 +107,16 @@ func (msg *Message) WithBody(fn func(body []byte)) error {
 	if msg.m == nil {
 		return ErrMessageState
 	}
-	r := C.pg_msg_body_mut(msg.m)
-	if r.len == 0 || r.body == nil {
+	body, n := msg.body, msg.blen
+	if !msg.known {
+		r := C.pg_msg_body_mut(msg.m)
+		body, n = r.body, r.len
+	}
+	if n == 0 || body == nil {
 		fn([]byte{})
 		return nil
 	}
-	fn(unsafe.Slice((*byte)(r.body), int(r.len)))
+	fn(unsafe.Slice((*byte)(body), int(n)))
 	return nil
 }
 
@@ -134,6 +151,7 @@ func (msg *Message) do(f func(m *C.pnng_msg) C.pnng_result) error {
 	if msg.m == nil {
 		return ErrMessageState
 	}
+	msg.known = false
 	return errFor(f(msg.m))
 }
 
@@ -197,7 +215,7 @@ func (msg *Message) Dup() (*Message, error) {
 func (msg *Message) Free() {
 	msg.mu.Lock()
 	m := msg.m
-	msg.m = nil
+	msg.m, msg.known = nil, false
 	msg.mu.Unlock()
 	if m != nil {
 		C.pnng_msg_free(m)
@@ -215,7 +233,7 @@ func (msg *Message) take() (*C.pnng_msg, error) {
 		return nil, ErrMessageState
 	}
 	m := msg.m
-	msg.m = nil
+	msg.m, msg.known = nil, false
 	return m, nil
 }
 

@@ -531,7 +531,7 @@ func (s *Socket) recvMsg(flags C.int) (*Message, error) {
 	if err := errFor(C.pnng_result(r.rv)); err != nil {
 		return nil, err
 	}
-	return wrapMsg(r.m), nil
+	return wrapReceived(r), nil
 }
 
 // SendContext sends a copy of data asynchronously; when ctx is done first the operation is
