@@ -178,20 +178,33 @@ static inline int pg_waiter_new(pnng_cq **cq_out, pnng_aio **aio_out, int *fd_ou
     *aio_out = a;
     return 0;
 }
+/* A send's result and, where it says so, a message given back (returned by value: no Go
+ * pointer is passed, nothing escapes to the Go heap). */
+typedef struct {
+    int rv;
+    pnng_msg *m;
+} pg_send_result;
+
+/* A non-blocking send of a copy of data; when it would block (PNNG_EAGAIN) the message built
+ * for it is kept in .m for a parked send, so the data is copied once however long it waits. */
+static inline pg_send_result pg_socket_send_keep(pnng_socket s, const void *data, size_t len) {
+    pg_send_result r = {0, NULL};
+    r.rv = pnng_msg_new(data, len, &r.m);
+    if (r.rv != 0) return r;
+    r.rv = pnng_socket_send_msg(s, r.m, PNNG_FLAG_NONBLOCK);
+    if (r.rv != PNNG_EAGAIN) {
+        if (r.rv != 0) pnng_msg_free(r.m);
+        r.m = NULL;
+    }
+    return r;
+}
 /* Starts the receive (the aio's timeout is the socket's own). */
 static inline int pg_waiter_recv(pnng_socket s, pnng_aio *a) { return pnng_socket_recv_aio(s, a); }
-/* Starts a send of m (the aio owns it from here; pg_waiter_sent gives it back on failure). */
-static inline int pg_waiter_send_msg(pnng_socket s, pnng_aio *a, pnng_msg *m) {
+/* Starts a send of m (the aio owns it from here; on failure to start, m is taken back and
+ * stays the caller's). */
+static inline int pg_waiter_send(pnng_socket s, pnng_aio *a, pnng_msg *m) {
     int rv = pnng_aio_set_msg(a, m);
     if (rv == 0 && (rv = pnng_socket_send_aio(s, a)) != 0) pnng_aio_take_msg(a, &m);
-    return rv;
-}
-/* Starts a send of a copy of data (a message built here, freed here on failure). */
-static inline int pg_waiter_send_copy(pnng_socket s, pnng_aio *a, const void *data, size_t len) {
-    pnng_msg *m = NULL;
-    int rv = pnng_msg_new(data, len, &m);
-    if (rv != 0) return rv;
-    if ((rv = pg_waiter_send_msg(s, a, m)) != 0) pnng_msg_free(m);
     return rv;
 }
 /* The receive's outcome once completed (rv PNNG_EAGAIN while it runs); on success the caller
@@ -207,18 +220,15 @@ static inline pg_recv_result pg_waiter_received(pnng_cq *cq) {
     return pg_body_of(rv, m);
 }
 /* The send's outcome once completed (PNNG_EAGAIN while it runs); a failed send's message is
- * taken back into *back (NULL if none is left), a copy's message is freed (free_back). */
-static inline int pg_waiter_sent(pnng_cq *cq, int free_back, pnng_msg **back) {
+ * taken back into .m (NULL if none is left). */
+static inline pg_send_result pg_waiter_sent(pnng_cq *cq) {
+    pg_send_result r = {PNNG_EAGAIN, NULL};
     pnng_aio *a = NULL;
     void *ud = NULL;
-    *back = NULL;
-    if (pnng_cq_pop(cq, &a, &ud) != 0) return PNNG_EAGAIN;
-    int rv = pnng_aio_result(a);
-    if (rv != 0 && pnng_aio_take_msg(a, back) == 0 && free_back) {
-        pnng_msg_free(*back);
-        *back = NULL;
-    }
-    return rv;
+    if (pnng_cq_pop(cq, &a, &ud) != 0) return r;
+    r.rv = pnng_aio_result(a);
+    if (r.rv != 0 && pnng_aio_take_msg(a, &r.m) != 0) r.m = NULL;
+    return r;
 }
 
 #endif

@@ -5,7 +5,6 @@ import "C"
 
 import (
 	"os"
-	"runtime"
 	"sync"
 	"syscall"
 )
@@ -152,36 +151,25 @@ func (st *sockState) recvWait() (r C.pg_recv_result, ok bool) {
 	return r, true
 }
 
-// sendWait sends m (a message: the aio owns it while the send runs) or a copy of data (when
-// m is nil), parking until the send completes. On failure back is m given back (nil when m
-// was nil or the message is gone). ok is false when no waiter could be made.
-func (st *sockState) sendWait(m *C.pnng_msg, data []byte) (rv C.pnng_result, back *C.pnng_msg, ok bool) {
+// sendWait sends m (the aio owns it while the send runs), parking until the send completes.
+// On failure back is m given back (nil if the message is gone). ok is false when no waiter
+// could be made (m is still the caller's).
+func (st *sockState) sendWait(m *C.pnng_msg) (rv C.pnng_result, back *C.pnng_msg, ok bool) {
 	w := getWaiter()
 	if w == nil {
 		return 0, m, false
 	}
-	freeBack := C.int(0)
-	if m == nil {
-		freeBack = 1
-	}
 	w.wait(func() bool {
-		var r C.int
-		if m != nil {
-			r = C.pg_waiter_send_msg(st.sock, w.aio, m)
-		} else {
-			r = C.pg_waiter_send_copy(st.sock, w.aio, bytesPtr(data), C.size_t(len(data)))
-		}
-		if r != 0 { // nothing started: m stays the caller's
+		if r := C.pg_waiter_send(st.sock, w.aio, m); r != 0 { // nothing started
 			rv, back = C.pnng_result(r), m
 			return true
 		}
 		return false
 	}, func() bool {
-		r := C.pg_waiter_sent(w.cq, freeBack, &back)
-		rv = C.pnng_result(r)
-		return r != C.PNNG_EAGAIN
+		r := C.pg_waiter_sent(w.cq)
+		rv, back = C.pnng_result(r.rv), r.m
+		return r.rv != C.PNNG_EAGAIN
 	})
-	runtime.KeepAlive(data)
 	putWaiter(w)
 	return rv, back, true
 }

@@ -431,17 +431,23 @@ func (s *Socket) TrySend(data []byte) error { return s.send(data, C.PNNG_FLAG_NO
 
 func (s *Socket) send(data []byte, flags C.int) error {
 	st := s.st
-	wait := flags == 0 && st.pollSends
-	if wait {
-		flags = C.PNNG_FLAG_NONBLOCK
-	}
-	rv := C.pnng_socket_send(st.sock, bytesPtr(data), C.size_t(len(data)), flags)
-	if rv == C.PNNG_EAGAIN && wait {
-		// The copy is made once, into the message the parked send owns.
-		var ok bool
-		if rv, _, ok = st.sendWait(nil, data); !ok {
-			rv = C.pnng_socket_send(st.sock, bytesPtr(data), C.size_t(len(data)), 0)
+	var rv C.pnng_result
+	if flags == 0 && st.pollSends {
+		// Tried without blocking; if it would block, the message built for the try is the
+		// one the parked send owns (the data is copied once).
+		r := C.pg_socket_send_keep(st.sock, bytesPtr(data), C.size_t(len(data)))
+		rv = C.pnng_result(r.rv)
+		if m := r.m; rv == C.PNNG_EAGAIN {
+			var ok bool
+			if rv, m, ok = st.sendWait(m); !ok {
+				rv = C.pnng_socket_send_msg(st.sock, m, 0)
+			}
+			if rv != 0 && m != nil {
+				C.pnng_msg_free(m)
+			}
 		}
+	} else {
+		rv = C.pnng_socket_send(st.sock, bytesPtr(data), C.size_t(len(data)), flags)
 	}
 	runtime.KeepAlive(data)
 	runtime.KeepAlive(s)
@@ -505,7 +511,7 @@ func (s *Socket) sendMsg(msg *Message, flags C.int) error {
 	if rv == C.PNNG_EAGAIN && wait {
 		// Parked, the aio owns the message; a failed send gives it back.
 		var ok bool
-		if rv, m, ok = st.sendWait(m, nil); !ok {
+		if rv, m, ok = st.sendWait(m); !ok {
 			rv = C.pnng_socket_send_msg(st.sock, m, 0)
 		}
 	}
