@@ -8,6 +8,7 @@ import (
 	"io"
 	"log"
 	"net"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -536,6 +537,40 @@ func TestLargeSendWaits(t *testing.T) {
 		}
 	}
 	ok(t, <-done)
+}
+
+// Received messages that are dropped without Free are released by the garbage collector
+// (small ones share a finalizer per block); one that is kept stays valid meanwhile.
+func TestForgottenReceivedMessages(t *testing.T) {
+	a := open(t, pnng.NewPair0)
+	b := open(t, pnng.NewPair0)
+	pairUp(t, a, b)
+	ok(t, b.SetRecvTimeout(10*time.Second))
+	ok(t, b.SetRecvMaxSize(0))
+	var kept *pnng.Message
+	for i := 0; i < 50; i++ {
+		body := []byte(fmt.Sprintf("message %d", i))
+		if i%20 == 0 {
+			body = bytes.Repeat(body, 20000) // large: a finalizer of its own
+		}
+		ok(t, a.Send(body))
+		m := must(b.RecvMsg())
+		switch {
+		case i == 21:
+			kept = m
+		case i%3 == 0:
+			m.Free()
+		}
+	}
+	for i := 0; i < 3; i++ {
+		runtime.GC()
+		time.Sleep(10 * time.Millisecond)
+	}
+	if got := string(kept.Body()); got != "message 21" {
+		t.Fatalf("kept message reads %q", got)
+	}
+	kept.Free()
+	wantErr(t, kept.WithBody(func([]byte) {}), pnng.ErrMessageState)
 }
 
 // A blocking SendMsg that fails while parked gives the message back intact; the next send of

@@ -48,10 +48,52 @@ func wrapMsg(m *C.pnng_msg) *Message {
 }
 
 // wrapReceived wraps a received message, keeping the body its receive located (WithBody
-// needs no further cgo call).
-func wrapReceived(r C.pg_recv_result) *Message {
-	msg := &Message{m: r.m, body: r.body, blen: r.len, known: true}
-	runtime.SetFinalizer(msg, (*Message).Free)
+// needs no further cgo call). Messages of up to blockedBody bytes come from st's current
+// block (allocBlocked).
+func wrapReceived(st *sockState, r C.pg_recv_result) *Message {
+	if r.len > blockedBody {
+		msg := &Message{m: r.m, body: r.body, blen: r.len, known: true}
+		runtime.SetFinalizer(msg, (*Message).Free)
+		return msg
+	}
+	msg := st.allocBlocked()
+	msg.m, msg.body, msg.blen, msg.known = r.m, r.body, r.len, true
+	return msg
+}
+
+// Received Messages with small bodies are allocated msgBlockLen at a time, with one finalizer
+// for the block instead of one per message (registering a finalizer cost more than the rest
+// of a small receive in Go). A block is released, and its forgotten messages freed, once none
+// of its Messages is reachable; a slot is never reused, so a freed Message stays freed.
+const (
+	msgBlockLen = 16
+	blockedBody = 64 << 10 // larger bodies get a finalizer of their own: released promptly
+)
+
+type msgBlock [msgBlockLen]Message
+
+func freeBlock(b *msgBlock) {
+	for i := range b {
+		b[i].Free()
+	}
+}
+
+type msgAlloc struct {
+	mu   sync.Mutex
+	blk  *msgBlock
+	next int
+}
+
+func (st *sockState) allocBlocked() *Message {
+	a := &st.msgs
+	a.mu.Lock()
+	if a.blk == nil || a.next == msgBlockLen {
+		a.blk, a.next = new(msgBlock), 0
+		runtime.SetFinalizer(a.blk, freeBlock)
+	}
+	msg := &a.blk[a.next]
+	a.next++
+	a.mu.Unlock()
 	return msg
 }
 

@@ -144,6 +144,7 @@ type sockState struct {
 	sock      C.pnng_socket
 	pollable  bool        // opened here: a blocking Recv may wait in the Go scheduler (poll.go)
 	pollSends bool        // and so may a blocking Send (protocols where a non-blocking try is safe)
+	msgs      msgAlloc    // received Messages (message.go)
 	closed    atomic.Bool // Close has started
 	gone      atomic.Bool // pnng_socket_close has returned
 
@@ -537,7 +538,7 @@ func (s *Socket) recvMsg(flags C.int) (*Message, error) {
 	if err := errFor(C.pnng_result(r.rv)); err != nil {
 		return nil, err
 	}
-	return wrapReceived(r), nil
+	return wrapReceived(s.st, r), nil
 }
 
 // SendContext sends a copy of data asynchronously; when ctx is done first the operation is
