@@ -18,6 +18,9 @@ struct Entries {
     pipe_events: VecDeque<(PipeId, PipeEvent, usize)>,
     /// Set by `wake`: the next `wait` returns even with nothing queued.
     woken: bool,
+    /// Threads in `wait`: `ready` is notified only when there are any (a notification is a
+    /// futex system call even with nobody waiting, and most queues are only polled).
+    waiters: u32,
 }
 
 impl Entries {
@@ -59,7 +62,9 @@ impl Cq {
             // SAFETY: writing 8 bytes to our own eventfd; it cannot overflow with one write.
             unsafe { libc::write(self.fd, (&one as *const u64).cast(), 8) };
         }
-        self.ready.notify_all();
+        if entries.waiters > 0 {
+            self.ready.notify_all();
+        }
     }
 
     /// Clears the fd's readiness once the queue is empty. Caller holds the lock.
@@ -108,8 +113,12 @@ impl Cq {
     /// Blocks until an entry waits (`Ok`) or `ms` pass (`TimedOut`); negative `ms` waits forever.
     /// `Interrupted` if `wake` was called and nothing is queued.
     pub fn wait(&self, ms: i32) -> Result<()> {
-        wait_while(&self.entries, &self.ready, ms, |e| e.is_empty() && !e.woken)?;
+        // Counted before the emptiness check (under the lock), so no post is missed.
+        lock(&self.entries).waiters += 1;
+        let waited = wait_while(&self.entries, &self.ready, ms, |e| e.is_empty() && !e.woken);
         let mut e = lock(&self.entries);
+        e.waiters -= 1;
+        waited?;
         let woken = std::mem::take(&mut e.woken);
         if woken && e.is_empty() {
             Err(Error::Interrupted)
@@ -120,8 +129,11 @@ impl Cq {
 
     /// Makes a current or the next `wait` return (with `Interrupted` if nothing is queued).
     pub fn wake(&self) {
-        lock(&self.entries).woken = true;
-        self.ready.notify_all();
+        let mut e = lock(&self.entries);
+        e.woken = true;
+        if e.waiters > 0 {
+            self.ready.notify_all();
+        }
     }
 }
 
