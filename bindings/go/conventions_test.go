@@ -573,6 +573,64 @@ func TestForgottenReceivedMessages(t *testing.T) {
 	wantErr(t, kept.WithBody(func([]byte) {}), pnng.ErrMessageState)
 }
 
+// A Context's blocking receive parks too: a reply that comes later arrives, the context's
+// receive timeout ends it, and closing the context wakes it.
+func TestContextRecvParks(t *testing.T) {
+	req := open(t, pnng.NewReq0)
+	rep := open(t, pnng.NewRep0)
+	pairUp(t, rep, req)
+	ok(t, rep.SetRecvTimeout(10*time.Second))
+	go func() {
+		for {
+			m, err := rep.RecvMsg()
+			if err != nil {
+				return
+			}
+			time.Sleep(20 * time.Millisecond) // the requester is parked by now
+			if rep.SendMsg(m) != nil {
+				m.Free()
+			}
+		}
+	}()
+	c := must(req.NewContext())
+	ok(t, c.SetRecvTimeout(10*time.Second))
+	for i := 0; i < 3; i++ {
+		body := []byte(fmt.Sprintf("request %d", i))
+		ok(t, c.Send(body))
+		if i%2 == 0 {
+			if got := must(c.Recv()); !bytes.Equal(got, body) {
+				t.Fatalf("reply %q", got)
+			}
+			continue
+		}
+		m := must(c.RecvMsg())
+		if got := m.Body(); !bytes.Equal(got, body) {
+			t.Fatalf("reply %q", got)
+		}
+		m.Free()
+	}
+
+	lone := open(t, pnng.NewRep0) // no peer: a receive waits
+	pc := must(lone.NewContext())
+	ok(t, pc.SetRecvTimeout(30*time.Millisecond))
+	_, err := pc.Recv()
+	wantErr(t, err, pnng.ErrTimeout)
+	ok(t, pc.SetRecvTimeout(pnng.Infinite))
+	errs := make(chan error, 1)
+	go func() {
+		_, err := pc.RecvMsg()
+		errs <- err
+	}()
+	time.Sleep(30 * time.Millisecond)
+	ok(t, pc.Close())
+	select {
+	case err := <-errs:
+		wantErr(t, err, pnng.ErrClosed)
+	case <-time.After(10 * time.Second):
+		t.Fatal("closing the context did not wake its blocked RecvMsg")
+	}
+}
+
 // A blocking SendMsg that fails while parked gives the message back intact; the next send of
 // the same Message goes through.
 func TestParkedSendMsgKeepsMessage(t *testing.T) {
@@ -627,6 +685,26 @@ func TestSurveyorRecvEndsWithSurvey(t *testing.T) {
 	wantErr(t, err, pnng.ErrTimeout)
 	if took := time.Since(start); took > 5*time.Second {
 		t.Fatalf("the survey ended the receive only after %v", took)
+	}
+
+	// The same on a context.
+	c := must(sv.NewContext())
+	ok(t, c.SetRecvTimeout(10*time.Second))
+	go func() {
+		if q, err := rs.Recv(); err == nil {
+			time.Sleep(20 * time.Millisecond)
+			_ = rs.Send(append([]byte("re: "), q...))
+		}
+	}()
+	ok(t, c.Send([]byte("q2")))
+	if got := string(must(c.Recv())); got != "re: q2" {
+		t.Fatalf("response %q", got)
+	}
+	start = time.Now()
+	_, err = c.Recv()
+	wantErr(t, err, pnng.ErrTimeout)
+	if took := time.Since(start); took > 5*time.Second {
+		t.Fatalf("the survey ended the context's receive only after %v", took)
 	}
 }
 

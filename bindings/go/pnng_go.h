@@ -198,8 +198,9 @@ static inline pg_send_result pg_socket_send_keep(pnng_socket s, const void *data
     }
     return r;
 }
-/* Starts the receive (the aio's timeout is the socket's own). */
+/* Starts the receive (the aio's timeout is the socket's or context's own). */
 static inline int pg_waiter_recv(pnng_socket s, pnng_aio *a) { return pnng_socket_recv_aio(s, a); }
+static inline int pg_waiter_ctx_recv(pnng_ctx c, pnng_aio *a) { return pnng_ctx_recv_aio(c, a); }
 /* Starts a send of m (the aio owns it from here; on failure to start, m is taken back and
  * stays the caller's). */
 static inline int pg_waiter_send(pnng_socket s, pnng_aio *a, pnng_msg *m) {

@@ -133,12 +133,17 @@ func (w *waiter) wait(start func() bool, done func() bool) {
 // recvWait receives, parking until a message (or an error) comes; ok is false when no
 // waiter could be made (the caller blocks in C instead).
 func (st *sockState) recvWait() (r C.pg_recv_result, ok bool) {
+	return recvWaitWith(func(a *C.pnng_aio) C.int { return C.pg_waiter_recv(st.sock, a) })
+}
+
+// recvWaitWith is recvWait for the receive start starts on the waiter's aio.
+func recvWaitWith(start func(a *C.pnng_aio) C.int) (r C.pg_recv_result, ok bool) {
 	w := getWaiter()
 	if w == nil {
 		return r, false
 	}
 	w.wait(func() bool {
-		if rv := C.pg_waiter_recv(st.sock, w.aio); rv != 0 {
+		if rv := start(w.aio); rv != 0 {
 			r = C.pg_recv_result{rv: rv} // nothing started, nothing will be posted
 			return true
 		}

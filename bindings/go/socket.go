@@ -144,6 +144,7 @@ type sockState struct {
 	sock      C.pnng_socket
 	pollable  bool        // opened here: a blocking Recv may wait in the Go scheduler (poll.go)
 	pollSends bool        // and so may a blocking Send (protocols where a non-blocking try is safe)
+	surveyor  bool        // cooked surveyor: a context's non-blocking receive waits for the survey
 	msgs      msgAlloc    // received Messages (message.go)
 	closed    atomic.Bool // Close has started
 	gone      atomic.Bool // pnng_socket_close has returned
@@ -165,7 +166,8 @@ func openIndex(idx int) (*Socket, error) {
 	if err := errFor(C.pg_open(C.int(idx), &id)); err != nil {
 		return nil, err
 	}
-	st := &sockState{sock: C.pnng_socket{id: id}, pollable: true}
+	st := &sockState{sock: C.pnng_socket{id: id}, pollable: true,
+		surveyor: idx == 2*int(ProtoSurveyor0)}
 	// A send is tried without blocking first (then parked, poll.go) only where a
 	// non-blocking send that gives up leaves no state behind (rep0's and respondent0's
 	// replies would be lost); elsewhere a blocking send blocks in C.
