@@ -3,13 +3,12 @@
 // sockets, contexts, pipes) and pipe events are posted by libpnng to this queue; no JS ever runs on
 // an NNG thread.
 //
-// Waiting. The queue's eventfd (pnng_cq_fd, readable while entries wait; popped until EAGAIN, as it may
-// be readable for a moment with none) is watched by the
-// event loop itself through koffi's libuv poll handle (koffi.node.poll): when it turns readable,
-// every ready entry is popped on the JS thread in one batch and the promises are settled. No
-// thread-pool thread is involved, so a completion costs one wake-up of the event loop. The poll
-// handle is ref'ed only while operations are outstanding or some open socket has pipe-event
-// listeners, so an idle process exits by itself.
+// Waiting. The queue's eventfd (pnng_cq_fd, readable while entries wait; popped until EAGAIN, as it
+// may be readable for a moment with none) is watched by the event loop itself through koffi's libuv
+// poll handle (koffi.node.poll): when it turns readable, every ready entry is popped on the JS
+// thread in one batch and the promises are settled. No thread-pool thread is involved, so a
+// completion costs one wake-up of the event loop. The poll handle is ref'ed only while operations
+// are outstanding or some open socket has pipe-event listeners, so an idle process exits by itself.
 // Fallback (worker threads, koffi without node.poll, or no pnng_cq_fd): one koffi `.async` call to pnng_cq_wait()
 // on a libuv worker thread, re-armed after each batch, waiting in slices of WAIT_SLICE_MS.
 //
