@@ -9,6 +9,7 @@ use crate::core::sys;
 use crate::core::types::{PipeEvent, PipeId, SocketId};
 use crate::error::{Error, Result, check};
 use std::ffi::{c_int, c_void};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 /// A pipe-event callback (the C type `pnng_pipe_cb` without its NULL).
@@ -90,18 +91,21 @@ impl Pipes {
     }
 }
 
-/// Routes every pipe event of a new socket to `pipe_event`, with one call (pnng's copy of
-/// NNG: one lookup of the socket instead of one per event).
-pub(super) fn register(id: SocketId) -> Result<()> {
-    // SAFETY: NNG checks the socket id. The trampoline's argument is the socket id, not a
-    // pointer: the trampoline looks the socket up, so nothing can dangle.
-    check(unsafe {
-        crate::core::extern_nng::nng_pipe_notify_all(
-            id.nng(),
-            Some(pipe_event),
-            id.0 as usize as *mut c_void,
-        )
-    })
+/// Routes every pipe event of every socket opened from now on to `pipe_event` (pnng's copy
+/// of NNG sets it while it opens the socket: no lookup of the socket and no call per open).
+/// Called before each open; only the first call reaches NNG.
+pub(super) fn register() -> Result<()> {
+    static REGISTERED: AtomicBool = AtomicBool::new(false);
+    if REGISTERED.load(Ordering::Acquire) {
+        return Ok(());
+    }
+    // SAFETY: `pipe_event` is a valid trampoline for the process's lifetime; NNG keeps the
+    // pointer under its socket lock and gives each new socket its own id as the argument,
+    // not a pointer: the trampoline looks the socket up, so nothing can dangle. Calling it
+    // again (two first opens racing) sets the same value.
+    check(unsafe { crate::core::extern_nng::nng_pipe_notify_default(Some(pipe_event)) })?;
+    REGISTERED.store(true, Ordering::Release);
+    Ok(())
 }
 
 /// The ids of the socket's live pipes.

@@ -179,6 +179,7 @@ impl Protocol {
 /// pnng's per-socket state.
 pub fn open(protocol: Protocol, raw: bool) -> Result<SocketId> {
     let opener = protocol.opener(raw)?;
+    events::register()?;
     let mut s = SocketId(0).nng();
     // SAFETY: the opener writes the new socket through the valid out-pointer on success.
     check(unsafe { opener(&mut s) })?;
@@ -190,10 +191,6 @@ pub fn open(protocol: Protocol, raw: bool) -> Result<SocketId> {
     };
     lock(&SOCKETS).insert(id, Arc::new(st));
     // recv-size-max stays NNG's default, 0 (no limit), as in NNG and pynng.
-    if let Err(e) = events::register(id) {
-        let _ = close(id);
-        return Err(e);
-    }
     Ok(id)
 }
 

@@ -1281,6 +1281,19 @@ nng_pipe_notify_all(nng_socket s, nng_pipe_cb cb, void *arg)
 	return (0);
 }
 
+// pnng: a callback every new socket starts with (see nni_sock_open).
+int
+nng_pipe_notify_default(nng_pipe_cb cb)
+{
+	int rv;
+
+	if ((rv = nni_init()) != 0) {
+		return (rv);
+	}
+	nni_sock_set_pipe_cb_default(cb);
+	return (0);
+}
+
 void
 nng_device_aio(nng_aio *aio, nng_socket s1, nng_socket s2)
 {

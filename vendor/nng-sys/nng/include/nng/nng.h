@@ -298,6 +298,11 @@ NNG_DECL int nng_pipe_notify(nng_socket, nng_pipe_ev, nng_pipe_cb, void *);
 // (ADD_PRE, ADD_POST and REM_POST) with a single lookup of the socket.
 NNG_DECL int nng_pipe_notify_all(nng_socket, nng_pipe_cb, void *);
 
+// pnng: nng_pipe_notify_default makes every socket opened afterwards start
+// with cb registered for every pipe event, its argument the socket's id
+// (cast to a pointer).  NULL stops that for later sockets.
+NNG_DECL int nng_pipe_notify_default(nng_pipe_cb);
+
 // nng_listen creates a listening endpoint with no special options,
 // and starts it listening.  It is functionally equivalent to the legacy
 // nn_bind(). The underlying endpoint is returned back to the caller in the

@@ -107,6 +107,8 @@ struct nni_socket {
 
 static nni_list sock_list  = NNI_LIST_INITIALIZER(sock_list, nni_sock, s_node);
 static nni_mtx  sock_lk    = NNI_MTX_INITIALIZER;
+// pnng: set by nng_pipe_notify_default, read under sock_lk.
+static nng_pipe_cb sock_pipe_cb_default = NULL;
 static nni_id_map sock_ids = NNI_ID_MAP_INITIALIZER(1, 0x7fffffff, 0);
 static nni_id_map ctx_ids  = NNI_ID_MAP_INITIALIZER(1, 0x7fffffff, 0);
 
@@ -658,6 +660,14 @@ nni_sock_open(nni_sock **sockp, const nni_proto *proto)
 		return (rv);
 	} else {
 		nni_list_append(&sock_list, s);
+		// pnng: the default pipe callback, before anyone can find the
+		// socket (no pipe exists yet, and nng_pipe_notify needs sock_lk).
+		if (sock_pipe_cb_default != NULL) {
+			for (int ev = 0; ev < NNG_PIPE_EV_NUM; ev++) {
+				s->s_pipe_cbs[ev].cb_fn  = sock_pipe_cb_default;
+				s->s_pipe_cbs[ev].cb_arg = (void *) (uintptr_t) s->s_id;
+			}
+		}
 		s->s_sock_ops.sock_open(s->s_data);
 		*sockp = s;
 	}
@@ -1279,6 +1289,15 @@ uint32_t
 nni_sock_flags(nni_sock *sock)
 {
 	return (sock->s_flags);
+}
+
+// pnng: see nng_pipe_notify_default.
+void
+nni_sock_set_pipe_cb_default(nng_pipe_cb cb)
+{
+	nni_mtx_lock(&sock_lk);
+	sock_pipe_cb_default = cb;
+	nni_mtx_unlock(&sock_lk);
 }
 
 void

@@ -61,6 +61,8 @@ extern uint32_t nni_sock_flags(nni_sock *);
 // types.)  The second argument is a mask of events for which the callback
 // should be executed.
 extern void nni_sock_set_pipe_cb(nni_sock *sock, int, nng_pipe_cb, void *);
+// pnng: the callback for every pipe event of sockets opened from now on.
+extern void nni_sock_set_pipe_cb_default(nng_pipe_cb);
 
 // nni_ctx_open is used to open/create a new context structure.
 // Contexts are not supported by most protocols, but for those that do,
