@@ -1,13 +1,11 @@
 //! The socket's dialers and listeners: listen, dial (in pynng's three modes), and the lists
 //! NNG has no call for.
 
-use super::{SocketState, all_states, state};
-use crate::core::sync::lock;
+use super::{Endpoints, SocketState, all_states, state};
 use crate::core::sys;
 use crate::core::types::{DialerId, Flags, ListenerId, SocketId};
 use crate::error::{Error, Result, check};
 use std::ffi::CStr;
-use std::sync::Mutex;
 
 /// Creates and starts a listener.
 pub fn listen(id: SocketId, url: &CStr, flags: Flags) -> Result<ListenerId> {
@@ -17,7 +15,7 @@ pub fn listen(id: SocketId, url: &CStr, flags: Flags) -> Result<ListenerId> {
     // SAFETY: NNG checks the socket id; the URL is NUL-terminated and the out-pointer live.
     check(unsafe { sys::nng_listen(id.nng(), url.as_ptr(), &mut l, flags.bits()) })?;
     let lid = ListenerId::of(l);
-    lock(&st.listeners).push(lid);
+    st.endpoints.lock().listeners.push(lid);
     Ok(lid)
 }
 
@@ -66,7 +64,7 @@ pub fn dial(id: SocketId, url: &CStr, flags: Flags) -> Result<DialerId> {
             Flags::NONE
         })?
     };
-    lock(&st.dialers).push(did);
+    st.endpoints.lock().dialers.push(did);
     Ok(did)
 }
 
@@ -79,9 +77,12 @@ pub enum Endpoint {
 
 impl SocketState {
     fn forget_endpoint(&self, ep: Endpoint) {
+        let Some(mut eps) = self.endpoints.lock_used() else {
+            return;
+        };
         match ep {
-            Endpoint::Dialer(d) => lock(&self.dialers).retain(|&x| x != d),
-            Endpoint::Listener(l) => lock(&self.listeners).retain(|&x| x != l),
+            Endpoint::Dialer(d) => eps.dialers.retain(|&x| x != d),
+            Endpoint::Listener(l) => eps.listeners.retain(|&x| x != l),
         }
     }
 }
@@ -90,8 +91,8 @@ impl SocketState {
 pub fn track_endpoint(id: SocketId, ep: Endpoint) {
     if let Ok(st) = state(id) {
         match ep {
-            Endpoint::Dialer(d) => lock(&st.dialers).push(d),
-            Endpoint::Listener(l) => lock(&st.listeners).push(l),
+            Endpoint::Dialer(d) => st.endpoints.lock().dialers.push(d),
+            Endpoint::Listener(l) => st.endpoints.lock().listeners.push(l),
         }
     }
 }
@@ -103,8 +104,10 @@ pub fn untrack_endpoint(ep: Endpoint) {
     }
 }
 
-fn list<T: Copy>(id: SocketId, which: impl Fn(&SocketState) -> &Mutex<Vec<T>>) -> Result<Vec<T>> {
-    Ok(lock(which(&*state(id)?)).clone())
+fn list<T: Copy>(id: SocketId, which: impl Fn(&Endpoints) -> &Vec<T>) -> Result<Vec<T>> {
+    let st = state(id)?;
+    let eps = st.endpoints.lock_used();
+    Ok(eps.map(|e| which(&e).clone()).unwrap_or_default())
 }
 
 /// The socket's open dialers.

@@ -4,7 +4,7 @@
 use super::{IdMap, IdSet, SocketState, state};
 use crate::abi::pnng_pipe;
 use crate::core::cq::Cq;
-use crate::core::sync::lock;
+use crate::core::sync::{OnDemand, lock};
 use crate::core::sys;
 use crate::core::types::{PipeEvent, PipeId, SocketId};
 use crate::error::{Error, Result, check};
@@ -35,7 +35,8 @@ pub(super) struct Events {
     subscribers: Mutex<[Vec<Subscriber>; PipeEvent::ALL.len()]>,
     /// Live pipes: listed once their ADD_PRE callbacks accepted them, until REM_POST or
     /// pnng_pipe_close, whichever comes first.
-    pipes: Mutex<Pipes>,
+    /// Allocated at the first pipe event.
+    pipes: OnDemand<Pipes>,
 }
 
 /// The socket's pipes as pnng sees them (see `Events::pipes`). Sets, not lists: a listener
@@ -110,19 +111,22 @@ pub(super) fn register() -> Result<()> {
 
 /// The ids of the socket's live pipes.
 pub fn pipes(id: SocketId) -> Result<Vec<PipeId>> {
-    Ok(lock(&state(id)?.events.pipes).ordered())
+    let st = state(id)?;
+    let pipes = st.events.pipes.lock_used();
+    Ok(pipes.map(|p| p.ordered()).unwrap_or_default())
 }
 
 /// Whether `pipe` is one of the socket's live pipes (NNG still finds a closed pipe by id
 /// until it is reaped, and a message addressed to it would vanish without an error).
 pub fn has_pipe(id: SocketId, pipe: PipeId) -> bool {
-    state(id).is_ok_and(|st| lock(&st.events.pipes).live.contains_key(&pipe))
+    state(id)
+        .is_ok_and(|st| (st.events.pipes.lock_used()).is_some_and(|p| p.live.contains_key(&pipe)))
 }
 
 /// Takes a pipe the caller closed off the live list at once, before NNG's removal event.
 pub(crate) fn forget_pipe(id: SocketId, pipe: PipeId) {
     if let Ok(st) = state(id) {
-        let mut pipes = lock(&st.events.pipes);
+        let mut pipes = st.events.pipes.lock();
         pipes.live.remove(&pipe);
         pipes.closed.insert(pipe);
     }
@@ -174,8 +178,8 @@ impl SocketState {
     /// Runs the subscribers of one event of pipe `pid`, keeping the live list in step.
     fn pipe_event(&self, pid: PipeId, event: PipeEvent) {
         match event {
-            PipeEvent::RemPost => lock(&self.events.pipes).removed(pid),
-            PipeEvent::AddPre => lock(&self.events.pipes).pre_started(pid),
+            PipeEvent::RemPost => self.events.pipes.lock().removed(pid),
+            PipeEvent::AddPre => self.events.pipes.lock().pre_started(pid),
             PipeEvent::AddPost => {}
         }
         // A copy: no pnng lock is held while user code runs.
@@ -196,7 +200,7 @@ impl SocketState {
         }
         // Listed only once the ADD_PRE callbacks ran, and not if one of them rejected it.
         if event == PipeEvent::AddPre {
-            lock(&self.events.pipes).pre_done(pid);
+            self.events.pipes.lock().pre_done(pid);
         }
     }
 }

@@ -17,7 +17,7 @@ pub use name::{name, set_name};
 
 use super::msg::Msg;
 use super::oneshot;
-use super::sync::{lock, read, write};
+use super::sync::{OnDemand, lock, read, write};
 use super::sys;
 use super::types::{DialerId, Flags, ListenerId, SocketId};
 use crate::error::{Error, Result, check};
@@ -30,14 +30,13 @@ use std::sync::{Arc, Mutex, RwLock};
 
 #[derive(Default)]
 pub struct SocketState {
-    /// The name set with `socket-name` (see `name`).
-    name: Mutex<Option<CString>>,
     /// A message a receive could not fit into the caller's buffer; the next receive returns it.
     pending: Mutex<Option<Msg>>,
     /// Pipe-event subscribers and the live pipes (see `events`).
     events: events::Events,
-    dialers: Mutex<Vec<DialerId>>,
-    listeners: Mutex<Vec<ListenerId>>,
+    /// The dialers and listeners and the name set with `socket-name` (see `endpoints` and
+    /// `name`), allocated when first used.
+    endpoints: OnDemand<Endpoints>,
     /// A cooked surveyor: a non-blocking receive looks at the receive fd first (see
     /// `is_cooked_surveyor`).
     cooked_surveyor: bool,
@@ -47,11 +46,20 @@ pub struct SocketState {
     closing: RwLock<bool>,
     /// The aios of devices forwarding through this socket (addresses of `nng_aio`s), aborted
     /// when it closes: NNG 1.12 stops a device only when a receive fails, so closing its
-    /// send-only side would otherwise wait until the other side closes.
-    devices: Mutex<Vec<usize>>,
+    /// send-only side would otherwise wait until the other side closes. Allocated when first
+    /// used.
+    devices: OnDemand<Vec<usize>>,
     /// How many contexts of this socket ctx.rs lists (changed only under its map's lock):
     /// the socket's close unlists them, and skips the search when there are none.
     pub(crate) ctxs: AtomicUsize,
+}
+
+/// A socket's endpoint lists and name (see `SocketState::endpoints`).
+#[derive(Default)]
+struct Endpoints {
+    dialers: Vec<DialerId>,
+    listeners: Vec<ListenerId>,
+    name: Option<CString>,
 }
 
 static SOCKETS: Lazy<Mutex<IdMap<SocketId, Arc<SocketState>>>> = Lazy::new(Default::default);
@@ -252,7 +260,7 @@ fn message_waiting(id: SocketId) -> Result<bool> {
 pub fn close(id: SocketId) -> Result<()> {
     if let Ok(st) = state(id) {
         *write(&st.closing) = true;
-        for &aio in lock(&st.devices).iter() {
+        for &aio in st.devices.lock_used().iter().flat_map(|d| d.iter()) {
             // SAFETY: a device aio stays valid while listed (device.rs unlists it under this
             // lock before freeing it); NNG completes the aborted device asynchronously.
             unsafe { sys::nng_aio_abort(aio as *mut sys::nng_aio, sys::NNG_ECLOSED as c_int) };
@@ -367,7 +375,7 @@ impl SocketState {
 /// Lists (`add`) or unlists a device aio forwarding through socket `id` (see `devices`).
 pub(crate) fn list_device(id: SocketId, aio: *mut sys::nng_aio, add: bool) {
     if let Ok(st) = state(id) {
-        let mut devices = lock(&st.devices);
+        let mut devices = st.devices.lock();
         devices.retain(|&a| a != aio as usize);
         if add {
             devices.push(aio as usize);

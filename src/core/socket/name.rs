@@ -3,7 +3,6 @@
 //! writes NNG's buffer so that it reads right, and keeps the name itself for reading back.
 
 use super::state;
-use crate::core::sync::lock;
 use crate::core::sys;
 use crate::core::types::SocketId;
 use crate::error::{Error, Result, check};
@@ -28,11 +27,13 @@ pub fn set_name(id: SocketId, name: &CStr) -> Result<()> {
         check(sys::nng_socket_set_string(id.nng(), opt, blank.as_ptr()))?;
         check(sys::nng_socket_set_string(id.nng(), opt, name.as_ptr()))?;
     }
-    *lock(&st.name) = Some(name.to_owned());
+    st.endpoints.lock().name = Some(name.to_owned());
     Ok(())
 }
 
 /// The socket's name as set, or `None` for NNG's default (the socket id).
 pub fn name(id: SocketId) -> Result<Option<CString>> {
-    Ok(lock(&state(id)?.name).clone())
+    let st = state(id)?;
+    let eps = st.endpoints.lock_used();
+    Ok(eps.and_then(|e| e.name.clone()))
 }
