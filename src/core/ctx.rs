@@ -110,10 +110,13 @@ fn unlist(id: CtxId) -> Option<Entry> {
 /// search of the map, made only when the socket has contexts listed (a context's open and
 /// close then cost no per-socket bookkeeping of their own).
 pub(crate) fn forget_socket(st: &Arc<SocketState>) {
-    let mut map = lock(&CTXS);
+    // Read before taking the map's lock: the socket's close marked it closing (a write lock
+    // that waited for every open behind its gate) before this, so a context listed by then
+    // shows here, and one listed later sees the mark and unlists itself (`open`).
     if st.ctxs.load(Ordering::Relaxed) == 0 {
         return;
     }
+    let mut map = lock(&CTXS);
     let ids: Vec<CtxId> = map
         .iter()
         .filter(|(_, e)| Arc::ptr_eq(&e.socket, st))
