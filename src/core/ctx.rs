@@ -111,8 +111,8 @@ fn unlist(id: CtxId) -> Option<Entry> {
 /// close then cost no per-socket bookkeeping of their own).
 pub(crate) fn forget_socket(st: &Arc<SocketState>) {
     // Read before taking the map's lock: the socket's close marked it closing (a write lock
-    // that waited for every open behind its gate) before this, so a context listed by then
-    // shows here, and one listed later sees the mark and unlists itself (`open`).
+    // that waited for every call behind its gate, where `open` lists its context) before
+    // this, so every context of the socket listed shows here, and no more can be listed.
     if st.ctxs.load(Ordering::Relaxed) == 0 {
         return;
     }
@@ -133,21 +133,19 @@ pub fn open(sock: SocketId) -> Result<CtxId> {
     let st = socket::state(sock)?;
     let mut c = CtxId(0).nng();
     let mut rv = 0;
-    // Behind the socket's gate, as every call on a context (see `gated`).
+    // Behind the socket's gate, as every call on a context (see `gated`), and listed there
+    // before anyone else can know the id: the socket's close marks it closing (a write lock
+    // that waits for every call behind the gate) before it searches the map, so it finds
+    // the entry and unlists it.
     st.start_op(|| {
         // SAFETY: NNG validates the socket id; the out-pointer is a live local.
-        rv = unsafe { sys::nng_ctx_open(&mut c, sock.nng()) }
+        rv = unsafe { sys::nng_ctx_open(&mut c, sock.nng()) };
+        if rv == 0 {
+            list(CtxId::of(c), Arc::clone(&st));
+        }
     })?;
     check(rv)?;
-    let id = CtxId::of(c);
-    // Listed before anyone else can know the id; the socket's close unlists it. Its close
-    // marks the socket closing before it searches the map, so this either is found there or
-    // sees the mark below and unlists itself.
-    list(id, Arc::clone(&st));
-    if st.is_closing() {
-        drop(unlist(id));
-    }
-    Ok(id)
+    Ok(CtxId::of(c))
 }
 
 /// Closes the context; `Closed` for a second close.

@@ -366,10 +366,6 @@ impl SocketState {
             None => self.start_op(start),
         }
     }
-
-    pub(crate) fn is_closing(&self) -> bool {
-        *read(&self.closing)
-    }
 }
 
 /// Lists (`add`) or unlists a device aio forwarding through socket `id` (see `devices`).
