@@ -229,6 +229,10 @@ extern void nni_aio_set_user(nni_aio *);
 extern void nng_aio_set_inline(nng_aio *); // pnng: see aio.c
 extern void nni_aio_scope_enter(void);
 extern void nni_aio_scope_leave(void);
+// pnng: nni_aio_scope_enter for the send/receive entry points; while such a
+// call is the outermost scope, nni_aio_in_call is true (posix_pollq_epoll.c).
+extern void nni_aio_call_enter(void);
+extern bool nni_aio_in_call(void);
 
 // nng_aio is an async I/O handle.  The details of this aio structure
 // are private to the AIO framework.  The structure has the public name

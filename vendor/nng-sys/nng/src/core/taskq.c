@@ -58,6 +58,10 @@ nni_taskq_thread(void *self)
 			task->task_busy--;
 			if (task->task_busy == 0) {
 				nni_cv_wake(&task->task_cv);
+				if (task->task_wake_fn != NULL) {
+					task->task_wake_fn(
+					    task->task_wake_arg);
+				}
 			}
 			nni_mtx_unlock(&task->task_mtx);
 			if (scope) {
@@ -160,6 +164,9 @@ nni_task_exec(nni_task *task)
 	task->task_busy--;
 	if (task->task_busy == 0) {
 		nni_cv_wake(&task->task_cv);
+		if (task->task_wake_fn != NULL) {
+			task->task_wake_fn(task->task_wake_arg);
+		}
 	}
 	nni_mtx_unlock(&task->task_mtx);
 }
@@ -191,6 +198,9 @@ nni_task_run_held(nni_task *task)
 	task->task_busy--;
 	if (task->task_busy == 0) {
 		nni_cv_wake(&task->task_cv);
+		if (task->task_wake_fn != NULL) {
+			task->task_wake_fn(task->task_wake_arg);
+		}
 	}
 	nni_mtx_unlock(&task->task_mtx);
 }
@@ -239,6 +249,9 @@ nni_task_abort(nni_task *task)
 		task->task_busy--;
 		if (task->task_busy == 0) {
 			nni_cv_wake(&task->task_cv);
+		if (task->task_wake_fn != NULL) {
+			task->task_wake_fn(task->task_wake_arg);
+		}
 		}
 	}
 	nni_mtx_unlock(&task->task_mtx);
@@ -271,6 +284,8 @@ nni_task_init(nni_task *task, nni_taskq *tq, nni_cb cb, void *arg)
 	nni_cv_init(&task->task_cv, &task->task_mtx);
 	task->task_prep = false;
 	task->task_inline = false;
+	task->task_wake_fn  = NULL;
+	task->task_wake_arg = NULL;
 	task->task_busy = 0;
 	task->task_cb   = cb;
 	task->task_arg  = arg;

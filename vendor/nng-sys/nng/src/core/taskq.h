@@ -80,6 +80,10 @@ struct nni_task {
 	unsigned      task_busy;
 	bool          task_prep;
 	bool          task_inline; // pnng: an inline aio's task (aio.c)
+	// pnng: a waiter that does not sleep on task_cv (it polls a
+	// descriptor, see nni_posix_pfd_wait_task) is woken by this too.
+	void (*task_wake_fn)(void *);
+	void *task_wake_arg;
 	nni_mtx       task_mtx;
 	nni_cv        task_cv;
 };
