@@ -330,7 +330,10 @@ fn a_blocked_receive_reads_its_stream_pipe_itself() {
         let woke = poller_switches() - before;
         // Other tests of this binary run alongside (their own sockets wake the poller too),
         // so only a bound far from the 2 per round trip of the poller doing the reads.
-        assert!(woke < u64::from(N / 4), "{t}: poller woke {woke} times in {N} round trips");
+        assert!(
+            woke < u64::from(N / 4),
+            "{t}: poller woke {woke} times in {N} round trips"
+        );
         close(cli);
         close(srv);
         echo.join().unwrap();
@@ -365,7 +368,10 @@ fn a_receive_reading_its_pipe_times_out_and_wakes_on_close() {
         std::thread::sleep(Duration::from_millis(50));
         close(b); // the pipe the waiter reads closes under it
         std::thread::sleep(Duration::from_millis(50));
-        assert!(!waiter.is_finished(), "{t}: the receive ended when the peer left");
+        assert!(
+            !waiter.is_finished(),
+            "{t}: the receive ended when the peer left"
+        );
         close(a);
         assert_eq!(waiter.join().unwrap(), Err(PNNG_ECLOSED), "{t}: close");
     }
@@ -396,7 +402,11 @@ fn a_receive_on_another_socket_keeps_the_pipes_messages() {
             assert_eq!(recv(x).unwrap(), [round], "{t}: round {round}");
             feeder.join().unwrap();
             for i in 0..5u8 {
-                assert_eq!(recv(a).unwrap(), [round, i], "{t}: round {round} message {i}");
+                assert_eq!(
+                    recv(a).unwrap(),
+                    [round, i],
+                    "{t}: round {round} message {i}"
+                );
             }
         }
         for s in [a, b, x, y] {
@@ -444,4 +454,69 @@ fn waiting_threads_leave_no_descriptors() {
     close(cli);
     close(srv);
     echo.join().unwrap();
+}
+
+/// The interruptible receive (pnng_socket_recv_fd, Python's main thread) of req0 waits on the
+/// socket's receive descriptor; it reads its tcp/ipc pipe meanwhile too, so the poller sleeps
+/// through a ping-pong here as well, and a descriptor still interrupts it.
+#[test]
+fn an_interruptible_req_receive_reads_its_pipe_itself() {
+    const N: u32 = 2_000;
+    fn recv_fd(s: pnng_socket, fd: c_int) -> Result<Vec<u8>, pnng_result> {
+        let mut buf = [0u8; 64];
+        let mut n = 0usize;
+        match unsafe { pnng_socket_recv_fd(s, buf.as_mut_ptr().cast(), 64, &mut n, fd, 1000) } {
+            PNNG_OK => Ok(buf[..n].to_vec()),
+            rv => Err(rv),
+        }
+    }
+    fn send_fd(s: pnng_socket, data: &[u8]) -> pnng_result {
+        unsafe { pnng_socket_send_fd(s, data.as_ptr().cast(), data.len(), -1, 1000) }
+    }
+    for t in ["ipc", "tcp"] {
+        let (srv, cli) = pair(pnng_rep0_open, pnng_req0_open, &addr(t));
+        let echo = std::thread::spawn(move || {
+            while let Ok(m) = recv(srv) {
+                if send(srv, &m) != PNNG_OK {
+                    break;
+                }
+            }
+        });
+        for i in 0..100u32 {
+            assert_eq!(send_fd(cli, &i.to_le_bytes()), PNNG_OK);
+            assert_eq!(
+                recv_fd(cli, -1).unwrap(),
+                i.to_le_bytes(),
+                "{t}: warm-up {i}"
+            );
+        }
+        let before = poller_switches();
+        for i in 0..N {
+            assert_eq!(send_fd(cli, &i.to_le_bytes()), PNNG_OK);
+            assert_eq!(recv_fd(cli, -1).unwrap(), i.to_le_bytes(), "{t}: reply {i}");
+        }
+        let woke = poller_switches() - before;
+        assert!(
+            woke < u64::from(N / 4),
+            "{t}: poller woke {woke} times in {N} round trips"
+        );
+        // An interruption while the request is out; the reply then still arrives.
+        let mut p = [0; 2];
+        assert_eq!(unsafe { libc::pipe(p.as_mut_ptr()) }, 0);
+        assert_eq!(unsafe { libc::write(p[1], b"x".as_ptr().cast(), 1) }, 1);
+        assert_eq!(send_fd(cli, b"last"), PNNG_OK);
+        let r = recv_fd(cli, p[0]);
+        assert!(
+            r == Err(PNNG_EINTR) || r.as_deref() == Ok(b"last"),
+            "{t}: {r:?}"
+        );
+        if r.is_err() {
+            assert_eq!(recv_fd(cli, -1).unwrap(), b"last", "{t}: resumed");
+        }
+        unsafe { libc::close(p[0]) };
+        unsafe { libc::close(p[1]) };
+        close(cli);
+        close(srv);
+        echo.join().unwrap();
+    }
 }

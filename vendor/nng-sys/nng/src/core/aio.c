@@ -144,7 +144,7 @@ static __thread bool     aio_call; // outermost scope: a send/recv call
 #if NNI_AIO_INLINE && defined(NNG_HAVE_EPOLL) && defined(NNG_HAVE_EVENTFD) && \
     !defined(NNG_HAVE_PORT_CREATE) && !defined(NNG_HAVE_KQUEUE)
 #define NNI_AIO_WAIT_POLL 1
-extern void nni_posix_pfd_wait_task(nni_task *);
+extern int  nni_posix_pfd_wait_task(nni_task *, int, int);
 extern bool nni_posix_pfd_release(void);
 #endif
 
@@ -153,6 +153,12 @@ nni_aio_set_inline(nni_aio *aio)
 {
 	aio->a_inline             = true;
 	aio->a_task.task_inline   = true;
+}
+
+void
+nni_aio_set_recv(nni_aio *aio, bool recv)
+{
+	aio->a_recv = recv;
 }
 
 void
@@ -512,14 +518,36 @@ nni_aio_wait(nni_aio *aio)
 #endif
 #ifdef NNI_AIO_WAIT_POLL
 	// pnng: a caller blocked on its own callback-less aio (a synchronous
-	// send or receive) reads its stream pipe on its own thread instead
+	// receive) reads its stream pipe on its own thread instead
 	// of sleeping until the poller thread has read it (posix_pollq_epoll.c).
-	if (aio->a_user && (aio->a_task.task_cb == NULL) &&
+	// Only receives: a blocked send waits for room, which its own pipe's
+	// reads do not make.
+	if (aio->a_user && aio->a_recv && (aio->a_task.task_cb == NULL) &&
 	    (aio_scope_depth == 0)) {
-		nni_posix_pfd_wait_task(&aio->a_task);
+		(void) nni_posix_pfd_wait_task(&aio->a_task, -1, -1);
 	}
 #endif
 	nni_task_wait(&aio->a_task);
+}
+
+// pnng: for a waiter of its own (pnng's interruptible calls): waits until the
+// receive on aio has completed and its callback has returned (0), until fd
+// (if >= 0) is readable or ms milliseconds (if >= 0) have passed (NNG_EINTR),
+// reading the calling thread's stream pipe meanwhile as nni_aio_wait does;
+// NNG_ENOTSUP when that does not apply (the caller waits its own way: the
+// operation may still be running).
+int
+nng_aio_wait_pipe(nng_aio *aio, int fd, int ms)
+{
+#ifdef NNI_AIO_WAIT_POLL
+	if (aio->a_recv && (aio_scope_depth == 0)) {
+		return (nni_posix_pfd_wait_task(&aio->a_task, fd, ms));
+	}
+#endif
+	NNI_ARG_UNUSED(aio);
+	NNI_ARG_UNUSED(fd);
+	NNI_ARG_UNUSED(ms);
+	return (NNG_ENOTSUP);
 }
 
 bool

@@ -846,6 +846,7 @@ void
 nni_sock_send(nni_sock *sock, nni_aio *aio)
 {
 	nni_aio_normalize_timeout(aio, sock->s_sndtimeo);
+	nni_aio_set_recv(aio, false); // pnng: see nni_aio_wait
 	nni_aio_call_enter(); // pnng: inline completions (aio.c)
 	sock->s_sock_ops.sock_send(sock->s_data, aio);
 	nni_aio_scope_leave();
@@ -855,6 +856,7 @@ void
 nni_sock_recv(nni_sock *sock, nni_aio *aio)
 {
 	nni_aio_normalize_timeout(aio, sock->s_rcvtimeo);
+	nni_aio_set_recv(aio, true); // pnng: see nni_aio_wait
 	nni_aio_call_enter(); // pnng: inline completions (aio.c)
 	sock->s_sock_ops.sock_recv(sock->s_data, aio);
 	nni_aio_scope_leave();
@@ -1439,6 +1441,7 @@ void
 nni_ctx_send(nni_ctx *ctx, nni_aio *aio)
 {
 	nni_aio_normalize_timeout(aio, ctx->c_sndtimeo);
+	nni_aio_set_recv(aio, false); // pnng: see nni_aio_wait
 	nni_aio_call_enter(); // pnng: inline completions (aio.c)
 	ctx->c_ops.ctx_send(ctx->c_data, aio);
 	nni_aio_scope_leave();
@@ -1448,6 +1451,7 @@ void
 nni_ctx_recv(nni_ctx *ctx, nni_aio *aio)
 {
 	nni_aio_normalize_timeout(aio, ctx->c_rcvtimeo);
+	nni_aio_set_recv(aio, true); // pnng: see nni_aio_wait
 	nni_aio_call_enter(); // pnng: inline completions (aio.c)
 	ctx->c_ops.ctx_recv(ctx->c_data, aio);
 	nni_aio_scope_leave();

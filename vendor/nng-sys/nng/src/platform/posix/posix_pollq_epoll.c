@@ -524,11 +524,19 @@ pfd_wake_fd_get(void)
 	return (fd);
 }
 
+// What a waiting task's completion writes to (under the task's lock).
+typedef struct {
+	int  fd;
+	bool written;
+} pfd_waker;
+
 static void
 pfd_wake(void *arg)
 {
-	uint64_t one = 1;
-	if (write((int) (intptr_t) arg, &one, sizeof(one)) != sizeof(one)) {
+	pfd_waker *w   = arg;
+	uint64_t   one = 1;
+	w->written     = true;
+	if (write(w->fd, &one, sizeof(one)) != sizeof(one)) {
 		// Only fails when the counter is full: it is readable then.
 		return;
 	}
@@ -619,54 +627,69 @@ pfd_give_back(nni_posix_pfd *pfd)
 	(void) epoll_ctl(pfd->pq->epfd, EPOLL_CTL_MOD, pfd->fd, &ev);
 }
 
-void
-nni_posix_pfd_wait_task(nni_task *task)
+// Waits until task is done (0), or until xfd (if >= 0) is readable or ms
+// milliseconds (if >= 0) have passed (NNG_EINTR), reading the thread's pipe
+// meanwhile; NNG_ENOTSUP when it cannot read a pipe (the caller waits its
+// own way: the task may still be busy).
+int
+nni_posix_pfd_wait_task(nni_task *task, int xfd, int ms)
 {
 	nni_posix_pollq *pq = &nni_posix_global_pollq;
 	nni_posix_pfd   *pfd;
 	uint32_t         id = pfd_hint;
 	int              wfd;
+	int              rv = NNG_ENOTSUP;
 	bool             busy;
+	pfd_waker        waker;
+	nni_time         deadline = NNI_TIME_NEVER;
 
 	if ((id == 0) || ((wfd = pfd_wake_fd_get()) < 0)) {
-		return;
+		return (NNG_ENOTSUP);
 	}
 	nni_mtx_lock(&pq->mtx);
 	if ((pfd = nni_id_get(&pq->ids, id)) == NULL) {
 		nni_mtx_unlock(&pq->mtx);
 		pfd_hint = 0;
-		return;
+		return (NNG_ENOTSUP);
 	}
 	nni_mtx_lock(&pfd->mtx);
 	if (pfd->waiter || pfd->closing) {
 		nni_mtx_unlock(&pfd->mtx);
 		nni_mtx_unlock(&pq->mtx);
-		return;
+		return (NNG_ENOTSUP);
 	}
 	pfd->waiter = true;
 	nni_mtx_unlock(&pfd->mtx);
 	nni_mtx_unlock(&pq->mtx);
-	pfd_last_wait = id;
+	if (ms >= 0) {
+		deadline = nni_clock() + (nni_time) ms;
+	}
 
 	nni_mtx_lock(&task->task_mtx);
 	busy = task->task_busy != 0;
 	if (busy) {
+		waker.fd            = wfd;
+		waker.written       = false;
 		task->task_wake_fn  = pfd_wake;
-		task->task_wake_arg = (void *) (intptr_t) wfd;
+		task->task_wake_arg = &waker;
+	} else {
+		rv = 0;
 	}
 	nni_mtx_unlock(&task->task_mtx);
 
 	while (busy) {
-		struct pollfd    fds[2];
+		struct pollfd    fds[3];
 		unsigned         mask  = 0;
 		nni_posix_pfd_cb cb    = NULL;
 		void            *cbarg = NULL;
+		int              timeout = -1;
+		int              n;
 
 		nni_mtx_lock(&pfd->mtx);
 		if (pfd->closing ||
 		    (!pfd->taken && ((pfd->events & (unsigned) POLLIN) == 0))) {
 			// Closing, no read pending, or the poller has the
-			// event already: sleep on the aio instead.
+			// event already: wait the caller's own way.
 			nni_mtx_unlock(&pfd->mtx);
 			break;
 		}
@@ -686,6 +709,14 @@ nni_posix_pfd_wait_task(nni_task *task)
 		}
 		nni_mtx_unlock(&pfd->mtx);
 
+		if (deadline != NNI_TIME_NEVER) {
+			nni_time now = nni_clock();
+			if (now >= deadline) {
+				rv = NNG_EINTR;
+				break;
+			}
+			timeout = (int) (deadline - now);
+		}
 		// The descriptor stays open while pfd->waiter is set.
 		fds[0].fd      = pfd->fd;
 		fds[0].events  = POLLIN;
@@ -693,11 +724,18 @@ nni_posix_pfd_wait_task(nni_task *task)
 		fds[1].fd      = wfd;
 		fds[1].events  = POLLIN;
 		fds[1].revents = 0;
-		if ((poll(fds, 2, -1) < 0) && (errno != EINTR)) {
+		fds[2].fd      = xfd;
+		fds[2].events  = POLLIN;
+		fds[2].revents = 0;
+		n = poll(fds, xfd >= 0 ? 3 : 2, timeout);
+		if ((n < 0) && (errno != EINTR)) {
 			break;
 		}
 		if (fds[1].revents != 0) {
+			nni_mtx_lock(&task->task_mtx);
+			waker.written = false;
 			pfd_wake_drain(wfd);
+			nni_mtx_unlock(&task->task_mtx);
 		}
 		mask = (unsigned) fds[0].revents &
 		    ((unsigned) POLLIN | (unsigned) POLLERR);
@@ -723,13 +761,29 @@ nni_posix_pfd_wait_task(nni_task *task)
 		nni_mtx_lock(&task->task_mtx);
 		busy = task->task_busy != 0;
 		nni_mtx_unlock(&task->task_mtx);
+		if (!busy) {
+			rv = 0;
+			if (cb != NULL) {
+				// What this pipe brought ended the wait (a
+				// ping-pong): this thread's next send on it
+				// holds its reads.
+				pfd_last_wait = id;
+			}
+		} else if ((xfd >= 0) && (fds[2].revents != 0)) {
+			rv = NNG_EINTR;
+			break;
+		}
 	}
 
 	nni_mtx_lock(&task->task_mtx);
-	task->task_wake_fn  = NULL;
-	task->task_wake_arg = NULL;
+	if (task->task_wake_fn == pfd_wake) {
+		task->task_wake_fn  = NULL;
+		task->task_wake_arg = NULL;
+		if (waker.written) {
+			pfd_wake_drain(wfd);
+		}
+	}
 	nni_mtx_unlock(&task->task_mtx);
-	pfd_wake_drain(wfd);
 
 	nni_mtx_lock(&pfd->mtx);
 	if (pfd->taken) {
@@ -738,6 +792,132 @@ nni_posix_pfd_wait_task(nni_task *task)
 	pfd->waiter = false;
 	nni_cv_wake(&pfd->wait_cv);
 	nni_mtx_unlock(&pfd->mtx);
+	return (rv);
+}
+
+// pnng: poll(2) on the caller's descriptors (at most 8), reading the calling
+// thread's tcp/ipc pipe meanwhile as nni_posix_pfd_wait_task does: for a
+// waiter of its own that sleeps on a socket's receive descriptor (pnng's
+// interruptible req/rep receive), the pipe's message then reaches the socket
+// on this thread and the kernel wakes it once.  Returns what poll returns
+// for the caller's descriptors (their revents set).
+int
+nng_poll_pipe(struct pollfd *fds, int nfds, int ms)
+{
+	nni_posix_pollq *pq = &nni_posix_global_pollq;
+	nni_posix_pfd   *pfd;
+	uint32_t         id = pfd_hint;
+	struct pollfd    all[9];
+	nni_time         deadline = NNI_TIME_NEVER;
+	int              rv;
+
+	if ((id == 0) || (nfds < 0) || (nfds > 8) ||
+	    (nni_aio_in_call())) {
+		return (poll(fds, (nfds_t) nfds, ms));
+	}
+	nni_mtx_lock(&pq->mtx);
+	if ((pfd = nni_id_get(&pq->ids, id)) == NULL) {
+		nni_mtx_unlock(&pq->mtx);
+		pfd_hint = 0;
+		return (poll(fds, (nfds_t) nfds, ms));
+	}
+	nni_mtx_lock(&pfd->mtx);
+	if (pfd->waiter || pfd->closing) {
+		nni_mtx_unlock(&pfd->mtx);
+		nni_mtx_unlock(&pq->mtx);
+		return (poll(fds, (nfds_t) nfds, ms));
+	}
+	pfd->waiter = true;
+	nni_mtx_unlock(&pfd->mtx);
+	nni_mtx_unlock(&pq->mtx);
+	if (ms >= 0) {
+		deadline = nni_clock() + (nni_time) ms;
+	}
+
+	for (;;) {
+		nni_posix_pfd_cb cb      = NULL;
+		void            *cbarg   = NULL;
+		int              timeout = -1;
+		int              n       = nfds;
+		int              raw;
+		unsigned         mask;
+
+		for (int i = 0; i < nfds; i++) {
+			all[i]         = fds[i];
+			all[i].revents = 0;
+		}
+		nni_mtx_lock(&pfd->mtx);
+		if (!pfd->closing &&
+		    (pfd->taken || ((pfd->events & (unsigned) POLLIN) != 0))) {
+			if (!pfd->taken) {
+				struct epoll_event ev;
+				memset(&ev, 0, sizeof(ev));
+				ev.events =
+				    (pfd->events & ~(unsigned) POLLIN) |
+				    NNI_EPOLL_FLAGS;
+				ev.data.ptr = pfd;
+				if (epoll_ctl(pq->epfd, EPOLL_CTL_MOD, pfd->fd,
+				        &ev) == 0) {
+					pfd->events &= ~(unsigned) POLLIN;
+					pfd->taken = true;
+				}
+			}
+			if (pfd->taken) {
+				all[n].fd      = pfd->fd;
+				all[n].events  = POLLIN;
+				all[n].revents = 0;
+				n++;
+			}
+		}
+		nni_mtx_unlock(&pfd->mtx);
+
+		if (deadline != NNI_TIME_NEVER) {
+			nni_time now = nni_clock();
+			timeout = now >= deadline ? 0 : (int) (deadline - now);
+		}
+		if ((raw = poll(all, (nfds_t) n, timeout)) < 0) {
+			rv = raw;
+			break;
+		}
+		rv = 0;
+		for (int i = 0; i < nfds; i++) {
+			fds[i].revents = all[i].revents;
+			if (all[i].revents != 0) {
+				rv++;
+			}
+		}
+		// Ready, timed out, or a plain poll (the pipe was not ours).
+		if ((rv > 0) || (raw == 0) || (n == nfds)) {
+			break;
+		}
+		mask = (unsigned) all[nfds].revents &
+		    ((unsigned) POLLIN | (unsigned) POLLERR);
+		if ((all[nfds].revents & POLLHUP) != 0) {
+			mask |= (unsigned) POLLIN;
+		}
+		nni_mtx_lock(&pfd->mtx);
+		if ((mask != 0) && !pfd->closing) {
+			pfd->taken = false; // the callback re-arms
+			cb         = pfd->cb;
+			cbarg      = pfd->arg;
+		}
+		nni_mtx_unlock(&pfd->mtx);
+		if (cb != NULL) {
+			nni_aio_scope_enter();
+			cb(pfd, mask, cbarg);
+			nni_aio_scope_leave();
+			pfd_last_wait = id;
+		}
+	}
+
+	nni_mtx_lock(&pfd->mtx);
+	if (pfd->taken) {
+		pfd_give_back(pfd);
+	}
+	pfd->waiter = false;
+	nni_cv_wake(&pfd->wait_cv);
+	nni_mtx_unlock(&pfd->mtx);
+	return (rv);
 }
 
 #endif // NNG_HAVE_EPOLL
