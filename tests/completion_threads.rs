@@ -520,3 +520,35 @@ fn an_interruptible_req_receive_reads_its_pipe_itself() {
         echo.join().unwrap();
     }
 }
+
+/// An aio freed the moment its wait returns: NNG wakes a task's waiters after releasing the
+/// task's lock (one context switch fewer per message), and freeing the aio then waits for that
+/// wake to finish (ASan in `make test-rust-asan` would see the freed condition variable).
+#[test]
+fn an_aio_freed_as_soon_as_its_wait_returns() {
+    for t in TRANSPORTS {
+        let (r, s) = pair(pnng_pair1_open, pnng_pair1_open, &addr(t));
+        let tx = std::thread::spawn(move || {
+            for i in 0..3_000u32 {
+                assert_eq!(send(s, &i.to_le_bytes()), PNNG_OK);
+            }
+            s
+        });
+        for i in 0..3_000u32 {
+            let mut a = std::ptr::null_mut();
+            assert_eq!(
+                unsafe { pnng_aio_new(None, std::ptr::null_mut(), &mut a) },
+                PNNG_OK
+            );
+            assert_eq!(unsafe { pnng_socket_recv_aio(r, a) }, PNNG_OK);
+            unsafe { pnng_aio_wait(a) };
+            assert_eq!(unsafe { pnng_aio_result(a) }, PNNG_OK, "{t}: {i}");
+            let mut m = std::ptr::null_mut();
+            assert_eq!(unsafe { pnng_aio_take_msg(a, &mut m) }, PNNG_OK);
+            unsafe { pnng_aio_free(a) };
+            assert_eq!(take(m), i.to_le_bytes(), "{t}: message {i}");
+        }
+        close(tx.join().unwrap());
+        close(r);
+    }
+}
