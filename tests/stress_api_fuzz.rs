@@ -703,6 +703,22 @@ impl<'a> Seq<'a> {
         }
     }
 
+    /// Checks the result of a `*_create(socket, url, out)` call; true when an endpoint was
+    /// made. A NULL `out` is refused with EINVAL before (or instead of) the socket lookup.
+    fn expect_created(&mut self, what: &str, rv: i32, null_out: bool, hs: Hs) -> bool {
+        if null_out {
+            let allowed: &[i32] = if hs == Hs::Live {
+                &[PNNG_EINVAL]
+            } else {
+                &[PNNG_EINVAL, PNNG_ECLOSED, PNNG_ENOENT]
+            };
+            self.expect(what, rv, allowed);
+            return false;
+        }
+        self.expect(what, rv, Self::allowed(hs));
+        rv == 0
+    }
+
     fn sock(&mut self) -> (pnng_socket, Hs) {
         let (id, hs) = self.handle(Kind::Socket);
         (pnng_socket { id }, hs)
@@ -1022,17 +1038,7 @@ impl<'a> Seq<'a> {
                 pnng_listener_create(s, cu.as_ptr(), if null_out { null_mut() } else { &mut l })
             };
             let what = format!("listener_create({}, {url:?})", s.id);
-            if null_out {
-                let allowed: &[i32] = if hs == Hs::Live {
-                    &[PNNG_EINVAL]
-                } else {
-                    &[PNNG_EINVAL, PNNG_ECLOSED, PNNG_ENOENT]
-                };
-                self.expect(&what, rv, allowed);
-                return;
-            }
-            self.expect(&what, rv, Self::allowed(hs));
-            if rv != 0 {
+            if !self.expect_created(&what, rv, null_out, hs) {
                 return;
             }
             self.issued(Kind::Listener, l.id);
@@ -1057,17 +1063,7 @@ impl<'a> Seq<'a> {
                 pnng_dialer_create(s, cu.as_ptr(), if null_out { null_mut() } else { &mut d })
             };
             let what = format!("dialer_create({}, {url:?})", s.id);
-            if null_out {
-                let allowed: &[i32] = if hs == Hs::Live {
-                    &[PNNG_EINVAL]
-                } else {
-                    &[PNNG_EINVAL, PNNG_ECLOSED, PNNG_ENOENT]
-                };
-                self.expect(&what, rv, allowed);
-                return;
-            }
-            self.expect(&what, rv, Self::allowed(hs));
-            if rv != 0 {
+            if !self.expect_created(&what, rv, null_out, hs) {
                 return;
             }
             self.issued(Kind::Dialer, d.id);
