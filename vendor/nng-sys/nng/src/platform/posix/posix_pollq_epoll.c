@@ -810,6 +810,7 @@ nng_poll_pipe(struct pollfd *fds, int nfds, int ms)
 	struct pollfd    all[9];
 	nni_time         deadline = NNI_TIME_NEVER;
 	int              rv;
+	bool             plain = false;
 
 	if ((id == 0) || (nfds < 0) || (nfds > 8) ||
 	    (nni_aio_in_call())) {
@@ -870,6 +871,13 @@ nng_poll_pipe(struct pollfd *fds, int nfds, int ms)
 			}
 		}
 		nni_mtx_unlock(&pfd->mtx);
+		if (n == nfds) {
+			// The pipe is not ours to read (closing, the poller
+			// has it, no read pending): leave it (its fini may
+			// wait for us), then a plain poll.
+			plain = true;
+			break;
+		}
 
 		if (deadline != NNI_TIME_NEVER) {
 			nni_time now = nni_clock();
@@ -886,9 +894,8 @@ nng_poll_pipe(struct pollfd *fds, int nfds, int ms)
 				rv++;
 			}
 		}
-		// Ready, timed out, or a plain poll (the pipe was not ours).
-		if ((rv > 0) || (raw == 0) || (n == nfds)) {
-			break;
+		if ((rv > 0) || (raw == 0)) {
+			break; // ready, or timed out
 		}
 		mask = (unsigned) all[nfds].revents &
 		    ((unsigned) POLLIN | (unsigned) POLLERR);
@@ -917,6 +924,14 @@ nng_poll_pipe(struct pollfd *fds, int nfds, int ms)
 	pfd->waiter = false;
 	nni_cv_wake(&pfd->wait_cv);
 	nni_mtx_unlock(&pfd->mtx);
+	if (plain) {
+		int timeout = -1;
+		if (deadline != NNI_TIME_NEVER) {
+			nni_time now = nni_clock();
+			timeout = now >= deadline ? 0 : (int) (deadline - now);
+		}
+		rv = poll(fds, (nfds_t) nfds, timeout);
+	}
 	return (rv);
 }
 
