@@ -530,12 +530,19 @@ typedef struct {
 	bool written;
 } pfd_waker;
 
+// The waker of this thread's own wait: a completion that its own callback
+// run finishes needs no eventfd (the loop looks at the task next).
+static __thread pfd_waker *pfd_own_waker;
+
 static void
 pfd_wake(void *arg)
 {
 	pfd_waker *w   = arg;
 	uint64_t   one = 1;
-	w->written     = true;
+	if (w == pfd_own_waker) {
+		return;
+	}
+	w->written = true;
 	if (write(w->fd, &one, sizeof(one)) != sizeof(one)) {
 		// Only fails when the counter is full: it is readable then.
 		return;
@@ -672,6 +679,7 @@ nni_posix_pfd_wait_task(nni_task *task, int xfd, int ms)
 		waker.written       = false;
 		task->task_wake_fn  = pfd_wake;
 		task->task_wake_arg = &waker;
+		pfd_own_waker       = &waker;
 	} else {
 		rv = 0;
 	}
@@ -783,6 +791,7 @@ nni_posix_pfd_wait_task(nni_task *task, int xfd, int ms)
 			pfd_wake_drain(wfd);
 		}
 	}
+	pfd_own_waker = NULL;
 	nni_mtx_unlock(&task->task_mtx);
 
 	nni_mtx_lock(&pfd->mtx);
