@@ -579,3 +579,56 @@ fn a_waiter_can_be_woken() {
     assert_eq!(unsafe { pnng_cq_wake(std::ptr::null()) }, PNNG_EINVAL);
     unsafe { pnng_cq_free(cq) };
 }
+
+/// One aio used in turn on several sockets (it remembers the last socket's state): each
+/// operation goes to the socket it names; after a socket closes, an operation on it completes
+/// with `PNNG_ECLOSED`, and the aio keeps working on another socket; `pnng_aio_busy` and
+/// `pnng_aio_result` follow every operation.
+#[test]
+fn one_aio_across_sockets_and_a_closed_one() {
+    let (a1, b1) = pair(pnng_pair1_open, pnng_pair1_open, &addr("inproc"));
+    let (a2, b2) = pair(pnng_pair1_open, pnng_pair1_open, &addr("inproc"));
+    let a = new_aio();
+    let recv_on = |s: pnng_socket| {
+        assert_eq!(unsafe { pnng_socket_recv_aio(s, a) }, PNNG_OK);
+        unsafe { pnng_aio_wait(a) };
+        assert!(!unsafe { pnng_aio_busy(a) });
+        let rv = unsafe { pnng_aio_result(a) };
+        let mut m = std::ptr::null_mut();
+        if rv == PNNG_OK {
+            assert_eq!(unsafe { pnng_aio_take_msg(a, &mut m) }, PNNG_OK);
+            (rv, take(m))
+        } else {
+            (rv, Vec::new())
+        }
+    };
+    for round in 0..3u8 {
+        assert_eq!(send(b1, &[1, round]), PNNG_OK);
+        assert_eq!(send(b2, &[2, round]), PNNG_OK);
+        assert_eq!(recv_on(a1), (PNNG_OK, vec![1, round]));
+        assert_eq!(recv_on(a2), (PNNG_OK, vec![2, round]));
+        // Sends through the same aio alternate too.
+        for (s, peer, tag) in [(a1, b1, 1u8), (a2, b2, 2u8)] {
+            assert_eq!(unsafe { pnng_aio_set_msg(a, msg(&[tag, round])) }, PNNG_OK);
+            assert_eq!(unsafe { pnng_socket_send_aio(s, a) }, PNNG_OK);
+            unsafe { pnng_aio_wait(a) };
+            assert_eq!(unsafe { pnng_aio_result(a) }, PNNG_OK);
+            assert_eq!(recv(peer).unwrap(), vec![tag, round]);
+        }
+    }
+    close(a1);
+    assert_eq!(recv_on(a1).0, PNNG_ECLOSED);
+    assert_eq!(send(b2, b"still"), PNNG_OK);
+    assert_eq!(recv_on(a2), (PNNG_OK, b"still".to_vec()));
+    // A pending receive is busy until its message comes.
+    assert_eq!(unsafe { pnng_socket_recv_aio(a2, a) }, PNNG_OK);
+    assert!(unsafe { pnng_aio_busy(a) });
+    assert_eq!(unsafe { pnng_aio_result(a) }, PNNG_EBUSY);
+    assert_eq!(send(b2, b"late"), PNNG_OK);
+    unsafe { pnng_aio_wait(a) };
+    assert_eq!(unsafe { pnng_aio_result(a) }, PNNG_OK);
+    unsafe { pnng_aio_free(a) };
+    close(b1);
+    close(a2);
+    close(b2);
+}

@@ -826,3 +826,84 @@ fn dialer_start_again_after_a_failed_blocking_start_and_fallback() {
     close(t);
     close(l);
 }
+
+/// Closing a socket forgets its own contexts and only those: the closed socket's contexts
+/// answer `PNNG_ECLOSED`, another socket's contexts (opened before and after) keep working,
+/// and a context closed before its socket stays closed.
+#[test]
+fn socket_close_forgets_its_contexts_and_only_its_own() {
+    let (rep, req) = pair(pnng_rep0_open, pnng_req0_open, &addr("inproc"));
+    let (rep2, req2) = pair(pnng_rep0_open, pnng_req0_open, &addr("inproc"));
+    let new_ctx = |s| {
+        let mut c = pnng_ctx { id: 0 };
+        assert_eq!(unsafe { pnng_socket_new_context(s, &mut c) }, PNNG_OK);
+        c
+    };
+    let mine: Vec<pnng_ctx> = (0..5).map(|_| new_ctx(req)).collect();
+    let other_before = new_ctx(req2);
+    assert_eq!(unsafe { pnng_ctx_close(mine[0]) }, PNNG_OK);
+    close(req);
+    let other_after = new_ctx(req2);
+    for c in &mine {
+        assert_eq!(unsafe { pnng_ctx_close(*c) }, PNNG_ECLOSED);
+        assert_eq!(
+            unsafe { pnng_ctx_send(*c, b"x".as_ptr().cast(), 1, 0) },
+            PNNG_ECLOSED
+        );
+    }
+    for c in [other_before, other_after] {
+        assert_eq!(
+            unsafe { pnng_ctx_send(c, b"ping".as_ptr().cast(), 4, 0) },
+            PNNG_OK
+        );
+        assert_eq!(recv(rep2).unwrap(), b"ping");
+        assert_eq!(send(rep2, b"pong"), PNNG_OK);
+        let mut buf = [0u8; 8];
+        let mut n = 0usize;
+        assert_eq!(
+            unsafe { pnng_ctx_recv(c, buf.as_mut_ptr().cast(), 8, 0, &mut n) },
+            PNNG_OK
+        );
+        assert_eq!(&buf[..n], b"pong");
+        assert_eq!(unsafe { pnng_ctx_close(c) }, PNNG_OK);
+    }
+    close(rep);
+    close(rep2);
+    close(req2);
+}
+
+/// Contexts opened while their socket closes: each open succeeds or answers `PNNG_ECLOSED`,
+/// and once the close has returned every context it succeeded for is closed with it.
+#[test]
+fn contexts_opened_during_their_socket_close_do_not_outlive_it() {
+    for round in 0..200u64 {
+        let req = open(pnng_req0_open);
+        let openers: Vec<_> = (0..2)
+            .map(|_| {
+                std::thread::spawn(move || {
+                    let mut opened = Vec::new();
+                    loop {
+                        let mut c = pnng_ctx { id: 0 };
+                        match unsafe { pnng_socket_new_context(req, &mut c) } {
+                            PNNG_OK => opened.push(c),
+                            rv => return (rv, opened),
+                        }
+                    }
+                })
+            })
+            .collect();
+        std::thread::sleep(std::time::Duration::from_micros(round % 8 * 50));
+        close(req);
+        for h in openers {
+            let (rv, opened) = h.join().unwrap();
+            assert_eq!(rv, PNNG_ECLOSED, "round {round}: open returned {rv}");
+            for c in opened {
+                assert_eq!(
+                    unsafe { pnng_ctx_close(c) },
+                    PNNG_ECLOSED,
+                    "round {round}: a context outlived its socket"
+                );
+            }
+        }
+    }
+}

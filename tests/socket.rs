@@ -41,6 +41,20 @@ fn every_opener_works_reports_raw_and_closes_once() {
             "{name}"
         );
         assert_eq!(raw, name.ends_with("raw"), "{name}");
+        // pnng knows the protocol number from the opener (interruptible waits choose by it):
+        // NNG's own answer, 0 for a raw socket.
+        let mut proto: c_int = 0;
+        let o = c("protocol");
+        assert_eq!(
+            unsafe { pnng_socket_get_int(s, o.as_ptr(), &mut proto) },
+            PNNG_OK,
+            "{name}"
+        );
+        assert_eq!(
+            pnng::core::socket::cooked_protocol(s.into()),
+            Ok(if raw { 0 } else { proto as u32 }),
+            "{name}: protocol number"
+        );
         let mut max = 0usize;
         let o = c("recv-size-max");
         assert_eq!(

@@ -8,6 +8,7 @@ import (
 	"io"
 	"log"
 	"net"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -379,6 +380,24 @@ func TestWithBodyZeroCopy(t *testing.T) {
 	if seen != "hello" || string(m.Body()) != "jello" {
 		t.Fatalf("WithBody saw %q, body now %q", seen, m.Body())
 	}
+	// A received message whose body changes is read afresh (longer, then empty, then
+	// shorter: the body may move).
+	for _, step := range []struct {
+		change func() error
+		want   string
+	}{
+		{func() error { return m.Append(bytes.Repeat([]byte("!"), 4096)) }, "jello" + strings.Repeat("!", 4096)},
+		{m.Clear, ""},
+		{func() error { return m.Insert([]byte("ok")) }, "ok"},
+	} {
+		ok(t, step.change())
+		ok(t, m.WithBody(func(body []byte) { seen = string(body) }))
+		if seen != step.want {
+			t.Fatalf("WithBody after a change saw %d bytes, want %d", len(seen), len(step.want))
+		}
+	}
+	ok(t, m.Clear())
+	ok(t, m.Append([]byte("jello")))
 	// SendMsg takes the message over (no copy); the message is then unusable.
 	ok(t, b.SendMsg(m))
 	wantErr(t, m.WithBody(func([]byte) { t.Fatal("called after send") }), pnng.ErrMessageState)
@@ -518,6 +537,175 @@ func TestLargeSendWaits(t *testing.T) {
 		}
 	}
 	ok(t, <-done)
+}
+
+// Received messages that are dropped without Free are released by the garbage collector
+// (small ones share a finalizer per block); one that is kept stays valid meanwhile.
+func TestForgottenReceivedMessages(t *testing.T) {
+	a := open(t, pnng.NewPair0)
+	b := open(t, pnng.NewPair0)
+	pairUp(t, a, b)
+	ok(t, b.SetRecvTimeout(10*time.Second))
+	ok(t, b.SetRecvMaxSize(0))
+	var kept *pnng.Message
+	for i := 0; i < 50; i++ {
+		body := []byte(fmt.Sprintf("message %d", i))
+		if i%20 == 0 {
+			body = bytes.Repeat(body, 20000) // large: a finalizer of its own
+		}
+		ok(t, a.Send(body))
+		m := must(b.RecvMsg())
+		switch {
+		case i == 21:
+			kept = m
+		case i%3 == 0:
+			m.Free()
+		}
+	}
+	for i := 0; i < 3; i++ {
+		runtime.GC()
+		time.Sleep(10 * time.Millisecond)
+	}
+	if got := string(kept.Body()); got != "message 21" {
+		t.Fatalf("kept message reads %q", got)
+	}
+	kept.Free()
+	wantErr(t, kept.WithBody(func([]byte) {}), pnng.ErrMessageState)
+}
+
+// A Context's blocking receive parks too: a reply that comes later arrives, the context's
+// receive timeout ends it, and closing the context wakes it.
+func TestContextRecvParks(t *testing.T) {
+	req := open(t, pnng.NewReq0)
+	rep := open(t, pnng.NewRep0)
+	pairUp(t, rep, req)
+	ok(t, rep.SetRecvTimeout(10*time.Second))
+	go func() {
+		for {
+			m, err := rep.RecvMsg()
+			if err != nil {
+				return
+			}
+			time.Sleep(20 * time.Millisecond) // the requester is parked by now
+			if rep.SendMsg(m) != nil {
+				m.Free()
+			}
+		}
+	}()
+	c := must(req.NewContext())
+	ok(t, c.SetRecvTimeout(10*time.Second))
+	for i := 0; i < 3; i++ {
+		body := []byte(fmt.Sprintf("request %d", i))
+		ok(t, c.Send(body))
+		if i%2 == 0 {
+			if got := must(c.Recv()); !bytes.Equal(got, body) {
+				t.Fatalf("reply %q", got)
+			}
+			continue
+		}
+		m := must(c.RecvMsg())
+		if got := m.Body(); !bytes.Equal(got, body) {
+			t.Fatalf("reply %q", got)
+		}
+		m.Free()
+	}
+
+	lone := open(t, pnng.NewRep0) // no peer: a receive waits
+	pc := must(lone.NewContext())
+	ok(t, pc.SetRecvTimeout(30*time.Millisecond))
+	_, err := pc.Recv()
+	wantErr(t, err, pnng.ErrTimeout)
+	ok(t, pc.SetRecvTimeout(pnng.Infinite))
+	errs := make(chan error, 1)
+	go func() {
+		_, err := pc.RecvMsg()
+		errs <- err
+	}()
+	time.Sleep(30 * time.Millisecond)
+	ok(t, pc.Close())
+	select {
+	case err := <-errs:
+		wantErr(t, err, pnng.ErrClosed)
+	case <-time.After(10 * time.Second):
+		t.Fatal("closing the context did not wake its blocked RecvMsg")
+	}
+}
+
+// A blocking SendMsg that fails while parked gives the message back intact; the next send of
+// the same Message goes through.
+func TestParkedSendMsgKeepsMessage(t *testing.T) {
+	push := open(t, pnng.NewPush0)
+	ok(t, push.SetSendTimeout(30*time.Millisecond))
+	msg := must(pnng.NewMessage([]byte("kept")))
+	for i := 0; i < 3; i++ { // the waiters are reused
+		wantErr(t, push.SendMsg(msg), pnng.ErrTimeout)
+		if got := string(msg.Body()); got != "kept" {
+			t.Fatalf("body after a failed send: %q", got)
+		}
+	}
+	ok(t, push.SetSendTimeout(10*time.Second))
+	pull := open(t, pnng.NewPull0)
+	ok(t, pull.SetRecvTimeout(10*time.Second))
+	done := make(chan error, 1)
+	go func() { done <- push.SendMsg(msg) }()
+	time.Sleep(20 * time.Millisecond) // parked: no peer yet
+	url := inprocURL()
+	must(pull.Listen(url))
+	must(push.Dial(url, pnng.DialBlocking))
+	ok(t, <-done)
+	if got := string(must(pull.Recv())); got != "kept" {
+		t.Fatalf("received %q", got)
+	}
+	if msg.Body() != nil {
+		t.Fatal("a sent message still has a body")
+	}
+}
+
+// A surveyor's blocking Recv waits in the Go scheduler too: it returns the responses, then
+// ErrTimeout when the survey expires.
+func TestSurveyorRecvEndsWithSurvey(t *testing.T) {
+	sv := open(t, pnng.NewSurveyor0)
+	rs := open(t, pnng.NewRespondent0)
+	ok(t, sv.SetSurveyTime(100*time.Millisecond))
+	ok(t, sv.SetRecvTimeout(10*time.Second))
+	ok(t, rs.SetRecvTimeout(10*time.Second))
+	pairUp(t, sv, rs)
+	go func() {
+		if q, err := rs.Recv(); err == nil {
+			time.Sleep(20 * time.Millisecond) // the surveyor is parked by now
+			_ = rs.Send(append([]byte("re: "), q...))
+		}
+	}()
+	ok(t, sv.Send([]byte("q")))
+	if got := string(must(sv.Recv())); got != "re: q" {
+		t.Fatalf("response %q", got)
+	}
+	start := time.Now()
+	_, err := sv.Recv()
+	wantErr(t, err, pnng.ErrTimeout)
+	if took := time.Since(start); took > 5*time.Second {
+		t.Fatalf("the survey ended the receive only after %v", took)
+	}
+
+	// The same on a context.
+	c := must(sv.NewContext())
+	ok(t, c.SetRecvTimeout(10*time.Second))
+	go func() {
+		if q, err := rs.Recv(); err == nil {
+			time.Sleep(20 * time.Millisecond)
+			_ = rs.Send(append([]byte("re: "), q...))
+		}
+	}()
+	ok(t, c.Send([]byte("q2")))
+	if got := string(must(c.Recv())); got != "re: q2" {
+		t.Fatalf("response %q", got)
+	}
+	start = time.Now()
+	_, err = c.Recv()
+	wantErr(t, err, pnng.ErrTimeout)
+	if took := time.Since(start); took > 5*time.Second {
+		t.Fatalf("the survey ended the context's receive only after %v", took)
+	}
 }
 
 func TestDefaultLoggerIsTheLogPackage(t *testing.T) {

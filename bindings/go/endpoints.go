@@ -334,12 +334,29 @@ func (c *Context) Send(data []byte) error {
 func (c *Context) Recv() ([]byte, error) {
 	_ = lock(nil, c.recvMu)
 	defer func() { <-c.recvMu }()
-	r := C.pg_ctx_recv(c.c, 0)
-	runtime.KeepAlive(c)
+	r := c.recvResult()
 	if err := errFor(C.pnng_result(r.rv)); err != nil {
 		return nil, err
 	}
 	return consumeBytes(r), nil
+}
+
+// recvResult receives on the context, parking in the Go scheduler while nothing is there
+// (as a socket's Recv does, poll.go). A surveyor's context is not tried first: NNG's
+// non-blocking receive there waits for the end of the survey.
+func (c *Context) recvResult() C.pg_recv_result {
+	r := C.pg_recv_result{rv: C.PNNG_EAGAIN}
+	if !c.sock.st.surveyor {
+		r = C.pg_ctx_recv(c.c, C.PNNG_FLAG_NONBLOCK)
+	}
+	if r.rv == C.PNNG_EAGAIN {
+		var ok bool
+		if r, ok = recvWaitWith(func(a *C.pnng_aio) C.int { return C.pg_waiter_ctx_recv(c.c, a) }); !ok {
+			r = C.pg_ctx_recv(c.c, 0)
+		}
+	}
+	runtime.KeepAlive(c)
+	return r
 }
 
 // SendMsg sends msg on the context; msg is consumed only on success.
@@ -357,13 +374,11 @@ func (c *Context) SendMsg(msg *Message) error {
 func (c *Context) RecvMsg() (*Message, error) {
 	_ = lock(nil, c.recvMu)
 	defer func() { <-c.recvMu }()
-	var m *C.pnng_msg
-	rv := C.pnng_ctx_recv_msg(c.c, 0, &m)
-	runtime.KeepAlive(c)
-	if err := errFor(rv); err != nil {
+	r := c.recvResult()
+	if err := errFor(C.pnng_result(r.rv)); err != nil {
 		return nil, err
 	}
-	return wrapMsg(m), nil
+	return wrapReceived(c.sock.st, r), nil
 }
 
 // SendContext sends a copy of data asynchronously, honouring ctx.

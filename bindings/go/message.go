@@ -23,6 +23,11 @@ var ErrMessageState = errors.New("pnng: message already sent or freed")
 type Message struct {
 	mu sync.Mutex
 	m  *C.pnng_msg
+	// The body located when the message was received (body, blen), valid while known: any
+	// change to the message clears known, and WithBody then asks the library again.
+	body  unsafe.Pointer
+	blen  C.size_t
+	known bool
 }
 
 // NewMessage returns a message holding a copy of data.
@@ -39,6 +44,56 @@ func NewMessage(data []byte) (*Message, error) {
 func wrapMsg(m *C.pnng_msg) *Message {
 	msg := &Message{m: m}
 	runtime.SetFinalizer(msg, (*Message).Free)
+	return msg
+}
+
+// wrapReceived wraps a received message, keeping the body its receive located (WithBody
+// needs no further cgo call). Messages of up to blockedBody bytes come from st's current
+// block (allocBlocked).
+func wrapReceived(st *sockState, r C.pg_recv_result) *Message {
+	if r.len > blockedBody {
+		msg := &Message{m: r.m, body: r.body, blen: r.len, known: true}
+		runtime.SetFinalizer(msg, (*Message).Free)
+		return msg
+	}
+	msg := st.allocBlocked()
+	msg.m, msg.body, msg.blen, msg.known = r.m, r.body, r.len, true
+	return msg
+}
+
+// Received Messages with small bodies are allocated msgBlockLen at a time, with one finalizer
+// for the block instead of one per message (registering a finalizer cost more than the rest
+// of a small receive in Go). A block is released, and its forgotten messages freed, once none
+// of its Messages is reachable; a slot is never reused, so a freed Message stays freed.
+const (
+	msgBlockLen = 16
+	blockedBody = 64 << 10 // larger bodies get a finalizer of their own: released promptly
+)
+
+type msgBlock [msgBlockLen]Message
+
+func freeBlock(b *msgBlock) {
+	for i := range b {
+		b[i].Free()
+	}
+}
+
+type msgAlloc struct {
+	mu   sync.Mutex
+	blk  *msgBlock
+	next int
+}
+
+func (st *sockState) allocBlocked() *Message {
+	a := &st.msgs
+	a.mu.Lock()
+	if a.blk == nil || a.next == msgBlockLen {
+		a.blk, a.next = new(msgBlock), 0
+		runtime.SetFinalizer(a.blk, freeBlock)
+	}
+	msg := &a.blk[a.next]
+	a.next++
+	a.mu.Unlock()
 	return msg
 }
 
@@ -94,12 +149,16 @@ func (msg *Message) WithBody(fn func(body []byte)) error {
 	if msg.m == nil {
 		return ErrMessageState
 	}
-	r := C.pg_msg_body_mut(msg.m)
-	if r.len == 0 || r.body == nil {
+	body, n := msg.body, msg.blen
+	if !msg.known {
+		r := C.pg_msg_body_mut(msg.m)
+		body, n = r.body, r.len
+	}
+	if n == 0 || body == nil {
 		fn([]byte{})
 		return nil
 	}
-	fn(unsafe.Slice((*byte)(r.body), int(r.len)))
+	fn(unsafe.Slice((*byte)(body), int(n)))
 	return nil
 }
 
@@ -134,6 +193,7 @@ func (msg *Message) do(f func(m *C.pnng_msg) C.pnng_result) error {
 	if msg.m == nil {
 		return ErrMessageState
 	}
+	msg.known = false
 	return errFor(f(msg.m))
 }
 
@@ -197,7 +257,7 @@ func (msg *Message) Dup() (*Message, error) {
 func (msg *Message) Free() {
 	msg.mu.Lock()
 	m := msg.m
-	msg.m = nil
+	msg.m, msg.known = nil, false
 	msg.mu.Unlock()
 	if m != nil {
 		C.pnng_msg_free(m)
@@ -215,7 +275,7 @@ func (msg *Message) take() (*C.pnng_msg, error) {
 		return nil, ErrMessageState
 	}
 	m := msg.m
-	msg.m = nil
+	msg.m, msg.known = nil, false
 	return m, nil
 }
 

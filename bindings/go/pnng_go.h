@@ -162,13 +162,74 @@ static inline void pg_copy_header(const pnng_msg *m, void *dst, size_t len) {
     if (len > 0 && b != NULL) memcpy(dst, b, len);
 }
 
-/* The socket's pollable descriptor (recv-fd or send-fd) and its timeout, for the Go
- * binding's waits in the Go scheduler. */
-static inline int pg_socket_poll_fd(pnng_socket s, int send, int *fd) {
-    return pnng_socket_get_int(s, send ? PNNG_OPT_SENDFD : PNNG_OPT_RECVFD, fd);
+/* Blocking Send and Recv parked in the Go scheduler (poll.go): a waiter is one aio posting to
+ * its own completion queue, whose eventfd the Go runtime poller watches. */
+static inline int pg_waiter_new(pnng_cq **cq_out, pnng_aio **aio_out, int *fd_out) {
+    pnng_cq *cq = NULL;
+    pnng_aio *a = NULL;
+    int rv = pnng_cq_new(&cq);
+    if (rv != 0) return rv;
+    if ((rv = pnng_aio_new_cq(cq, NULL, &a)) != 0 || (rv = pnng_cq_fd(cq, fd_out)) != 0) {
+        pnng_aio_free(a);
+        pnng_cq_free(cq);
+        return rv;
+    }
+    *cq_out = cq;
+    *aio_out = a;
+    return 0;
 }
-static inline int pg_socket_timeout(pnng_socket s, int send, int32_t *ms) {
-    return pnng_socket_get_ms(s, send ? PNNG_OPT_SENDTIMEO : PNNG_OPT_RECVTIMEO, ms);
+/* A send's result and, where it says so, a message given back (returned by value: no Go
+ * pointer is passed, nothing escapes to the Go heap). */
+typedef struct {
+    int rv;
+    pnng_msg *m;
+} pg_send_result;
+
+/* A non-blocking send of a copy of data; when it would block (PNNG_EAGAIN) the message built
+ * for it is kept in .m for a parked send, so the data is copied once however long it waits. */
+static inline pg_send_result pg_socket_send_keep(pnng_socket s, const void *data, size_t len) {
+    pg_send_result r = {0, NULL};
+    r.rv = pnng_msg_new(data, len, &r.m);
+    if (r.rv != 0) return r;
+    r.rv = pnng_socket_send_msg(s, r.m, PNNG_FLAG_NONBLOCK);
+    if (r.rv != PNNG_EAGAIN) {
+        if (r.rv != 0) pnng_msg_free(r.m);
+        r.m = NULL;
+    }
+    return r;
+}
+/* Starts the receive (the aio's timeout is the socket's or context's own). */
+static inline int pg_waiter_recv(pnng_socket s, pnng_aio *a) { return pnng_socket_recv_aio(s, a); }
+static inline int pg_waiter_ctx_recv(pnng_ctx c, pnng_aio *a) { return pnng_ctx_recv_aio(c, a); }
+/* Starts a send of m (the aio owns it from here; on failure to start, m is taken back and
+ * stays the caller's). */
+static inline int pg_waiter_send(pnng_socket s, pnng_aio *a, pnng_msg *m) {
+    int rv = pnng_aio_set_msg(a, m);
+    if (rv == 0 && (rv = pnng_socket_send_aio(s, a)) != 0) pnng_aio_take_msg(a, &m);
+    return rv;
+}
+/* The receive's outcome once completed (rv PNNG_EAGAIN while it runs); on success the caller
+ * owns the message. */
+static inline pg_recv_result pg_waiter_received(pnng_cq *cq) {
+    pnng_aio *a = NULL;
+    void *ud = NULL;
+    if (pnng_cq_pop(cq, &a, &ud) != 0) return pg_body_of(PNNG_EAGAIN, NULL);
+    int rv = pnng_aio_result(a);
+    if (rv != 0) return pg_body_of(rv, NULL);
+    pnng_msg *m = NULL;
+    rv = pnng_aio_take_msg(a, &m);
+    return pg_body_of(rv, m);
+}
+/* The send's outcome once completed (PNNG_EAGAIN while it runs); a failed send's message is
+ * taken back into .m (NULL if none is left). */
+static inline pg_send_result pg_waiter_sent(pnng_cq *cq) {
+    pg_send_result r = {PNNG_EAGAIN, NULL};
+    pnng_aio *a = NULL;
+    void *ud = NULL;
+    if (pnng_cq_pop(cq, &a, &ud) != 0) return r;
+    r.rv = pnng_aio_result(a);
+    if (r.rv != 0 && pnng_aio_take_msg(a, &r.m) != 0) r.m = NULL;
+    return r;
 }
 
 #endif

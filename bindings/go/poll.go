@@ -4,162 +4,177 @@ package pnng
 import "C"
 
 import (
-	"errors"
 	"os"
 	"sync"
-	"sync/atomic"
 	"syscall"
-	"time"
 )
 
-// Blocking Send and Recv on a socket wait in the Go scheduler, not in C: the operation is
-// tried without blocking, and while it would block the goroutine parks on the socket's
-// pollable descriptor (NNG's recv-fd / send-fd, readable when the operation can go ahead)
-// through the runtime's network poller, then tries again. A goroutine blocked in a C call
-// holds an OS thread and, once the call returns, must win a P back from whichever goroutine
-// runs meanwhile; when GOMAXPROCS is small (one CPU) that hand-off waits for the runtime's
-// monitor thread and dominated the cost of a message. Parked goroutines cost nothing and are
-// resumed by the scheduler directly.
+// Blocking Send and Recv on a socket wait in the Go scheduler, not in C. The operation is
+// first tried without blocking (one cgo call, which is all a message costs while the socket
+// keeps up). Only when it would block does the goroutine take a waiter: the operation is
+// started asynchronously on the waiter's aio, whose completion is posted to the waiter's own
+// completion queue, and the goroutine parks on that queue's eventfd through the runtime's
+// network poller until the operation completes. A goroutine blocked in a C call holds an OS
+// thread and, once the call returns, must win a P back from whichever goroutine runs
+// meanwhile; when GOMAXPROCS is small (one CPU) that hand-off waits for the runtime's monitor
+// thread and dominated the cost of a message. Parked goroutines cost nothing and are resumed
+// by the scheduler directly.
 //
-// A socket whose protocol has no such descriptor (or a handle this package did not open)
-// blocks in C as before. The socket's send and receive timeouts become the poller's
-// deadline; Close closes the descriptors, which wakes every parked goroutine (ErrClosed).
+// The socket's own readiness descriptors (recv-fd / send-fd) are not used: once one exists,
+// NNG writes and reads a pipe on every empty/non-empty transition of the socket's queues,
+// several system calls per message even when nobody waits. A waiter costs two (the eventfd's
+// write and read), and only when the goroutine really parks.
+//
+// The aio's timeout is the socket's own (send or receive timeout, read when the operation
+// starts); Close aborts the operation (ErrClosed). Both complete the aio, which wakes the
+// goroutine. A socket where waiting this way is not possible (a handle this package did not
+// open) blocks in C.
 
-// poller is one pollable descriptor of a socket: a duplicate of NNG's, registered with the
-// runtime poller.
-type poller struct {
-	f  *os.File
-	rc syscall.RawConn
+// waiter is one aio with its completion queue and that queue's eventfd (a duplicate,
+// registered with the runtime poller). It serves one operation at a time; the operation's
+// completion is always popped before the waiter goes back to the pool.
+type waiter struct {
+	cq  *C.pnng_cq
+	aio *C.pnng_aio
+	f   *os.File
+	rc  syscall.RawConn
 }
 
-// noPoller marks a socket direction that cannot be polled (blocking C calls are used).
-var noPoller = &poller{}
+// maxIdleWaiters bounds the pool: more goroutines than this blocked at once on sockets of
+// the process create waiters that are freed afterwards.
+const maxIdleWaiters = 64
 
-type pollers struct {
-	mu     sync.Mutex
-	p      [2]atomic.Pointer[poller] // recv, send
-	closed bool
+var waiters struct {
+	mu   sync.Mutex
+	idle []*waiter
 }
 
-const (
-	pollRecv = 0
-	pollSend = 1
-)
-
-// get returns the poller for dir, creating it on first use; nil when the socket cannot be
-// polled (the caller blocks in C).
-func (st *sockState) poller(dir int) *poller {
-	if p := st.polls.p[dir].Load(); p != nil {
-		if p == noPoller {
-			return nil
-		}
-		return p
+// getWaiter returns an idle waiter, or a new one (nil if one cannot be made: the caller
+// blocks in C).
+func getWaiter() *waiter {
+	waiters.mu.Lock()
+	if n := len(waiters.idle); n > 0 {
+		w := waiters.idle[n-1]
+		waiters.idle[n-1] = nil
+		waiters.idle = waiters.idle[:n-1]
+		waiters.mu.Unlock()
+		return w
 	}
-	if !st.pollable || (dir == pollSend && !st.pollSends) {
-		return nil
-	}
-	st.polls.mu.Lock()
-	defer st.polls.mu.Unlock()
-	if p := st.polls.p[dir].Load(); p != nil || st.polls.closed {
-		if p == nil || p == noPoller {
-			return nil
-		}
-		return p
-	}
-	p := newPoller(st.sock, dir)
-	st.polls.p[dir].Store(p)
-	if p == noPoller {
-		return nil
-	}
-	return p
+	waiters.mu.Unlock()
+	return newWaiter()
 }
 
-func newPoller(s C.pnng_socket, dir int) *poller {
+func putWaiter(w *waiter) {
+	waiters.mu.Lock()
+	if len(waiters.idle) < maxIdleWaiters {
+		waiters.idle = append(waiters.idle, w)
+		waiters.mu.Unlock()
+		return
+	}
+	waiters.mu.Unlock()
+	w.free()
+}
+
+func newWaiter() *waiter {
+	var w waiter
 	var fd C.int
-	if C.pg_socket_poll_fd(s, C.int(dir), &fd) != 0 {
-		return noPoller
+	if C.pg_waiter_new(&w.cq, &w.aio, &fd) != 0 {
+		return nil
 	}
 	dup, err := syscall.Dup(int(fd))
 	if err != nil {
-		return noPoller
+		w.free()
+		return nil
 	}
 	syscall.CloseOnExec(dup)
-	// O_NONBLOCK is a property of the open file, shared with NNG's descriptor: NNG reads it
-	// only to clear it, which never waits either way.
-	if err := syscall.SetNonblock(dup, true); err != nil {
-		syscall.Close(dup)
-		return noPoller
+	// The eventfd is non-blocking (a property of the open file, shared with the duplicate),
+	// so os.NewFile registers it with the runtime poller.
+	w.f = os.NewFile(uintptr(dup), "pnng-wait")
+	if w.rc, err = w.f.SyscallConn(); err != nil {
+		w.free()
+		return nil
 	}
-	f := os.NewFile(uintptr(dup), "pnng-poll")
-	rc, err := f.SyscallConn()
-	if err != nil {
-		f.Close()
-		return noPoller
-	}
-	return &poller{f: f, rc: rc}
+	return &w
 }
 
-// closePollers wakes every goroutine parked on the socket (they return ErrClosed) and
-// releases the descriptors.
-func (st *sockState) closePollers() {
-	st.polls.mu.Lock()
-	st.polls.closed = true
-	for i := range st.polls.p {
-		if p := st.polls.p[i].Swap(noPoller); p != nil && p != noPoller {
-			p.f.Close()
+func (w *waiter) free() {
+	if w.f != nil {
+		w.f.Close()
+	}
+	C.pnng_aio_free(w.aio) // idle: nothing runs on it, no entry is left on the queue
+	C.pnng_cq_free(w.cq)
+}
+
+// wait parks until done (a non-blocking look at the queue) reports the operation complete.
+// start runs first, after the poller's readiness is reset, so a completion it posts at once
+// is not missed. The file is never closed while a waiter is in use and has no deadline, so
+// the only way out is the operation's completion.
+func (w *waiter) wait(start func() bool, done func() bool) {
+	first := true
+	err := w.rc.Read(func(uintptr) bool {
+		if first {
+			first = false
+			return start()
+		}
+		return done()
+	})
+	if err != nil {
+		// Not expected (the descriptor is pollable and stays open): finish in C.
+		if first && start() {
+			return
+		}
+		C.pnng_aio_wait(w.aio)
+		for !done() {
+			C.pnng_aio_wait(w.aio)
 		}
 	}
-	st.polls.mu.Unlock()
 }
 
-// wait calls try until it reports done, parking between attempts until the descriptor is
-// readable, up to the socket's timeout for dir. try runs once at once.
-func (p *poller) wait(s C.pnng_socket, dir int, try func() bool) error {
-	var ms C.int32_t
-	if rv := C.pg_socket_timeout(s, C.int(dir), &ms); rv != 0 {
-		return errFor(rv)
-	}
-	var deadline time.Time
-	if ms >= 0 {
-		deadline = time.Now().Add(time.Duration(ms) * time.Millisecond)
-	}
-	// Both descriptors poll readable (the send one when a send can go ahead).
-	if err := p.f.SetReadDeadline(deadline); err != nil {
-		return ErrClosed
-	}
-	err := p.rc.Read(func(uintptr) bool { return try() })
-	switch {
-	case err == nil:
-		return nil
-	case errors.Is(err, os.ErrDeadlineExceeded):
-		return ErrTimeout
-	default: // the file was closed: the socket is
-		return ErrClosed
-	}
+// recvWait receives, parking until a message (or an error) comes; ok is false when no
+// waiter could be made (the caller blocks in C instead).
+func (st *sockState) recvWait() (r C.pg_recv_result, ok bool) {
+	return recvWaitWith(func(a *C.pnng_aio) C.int { return C.pg_waiter_recv(st.sock, a) })
 }
 
-// recvWait receives without blocking C, parking while nothing is there.
-func (st *sockState) recvWait(p *poller) C.pg_recv_result {
-	var r C.pg_recv_result
-	err := p.wait(st.sock, pollRecv, func() bool {
-		r = C.pg_socket_recv(st.sock, C.PNNG_FLAG_NONBLOCK)
+// recvWaitWith is recvWait for the receive start starts on the waiter's aio.
+func recvWaitWith(start func(a *C.pnng_aio) C.int) (r C.pg_recv_result, ok bool) {
+	w := getWaiter()
+	if w == nil {
+		return r, false
+	}
+	w.wait(func() bool {
+		if rv := start(w.aio); rv != 0 {
+			r = C.pg_recv_result{rv: rv} // nothing started, nothing will be posted
+			return true
+		}
+		return false
+	}, func() bool {
+		r = C.pg_waiter_received(w.cq)
 		return r.rv != C.PNNG_EAGAIN
 	})
-	if err != nil {
-		return C.pg_recv_result{rv: C.int(err.(Error).Code)}
-	}
-	return r
+	putWaiter(w)
+	return r, true
 }
 
-// sendWait runs send (a non-blocking send) until it does not report EAGAIN, parking between.
-func (st *sockState) sendWait(p *poller, send func() C.pnng_result) C.pnng_result {
-	var rv C.pnng_result
-	err := p.wait(st.sock, pollSend, func() bool {
-		rv = send()
-		return rv != C.PNNG_EAGAIN
-	})
-	if err != nil {
-		return C.pnng_result(err.(Error).Code)
+// sendWait sends m (the aio owns it while the send runs), parking until the send completes.
+// On failure back is m given back (nil if the message is gone). ok is false when no waiter
+// could be made (m is still the caller's).
+func (st *sockState) sendWait(m *C.pnng_msg) (rv C.pnng_result, back *C.pnng_msg, ok bool) {
+	w := getWaiter()
+	if w == nil {
+		return 0, m, false
 	}
-	return rv
+	w.wait(func() bool {
+		if r := C.pg_waiter_send(st.sock, w.aio, m); r != 0 { // nothing started
+			rv, back = C.pnng_result(r), m
+			return true
+		}
+		return false
+	}, func() bool {
+		r := C.pg_waiter_sent(w.cq)
+		rv, back = C.pnng_result(r.rv), r.m
+		return r.rv != C.PNNG_EAGAIN
+	})
+	putWaiter(w)
+	return rv, back, true
 }

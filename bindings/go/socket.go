@@ -142,9 +142,10 @@ type Socket struct {
 
 type sockState struct {
 	sock      C.pnng_socket
-	pollable  bool // opened here: a blocking Recv may wait in the Go scheduler (poll.go)
-	pollSends bool // and so may a blocking Send (protocols where retrying a send is safe)
-	polls     pollers
+	pollable  bool        // opened here: a blocking Recv may wait in the Go scheduler (poll.go)
+	pollSends bool        // and so may a blocking Send (protocols where a non-blocking try is safe)
+	surveyor  bool        // cooked surveyor: a context's non-blocking receive waits for the survey
+	msgs      msgAlloc    // received Messages (message.go)
 	closed    atomic.Bool // Close has started
 	gone      atomic.Bool // pnng_socket_close has returned
 
@@ -165,11 +166,11 @@ func openIndex(idx int) (*Socket, error) {
 	if err := errFor(C.pg_open(C.int(idx), &id)); err != nil {
 		return nil, err
 	}
-	// A cooked surveyor's receive ends when the survey expires, which its descriptor does
-	// not tell: it blocks in C.
-	st := &sockState{sock: C.pnng_socket{id: id}, pollable: idx != 2*int(ProtoSurveyor0)}
-	// A send that would block is tried again only where giving up a non-blocking send
-	// leaves no state behind (rep0's and respondent0's replies would be lost).
+	st := &sockState{sock: C.pnng_socket{id: id}, pollable: true,
+		surveyor: idx == 2*int(ProtoSurveyor0)}
+	// A send is tried without blocking first (then parked, poll.go) only where a
+	// non-blocking send that gives up leaves no state behind (rep0's and respondent0's
+	// replies would be lost); elsewhere a blocking send blocks in C.
 	switch Protocol(idx / 2) {
 	case ProtoPair0, ProtoPair1, ProtoPush0, ProtoBus0:
 		st.pollSends = true
@@ -221,7 +222,6 @@ func (st *sockState) close() error {
 		return nil
 	}
 	rv := C.pnng_socket_close(st.sock)
-	st.closePollers()
 	st.gone.Store(true)
 	unwatchSocket(uint32(st.sock.id))
 	registry.Lock()
@@ -434,50 +434,26 @@ func (s *Socket) TrySend(data []byte) error { return s.send(data, C.PNNG_FLAG_NO
 
 func (s *Socket) send(data []byte, flags C.int) error {
 	st := s.st
-	var p *poller
-	if flags == 0 {
-		if p = st.poller(pollSend); p != nil {
-			flags = C.PNNG_FLAG_NONBLOCK
+	var rv C.pnng_result
+	if flags == 0 && st.pollSends {
+		// Tried without blocking; if it would block, the message built for the try is the
+		// one the parked send owns (the data is copied once).
+		r := C.pg_socket_send_keep(st.sock, bytesPtr(data), C.size_t(len(data)))
+		rv = C.pnng_result(r.rv)
+		if m := r.m; rv == C.PNNG_EAGAIN {
+			var ok bool
+			if rv, m, ok = st.sendWait(m); !ok {
+				rv = C.pnng_socket_send_msg(st.sock, m, 0)
+			}
+			if rv != 0 && m != nil {
+				C.pnng_msg_free(m)
+			}
 		}
-	}
-	if p != nil && len(data) >= largeSend {
-		// Copied into a message once: a send that has to wait is retried with the same
-		// message instead of copying the data again on every attempt.
-		err := s.sendLarge(p, data)
-		runtime.KeepAlive(s)
-		return err
-	}
-	rv := C.pnng_socket_send(st.sock, bytesPtr(data), C.size_t(len(data)), flags)
-	if rv == C.PNNG_EAGAIN && p != nil {
-		rv = st.sendWait(p, func() C.pnng_result {
-			return C.pnng_socket_send(st.sock, bytesPtr(data), C.size_t(len(data)), C.PNNG_FLAG_NONBLOCK)
-		})
+	} else {
+		rv = C.pnng_socket_send(st.sock, bytesPtr(data), C.size_t(len(data)), flags)
 	}
 	runtime.KeepAlive(data)
 	runtime.KeepAlive(s)
-	return errFor(rv)
-}
-
-// largeSend is the size from which a polled Send builds the message once (below it, a retry
-// copying the data again is cheaper than the extra cgo call).
-const largeSend = 16 << 10
-
-func (s *Socket) sendLarge(p *poller, data []byte) error {
-	st := s.st
-	var m *C.pnng_msg
-	if err := errFor(C.pnng_msg_new(bytesPtr(data), C.size_t(len(data)), &m)); err != nil {
-		return err
-	}
-	runtime.KeepAlive(data)
-	rv := C.pnng_socket_send_msg(st.sock, m, C.PNNG_FLAG_NONBLOCK)
-	if rv == C.PNNG_EAGAIN {
-		rv = st.sendWait(p, func() C.pnng_result {
-			return C.pnng_socket_send_msg(st.sock, m, C.PNNG_FLAG_NONBLOCK)
-		})
-	}
-	if rv != 0 {
-		C.pnng_msg_free(m) // a failed send leaves the message with the caller
-	}
 	return errFor(rv)
 }
 
@@ -501,17 +477,18 @@ func (s *Socket) recv(flags C.int) ([]byte, error) {
 }
 
 // recvResult receives a message and locates its body; flags 0 blocks (in the Go scheduler
-// when the socket can be polled).
+// when the socket allows it).
 func (st *sockState) recvResult(flags C.int) C.pg_recv_result {
-	var p *poller
-	if flags == 0 {
-		if p = st.poller(pollRecv); p != nil {
-			flags = C.PNNG_FLAG_NONBLOCK
-		}
+	wait := flags == 0 && st.pollable
+	if wait {
+		flags = C.PNNG_FLAG_NONBLOCK
 	}
 	r := C.pg_socket_recv(st.sock, flags)
-	if r.rv == C.PNNG_EAGAIN && p != nil {
-		r = st.recvWait(p)
+	if r.rv == C.PNNG_EAGAIN && wait {
+		var ok bool
+		if r, ok = st.recvWait(); !ok {
+			r = C.pg_socket_recv(st.sock, 0)
+		}
 	}
 	return r
 }
@@ -525,22 +502,30 @@ func (s *Socket) TrySendMsg(msg *Message) error { return s.sendMsg(msg, C.PNNG_F
 
 func (s *Socket) sendMsg(msg *Message, flags C.int) error {
 	st := s.st
-	var p *poller
-	if flags == 0 {
-		if p = st.poller(pollSend); p != nil {
-			flags = C.PNNG_FLAG_NONBLOCK
+	wait := flags == 0 && st.pollSends
+	if wait {
+		flags = C.PNNG_FLAG_NONBLOCK
+	}
+	m, err := msg.take()
+	if err != nil {
+		return err
+	}
+	rv := C.pnng_socket_send_msg(st.sock, m, flags)
+	if rv == C.PNNG_EAGAIN && wait {
+		// Parked, the aio owns the message; a failed send gives it back.
+		var ok bool
+		if rv, m, ok = st.sendWait(m); !ok {
+			rv = C.pnng_socket_send_msg(st.sock, m, 0)
 		}
 	}
-	return msg.send(func(m *C.pnng_msg) C.pnng_result {
-		rv := C.pnng_socket_send_msg(st.sock, m, flags)
-		if rv == C.PNNG_EAGAIN && p != nil {
-			rv = st.sendWait(p, func() C.pnng_result {
-				return C.pnng_socket_send_msg(st.sock, m, C.PNNG_FLAG_NONBLOCK)
-			})
+	runtime.KeepAlive(s)
+	if rv != 0 {
+		if m != nil {
+			msg.restore(m)
 		}
-		runtime.KeepAlive(s)
-		return rv
-	})
+		return errFor(rv)
+	}
+	return nil
 }
 
 // RecvMsg receives a Message (which knows the pipe it came from).
@@ -555,7 +540,7 @@ func (s *Socket) recvMsg(flags C.int) (*Message, error) {
 	if err := errFor(C.pnng_result(r.rv)); err != nil {
 		return nil, err
 	}
-	return wrapMsg(r.m), nil
+	return wrapReceived(s.st, r), nil
 }
 
 // SendContext sends a copy of data asynchronously; when ctx is done first the operation is

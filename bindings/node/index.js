@@ -10,7 +10,7 @@ const { PnngError, AbortError, makeError, codes } = errors;
 const { O, OPTIONS } = require('./lib/options');
 const { SockAddr } = require('./lib/addresses');
 const { TLSConfig } = require('./lib/tls');
-const { Message } = require('./lib/messages');
+const { Message, poolStats } = require('./lib/messages');
 const { Dialer, Listener, Pipe, ENDPOINT_OPTIONS } = require('./lib/endpoints');
 const { Context } = require('./lib/contexts');
 const { Socket, PROTOCOLS, SOCKET_OPTIONS, protocolClasses } = require('./lib/sockets');
@@ -65,4 +65,5 @@ module.exports = {
   strerror: (code) => F.strerror(code),
   libraryPath,
   _dispatcher: dispatcher,
+  _poolStats: poolStats,
 };

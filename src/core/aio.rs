@@ -11,7 +11,7 @@ use super::types::{CtxId, PipeId, SocketId};
 use crate::error::{Error, Result, check};
 use std::ffi::c_void;
 use std::ptr::NonNull;
-use std::sync::atomic::{AtomicI32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 use std::sync::{Arc, Condvar, Mutex, Weak};
 
 /// The C callback type (`pnng_aio_cb` without its NULL): `void (*)(void *userdata)`.
@@ -52,6 +52,10 @@ pub struct Aio {
     notify: Notify,
     /// Timeout applied to each operation (`-2` = the socket's or context's own timeout).
     timeout: AtomicI32,
+    /// `State::running`, readable without the lock (set under it by `begin`, cleared under it
+    /// by `completed` after NNG stored the result: an Acquire load that sees it clear sees the
+    /// result and the message). `result`, `take_msg` and `set_msg` run once per message.
+    busy: AtomicBool,
     state: Mutex<State>,
     finished: Condvar,
 }
@@ -67,6 +71,7 @@ impl Aio {
             raw: std::ptr::null_mut(),
             notify,
             timeout: AtomicI32::new(sys::NNG_DURATION_DEFAULT),
+            busy: AtomicBool::new(false),
             state: Mutex::new(State {
                 running: false,
                 op: Op::Idle,
@@ -97,7 +102,7 @@ impl Aio {
     }
 
     pub fn is_busy(&self) -> bool {
-        lock(&self.state).running
+        self.busy.load(Ordering::Acquire)
     }
 
     /// Puts `msg` on the aio; the aio owns it (a message already there is freed). `Busy`
@@ -150,85 +155,110 @@ impl Aio {
         r
     }
 
-    /// Marks the aio running for `op`; `Busy` if it already is.
-    fn begin(&self, op: Op) -> Result<()> {
+    /// Marks the aio running for `op` (`Busy` if it already is), and `prepare`s its state
+    /// under the same lock.
+    fn begin<T>(&self, op: Op, prepare: impl FnOnce(&mut State) -> T) -> Result<T> {
         let mut st = lock(&self.state);
         if st.running {
             return Err(Error::Busy);
         }
         st.running = true;
+        self.busy.store(true, Ordering::Relaxed);
         st.op = op;
+        let out = prepare(&mut st);
         drop(st);
-        // SAFETY: raw is valid and idle.
+        // SAFETY: raw is valid, and ours until the operation starts.
         unsafe { sys::nng_aio_set_timeout(self.raw, self.timeout.load(Ordering::Relaxed)) };
-        Ok(())
+        Ok(out)
     }
 
     /// Starts a send of the message the aio holds through `start`.
     fn start_send(&self, start: impl FnOnce(*mut sys::nng_aio)) -> Result<()> {
+        self.start_send_with(|_| (), |a, ()| start(a))
+    }
+
+    /// `start_send`, with `prepare` also run under `begin`'s lock; its result goes to `start`.
+    fn start_send_with<T>(
+        &self,
+        prepare: impl FnOnce(&State) -> T,
+        start: impl FnOnce(*mut sys::nng_aio, T),
+    ) -> Result<()> {
         // SAFETY: raw is valid.
         let m = NonNull::new(unsafe { sys::nng_aio_get_msg(self.raw) }).ok_or(Error::Invalid)?;
-        self.begin(Op::Send)?;
-        {
+        let out = self.begin(Op::Send, |st| {
             // SAFETY: the aio's message, not yet handed to NNG (the operation starts below).
             let m = unsafe { Msg::borrow_raw(m) };
-            let mut st = lock(&self.state);
             st.send_header.clear();
             st.send_header.extend_from_slice(m.header());
-        }
-        start(self.raw);
+            prepare(st)
+        })?;
+        start(self.raw, out);
         Ok(())
     }
 
     /// Starts a receive through `start`; a message left on the aio is freed first.
     fn start_recv(&self, start: impl FnOnce(*mut sys::nng_aio)) -> Result<()> {
-        if self.is_busy() {
-            return Err(Error::Busy);
-        }
+        self.begin(Op::Recv, |_| {})?;
+        // Running now, so no set_msg or take_msg touches the message meanwhile.
         drop(self.take_msg_unchecked());
-        self.begin(Op::Recv)?;
         start(self.raw);
         Ok(())
     }
 
-    /// The state of socket `sock`: the one remembered from the last socket operation if it
-    /// was on the same socket and is still alive, else the registry's (`Closed` if none).
-    fn socket_state(&self, sock: SocketId) -> Result<Arc<SocketState>> {
-        let mut st = lock(&self.state);
-        if let Some((id, weak)) = &st.socket
-            && *id == sock
-            && let Some(s) = weak.upgrade()
-        {
+    /// The state of socket `sock` remembered from the last socket operation, if it was on the
+    /// same socket and is still alive (read under the lock `begin` holds anyway).
+    fn cached_socket(st: &State, sock: SocketId) -> Option<Arc<SocketState>> {
+        match &st.socket {
+            Some((id, weak)) if *id == sock => weak.upgrade(),
+            _ => None,
+        }
+    }
+
+    /// The state of socket `sock`: `cached` if there is one, else the registry's (`Closed` if
+    /// none), remembered for the next operation.
+    fn socket_state(
+        &self,
+        sock: SocketId,
+        cached: Option<Arc<SocketState>>,
+    ) -> Result<Arc<SocketState>> {
+        if let Some(s) = cached {
             return Ok(s);
         }
         let s = super::socket::state(sock)?;
-        st.socket = Some((sock, Arc::downgrade(&s)));
+        lock(&self.state).socket = Some((sock, Arc::downgrade(&s)));
         Ok(s)
     }
 
     /// Starts sending the aio's message on socket `sock`, behind its close gate.
     pub fn socket_send(&self, sock: SocketId) -> Result<()> {
-        self.start_send(|a| {
-            let started = self.socket_state(sock).and_then(|st| {
-                // SAFETY: `a` is valid; NNG checks the socket id and completes the aio either way.
-                st.start_op(|| unsafe { sys::nng_send_aio(sock.nng(), a) })
-            });
-            finish_unless_started(a, started)
-        })
+        self.start_send_with(
+            |st| Self::cached_socket(st, sock),
+            |a, cached| {
+                let started = self.socket_state(sock, cached).and_then(|st| {
+                    // SAFETY: `a` is valid; NNG checks the socket id and completes the aio
+                    // either way.
+                    st.start_op(|| unsafe { sys::nng_send_aio(sock.nng(), a) })
+                });
+                finish_unless_started(a, started)
+            },
+        )
     }
 
     /// Starts receiving on socket `sock`: a held-back message completes it at once.
     pub fn socket_recv(&self, sock: SocketId) -> Result<()> {
-        self.start_recv(|a| {
-            let started = self.socket_state(sock).and_then(|st| {
-                st.start_recv(
-                    |m| complete_with(a, m),
-                    // SAFETY: as socket_send.
-                    || unsafe { sys::nng_recv_aio(sock.nng(), a) },
-                )
-            });
-            finish_unless_started(a, started)
-        })
+        let cached = self.begin(Op::Recv, |st| Self::cached_socket(st, sock))?;
+        // Running now, so no set_msg or take_msg touches the message meanwhile.
+        drop(self.take_msg_unchecked());
+        let a = self.raw;
+        let started = self.socket_state(sock, cached).and_then(|st| {
+            st.start_recv(
+                |m| complete_with(a, m),
+                // SAFETY: as socket_send.
+                || unsafe { sys::nng_recv_aio(sock.nng(), a) },
+            )
+        });
+        finish_unless_started(a, started);
+        Ok(())
     }
 
     /// Starts sending the aio's message on context `ctx`.
@@ -334,6 +364,7 @@ unsafe extern "C" fn completed(arg: *mut c_void) {
             }
         }
         st.running = false;
+        aio.busy.store(false, Ordering::Release);
         st.op = Op::Idle;
         let freeing = st.freeing;
         let waiters = st.waiters;

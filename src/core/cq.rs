@@ -1,5 +1,5 @@
 //! Completion queue: aios (and pipe events) post here instead of calling foreign code on NNG
-//! threads. An eventfd is readable exactly while the queue holds entries, so an event loop can
+//! threads. An eventfd is readable while the queue holds entries, so an event loop can
 //! watch one fd for any number of operations.
 
 use super::aio::Aio;
@@ -18,6 +18,9 @@ struct Entries {
     pipe_events: VecDeque<(PipeId, PipeEvent, usize)>,
     /// Set by `wake`: the next `wait` returns even with nothing queued.
     woken: bool,
+    /// Threads in `wait`: `ready` is notified only when there are any (a notification is a
+    /// futex system call even with nobody waiting, and most queues are only polled).
+    waiters: u32,
 }
 
 impl Entries {
@@ -50,51 +53,67 @@ impl Cq {
         self.fd
     }
 
-    /// Adds an entry; the fd becomes readable if the queue was empty. Caller holds the lock.
-    fn push(&self, entries: &mut Entries, add: impl FnOnce(&mut Entries)) {
-        let was_empty = entries.is_empty();
-        add(entries);
-        if was_empty {
-            let one: u64 = 1;
-            // SAFETY: writing 8 bytes to our own eventfd; it cannot overflow with one write.
-            unsafe { libc::write(self.fd, (&one as *const u64).cast(), 8) };
+    /// Adds an entry; the fd becomes readable if the queue was empty. The eventfd is written
+    /// after the lock is released: the write wakes the thread polling the fd, which may then
+    /// preempt the writer at once (one CPU), and would find the lock held and sleep on it.
+    fn push(&self, add: impl FnOnce(&mut Entries)) {
+        let mut e = lock(&self.entries);
+        let was_empty = e.is_empty();
+        add(&mut e);
+        if e.waiters > 0 {
+            self.ready.notify_all();
         }
-        self.ready.notify_all();
+        drop(e);
+        if was_empty {
+            self.signal();
+        }
     }
 
-    /// Clears the fd's readiness once the queue is empty. Caller holds the lock.
-    fn drained(&self, entries: &Entries) {
-        if entries.is_empty() {
-            let mut v: u64 = 0;
-            // SAFETY: reading 8 bytes from our own non-blocking eventfd.
-            unsafe { libc::read(self.fd, (&mut v as *mut u64).cast(), 8) };
+    fn signal(&self) {
+        let one: u64 = 1;
+        // SAFETY: writing 8 bytes to our own eventfd; it cannot overflow with one write per post.
+        unsafe { libc::write(self.fd, (&one as *const u64).cast(), 8) };
+    }
+
+    /// Clears the fd's readiness once the queue is empty (`e`, released here first). A post
+    /// between the release and the read may have had its signal read: the queue is looked at
+    /// again and signalled if it holds entries, so readiness is never lost (the fd may be
+    /// readable for a moment with nothing queued; the next pop clears it).
+    fn drained(&self, e: std::sync::MutexGuard<'_, Entries>) {
+        if !e.is_empty() {
+            return;
+        }
+        drop(e);
+        let mut v: u64 = 0;
+        // SAFETY: reading 8 bytes from our own non-blocking eventfd.
+        unsafe { libc::read(self.fd, (&mut v as *mut u64).cast(), 8) };
+        if !lock(&self.entries).is_empty() {
+            self.signal();
         }
     }
 
     /// Posts the completion of `aio` (the address of a live `Aio`, kept as a number so the
     /// queue stays `Send`; `Aio::free` purges it before the aio goes).
     pub(crate) fn post_aio(&self, aio: *const Aio, userdata: usize) {
-        let mut e = lock(&self.entries);
-        self.push(&mut e, |e| e.done.push_back((aio as usize, userdata)));
+        self.push(|e| e.done.push_back((aio as usize, userdata)));
     }
 
     pub fn post_pipe_event(&self, pipe: PipeId, event: PipeEvent, userdata: usize) {
-        let mut e = lock(&self.entries);
-        self.push(&mut e, |e| e.pipe_events.push_back((pipe, event, userdata)));
+        self.push(|e| e.pipe_events.push_back((pipe, event, userdata)));
     }
 
     /// The oldest completed aio and its userdata.
     pub fn pop_aio(&self) -> Option<(*const Aio, usize)> {
         let mut e = lock(&self.entries);
         let item = e.done.pop_front();
-        self.drained(&e);
+        self.drained(e);
         item.map(|(a, ud)| (a as *const Aio, ud))
     }
 
     pub fn pop_pipe_event(&self) -> Option<(PipeId, PipeEvent, usize)> {
         let mut e = lock(&self.entries);
         let item = e.pipe_events.pop_front();
-        self.drained(&e);
+        self.drained(e);
         item
     }
 
@@ -102,14 +121,18 @@ impl Cq {
     pub(crate) fn purge_aio(&self, aio: *const Aio) {
         let mut e = lock(&self.entries);
         e.done.retain(|&(a, _)| a != aio as usize);
-        self.drained(&e);
+        self.drained(e);
     }
 
     /// Blocks until an entry waits (`Ok`) or `ms` pass (`TimedOut`); negative `ms` waits forever.
     /// `Interrupted` if `wake` was called and nothing is queued.
     pub fn wait(&self, ms: i32) -> Result<()> {
-        wait_while(&self.entries, &self.ready, ms, |e| e.is_empty() && !e.woken)?;
+        // Counted before the emptiness check (under the lock), so no post is missed.
+        lock(&self.entries).waiters += 1;
+        let waited = wait_while(&self.entries, &self.ready, ms, |e| e.is_empty() && !e.woken);
         let mut e = lock(&self.entries);
+        e.waiters -= 1;
+        waited?;
         let woken = std::mem::take(&mut e.woken);
         if woken && e.is_empty() {
             Err(Error::Interrupted)
@@ -120,8 +143,11 @@ impl Cq {
 
     /// Makes a current or the next `wait` return (with `Interrupted` if nothing is queued).
     pub fn wake(&self) {
-        lock(&self.entries).woken = true;
-        self.ready.notify_all();
+        let mut e = lock(&self.entries);
+        e.woken = true;
+        if e.waiters > 0 {
+            self.ready.notify_all();
+        }
     }
 }
 

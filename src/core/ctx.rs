@@ -9,6 +9,7 @@ use super::sys;
 use super::types::{CtxId, Flags, SocketId};
 use crate::error::{Error, Result, check};
 use once_cell::sync::Lazy;
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 
 /// A context opened here: its socket's state (for the close gate) and a message a receive
@@ -76,10 +77,50 @@ pub(crate) fn take_pending(ctx: CtxId) -> Option<Msg> {
     lock(&CTXS).get_mut(&ctx).and_then(|e| e.pending.take())
 }
 
-/// Forgets the contexts of a socket whose close has finished (NNG closed them with it).
-pub(crate) fn forget_socket(ctxs: Vec<CtxId>) {
+/// Lists context `id` of socket `st` (its socket's count follows, under the map's lock).
+fn list(id: CtxId, st: Arc<SocketState>) {
     let mut map = lock(&CTXS);
-    let dropped: Vec<Entry> = ctxs.iter().filter_map(|c| map.remove(c)).collect();
+    st.ctxs.fetch_add(1, Ordering::Relaxed);
+    let old = map.insert(
+        id,
+        Entry {
+            socket: st,
+            pending: None,
+        },
+    );
+    if let Some(e) = &old {
+        // NNG reused the id of a context whose socket's close has not unlisted it yet.
+        e.socket.ctxs.fetch_sub(1, Ordering::Relaxed);
+    }
+    drop(map);
+    drop(old);
+}
+
+/// Unlists context `id`; its entry is dropped by the caller, outside the map's lock.
+fn unlist(id: CtxId) -> Option<Entry> {
+    let mut map = lock(&CTXS);
+    let e = map.remove(&id);
+    if let Some(e) = &e {
+        e.socket.ctxs.fetch_sub(1, Ordering::Relaxed);
+    }
+    e
+}
+
+/// Forgets the contexts of a socket whose close has finished (NNG closed them with it): a
+/// search of the map, made only when the socket has contexts listed (a context's open and
+/// close then cost no per-socket bookkeeping of their own).
+pub(crate) fn forget_socket(st: &Arc<SocketState>) {
+    let mut map = lock(&CTXS);
+    if st.ctxs.load(Ordering::Relaxed) == 0 {
+        return;
+    }
+    let ids: Vec<CtxId> = map
+        .iter()
+        .filter(|(_, e)| Arc::ptr_eq(&e.socket, st))
+        .map(|(id, _)| *id)
+        .collect();
+    let dropped: Vec<Entry> = ids.iter().filter_map(|c| map.remove(c)).collect();
+    st.ctxs.fetch_sub(dropped.len(), Ordering::Relaxed);
     drop(map);
     drop(dropped);
 }
@@ -96,19 +137,12 @@ pub fn open(sock: SocketId) -> Result<CtxId> {
     })?;
     check(rv)?;
     let id = CtxId::of(c);
-    // Listed before anyone else can know the id; the socket's close unlists it.
-    st.add_ctx(id);
-    let closing = st.is_closing();
-    lock(&CTXS).insert(
-        id,
-        Entry {
-            socket: st,
-            pending: None,
-        },
-    );
-    if closing {
-        // The socket's close began meanwhile and may have unlisted its contexts already.
-        drop(lock(&CTXS).remove(&id));
+    // Listed before anyone else can know the id; the socket's close unlists it. Its close
+    // marks the socket closing before it searches the map, so this either is found there or
+    // sees the mark below and unlists itself.
+    list(id, Arc::clone(&st));
+    if st.is_closing() {
+        drop(unlist(id));
     }
     Ok(id)
 }
@@ -117,11 +151,7 @@ pub fn open(sock: SocketId) -> Result<CtxId> {
 pub fn close(ctx: CtxId) -> Result<()> {
     // SAFETY: NNG validates the id.
     let rv = gated(ctx, || unsafe { sys::nng_ctx_close(ctx.nng()) });
-    let entry = lock(&CTXS).remove(&ctx);
-    if let Some(e) = &entry {
-        e.socket.remove_ctx(ctx);
-    }
-    drop(entry);
+    drop(unlist(ctx));
     check(rv?)
 }
 

@@ -50,4 +50,11 @@ unsafe extern "C" {
 
     pub fn nng_log_set_logger(logger: NngLogger);
     pub fn nng_log_set_level(level: c_int);
+
+    /// pnng's copy of NNG: `nng_pipe_notify` for every pipe event, finding the socket once.
+    pub fn nng_pipe_notify_all(
+        s: super::sys::nng_socket,
+        cb: super::sys::nng_pipe_cb,
+        arg: *mut std::ffi::c_void,
+    ) -> c_int;
 }

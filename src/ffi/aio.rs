@@ -41,8 +41,9 @@ pub struct pnng_aio {
 /// its own thread, so no foreign code ever runs on an NNG thread.
 ///
 /// Create it with `pnng_cq_new`, release it with `pnng_cq_free` after freeing the aios that use
-/// it. `pnng_cq_fd` gives an eventfd that is readable exactly while entries wait
-/// (level-triggered: it stays readable until the last entry is popped); poll it, never read it.
+/// it. `pnng_cq_fd` gives an eventfd that is readable while entries wait (level-triggered: it
+/// stays readable until the last entry is popped; it may also be readable for a moment with
+/// none, so pop until `PNNG_EAGAIN`); poll it, never read it.
 ///
 /// Methods: `pnng_cq_fd`, `_pop`, `_pop_pipe_event`, `_wait`, `_wake`, `_free`.
 ///

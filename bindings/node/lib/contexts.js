@@ -5,7 +5,7 @@ const { F, C, poll } = require('./ffi');
 const { check, checkClose, makeError, PnngError, codes } = require('./errors');
 const { toBytes, topicBytes, flagsFor, defineDispose } = require('./util');
 const { getOptAny, setOptAny, defineOptions, O } = require('./options');
-const { Message, newMsg, consumeBody, wrapMsg } = require('./messages');
+const { Message, newMsg, consumeBody, wrapMsg, roomless } = require('./messages');
 const { dispatcher, K_SEND, K_RECV_BYTES, K_RECV_MSG } = require('./cq');
 const EAGAIN = codes.EAGAIN;
 const EMSGSIZE = codes.EMSGSIZE;
@@ -15,26 +15,25 @@ const RESOLVED = Promise.resolve();
 const nbBuf = Buffer.allocUnsafeSlow(64 * 1024);
 const nbLen = new BigUint64Array(1);
 const nbMsg = new BigUint64Array(1);
+/** From this size on, a socket's next first-try receive takes the message route. */
+const RX_BIG = 16 * 1024;
 
 // Fairness. A first try that succeeds settles its promise without an event-loop turn, so a loop
 // like `for (;;) await pub.send(b)` (pub0 never blocks) would run on microtasks alone and starve
-// timers and I/O. After STREAK_MAX such completions within one turn of the event loop, operations
-// take the aio route (whose completion comes through the event loop) until the next turn.
+// timers and I/O. After STREAK_MAX such completions, operations take the aio route (whose
+// completion comes through the event loop) until the completion queue has been drained from the
+// event loop again (dispatcher.turns counts those drains: a turn of the loop happened in between).
 const STREAK_MAX = 64;
 let streak = 0;
-let turnHook = null;
-function newTurn() {
-  streak = 0;
-  turnHook = null;
-}
+let streakTurn = -1;
 
-/** True when the non-blocking first try may run: no abort pending, and the turn's streak is not used up. */
+/** True when the non-blocking first try may run: no abort pending, and the streak is not used up. */
 function plain(opts) {
-  if (streak >= STREAK_MAX) return false;
-  if (turnHook === null) {
-    turnHook = setImmediate(newTurn);
-    turnHook.unref();
+  if (dispatcher.turns !== streakTurn) {
+    streakTurn = dispatcher.turns;
+    streak = 0;
   }
+  if (streak >= STREAK_MAX) return false;
   streak++;
   return opts === undefined || opts === null || opts.signal == null || !opts.signal.aborted;
 }
@@ -44,6 +43,8 @@ function plain(opts) {
 // pollable: a request is waiting for its reply and the pipe is idle) says it will succeed.
 // One poll(2) with a zero timeout costs far less than an aio completion's two thread hand-offs.
 const pollfd = Buffer.alloc(8); // struct pollfd { int fd; short events; short revents; }
+const pollfdFd = new Int32Array(pollfd.buffer, pollfd.byteOffset, 1);
+const pollfdEv = new Int16Array(pollfd.buffer, pollfd.byteOffset + 4, 2); // events, revents
 const POLLIN = 1;
 function writable(sock) {
   let fd = sock._sendFd;
@@ -56,10 +57,10 @@ function writable(sock) {
     sock._sendFd = fd;
   }
   if (fd < 0) return false;
-  pollfd.writeInt32LE(fd, 0);
-  pollfd.writeInt16LE(POLLIN, 4);
-  pollfd.writeInt16LE(0, 6);
-  return poll(pollfd, 1, 0) === 1 && (pollfd.readInt16LE(6) & POLLIN) !== 0;
+  pollfdFd[0] = fd;
+  pollfdEv[0] = POLLIN;
+  pollfdEv[1] = 0;
+  return poll(pollfd, 1, 0) === 1 && (pollfdEv[1] & POLLIN) !== 0;
 }
 
 /**
@@ -84,26 +85,47 @@ function definePromiseMessaging(cls, sendAio, recvAio, nb) {
         return Promise.reject(e);
       }
       if (nb !== undefined && this._pendSend === 0 && plain(opts) && (this._nbSend || writable(this))) {
-        const rc = nb.send(this._h.id, bytes, bytes.length, NONBLOCK);
-        if (rc === 0) return RESOLVED;
-        if (rc !== EAGAIN) return Promise.reject(makeError(rc));
+        if (roomless(bytes.length)) {
+          // Sent as a message built with room for a protocol header (see messages.js).
+          let native;
+          try {
+            native = newMsg(bytes, 0);
+          } catch (e) {
+            return Promise.reject(e);
+          }
+          const rc = nb.sendMsg(this._h.id, native, NONBLOCK);
+          if (rc === 0) return RESOLVED;
+          F.msg_free(native);
+          if (rc !== EAGAIN) return Promise.reject(makeError(rc));
+        } else {
+          const rc = nb.send(this._h.id, bytes, bytes.length, NONBLOCK);
+          if (rc === 0) return RESOLVED;
+          if (rc !== EAGAIN) return Promise.reject(makeError(rc));
+        }
       }
       return dispatcher.submit(K_SEND, sendAio, this._h.id, bytes, 0, opts, this);
     },
     /** Receives the next message's bytes. */
     recv(opts) {
       if (nb !== undefined && this._pendRecv === 0 && plain(opts)) {
-        const rc = nb.recv(this._h.id, nbBuf, nbBuf.length, NONBLOCK, nbLen);
+        // While the messages are large (the last one was), take them as a pnng_msg: one copy
+        // instead of two (into the scratch buffer, then into the Buffer).
+        const rc = this._rxBig ? EMSGSIZE : nb.recv(this._h.id, nbBuf, nbBuf.length, NONBLOCK, nbLen);
         if (rc === 0) {
           const n = Number(nbLen[0]);
           const out = Buffer.allocUnsafe(n);
           nbBuf.copy(out, 0, 0, n);
+          if (n >= RX_BIG) this._rxBig = true;
           return Promise.resolve(out);
         }
         if (rc === EMSGSIZE) {
-          // Longer than the buffer: the message waits; take it as a pnng_msg.
+          // Longer than the buffer (or large messages expected): take it as a pnng_msg.
           const rc2 = nb.recvMsg(this._h.id, NONBLOCK, nbMsg);
-          if (rc2 === 0) return Promise.resolve(consumeBody(nbMsg[0]));
+          if (rc2 === 0) {
+            const out = consumeBody(nbMsg[0]);
+            this._rxBig = out.length >= RX_BIG;
+            return Promise.resolve(out);
+          }
           if (rc2 !== EAGAIN) return Promise.reject(makeError(rc2));
         } else if (rc !== EAGAIN) {
           return Promise.reject(makeError(rc));

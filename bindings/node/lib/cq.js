@@ -3,13 +3,13 @@
 // sockets, contexts, pipes) and pipe events are posted by libpnng to this queue; no JS ever runs on
 // an NNG thread.
 //
-// Waiting. The queue's eventfd (pnng_cq_fd, readable exactly while entries wait) is watched by the
-// event loop itself through koffi's libuv poll handle (koffi.node.poll): when it turns readable,
-// every ready entry is popped on the JS thread in one batch and the promises are settled. No
-// thread-pool thread is involved, so a completion costs one wake-up of the event loop. The poll
-// handle is ref'ed only while operations are outstanding or some open socket has pipe-event
-// listeners, so an idle process exits by itself.
-// Fallback (koffi without node.poll, or no pnng_cq_fd): one koffi `.async` call to pnng_cq_wait()
+// Waiting. The queue's eventfd (pnng_cq_fd, readable while entries wait; popped until EAGAIN, as it
+// may be readable for a moment with none) is watched by the event loop itself through koffi's libuv
+// poll handle (koffi.node.poll): when it turns readable, every ready entry is popped on the JS
+// thread in one batch and the promises are settled. No thread-pool thread is involved, so a
+// completion costs one wake-up of the event loop. The poll handle is ref'ed only while operations
+// are outstanding or some open socket has pipe-event listeners, so an idle process exits by itself.
+// Fallback (worker threads, koffi without node.poll, or no pnng_cq_fd): one koffi `.async` call to pnng_cq_wait()
 // on a libuv worker thread, re-armed after each batch, waiting in slices of WAIT_SLICE_MS.
 //
 // Operations. Each one runs on a pooled aio (created once with pnng_aio_new_cq and the slot's
@@ -22,7 +22,8 @@ const { koffi, F, C } = require('./ffi');
 const { makeError, AbortError, check } = require('./errors');
 const { newMsg, consumeBody } = require('./messages');
 
-const WAIT_SLICE_MS = 1000;
+// Slices are shorter in worker threads: worker.terminate() waits for the slice in progress.
+const WAIT_SLICE_MS = require('node:worker_threads').isMainThread ? 1000 : 100;
 const MAX_IDLE_AIOS = 256; // idle aios kept for reuse; more are freed
 const DURATION_DEFAULT = -2;
 
@@ -77,7 +78,11 @@ class Dispatcher {
     this.reffed = false;
     this.waiting = false; // fallback waiter running
     this._ev = new Uint32Array(2); // pipe id, event (pnng_cq_pop_pipe_event's outs)
-    this._drain = () => this.drain();
+    this.turns = 0; // drains run by the event loop (lib/contexts.js: fairness of first tries)
+    this._drain = () => {
+      this.turns++;
+      this.drain();
+    };
   }
 
   /** The queue, created on first use (with its poll handle when koffi offers one). */
@@ -93,6 +98,10 @@ class Dispatcher {
 
   _startPoller() {
     if (process.env.PNNG_NODE_CQ_WAITER === 'thread') return; // force the fallback (tests, diagnosis)
+    // Worker threads wait on a thread-pool thread: when a worker ends, Node unloads koffi's addon
+    // before the poll handle's close callback has run (Node 20 crashed in uv__finish_close; an
+    // explicit close at 'exit' is too late for worker.terminate(), which emits no 'exit').
+    if (!require('node:worker_threads').isMainThread) return;
     if (F.cq_fd.missing || !koffi.node || typeof koffi.node.poll !== 'function') return;
     const fd = new Int32Array(1);
     if (F.cq_fd(this.cq, fd) !== 0 || fd[0] < 0) return;
@@ -237,6 +246,7 @@ class Dispatcher {
     this.waiting = true;
     F.cq_wait.async(this.cq, WAIT_SLICE_MS, () => {
       this.waiting = false;
+      this.turns++;
       this.drain();
       this.kick();
     });

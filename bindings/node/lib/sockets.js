@@ -14,7 +14,19 @@ const { dispatcher } = require('./cq');
 /** Out-parameter of the blocking receives (valid until the next call). */
 const msgOut = new BigUint64Array(1);
 
-const socketRegistry = new FinalizationRegistry((id) => F.socket_close({ id }));
+const socketRegistry = new FinalizationRegistry((id) => {
+  openIds.delete(id);
+  F.socket_close({ id });
+});
+// Ids of the sockets open in this thread. A worker thread closes them when it exits: its
+// finalizers never run, and NNG's sockets (and the addresses they listen on) are process-wide.
+const openIds = new Set();
+if (!require('node:worker_threads').isMainThread) {
+  process.once('exit', () => {
+    for (const id of openIds) F.socket_close({ id });
+    openIds.clear();
+  });
+}
 
 const PIPE_EVENTS = { pipeAddPre: C.PIPE_EV_ADD_PRE, pipeAddPost: C.PIPE_EV_ADD_POST, pipeRemovePost: C.PIPE_EV_REM_POST };
 const PIPE_EVENT_NAMES = ['pipeAddPre', 'pipeAddPost', 'pipeRemovePost'];
@@ -76,10 +88,12 @@ class Socket extends EventEmitter {
     this._notifyMask = 0; // bitmask of pipe events registered with the cq
     this._pendSend = 0; // operations in flight (lib/cq.js)
     this._pendRecv = 0;
+    this._rxBig = false; // the last first-try receive was large (contexts.js)
     // A failed non-blocking send gives up a rep0 / respondent0 reply: those probe first (contexts.js).
     this._nbSend = !spec.replies;
     this._sendFd = undefined;
     socketRegistry.register(this, out.id, this);
+    openIds.add(out.id);
 
     try {
       if (options.tlsConfig != null) this.tlsConfig = options.tlsConfig;
@@ -334,6 +348,7 @@ class Socket extends EventEmitter {
     if (this._closed) return;
     this._closed = true;
     socketRegistry.unregister(this);
+    openIds.delete(this._h.id);
     const rc = F.socket_close(this._h);
     dispatcher.drain(); // deliver the pipe events the close produced while listeners are registered
     dispatcher.removeEventSocket(this);

@@ -145,11 +145,12 @@ test('timeouts: socket recvTimeout and per-operation timeout', T, async () => {
 
 test('a pending recv rejects with Closed when the socket closes', T, async () => {
   const s = new Pair0();
-  const p = s.recv();
-  const q = s.recvMsg();
+  // Both handlers attached before close: close() may settle both promises at once.
+  const p = rejectsNamed(assert, s.recv(), 'Closed');
+  const q = rejectsNamed(assert, s.recvMsg(), 'Closed');
   s.close();
-  await rejectsNamed(assert, p, 'Closed');
-  await rejectsNamed(assert, q, 'Closed');
+  await p;
+  await q;
 });
 
 test('TLSConfig argument validation', () => {

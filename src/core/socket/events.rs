@@ -90,21 +90,18 @@ impl Pipes {
     }
 }
 
-/// Routes every pipe event of a new socket to `pipe_event`.
+/// Routes every pipe event of a new socket to `pipe_event`, with one call (pnng's copy of
+/// NNG: one lookup of the socket instead of one per event).
 pub(super) fn register(id: SocketId) -> Result<()> {
-    for ev in PipeEvent::ALL {
-        // SAFETY: NNG checks the socket id. The trampoline's argument is the socket id, not a
-        // pointer: the trampoline looks the socket up, so nothing can dangle.
-        check(unsafe {
-            sys::nng_pipe_notify(
-                id.nng(),
-                ev.code() as sys::nng_pipe_ev,
-                Some(pipe_event),
-                id.0 as usize as *mut c_void,
-            )
-        })?;
-    }
-    Ok(())
+    // SAFETY: NNG checks the socket id. The trampoline's argument is the socket id, not a
+    // pointer: the trampoline looks the socket up, so nothing can dangle.
+    check(unsafe {
+        crate::core::extern_nng::nng_pipe_notify_all(
+            id.nng(),
+            Some(pipe_event),
+            id.0 as usize as *mut c_void,
+        )
+    })
 }
 
 /// The ids of the socket's live pipes.
@@ -129,7 +126,15 @@ pub(crate) fn forget_pipe(id: SocketId, pipe: PipeId) {
 
 /// Adds a pipe-event subscriber.
 pub fn subscribe(id: SocketId, event: PipeEvent, sub: Subscriber) -> Result<()> {
-    lock(&state(id)?.events.subscribers)[event.index()].push(sub);
+    let st = state(id)?;
+    let mut subs = lock(&st.events.subscribers);
+    let list = &mut subs[event.index()];
+    if list.capacity() == 0 {
+        // Most sockets have one subscriber per event: room for one, not Vec's default four
+        // (a broker with thousands of sockets keeps these lists).
+        list.reserve_exact(1);
+    }
+    list.push(sub);
     Ok(())
 }
 

@@ -19,12 +19,13 @@ use super::msg::Msg;
 use super::oneshot;
 use super::sync::{lock, read, write};
 use super::sys;
-use super::types::{CtxId, DialerId, Flags, ListenerId, SocketId};
+use super::types::{DialerId, Flags, ListenerId, SocketId};
 use crate::error::{Error, Result, check};
 use once_cell::sync::Lazy;
 use std::collections::{HashMap, HashSet};
 use std::ffi::{CString, c_int};
 use std::hash::BuildHasherDefault;
+use std::sync::atomic::AtomicUsize;
 use std::sync::{Arc, Mutex, RwLock};
 
 #[derive(Default)]
@@ -48,9 +49,9 @@ pub struct SocketState {
     /// when it closes: NNG 1.12 stops a device only when a receive fails, so closing its
     /// send-only side would otherwise wait until the other side closes.
     devices: Mutex<Vec<usize>>,
-    /// The contexts opened on this socket and not yet closed (ctx.rs unlists them when the
-    /// socket closes).
-    ctxs: Mutex<IdSet<CtxId>>,
+    /// How many contexts of this socket ctx.rs lists (changed only under its map's lock):
+    /// the socket's close unlists them, and skips the search when there are none.
+    pub(crate) ctxs: AtomicUsize,
 }
 
 static SOCKETS: Lazy<Mutex<IdMap<SocketId, Arc<SocketState>>>> = Lazy::new(Default::default);
@@ -122,6 +123,25 @@ pub enum Protocol {
 type Opener = unsafe extern "C" fn(*mut sys::nng_socket) -> c_int;
 
 impl Protocol {
+    /// NNG's number of the protocol (`NNG_OPT_PROTO`): known from the opener, without asking
+    /// NNG for two options (each a lookup of the socket by id) on every open.
+    pub fn number(self) -> u32 {
+        use Protocol::*;
+        match self {
+            Pair0 => 0x10,
+            Pair1 | Pair1Poly => sys::NNG_PAIR1_SELF,
+            Req0 => sys::NNG_REQ0_SELF,
+            Rep0 => sys::NNG_REP0_SELF,
+            Pub0 => 0x20,
+            Sub0 => 0x21,
+            Push0 => 0x50,
+            Pull0 => 0x51,
+            Surveyor0 => sys::NNG_SURVEYOR0_SELF,
+            Respondent0 => sys::NNG_RESPONDENT0_SELF,
+            Bus0 => sys::NNG_BUS0_SELF,
+        }
+    }
+
     /// NNG's opener of the cooked (`raw == false`) or raw socket; `NotSupported` for a raw
     /// polyamorous pair1.
     fn opener(self, raw: bool) -> Result<Opener> {
@@ -165,7 +185,7 @@ pub fn open(protocol: Protocol, raw: bool) -> Result<SocketId> {
     let id = SocketId::of(s);
     let st = SocketState {
         cooked_surveyor: is_cooked_surveyor(opener),
-        cooked_proto: cooked_proto(id),
+        cooked_proto: if raw { 0 } else { protocol.number() },
         ..Default::default()
     };
     lock(&SOCKETS).insert(id, Arc::new(st));
@@ -186,19 +206,6 @@ pub fn open(protocol: Protocol, raw: bool) -> Result<SocketId> {
 /// Known from the opener, without asking NNG for two options on every open.
 fn is_cooked_surveyor(opener: Opener) -> bool {
     std::ptr::fn_addr_eq(opener, sys::nng_surveyor0_open as Opener)
-}
-
-/// The protocol number of a cooked socket, 0 for a raw one.
-fn cooked_proto(id: SocketId) -> u32 {
-    let (mut proto, mut raw) = (0, true);
-    let s = id.nng();
-    // SAFETY: NNG checks the socket id; the option names are NUL-terminated constants and
-    // the out-pointers point at live locals of the option's type.
-    unsafe {
-        sys::nng_socket_get_int(s, sys::NNG_OPT_PROTO.as_ptr().cast(), &mut proto);
-        sys::nng_socket_get_bool(s, sys::NNG_OPT_RAW.as_ptr().cast(), &mut raw);
-    }
-    if raw { 0 } else { proto as u32 }
 }
 
 /// The socket's cooked protocol number (0: raw); `Closed` once closed.
@@ -259,7 +266,7 @@ pub fn close(id: SocketId) -> Result<()> {
     let rv = unsafe { sys::nng_close(id.nng()) };
     let removed = lock(&SOCKETS).remove(&id);
     if let Some(st) = &removed {
-        super::ctx::forget_socket(std::mem::take(&mut *lock(&st.ctxs)).into_iter().collect());
+        super::ctx::forget_socket(st);
     }
     drop(removed);
     check(rv)
@@ -357,14 +364,6 @@ impl SocketState {
 
     pub(crate) fn is_closing(&self) -> bool {
         *read(&self.closing)
-    }
-
-    pub(crate) fn add_ctx(&self, ctx: CtxId) {
-        lock(&self.ctxs).insert(ctx);
-    }
-
-    pub(crate) fn remove_ctx(&self, ctx: CtxId) {
-        lock(&self.ctxs).remove(&ctx);
     }
 }
 

@@ -1260,6 +1260,27 @@ nng_pipe_notify(nng_socket s, nng_pipe_ev ev, nng_pipe_cb cb, void *arg)
 	return (0);
 }
 
+// pnng: every event at once, finding the socket once (nng_pipe_notify
+// three times finds and releases it three times).
+int
+nng_pipe_notify_all(nng_socket s, nng_pipe_cb cb, void *arg)
+{
+	int       rv;
+	nni_sock *sock;
+
+	if ((rv = nni_init()) != 0) {
+		return (rv);
+	}
+	if ((rv = nni_sock_find(&sock, s.id)) != 0) {
+		return (rv);
+	}
+	for (int ev = 0; ev < NNG_PIPE_EV_NUM; ev++) {
+		nni_sock_set_pipe_cb(sock, ev, cb, arg);
+	}
+	nni_sock_rele(sock);
+	return (0);
+}
+
 void
 nng_device_aio(nng_aio *aio, nng_socket s1, nng_socket s2)
 {

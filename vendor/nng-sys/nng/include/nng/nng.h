@@ -294,6 +294,10 @@ typedef void (*nng_pipe_cb)(nng_pipe, nng_pipe_ev, void *);
 // multiple times.  Each event can have at most one callback registered.
 NNG_DECL int nng_pipe_notify(nng_socket, nng_pipe_ev, nng_pipe_cb, void *);
 
+// pnng: nng_pipe_notify_all registers one callback for every pipe event
+// (ADD_PRE, ADD_POST and REM_POST) with a single lookup of the socket.
+NNG_DECL int nng_pipe_notify_all(nng_socket, nng_pipe_cb, void *);
+
 // nng_listen creates a listening endpoint with no special options,
 // and starts it listening.  It is functionally equivalent to the legacy
 // nn_bind(). The underlying endpoint is returned back to the caller in the

@@ -10,6 +10,11 @@
 
 #include "core/nng_impl.h"
 
+#if defined(__linux__)
+#include <sched.h>
+#include <string.h>
+#endif
+
 typedef struct nni_taskq_thr nni_taskq_thr;
 struct nni_taskq_thr {
 	nni_taskq *tqt_tq;
@@ -63,6 +68,20 @@ nni_taskq_thread(void *self)
 	nni_task      *task;
 
 	nni_thr_set_name(NULL, "nng:task");
+#if defined(__linux__) && defined(SCHED_BATCH)
+	// pnng: a task thread that wakes up does not preempt the thread
+	// that woke it (SCHED_BATCH: same share of the CPU, no wake-up
+	// preemption).  With inline completions the thread dispatching a
+	// callback usually holds a socket lock the callback then takes;
+	// preempting it there makes the callback block on that lock at once
+	// and hand the CPU back, two context switches per message on a busy
+	// CPU.  Threads of the application keep preempting task threads.
+	{
+		struct sched_param sp;
+		memset(&sp, 0, sizeof(sp));
+		(void) sched_setscheduler(0, SCHED_BATCH, &sp);
+	}
+#endif
 
 	nni_mtx_lock(&tq->tq_mtx);
 	for (;;) {
