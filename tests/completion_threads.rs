@@ -284,3 +284,271 @@ fn close_wakes_every_blocked_receive() {
         close(s);
     }
 }
+
+/// Voluntary context switches of this process's NNG poller thread ("nng:poll:epoll").
+fn poller_switches() -> u64 {
+    let mut total = 0;
+    for e in std::fs::read_dir("/proc/self/task").unwrap().flatten() {
+        let comm = std::fs::read_to_string(e.path().join("comm")).unwrap_or_default();
+        if comm.trim() == "nng:poll:epoll" {
+            let status = std::fs::read_to_string(e.path().join("status")).unwrap_or_default();
+            for l in status.lines() {
+                if let Some(v) = l.strip_prefix("voluntary_ctxt_switches:") {
+                    total += v.trim().parse::<u64>().unwrap_or(0);
+                }
+            }
+        }
+    }
+    total
+}
+
+/// A blocked synchronous receive on a stream pipe (tcp, ipc) reads that pipe on its own
+/// thread: in a req/rep ping-pong the poller thread sleeps through nearly every message
+/// (without that cut it wakes for each one: 2 per round trip), and every reply is the one
+/// asked for, in order.
+#[test]
+fn a_blocked_receive_reads_its_stream_pipe_itself() {
+    const N: u32 = 2_000;
+    for t in ["ipc", "tcp"] {
+        let (srv, cli) = pair(pnng_rep0_open, pnng_req0_open, &addr(t));
+        let echo = std::thread::spawn(move || {
+            while let Ok(m) = recv(srv) {
+                if send(srv, &m) != PNNG_OK {
+                    break;
+                }
+            }
+        });
+        for i in 0..100u32 {
+            assert_eq!(send(cli, &i.to_le_bytes()), PNNG_OK);
+            assert_eq!(recv(cli).unwrap(), i.to_le_bytes(), "{t}: warm-up {i}");
+        }
+        let before = poller_switches();
+        for i in 0..N {
+            assert_eq!(send(cli, &i.to_le_bytes()), PNNG_OK);
+            assert_eq!(recv(cli).unwrap(), i.to_le_bytes(), "{t}: reply {i}");
+        }
+        let woke = poller_switches() - before;
+        // Other tests of this binary run alongside (their own sockets wake the poller too),
+        // so only a bound far from the 2 per round trip of the poller doing the reads.
+        assert!(
+            woke < u64::from(N / 4),
+            "{t}: poller woke {woke} times in {N} round trips"
+        );
+        close(cli);
+        close(srv);
+        echo.join().unwrap();
+    }
+}
+
+/// A receive that reads its pipe while it waits still ends every other way: its timeout, the
+/// peer going away (the pipe closes under it: it keeps waiting, as pair1 does), and the close
+/// of its own socket from another thread.
+#[test]
+fn a_receive_reading_its_pipe_times_out_and_wakes_on_close() {
+    for t in ["ipc", "tcp"] {
+        let (a, b) = pair(pnng_pair1_open, pnng_pair1_open, &addr(t));
+        // Warm up: the receiving thread has waited on this pipe and sends on it.
+        for i in 0..10u8 {
+            assert_eq!(send(b, &[i]), PNNG_OK);
+            assert_eq!(recv(a).unwrap(), [i]);
+            assert_eq!(send(a, &[i]), PNNG_OK);
+            assert_eq!(recv(b).unwrap(), [i]);
+        }
+        set_ms(a, "recv-timeout", 100);
+        assert_eq!(send(a, b"x"), PNNG_OK);
+        assert_eq!(recv(a), Err(PNNG_ETIMEDOUT), "{t}: timeout");
+        assert_eq!(recv(b).unwrap(), b"x");
+
+        set_ms(a, "recv-timeout", -1);
+        let waiter = std::thread::spawn(move || {
+            assert_eq!(send(a, b"y"), PNNG_OK);
+            recv(a)
+        });
+        assert_eq!(recv(b).unwrap(), b"y");
+        std::thread::sleep(Duration::from_millis(50));
+        close(b); // the pipe the waiter reads closes under it
+        std::thread::sleep(Duration::from_millis(50));
+        assert!(
+            !waiter.is_finished(),
+            "{t}: the receive ended when the peer left"
+        );
+        close(a);
+        assert_eq!(waiter.join().unwrap(), Err(PNNG_ECLOSED), "{t}: close");
+    }
+}
+
+/// A thread whose last send went to one socket's pipe and which then blocks receiving on
+/// another socket: the first pipe's messages it reads meanwhile are kept, in order, for that
+/// socket, and the second socket's message wakes it.
+#[test]
+fn a_receive_on_another_socket_keeps_the_pipes_messages() {
+    for t in ["ipc", "tcp"] {
+        let (a, b) = pair(pnng_pair1_open, pnng_pair1_open, &addr(t));
+        let (x, y) = pair(pnng_pair1_open, pnng_pair1_open, &addr("inproc"));
+        for round in 0..20u8 {
+            assert_eq!(send(b, &[round]), PNNG_OK);
+            assert_eq!(recv(a).unwrap(), [round]);
+            // This thread sends on a's pipe (the pipe its next wait would read) ...
+            assert_eq!(send(a, &[round]), PNNG_OK);
+            assert_eq!(recv(b).unwrap(), [round]);
+            let feeder = std::thread::spawn(move || {
+                for i in 0..5u8 {
+                    assert_eq!(send(b, &[round, i]), PNNG_OK);
+                }
+                std::thread::sleep(Duration::from_millis(5));
+                assert_eq!(send(y, &[round]), PNNG_OK);
+            });
+            // ... and then waits on x, where the message comes from another socket.
+            assert_eq!(recv(x).unwrap(), [round], "{t}: round {round}");
+            feeder.join().unwrap();
+            for i in 0..5u8 {
+                assert_eq!(
+                    recv(a).unwrap(),
+                    [round, i],
+                    "{t}: round {round} message {i}"
+                );
+            }
+        }
+        for s in [a, b, x, y] {
+            close(s);
+        }
+    }
+}
+
+/// Threads that waited on a pipe and ended leave no descriptor behind (each waiting thread's
+/// wake-up eventfd closes when the thread exits).
+#[test]
+fn waiting_threads_leave_no_descriptors() {
+    fn eventfds() -> usize {
+        std::fs::read_dir("/proc/self/fd")
+            .unwrap()
+            .flatten()
+            .filter(|e| {
+                std::fs::read_link(e.path())
+                    .map(|l| l.to_string_lossy().contains("eventfd"))
+                    .unwrap_or(false)
+            })
+            .count()
+    }
+    let (srv, cli) = pair(pnng_rep0_open, pnng_req0_open, &addr("tcp"));
+    let echo = std::thread::spawn(move || {
+        while let Ok(m) = recv(srv) {
+            if send(srv, &m) != PNNG_OK {
+                break;
+            }
+        }
+    });
+    for _ in 0..200 {
+        std::thread::spawn(move || {
+            for i in 0..3u8 {
+                assert_eq!(send(cli, &[i]), PNNG_OK);
+                assert_eq!(recv(cli).unwrap(), [i]);
+            }
+        })
+        .join()
+        .unwrap();
+    }
+    // Other tests' threads of this binary may hold a few of their own.
+    let n = eventfds();
+    assert!(n < 100, "{n} eventfds open after 200 threads ended");
+    close(cli);
+    close(srv);
+    echo.join().unwrap();
+}
+
+/// The interruptible receive (pnng_socket_recv_fd, Python's main thread) of req0 waits on the
+/// socket's receive descriptor; it reads its tcp/ipc pipe meanwhile too, so the poller sleeps
+/// through a ping-pong here as well, and a descriptor still interrupts it.
+#[test]
+fn an_interruptible_req_receive_reads_its_pipe_itself() {
+    const N: u32 = 2_000;
+    fn recv_fd(s: pnng_socket, fd: c_int) -> Result<Vec<u8>, pnng_result> {
+        let mut buf = [0u8; 64];
+        let mut n = 0usize;
+        match unsafe { pnng_socket_recv_fd(s, buf.as_mut_ptr().cast(), 64, &mut n, fd, 1000) } {
+            PNNG_OK => Ok(buf[..n].to_vec()),
+            rv => Err(rv),
+        }
+    }
+    fn send_fd(s: pnng_socket, data: &[u8]) -> pnng_result {
+        unsafe { pnng_socket_send_fd(s, data.as_ptr().cast(), data.len(), -1, 1000) }
+    }
+    for t in ["ipc", "tcp"] {
+        let (srv, cli) = pair(pnng_rep0_open, pnng_req0_open, &addr(t));
+        let echo = std::thread::spawn(move || {
+            while let Ok(m) = recv(srv) {
+                if send(srv, &m) != PNNG_OK {
+                    break;
+                }
+            }
+        });
+        for i in 0..100u32 {
+            assert_eq!(send_fd(cli, &i.to_le_bytes()), PNNG_OK);
+            assert_eq!(
+                recv_fd(cli, -1).unwrap(),
+                i.to_le_bytes(),
+                "{t}: warm-up {i}"
+            );
+        }
+        let before = poller_switches();
+        for i in 0..N {
+            assert_eq!(send_fd(cli, &i.to_le_bytes()), PNNG_OK);
+            assert_eq!(recv_fd(cli, -1).unwrap(), i.to_le_bytes(), "{t}: reply {i}");
+        }
+        let woke = poller_switches() - before;
+        assert!(
+            woke < u64::from(N / 4),
+            "{t}: poller woke {woke} times in {N} round trips"
+        );
+        // An interruption while the request is out; the reply then still arrives.
+        let mut p = [0; 2];
+        assert_eq!(unsafe { libc::pipe(p.as_mut_ptr()) }, 0);
+        assert_eq!(unsafe { libc::write(p[1], b"x".as_ptr().cast(), 1) }, 1);
+        assert_eq!(send_fd(cli, b"last"), PNNG_OK);
+        let r = recv_fd(cli, p[0]);
+        assert!(
+            r == Err(PNNG_EINTR) || r.as_deref() == Ok(b"last"),
+            "{t}: {r:?}"
+        );
+        if r.is_err() {
+            assert_eq!(recv_fd(cli, -1).unwrap(), b"last", "{t}: resumed");
+        }
+        unsafe { libc::close(p[0]) };
+        unsafe { libc::close(p[1]) };
+        close(cli);
+        close(srv);
+        echo.join().unwrap();
+    }
+}
+
+/// An aio freed the moment its wait returns: NNG wakes a task's waiters after releasing the
+/// task's lock (one context switch fewer per message), and freeing the aio then waits for that
+/// wake to finish (ASan in `make test-rust-asan` would see the freed condition variable).
+#[test]
+fn an_aio_freed_as_soon_as_its_wait_returns() {
+    for t in TRANSPORTS {
+        let (r, s) = pair(pnng_pair1_open, pnng_pair1_open, &addr(t));
+        let tx = std::thread::spawn(move || {
+            for i in 0..3_000u32 {
+                assert_eq!(send(s, &i.to_le_bytes()), PNNG_OK);
+            }
+            s
+        });
+        for i in 0..3_000u32 {
+            let mut a = std::ptr::null_mut();
+            assert_eq!(
+                unsafe { pnng_aio_new(None, std::ptr::null_mut(), &mut a) },
+                PNNG_OK
+            );
+            assert_eq!(unsafe { pnng_socket_recv_aio(r, a) }, PNNG_OK);
+            unsafe { pnng_aio_wait(a) };
+            assert_eq!(unsafe { pnng_aio_result(a) }, PNNG_OK, "{t}: {i}");
+            let mut m = std::ptr::null_mut();
+            assert_eq!(unsafe { pnng_aio_take_msg(a, &mut m) }, PNNG_OK);
+            unsafe { pnng_aio_free(a) };
+            assert_eq!(take(m), i.to_le_bytes(), "{t}: message {i}");
+        }
+        close(tx.join().unwrap());
+        close(r);
+    }
+}

@@ -156,3 +156,53 @@ fn close_ends_an_unsliced_wait_on_every_kind_of_socket() {
         close(b);
     }
 }
+
+/// Over tcp and ipc, a receive that reads its own pipe while it waits (after a ping-pong, the
+/// pipe it sends on) is still interrupted by the descriptor and by its time slice, resumes,
+/// and keeps every message in order; replies in a long ping-pong all arrive.
+#[test]
+fn a_wait_reading_its_pipe_is_interrupted_and_resumes() {
+    for t in ["ipc", "tcp"] {
+        let (a, b) = pair(pnng_pair1_open, pnng_pair1_open, &addr(t));
+        let echo = std::thread::spawn(move || {
+            while let Ok(m) = recv(b) {
+                if m == b"stop" {
+                    break;
+                }
+                if send(b, &m) != PNNG_OK {
+                    break;
+                }
+            }
+            b
+        });
+        let (r, w) = pipe();
+        for i in 0..500u32 {
+            let data = i.to_le_bytes();
+            assert_eq!(
+                unsafe { pnng_socket_send_fd(a, data.as_ptr().cast(), 4, -1, -1) },
+                PNNG_OK
+            );
+            assert_eq!(recv_fd(a, r, -1).unwrap(), data, "{t}: reply {i}");
+        }
+        assert_eq!(send(a, b"stop"), PNNG_OK);
+        let b = echo.join().unwrap();
+        poke(w);
+        assert_eq!(recv_fd(a, r, -1), Err(PNNG_EINTR), "{t}: descriptor");
+        drain(r);
+        assert_eq!(recv_fd(a, r, 20), Err(PNNG_EINTR), "{t}: slice");
+        for i in 0..3u8 {
+            assert_eq!(send(b, &[i]), PNNG_OK);
+        }
+        for i in 0..3u8 {
+            assert_eq!(
+                recv_fd(a, r, 5000).unwrap(),
+                [i],
+                "{t}: after the interruptions"
+            );
+        }
+        unsafe { libc::close(r) };
+        unsafe { libc::close(w) };
+        close(a);
+        close(b);
+    }
+}

@@ -18,6 +18,13 @@ unsafe extern "C" {
     /// pnng's copy of NNG: the aio's callback only wakes a waiter, so NNG may run it on the
     /// thread that finished the operation instead of a task-queue thread (vendor/nng-sys).
     pub fn nng_aio_set_inline(aio: *mut super::sys::nng_aio);
+    /// pnng's copy of NNG: waits for the receive on `aio` (0), for `fd` readable or `ms`
+    /// passed (NNG_EINTR), reading the calling thread's tcp/ipc pipe meanwhile; NNG_ENOTSUP
+    /// when that does not apply (wait another way).
+    pub fn nng_aio_wait_pipe(aio: *mut super::sys::nng_aio, fd: c_int, ms: c_int) -> c_int;
+    /// pnng's copy of NNG: poll(2) on `fds` (at most 8) that reads the calling thread's
+    /// tcp/ipc pipe meanwhile (its message reaches the socket on this thread).
+    pub fn nng_poll_pipe(fds: *mut libc::pollfd, nfds: c_int, ms: c_int) -> c_int;
     pub fn nng_tls_config_alloc(cfg: *mut *mut NngTlsConfig, mode: c_int) -> c_int;
     pub fn nng_tls_config_hold(cfg: *mut NngTlsConfig);
     pub fn nng_tls_config_free(cfg: *mut NngTlsConfig);

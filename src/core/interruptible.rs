@@ -108,6 +108,10 @@ impl Waiter {
             unsafe { libc::close(efd) };
             return Err(e);
         }
+        // `completed` only stores a flag and writes our eventfd: NNG may run it on the thread
+        // that finished the operation (no task-queue hop before the waiter wakes).
+        // SAFETY: a fresh aio.
+        unsafe { super::extern_nng::nng_aio_set_inline(aio) };
         Ok(Waiter {
             aio,
             signal,
@@ -162,6 +166,27 @@ impl Waiter {
     /// (negative: no limit): `Interrupted` then, still running. A negative `fd` is not
     /// watched; `Invalid` if `fd` is not an open descriptor.
     fn wait(&self, fd: c_int, ms: c_int) -> Result<()> {
+        let mut ms = ms;
+        if !self.signal.done.load(Ordering::Acquire) {
+            // First NNG's own wait, which reads this thread's tcp/ipc pipe on this thread
+            // (the kernel wakes us, not NNG's poller and then us).
+            let started = std::time::Instant::now();
+            // SAFETY: the aio runs our operation; fd is only polled.
+            match unsafe { super::extern_nng::nng_aio_wait_pipe(self.aio, fd, ms) } {
+                0 => {
+                    // SAFETY: the operation completed; returns once the callback has.
+                    unsafe { sys::nng_aio_wait(self.aio) };
+                    return Ok(());
+                }
+                // fd readable or ms passed: the loop below tells which, without waiting.
+                rv if rv == sys::NNG_EINTR as c_int => ms = 0,
+                _ if ms > 0 => {
+                    let spent = i32::try_from(started.elapsed().as_millis()).unwrap_or(i32::MAX);
+                    ms = (ms - spent).max(0);
+                }
+                _ => {}
+            }
+        }
         let mut fds = [
             libc::pollfd {
                 fd: self.signal.efd,
@@ -411,8 +436,11 @@ pub fn recv_into(id: SocketId, buf: &mut [u8], fd: c_int, ms: c_int) -> Result<R
                     revents: 0,
                 },
             ];
+            // poll(2), reading this thread's tcp/ipc pipe meanwhile: its message reaches the
+            // socket on this thread (one wake-up, by the kernel, instead of NNG's poller's
+            // and then the descriptor's).
             // SAFETY: two valid pollfds.
-            let n = unsafe { libc::poll(fds.as_mut_ptr(), 2, timeout) };
+            let n = unsafe { super::extern_nng::nng_poll_pipe(fds.as_mut_ptr(), 2, timeout) };
             if n < 0 {
                 continue;
             }

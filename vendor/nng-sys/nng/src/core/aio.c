@@ -134,8 +134,18 @@ aio_cancel_call(nni_aio_expire_q *eq, nni_aio *aio, nni_aio_cancel_fn fn,
 static __thread nni_aio *aio_defer_head;
 static __thread nni_aio *aio_defer_tail;
 static __thread unsigned aio_scope_depth;
+static __thread bool     aio_call; // outermost scope: a send/recv call
 #else
 #define NNI_AIO_INLINE 0
+#endif
+
+// pnng: a caller's own thread reads its stream pipe while it waits, see
+// nni_posix_pfd_wait_task (posix_pollq_epoll.c).
+#if NNI_AIO_INLINE && defined(NNG_HAVE_EPOLL) && defined(NNG_HAVE_EVENTFD) && \
+    !defined(NNG_HAVE_PORT_CREATE) && !defined(NNG_HAVE_KQUEUE)
+#define NNI_AIO_WAIT_POLL 1
+extern int  nni_posix_pfd_wait_task(nni_task *, int, int);
+extern bool nni_posix_pfd_release(void);
 #endif
 
 void
@@ -143,6 +153,12 @@ nni_aio_set_inline(nni_aio *aio)
 {
 	aio->a_inline             = true;
 	aio->a_task.task_inline   = true;
+}
+
+void
+nni_aio_set_recv(nni_aio *aio, bool recv)
+{
+	aio->a_recv = recv;
 }
 
 void
@@ -211,12 +227,43 @@ nni_aio_scope_enter(void)
 #endif
 }
 
+// pnng: the scope of an application's send or receive call (socket.c).
+void
+nni_aio_call_enter(void)
+{
+#if NNI_AIO_INLINE
+	if (aio_scope_depth == 0) {
+		aio_call = true;
+	}
+	aio_scope_depth++;
+#endif
+}
+
+bool
+nni_aio_in_call(void)
+{
+#if NNI_AIO_INLINE
+	return (aio_call);
+#else
+	return (false);
+#endif
+}
+
 void
 nni_aio_scope_leave(void)
 {
 #if NNI_AIO_INLINE
 	if (aio_scope_depth == 1) {
 		aio_defer_run();
+		if (aio_call) {
+			aio_call = false;
+#ifdef NNI_AIO_WAIT_POLL
+			// A descriptor this call took from epoll goes back.
+			if (nni_posix_pfd_release()) {
+				aio_defer_run();
+			}
+#endif
+		}
 	}
 	aio_scope_depth--;
 #endif
@@ -469,7 +516,38 @@ nni_aio_wait(nni_aio *aio)
 #if NNI_AIO_INLINE
 	aio_defer_claim(aio); // pnng
 #endif
+#ifdef NNI_AIO_WAIT_POLL
+	// pnng: a caller blocked on its own callback-less aio (a synchronous
+	// receive) reads its stream pipe on its own thread instead
+	// of sleeping until the poller thread has read it (posix_pollq_epoll.c).
+	// Only receives: a blocked send waits for room, which its own pipe's
+	// reads do not make.
+	if (aio->a_user && aio->a_recv && (aio->a_task.task_cb == NULL) &&
+	    (aio_scope_depth == 0)) {
+		(void) nni_posix_pfd_wait_task(&aio->a_task, -1, -1);
+	}
+#endif
 	nni_task_wait(&aio->a_task);
+}
+
+// pnng: for a waiter of its own (pnng's interruptible calls): waits until the
+// receive on aio has completed and its callback has returned (0), until fd
+// (if >= 0) is readable or ms milliseconds (if >= 0) have passed (NNG_EINTR),
+// reading the calling thread's stream pipe meanwhile as nni_aio_wait does;
+// NNG_ENOTSUP when that does not apply (the caller waits its own way: the
+// operation may still be running).
+int
+nng_aio_wait_pipe(nng_aio *aio, int fd, int ms)
+{
+#ifdef NNI_AIO_WAIT_POLL
+	if (aio->a_recv && (aio_scope_depth == 0)) {
+		return (nni_posix_pfd_wait_task(&aio->a_task, fd, ms));
+	}
+#endif
+	NNI_ARG_UNUSED(aio);
+	NNI_ARG_UNUSED(fd);
+	NNI_ARG_UNUSED(ms);
+	return (NNG_ENOTSUP);
 }
 
 bool

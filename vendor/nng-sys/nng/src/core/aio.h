@@ -229,6 +229,12 @@ extern void nni_aio_set_user(nni_aio *);
 extern void nng_aio_set_inline(nng_aio *); // pnng: see aio.c
 extern void nni_aio_scope_enter(void);
 extern void nni_aio_scope_leave(void);
+// pnng: nni_aio_scope_enter for the send/receive entry points; while such a
+// call is the outermost scope, nni_aio_in_call is true (posix_pollq_epoll.c).
+extern void nni_aio_call_enter(void);
+extern bool nni_aio_in_call(void);
+// pnng: marks the aio's operation as a receive or not (socket.c).
+extern void nni_aio_set_recv(nni_aio *, bool);
 
 // nng_aio is an async I/O handle.  The details of this aio structure
 // are private to the AIO framework.  The structure has the public name
@@ -258,6 +264,7 @@ struct nng_aio {
 	// pnng: inline completion (see nni_aio_set_inline in aio.c).
 	bool         a_inline;   // may complete on the finishing thread
 	bool         a_user;     // allocated by nng_aio_alloc
+	bool         a_recv;     // pnng: its operation is a receive
 	bool         a_deferred; // on a thread's deferred completion list
 	nni_aio     *a_defer_next;
 	nni_task     a_task;

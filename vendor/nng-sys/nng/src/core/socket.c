@@ -856,7 +856,8 @@ void
 nni_sock_send(nni_sock *sock, nni_aio *aio)
 {
 	nni_aio_normalize_timeout(aio, sock->s_sndtimeo);
-	nni_aio_scope_enter(); // pnng: inline completions (aio.c)
+	nni_aio_set_recv(aio, false); // pnng: see nni_aio_wait
+	nni_aio_call_enter(); // pnng: inline completions (aio.c)
 	sock->s_sock_ops.sock_send(sock->s_data, aio);
 	nni_aio_scope_leave();
 }
@@ -865,7 +866,8 @@ void
 nni_sock_recv(nni_sock *sock, nni_aio *aio)
 {
 	nni_aio_normalize_timeout(aio, sock->s_rcvtimeo);
-	nni_aio_scope_enter(); // pnng: inline completions (aio.c)
+	nni_aio_set_recv(aio, true); // pnng: see nni_aio_wait
+	nni_aio_call_enter(); // pnng: inline completions (aio.c)
 	sock->s_sock_ops.sock_recv(sock->s_data, aio);
 	nni_aio_scope_leave();
 }
@@ -1458,7 +1460,8 @@ void
 nni_ctx_send(nni_ctx *ctx, nni_aio *aio)
 {
 	nni_aio_normalize_timeout(aio, ctx->c_sndtimeo);
-	nni_aio_scope_enter(); // pnng: inline completions (aio.c)
+	nni_aio_set_recv(aio, false); // pnng: see nni_aio_wait
+	nni_aio_call_enter(); // pnng: inline completions (aio.c)
 	ctx->c_ops.ctx_send(ctx->c_data, aio);
 	nni_aio_scope_leave();
 }
@@ -1467,7 +1470,8 @@ void
 nni_ctx_recv(nni_ctx *ctx, nni_aio *aio)
 {
 	nni_aio_normalize_timeout(aio, ctx->c_rcvtimeo);
-	nni_aio_scope_enter(); // pnng: inline completions (aio.c)
+	nni_aio_set_recv(aio, true); // pnng: see nni_aio_wait
+	nni_aio_call_enter(); // pnng: inline completions (aio.c)
 	ctx->c_ops.ctx_recv(ctx->c_data, aio);
 	nni_aio_scope_leave();
 }

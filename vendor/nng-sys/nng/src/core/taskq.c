@@ -33,6 +33,33 @@ struct nni_taskq {
 
 static nni_taskq *nni_taskq_systq = NULL;
 
+// pnng: with task_mtx held and the busy count just decremented: when it
+// reached zero, wakes the waiters after unlocking.  Woken under the lock, a
+// waiter that runs at once (one CPU, wake-up preemption) finds the lock
+// still held, sleeps on it, and costs two more context switches.  The
+// waking count keeps the task (its cv) alive until the wake is done:
+// nni_task_fini waits for it.
+static void
+task_done_unlock(nni_task *task)
+{
+	if (task->task_busy != 0) {
+		nni_mtx_unlock(&task->task_mtx);
+		return;
+	}
+	if (task->task_wake_fn != NULL) {
+		// Its argument lives only while the waiter has it set.
+		task->task_wake_fn(task->task_wake_arg);
+	}
+	task->task_waking++;
+	nni_mtx_unlock(&task->task_mtx);
+	nni_cv_wake(&task->task_cv);
+	nni_mtx_lock(&task->task_mtx);
+	if ((--task->task_waking == 0) && task->task_fini) {
+		nni_cv_wake(&task->task_cv);
+	}
+	nni_mtx_unlock(&task->task_mtx);
+}
+
 static void
 nni_taskq_thread(void *self)
 {
@@ -75,10 +102,7 @@ nni_taskq_thread(void *self)
 
 			nni_mtx_lock(&task->task_mtx);
 			task->task_busy--;
-			if (task->task_busy == 0) {
-				nni_cv_wake(&task->task_cv);
-			}
-			nni_mtx_unlock(&task->task_mtx);
+			task_done_unlock(task); // pnng
 			if (scope) {
 				nni_aio_scope_leave();
 			}
@@ -177,10 +201,7 @@ nni_task_exec(nni_task *task)
 
 	nni_mtx_lock(&task->task_mtx);
 	task->task_busy--;
-	if (task->task_busy == 0) {
-		nni_cv_wake(&task->task_cv);
-	}
-	nni_mtx_unlock(&task->task_mtx);
+	task_done_unlock(task); // pnng
 }
 
 // pnng: the two halves of nni_task_exec, for a completion deferred to the
@@ -208,10 +229,7 @@ nni_task_run_held(nni_task *task)
 
 	nni_mtx_lock(&task->task_mtx);
 	task->task_busy--;
-	if (task->task_busy == 0) {
-		nni_cv_wake(&task->task_cv);
-	}
-	nni_mtx_unlock(&task->task_mtx);
+	task_done_unlock(task); // pnng
 }
 
 void
@@ -256,9 +274,8 @@ nni_task_abort(nni_task *task)
 	if (task->task_prep) {
 		task->task_prep = false;
 		task->task_busy--;
-		if (task->task_busy == 0) {
-			nni_cv_wake(&task->task_cv);
-		}
+		task_done_unlock(task); // pnng
+		return;
 	}
 	nni_mtx_unlock(&task->task_mtx);
 }
@@ -290,6 +307,10 @@ nni_task_init(nni_task *task, nni_taskq *tq, nni_cb cb, void *arg)
 	nni_cv_init(&task->task_cv, &task->task_mtx);
 	task->task_prep = false;
 	task->task_inline = false;
+	task->task_wake_fn  = NULL;
+	task->task_wake_arg = NULL;
+	task->task_waking   = 0;
+	task->task_fini     = false;
 	task->task_busy = 0;
 	task->task_cb   = cb;
 	task->task_arg  = arg;
@@ -300,7 +321,8 @@ void
 nni_task_fini(nni_task *task)
 {
 	nni_mtx_lock(&task->task_mtx);
-	while (task->task_busy) {
+	task->task_fini = true; // pnng: see task_done_unlock
+	while (task->task_busy || task->task_waking) {
 		nni_cv_wait(&task->task_cv);
 	}
 	nni_mtx_unlock(&task->task_mtx);

@@ -80,6 +80,14 @@ struct nni_task {
 	unsigned      task_busy;
 	bool          task_prep;
 	bool          task_inline; // pnng: an inline aio's task (aio.c)
+	// pnng: a waiter that does not sleep on task_cv (it polls a
+	// descriptor, see nni_posix_pfd_wait_task) is woken by this too.
+	void (*task_wake_fn)(void *);
+	void *task_wake_arg;
+	// pnng: wakers between their unlock and their cv wake (taskq.c);
+	// fini waits for them.
+	unsigned task_waking;
+	bool     task_fini;
 	nni_mtx       task_mtx;
 	nni_cv        task_cv;
 };

@@ -32,6 +32,16 @@ extern int  nni_posix_pfd_fd(nni_posix_pfd *);
 extern void nni_posix_pfd_close(nni_posix_pfd *);
 extern void nni_posix_pfd_set_cb(nni_posix_pfd *, nni_posix_pfd_cb, void *);
 
+// pnng: the stream transports name the descriptor a thread writes to; a
+// synchronous call of that thread then reads it while it waits
+// (nni_posix_pfd_wait_task in posix_pollq_epoll.c).
+#if defined(NNG_HAVE_EPOLL) && defined(NNG_HAVE_EVENTFD) && \
+    !defined(NNG_HAVE_PORT_CREATE) && !defined(NNG_HAVE_KQUEUE)
+extern void nni_posix_pfd_hint(nni_posix_pfd *);
+#else
+#define nni_posix_pfd_hint(pfd) ((void) (pfd))
+#endif
+
 #define NNI_POLL_IN ((unsigned) POLLIN)
 #define NNI_POLL_OUT ((unsigned) POLLOUT)
 #define NNI_POLL_HUP ((unsigned) POLLHUP)

@@ -13,6 +13,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h> /* for strerror() */
@@ -58,6 +60,7 @@ struct nni_posix_pollq {
 	bool     close; // request for worker to exit
 	nni_thr  thr;   // worker thread
 	nni_list reapq;
+	nni_id_map ids; // pnng: pfd ids (weak references), under mtx
 };
 
 struct nni_posix_pfd {
@@ -72,6 +75,10 @@ struct nni_posix_pfd {
 	unsigned         events;
 	nni_mtx          mtx;
 	nni_cv           cv;
+	uint32_t         id;       // pnng: key in pq->ids
+	bool             waiter;   // pnng: a caller polls fd (wait_task)
+	bool             taken;    // pnng: POLLIN taken from epoll by it
+	nni_cv           wait_cv;  // pnng: fini waits for the waiter
 };
 
 // single global instance for now.
@@ -95,6 +102,9 @@ nni_posix_pfd_init(nni_posix_pfd **pfdp, int fd)
 	}
 	nni_mtx_init(&pfd->mtx);
 	nni_cv_init(&pfd->cv, &pq->mtx);
+	nni_cv_init(&pfd->wait_cv, &pfd->mtx);
+	pfd->waiter = false;
+	pfd->taken  = false;
 
 	pfd->pq      = pq;
 	pfd->fd      = fd;
@@ -111,8 +121,23 @@ nni_posix_pfd_init(nni_posix_pfd **pfdp, int fd)
 	ev.events   = 0;
 	ev.data.ptr = pfd;
 
+	nni_mtx_lock(&pq->mtx);
+	rv = nni_id_alloc32(&pq->ids, &pfd->id, pfd);
+	nni_mtx_unlock(&pq->mtx);
+	if (rv != 0) {
+		nni_cv_fini(&pfd->wait_cv);
+		nni_cv_fini(&pfd->cv);
+		nni_mtx_fini(&pfd->mtx);
+		NNI_FREE_STRUCT(pfd);
+		return (rv);
+	}
+
 	if (epoll_ctl(pq->epfd, EPOLL_CTL_ADD, fd, &ev) != 0) {
 		rv = nni_plat_errno(errno);
+		nni_mtx_lock(&pq->mtx);
+		nni_id_remove(&pq->ids, pfd->id);
+		nni_mtx_unlock(&pq->mtx);
+		nni_cv_fini(&pfd->wait_cv);
 		nni_cv_fini(&pfd->cv);
 		nni_mtx_fini(&pfd->mtx);
 		NNI_FREE_STRUCT(pfd);
@@ -138,6 +163,9 @@ nni_posix_pfd_arm(nni_posix_pfd *pfd, unsigned events)
 		struct epoll_event ev;
 		pfd->events |= events;
 		events = pfd->events;
+		if ((events & (unsigned) POLLIN) != 0) {
+			pfd->taken = false; // pnng: epoll has it again
+		}
 
 		memset(&ev, 0, sizeof(ev));
 		ev.events   = events | NNI_EPOLL_FLAGS;
@@ -196,6 +224,17 @@ nni_posix_pfd_fini(nni_posix_pfd *pfd)
 
 	uint64_t one = 1;
 
+	// pnng: no new waiter finds it; wait for one polling it now (the
+	// shutdown in nni_posix_pfd_close has woken its poll).
+	nni_mtx_lock(&pq->mtx);
+	nni_id_remove(&pq->ids, pfd->id);
+	nni_mtx_unlock(&pq->mtx);
+	nni_mtx_lock(&pfd->mtx);
+	while (pfd->waiter) {
+		nni_cv_wait(&pfd->wait_cv);
+	}
+	nni_mtx_unlock(&pfd->mtx);
+
 	nni_mtx_lock(&pq->mtx);
 	nni_list_append(&pq->reapq, pfd);
 
@@ -219,6 +258,7 @@ nni_posix_pfd_fini(nni_posix_pfd *pfd)
 	// We're exclusive now.
 
 	(void) close(pfd->fd);
+	nni_cv_fini(&pfd->wait_cv);
 	nni_cv_fini(&pfd->cv);
 	nni_mtx_fini(&pfd->mtx);
 	NNI_FREE_STRUCT(pfd);
@@ -327,6 +367,7 @@ nni_posix_pollq_destroy(nni_posix_pollq *pq)
 
 	close(pq->evfd);
 	close(pq->epfd);
+	nni_id_map_fini(&pq->ids);
 
 	nni_mtx_fini(&pq->mtx);
 }
@@ -380,15 +421,18 @@ nni_posix_pollq_create(nni_posix_pollq *pq)
 
 	NNI_LIST_INIT(&pq->reapq, nni_posix_pfd, node);
 	nni_mtx_init(&pq->mtx);
+	nni_id_map_init(&pq->ids, 1, 0x7fffffff, false);
 
 	if ((rv = nni_posix_pollq_add_eventfd(pq)) != 0) {
 		(void) close(pq->epfd);
+		nni_id_map_fini(&pq->ids);
 		nni_mtx_fini(&pq->mtx);
 		return (rv);
 	}
 	if ((rv = nni_thr_init(&pq->thr, nni_posix_poll_thr, pq)) != 0) {
 		(void) close(pq->epfd);
 		(void) close(pq->evfd);
+		nni_id_map_fini(&pq->ids);
 		nni_mtx_fini(&pq->mtx);
 		return (rv);
 	}
@@ -407,6 +451,497 @@ void
 nni_posix_pollq_sysfini(void)
 {
 	nni_posix_pollq_destroy(&nni_posix_global_pollq);
+}
+
+// pnng: a blocked synchronous call reads its stream pipe on its own thread.
+//
+// The stream descriptor (tcp, ipc) a thread last wrote to (the thread's hint,
+// a weak reference by id) is where its next synchronous receive most likely
+// waits for data (req/rep, a pair ping-pong).  While such a caller waits for
+// its own aio (nni_aio_wait of a callback-less aio from nng_aio_alloc), it
+// takes the descriptor's read interest out of epoll, polls the descriptor and
+// a per-thread eventfd (written when the aio's task completes, however it
+// completes: a message from another pipe, a timeout, close), and when the
+// descriptor is readable runs its callback itself, in a completion scope, as
+// the poller thread would.  The kernel then wakes the receiver directly: one
+// wake-up per message instead of two (the poller, then the receiver).  What
+// the callback completes goes where it would go from the poller (user
+// callbacks to the task queue).  Only one waiter polls a descriptor at a
+// time; when none can (the poller already has the event, the descriptor is
+// closing), the caller sleeps on its aio as before.  When the waiter leaves
+// with the read interest still taken, it gives it back to epoll; fini waits
+// for a waiter to leave (close's shutdown wakes its poll).
+//
+// A thread that waited on a descriptor and then sends on it (the next
+// request, the reply) takes the read interest during its send call, and
+// gives it back at the end of the call by reading what has arrived: the
+// peer, woken by the write, often runs (and answers) before the sender has
+// returned from its call and started to wait, and without this the answer
+// would wake the poller thread.
+
+static __thread nni_posix_pfd *pfd_held;      // taken during this call
+static __thread uint32_t       pfd_last_wait; // polled by this thread's wait
+
+static __thread uint32_t pfd_hint;
+static __thread int      pfd_wake_fd = -1;
+static pthread_key_t     pfd_wake_key;
+static bool              pfd_wake_key_ok;
+static pthread_once_t    pfd_wake_once = PTHREAD_ONCE_INIT;
+
+static void
+pfd_wake_close(void *arg)
+{
+	(void) close((int) ((intptr_t) arg - 1));
+}
+
+static void
+pfd_wake_key_init(void)
+{
+	pfd_wake_key_ok = pthread_key_create(&pfd_wake_key, pfd_wake_close) == 0;
+}
+
+// The calling thread's eventfd, closed when the thread exits.
+static int
+pfd_wake_fd_get(void)
+{
+	int fd;
+	if (pfd_wake_fd >= 0) {
+		return (pfd_wake_fd);
+	}
+	(void) pthread_once(&pfd_wake_once, pfd_wake_key_init);
+	if (!pfd_wake_key_ok) {
+		return (-1);
+	}
+	if ((fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) < 0) {
+		return (-1);
+	}
+	if (pthread_setspecific(pfd_wake_key, (void *) (intptr_t) (fd + 1)) !=
+	    0) {
+		(void) close(fd);
+		return (-1);
+	}
+	pfd_wake_fd = fd;
+	return (fd);
+}
+
+// What a waiting task's completion writes to (under the task's lock).
+typedef struct {
+	int  fd;
+	bool written;
+} pfd_waker;
+
+// The waker of this thread's own wait: a completion that its own callback
+// run finishes needs no eventfd (the loop looks at the task next).
+static __thread pfd_waker *pfd_own_waker;
+
+static void
+pfd_wake(void *arg)
+{
+	pfd_waker *w   = arg;
+	uint64_t   one = 1;
+	if (w == pfd_own_waker) {
+		return;
+	}
+	w->written = true;
+	if (write(w->fd, &one, sizeof(one)) != sizeof(one)) {
+		// Only fails when the counter is full: it is readable then.
+		return;
+	}
+}
+
+static void
+pfd_wake_drain(int fd)
+{
+	uint64_t v;
+	if (read(fd, &v, sizeof(v)) != sizeof(v)) {
+		return; // nothing to drain
+	}
+}
+
+// Called by the stream transports (holding their lock) when this thread
+// writes to pfd.
+void
+nni_posix_pfd_hint(nni_posix_pfd *pfd)
+{
+	pfd_hint = pfd->id;
+	if ((pfd_held != NULL) || (pfd_last_wait != pfd->id) ||
+	    !nni_aio_in_call()) {
+		return;
+	}
+	nni_mtx_lock(&pfd->mtx);
+	if (!pfd->closing && !pfd->waiter &&
+	    ((pfd->events & (unsigned) POLLIN) != 0)) {
+		struct epoll_event ev;
+		memset(&ev, 0, sizeof(ev));
+		ev.events   = (pfd->events & ~(unsigned) POLLIN) | NNI_EPOLL_FLAGS;
+		ev.data.ptr = pfd;
+		if (epoll_ctl(pfd->pq->epfd, EPOLL_CTL_MOD, pfd->fd, &ev) == 0) {
+			pfd->events &= ~(unsigned) POLLIN;
+			pfd->taken  = true;
+			pfd->waiter = true;
+			pfd_held    = pfd;
+		}
+	}
+	nni_mtx_unlock(&pfd->mtx);
+}
+
+// At the end of the send call (aio.c): read what has arrived on the
+// descriptor taken by nni_posix_pfd_hint; the callback gives the read
+// interest back to epoll.  Whether there was one.
+bool
+nni_posix_pfd_release(void)
+{
+	nni_posix_pfd   *pfd = pfd_held;
+	nni_posix_pfd_cb cb  = NULL;
+	void            *cbarg;
+
+	if (pfd == NULL) {
+		return (false);
+	}
+	pfd_held = NULL;
+	nni_mtx_lock(&pfd->mtx);
+	if (pfd->taken) {
+		pfd->taken = false;
+		if (!pfd->closing) {
+			cb    = pfd->cb;
+			cbarg = pfd->arg;
+		}
+	}
+	nni_mtx_unlock(&pfd->mtx);
+	if (cb != NULL) {
+		cb(pfd, (unsigned) POLLIN, cbarg);
+	}
+	nni_mtx_lock(&pfd->mtx);
+	pfd->waiter = false;
+	nni_cv_wake(&pfd->wait_cv);
+	nni_mtx_unlock(&pfd->mtx);
+	return (true);
+}
+
+// pfd->mtx held: give the read interest back to epoll.
+static void
+pfd_give_back(nni_posix_pfd *pfd)
+{
+	struct epoll_event ev;
+	pfd->taken = false;
+	if (pfd->closing) {
+		return;
+	}
+	pfd->events |= (unsigned) POLLIN;
+	memset(&ev, 0, sizeof(ev));
+	ev.events   = pfd->events | NNI_EPOLL_FLAGS;
+	ev.data.ptr = pfd;
+	(void) epoll_ctl(pfd->pq->epfd, EPOLL_CTL_MOD, pfd->fd, &ev);
+}
+
+// Waits until task is done (0), or until xfd (if >= 0) is readable or ms
+// milliseconds (if >= 0) have passed (NNG_EINTR), reading the thread's pipe
+// meanwhile; NNG_ENOTSUP when it cannot read a pipe (the caller waits its
+// own way: the task may still be busy).
+int
+nni_posix_pfd_wait_task(nni_task *task, int xfd, int ms)
+{
+	nni_posix_pollq *pq = &nni_posix_global_pollq;
+	nni_posix_pfd   *pfd;
+	uint32_t         id = pfd_hint;
+	int              wfd;
+	int              rv = NNG_ENOTSUP;
+	bool             busy;
+	pfd_waker        waker;
+	nni_time         deadline = NNI_TIME_NEVER;
+
+	if ((id == 0) || ((wfd = pfd_wake_fd_get()) < 0)) {
+		return (NNG_ENOTSUP);
+	}
+	nni_mtx_lock(&pq->mtx);
+	if ((pfd = nni_id_get(&pq->ids, id)) == NULL) {
+		nni_mtx_unlock(&pq->mtx);
+		pfd_hint = 0;
+		return (NNG_ENOTSUP);
+	}
+	nni_mtx_lock(&pfd->mtx);
+	if (pfd->waiter || pfd->closing) {
+		nni_mtx_unlock(&pfd->mtx);
+		nni_mtx_unlock(&pq->mtx);
+		return (NNG_ENOTSUP);
+	}
+	pfd->waiter = true;
+	nni_mtx_unlock(&pfd->mtx);
+	nni_mtx_unlock(&pq->mtx);
+	if (ms >= 0) {
+		deadline = nni_clock() + (nni_time) ms;
+	}
+
+	nni_mtx_lock(&task->task_mtx);
+	busy = task->task_busy != 0;
+	if (busy) {
+		waker.fd            = wfd;
+		waker.written       = false;
+		task->task_wake_fn  = pfd_wake;
+		task->task_wake_arg = &waker;
+		pfd_own_waker       = &waker;
+	} else {
+		rv = 0;
+	}
+	nni_mtx_unlock(&task->task_mtx);
+
+	while (busy) {
+		struct pollfd    fds[3];
+		unsigned         mask  = 0;
+		nni_posix_pfd_cb cb    = NULL;
+		void            *cbarg = NULL;
+		int              timeout = -1;
+		int              n;
+
+		nni_mtx_lock(&pfd->mtx);
+		if (pfd->closing ||
+		    (!pfd->taken && ((pfd->events & (unsigned) POLLIN) == 0))) {
+			// Closing, no read pending, or the poller has the
+			// event already: wait the caller's own way.
+			nni_mtx_unlock(&pfd->mtx);
+			break;
+		}
+		if (!pfd->taken) {
+			struct epoll_event ev;
+			memset(&ev, 0, sizeof(ev));
+			ev.events   = (pfd->events & ~(unsigned) POLLIN) |
+			    NNI_EPOLL_FLAGS;
+			ev.data.ptr = pfd;
+			if (epoll_ctl(pq->epfd, EPOLL_CTL_MOD, pfd->fd, &ev) !=
+			    0) {
+				nni_mtx_unlock(&pfd->mtx);
+				break;
+			}
+			pfd->events &= ~(unsigned) POLLIN;
+			pfd->taken = true;
+		}
+		nni_mtx_unlock(&pfd->mtx);
+
+		if (deadline != NNI_TIME_NEVER) {
+			nni_time now = nni_clock();
+			if (now >= deadline) {
+				rv = NNG_EINTR;
+				break;
+			}
+			timeout = (int) (deadline - now);
+		}
+		// The descriptor stays open while pfd->waiter is set.
+		fds[0].fd      = pfd->fd;
+		fds[0].events  = POLLIN;
+		fds[0].revents = 0;
+		fds[1].fd      = wfd;
+		fds[1].events  = POLLIN;
+		fds[1].revents = 0;
+		fds[2].fd      = xfd;
+		fds[2].events  = POLLIN;
+		fds[2].revents = 0;
+		n = poll(fds, xfd >= 0 ? 3 : 2, timeout);
+		if ((n < 0) && (errno != EINTR)) {
+			break;
+		}
+		if (fds[1].revents != 0) {
+			nni_mtx_lock(&task->task_mtx);
+			waker.written = false;
+			pfd_wake_drain(wfd);
+			nni_mtx_unlock(&task->task_mtx);
+		}
+		mask = (unsigned) fds[0].revents &
+		    ((unsigned) POLLIN | (unsigned) POLLERR);
+		if ((fds[0].revents & POLLHUP) != 0) {
+			mask |= (unsigned) POLLIN;
+		}
+
+		nni_mtx_lock(&pfd->mtx);
+		if ((mask != 0) && !pfd->closing) {
+			// As the poller does: the callback re-arms what it
+			// still needs.
+			pfd->taken = false;
+			cb         = pfd->cb;
+			cbarg      = pfd->arg;
+		}
+		nni_mtx_unlock(&pfd->mtx);
+		if (cb != NULL) {
+			nni_aio_scope_enter();
+			cb(pfd, mask, cbarg);
+			nni_aio_scope_leave();
+		}
+
+		nni_mtx_lock(&task->task_mtx);
+		busy = task->task_busy != 0;
+		nni_mtx_unlock(&task->task_mtx);
+		if (!busy) {
+			rv = 0;
+			if (cb != NULL) {
+				// What this pipe brought ended the wait (a
+				// ping-pong): this thread's next send on it
+				// holds its reads.
+				pfd_last_wait = id;
+			}
+		} else if ((xfd >= 0) && (fds[2].revents != 0)) {
+			rv = NNG_EINTR;
+			break;
+		}
+	}
+
+	nni_mtx_lock(&task->task_mtx);
+	if (task->task_wake_fn == pfd_wake) {
+		task->task_wake_fn  = NULL;
+		task->task_wake_arg = NULL;
+		if (waker.written) {
+			pfd_wake_drain(wfd);
+		}
+	}
+	pfd_own_waker = NULL;
+	nni_mtx_unlock(&task->task_mtx);
+
+	nni_mtx_lock(&pfd->mtx);
+	if (pfd->taken) {
+		pfd_give_back(pfd);
+	}
+	pfd->waiter = false;
+	nni_cv_wake(&pfd->wait_cv);
+	nni_mtx_unlock(&pfd->mtx);
+	return (rv);
+}
+
+// pnng: poll(2) on the caller's descriptors (at most 8), reading the calling
+// thread's tcp/ipc pipe meanwhile as nni_posix_pfd_wait_task does: for a
+// waiter of its own that sleeps on a socket's receive descriptor (pnng's
+// interruptible req/rep receive), the pipe's message then reaches the socket
+// on this thread and the kernel wakes it once.  Returns what poll returns
+// for the caller's descriptors (their revents set).
+int
+nng_poll_pipe(struct pollfd *fds, int nfds, int ms)
+{
+	nni_posix_pollq *pq = &nni_posix_global_pollq;
+	nni_posix_pfd   *pfd;
+	uint32_t         id = pfd_hint;
+	struct pollfd    all[9];
+	nni_time         deadline = NNI_TIME_NEVER;
+	int              rv;
+	bool             plain = false;
+
+	if ((id == 0) || (nfds < 0) || (nfds > 8) ||
+	    (nni_aio_in_call())) {
+		return (poll(fds, (nfds_t) nfds, ms));
+	}
+	nni_mtx_lock(&pq->mtx);
+	if ((pfd = nni_id_get(&pq->ids, id)) == NULL) {
+		nni_mtx_unlock(&pq->mtx);
+		pfd_hint = 0;
+		return (poll(fds, (nfds_t) nfds, ms));
+	}
+	nni_mtx_lock(&pfd->mtx);
+	if (pfd->waiter || pfd->closing) {
+		nni_mtx_unlock(&pfd->mtx);
+		nni_mtx_unlock(&pq->mtx);
+		return (poll(fds, (nfds_t) nfds, ms));
+	}
+	pfd->waiter = true;
+	nni_mtx_unlock(&pfd->mtx);
+	nni_mtx_unlock(&pq->mtx);
+	if (ms >= 0) {
+		deadline = nni_clock() + (nni_time) ms;
+	}
+
+	for (;;) {
+		nni_posix_pfd_cb cb      = NULL;
+		void            *cbarg   = NULL;
+		int              timeout = -1;
+		int              n       = nfds;
+		int              raw;
+		unsigned         mask;
+
+		for (int i = 0; i < nfds; i++) {
+			all[i]         = fds[i];
+			all[i].revents = 0;
+		}
+		nni_mtx_lock(&pfd->mtx);
+		if (!pfd->closing &&
+		    (pfd->taken || ((pfd->events & (unsigned) POLLIN) != 0))) {
+			if (!pfd->taken) {
+				struct epoll_event ev;
+				memset(&ev, 0, sizeof(ev));
+				ev.events =
+				    (pfd->events & ~(unsigned) POLLIN) |
+				    NNI_EPOLL_FLAGS;
+				ev.data.ptr = pfd;
+				if (epoll_ctl(pq->epfd, EPOLL_CTL_MOD, pfd->fd,
+				        &ev) == 0) {
+					pfd->events &= ~(unsigned) POLLIN;
+					pfd->taken = true;
+				}
+			}
+			if (pfd->taken) {
+				all[n].fd      = pfd->fd;
+				all[n].events  = POLLIN;
+				all[n].revents = 0;
+				n++;
+			}
+		}
+		nni_mtx_unlock(&pfd->mtx);
+		if (n == nfds) {
+			// The pipe is not ours to read (closing, the poller
+			// has it, no read pending): leave it (its fini may
+			// wait for us), then a plain poll.
+			plain = true;
+			break;
+		}
+
+		if (deadline != NNI_TIME_NEVER) {
+			nni_time now = nni_clock();
+			timeout = now >= deadline ? 0 : (int) (deadline - now);
+		}
+		if ((raw = poll(all, (nfds_t) n, timeout)) < 0) {
+			rv = raw;
+			break;
+		}
+		rv = 0;
+		for (int i = 0; i < nfds; i++) {
+			fds[i].revents = all[i].revents;
+			if (all[i].revents != 0) {
+				rv++;
+			}
+		}
+		if ((rv > 0) || (raw == 0)) {
+			break; // ready, or timed out
+		}
+		mask = (unsigned) all[nfds].revents &
+		    ((unsigned) POLLIN | (unsigned) POLLERR);
+		if ((all[nfds].revents & POLLHUP) != 0) {
+			mask |= (unsigned) POLLIN;
+		}
+		nni_mtx_lock(&pfd->mtx);
+		if ((mask != 0) && !pfd->closing) {
+			pfd->taken = false; // the callback re-arms
+			cb         = pfd->cb;
+			cbarg      = pfd->arg;
+		}
+		nni_mtx_unlock(&pfd->mtx);
+		if (cb != NULL) {
+			nni_aio_scope_enter();
+			cb(pfd, mask, cbarg);
+			nni_aio_scope_leave();
+			pfd_last_wait = id;
+		}
+	}
+
+	nni_mtx_lock(&pfd->mtx);
+	if (pfd->taken) {
+		pfd_give_back(pfd);
+	}
+	pfd->waiter = false;
+	nni_cv_wake(&pfd->wait_cv);
+	nni_mtx_unlock(&pfd->mtx);
+	if (plain) {
+		int timeout = -1;
+		if (deadline != NNI_TIME_NEVER) {
+			nni_time now = nni_clock();
+			timeout = now >= deadline ? 0 : (int) (deadline - now);
+		}
+		rv = poll(fds, (nfds_t) nfds, timeout);
+	}
+	return (rv);
 }
 
 #endif // NNG_HAVE_EPOLL
