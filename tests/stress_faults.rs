@@ -52,11 +52,13 @@ impl Net {
             "tls" => "tls+tcp",
             // NNG shares one HTTP server among ws listeners of the same host:port, port 0
             // included, so ws takes a free port; another worker's listener can take it first
+            // (EADDRINUSE), or have just closed on it while the shared server it joins is still
+            // stopping (ESTATE from the server's listener): both mean "try another port".
             "ws" => loop {
                 let (url, mut l) = (addr("ws"), pnng_listener { id: 0 });
                 let u = c(&url);
                 match unsafe { pnng_socket_listen(s, u.as_ptr(), 0, &mut l) } {
-                    PNNG_EADDRINUSE => continue,
+                    PNNG_EADDRINUSE | PNNG_ESTATE => continue,
                     rv => {
                         assert_eq!(rv, PNNG_OK, "listen {url}");
                         return (l, url);
