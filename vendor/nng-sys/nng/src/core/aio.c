@@ -131,10 +131,10 @@ aio_cancel_call(nni_aio_expire_q *eq, nni_aio *aio, nni_aio_cancel_fn fn,
 // the stack does not grow with a chain of completions.
 #if defined(__GNUC__) || defined(__clang__)
 #define NNI_AIO_INLINE 1
-static __thread nni_aio *aio_defer_head;
-static __thread nni_aio *aio_defer_tail;
-static __thread unsigned aio_scope_depth;
-static __thread bool     aio_call; // outermost scope: a send/recv call
+static NNI_TLS_FAST __thread nni_aio *aio_defer_head;
+static NNI_TLS_FAST __thread nni_aio *aio_defer_tail;
+static NNI_TLS_FAST __thread unsigned aio_scope_depth;
+static NNI_TLS_FAST __thread bool     aio_call; // outermost scope: a send/recv call
 #else
 #define NNI_AIO_INLINE 0
 #endif

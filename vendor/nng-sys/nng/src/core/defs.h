@@ -26,6 +26,17 @@
 #define NNI_ASSERT(x) ((void)(0))
 #endif
 
+// pnng: the thread-local variables read on every completion and delivery
+// use the initial-exec TLS model: one load relative to the thread pointer
+// instead of a __tls_get_addr call when NNG is linked into a shared library
+// (libpnng).  They are few and small, so a library loaded with dlopen fits
+// in the C library's static TLS reserve.
+#if defined(__GNUC__) || defined(__clang__)
+#define NNI_TLS_FAST __attribute__((tls_model("initial-exec")))
+#else
+#define NNI_TLS_FAST
+#endif
+
 // Returns the size of an array in elements. (Convenience.)
 #define NNI_NUM_ELEMENTS(x) ((unsigned) (sizeof(x) / sizeof((x)[0])))
 

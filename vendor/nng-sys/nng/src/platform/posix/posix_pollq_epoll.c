@@ -479,11 +479,11 @@ nni_posix_pollq_sysfini(void)
 // returned from its call and started to wait, and without this the answer
 // would wake the poller thread.
 
-static __thread nni_posix_pfd *pfd_held;      // taken during this call
-static __thread uint32_t       pfd_last_wait; // polled by this thread's wait
+static NNI_TLS_FAST __thread nni_posix_pfd *pfd_held;      // taken during this call
+static NNI_TLS_FAST __thread uint32_t       pfd_last_wait; // polled by this thread's wait
 
-static __thread uint32_t pfd_hint;
-static __thread int      pfd_wake_fd = -1;
+static NNI_TLS_FAST __thread uint32_t pfd_hint;
+static NNI_TLS_FAST __thread int      pfd_wake_fd = -1;
 static pthread_key_t     pfd_wake_key;
 static bool              pfd_wake_key_ok;
 static pthread_once_t    pfd_wake_once = PTHREAD_ONCE_INIT;
@@ -532,7 +532,7 @@ typedef struct {
 
 // The waker of this thread's own wait: a completion that its own callback
 // run finishes needs no eventfd (the loop looks at the task next).
-static __thread pfd_waker *pfd_own_waker;
+static NNI_TLS_FAST __thread pfd_waker *pfd_own_waker;
 
 static void
 pfd_wake(void *arg)
