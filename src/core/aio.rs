@@ -34,7 +34,8 @@ enum Op {
 struct State {
     running: bool,
     op: Op,
-    /// Set while freeing: the completion of a cancelled operation is not reported.
+    /// Set while freeing: the completion of a cancelled operation is not reported, and no
+    /// operation starts.
     freeing: bool,
     /// The header of the message being sent, put back if the send fails (see msg::send_with).
     send_header: Vec<u8>,
@@ -56,6 +57,9 @@ pub struct Aio {
     /// by `completed` after NNG stored the result: an Acquire load that sees it clear sees the
     /// result and the message). `result`, `take_msg` and `set_msg` run once per message.
     busy: AtomicBool,
+    /// Set (under the state's lock) by `completed` before it reports a completion, cleared
+    /// (Release) when the report has returned: `drop` waits for NNG's callback only when set.
+    notifying: AtomicBool,
     state: Mutex<State>,
     finished: Condvar,
 }
@@ -72,6 +76,7 @@ impl Aio {
             notify,
             timeout: AtomicI32::new(sys::NNG_DURATION_DEFAULT),
             busy: AtomicBool::new(false),
+            notifying: AtomicBool::new(false),
             state: Mutex::new(State {
                 running: false,
                 op: Op::Idle,
@@ -161,6 +166,10 @@ impl Aio {
         let mut st = lock(&self.state);
         if st.running {
             return Err(Error::Busy);
+        }
+        if st.freeing {
+            // Another thread frees the aio while its callback starts the next operation.
+            return Err(Error::Closed);
         }
         st.running = true;
         self.busy.store(true, Ordering::Relaxed);
@@ -301,15 +310,32 @@ impl Drop for Aio {
         if self.raw.is_null() {
             return; // nng_aio_alloc failed in `new`
         }
-        lock(&self.state).freeing = true;
-        // SAFETY: raw is valid; nng_aio_stop waits until no callback runs.
-        unsafe { sys::nng_aio_stop(self.raw) };
+        let (running, notifying) = {
+            let mut st = lock(&self.state);
+            st.freeing = true; // `begin` refuses from now on
+            (st.running, self.notifying.load(Ordering::Acquire))
+        };
+        // SAFETY: raw is valid. nng_aio_stop cancels the running operation and waits until
+        // its callback has returned. With none running, the report of the last completion
+        // may still run (a user callback may take the message): nng_aio_wait waits for it,
+        // without stop's cancel and expiry bookkeeping (nng_aio_free does that). Neither is
+        // needed for an idle aio whose last report returned (nng_aio_free still waits for
+        // the rest of NNG's callback, before the aio's memory goes).
+        unsafe {
+            if running {
+                sys::nng_aio_stop(self.raw);
+            } else if notifying {
+                sys::nng_aio_wait(self.raw);
+            }
+        }
+        // No operation runs or starts, no callback runs: the message is the aio's.
+        drop(self.take_msg_unchecked());
+        // SAFETY: nothing runs on raw or refers to it any more.
+        unsafe { sys::nng_aio_free(self.raw) };
+        // After the last callback, so no entry it posted stays behind.
         if let Notify::Queue(cq, _) = &self.notify {
             cq.purge_aio(self);
         }
-        drop(self.take_msg_unchecked());
-        // SAFETY: stopped above; nothing refers to raw any more.
-        unsafe { sys::nng_aio_free(self.raw) };
     }
 }
 
@@ -368,6 +394,9 @@ unsafe extern "C" fn completed(arg: *mut c_void) {
         st.op = Op::Idle;
         let freeing = st.freeing;
         let waiters = st.waiters;
+        if !freeing {
+            aio.notifying.store(true, Ordering::Relaxed);
+        }
         drop(st);
         if waiters > 0 {
             aio.finished.notify_all();
@@ -381,5 +410,7 @@ unsafe extern "C" fn completed(arg: *mut c_void) {
             Notify::Callback(cb, ud) => unsafe { cb(*ud as *mut c_void) },
             Notify::Queue(cq, ud) => cq.post_aio(aio, *ud),
         }
+        // Not reached if the callback panicked: `drop` then waits for NNG's callback.
+        aio.notifying.store(false, Ordering::Release);
     });
 }
