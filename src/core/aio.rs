@@ -9,6 +9,7 @@ use super::sync::{lock, wait_while};
 use super::sys;
 use super::types::{CtxId, PipeId, SocketId};
 use crate::error::{Error, Result, check};
+use std::alloc::Layout;
 use std::ffi::c_void;
 use std::ptr::NonNull;
 use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
@@ -69,9 +70,27 @@ unsafe impl Send for Aio {}
 // SAFETY: as Send: shared use goes through NNG's thread-safe aio calls and our mutexes.
 unsafe impl Sync for Aio {}
 
+/// The layout of an aio's one allocation: the `Aio`, then NNG's aio at the offset returned,
+/// aligned for any type (NNG patch 0034, `nng_aio_init_at`).
+fn block_layout() -> (Layout, usize) {
+    // SAFETY: a constant of the library.
+    let nng = unsafe { super::extern_nng::nng_aio_size() };
+    let (layout, offset) = Layout::new::<Aio>()
+        .extend(Layout::from_size_align(nng, 16).expect("NNG's aio size"))
+        .expect("the aio's layout");
+    (layout.pad_to_align(), offset)
+}
+
 impl Aio {
-    pub fn new(notify: Notify) -> Result<Box<Aio>> {
-        let mut aio = Box::new(Aio {
+    /// A new aio, in one allocation with NNG's; the caller owns it and frees it with `free`.
+    pub fn new(notify: Notify) -> Result<NonNull<Aio>> {
+        let (layout, offset) = block_layout();
+        // SAFETY: the layout's size is not zero.
+        let block = NonNull::new(unsafe { std::alloc::alloc(layout) }).ok_or(Error::NoMemory)?;
+        let this = block.cast::<Aio>();
+        // SAFETY: the block holds an Aio at its start and NNG's aio at `offset`.
+        let raw = unsafe { block.as_ptr().add(offset) }.cast::<sys::nng_aio>();
+        let aio = Aio {
             raw: std::ptr::null_mut(),
             notify,
             timeout: AtomicI32::new(sys::NNG_DURATION_DEFAULT),
@@ -86,11 +105,22 @@ impl Aio {
                 socket: None,
             }),
             finished: Condvar::new(),
-        });
-        let arg = &*aio as *const Aio as *mut c_void;
-        // SAFETY: the Box's address is stable for the aio's lifetime; `free` stops NNG's aio
-        // before the Box is dropped.
-        check(unsafe { sys::nng_aio_alloc(&mut aio.raw, Some(completed), arg) })?;
+        };
+        // SAFETY: the block is ours, sized and aligned for an Aio at its start.
+        unsafe { this.as_ptr().write(aio) };
+        // SAFETY: `raw` is room for NNG's aio; the Aio's address is stable until `free`, which
+        // finishes NNG's aio first.
+        let rv = unsafe {
+            super::extern_nng::nng_aio_init_at(raw, Some(completed), this.as_ptr().cast())
+        };
+        if let Err(e) = check(rv) {
+            // SAFETY: `raw` still null: dropping the Aio leaves NNG alone.
+            unsafe { Aio::free(this) };
+            return Err(e);
+        }
+        // SAFETY: ours alone until returned.
+        let aio = unsafe { &mut *this.as_ptr() };
+        aio.raw = raw;
         if !matches!(aio.notify, Notify::Callback(..)) {
             // `completed` then only updates the aio's state, signals `finished` and posts to
             // the completion queue: no user code and no lock a caller holds while calling
@@ -99,7 +129,19 @@ impl Aio {
             // SAFETY: raw was just allocated and is idle.
             unsafe { super::extern_nng::nng_aio_set_inline(aio.raw) };
         }
-        Ok(aio)
+        Ok(this)
+    }
+
+    /// Stops and frees an aio from `new` (see `Drop`).
+    ///
+    /// # Safety
+    /// `aio` came from `new`, and nothing uses it any more.
+    pub unsafe fn free(aio: NonNull<Aio>) {
+        // SAFETY: the caller's contract; the block was allocated with this layout.
+        unsafe {
+            std::ptr::drop_in_place(aio.as_ptr());
+            std::alloc::dealloc(aio.as_ptr().cast(), block_layout().0);
+        }
     }
 
     pub fn set_timeout(&self, ms: i32) {
@@ -308,7 +350,7 @@ impl Drop for Aio {
     /// completion is reported for an operation cancelled here.
     fn drop(&mut self) {
         if self.raw.is_null() {
-            return; // nng_aio_alloc failed in `new`
+            return; // nng_aio_init_at failed in `new`
         }
         let (running, notifying) = {
             let mut st = lock(&self.state);
@@ -330,8 +372,8 @@ impl Drop for Aio {
         }
         // No operation runs or starts, no callback runs: the message is the aio's.
         drop(self.take_msg_unchecked());
-        // SAFETY: nothing runs on raw or refers to it any more.
-        unsafe { sys::nng_aio_free(self.raw) };
+        // SAFETY: nothing runs on raw or refers to it any more; its memory goes with ours.
+        unsafe { super::extern_nng::nng_aio_fini_at(self.raw) };
         // After the last callback, so no entry it posted stays behind.
         if let Notify::Queue(cq, _) = &self.notify {
             cq.purge_aio(self);
@@ -372,7 +414,7 @@ fn complete_with(a: *mut sys::nng_aio, m: Msg) {
 /// NNG's completion trampoline, on an NNG thread.
 unsafe extern "C" fn completed(arg: *mut c_void) {
     let _ = std::panic::catch_unwind(|| {
-        // SAFETY: arg is the Box<Aio> address given at allocation; it outlives the nng_aio.
+        // SAFETY: arg is the Aio's address given at `new`; it outlives the nng_aio.
         let aio = unsafe { &*(arg as *const Aio) };
         let mut st = lock(&aio.state);
         // SAFETY: raw valid.

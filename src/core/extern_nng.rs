@@ -18,6 +18,17 @@ unsafe extern "C" {
     /// pnng's copy of NNG: the aio's callback only wakes a waiter, so NNG may run it on the
     /// thread that finished the operation instead of a task-queue thread (vendor/nng-sys).
     pub fn nng_aio_set_inline(aio: *mut super::sys::nng_aio);
+    /// pnng's copy of NNG: the bytes an aio takes (for `nng_aio_init_at`).
+    pub fn nng_aio_size() -> usize;
+    /// pnng's copy of NNG: `nng_aio_alloc` in memory the caller provides (`nng_aio_size()`
+    /// bytes, aligned for any type).
+    pub fn nng_aio_init_at(
+        aio: *mut super::sys::nng_aio,
+        cb: Option<unsafe extern "C" fn(*mut std::ffi::c_void)>,
+        arg: *mut std::ffi::c_void,
+    ) -> c_int;
+    /// pnng's copy of NNG: `nng_aio_free` without freeing the memory.
+    pub fn nng_aio_fini_at(aio: *mut super::sys::nng_aio);
     /// pnng's copy of NNG: waits for the receive on `aio` (0), for `fd` readable or `ms`
     /// passed (NNG_EINTR), reading the calling thread's tcp/ipc pipe meanwhile; NNG_ENOTSUP
     /// when that does not apply (wait another way).

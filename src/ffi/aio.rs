@@ -1,6 +1,6 @@
 //! Asynchronous operations (`pnng_aio`) and completion queues (`pnng_cq`).
 
-use super::cast::{clone_arc, free_arc, take_box, to_arc_ptr, to_boxed_ptr, to_c_ptr, try_ref};
+use super::cast::{clone_arc, free_arc, to_arc_ptr, to_c_ptr, try_ref};
 use super::msg::{give, lend, pnng_msg, reclaim};
 use super::{ffi_boundary, ffi_result, out_ptr, pnng_ctx, pnng_pipe, pnng_socket, put};
 use crate::abi::pnng_aio_cb;
@@ -64,7 +64,8 @@ fn cq<'a>(c: *const pnng_cq) -> Result<&'a Cq> {
 
 fn new_aio(notify: Notify, aio_out: *mut *mut pnng_aio) -> Result<()> {
     let out = out_ptr(aio_out)?;
-    put(out, to_boxed_ptr(Aio::new(notify)?));
+    // Not a Box: the aio's one allocation with NNG's (Aio::new); freed by Aio::free.
+    put(out, Aio::new(notify)?.as_ptr().cast::<pnng_aio>());
     Ok(())
 }
 
@@ -123,7 +124,10 @@ pub unsafe extern "C" fn pnng_aio_new_cq(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pnng_aio_free(a: *mut pnng_aio) {
     ffi_boundary! {
-        drop(take_box(a))
+        if let Some(a) = std::ptr::NonNull::new(a) {
+            // SAFETY: the caller's contract: `a` came from pnng_aio_new* and is given up now.
+            unsafe { Aio::free(a.cast()) }
+        }
     }
 }
 

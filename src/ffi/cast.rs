@@ -80,6 +80,8 @@ impl Castable for super::msg::pnng_msg {
     type Ownership = OwnedHandle;
     type RustType = Msg;
 }
+// Borrowed as a Box is; allocated and freed by `Aio::new` and `Aio::free` (one allocation with
+// NNG's aio), never through `to_boxed_ptr` or `take_box`.
 impl Castable for super::aio::pnng_aio {
     type Ownership = OwnedBox;
     type RustType = Aio;

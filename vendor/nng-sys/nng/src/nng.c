@@ -1984,6 +1984,33 @@ nng_aio_free(nng_aio *aio)
 	nni_aio_free(aio);
 }
 
+// pnng: see nng_aio_size in nng.h.
+size_t
+nng_aio_size(void)
+{
+	return (sizeof(nni_aio));
+}
+
+int
+nng_aio_init_at(nng_aio *aio, void (*cb)(void *), void *arg)
+{
+	int rv;
+
+	if ((rv = nni_init()) != 0) {
+		return (rv);
+	}
+	nni_aio_init(aio, (nni_cb) cb, arg);
+	nni_aio_set_user(aio); // pnng: see nni_aio_set_inline
+	nng_aio_set_timeout(aio, NNG_DURATION_DEFAULT);
+	return (0);
+}
+
+void
+nng_aio_fini_at(nng_aio *aio)
+{
+	nni_aio_fini(aio);
+}
+
 void
 nng_aio_reap(nng_aio *aio)
 {

@@ -550,6 +550,15 @@ NNG_DECL int nng_aio_alloc(nng_aio **, void (*)(void *), void *);
 // It *must not* be in use at the time it is freed.
 NNG_DECL void nng_aio_free(nng_aio *);
 
+// pnng: an aio in memory the caller provides, for one allocation with the
+// caller's own state: nng_aio_size() bytes, aligned for any type (as malloc
+// returns).  nng_aio_init_at initialises it as nng_aio_alloc does (0 or an
+// error, the memory then unused); nng_aio_fini_at is nng_aio_free without
+// freeing the memory, which the caller frees afterwards.
+NNG_DECL size_t nng_aio_size(void);
+NNG_DECL int    nng_aio_init_at(nng_aio *, void (*)(void *), void *);
+NNG_DECL void   nng_aio_fini_at(nng_aio *);
+
 // nng_aio_reap is like nng_aio_free, but calls it from a background
 // reaper thread.  This can be useful to free aio objects from aio
 // callbacks (e.g. when the result of the callback is to discard
