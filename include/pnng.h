@@ -3084,7 +3084,8 @@ pnng_result pnng_aio_new_cq(struct pnng_cq *cq, void *userdata, struct pnng_aio 
 
 /**
  * Cancels a running operation, waits for it to end, and frees the aio with any message it holds.
- * No callback or queue entry for it follows. NULL is fine. Blocks briefly; never call it from the
+ * No callback or queue entry for it follows; an operation a callback still running starts on
+ * it meanwhile fails with `PNNG_ECLOSED`. NULL is fine. Blocks briefly; never call it from the
  * aio's own callback.
  *
  * @param a The aio.

@@ -116,7 +116,8 @@ pub unsafe extern "C" fn pnng_aio_new_cq(
 }
 
 /// Cancels a running operation, waits for it to end, and frees the aio with any message it holds.
-/// No callback or queue entry for it follows. NULL is fine. Blocks briefly; never call it from the
+/// No callback or queue entry for it follows; an operation a callback still running starts on
+/// it meanwhile fails with `PNNG_ECLOSED`. NULL is fine. Blocks briefly; never call it from the
 /// aio's own callback.
 ///
 /// @param a The aio.
