@@ -5,7 +5,7 @@ const { F, C, poll } = require('./ffi');
 const { check, checkClose, makeError, PnngError, codes } = require('./errors');
 const { toBytes, topicBytes, flagsFor, defineDispose } = require('./util');
 const { getOptAny, setOptAny, defineOptions, O } = require('./options');
-const { Message, newMsg, consumeBody, wrapMsg, roomless } = require('./messages');
+const { Message, newMsg, consumeBody, wrapMsg, bodyMsg, roomless } = require('./messages');
 const { dispatcher, K_SEND, K_RECV_BYTES, K_RECV_MSG } = require('./cq');
 const EAGAIN = codes.EAGAIN;
 const EMSGSIZE = codes.EMSGSIZE;
@@ -215,6 +215,11 @@ class Context {
   /** Completion of recvMsg (lib/cq.js): wraps and frees the received native message. */
   _wrapNative(native) {
     return wrapMsg(this.socket, native);
+  }
+
+  /** Completion of recvMsg when the body came copied (lib/cq.js): the Message. */
+  _wrapBody(bytes, pipeId) {
+    return bodyMsg(this.socket, bytes, pipeId);
   }
 
   subscribe(topic) {

@@ -132,6 +132,20 @@ function msgBody(msg) {
   return len === 0 ? Buffer.alloc(0) : copyFrom(F.msg_body(msg), len);
 }
 
+/** The body of a native message whose length is known, copied into a Buffer (not freed). */
+function bodyOf(msg, len) {
+  return len === 0 ? Buffer.alloc(0) : copyFrom(F.msg_body(msg), len);
+}
+
+/** A received Message from its copied body and pipe id (no header), the pipe looked up in `socket`. */
+function bodyMsg(socket, bytes, pipeId) {
+  const m = Object.create(Message.prototype);
+  m.bytes = bytes;
+  m.pipe = pipeId ? socket._pipeFor(pipeId) : null;
+  m.header = Buffer.alloc(0);
+  return m;
+}
+
 /** The header of a native message, copied (empty when the library lacks header accessors). */
 function msgHeader(msg) {
   if (!hasHeader) return Buffer.alloc(0);
@@ -187,4 +201,4 @@ function wrapMsg(socket, native) {
   }
 }
 
-module.exports = { poolStats, roomless, Message, newMsg, msgBody, msgHeader, msgPipeId, consumeBody, wrapMsg };
+module.exports = { poolStats, roomless, Message, newMsg, msgBody, bodyOf, bodyMsg, msgHeader, msgPipeId, consumeBody, wrapMsg };

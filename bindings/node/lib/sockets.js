@@ -7,7 +7,7 @@ const { check, checkClose, makeError, codes } = require('./errors');
 const { toBytes, topicBytes, flagsFor, listIds, defineDispose } = require('./util');
 const { getOptAny, setOptAny, defineOptions, O } = require('./options');
 const { TLSConfig, tlsPtr } = require('./tls');
-const { Message, newMsg, wrapMsg, consumeBody } = require('./messages');
+const { Message, newMsg, wrapMsg, bodyMsg, consumeBody } = require('./messages');
 const { Dialer, Listener, Pipe, dialFlags, about, dialWatch } = require('./endpoints');
 const { Context, definePromiseMessaging, iterate } = require('./contexts');
 const { dispatcher } = require('./cq');
@@ -273,6 +273,11 @@ class Socket extends EventEmitter {
   /** Completion of recvMsg (lib/cq.js): wraps and frees the received native message. */
   _wrapNative(native) {
     return wrapMsg(this, native);
+  }
+
+  /** Completion of recvMsg when the body came copied (lib/cq.js): the Message. */
+  _wrapBody(bytes, pipeId) {
+    return bodyMsg(this, bytes, pipeId);
   }
 
   /** A new Context (Req0, Rep0, Sub0, Surveyor0, Respondent0); NotSupported otherwise. */
