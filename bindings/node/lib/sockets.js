@@ -89,6 +89,8 @@ class Socket extends EventEmitter {
     this._pendSend = 0; // operations in flight (lib/cq.js)
     this._pendRecv = 0;
     this._rxBig = false; // the last first-try receive was large (contexts.js)
+    this._rxMiss = 0; // first-try receives that found nothing, in a row (contexts.js)
+    this._replies = spec.replies === true; // rep0 / respondent0: a reply's pipe is the request's
     // A failed non-blocking send gives up a rep0 / respondent0 reply: those probe first (contexts.js).
     this._nbSend = !spec.replies;
     this._sendFd = undefined;
