@@ -77,6 +77,16 @@ function tryRecv(sock) {
   return (m + 1) % RX_PROBE === 0;
 }
 
+// A first-try send that NNG took may have completed a receive pending in this thread at once
+// (inproc, or a peer socket in the same event loop): its completion is taken off the queue here
+// rather than on the event loop's next wake-up (an epoll return and koffi's poll callback saved;
+// the promise still settles asynchronously). The first-try streak above bounds how long a chain
+// of such sends and receives can run before the event loop gets its turn.
+function sent() {
+  dispatcher.drainInline();
+  return RESOLVED;
+}
+
 /**
  * The promise-returning `send`, `recv`, `recvMsg` and `sendMsg` of sockets and contexts, which
  * differ only in the C functions that start their aios. Each takes `{ signal, timeout }`.
@@ -108,12 +118,12 @@ function definePromiseMessaging(cls, sendAio, recvAio, nb) {
             return Promise.reject(e);
           }
           const rc = nb.sendMsg(this._h.id, native, NONBLOCK);
-          if (rc === 0) return RESOLVED;
+          if (rc === 0) return sent();
           F.msg_free(native);
           if (rc !== EAGAIN) return Promise.reject(makeError(rc));
         } else {
           const rc = nb.send(this._h.id, bytes, bytes.length, NONBLOCK);
-          if (rc === 0) return RESOLVED;
+          if (rc === 0) return sent();
           if (rc !== EAGAIN) return Promise.reject(makeError(rc));
         }
       }
@@ -180,7 +190,7 @@ function definePromiseMessaging(cls, sendAio, recvAio, nb) {
           return Promise.reject(e);
         }
         const rc = nb.sendMsg(this._h.id, native, NONBLOCK);
-        if (rc === 0) return RESOLVED; // NNG took the message
+        if (rc === 0) return sent(); // NNG took the message
         F.msg_free(native);
         if (rc !== EAGAIN) return Promise.reject(makeError(rc));
       }

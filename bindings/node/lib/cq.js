@@ -88,6 +88,7 @@ class Dispatcher {
     this._ev = new Uint32Array(2); // pipe id, event (pnng_cq_pop_pipe_event's outs)
     this._ev1 = this._ev.subarray(1);
     this.turns = 0; // drains run by the event loop (lib/contexts.js: fairness of first tries)
+    this.draining = false; // a drain is running (drainInline does not nest in it)
     this._drain = () => {
       this.turns++;
       this.drain();
@@ -261,10 +262,34 @@ class Dispatcher {
     });
   }
 
+  /**
+   * Takes the completions ready after a first-try send (lib/contexts.js), unless a drain is
+   * running. Pipe events are left to the event loop: no listener runs inside a send call.
+   */
+  drainInline() {
+    if (this.live === 0 || this.draining || this.cq === null) return;
+    this.draining = true;
+    try {
+      this._drainAll(this.cq, true);
+    } finally {
+      this.draining = false;
+    }
+  }
+
   /** Pops every ready entry (on the JS thread) and settles / emits. Never throws. */
   drain() {
     const cq = this.cq;
     if (cq === null) return;
+    const outer = this.draining;
+    this.draining = true;
+    try {
+      this._drainAll(cq, false);
+    } finally {
+      this.draining = outer;
+    }
+  }
+
+  _drainAll(cq, inline) {
     const slots = this.slots;
     let finished = 0;
     while (F.cq_pop(cq, scratch, scratch1) === 0) {
@@ -277,7 +302,7 @@ class Dispatcher {
     // completion (entries posted around a socket's dropping its listeners would otherwise keep
     // the fd readable: the next wake-up then finds no completion and pops them); those of
     // sockets without listeners are discarded.
-    if (finished === 0 || this.eventSockets.size > 0) this._drainPipeEvents(cq);
+    if (!inline && (finished === 0 || this.eventSockets.size > 0)) this._drainPipeEvents(cq);
     if (finished > 0) this._updateRef();
   }
 
