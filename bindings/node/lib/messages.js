@@ -10,6 +10,7 @@ const { toBytes } = require('./util');
 /** Out-parameter scratch for the message helpers. Valid until the next call. */
 const scratch = new BigUint64Array(1);
 const u32 = new Uint32Array(1);
+const lastByte = new Uint8Array(1); // newMsg's appended byte (no view made per message)
 const hasHeader = !F.msg_header.missing && !F.msg_header_len.missing;
 
 // Large bodies. A Buffer of a large size is a fresh large heap block; the garbage collector frees
@@ -107,7 +108,8 @@ function newMsg(bytes, pipeId) {
   if (roomless(len)) {
     // Built from len - 1 bytes (a size NNG gives room to) and the last byte appended into that room.
     check(F.msg_new(bytes, len - 1, scratch));
-    const rc = F.msg_append(scratch[0], bytes.subarray(len - 1), 1);
+    lastByte[0] = bytes[len - 1];
+    const rc = F.msg_append(scratch[0], lastByte, 1);
     if (rc !== 0) {
       F.msg_free(scratch[0]);
       throw makeError(rc);
