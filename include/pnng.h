@@ -342,7 +342,7 @@
  * Re-entrancy (NNG's rules): inside the completion callback do not call `pnng_aio_free`,
  * `pnng_aio_wait` or `pnng_socket_close`; starting the next operation there is fine.
  *
- * Methods: `pnng_aio_set_timeout`, `_set_msg`, `_take_msg`, `_result`, `_wait`,
+ * Methods: `pnng_aio_set_timeout`, `_set_msg`, `_take_msg`, `_take_body`, `_result`, `_wait`,
  * `_wait_timeout`, `_cancel`, `_busy`, `_free`.
  *
  * Thread safety: movable.
@@ -3135,6 +3135,29 @@ pnng_result pnng_aio_set_msg(struct pnng_aio *a, struct pnng_msg *msg);
  * @ingroup aio
  */
 pnng_result pnng_aio_take_msg(struct pnng_aio *a, struct pnng_msg **msg_out);
+
+/**
+ * Ends a completed receive in one call, for bindings whose foreign calls are dear:
+ * `pnng_aio_result`, then `pnng_aio_take_msg`, then the message's body, length and pipe.
+ * `info[0]` gets the body's length, `info[1]` the id of the pipe it came through (0: none).
+ * A message without a header whose body fits in `cap` bytes has its body copied into `buf`
+ * and is freed (`info[2]` gets 0); any other is handed to the caller as by
+ * `pnng_aio_take_msg`, its address in `info[2]` (`buf` untouched). On an error nothing is
+ * written and the aio keeps any message it holds.
+ *
+ * @param a The aio, its receive completed.
+ * @param buf Receives the body; may be NULL when `cap` is 0.
+ * @param cap The size of `buf`.
+ * @param info Receives three values: body length, pipe id, the message handed over or 0.
+ * @return 0 (`PNNG_OK`) on success, else the operation's own error (as `pnng_aio_result`
+ * gives it: `PNNG_ETIMEDOUT`, `PNNG_ECLOSED`...) or one of these:
+ * @retval PNNG_OK Success.
+ * @retval PNNG_ENOENT The operation succeeded but the aio holds no message (a send's aio).
+ * @retval PNNG_EBUSY An operation is still running on the aio.
+ * @retval PNNG_EINVAL A required pointer argument is NULL.
+ * @ingroup aio
+ */
+pnng_result pnng_aio_take_body(struct pnng_aio *a, void *buf, size_t cap, uint64_t *info);
 
 /**
  * The outcome of the last operation (0 on success); `PNNG_EBUSY` while it runs.

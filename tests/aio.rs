@@ -704,3 +704,81 @@ fn free_waits_for_a_callback_still_running_and_no_operation_starts_or_reports_af
     close(a);
     close(b);
 }
+
+#[test]
+fn take_body_copies_small_bodies_and_hands_over_the_rest() {
+    let (a, b) = pair(pnng_pair0_open, pnng_pair0_open, &addr("inproc"));
+    let r = new_aio();
+    let mut buf = [0u8; 8];
+    let mut info = [u64::MAX; 3];
+    let take_body = |buf: &mut [u8], info: &mut [u64; 3]| unsafe {
+        pnng_aio_take_body(r, buf.as_mut_ptr().cast(), buf.len(), info.as_mut_ptr())
+    };
+    // Fits: copied, the message freed; the pipe is reported.
+    assert_eq!(unsafe { pnng_socket_recv_aio(a, r) }, PNNG_OK);
+    assert_eq!(send(b, b"short"), PNNG_OK);
+    unsafe { pnng_aio_wait(r) };
+    assert_eq!(take_body(&mut buf, &mut info), PNNG_OK);
+    assert_eq!(&buf[..5], b"short");
+    assert_eq!(info[0], 5);
+    assert_ne!(info[1], 0, "the pipe it came through");
+    assert_eq!(info[2], 0, "consumed");
+    let mut m = std::ptr::null_mut();
+    assert_eq!(unsafe { pnng_aio_take_msg(r, &mut m) }, PNNG_ENOENT);
+    // Too long: handed over, the buffer untouched.
+    buf = [0; 8];
+    assert_eq!(unsafe { pnng_socket_recv_aio(a, r) }, PNNG_OK);
+    assert_eq!(send(b, b"longer than eight"), PNNG_OK);
+    unsafe { pnng_aio_wait(r) };
+    assert_eq!(take_body(&mut buf, &mut info), PNNG_OK);
+    assert_eq!(buf, [0; 8]);
+    assert_eq!(info[0], 17);
+    assert_ne!(info[2], 0);
+    assert_eq!(
+        take(info[2] as usize as *mut pnng_msg),
+        b"longer than eight"
+    );
+    // No room at all (cap 0, NULL buffer): an empty body is still consumed.
+    assert_eq!(unsafe { pnng_socket_recv_aio(a, r) }, PNNG_OK);
+    assert_eq!(send(b, b""), PNNG_OK);
+    unsafe { pnng_aio_wait(r) };
+    assert_eq!(
+        unsafe { pnng_aio_take_body(r, std::ptr::null_mut(), 0, info.as_mut_ptr()) },
+        PNNG_OK
+    );
+    assert_eq!((info[0], info[2]), (0, 0));
+    // The operation's error comes back, nothing written; a send's aio holds no message.
+    assert_eq!(unsafe { pnng_aio_set_timeout(r, 10) }, PNNG_OK);
+    assert_eq!(unsafe { pnng_socket_recv_aio(a, r) }, PNNG_OK);
+    unsafe { pnng_aio_wait(r) };
+    info = [7; 3];
+    assert_eq!(take_body(&mut buf, &mut info), PNNG_ETIMEDOUT);
+    assert_eq!(info, [7; 3]);
+    assert_eq!(unsafe { pnng_aio_set_msg(r, msg(b"x")) }, PNNG_OK);
+    assert_eq!(unsafe { pnng_socket_send_aio(b, r) }, PNNG_OK);
+    unsafe { pnng_aio_wait(r) };
+    assert_eq!(take_body(&mut buf, &mut info), PNNG_ENOENT);
+    // NULL arguments.
+    assert_eq!(
+        unsafe { pnng_aio_take_body(r, buf.as_mut_ptr().cast(), 8, std::ptr::null_mut()) },
+        PNNG_EINVAL
+    );
+    assert_eq!(
+        unsafe { pnng_aio_take_body(r, std::ptr::null_mut(), 8, info.as_mut_ptr()) },
+        PNNG_EINVAL
+    );
+    assert_eq!(
+        unsafe {
+            pnng_aio_take_body(
+                std::ptr::null_mut(),
+                buf.as_mut_ptr().cast(),
+                8,
+                info.as_mut_ptr(),
+            )
+        },
+        PNNG_EINVAL
+    );
+    unsafe { pnng_aio_free(r) };
+    close(a);
+    close(b);
+}

@@ -21,6 +21,10 @@ struct Entries {
     /// Threads in `wait`: `ready` is notified only when there are any (a notification is a
     /// futex system call even with nobody waiting, and most queues are only polled).
     waiters: u32,
+    /// The eventfd has been written since it was last read: a pop that finds the queue empty
+    /// reads it only then (an event loop pops until `EAGAIN`, and that last pop would otherwise
+    /// cost a `read` system call every time).
+    signalled: bool,
 }
 
 impl Entries {
@@ -63,8 +67,10 @@ impl Cq {
         if e.waiters > 0 {
             self.ready.notify_all();
         }
+        let signal = was_empty || !e.signalled;
+        e.signalled = true;
         drop(e);
-        if was_empty {
+        if signal {
             self.signal();
         }
     }
@@ -79,15 +85,21 @@ impl Cq {
     /// between the release and the read may have had its signal read: the queue is looked at
     /// again and signalled if it holds entries, so readiness is never lost (the fd may be
     /// readable for a moment with nothing queued; the next pop clears it).
-    fn drained(&self, e: std::sync::MutexGuard<'_, Entries>) {
-        if !e.is_empty() {
+    /// Nothing is read when the fd has not been written since its last read.
+    fn drained(&self, mut e: std::sync::MutexGuard<'_, Entries>) {
+        if !e.is_empty() || !e.signalled {
             return;
         }
+        e.signalled = false;
         drop(e);
         let mut v: u64 = 0;
         // SAFETY: reading 8 bytes from our own non-blocking eventfd.
         unsafe { libc::read(self.fd, (&mut v as *mut u64).cast(), 8) };
-        if !lock(&self.entries).is_empty() {
+        let mut e = lock(&self.entries);
+        if !e.is_empty() {
+            // A post came between the release and the read, and its write may have been read.
+            e.signalled = true;
+            drop(e);
             self.signal();
         }
     }

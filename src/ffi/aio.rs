@@ -27,7 +27,7 @@ use std::sync::Arc;
 /// Re-entrancy (NNG's rules): inside the completion callback do not call `pnng_aio_free`,
 /// `pnng_aio_wait` or `pnng_socket_close`; starting the next operation there is fine.
 ///
-/// Methods: `pnng_aio_set_timeout`, `_set_msg`, `_take_msg`, `_result`, `_wait`,
+/// Methods: `pnng_aio_set_timeout`, `_set_msg`, `_take_msg`, `_take_body`, `_result`, `_wait`,
 /// `_wait_timeout`, `_cancel`, `_busy`, `_free`.
 ///
 /// Thread safety: movable.
@@ -187,6 +187,62 @@ pub unsafe extern "C" fn pnng_aio_take_msg(
     ffi_result! {
         let out = out_ptr(msg_out)?;
         put(out, give(aio(a)?.take_msg()?));
+        Ok(())
+    }
+}
+
+/// Ends a completed receive in one call, for bindings whose foreign calls are dear:
+/// `pnng_aio_result`, then `pnng_aio_take_msg`, then the message's body, length and pipe.
+/// `info[0]` gets the body's length, `info[1]` the id of the pipe it came through (0: none).
+/// A message without a header whose body fits in `cap` bytes has its body copied into `buf`
+/// and is freed (`info[2]` gets 0); any other is handed to the caller as by
+/// `pnng_aio_take_msg`, its address in `info[2]` (`buf` untouched). On an error nothing is
+/// written and the aio keeps any message it holds.
+///
+/// @param a The aio, its receive completed.
+/// @param buf Receives the body; may be NULL when `cap` is 0.
+/// @param cap The size of `buf`.
+/// @param info Receives three values: body length, pipe id, the message handed over or 0.
+/// @return 0 (`PNNG_OK`) on success, else the operation's own error (as `pnng_aio_result`
+/// gives it: `PNNG_ETIMEDOUT`, `PNNG_ECLOSED`...) or one of these:
+/// @retval PNNG_OK Success.
+/// @retval PNNG_ENOENT The operation succeeded but the aio holds no message (a send's aio).
+/// @retval PNNG_EBUSY An operation is still running on the aio.
+/// @retval PNNG_EINVAL A required pointer argument is NULL.
+/// @ingroup aio
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn pnng_aio_take_body(
+    a: *mut pnng_aio,
+    buf: *mut c_void,
+    cap: usize,
+    info: *mut u64,
+) -> pnng_result {
+    ffi_result! {
+        let info = out_ptr(info)?;
+        if cap > 0 {
+            out_ptr(buf)?;
+        }
+        let a = aio(a)?;
+        a.result()?;
+        let m = a.take_msg()?;
+        let len = m.len();
+        let pipe = m.pipe().map_or(0, |p| p.0);
+        let handed = if len <= cap && m.header_len() == 0 {
+            if len > 0 {
+                // SAFETY: buf is non-NULL with `cap` >= len writable bytes (the contract); the
+                // body holds len bytes; the two cannot overlap (the message is ours).
+                unsafe { std::ptr::copy_nonoverlapping(m.body_ptr(), buf.cast::<u8>(), len) };
+            }
+            0
+        } else {
+            give(m) as usize as u64
+        };
+        // SAFETY: non-NULL; the contract makes it three writable values.
+        unsafe {
+            info.write(len as u64);
+            info.add(1).write(u64::from(pipe));
+            info.add(2).write(handed);
+        }
         Ok(())
     }
 }

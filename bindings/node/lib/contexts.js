@@ -5,7 +5,7 @@ const { F, C, poll } = require('./ffi');
 const { check, checkClose, makeError, PnngError, codes } = require('./errors');
 const { toBytes, topicBytes, flagsFor, defineDispose } = require('./util');
 const { getOptAny, setOptAny, defineOptions, O } = require('./options');
-const { Message, newMsg, consumeBody, wrapMsg, roomless } = require('./messages');
+const { Message, newMsg, consumeBody, wrapMsg, bodyMsg, roomless } = require('./messages');
 const { dispatcher, K_SEND, K_RECV_BYTES, K_RECV_MSG } = require('./cq');
 const EAGAIN = codes.EAGAIN;
 const EMSGSIZE = codes.EMSGSIZE;
@@ -63,6 +63,30 @@ function writable(sock) {
   return poll(pollfd, 1, 0) === 1 && (pollfdEv[1] & POLLIN) !== 0;
 }
 
+// Receives whose first try keeps failing. When one event loop serves both ends of a request /
+// reply, the reply is never there yet when the receive starts, and each failed try costs a call
+// into NNG (~0.25 us). After RX_MISS_MAX misses in a row a socket makes the try only every
+// RX_PROBE-th time (a success re-enables it); a skipped try costs nothing but the event-loop turn
+// when a message was in fact waiting.
+const RX_MISS_MAX = 8;
+const RX_PROBE = 8;
+function tryRecv(sock) {
+  const m = sock._rxMiss;
+  if (m < RX_MISS_MAX) return true;
+  sock._rxMiss = m + 1;
+  return (m + 1) % RX_PROBE === 0;
+}
+
+// A first-try send that NNG took may have completed a receive pending in this thread at once
+// (inproc, or a peer socket in the same event loop): its completion is taken off the queue here
+// rather than on the event loop's next wake-up (an epoll return and koffi's poll callback saved;
+// the promise still settles asynchronously). The first-try streak above bounds how long a chain
+// of such sends and receives can run before the event loop gets its turn.
+function sent() {
+  dispatcher.drainInline();
+  return RESOLVED;
+}
+
 /**
  * The promise-returning `send`, `recv`, `recvMsg` and `sendMsg` of sockets and contexts, which
  * differ only in the C functions that start their aios. Each takes `{ signal, timeout }`.
@@ -94,12 +118,12 @@ function definePromiseMessaging(cls, sendAio, recvAio, nb) {
             return Promise.reject(e);
           }
           const rc = nb.sendMsg(this._h.id, native, NONBLOCK);
-          if (rc === 0) return RESOLVED;
+          if (rc === 0) return sent();
           F.msg_free(native);
           if (rc !== EAGAIN) return Promise.reject(makeError(rc));
         } else {
           const rc = nb.send(this._h.id, bytes, bytes.length, NONBLOCK);
-          if (rc === 0) return RESOLVED;
+          if (rc === 0) return sent();
           if (rc !== EAGAIN) return Promise.reject(makeError(rc));
         }
       }
@@ -107,7 +131,7 @@ function definePromiseMessaging(cls, sendAio, recvAio, nb) {
     },
     /** Receives the next message's bytes. */
     recv(opts) {
-      if (nb !== undefined && this._pendRecv === 0 && plain(opts)) {
+      if (nb !== undefined && this._pendRecv === 0 && tryRecv(this) && plain(opts)) {
         // While the messages are large (the last one was), take them as a pnng_msg: one copy
         // instead of two (into the scratch buffer, then into the Buffer).
         const rc = this._rxBig ? EMSGSIZE : nb.recv(this._h.id, nbBuf, nbBuf.length, NONBLOCK, nbLen);
@@ -116,6 +140,7 @@ function definePromiseMessaging(cls, sendAio, recvAio, nb) {
           const out = Buffer.allocUnsafe(n);
           nbBuf.copy(out, 0, 0, n);
           if (n >= RX_BIG) this._rxBig = true;
+          this._rxMiss = 0;
           return Promise.resolve(out);
         }
         if (rc === EMSGSIZE) {
@@ -124,28 +149,38 @@ function definePromiseMessaging(cls, sendAio, recvAio, nb) {
           if (rc2 === 0) {
             const out = consumeBody(nbMsg[0]);
             this._rxBig = out.length >= RX_BIG;
+            this._rxMiss = 0;
             return Promise.resolve(out);
           }
           if (rc2 !== EAGAIN) return Promise.reject(makeError(rc2));
+          this._rxMiss++;
         } else if (rc !== EAGAIN) {
           return Promise.reject(makeError(rc));
+        } else {
+          this._rxMiss++;
         }
       }
       return dispatcher.submit(K_RECV_BYTES, recvAio, this._h.id, null, 0, opts, this);
     },
     /** Receives the next Message (with `.pipe`). */
     recvMsg(opts) {
-      if (nb !== undefined && this._pendRecv === 0 && plain(opts)) {
+      if (nb !== undefined && this._pendRecv === 0 && tryRecv(this) && plain(opts)) {
         const rc = nb.recvMsg(this._h.id, NONBLOCK, nbMsg);
-        if (rc === 0) return Promise.resolve(this._wrapNative(nbMsg[0]));
+        if (rc === 0) {
+          this._rxMiss = 0;
+          return Promise.resolve(this._wrapNative(nbMsg[0]));
+        }
         if (rc !== EAGAIN) return Promise.reject(makeError(rc));
+        this._rxMiss++;
       }
       return dispatcher.submit(K_RECV_MSG, recvAio, this._h.id, null, 0, opts, this);
     },
     /** Sends a Message; if it has a pipe, only that pipe's peer gets it. */
     sendMsg(msg, opts) {
       if (!(msg instanceof Message)) return Promise.reject(new TypeError('msg must be a Message'));
-      if (msg.pipe === null) return this.send(msg.bytes, opts);
+      // rep0 / respondent0 reply to the pipe their request came from, whatever the message's
+      // pipe says (NNG does not look at it): sent as plain bytes (one call, no message built here).
+      if (msg.pipe === null || this._replies === true) return this.send(msg.bytes, opts);
       const pipeId = msg.pipe.id;
       if (nb !== undefined && this._pendSend === 0 && plain(opts) && (this._nbSend || writable(this))) {
         let native;
@@ -155,7 +190,7 @@ function definePromiseMessaging(cls, sendAio, recvAio, nb) {
           return Promise.reject(e);
         }
         const rc = nb.sendMsg(this._h.id, native, NONBLOCK);
-        if (rc === 0) return RESOLVED; // NNG took the message
+        if (rc === 0) return sent(); // NNG took the message
         F.msg_free(native);
         if (rc !== EAGAIN) return Promise.reject(makeError(rc));
       }
@@ -215,6 +250,11 @@ class Context {
   /** Completion of recvMsg (lib/cq.js): wraps and frees the received native message. */
   _wrapNative(native) {
     return wrapMsg(this.socket, native);
+  }
+
+  /** Completion of recvMsg when the body came copied (lib/cq.js): the Message. */
+  _wrapBody(bytes, pipeId) {
+    return bodyMsg(this.socket, bytes, pipeId);
   }
 
   subscribe(topic) {

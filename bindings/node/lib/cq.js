@@ -20,7 +20,7 @@
 
 const { koffi, F, C } = require('./ffi');
 const { makeError, AbortError, check } = require('./errors');
-const { newMsg, consumeBody } = require('./messages');
+const { newMsg, bodyOf } = require('./messages');
 
 // Slices are shorter in worker threads: worker.terminate() waits for the slice in progress.
 const WAIT_SLICE_MS = require('node:worker_threads').isMainThread ? 1000 : 100;
@@ -30,6 +30,14 @@ const DURATION_DEFAULT = -2;
 /** Out-parameter scratch: [0] the pointer out, [1] userdata out. Valid until the next call. */
 const scratch = new BigUint64Array(2);
 const scratch1 = scratch.subarray(1);
+/**
+ * Receive completions (pnng_aio_take_body): a body of at most RX_CAP bytes is copied into rxBuf
+ * in the same call that reads the outcome and takes the message; rxInfo gets its length, pipe id
+ * and, for a longer body (or a message with a header), the message itself.
+ */
+const RX_CAP = 16 * 1024;
+const rxBuf = Buffer.allocUnsafeSlow(RX_CAP);
+const rxInfo = new BigUint64Array(3);
 
 // Operation kinds: the start function and what a successful completion resolves to.
 const K_SEND = 0; // resolves to undefined
@@ -78,7 +86,9 @@ class Dispatcher {
     this.reffed = false;
     this.waiting = false; // fallback waiter running
     this._ev = new Uint32Array(2); // pipe id, event (pnng_cq_pop_pipe_event's outs)
+    this._ev1 = this._ev.subarray(1);
     this.turns = 0; // drains run by the event loop (lib/contexts.js: fairness of first tries)
+    this.draining = false; // a drain is running (drainInline does not nest in it)
     this._drain = () => {
       this.turns++;
       this.drain();
@@ -252,10 +262,34 @@ class Dispatcher {
     });
   }
 
+  /**
+   * Takes the completions ready after a first-try send (lib/contexts.js), unless a drain is
+   * running. Pipe events are left to the event loop: no listener runs inside a send call.
+   */
+  drainInline() {
+    if (this.live === 0 || this.draining || this.cq === null) return;
+    this.draining = true;
+    try {
+      this._drainAll(this.cq, true);
+    } finally {
+      this.draining = false;
+    }
+  }
+
   /** Pops every ready entry (on the JS thread) and settles / emits. Never throws. */
   drain() {
     const cq = this.cq;
     if (cq === null) return;
+    const outer = this.draining;
+    this.draining = true;
+    try {
+      this._drainAll(cq, false);
+    } finally {
+      this.draining = outer;
+    }
+  }
+
+  _drainAll(cq, inline) {
     const slots = this.slots;
     let finished = 0;
     while (F.cq_pop(cq, scratch, scratch1) === 0) {
@@ -264,10 +298,17 @@ class Dispatcher {
       this._finish(slot);
       finished++;
     }
-    // Pipe events: always popped (entries posted before a socket dropped its listeners would
-    // otherwise keep the fd readable); those of sockets without listeners are discarded.
+    // Pipe events: popped while some socket has listeners, and on a drain that found no
+    // completion (entries posted around a socket's dropping its listeners would otherwise keep
+    // the fd readable: the next wake-up then finds no completion and pops them); those of
+    // sockets without listeners are discarded.
+    if (!inline && (finished === 0 || this.eventSockets.size > 0)) this._drainPipeEvents(cq);
+    if (finished > 0) this._updateRef();
+  }
+
+  _drainPipeEvents(cq) {
     const ev = this._ev;
-    while (F.cq_pop_pipe_event(cq, ev, ev.subarray(1), scratch1) === 0) {
+    while (F.cq_pop_pipe_event(cq, ev, this._ev1, scratch1) === 0) {
       const sock = this.eventSockets.get(Number(scratch[1]));
       if (sock === undefined) continue;
       try {
@@ -279,7 +320,6 @@ class Dispatcher {
         });
       }
     }
-    if (finished > 0) this._updateRef();
   }
 
   _finish(slot) {
@@ -292,12 +332,24 @@ class Dispatcher {
     let err = null;
     let failed = false;
     try {
-      const rc = F.aio_result(aio);
+      const rc = kind === K_SEND ? F.aio_result(aio) : F.aio_take_body(aio, rxBuf, RX_CAP, rxInfo);
       if (rc === 0) {
         if (kind !== K_SEND) {
-          check(F.aio_take_msg(aio, scratch));
-          const msg = scratch[0];
-          value = kind === K_RECV_BYTES ? consumeBody(msg) : ref._wrapNative(msg);
+          const len = Number(rxInfo[0]);
+          const msg = rxInfo[2];
+          if (msg === 0n) {
+            value = Buffer.allocUnsafe(len);
+            rxBuf.copy(value, 0, 0, len);
+            if (kind === K_RECV_MSG) value = ref._wrapBody(value, Number(rxInfo[1]));
+          } else if (kind === K_RECV_BYTES) {
+            try {
+              value = bodyOf(msg, len);
+            } finally {
+              F.msg_free(msg);
+            }
+          } else {
+            value = ref._wrapNative(msg);
+          }
         }
       } else {
         failed = true;

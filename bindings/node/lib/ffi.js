@@ -151,6 +151,7 @@ Object.assign(DECLS, {
   aio_set_timeout: 'int pnng_aio_set_timeout(void *aio, int32_t ms)',
   aio_set_msg: 'int pnng_aio_set_msg(void *aio, void *msg)',
   aio_take_msg: 'int pnng_aio_take_msg(void *aio, void *msg_out)',
+  aio_take_body: 'int pnng_aio_take_body(void *aio, void *buf, size_t cap, void *info)',
   aio_result: 'int pnng_aio_result(void *aio)',
   aio_cancel: 'void pnng_aio_cancel(void *aio)',
 

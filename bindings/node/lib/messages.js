@@ -10,6 +10,7 @@ const { toBytes } = require('./util');
 /** Out-parameter scratch for the message helpers. Valid until the next call. */
 const scratch = new BigUint64Array(1);
 const u32 = new Uint32Array(1);
+const lastByte = new Uint8Array(1); // newMsg's appended byte (no view made per message)
 const hasHeader = !F.msg_header.missing && !F.msg_header_len.missing;
 
 // Large bodies. A Buffer of a large size is a fresh large heap block; the garbage collector frees
@@ -107,7 +108,8 @@ function newMsg(bytes, pipeId) {
   if (roomless(len)) {
     // Built from len - 1 bytes (a size NNG gives room to) and the last byte appended into that room.
     check(F.msg_new(bytes, len - 1, scratch));
-    const rc = F.msg_append(scratch[0], bytes.subarray(len - 1), 1);
+    lastByte[0] = bytes[len - 1];
+    const rc = F.msg_append(scratch[0], lastByte, 1);
     if (rc !== 0) {
       F.msg_free(scratch[0]);
       throw makeError(rc);
@@ -130,6 +132,20 @@ function newMsg(bytes, pipeId) {
 function msgBody(msg) {
   const len = Number(F.msg_len(msg));
   return len === 0 ? Buffer.alloc(0) : copyFrom(F.msg_body(msg), len);
+}
+
+/** The body of a native message whose length is known, copied into a Buffer (not freed). */
+function bodyOf(msg, len) {
+  return len === 0 ? Buffer.alloc(0) : copyFrom(F.msg_body(msg), len);
+}
+
+/** A received Message from its copied body and pipe id (no header), the pipe looked up in `socket`. */
+function bodyMsg(socket, bytes, pipeId) {
+  const m = Object.create(Message.prototype);
+  m.bytes = bytes;
+  m.pipe = pipeId ? socket._pipeFor(pipeId) : null;
+  m.header = Buffer.alloc(0);
+  return m;
 }
 
 /** The header of a native message, copied (empty when the library lacks header accessors). */
@@ -187,4 +203,4 @@ function wrapMsg(socket, native) {
   }
 }
 
-module.exports = { poolStats, roomless, Message, newMsg, msgBody, msgHeader, msgPipeId, consumeBody, wrapMsg };
+module.exports = { poolStats, roomless, Message, newMsg, msgBody, bodyOf, bodyMsg, msgHeader, msgPipeId, consumeBody, wrapMsg };

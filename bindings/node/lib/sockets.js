@@ -7,7 +7,7 @@ const { check, checkClose, makeError, codes } = require('./errors');
 const { toBytes, topicBytes, flagsFor, listIds, defineDispose } = require('./util');
 const { getOptAny, setOptAny, defineOptions, O } = require('./options');
 const { TLSConfig, tlsPtr } = require('./tls');
-const { Message, newMsg, wrapMsg, consumeBody } = require('./messages');
+const { Message, newMsg, wrapMsg, bodyMsg, consumeBody } = require('./messages');
 const { Dialer, Listener, Pipe, dialFlags, about, dialWatch } = require('./endpoints');
 const { Context, definePromiseMessaging, iterate } = require('./contexts');
 const { dispatcher } = require('./cq');
@@ -89,6 +89,8 @@ class Socket extends EventEmitter {
     this._pendSend = 0; // operations in flight (lib/cq.js)
     this._pendRecv = 0;
     this._rxBig = false; // the last first-try receive was large (contexts.js)
+    this._rxMiss = 0; // first-try receives that found nothing, in a row (contexts.js)
+    this._replies = spec.replies === true; // rep0 / respondent0: a reply's pipe is the request's
     // A failed non-blocking send gives up a rep0 / respondent0 reply: those probe first (contexts.js).
     this._nbSend = !spec.replies;
     this._sendFd = undefined;
@@ -273,6 +275,11 @@ class Socket extends EventEmitter {
   /** Completion of recvMsg (lib/cq.js): wraps and frees the received native message. */
   _wrapNative(native) {
     return wrapMsg(this, native);
+  }
+
+  /** Completion of recvMsg when the body came copied (lib/cq.js): the Message. */
+  _wrapBody(bytes, pipeId) {
+    return bodyMsg(this, bytes, pipeId);
   }
 
   /** A new Context (Req0, Rep0, Sub0, Surveyor0, Respondent0); NotSupported otherwise. */

@@ -296,6 +296,42 @@ test('a loop of sends that never block still lets timers run (no microtask starv
   }
 });
 
+test('a request / reply ping-pong in one event loop still lets timers run (sends drain the queue at once)', T, async () => {
+  const url = inproc('pingpong');
+  const rep = new Rep0({ listen: url });
+  const req = new Req0();
+  try {
+    await req.dial(url, { block: true });
+    const echo = (async () => {
+      try {
+        for (;;) await rep.sendMsg(await rep.recvMsg());
+      } catch {
+        // closed
+      }
+    })();
+    let ticks = 0;
+    const iv = setInterval(() => ticks++, 5);
+    let stop = false;
+    setTimeout(() => {
+      stop = true;
+    }, 60);
+    let n = 0;
+    while (!stop) {
+      await req.send(Buffer.from('ping'));
+      assert.equal((await req.recv()).toString(), 'ping');
+      n++;
+    }
+    clearInterval(iv);
+    assert.ok(n > 0);
+    assert.ok(ticks > 0, 'the interval ran');
+    rep.close();
+    await echo;
+  } finally {
+    req.close();
+    rep.close();
+  }
+});
+
 test('rep0 / respondent0 replies: the readiness probe never gives up a reply; sendMsg keeps its pipe', T, async () => {
   const url = inproc('probe');
   const rep = new Rep0({ listen: url });
