@@ -35,11 +35,22 @@ extern void nni_posix_pfd_set_cb(nni_posix_pfd *, nni_posix_pfd_cb, void *);
 // pnng: the stream transports name the descriptor a thread writes to; a
 // synchronous call of that thread then reads it while it waits
 // (nni_posix_pfd_wait_task in posix_pollq_epoll.c).
+// Only writes of up to NNI_POSIX_PFD_HOLD_MAX bytes name the descriptor: after
+// a larger one the thread neither takes the read interest during the send nor
+// reads the descriptor while it waits, and the poller thread reads as before.
+// Reading a large answer on the caller's thread moves the answer's allocation
+// onto that thread, where it meets the caller's own large message: with
+// glibc's default trim threshold the heap then shrank and grew back every
+// round trip (a 1 MiB tcp round trip took 3.5 times as long, all of it page
+// faults), and for a large message the hand-off it saves is small beside the
+// copy.  The size of the write stands for the size of the answer (req/rep,
+// pair ping-pong).
+#define NNI_POSIX_PFD_HOLD_MAX (64u * 1024u + 64u)
 #if defined(NNG_HAVE_EPOLL) && defined(NNG_HAVE_EVENTFD) && \
     !defined(NNG_HAVE_PORT_CREATE) && !defined(NNG_HAVE_KQUEUE)
-extern void nni_posix_pfd_hint(nni_posix_pfd *);
+extern void nni_posix_pfd_hint(nni_posix_pfd *, size_t);
 #else
-#define nni_posix_pfd_hint(pfd) ((void) (pfd))
+#define nni_posix_pfd_hint(pfd, len) ((void) (pfd), (void) (len))
 #endif
 
 #define NNI_POLL_IN ((unsigned) POLLIN)

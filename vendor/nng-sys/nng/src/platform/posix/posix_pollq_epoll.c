@@ -472,6 +472,9 @@ nni_posix_pollq_sysfini(void)
 // with the read interest still taken, it gives it back to epoll; fini waits
 // for a waiter to leave (close's shutdown wakes its poll).
 //
+// Only small writes (up to NNI_POSIX_PFD_HOLD_MAX bytes, see posix_pollq.h)
+// name the descriptor; after a larger one the poller reads as before.
+//
 // A thread that waited on a descriptor and then sends on it (the next
 // request, the reply) takes the read interest during its send call, and
 // gives it back at the end of the call by reading what has arrived: the
@@ -559,10 +562,14 @@ pfd_wake_drain(int fd)
 }
 
 // Called by the stream transports (holding their lock) when this thread
-// writes to pfd.
+// writes len bytes to pfd; a large write clears the thread's hint.
 void
-nni_posix_pfd_hint(nni_posix_pfd *pfd)
+nni_posix_pfd_hint(nni_posix_pfd *pfd, size_t len)
 {
+	if (len > NNI_POSIX_PFD_HOLD_MAX) {
+		pfd_hint = 0;
+		return;
+	}
 	pfd_hint = pfd->id;
 	if ((pfd_held != NULL) || (pfd_last_wait != pfd->id) ||
 	    !nni_aio_in_call()) {

@@ -297,7 +297,7 @@ tcp_send(void *arg, nni_aio *aio)
 	nni_aio_list_append(&c->writeq, aio);
 
 	if (nni_list_first(&c->writeq) == aio) {
-		nni_posix_pfd_hint(c->pfd); // pnng: see posix_pollq.h
+		nni_posix_pfd_hint(c->pfd, nni_aio_iov_count(aio)); // pnng: see posix_pollq.h
 		tcp_dowrite(c);
 		// If we are still the first thing on the list, that
 		// means we didn't finish the job, so arm the poller to
