@@ -214,13 +214,7 @@ fn pair1_keeps_every_message_in_order() {
 fn req_contexts_get_their_own_replies() {
     for t in TRANSPORTS {
         let (srv, cli) = pair(pnng_rep0_open, pnng_req0_open, &addr(t));
-        let echo = std::thread::spawn(move || {
-            while let Ok(m) = recv(srv) {
-                if send(srv, &m) != PNNG_OK {
-                    break;
-                }
-            }
-        });
+        let echo = echo(srv);
         let workers: Vec<_> = (0..4u8)
             .map(|w| {
                 std::thread::spawn(move || {
@@ -285,6 +279,17 @@ fn close_wakes_every_blocked_receive() {
     }
 }
 
+/// Echoes every message received on `srv` back, until a receive or send fails (close).
+fn echo(srv: pnng_socket) -> std::thread::JoinHandle<()> {
+    std::thread::spawn(move || {
+        while let Ok(m) = recv(srv) {
+            if send(srv, &m) != PNNG_OK {
+                break;
+            }
+        }
+    })
+}
+
 /// Voluntary context switches of this process's NNG poller thread ("nng:poll:epoll").
 fn poller_switches() -> u64 {
     let mut total = 0;
@@ -311,13 +316,7 @@ fn a_blocked_receive_reads_its_stream_pipe_itself() {
     const N: u32 = 2_000;
     for t in ["ipc", "tcp"] {
         let (srv, cli) = pair(pnng_rep0_open, pnng_req0_open, &addr(t));
-        let echo = std::thread::spawn(move || {
-            while let Ok(m) = recv(srv) {
-                if send(srv, &m) != PNNG_OK {
-                    break;
-                }
-            }
-        });
+        let echo = echo(srv);
         for i in 0..100u32 {
             assert_eq!(send(cli, &i.to_le_bytes()), PNNG_OK);
             assert_eq!(recv(cli).unwrap(), i.to_le_bytes(), "{t}: warm-up {i}");
@@ -351,13 +350,7 @@ fn large_messages_are_read_by_the_poller_thread() {
     const N: u32 = 200;
     for t in ["ipc", "tcp"] {
         let (srv, cli) = pair(pnng_rep0_open, pnng_req0_open, &addr(t));
-        let echo = std::thread::spawn(move || {
-            while let Ok(m) = recv(srv) {
-                if send(srv, &m) != PNNG_OK {
-                    break;
-                }
-            }
-        });
+        let echo = echo(srv);
         let big = |i: u32| -> Vec<u8> {
             let mut v = vec![(i % 251) as u8; 256 * 1024];
             v[..4].copy_from_slice(&i.to_le_bytes());
@@ -479,13 +472,7 @@ fn waiting_threads_leave_no_descriptors() {
             .count()
     }
     let (srv, cli) = pair(pnng_rep0_open, pnng_req0_open, &addr("tcp"));
-    let echo = std::thread::spawn(move || {
-        while let Ok(m) = recv(srv) {
-            if send(srv, &m) != PNNG_OK {
-                break;
-            }
-        }
-    });
+    let echo = echo(srv);
     for _ in 0..200 {
         std::thread::spawn(move || {
             for i in 0..3u8 {
@@ -523,13 +510,7 @@ fn an_interruptible_req_receive_reads_its_pipe_itself() {
     }
     for t in ["ipc", "tcp"] {
         let (srv, cli) = pair(pnng_rep0_open, pnng_req0_open, &addr(t));
-        let echo = std::thread::spawn(move || {
-            while let Ok(m) = recv(srv) {
-                if send(srv, &m) != PNNG_OK {
-                    break;
-                }
-            }
-        });
+        let echo = echo(srv);
         for i in 0..100u32 {
             assert_eq!(send_fd(cli, &i.to_le_bytes()), PNNG_OK);
             assert_eq!(
