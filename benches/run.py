@@ -203,14 +203,8 @@ def fmt_cell(pattern, stat, why=None):
             f"({fmt_value(pattern, stat['min'])}–{fmt_value(pattern, stat['max'])})")
 
 
-def machine_info(root, py):
-    def first_line(cmd):
-        try:
-            out = subprocess.run(cmd, capture_output=True, text=True, timeout=20)
-            return (out.stdout.strip() or out.stderr.strip()).splitlines()[0]
-        except Exception as e:  # a missing tool is noted, not fatal
-            return f"unavailable ({type(e).__name__})"
-
+def host_info():
+    """The date, CPU model and count, kernel and load average (also used by scale.py)."""
     cpu = "unknown"
     try:
         with open("/proc/cpuinfo") as f:
@@ -223,6 +217,19 @@ def machine_info(root, py):
         "cpus": os.cpu_count(),
         "kernel": platform.release(),
         "loadavg": open("/proc/loadavg").read().split()[:3] if os.path.exists("/proc/loadavg") else None,
+    }
+
+
+def machine_info(root, py):
+    def first_line(cmd):
+        try:
+            out = subprocess.run(cmd, capture_output=True, text=True, timeout=20)
+            return (out.stdout.strip() or out.stderr.strip()).splitlines()[0]
+        except Exception as e:  # a missing tool is noted, not fatal
+            return f"unavailable ({type(e).__name__})"
+
+    return {
+        **host_info(),
         "cc": first_line(["cc", "--version"]),
         "go": first_line(["go", "version"]),
         "node": first_line([os.environ.get("NODE", "node"), "--version"]),

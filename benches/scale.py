@@ -13,11 +13,11 @@ import argparse
 import datetime
 import json
 import os
-import platform
 import random
-import statistics
 import subprocess
 import sys
+
+from run import host_info, summarize  # the same summaries and machine facts as make bench
 
 # figure key -> (label, unit, better): better is "lower", "higher" or None (reported, no ratio)
 FIG = {
@@ -125,22 +125,6 @@ def cell(stat, unit):
     return f"{fmt(stat['median'], unit)} ({fmt(stat['min'], unit)}–{fmt(stat['max'], unit)})"
 
 
-def summarize(values):
-    if not values:
-        return None
-    return {"median": statistics.median(values), "min": min(values), "max": max(values), "values": values}
-
-
-def machine():
-    cpu = "unknown"
-    try:
-        with open("/proc/cpuinfo") as f:
-            cpu = next((ln.split(":", 1)[1].strip() for ln in f if ln.startswith("model name")), cpu)
-    except OSError:
-        pass
-    return {"date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-            "cpu": cpu, "cpus": os.cpu_count(), "kernel": platform.release(),
-            "loadavg": open("/proc/loadavg").read().split()[:3]}
 
 
 def main():
@@ -169,7 +153,7 @@ def main():
         wanted = [w.strip() for w in args.only.split(",") if w.strip()]
         selected = [p for p in selected if any(p[0] == w or p[0].startswith(w + "-") for w in wanted)]
     addrs = Addresses()
-    info = machine()
+    info = host_info()
     results = {}  # (part, pinned, impl) -> list of outputs
     errors = []
     total = rounds * len(selected) * len(pins) * len(impls)
