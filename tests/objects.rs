@@ -537,7 +537,35 @@ fn context_recv_into_buffer_keeps_oversize_messages() {
         unsafe { pnng_ctx_recv(rc, big.as_mut_ptr().cast(), 32, 0, std::ptr::null_mut()) },
         PNNG_EINVAL
     );
+    // A held-back message goes with its context's close, and with its socket's: a receive on
+    // the closed context is ECLOSED, not the message.
+    let mut held = |c: pnng_ctx| {
+        let mut q = pnng_ctx { id: 0 };
+        assert_eq!(unsafe { pnng_socket_new_context(req, &mut q) }, PNNG_OK);
+        assert_eq!(
+            unsafe { pnng_ctx_send(q, b"0123456789".as_ptr().cast(), 10, 0) },
+            PNNG_OK
+        );
+        let mut n = 0usize;
+        assert_eq!(
+            unsafe { pnng_ctx_recv(c, buf.as_mut_ptr().cast(), 4, 0, &mut n) },
+            PNNG_EMSGSIZE
+        );
+    };
+    held(rc);
+    assert_eq!(unsafe { pnng_ctx_close(rc) }, PNNG_OK);
+    assert_eq!(
+        unsafe { pnng_ctx_recv(rc, big.as_mut_ptr().cast(), 32, 0, &mut n) },
+        PNNG_ECLOSED
+    );
+    let mut rc2 = pnng_ctx { id: 0 };
+    assert_eq!(unsafe { pnng_socket_new_context(rep, &mut rc2) }, PNNG_OK);
+    held(rc2);
     close(rep);
+    assert_eq!(
+        unsafe { pnng_ctx_recv(rc2, big.as_mut_ptr().cast(), 32, 0, &mut n) },
+        PNNG_ECLOSED
+    );
     close(req);
 }
 

@@ -314,20 +314,16 @@ impl Aio {
 
     /// Starts sending the aio's message on context `ctx`.
     pub fn ctx_send(&self, ctx: CtxId) -> Result<()> {
-        // SAFETY: as socket_send.
-        self.start_send(|a| on_ctx(ctx, a, || unsafe { sys::nng_ctx_send(ctx.nng(), a) }))
+        // SAFETY: as socket_send (NNG refuses a closed context itself; see ctx.rs).
+        self.start_send(|a| unsafe { sys::nng_ctx_send(ctx.nng(), a) })
     }
 
     /// Starts receiving on context `ctx`.
     pub fn ctx_recv(&self, ctx: CtxId) -> Result<()> {
-        self.start_recv(|a| {
-            let started = super::ctx::start_recv(
-                ctx,
-                |m| complete_with(a, m),
-                // SAFETY: as socket_send.
-                || unsafe { sys::nng_ctx_recv(ctx.nng(), a) },
-            );
-            finish_unless_started(a, started)
+        self.start_recv(|a| match super::ctx::take_pending(ctx) {
+            Some(m) => complete_with(a, m),
+            // SAFETY: as ctx_send.
+            None => unsafe { sys::nng_ctx_recv(ctx.nng(), a) },
         })
     }
 
@@ -379,12 +375,6 @@ impl Drop for Aio {
             cq.purge_aio(self);
         }
     }
-}
-
-/// Starts an operation on the context with `start`, or completes the aio with `Closed` when
-/// the socket's close has begun: behind its socket's close gate (ctx::gated).
-fn on_ctx(ctx: CtxId, a: *mut sys::nng_aio, start: impl FnOnce()) {
-    finish_unless_started(a, super::ctx::gated(ctx, start));
 }
 
 /// Completes `a` with the error of a start that was refused, so it still completes once.

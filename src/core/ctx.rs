@@ -3,157 +3,108 @@
 
 use super::msg::Msg;
 use super::oneshot;
-use super::socket::{self, IdMap, Received, SocketState, copy_or_keep};
+use super::socket::{IdMap, Received, copy_or_keep};
 use super::sync::lock;
 use super::sys;
 use super::types::{CtxId, Flags, SocketId};
 use crate::error::{Error, Result, check};
 use once_cell::sync::Lazy;
-use std::sync::atomic::Ordering;
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// A context opened here: its socket's state (for the close gate) and a message a receive
-/// could not fit into the caller's buffer. Listed until the context or its socket closes.
-struct Entry {
-    socket: Arc<SocketState>,
-    pending: Option<Msg>,
-}
+// Every context call goes straight to NNG: NNG refuses a closed context (or one whose socket
+// closed) itself, and pnng's copy destroys a closed context before its socket's close can go on
+// (vendor/nng-patches/0036), so a call racing the socket's close cannot reach a freed socket
+// (stress_regressions.rs ctx_operations_racing_their_socket_close_do_not_crash). A context
+// call reaches its protocol only while the context holds NNG's reference, and the protocol's
+// ctx_fini (which finishes every operation a context queued, with `Closed`) runs after the last
+// reference is gone and before the socket's protocol closes: no operation is lost.
 
-/// The contexts opened here, by id: one lookup finds a context's gate and held-back message.
-static CTXS: Lazy<Mutex<IdMap<CtxId, Entry>>> = Lazy::new(Default::default);
+/// Messages a receive into a too-small buffer held back for the context's next receive, by
+/// context id. Rarely used, so every context call skips it while `HELD` is 0.
+static PENDING: Lazy<Mutex<IdMap<CtxId, Msg>>> = Lazy::new(Default::default);
+/// How many messages `PENDING` holds (changed under its lock).
+static HELD: AtomicUsize = AtomicUsize::new(0);
 
-/// Runs `call` (an NNG function taking context `ctx`) behind the close gate of the context's
-/// socket (`socket::start_op`): `Closed`, and nothing called, once that socket's close has
-/// begun. NNG 1.12's `nni_ctx_rele` wakes a waiting socket close before it destroys a closed
-/// context, whose protocol state then locks the socket that close frees: a call holding the
-/// last reference while the socket closes aborts the process
-/// (stress_regressions.rs ctx_operations_racing_their_socket_close_do_not_crash). Behind the
-/// gate every such call has released its reference before the socket's close starts. A
-/// context not opened here (a stale or foreign id, or one whose socket has closed) has no live
-/// NNG context to race: `call` runs as it is, and NNG answers.
-pub(crate) fn gated<T>(ctx: CtxId, call: impl FnOnce() -> T) -> Result<T> {
-    let socket = lock(&CTXS).get(&ctx).map(|e| Arc::clone(&e.socket));
-    match socket {
-        Some(st) => {
-            let mut out = None;
-            st.start_op(|| out = Some(call()))?;
-            out.ok_or(Error::Internal)
-        }
-        None => Ok(call()),
-    }
-}
-
-/// Starts a receive on context `ctx` with one lookup: a held-back message goes to
-/// `with_pending` at once; otherwise `start` runs behind the gate, as `gated`.
-pub(crate) fn start_recv(
-    ctx: CtxId,
-    with_pending: impl FnOnce(Msg),
-    start: impl FnOnce(),
-) -> Result<()> {
-    let (socket, pending) = match lock(&CTXS).get_mut(&ctx) {
-        Some(e) => (Some(Arc::clone(&e.socket)), e.pending.take()),
-        None => (None, None),
-    };
-    if let Some(m) = pending {
-        with_pending(m);
-        return Ok(());
-    }
-    match socket {
-        Some(st) => st.start_op(start),
-        None => {
-            start();
-            Ok(())
-        }
-    }
-}
-
-/// Drops every entry and the map's storage (used by `fini`).
+/// Drops every held-back message and the map's storage (used by `fini`).
 pub fn forget_all() {
-    drop(std::mem::take(&mut *lock(&CTXS)));
+    let all = std::mem::take(&mut *lock(&PENDING));
+    HELD.store(0, Ordering::Relaxed);
+    drop(all);
 }
 
-/// Takes a held-back message of the context, if any.
+/// Takes a held-back message of the context, if any. A thread that kept one sees it here
+/// (its own store of `HELD` came first); another thread's may show a call later, as if that
+/// receive had started a moment sooner.
 pub(crate) fn take_pending(ctx: CtxId) -> Option<Msg> {
-    lock(&CTXS).get_mut(&ctx).and_then(|e| e.pending.take())
-}
-
-/// Lists context `id` of socket `st` (its socket's count follows, under the map's lock).
-fn list(id: CtxId, st: Arc<SocketState>) {
-    let mut map = lock(&CTXS);
-    st.ctxs.fetch_add(1, Ordering::Relaxed);
-    let old = map.insert(
-        id,
-        Entry {
-            socket: st,
-            pending: None,
-        },
-    );
-    if let Some(e) = &old {
-        // NNG reused the id of a context whose socket's close has not unlisted it yet.
-        e.socket.ctxs.fetch_sub(1, Ordering::Relaxed);
+    if HELD.load(Ordering::Relaxed) == 0 {
+        return None;
     }
-    drop(map);
-    drop(old);
-}
-
-/// Unlists context `id`; its entry is dropped by the caller, outside the map's lock.
-fn unlist(id: CtxId) -> Option<Entry> {
-    let mut map = lock(&CTXS);
-    let e = map.remove(&id);
-    if let Some(e) = &e {
-        e.socket.ctxs.fetch_sub(1, Ordering::Relaxed);
+    let mut map = lock(&PENDING);
+    let m = map.remove(&ctx);
+    if m.is_some() {
+        HELD.fetch_sub(1, Ordering::Relaxed);
     }
-    e
+    m
 }
 
-/// Forgets the contexts of a socket whose close has finished (NNG closed them with it): a
-/// search of the map, made only when the socket has contexts listed (a context's open and
-/// close then cost no per-socket bookkeeping of their own).
-pub(crate) fn forget_socket(st: &Arc<SocketState>) {
-    // Read before taking the map's lock: the socket's close marked it closing (a write lock
-    // that waited for every call behind its gate, where `open` lists its context) before
-    // this, so every context of the socket listed shows here, and no more can be listed.
-    if st.ctxs.load(Ordering::Relaxed) == 0 {
+/// Whether NNG still knows context `ctx` as open (closed contexts, and those of a closed
+/// socket, answer `Closed`).
+fn is_open(ctx: CtxId) -> bool {
+    let mut ms = 0;
+    // SAFETY: NNG validates the id; the name is a NUL-terminated constant and the out-pointer
+    // a live local.
+    let rv =
+        unsafe { sys::nng_ctx_get_ms(ctx.nng(), sys::NNG_OPT_RECVTIMEO.as_ptr().cast(), &mut ms) };
+    rv != sys::NNG_ECLOSED as i32
+}
+
+/// Holds `m` back for the context's next receive (dropped if one is held already, or the
+/// context has closed).
+fn keep_pending(ctx: CtxId, m: Msg) {
+    {
+        let mut map = lock(&PENDING);
+        if map.contains_key(&ctx) {
+            return;
+        }
+        map.insert(ctx, m);
+        HELD.fetch_add(1, Ordering::Relaxed);
+    }
+    // Listed first, checked after: a close that unlisted before the listing has closed the
+    // context in NNG already, and this drops the message; one that unlists later finds it.
+    if !is_open(ctx) {
+        drop(take_pending(ctx));
+    }
+}
+
+/// Drops the held-back messages of contexts that have closed (called when a socket closes:
+/// NNG closed its contexts with it). Looks at nothing while none is held.
+pub(crate) fn forget_closed() {
+    if HELD.load(Ordering::Relaxed) == 0 {
         return;
     }
-    let mut map = lock(&CTXS);
-    let ids: Vec<CtxId> = map
-        .iter()
-        .filter(|(_, e)| Arc::ptr_eq(&e.socket, st))
-        .map(|(id, _)| *id)
-        .collect();
-    let dropped: Vec<Entry> = ids.iter().filter_map(|c| map.remove(c)).collect();
-    st.ctxs.fetch_sub(dropped.len(), Ordering::Relaxed);
-    drop(map);
-    drop(dropped);
+    let ids: Vec<CtxId> = lock(&PENDING).keys().copied().collect();
+    for id in ids {
+        if !is_open(id) {
+            drop(take_pending(id));
+        }
+    }
 }
 
 /// Opens a context on socket `sock`.
 pub fn open(sock: SocketId) -> Result<CtxId> {
-    let st = socket::state(sock)?;
     let mut c = CtxId(0).nng();
-    let mut rv = 0;
-    // Behind the socket's gate, as every call on a context (see `gated`), and listed there
-    // before anyone else can know the id: the socket's close marks it closing (a write lock
-    // that waits for every call behind the gate) before it searches the map, so it finds
-    // the entry and unlists it.
-    st.start_op(|| {
-        // SAFETY: NNG validates the socket id; the out-pointer is a live local.
-        rv = unsafe { sys::nng_ctx_open(&mut c, sock.nng()) };
-        if rv == 0 {
-            list(CtxId::of(c), Arc::clone(&st));
-        }
-    })?;
-    check(rv)?;
+    // SAFETY: NNG validates the socket id; the out-pointer is a live local.
+    check(unsafe { sys::nng_ctx_open(&mut c, sock.nng()) })?;
     Ok(CtxId::of(c))
 }
 
 /// Closes the context; `Closed` for a second close.
 pub fn close(ctx: CtxId) -> Result<()> {
     // SAFETY: NNG validates the id.
-    let rv = gated(ctx, || unsafe { sys::nng_ctx_close(ctx.nng()) });
-    drop(unlist(ctx));
-    check(rv?)
+    let rv = unsafe { sys::nng_ctx_close(ctx.nng()) };
+    drop(take_pending(ctx));
+    check(rv)
 }
 
 /// Sends `msg` on the context; on failure it comes back with the error.
@@ -163,7 +114,8 @@ pub fn send_msg(ctx: CtxId, msg: Msg, flags: Flags) -> std::result::Result<(), (
     }
     oneshot::send(msg, flags, |a| {
         // SAFETY: NNG validates the id and completes the valid, idle aio exactly once.
-        gated(ctx, || unsafe { sys::nng_ctx_send(ctx.nng(), a) })
+        unsafe { sys::nng_ctx_send(ctx.nng(), a) };
+        Ok(())
     })
 }
 
@@ -175,19 +127,15 @@ pub fn recv_msg(ctx: CtxId, flags: Flags) -> Result<Msg> {
     }
     oneshot::recv(flags, |a| {
         // SAFETY: NNG validates the id and completes the valid, idle aio exactly once.
-        gated(ctx, || unsafe { sys::nng_ctx_recv(ctx.nng(), a) })
+        unsafe { sys::nng_ctx_recv(ctx.nng(), a) };
+        Ok(())
     })
 }
 
 /// Receives into `buf`; a message that does not fit is kept for the context's next receive.
 pub fn recv_into(ctx: CtxId, buf: &mut [u8], flags: Flags) -> Result<Received> {
     let msg = recv_msg(ctx, flags)?;
-    Ok(copy_or_keep(msg, buf, |m| {
-        // A context closed meanwhile drops the message with it.
-        if let Some(e) = lock(&CTXS).get_mut(&ctx) {
-            e.pending.get_or_insert(m);
-        }
-    }))
+    Ok(copy_or_keep(msg, buf, |m| keep_pending(ctx, m)))
 }
 
 /// Subscribes (or unsubscribes) a sub0 context to a topic of arbitrary bytes.
@@ -195,11 +143,11 @@ pub fn subscribe(ctx: CtxId, topic: &[u8], on: bool) -> Result<()> {
     let p = topic.as_ptr().cast();
     // SAFETY: NNG validates the id and copies `topic.len()` bytes from the live slice (it
     // accepts a zero length with any pointer).
-    check(gated(ctx, || unsafe {
+    check(unsafe {
         if on {
             sys::nng_sub0_ctx_subscribe(ctx.nng(), p, topic.len())
         } else {
             sys::nng_sub0_ctx_unsubscribe(ctx.nng(), p, topic.len())
         }
-    })?)
+    })
 }

@@ -41,9 +41,8 @@ impl<T> Accessors<T> {
                     Some(f) => f(id.nng(), n, arg),
                     None => return Err(Error::ReadOnly),
                 },
-                // behind the socket's close gate (ctx::gated)
                 Target::Ctx(id) => match self.ctx {
-                    Some(f) => super::ctx::gated(id, || f(id.nng(), n, arg))?,
+                    Some(f) => f(id.nng(), n, arg),
                     None => return Err(Error::NotSupported),
                 },
             }
@@ -261,9 +260,7 @@ pub fn set_bytes(t: Target, name: &CStr, v: &[u8]) -> Result<()> {
     let set = check(unsafe {
         match t {
             Target::Socket(id) => sys::nng_socket_set(id.nng(), name.as_ptr(), p, n),
-            Target::Ctx(id) => {
-                super::ctx::gated(id, || sys::nng_ctx_set(id.nng(), name.as_ptr(), p, n))?
-            }
+            Target::Ctx(id) => sys::nng_ctx_set(id.nng(), name.as_ptr(), p, n),
             Target::Dialer(id) => sys::nng_dialer_set(id.nng(), name.as_ptr(), p, n),
             Target::Listener(id) => sys::nng_listener_set(id.nng(), name.as_ptr(), p, n),
             Target::Pipe(_) => return Err(Error::ReadOnly),

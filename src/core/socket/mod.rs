@@ -25,7 +25,6 @@ use once_cell::sync::Lazy;
 use std::collections::{HashMap, HashSet};
 use std::ffi::{CString, c_int};
 use std::hash::BuildHasherDefault;
-use std::sync::atomic::AtomicUsize;
 use std::sync::{Arc, Mutex, RwLock};
 
 #[derive(Default)]
@@ -49,9 +48,6 @@ pub struct SocketState {
     /// send-only side would otherwise wait until the other side closes. Allocated when first
     /// used.
     devices: OnDemand<Vec<usize>>,
-    /// How many contexts of this socket ctx.rs lists (changed only under its map's lock):
-    /// the socket's close unlists them, and skips the search when there are none.
-    pub(crate) ctxs: AtomicUsize,
 }
 
 /// A socket's endpoint lists and name (see `SocketState::endpoints`).
@@ -270,10 +266,9 @@ pub fn close(id: SocketId) -> Result<()> {
     // registry lock only briefly, so that lock must not be held here (it is not).
     let rv = unsafe { sys::nng_close(id.nng()) };
     let removed = lock(&SOCKETS).remove(&id);
-    if let Some(st) = &removed {
-        super::ctx::forget_socket(st);
-    }
     drop(removed);
+    // NNG closed the socket's contexts with it: their held-back messages go too.
+    super::ctx::forget_closed();
     check(rv)
 }
 

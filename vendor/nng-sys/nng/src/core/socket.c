@@ -1365,10 +1365,10 @@ nni_ctx_rele(nni_ctx *ctx)
 {
 	nni_sock *sock = ctx->c_sock;
 	nni_mtx_lock(&sock_lk);
-	ctx->c_ref--;
-	if ((ctx->c_ref > 0) || (!ctx->c_closed)) {
+	if ((ctx->c_ref > 1) || (!ctx->c_closed)) {
 		// Either still have an active reference, or not
 		// actually closing yet.
+		ctx->c_ref--;
 		nni_mtx_unlock(&sock_lk);
 		return;
 	}
@@ -1377,11 +1377,24 @@ nni_ctx_rele(nni_ctx *ctx)
 	// This allows our ID to be reused later, although the system
 	// tries to avoid ID reuse.
 	nni_id_remove(&ctx_ids, ctx->c_id);
+
+	// pnng: destroy the context before taking it off the socket's list
+	// and waking the socket's close, which waits for that list to empty
+	// and then frees the socket: the protocol's ctx_fini locks and
+	// changes the socket's protocol state.  Until then the context keeps
+	// its last reference, so that a socket shutdown sweeping its
+	// contexts leaves it to us.
+	nni_mtx_unlock(&sock_lk);
+	if (ctx->c_data != NULL) {
+		ctx->c_ops.ctx_fini(ctx->c_data);
+	}
+	nni_aio_cancel_barrier(); // as in nni_ctx_destroy
+
+	nni_mtx_lock(&sock_lk);
 	nni_list_remove(&sock->s_ctxs, ctx);
 	nni_cv_wake(&sock->s_close_cv);
 	nni_mtx_unlock(&sock_lk);
-
-	nni_ctx_destroy(ctx);
+	nni_free(ctx, ctx->c_size);
 }
 
 int
@@ -1431,7 +1444,10 @@ nni_ctx_open(nni_ctx **ctxp, nni_sock *sock)
 	nni_mtx_lock(&sock->s_mx);
 	if (sock->s_closing) {
 		nni_mtx_unlock(&sock->s_mx);
-		nni_ctx_rele(ctx);
+		// pnng: closed, not only released: a shutdown that swept the
+		// socket's contexts before this one was listed waits for the
+		// list to empty, and an open context would stay on it.
+		nni_ctx_close(ctx);
 		return (NNG_ECLOSED);
 	}
 	nni_mtx_unlock(&sock->s_mx);
