@@ -293,15 +293,8 @@ nng_ctx_open(nng_ctx *cp, nng_socket s)
 int
 nng_ctx_close(nng_ctx c)
 {
-	int      rv;
-	nni_ctx *ctx;
-
-	if ((rv = nni_ctx_find(&ctx, c.id, true)) != 0) {
-		return (rv);
-	}
-	// no release, close releases implicitly.
-	nni_ctx_close(ctx);
-	return (0);
+	// pnng: found and closed in one hold of the global lock.
+	return (nni_ctx_close_id(c.id));
 }
 
 int

@@ -269,15 +269,24 @@ nni_aio_scope_leave(void)
 #endif
 }
 
+// pnng: the expire queue of each new aio, in turn.  NNG picked one with
+// nni_random(), a getrandom system call per aio (arc4random in glibc makes
+// one per call); any spread across the queues will do.
+static nni_atomic_int aio_expire_q_next;
+
 void
 nni_aio_init(nni_aio *aio, nni_cb cb, void *arg)
 {
+	unsigned next;
+
 	memset(aio, 0, sizeof(*aio));
 	nni_task_init(&aio->a_task, NULL, cb, arg);
 	aio->a_expire  = NNI_TIME_NEVER;
 	aio->a_timeout = NNG_DURATION_INFINITE;
+	nni_atomic_inc(&aio_expire_q_next);
+	next = (unsigned) nni_atomic_get(&aio_expire_q_next);
 	aio->a_expire_q =
-	    nni_aio_expire_q_list[nni_random() % nni_aio_expire_q_cnt];
+	    nni_aio_expire_q_list[next % (unsigned) nni_aio_expire_q_cnt];
 }
 
 void
@@ -1170,6 +1179,7 @@ nni_aio_sys_init(void)
 	int max_thr;
 
 	nni_atomic_init(&aio_cancels_running); // pnng
+	nni_atomic_init(&aio_expire_q_next);   // pnng
 
 #ifndef NNG_MAX_EXPIRE_THREADS
 #define NNG_MAX_EXPIRE_THREADS 8

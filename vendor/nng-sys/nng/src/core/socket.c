@@ -1360,11 +1360,11 @@ nni_ctx_destroy(nni_ctx *ctx)
 	nni_free(ctx, ctx->c_size);
 }
 
-void
-nni_ctx_rele(nni_ctx *ctx)
+// pnng: nni_ctx_rele with sock_lk held; returns with it released.
+static void
+ctx_rele_locked(nni_ctx *ctx)
 {
 	nni_sock *sock = ctx->c_sock;
-	nni_mtx_lock(&sock_lk);
 	if ((ctx->c_ref > 1) || (!ctx->c_closed)) {
 		// Either still have an active reference, or not
 		// actually closing yet.
@@ -1395,6 +1395,13 @@ nni_ctx_rele(nni_ctx *ctx)
 	nni_cv_wake(&sock->s_close_cv);
 	nni_mtx_unlock(&sock_lk);
 	nni_free(ctx, ctx->c_size);
+}
+
+void
+nni_ctx_rele(nni_ctx *ctx)
+{
+	nni_mtx_lock(&sock_lk);
+	ctx_rele_locked(ctx);
 }
 
 int
@@ -1461,9 +1468,27 @@ nni_ctx_close(nni_ctx *ctx)
 {
 	nni_mtx_lock(&sock_lk);
 	ctx->c_closed = true;
-	nni_mtx_unlock(&sock_lk);
+	ctx_rele_locked(ctx); // pnng: in the same hold of sock_lk
+}
 
-	nni_ctx_rele(ctx);
+int
+nni_ctx_close_id(uint32_t id)
+{
+	int      rv;
+	nni_ctx *ctx;
+
+	if ((rv = nni_init()) != 0) {
+		return (rv);
+	}
+	nni_mtx_lock(&sock_lk);
+	if (((ctx = nni_id_get(&ctx_ids, id)) == NULL) || ctx->c_closed) {
+		nni_mtx_unlock(&sock_lk);
+		return (NNG_ECLOSED);
+	}
+	ctx->c_closed = true;
+	ctx->c_ref++; // as nni_ctx_find's, released here
+	ctx_rele_locked(ctx);
+	return (0);
 }
 
 uint32_t

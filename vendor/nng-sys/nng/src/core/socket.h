@@ -90,6 +90,11 @@ extern void nni_ctx_rele(nni_ctx *);
 // the context.
 extern void nni_ctx_close(nni_ctx *);
 
+// pnng: nni_ctx_close_id finds the context with this id and closes it
+// (nni_ctx_find, closing, then nni_ctx_close) under one hold of the
+// global lock.  NNG_ECLOSED if there is none, or it is closed already.
+extern int nni_ctx_close_id(uint32_t);
+
 // nni_ctx_id returns the context ID, which can be used with nni_ctx_find.
 extern uint32_t nni_ctx_id(nni_ctx *);
 
