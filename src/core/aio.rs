@@ -39,7 +39,7 @@ struct State {
     /// operation starts.
     freeing: bool,
     /// The header of the message being sent, put back if the send fails (see msg::send_with).
-    send_header: Vec<u8>,
+    send_header: SavedHeader,
     /// Threads waiting in `wait`: a completion notifies `finished` only when there are any
     /// (a notification is a futex system call even with nobody waiting).
     waiters: u32,
@@ -49,8 +49,31 @@ struct State {
     socket: Option<(SocketId, Weak<SocketState>)>,
 }
 
+/// A message header kept while its send runs. Most messages sent have none (a cooked
+/// protocol adds its own): no room is kept for them, 8 bytes per aio instead of a `Vec`'s 24.
+#[derive(Default)]
+#[allow(clippy::box_collection)] // the Box is the point: 8 bytes in every aio, not 24
+struct SavedHeader(Option<Box<Vec<u8>>>);
+
+impl SavedHeader {
+    fn save(&mut self, h: &[u8]) {
+        match &mut self.0 {
+            Some(v) => {
+                v.clear();
+                v.extend_from_slice(h);
+            }
+            None if h.is_empty() => {}
+            None => self.0 = Some(Box::new(h.to_vec())),
+        }
+    }
+
+    fn get(&self) -> &[u8] {
+        self.0.as_deref().map_or(&[], Vec::as_slice)
+    }
+}
+
+/// An aio: this state, and NNG's aio right after it in the same allocation (`Aio::raw`).
 pub struct Aio {
-    raw: *mut sys::nng_aio,
     notify: Notify,
     /// Timeout applied to each operation (`-2` = the socket's or context's own timeout).
     timeout: AtomicI32,
@@ -70,28 +93,29 @@ unsafe impl Send for Aio {}
 // SAFETY: as Send: shared use goes through NNG's thread-safe aio calls and our mutexes.
 unsafe impl Sync for Aio {}
 
-/// The layout of an aio's one allocation: the `Aio`, then NNG's aio at the offset returned,
-/// aligned for any type (NNG patch 0034, `nng_aio_init_at`).
-fn block_layout() -> (Layout, usize) {
+/// Where NNG's aio starts in an aio's allocation: after the `Aio`, aligned for any type (NNG
+/// patch 0034, `nng_aio_init_at`).
+const NNG_AIO_OFFSET: usize = std::mem::size_of::<Aio>().next_multiple_of(16);
+
+/// The layout of an aio's one allocation: the `Aio`, then NNG's aio at `NNG_AIO_OFFSET`.
+fn block_layout() -> Layout {
     // SAFETY: a constant of the library.
     let nng = unsafe { super::extern_nng::nng_aio_size() };
     let (layout, offset) = Layout::new::<Aio>()
         .extend(Layout::from_size_align(nng, 16).expect("NNG's aio size"))
         .expect("the aio's layout");
-    (layout.pad_to_align(), offset)
+    debug_assert_eq!(offset, NNG_AIO_OFFSET);
+    layout.pad_to_align()
 }
 
 impl Aio {
     /// A new aio, in one allocation with NNG's; the caller owns it and frees it with `free`.
     pub fn new(notify: Notify) -> Result<NonNull<Aio>> {
-        let (layout, offset) = block_layout();
+        let layout = block_layout();
         // SAFETY: the layout's size is not zero.
         let block = NonNull::new(unsafe { std::alloc::alloc(layout) }).ok_or(Error::NoMemory)?;
         let this = block.cast::<Aio>();
-        // SAFETY: the block holds an Aio at its start and NNG's aio at `offset`.
-        let raw = unsafe { block.as_ptr().add(offset) }.cast::<sys::nng_aio>();
         let aio = Aio {
-            raw: std::ptr::null_mut(),
             notify,
             timeout: AtomicI32::new(sys::NNG_DURATION_DEFAULT),
             busy: AtomicBool::new(false),
@@ -100,7 +124,7 @@ impl Aio {
                 running: false,
                 op: Op::Idle,
                 freeing: false,
-                send_header: Vec::new(),
+                send_header: SavedHeader::default(),
                 waiters: 0,
                 socket: None,
             }),
@@ -108,28 +132,40 @@ impl Aio {
         };
         // SAFETY: the block is ours, sized and aligned for an Aio at its start.
         unsafe { this.as_ptr().write(aio) };
-        // SAFETY: `raw` is room for NNG's aio; the Aio's address is stable until `free`, which
-        // finishes NNG's aio first.
+        // SAFETY: ours alone until returned.
+        let aio = unsafe { &*this.as_ptr() };
+        // SAFETY: `raw()` is room for NNG's aio; the Aio's address is stable until `free`,
+        // which finishes NNG's aio first.
         let rv = unsafe {
-            super::extern_nng::nng_aio_init_at(raw, Some(completed), this.as_ptr().cast())
+            super::extern_nng::nng_aio_init_at(aio.raw(), Some(completed), this.as_ptr().cast())
         };
         if let Err(e) = check(rv) {
-            // SAFETY: `raw` still null: dropping the Aio leaves NNG alone.
-            unsafe { Aio::free(this) };
+            // NNG's aio was never set up: drop the Aio's own fields only (not `Drop`, which
+            // finishes NNG's aio), then the block.
+            // SAFETY: the block holds the Aio written above, used by nobody else.
+            unsafe {
+                let aio = std::mem::ManuallyDrop::new(this.as_ptr().read());
+                drop(std::ptr::read(&aio.notify));
+                std::alloc::dealloc(block.as_ptr(), layout);
+            }
             return Err(e);
         }
-        // SAFETY: ours alone until returned.
-        let aio = unsafe { &mut *this.as_ptr() };
-        aio.raw = raw;
         if !matches!(aio.notify, Notify::Callback(..)) {
             // `completed` then only updates the aio's state, signals `finished` and posts to
             // the completion queue: no user code and no lock a caller holds while calling
             // NNG, so it may run inline where the operation finished (saves a task-queue hop
             // per completion). A user callback stays on NNG's task threads.
             // SAFETY: raw was just allocated and is idle.
-            unsafe { super::extern_nng::nng_aio_set_inline(aio.raw) };
+            unsafe { super::extern_nng::nng_aio_set_inline(aio.raw()) };
         }
         Ok(this)
+    }
+
+    /// NNG's aio, right after this in the same allocation.
+    fn raw(&self) -> *mut sys::nng_aio {
+        // SAFETY: every Aio lives at the start of a block from `new`, with NNG's aio at
+        // NNG_AIO_OFFSET.
+        unsafe { (self as *const Aio).cast::<u8>().add(NNG_AIO_OFFSET) as *mut sys::nng_aio }
     }
 
     /// Stops and frees an aio from `new` (see `Drop`).
@@ -140,7 +176,7 @@ impl Aio {
         // SAFETY: the caller's contract; the block was allocated with this layout.
         unsafe {
             std::ptr::drop_in_place(aio.as_ptr());
-            std::alloc::dealloc(aio.as_ptr().cast(), block_layout().0);
+            std::alloc::dealloc(aio.as_ptr().cast(), block_layout());
         }
     }
 
@@ -160,15 +196,15 @@ impl Aio {
         }
         drop(self.take_msg_unchecked());
         // SAFETY: raw is valid; the aio now holds the only reference.
-        unsafe { sys::nng_aio_set_msg(self.raw, msg.into_raw().as_ptr()) };
+        unsafe { sys::nng_aio_set_msg(self.raw(), msg.into_raw().as_ptr()) };
         Ok(())
     }
 
     fn take_msg_unchecked(&self) -> Option<Msg> {
         // SAFETY: raw is valid and idle; a message on it is the aio's, and ours once taken off.
         unsafe {
-            let m = NonNull::new(sys::nng_aio_get_msg(self.raw))?;
-            sys::nng_aio_set_msg(self.raw, std::ptr::null_mut());
+            let m = NonNull::new(sys::nng_aio_get_msg(self.raw()))?;
+            sys::nng_aio_set_msg(self.raw(), std::ptr::null_mut());
             Some(Msg::from_raw(m))
         }
     }
@@ -186,12 +222,12 @@ impl Aio {
             return Err(Error::Busy);
         }
         // SAFETY: raw is valid.
-        check(unsafe { sys::nng_aio_result(self.raw) })
+        check(unsafe { sys::nng_aio_result(self.raw()) })
     }
 
     pub fn cancel(&self) {
         // SAFETY: raw is valid; cancelling an idle aio does nothing.
-        unsafe { sys::nng_aio_cancel(self.raw) }
+        unsafe { sys::nng_aio_cancel(self.raw()) }
     }
 
     /// Waits for the running operation, at most `ms` (negative: forever). `TimedOut` if still running.
@@ -219,7 +255,7 @@ impl Aio {
         let out = prepare(&mut st);
         drop(st);
         // SAFETY: raw is valid, and ours until the operation starts.
-        unsafe { sys::nng_aio_set_timeout(self.raw, self.timeout.load(Ordering::Relaxed)) };
+        unsafe { sys::nng_aio_set_timeout(self.raw(), self.timeout.load(Ordering::Relaxed)) };
         Ok(out)
     }
 
@@ -235,15 +271,14 @@ impl Aio {
         start: impl FnOnce(*mut sys::nng_aio, T),
     ) -> Result<()> {
         // SAFETY: raw is valid.
-        let m = NonNull::new(unsafe { sys::nng_aio_get_msg(self.raw) }).ok_or(Error::Invalid)?;
+        let m = NonNull::new(unsafe { sys::nng_aio_get_msg(self.raw()) }).ok_or(Error::Invalid)?;
         let out = self.begin(Op::Send, |st| {
             // SAFETY: the aio's message, not yet handed to NNG (the operation starts below).
             let m = unsafe { Msg::borrow_raw(m) };
-            st.send_header.clear();
-            st.send_header.extend_from_slice(m.header());
+            st.send_header.save(m.header());
             prepare(st)
         })?;
-        start(self.raw, out);
+        start(self.raw(), out);
         Ok(())
     }
 
@@ -252,7 +287,7 @@ impl Aio {
         self.begin(Op::Recv, |_| {})?;
         // Running now, so no set_msg or take_msg touches the message meanwhile.
         drop(self.take_msg_unchecked());
-        start(self.raw);
+        start(self.raw());
         Ok(())
     }
 
@@ -300,9 +335,10 @@ impl Aio {
         let cached = self.begin(Op::Recv, |st| Self::cached_socket(st, sock))?;
         // Running now, so no set_msg or take_msg touches the message meanwhile.
         drop(self.take_msg_unchecked());
-        let a = self.raw;
+        let a = self.raw();
         let started = self.socket_state(sock, cached).and_then(|st| {
             st.start_recv(
+                sock,
                 |m| complete_with(a, m),
                 // SAFETY: as socket_send.
                 || unsafe { sys::nng_recv_aio(sock.nng(), a) },
@@ -334,7 +370,7 @@ impl Aio {
             return Err(Error::Busy);
         }
         // SAFETY: raw is valid and idle.
-        let m = NonNull::new(unsafe { sys::nng_aio_get_msg(self.raw) }).ok_or(Error::Invalid)?;
+        let m = NonNull::new(unsafe { sys::nng_aio_get_msg(self.raw()) }).ok_or(Error::Invalid)?;
         // SAFETY: the idle aio's message is not in use elsewhere.
         unsafe { Msg::borrow_raw(m) }.set_pipe(Some(pipe));
         self.socket_send(sock)
@@ -345,9 +381,6 @@ impl Drop for Aio {
     /// Stops the aio, waits for its callback, and frees it and any message it holds. No
     /// completion is reported for an operation cancelled here.
     fn drop(&mut self) {
-        if self.raw.is_null() {
-            return; // nng_aio_init_at failed in `new`
-        }
         let (running, notifying) = {
             let mut st = lock(&self.state);
             st.freeing = true; // `begin` refuses from now on
@@ -361,15 +394,15 @@ impl Drop for Aio {
         // the rest of NNG's callback, before the aio's memory goes).
         unsafe {
             if running {
-                sys::nng_aio_stop(self.raw);
+                sys::nng_aio_stop(self.raw());
             } else if notifying {
-                sys::nng_aio_wait(self.raw);
+                sys::nng_aio_wait(self.raw());
             }
         }
         // No operation runs or starts, no callback runs: the message is the aio's.
         drop(self.take_msg_unchecked());
         // SAFETY: nothing runs on raw or refers to it any more; its memory goes with ours.
-        unsafe { super::extern_nng::nng_aio_fini_at(self.raw) };
+        unsafe { super::extern_nng::nng_aio_fini_at(self.raw()) };
         // After the last callback, so no entry it posted stays behind.
         if let Notify::Queue(cq, _) = &self.notify {
             cq.purge_aio(self);
@@ -408,17 +441,17 @@ unsafe extern "C" fn completed(arg: *mut c_void) {
         let aio = unsafe { &*(arg as *const Aio) };
         let mut st = lock(&aio.state);
         // SAFETY: raw valid.
-        let rv = unsafe { sys::nng_aio_result(aio.raw) };
+        let rv = unsafe { sys::nng_aio_result(aio.raw()) };
         if st.op == Op::Send {
             // SAFETY: the operation is over, so the aio's message (if any) is ours again.
-            let m = NonNull::new(unsafe { sys::nng_aio_get_msg(aio.raw) });
+            let m = NonNull::new(unsafe { sys::nng_aio_get_msg(aio.raw()) });
             if rv == 0 {
                 // NNG consumed the message; make sure take_msg cannot hand it out again.
                 // SAFETY: raw is valid and its operation over.
-                unsafe { sys::nng_aio_set_msg(aio.raw, std::ptr::null_mut()) };
+                unsafe { sys::nng_aio_set_msg(aio.raw(), std::ptr::null_mut()) };
             } else if let Some(m) = m {
                 // SAFETY: the failed send left the message with the aio, unused elsewhere.
-                unsafe { Msg::borrow_raw(m) }.restore_header(&st.send_header);
+                unsafe { Msg::borrow_raw(m) }.restore_header(st.send_header.get());
             }
         }
         st.running = false;

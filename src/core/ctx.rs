@@ -1,16 +1,13 @@
 //! Contexts: independent protocol state machines sharing one socket (req, rep, sub, surveyor,
 //! respondent).
 
+use super::held::HeldBack;
 use super::msg::Msg;
 use super::oneshot;
-use super::socket::{IdMap, Received, copy_or_keep};
-use super::sync::lock;
+use super::socket::{Received, copy_or_keep};
 use super::sys;
 use super::types::{CtxId, Flags, SocketId};
 use crate::error::{Error, Result, check};
-use once_cell::sync::Lazy;
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 // Every context call goes straight to NNG: NNG refuses a closed context (or one whose socket
 // closed) itself, and pnng's copy destroys a closed context before its socket's close can go on
@@ -20,32 +17,17 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 // ctx_fini (which finishes every operation a context queued, with `Closed`) runs after the last
 // reference is gone and before the socket's protocol closes: no operation is lost.
 
-/// Messages a receive into a too-small buffer held back for the context's next receive, by
-/// context id. Rarely used, so every context call skips it while `HELD` is 0.
-static PENDING: Lazy<Mutex<IdMap<CtxId, Msg>>> = Lazy::new(Default::default);
-/// How many messages `PENDING` holds (changed under its lock).
-static HELD: AtomicUsize = AtomicUsize::new(0);
+/// Messages held back for a context's next receive (see `held`).
+static PENDING: HeldBack<CtxId> = HeldBack::new();
 
-/// Drops every held-back message and the map's storage (used by `fini`).
+/// Drops every held-back message (used by `fini`).
 pub fn forget_all() {
-    let all = std::mem::take(&mut *lock(&PENDING));
-    HELD.store(0, Ordering::Relaxed);
-    drop(all);
+    PENDING.clear();
 }
 
-/// Takes a held-back message of the context, if any. A thread that kept one sees it here
-/// (its own store of `HELD` came first); another thread's may show a call later, as if that
-/// receive had started a moment sooner.
+/// Takes a held-back message of the context, if any.
 pub(crate) fn take_pending(ctx: CtxId) -> Option<Msg> {
-    if HELD.load(Ordering::Relaxed) == 0 {
-        return None;
-    }
-    let mut map = lock(&PENDING);
-    let m = map.remove(&ctx);
-    if m.is_some() {
-        HELD.fetch_sub(1, Ordering::Relaxed);
-    }
-    m
+    PENDING.take(ctx)
 }
 
 /// Whether NNG still knows context `ctx` as open (closed contexts, and those of a closed
@@ -59,36 +41,10 @@ fn is_open(ctx: CtxId) -> bool {
     rv != sys::NNG_ECLOSED as i32
 }
 
-/// Holds `m` back for the context's next receive (dropped if one is held already, or the
-/// context has closed).
-fn keep_pending(ctx: CtxId, m: Msg) {
-    {
-        let mut map = lock(&PENDING);
-        if map.contains_key(&ctx) {
-            return;
-        }
-        map.insert(ctx, m);
-        HELD.fetch_add(1, Ordering::Relaxed);
-    }
-    // Listed first, checked after: a close that unlisted before the listing has closed the
-    // context in NNG already, and this drops the message; one that unlists later finds it.
-    if !is_open(ctx) {
-        drop(take_pending(ctx));
-    }
-}
-
 /// Drops the held-back messages of contexts that have closed (called when a socket closes:
-/// NNG closed its contexts with it). Looks at nothing while none is held.
+/// NNG closed its contexts with it).
 pub(crate) fn forget_closed() {
-    if HELD.load(Ordering::Relaxed) == 0 {
-        return;
-    }
-    let ids: Vec<CtxId> = lock(&PENDING).keys().copied().collect();
-    for id in ids {
-        if !is_open(id) {
-            drop(take_pending(id));
-        }
-    }
+    PENDING.forget_closed(is_open);
 }
 
 /// Opens a context on socket `sock`.
@@ -135,7 +91,9 @@ pub fn recv_msg(ctx: CtxId, flags: Flags) -> Result<Msg> {
 /// Receives into `buf`; a message that does not fit is kept for the context's next receive.
 pub fn recv_into(ctx: CtxId, buf: &mut [u8], flags: Flags) -> Result<Received> {
     let msg = recv_msg(ctx, flags)?;
-    Ok(copy_or_keep(msg, buf, |m| keep_pending(ctx, m)))
+    Ok(copy_or_keep(msg, buf, |m| {
+        PENDING.keep(ctx, m, || is_open(ctx))
+    }))
 }
 
 /// Subscribes (or unsubscribes) a sub0 context to a topic of arbitrary bytes.

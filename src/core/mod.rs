@@ -11,6 +11,7 @@ pub mod ctx;
 pub mod device;
 pub mod endpoint;
 pub mod extern_nng;
+pub(crate) mod held;
 pub mod interruptible;
 pub mod log;
 pub mod msg;

@@ -1,7 +1,9 @@
 //! Locking helpers shared by the core's modules.
 
 use crate::error::{Error, Result};
-use std::sync::{Condvar, Mutex, MutexGuard, OnceLock, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::marker::PhantomData;
+use std::sync::atomic::{AtomicPtr, Ordering};
+use std::sync::{Condvar, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::{Duration, Instant};
 
 /// Locks a mutex, ignoring poisoning: every critical section in the core leaves its data
@@ -11,26 +13,69 @@ pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 /// A mutex-guarded part of a larger state that most instances never use, allocated on first
-/// use: 16 bytes until then, instead of the mutex and its data in every instance (a socket's
-/// endpoint lists, name, devices and pipe sets are most of its memory, and many sockets never
-/// dial, listen or connect).
-pub(crate) struct OnDemand<T>(OnceLock<Box<Mutex<T>>>);
+/// use: one pointer until then, instead of the mutex and its data in every instance (a
+/// socket's endpoint lists, name, devices and pipe sets are most of its memory, and many
+/// sockets never dial, listen or connect).
+pub(crate) struct OnDemand<T> {
+    part: AtomicPtr<Mutex<T>>,
+    /// Owns a `Box<Mutex<T>>` (for the auto traits: `AtomicPtr` alone is always Send + Sync).
+    _owns: PhantomData<Box<Mutex<T>>>,
+}
 
 impl<T> Default for OnDemand<T> {
     fn default() -> Self {
-        OnDemand(OnceLock::new())
+        OnDemand {
+            part: AtomicPtr::new(std::ptr::null_mut()),
+            _owns: PhantomData,
+        }
+    }
+}
+
+impl<T> OnDemand<T> {
+    fn get(&self) -> Option<&Mutex<T>> {
+        // SAFETY: non-null only once set to a leaked Box (below), freed only by `drop`.
+        unsafe { self.part.load(Ordering::Acquire).as_ref() }
     }
 }
 
 impl<T: Default> OnDemand<T> {
     /// Locks the part (as `lock`), allocating it as `T::default()` on first use.
     pub(crate) fn lock(&self) -> MutexGuard<'_, T> {
-        lock(self.0.get_or_init(Box::default))
+        if let Some(m) = self.get() {
+            return lock(m);
+        }
+        let new = Box::into_raw(Box::<Mutex<T>>::default());
+        let part = match self.part.compare_exchange(
+            std::ptr::null_mut(),
+            new,
+            Ordering::AcqRel,
+            Ordering::Acquire,
+        ) {
+            Ok(_) => new,
+            Err(first) => {
+                // Another thread's came first.
+                // SAFETY: `new` is ours, never shared.
+                drop(unsafe { Box::from_raw(new) });
+                first
+            }
+        };
+        // SAFETY: set (by us or the other thread) to a leaked Box, freed only by `drop`.
+        lock(unsafe { &*part })
     }
 
     /// Locks the part if it was ever used; `None` means it still is `T::default()`.
     pub(crate) fn lock_used(&self) -> Option<MutexGuard<'_, T>> {
-        self.0.get().map(|m| lock(m))
+        self.get().map(lock)
+    }
+}
+
+impl<T> Drop for OnDemand<T> {
+    fn drop(&mut self) {
+        let p = *self.part.get_mut();
+        if !p.is_null() {
+            // SAFETY: a leaked Box set by `lock`, and nobody else holds it any more.
+            drop(unsafe { Box::from_raw(p) });
+        }
     }
 }
 

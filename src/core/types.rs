@@ -119,11 +119,6 @@ impl PipeEvent {
             PipeEvent::RemPost => abi::PNNG_PIPE_EV_REM_POST,
         }
     }
-
-    /// The position of the event in `ALL`.
-    pub(crate) fn index(self) -> usize {
-        self as usize
-    }
 }
 
 impl TryFrom<c_int> for PipeEvent {

@@ -15,6 +15,7 @@ pub use events::{
 };
 pub use name::{name, set_name};
 
+use super::held::HeldBack;
 use super::msg::Msg;
 use super::oneshot;
 use super::sync::{OnDemand, lock, read, write};
@@ -29,8 +30,6 @@ use std::sync::{Arc, Mutex, RwLock};
 
 #[derive(Default)]
 pub struct SocketState {
-    /// A message a receive could not fit into the caller's buffer; the next receive returns it.
-    pending: Mutex<Option<Msg>>,
     /// Pipe-event subscribers and the live pipes (see `events`).
     events: events::Events,
     /// The dialers and listeners and the name set with `socket-name` (see `endpoints` and
@@ -59,6 +58,10 @@ struct Endpoints {
 }
 
 static SOCKETS: Lazy<Mutex<IdMap<SocketId, Arc<SocketState>>>> = Lazy::new(Default::default);
+
+/// Messages a receive could not fit into the caller's buffer, for the socket's next receive
+/// (see `held`).
+static PENDING: HeldBack<SocketId> = HeldBack::new();
 
 /// Hashes an NNG object id (a u32 NNG hands out in sequence) with one multiplication, instead
 /// of the default SipHash: these maps are looked up on every operation and never keyed by
@@ -103,6 +106,7 @@ fn all_states() -> Vec<Arc<SocketState>> {
 pub fn forget_all() {
     let all = std::mem::take(&mut *lock(&SOCKETS));
     drop(all);
+    PENDING.clear();
 }
 
 /// pynng's socket classes, one per NNG protocol.
@@ -267,7 +271,9 @@ pub fn close(id: SocketId) -> Result<()> {
     let rv = unsafe { sys::nng_close(id.nng()) };
     let removed = lock(&SOCKETS).remove(&id);
     drop(removed);
-    // NNG closed the socket's contexts with it: their held-back messages go too.
+    // After the unlisting (see HeldBack::keep), its held-back message goes; NNG closed the
+    // socket's contexts with it: theirs go too.
+    drop(PENDING.take(id));
     super::ctx::forget_closed();
     check(rv)
 }
@@ -293,7 +299,7 @@ pub fn send_msg(id: SocketId, msg: Msg, flags: Flags) -> std::result::Result<(),
 pub fn recv_msg(id: SocketId, flags: Flags) -> Result<Msg> {
     flags.check(Flags::NONBLOCK)?;
     let st = state(id)?;
-    if let Some(m) = lock(&st.pending).take() {
+    if let Some(m) = PENDING.take(id) {
         return Ok(m);
     }
     if st.cooked_surveyor && flags.contains(Flags::NONBLOCK) && !message_waiting(id)? {
@@ -334,26 +340,24 @@ pub fn recv_into(id: SocketId, buf: &mut [u8], flags: Flags) -> Result<Received>
 /// Holds `msg` back for the socket's next receive (dropped if one is held already, or the
 /// socket is closed).
 pub(crate) fn keep_pending(id: SocketId, msg: Msg) {
-    if let Ok(st) = state(id) {
-        lock(&st.pending).get_or_insert(msg);
-    }
+    PENDING.keep(id, msg, || lock(&SOCKETS).contains_key(&id));
 }
 
 /// Takes a held-back message, if any.
 pub(crate) fn take_pending(id: SocketId) -> Option<Msg> {
-    state(id).ok().and_then(|st| lock(&st.pending).take())
+    PENDING.take(id)
 }
 
 impl SocketState {
-    /// Starts an asynchronous receive: a held-back message goes to `with_pending` at once;
-    /// otherwise `start` runs behind the close gate.
+    /// Starts an asynchronous receive on socket `id` (this one's): a held-back message goes
+    /// to `with_pending` at once; otherwise `start` runs behind the close gate.
     pub(crate) fn start_recv(
         &self,
+        id: SocketId,
         with_pending: impl FnOnce(Msg),
         start: impl FnOnce(),
     ) -> Result<()> {
-        let pending = lock(&self.pending).take();
-        match pending {
+        match PENDING.take(id) {
             Some(m) => {
                 with_pending(m);
                 Ok(())
