@@ -1,7 +1,7 @@
 //! The socket's dialers and listeners: listen, dial (in pynng's three modes), and the lists
 //! NNG has no call for.
 
-use super::{Endpoints, SocketState, all_states, state};
+use super::{SocketState, all_states, state};
 use crate::core::sys;
 use crate::core::types::{DialerId, Flags, ListenerId, SocketId};
 use crate::error::{Error, Result, check};
@@ -15,7 +15,7 @@ pub fn listen(id: SocketId, url: &CStr, flags: Flags) -> Result<ListenerId> {
     // SAFETY: NNG checks the socket id; the URL is NUL-terminated and the out-pointer live.
     check(unsafe { sys::nng_listen(id.nng(), url.as_ptr(), &mut l, flags.bits()) })?;
     let lid = ListenerId::of(l);
-    st.endpoints.lock().listeners.push(lid);
+    st.push_endpoint(Endpoint::Listener(lid));
     Ok(lid)
 }
 
@@ -64,7 +64,7 @@ pub fn dial(id: SocketId, url: &CStr, flags: Flags) -> Result<DialerId> {
             Flags::NONE
         })?
     };
-    st.endpoints.lock().dialers.push(did);
+    st.push_endpoint(Endpoint::Dialer(did));
     Ok(did)
 }
 
@@ -76,13 +76,19 @@ pub enum Endpoint {
 }
 
 impl SocketState {
+    fn push_endpoint(&self, ep: Endpoint) {
+        let list = &mut self.endpoints.lock().endpoints;
+        if list.len() == list.capacity() && list.len() < 4 {
+            // Most sockets dial or listen once: room for each as it comes, not Vec's
+            // default four.
+            list.reserve_exact(1);
+        }
+        list.push(ep);
+    }
+
     fn forget_endpoint(&self, ep: Endpoint) {
-        let Some(mut eps) = self.endpoints.lock_used() else {
-            return;
-        };
-        match ep {
-            Endpoint::Dialer(d) => eps.dialers.retain(|&x| x != d),
-            Endpoint::Listener(l) => eps.listeners.retain(|&x| x != l),
+        if let Some(mut eps) = self.endpoints.lock_used() {
+            eps.endpoints.retain(|&x| x != ep);
         }
     }
 }
@@ -90,10 +96,7 @@ impl SocketState {
 /// Records an endpoint created apart from starting it (the create/start API).
 pub fn track_endpoint(id: SocketId, ep: Endpoint) {
     if let Ok(st) = state(id) {
-        match ep {
-            Endpoint::Dialer(d) => st.endpoints.lock().dialers.push(d),
-            Endpoint::Listener(l) => st.endpoints.lock().listeners.push(l),
-        }
+        st.push_endpoint(ep);
     }
 }
 
@@ -104,18 +107,26 @@ pub fn untrack_endpoint(ep: Endpoint) {
     }
 }
 
-fn list<T: Copy>(id: SocketId, which: impl Fn(&Endpoints) -> &Vec<T>) -> Result<Vec<T>> {
+fn list<T>(id: SocketId, which: impl Fn(Endpoint) -> Option<T>) -> Result<Vec<T>> {
     let st = state(id)?;
     let eps = st.endpoints.lock_used();
-    Ok(eps.map(|e| which(&e).clone()).unwrap_or_default())
+    Ok(eps
+        .map(|e| e.endpoints.iter().filter_map(|&ep| which(ep)).collect())
+        .unwrap_or_default())
 }
 
 /// The socket's open dialers.
 pub fn dialers(id: SocketId) -> Result<Vec<DialerId>> {
-    list(id, |st| &st.dialers)
+    list(id, |ep| match ep {
+        Endpoint::Dialer(d) => Some(d),
+        Endpoint::Listener(_) => None,
+    })
 }
 
 /// The socket's open listeners.
 pub fn listeners(id: SocketId) -> Result<Vec<ListenerId>> {
-    list(id, |st| &st.listeners)
+    list(id, |ep| match ep {
+        Endpoint::Listener(l) => Some(l),
+        Endpoint::Dialer(_) => None,
+    })
 }

@@ -1,7 +1,7 @@
 //! Pipe events: the subscribers of each event (C callbacks or completion queues), NNG's
 //! pipe-notify trampoline, and the socket's live pipes as pnng lists them.
 
-use super::{IdMap, IdSet, SocketState, state};
+use super::{IdMap, SocketState, state};
 use crate::abi::pnng_pipe;
 use crate::core::cq::Cq;
 use crate::core::sync::{OnDemand, lock};
@@ -41,54 +41,90 @@ pub(super) struct Events {
     pipes: OnDemand<Pipes>,
 }
 
-/// The socket's pipes as pnng sees them (see `Events::pipes`). Sets, not lists: a listener
-/// can hold thousands of pipes, and every pipe event looks its pipe up.
+/// The socket's pipes as pnng sees them (see `Events::pipes`): one map, not a list (a
+/// listener can hold thousands of pipes, and every pipe event looks its pipe up), with an
+/// entry for each pipe that is live, in its ADD_PRE callbacks, or closed by pnng_pipe_close
+/// and not yet removed by NNG.
 #[derive(Default)]
 struct Pipes {
-    /// Live pipes, each with the order it was listed in (`ordered` lists them so).
-    live: IdMap<PipeId, u64>,
+    pipes: IdMap<PipeId, PipeEntry>,
     listed: u64,
+}
+
+/// One pipe's entry: flags, and the order it was listed in while live (0: not live). One
+/// word, so that an entry takes 16 bytes with its id.
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
+struct PipeEntry(u64);
+
+impl PipeEntry {
+    /// Its ADD_PRE callbacks are running.
+    const IN_PRE: u64 = 1 << 63;
+    /// NNG removed it while its ADD_PRE callbacks ran (a pipe rejected in ADD_PRE can reach
+    /// REM_POST on the reaper thread before the callback returns): `pre_done` forgets it.
+    const REMOVED_IN_PRE: u64 = 1 << 62;
     /// Closed with pnng_pipe_close and not yet removed by NNG: never listed again, even when
     /// the close came from an ADD_PRE callback (a rejection) before the pipe was listed.
-    closed: IdSet<PipeId>,
-    /// Pipes whose ADD_PRE callbacks are running, and whether NNG removed the pipe meanwhile
-    /// (a pipe rejected in ADD_PRE can reach REM_POST on the reaper thread before the
-    /// callback returns).
-    in_pre: Vec<(PipeId, bool)>,
+    const CLOSED: u64 = 1 << 61;
+    const ORDER: u64 = Self::CLOSED - 1;
+
+    fn has(self, flag: u64) -> bool {
+        self.0 & flag != 0
+    }
+
+    /// The order it was listed in, if live.
+    fn live(self) -> Option<u64> {
+        Some(self.0 & Self::ORDER).filter(|&n| n != 0)
+    }
 }
 
 impl Pipes {
     fn pre_started(&mut self, pid: PipeId) {
-        self.in_pre.push((pid, false));
+        self.pipes.entry(pid).or_default().0 |= PipeEntry::IN_PRE;
     }
 
     /// After the ADD_PRE callbacks: listed, unless closed or removed meanwhile.
     fn pre_done(&mut self, pid: PipeId) {
-        let removed = match self.in_pre.iter().position(|e| e.0 == pid) {
-            Some(i) => self.in_pre.swap_remove(i).1,
-            None => false,
+        let Some(e) = self.pipes.get_mut(&pid) else {
+            return;
         };
-        if removed {
-            self.closed.remove(&pid); // REM_POST came already: nothing more will
-        } else if !self.closed.contains(&pid) && !self.live.contains_key(&pid) {
+        if e.has(PipeEntry::REMOVED_IN_PRE) {
+            self.pipes.remove(&pid); // REM_POST came already: nothing more will
+            return;
+        }
+        e.0 &= !PipeEntry::IN_PRE;
+        if !e.has(PipeEntry::CLOSED) && e.live().is_none() {
             self.listed += 1;
-            self.live.insert(pid, self.listed);
+            e.0 |= self.listed & PipeEntry::ORDER;
         }
     }
 
     fn removed(&mut self, pid: PipeId) {
-        self.live.remove(&pid);
-        match self.in_pre.iter_mut().find(|e| e.0 == pid) {
-            Some(e) => e.1 = true, // pre_done cleans up
-            None => {
-                self.closed.remove(&pid);
-            }
+        let Some(e) = self.pipes.get_mut(&pid) else {
+            return;
+        };
+        if e.has(PipeEntry::IN_PRE) {
+            // Not live (listed only after ADD_PRE); pre_done forgets it.
+            e.0 |= PipeEntry::REMOVED_IN_PRE;
+        } else {
+            self.pipes.remove(&pid);
         }
+    }
+
+    /// pnng_pipe_close: off the live list at once, and never listed again.
+    fn closed(&mut self, pid: PipeId) {
+        let e = self.pipes.entry(pid).or_default();
+        e.0 = (e.0 & !PipeEntry::ORDER) | PipeEntry::CLOSED;
+    }
+
+    fn is_live(&self, pid: PipeId) -> bool {
+        self.pipes.get(&pid).is_some_and(|e| e.live().is_some())
     }
 
     /// The live pipes in the order they were listed.
     fn ordered(&self) -> Vec<PipeId> {
-        let mut v: Vec<(u64, PipeId)> = self.live.iter().map(|(&p, &n)| (n, p)).collect();
+        let mut v: Vec<(u64, PipeId)> = (self.pipes.iter())
+            .filter_map(|(&p, e)| Some((e.live()?, p)))
+            .collect();
         v.sort_unstable_by_key(|e| e.0);
         v.into_iter().map(|(_, p)| p).collect()
     }
@@ -121,16 +157,13 @@ pub fn pipes(id: SocketId) -> Result<Vec<PipeId>> {
 /// Whether `pipe` is one of the socket's live pipes (NNG still finds a closed pipe by id
 /// until it is reaped, and a message addressed to it would vanish without an error).
 pub fn has_pipe(id: SocketId, pipe: PipeId) -> bool {
-    state(id)
-        .is_ok_and(|st| (st.events.pipes.lock_used()).is_some_and(|p| p.live.contains_key(&pipe)))
+    state(id).is_ok_and(|st| (st.events.pipes.lock_used()).is_some_and(|p| p.is_live(pipe)))
 }
 
 /// Takes a pipe the caller closed off the live list at once, before NNG's removal event.
 pub(crate) fn forget_pipe(id: SocketId, pipe: PipeId) {
     if let Ok(st) = state(id) {
-        let mut pipes = st.events.pipes.lock();
-        pipes.live.remove(&pipe);
-        pipes.closed.insert(pipe);
+        st.events.pipes.lock().closed(pipe);
     }
 }
 
