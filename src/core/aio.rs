@@ -10,9 +10,10 @@ use super::sys;
 use super::types::{CtxId, PipeId, SocketId};
 use crate::error::{Error, Result, check};
 use std::alloc::Layout;
+use std::cell::UnsafeCell;
 use std::ffi::c_void;
 use std::ptr::NonNull;
-use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU8, AtomicU32, Ordering};
 use std::sync::{Arc, Condvar, Mutex, Weak};
 
 /// The C callback type (`pnng_aio_cb` without its NULL): `void (*)(void *userdata)`.
@@ -25,24 +26,25 @@ pub enum Notify {
     Queue(Arc<Cq>, usize),
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Op {
-    Idle,
-    Send,
-    Recv,
-}
-
-struct State {
-    running: bool,
-    op: Op,
+/// The aio's phase (`Aio::phase`): which operation runs (none: idle), and whether its free
+/// has begun.
+mod phase {
+    pub(super) const SEND: u8 = 1;
+    pub(super) const RECV: u8 = 2;
+    /// An operation runs (SEND or RECV).
+    pub(super) const RUNNING: u8 = SEND | RECV;
     /// Set while freeing: the completion of a cancelled operation is not reported, and no
     /// operation starts.
-    freeing: bool,
+    pub(super) const FREEING: u8 = 4;
+}
+
+/// What the running operation keeps, touched only by whoever owns it: the thread that
+/// started it (from `begin` until it hands the aio to NNG) and then `completed`. NNG's
+/// hand-over between the two (its aio's locks) orders their accesses.
+#[derive(Default)]
+struct OpState {
     /// The header of the message being sent, put back if the send fails (see msg::send_with).
     send_header: SavedHeader,
-    /// Threads waiting in `wait`: a completion notifies `finished` only when there are any
-    /// (a notification is a futex system call even with nobody waiting).
-    waiters: u32,
     /// The socket of the last socket operation and its state, so that an aio used again and
     /// again on one socket (a receive loop) skips the registry. Weak: the aio does not keep
     /// a closed socket's state alive; a live one that closed refuses operations itself.
@@ -77,20 +79,27 @@ pub struct Aio {
     notify: Notify,
     /// Timeout applied to each operation (`-2` = the socket's or context's own timeout).
     timeout: AtomicI32,
-    /// `State::running`, readable without the lock (set under it by `begin`, cleared under it
-    /// by `completed` after NNG stored the result: an Acquire load that sees it clear sees the
-    /// result and the message). `result`, `take_msg` and `set_msg` run once per message.
-    busy: AtomicBool,
-    /// Set (under the state's lock) by `completed` before it reports a completion, cleared
-    /// (Release) when the report has returned: `drop` waits for NNG's callback only when set.
+    /// `phase::*`: set to SEND or RECV by `begin` (a compare-and-swap from idle: one atomic
+    /// operation, no lock, per start), cleared by `completed` after NNG stored the result (an
+    /// Acquire load that sees it clear sees the result and the message); FREEING or-ed in by
+    /// `drop`.
+    phase: AtomicU8,
+    /// Set by `completed` before it clears the running operation, cleared (Release) when its
+    /// report has returned: `drop` waits for NNG's callback only when set.
     notifying: AtomicBool,
-    state: Mutex<State>,
+    /// Threads waiting in `wait`: a completion takes `wait_lock` and notifies `finished` only
+    /// when there are any (a notification is a futex system call even with nobody waiting).
+    waiters: AtomicU32,
+    wait_lock: Mutex<()>,
     finished: Condvar,
+    /// The running operation's own state (see `OpState`).
+    op: UnsafeCell<OpState>,
 }
 
-// SAFETY: the nng_aio is thread-safe for the calls we make; our own fields are behind mutexes.
+// SAFETY: the nng_aio is thread-safe for the calls we make; our own fields are atomics, a
+// mutex, and `op`, which only the running operation's owner touches (see `OpState`).
 unsafe impl Send for Aio {}
-// SAFETY: as Send: shared use goes through NNG's thread-safe aio calls and our mutexes.
+// SAFETY: as Send.
 unsafe impl Sync for Aio {}
 
 /// Where NNG's aio starts in an aio's allocation: after the `Aio`, aligned for any type (NNG
@@ -118,17 +127,12 @@ impl Aio {
         let aio = Aio {
             notify,
             timeout: AtomicI32::new(sys::NNG_DURATION_DEFAULT),
-            busy: AtomicBool::new(false),
+            phase: AtomicU8::new(0),
             notifying: AtomicBool::new(false),
-            state: Mutex::new(State {
-                running: false,
-                op: Op::Idle,
-                freeing: false,
-                send_header: SavedHeader::default(),
-                waiters: 0,
-                socket: None,
-            }),
+            waiters: AtomicU32::new(0),
+            wait_lock: Mutex::new(()),
             finished: Condvar::new(),
+            op: UnsafeCell::new(OpState::default()),
         };
         // SAFETY: the block is ours, sized and aligned for an Aio at its start.
         unsafe { this.as_ptr().write(aio) };
@@ -185,7 +189,18 @@ impl Aio {
     }
 
     pub fn is_busy(&self) -> bool {
-        self.busy.load(Ordering::Acquire)
+        self.phase.load(Ordering::Acquire) & phase::RUNNING != 0
+    }
+
+    /// The running operation's state.
+    ///
+    /// # Safety
+    /// The caller owns the running operation (see `OpState`), and holds no other reference
+    /// from this.
+    #[allow(clippy::mut_from_ref)]
+    unsafe fn op_state(&self) -> &mut OpState {
+        // SAFETY: the caller's contract.
+        unsafe { &mut *self.op.get() }
     }
 
     /// Puts `msg` on the aio; the aio owns it (a message already there is freed). `Busy`
@@ -232,28 +247,32 @@ impl Aio {
 
     /// Waits for the running operation, at most `ms` (negative: forever). `TimedOut` if still running.
     pub fn wait(&self, ms: i32) -> Result<()> {
-        lock(&self.state).waiters += 1;
-        let r = wait_while(&self.state, &self.finished, ms, |st| st.running);
-        lock(&self.state).waiters -= 1;
+        // SeqCst with `completed`'s clearing of the phase and its read of `waiters`: either
+        // it sees this waiter (and notifies under `wait_lock`), or this sees it idle.
+        self.waiters.fetch_add(1, Ordering::SeqCst);
+        let r = wait_while(&self.wait_lock, &self.finished, ms, |_| {
+            self.phase.load(Ordering::SeqCst) & phase::RUNNING != 0
+        });
+        self.waiters.fetch_sub(1, Ordering::SeqCst);
         r
     }
 
-    /// Marks the aio running for `op` (`Busy` if it already is), and `prepare`s its state
-    /// under the same lock.
-    fn begin<T>(&self, op: Op, prepare: impl FnOnce(&mut State) -> T) -> Result<T> {
-        let mut st = lock(&self.state);
-        if st.running {
-            return Err(Error::Busy);
+    /// Marks the aio running for `op` (`phase::SEND` or `RECV`; `Busy` if an operation runs
+    /// already, `Closed` once its free has begun), and `prepare`s the operation's state.
+    fn begin<T>(&self, op: u8, prepare: impl FnOnce(&mut OpState) -> T) -> Result<T> {
+        if let Err(now) = self
+            .phase
+            .compare_exchange(0, op, Ordering::Acquire, Ordering::Relaxed)
+        {
+            return Err(if now & phase::RUNNING != 0 {
+                Error::Busy
+            } else {
+                // Another thread frees the aio while its callback starts the next operation.
+                Error::Closed
+            });
         }
-        if st.freeing {
-            // Another thread frees the aio while its callback starts the next operation.
-            return Err(Error::Closed);
-        }
-        st.running = true;
-        self.busy.store(true, Ordering::Relaxed);
-        st.op = op;
-        let out = prepare(&mut st);
-        drop(st);
+        // SAFETY: running now: the operation, and its state, are ours until NNG has it.
+        let out = prepare(unsafe { self.op_state() });
         // SAFETY: raw is valid, and ours until the operation starts.
         unsafe { sys::nng_aio_set_timeout(self.raw(), self.timeout.load(Ordering::Relaxed)) };
         Ok(out)
@@ -267,12 +286,12 @@ impl Aio {
     /// `start_send`, with `prepare` also run under `begin`'s lock; its result goes to `start`.
     fn start_send_with<T>(
         &self,
-        prepare: impl FnOnce(&State) -> T,
+        prepare: impl FnOnce(&OpState) -> T,
         start: impl FnOnce(*mut sys::nng_aio, T),
     ) -> Result<()> {
         // SAFETY: raw is valid.
         let m = NonNull::new(unsafe { sys::nng_aio_get_msg(self.raw()) }).ok_or(Error::Invalid)?;
-        let out = self.begin(Op::Send, |st| {
+        let out = self.begin(phase::SEND, |st| {
             // SAFETY: the aio's message, not yet handed to NNG (the operation starts below).
             let m = unsafe { Msg::borrow_raw(m) };
             st.send_header.save(m.header());
@@ -284,7 +303,7 @@ impl Aio {
 
     /// Starts a receive through `start`; a message left on the aio is freed first.
     fn start_recv(&self, start: impl FnOnce(*mut sys::nng_aio)) -> Result<()> {
-        self.begin(Op::Recv, |_| {})?;
+        self.begin(phase::RECV, |_| {})?;
         // Running now, so no set_msg or take_msg touches the message meanwhile.
         drop(self.take_msg_unchecked());
         start(self.raw());
@@ -292,8 +311,8 @@ impl Aio {
     }
 
     /// The state of socket `sock` remembered from the last socket operation, if it was on the
-    /// same socket and is still alive (read under the lock `begin` holds anyway).
-    fn cached_socket(st: &State, sock: SocketId) -> Option<Arc<SocketState>> {
+    /// same socket and is still alive (read by `begin`'s owner).
+    fn cached_socket(st: &OpState, sock: SocketId) -> Option<Arc<SocketState>> {
         match &st.socket {
             Some((id, weak)) if *id == sock => weak.upgrade(),
             _ => None,
@@ -311,7 +330,8 @@ impl Aio {
             return Ok(s);
         }
         let s = super::socket::state(sock)?;
-        lock(&self.state).socket = Some((sock, Arc::downgrade(&s)));
+        // SAFETY: called between `begin` and the operation's start: ours.
+        unsafe { self.op_state() }.socket = Some((sock, Arc::downgrade(&s)));
         Ok(s)
     }
 
@@ -332,7 +352,7 @@ impl Aio {
 
     /// Starts receiving on socket `sock`: a held-back message completes it at once.
     pub fn socket_recv(&self, sock: SocketId) -> Result<()> {
-        let cached = self.begin(Op::Recv, |st| Self::cached_socket(st, sock))?;
+        let cached = self.begin(phase::RECV, |st| Self::cached_socket(st, sock))?;
         // Running now, so no set_msg or take_msg touches the message meanwhile.
         drop(self.take_msg_unchecked());
         let a = self.raw();
@@ -381,11 +401,11 @@ impl Drop for Aio {
     /// Stops the aio, waits for its callback, and frees it and any message it holds. No
     /// completion is reported for an operation cancelled here.
     fn drop(&mut self) {
-        let (running, notifying) = {
-            let mut st = lock(&self.state);
-            st.freeing = true; // `begin` refuses from now on
-            (st.running, self.notifying.load(Ordering::Acquire))
-        };
+        // `begin` refuses from now on. SeqCst with `completed`'s clearing: if this sees the
+        // operation over, it also sees `notifying` set for a report still to come.
+        let before = self.phase.fetch_or(phase::FREEING, Ordering::SeqCst);
+        let running = before & phase::RUNNING != 0;
+        let notifying = self.notifying.load(Ordering::Acquire);
         // SAFETY: raw is valid. nng_aio_stop cancels the running operation and waits until
         // its callback has returned. With none running, the report of the last completion
         // may still run (a user callback may take the message): nng_aio_wait waits for it,
@@ -439,10 +459,9 @@ unsafe extern "C" fn completed(arg: *mut c_void) {
     let _ = std::panic::catch_unwind(|| {
         // SAFETY: arg is the Aio's address given at `new`; it outlives the nng_aio.
         let aio = unsafe { &*(arg as *const Aio) };
-        let mut st = lock(&aio.state);
-        // SAFETY: raw valid.
-        let rv = unsafe { sys::nng_aio_result(aio.raw()) };
-        if st.op == Op::Send {
+        if aio.phase.load(Ordering::Relaxed) & phase::SEND != 0 {
+            // SAFETY: raw valid.
+            let rv = unsafe { sys::nng_aio_result(aio.raw()) };
             // SAFETY: the operation is over, so the aio's message (if any) is ours again.
             let m = NonNull::new(unsafe { sys::nng_aio_get_msg(aio.raw()) });
             if rv == 0 {
@@ -450,23 +469,24 @@ unsafe extern "C" fn completed(arg: *mut c_void) {
                 // SAFETY: raw is valid and its operation over.
                 unsafe { sys::nng_aio_set_msg(aio.raw(), std::ptr::null_mut()) };
             } else if let Some(m) = m {
-                // SAFETY: the failed send left the message with the aio, unused elsewhere.
-                unsafe { Msg::borrow_raw(m) }.restore_header(st.send_header.get());
+                // SAFETY: the failed send left the message with the aio, unused elsewhere;
+                // the operation (and its state) is ours until its phase is cleared below.
+                unsafe { Msg::borrow_raw(m) }
+                    .restore_header(unsafe { aio.op_state() }.send_header.get());
             }
         }
-        st.running = false;
-        aio.busy.store(false, Ordering::Release);
-        st.op = Op::Idle;
-        let freeing = st.freeing;
-        let waiters = st.waiters;
-        if !freeing {
-            aio.notifying.store(true, Ordering::Relaxed);
-        }
-        drop(st);
-        if waiters > 0 {
+        // Before the operation shows over: a `drop` that sees it over sees this too.
+        aio.notifying.store(true, Ordering::Relaxed);
+        let before = aio.phase.fetch_and(phase::FREEING, Ordering::SeqCst);
+        if aio.waiters.load(Ordering::SeqCst) > 0 {
+            // Under the lock: a waiter is either before its check (and sees the phase
+            // clear) or asleep on `finished`.
+            drop(lock(&aio.wait_lock));
             aio.finished.notify_all();
         }
-        if freeing {
+        if before & phase::FREEING != 0 {
+            // `drop` saw the operation running and waits in nng_aio_stop for this callback.
+            aio.notifying.store(false, Ordering::Release);
             return;
         }
         match &aio.notify {
