@@ -58,13 +58,21 @@ struct OpState {
 struct SavedHeader(Option<Box<Vec<u8>>>);
 
 impl SavedHeader {
+    #[inline]
     fn save(&mut self, h: &[u8]) {
+        match &mut self.0 {
+            None if h.is_empty() => {}
+            _ => self.save_some(h),
+        }
+    }
+
+    #[inline(never)]
+    fn save_some(&mut self, h: &[u8]) {
         match &mut self.0 {
             Some(v) => {
                 v.clear();
                 v.extend_from_slice(h);
             }
-            None if h.is_empty() => {}
             None => self.0 = Some(Box::new(h.to_vec())),
         }
     }

@@ -28,10 +28,18 @@ impl<K: Copy + Eq + Hash> HeldBack<K> {
     /// Takes the message held back for `k`, if any. A thread that kept one sees it here (its
     /// own store of the count came first); another thread's may show a call later, as if that
     /// receive had started a moment sooner.
+    #[inline]
     pub(crate) fn take(&self, k: K) -> Option<Msg> {
         if self.count.load(Ordering::Relaxed) == 0 {
             return None;
         }
+        self.take_held(k)
+    }
+
+    /// `take` when some message is held (of this object or another).
+    #[cold]
+    #[inline(never)]
+    fn take_held(&self, k: K) -> Option<Msg> {
         let m = lock(&self.map).remove(&k);
         if m.is_some() {
             self.count.fetch_sub(1, Ordering::Relaxed);
