@@ -20,7 +20,7 @@
 
 const { koffi, F, C } = require('./ffi');
 const { makeError, AbortError, check } = require('./errors');
-const { newMsg, bodyOf } = require('./messages');
+const { newMsg, takeBody } = require('./messages');
 
 // Slices are shorter in worker threads: worker.terminate() waits for the slice in progress.
 const WAIT_SLICE_MS = require('node:worker_threads').isMainThread ? 1000 : 100;
@@ -342,11 +342,7 @@ class Dispatcher {
             rxBuf.copy(value, 0, 0, len);
             if (kind === K_RECV_MSG) value = ref._wrapBody(value, Number(rxInfo[1]));
           } else if (kind === K_RECV_BYTES) {
-            try {
-              value = bodyOf(msg, len);
-            } finally {
-              F.msg_free(msg);
-            }
+            value = takeBody(msg, len);
           } else {
             value = ref._wrapNative(msg);
           }

@@ -145,6 +145,8 @@ Object.assign(DECLS, {
   msg_set_pipe: 'int pnng_msg_set_pipe(void *msg, uint32_t p)',
   msg_free: 'void pnng_msg_free(void *msg)',
   msg_append: 'int pnng_msg_append(void *msg, const void *data, size_t len)',
+  msg_clear: 'int pnng_msg_clear(void *msg)',
+  msg_header_clear: 'int pnng_msg_header_clear(void *msg)',
 
   aio_new_cq: 'int pnng_aio_new_cq(pnng_cq *cq, void *userdata, void *aio_out)',
   aio_free: 'void pnng_aio_free(void *aio)',

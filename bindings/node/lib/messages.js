@@ -45,6 +45,7 @@ if (!require('node:worker_threads').isMainThread) {
   process.once('exit', () => {
     for (const list of freeBlocks.values()) for (const ptr of list.splice(0)) koffi.free(ptr);
     freeBytes = 0;
+    freeAllMsgs();
   });
 }
 
@@ -77,9 +78,89 @@ function pooledBuffer(len) {
   return Buffer.from(ab, 0, len);
 }
 
-/** Bytes kept in free blocks, and how many receives reused one (tests, diagnostics). */
+/** Bytes kept in free blocks and messages, and how often they were reused (tests, diagnostics). */
 function poolStats() {
-  return { freeBytes, reused: blocksReused };
+  return { freeBytes, reused: blocksReused, freeMsgBytes, msgsViewed, msgsReused };
+}
+
+// Large received bodies are not copied at all: the Buffer views the body of the received message
+// itself (koffi.view), and the message is kept until the garbage collector has collected the
+// view's ArrayBuffer (FinalizationRegistry). The message then goes to a free list (per body
+// length, at most MSG_KEEP bytes kept, the rest freed) from which large sends take their message:
+// the body is copied into the room the message already has (no allocation, no clearing by NNG, no
+// page faults), as C's zero-copy receive and copying send do. A message received with a header
+// (raw sockets) is copied as before.
+const MSG_KEEP = 128 * 1024 * 1024;
+const MSG_IDLE_MS = 1000;
+const freeMsgs = new Map(); // body length -> [msg]
+let freeMsgBytes = 0;
+let msgsReused = 0; // for tests and diagnostics
+let msgsViewed = 0;
+const msgRegistry = new FinalizationRegistry(recycleMsg);
+function recycleMsg(held) {
+  const len = held.len;
+  if (freeMsgBytes + len <= MSG_KEEP) {
+    let list = freeMsgs.get(len);
+    if (list === undefined) freeMsgs.set(len, (list = []));
+    list.push(held.msg);
+    freeMsgBytes += len;
+    if (idleTimer === null) armIdleTimer();
+  } else {
+    F.msg_free(held.msg);
+  }
+}
+// Free messages no send has taken for MSG_IDLE_MS are freed (a process that stops sending, or
+// only ever receives, does not keep them).
+let idleTimer = null;
+let reusedAtArm = 0;
+function armIdleTimer() {
+  reusedAtArm = msgsReused;
+  idleTimer = setTimeout(onIdle, MSG_IDLE_MS);
+  idleTimer.unref();
+}
+function onIdle() {
+  idleTimer = null;
+  if (msgsReused === reusedAtArm) freeAllMsgs();
+  if (freeMsgBytes > 0) armIdleTimer();
+}
+function freeAllMsgs() {
+  for (const list of freeMsgs.values()) for (const msg of list.splice(0)) F.msg_free(msg);
+  freeMsgBytes = 0;
+}
+const canView = !F.msg_clear.missing && !F.msg_header_clear.missing;
+
+/**
+ * A Buffer viewing the body (`len` >= BIG bytes) of native message `msg`, which it then owns (the
+ * message is recycled once the Buffer is collected); null if no view can be made (the caller
+ * still owns the message).
+ */
+function viewBody(msg, len) {
+  if (!canView) return null;
+  let ab;
+  try {
+    ab = koffi.view(F.msg_body(msg), len);
+  } catch {
+    return null;
+  }
+  msgRegistry.register(ab, { msg, len });
+  msgsViewed++;
+  return Buffer.from(ab, 0, len);
+}
+
+/** A recycled message holding a copy of `bytes` (length `len`), or 0n if none is free. */
+function recycledMsg(bytes, len) {
+  const list = freeMsgs.get(len);
+  if (list === undefined || list.length === 0) return 0n;
+  const msg = list.pop();
+  freeMsgBytes -= len;
+  F.msg_clear(msg);
+  F.msg_header_clear(msg);
+  if (F.msg_append(msg, bytes, len) !== 0) {
+    F.msg_free(msg);
+    return 0n;
+  }
+  msgsReused++;
+  return msg;
 }
 
 /** Copies `len` bytes at native address `ptr` into a new Buffer. */
@@ -105,6 +186,15 @@ function roomless(len) {
 /** A native message holding a copy of `bytes`, optionally routed to pipe id `pipeId` (0: none). The caller owns it. */
 function newMsg(bytes, pipeId) {
   const len = bytes.length;
+  let msg = len >= BIG && freeMsgBytes > 0 ? recycledMsg(bytes, len) : 0n;
+  if (msg !== 0n) {
+    const rc = F.msg_set_pipe(msg, pipeId); // also clears the pipe it was received through
+    if (rc !== 0) {
+      F.msg_free(msg);
+      throw makeError(rc);
+    }
+    return msg;
+  }
   if (roomless(len)) {
     // Built from len - 1 bytes (a size NNG gives room to) and the last byte appended into that room.
     check(F.msg_new(bytes, len - 1, scratch));
@@ -117,7 +207,7 @@ function newMsg(bytes, pipeId) {
   } else {
     check(F.msg_new(bytes, len, scratch));
   }
-  const msg = scratch[0];
+  msg = scratch[0];
   if (pipeId) {
     const rc = F.msg_set_pipe(msg, pipeId);
     if (rc !== 0) {
@@ -160,13 +250,24 @@ function msgPipeId(msg) {
   return F.msg_pipe(msg, u32) === 0 ? u32[0] : 0;
 }
 
-/** Copies a native message's body into a Buffer and frees the message. */
-function consumeBody(msg) {
+/** The body of a native message of body length `len` as a Buffer; consumes the message. */
+function takeBody(msg, len) {
+  // Viewed while the free list could take the message back; else (sends do not use them up, as
+  // in a process that only receives) copied, and the message freed at once.
+  if (len >= BIG && freeMsgBytes + len <= MSG_KEEP) {
+    const b = viewBody(msg, len);
+    if (b !== null) return b;
+  }
   try {
-    return msgBody(msg);
+    return bodyOf(msg, len);
   } finally {
     F.msg_free(msg);
   }
+}
+
+/** The body of a native message as a Buffer; consumes the message. */
+function consumeBody(msg) {
+  return takeBody(msg, Number(F.msg_len(msg)));
 }
 
 /**
@@ -190,17 +291,19 @@ class Message {
 
 /** A received Message (pipe looked up in `socket`); frees the native message. */
 function wrapMsg(socket, native) {
+  let m;
   try {
-    const m = Object.create(Message.prototype);
-    m.bytes = msgBody(native);
+    m = Object.create(Message.prototype);
     m.pipe = null;
     m.header = msgHeader(native);
     const pipeId = msgPipeId(native);
     if (pipeId) m.pipe = socket._pipeFor(pipeId);
-    return m;
-  } finally {
+  } catch (e) {
     F.msg_free(native);
+    throw e;
   }
+  m.bytes = takeBody(native, Number(F.msg_len(native)));
+  return m;
 }
 
-module.exports = { poolStats, roomless, Message, newMsg, msgBody, bodyOf, bodyMsg, msgHeader, msgPipeId, consumeBody, wrapMsg };
+module.exports = { poolStats, roomless, Message, newMsg, msgBody, bodyOf, takeBody, bodyMsg, msgHeader, msgPipeId, consumeBody, wrapMsg, BIG };

@@ -355,7 +355,7 @@ test('rep0 / respondent0 replies: the readiness probe never gives up a reply; se
   }
 });
 
-test('large bodies: received Buffers view pooled blocks, stay intact while referenced, and their blocks are reused once collected', T, async () => {
+test('large bodies: received Buffers view the received messages, stay intact while referenced, and the messages are reused by later sends once collected', T, async () => {
   // In a child with --expose-gc: rounds of large messages (each its own bytes) over inproc and
   // tcp, sent through socket and Message paths; every Buffer is checked when received and again
   // after later rounds have reused the blocks of collected ones.
@@ -400,13 +400,58 @@ test('large bodies: received Buffers view pooled blocks, stay intact while refer
         for (const s of [a, b, rep, req]) s.close();
       }
       const st = _poolStats();
-      assert.ok(st.reused > 0, 'no block was reused: ' + JSON.stringify(st));
+      assert.ok(st.msgsViewed > 0, 'no body was viewed: ' + JSON.stringify(st));
+      assert.ok(st.msgsReused > 0, 'no message was reused: ' + JSON.stringify(st));
       console.log('large bodies ok', JSON.stringify(st));
     })().catch((e) => { console.error(e); process.exit(1); });
   `;
   const r = await runChild(script, { args: ['--expose-gc'], timeoutMs: 30000 });
   assert.equal(r.code, 0, `signal=${r.signal} stderr=${r.err} stdout=${r.out}`);
   assert.match(r.out, /large bodies ok/);
+});
+
+test('a received large Buffer stays valid after its socket closes and after 10 000 later 1 MiB receives; RSS stays bounded', { timeout: 120000 }, async () => {
+  // No --expose-gc: the collections are the ones a program gets. Each message's first and last
+  // bytes carry its number; the first Buffer is compared in full at the end.
+  const script = `
+    const assert = require('node:assert/strict');
+    const { Push0, Pull0, _poolStats } = require('.');
+    const N = 10000, LEN = 1 << 20;
+    (async () => {
+      const rx = new Pull0({ listen: 'inproc://rss-bounded', recvMaxSize: 4 << 20 });
+      const tx = new Push0({ dial: 'inproc://rss-bounded' });
+      const firstSent = Buffer.alloc(LEN);
+      for (let i = 0; i < LEN; i++) firstSent[i] = (i * 7 + 3) & 255;
+      await tx.send(firstSent);
+      const first = await rx.recv();
+      assert.ok(first.equals(firstSent));
+      const buf = Buffer.alloc(LEN, 0x5a);
+      let rssAt2k = 0;
+      for (let i = 0; i < N; i++) {
+        buf[0] = i & 255;
+        buf[LEN - 1] = (i >> 8) & 255;
+        await tx.send(buf);
+        const b = await rx.recv();
+        assert.equal(b.length, LEN);
+        assert.ok(b[0] === (i & 255) && b[LEN - 1] === ((i >> 8) & 255) && b[LEN >> 1] === 0x5a, 'message ' + i + ' differs');
+        if (i === 2000) rssAt2k = process.memoryUsage().rss;
+      }
+      const rssEnd = process.memoryUsage().rss;
+      tx.close();
+      rx.close();
+      await new Promise((r) => setTimeout(r, 20));
+      assert.ok(first.equals(firstSent), 'the first Buffer changed');
+      const st = _poolStats();
+      assert.ok(st.msgsReused > 0, JSON.stringify(st));
+      // 10 000 messages are 10 GiB; what stays is a collection's worth of views plus the free lists.
+      assert.ok(rssEnd - rssAt2k < 384 * 1024 * 1024, 'RSS grew by ' + ((rssEnd - rssAt2k) >> 20) + ' MiB');
+      assert.ok(rssEnd < 1024 * 1024 * 1024, 'RSS ' + (rssEnd >> 20) + ' MiB');
+      console.log('bounded ok', rssAt2k >> 20, rssEnd >> 20, JSON.stringify(st));
+    })().catch((e) => { console.error(e); process.exit(1); });
+  `;
+  const r = await runChild(script, { timeoutMs: 110000 });
+  assert.equal(r.code, 0, `signal=${r.signal} stderr=${r.err} stdout=${r.out}`);
+  assert.match(r.out, /bounded ok/);
 });
 
 test('power-of-two sizes (built with room for a protocol header) arrive intact, last byte included', T, async () => {
