@@ -82,8 +82,8 @@ function tryRecv(sock) {
 // rather than on the event loop's next wake-up (an epoll return and koffi's poll callback saved;
 // the promise still settles asynchronously). The first-try streak above bounds how long a chain
 // of such sends and receives can run before the event loop gets its turn.
-function sent() {
-  dispatcher.drainInline();
+function sent(held) {
+  dispatcher.drainInline(held);
   return RESOLVED;
 }
 
@@ -109,6 +109,7 @@ function definePromiseMessaging(cls, sendAio, recvAio, nb) {
         return Promise.reject(e);
       }
       if (nb !== undefined && this._pendSend === 0 && plain(opts) && (this._nbSend || writable(this))) {
+        let rc;
         if (bytes.length >= BIG || roomless(bytes.length)) {
           // Sent as a message: a recycled one for a large body, or one built with room for a
           // protocol header (see messages.js).
@@ -118,15 +119,18 @@ function definePromiseMessaging(cls, sendAio, recvAio, nb) {
           } catch (e) {
             return Promise.reject(e);
           }
-          const rc = nb.sendMsg(this._h.id, native, NONBLOCK);
-          if (rc === 0) return sent();
+          const held = dispatcher.hold();
+          rc = nb.sendMsg(this._h.id, native, NONBLOCK);
+          if (rc === 0) return sent(held);
+          if (held) dispatcher.release();
           F.msg_free(native);
-          if (rc !== EAGAIN) return Promise.reject(makeError(rc));
         } else {
-          const rc = nb.send(this._h.id, bytes, bytes.length, NONBLOCK);
-          if (rc === 0) return sent();
-          if (rc !== EAGAIN) return Promise.reject(makeError(rc));
+          const held = dispatcher.hold();
+          rc = nb.send(this._h.id, bytes, bytes.length, NONBLOCK);
+          if (rc === 0) return sent(held);
+          if (held) dispatcher.release();
         }
+        if (rc !== EAGAIN) return Promise.reject(makeError(rc));
       }
       return dispatcher.submit(K_SEND, sendAio, this._h.id, bytes, 0, opts, this);
     },
@@ -190,8 +194,10 @@ function definePromiseMessaging(cls, sendAio, recvAio, nb) {
         } catch (e) {
           return Promise.reject(e);
         }
+        const held = dispatcher.hold();
         const rc = nb.sendMsg(this._h.id, native, NONBLOCK);
-        if (rc === 0) return sent(); // NNG took the message
+        if (rc === 0) return sent(held); // NNG took the message
+        if (held) dispatcher.release();
         F.msg_free(native);
         if (rc !== EAGAIN) return Promise.reject(makeError(rc));
       }

@@ -162,6 +162,7 @@ Object.assign(DECLS, {
   cq_pop: 'int pnng_cq_pop(pnng_cq *cq, void *aio_out, void *userdata_out)',
   cq_pop_pipe_event: 'int pnng_cq_pop_pipe_event(pnng_cq *cq, void *pipe_out, void *event_out, void *userdata_out)',
   cq_wait: 'int pnng_cq_wait(pnng_cq *cq, int32_t ms)',
+  cq_hold: 'int pnng_cq_hold(pnng_cq *cq, bool hold)',
 
   tls_config_new: 'int pnng_tls_config_new(int mode, _Out_ pnng_tls_config **out)',
   tls_config_server_name: 'int pnng_tls_config_server_name(pnng_tls_config *cfg, const char *name)',
@@ -199,7 +200,7 @@ for (const obj of ['socket', 'dialer', 'listener', 'pipe', 'ctx']) {
 const cName = (proto) => /([A-Za-z0-9_]+)\s*\(/.exec(proto)[1];
 
 // Optional symbols: the binding works without them (older libraries).
-const OPTIONAL = new Set(['msg_header', 'msg_header_len', 'device', 'dialer_stats', 'stats_find', 'stats_free']);
+const OPTIONAL = new Set(['msg_header', 'msg_header_len', 'device', 'dialer_stats', 'stats_find', 'stats_free', 'cq_hold']);
 
 const missing = [];
 const F = {};

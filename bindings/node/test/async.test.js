@@ -3,7 +3,7 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const { Pair0, Req0, Rep0, Sub0, Pub0, Push0, Pull0, Message, AbortError, _dispatcher } = require('..');
-const { inproc, waitForPipes, rejectsNamed, sleep, runChild, T } = require('./helpers');
+const { inproc, listenTcp, waitForPipes, rejectsNamed, sleep, runChild, T } = require('./helpers');
 
 test('AbortSignal cancels a pending recv; the socket stays usable', T, async () => {
   const url = inproc('abort');
@@ -352,6 +352,34 @@ test('rep0 / respondent0 replies: the readiness probe never gives up a reply; se
   } finally {
     for (const r of reqs) r.close();
     rep.close();
+  }
+});
+
+test('first-try sends: receives they complete inline settle at once; completions from NNG threads still wake the loop', T, async () => {
+  // While a first-try send runs, the binding holds the completion queue (pnng_cq_hold): what the
+  // send completes inline on this thread is taken right after it, what NNG's threads complete
+  // must still make the queue's fd readable.
+  for (const url of [inproc('held-sends'), null]) {
+    const a = new Pair0({ recvTimeout: 5000 });
+    const u = url === null ? listenTcp(a) : (a.listen(url), url);
+    const b = new Pair0({ recvTimeout: 5000 });
+    await b.dial(u, { block: true });
+    await waitForPipes(a, 1);
+    try {
+      for (let i = 0; i < 200; i++) {
+        const p = a.recv(); // pending: the send below completes it (inline over inproc)
+        await b.send(Buffer.from([i & 255]));
+        assert.deepEqual(await p, Buffer.from([i & 255]));
+        // A receive completed later, by a send made from a timer (over tcp: on NNG's thread).
+        const q = b.recv();
+        setTimeout(() => a.send(Buffer.from([1, i & 255])), i % 50 === 0 ? 2 : 0);
+        assert.deepEqual(await q, Buffer.from([1, i & 255]));
+      }
+      assert.equal(_dispatcher.pending, 0);
+    } finally {
+      a.close();
+      b.close();
+    }
   }
 });
 
