@@ -129,6 +129,32 @@ function freeAllMsgs() {
 }
 const canView = !F.msg_clear.missing && !F.msg_header_clear.missing;
 
+// Medium bodies (RECYCLE_MIN up to BIG) are copied into a Buffer, and their message is kept at
+// once (at most RECYCLE_LIST_MAX per body length) for a later send of the same length: an echo
+// or a request / reply loop then sends without NNG allocating and clearing a new message.
+const RECYCLE_MIN = 16 * 1024;
+const RECYCLE_LIST_MAX = 16;
+function keepCopied(msg, len) {
+  if (canView && len >= RECYCLE_MIN && freeMsgBytes + len <= MSG_KEEP) {
+    let list = freeMsgs.get(len);
+    if (list === undefined) freeMsgs.set(len, (list = []));
+    if (list.length < RECYCLE_LIST_MAX) {
+      list.push(msg);
+      freeMsgBytes += len;
+      if (idleTimer === null) armIdleTimer();
+      return;
+    }
+  }
+  F.msg_free(msg);
+}
+
+/** True when a free message of body length `len` waits (a send then takes the message route). */
+function hasFreeMsg(len) {
+  if (freeMsgBytes === 0) return false;
+  const list = freeMsgs.get(len);
+  return list !== undefined && list.length > 0;
+}
+
 /**
  * A Buffer viewing the body (`len` >= BIG bytes) of native message `msg`, which it then owns (the
  * message is recycled once the Buffer is collected); null if no view can be made (the caller
@@ -186,7 +212,7 @@ function roomless(len) {
 /** A native message holding a copy of `bytes`, optionally routed to pipe id `pipeId` (0: none). The caller owns it. */
 function newMsg(bytes, pipeId) {
   const len = bytes.length;
-  let msg = len >= BIG && freeMsgBytes > 0 ? recycledMsg(bytes, len) : 0n;
+  let msg = len >= RECYCLE_MIN && freeMsgBytes > 0 ? recycledMsg(bytes, len) : 0n;
   if (msg !== 0n) {
     const rc = F.msg_set_pipe(msg, pipeId); // also clears the pipe it was received through
     if (rc !== 0) {
@@ -253,16 +279,20 @@ function msgPipeId(msg) {
 /** The body of a native message of body length `len` as a Buffer; consumes the message. */
 function takeBody(msg, len) {
   // Viewed while the free list could take the message back; else (sends do not use them up, as
-  // in a process that only receives) copied, and the message freed at once.
+  // in a process that only receives) copied, the message kept for a send or freed at once.
   if (len >= BIG && freeMsgBytes + len <= MSG_KEEP) {
     const b = viewBody(msg, len);
     if (b !== null) return b;
   }
+  let b;
   try {
-    return bodyOf(msg, len);
-  } finally {
+    b = bodyOf(msg, len);
+  } catch (e) {
     F.msg_free(msg);
+    throw e;
   }
+  keepCopied(msg, len);
+  return b;
 }
 
 /** The body of a native message as a Buffer; consumes the message. */
@@ -306,4 +336,4 @@ function wrapMsg(socket, native) {
   return m;
 }
 
-module.exports = { poolStats, roomless, Message, newMsg, msgBody, bodyOf, takeBody, bodyMsg, msgHeader, msgPipeId, consumeBody, wrapMsg, BIG };
+module.exports = { poolStats, roomless, hasFreeMsg, Message, newMsg, msgBody, bodyOf, takeBody, bodyMsg, msgHeader, msgPipeId, consumeBody, wrapMsg, BIG };
