@@ -39,14 +39,25 @@ function plain(opts) {
 }
 
 // Readiness probe of rep0 / respondent0 sends: a failed non-blocking send there would give up the
-// request's reply slot, so it is made only when the socket's send descriptor (NNG's "writable"
-// pollable: a request is waiting for its reply and the pipe is idle) says it will succeed.
-// One poll(2) with a zero timeout costs far less than an aio completion's two thread hand-offs.
+// request's reply slot, so it is made only when the socket says it will succeed: NNG's "writable"
+// state (a request is waiting for its reply and the pipe is idle). Read as the "send-ready"
+// option, a plain call; a library without that option gets a poll(2) of the send descriptor with
+// a zero timeout (whose existence also makes NNG write and read a pipe at every change). Either
+// costs far less than an aio completion's two thread hand-offs.
+const SEND_READY = Buffer.from('send-ready\0', 'latin1');
+const readyOut = new Uint8Array(1);
 const pollfd = Buffer.alloc(8); // struct pollfd { int fd; short events; short revents; }
 const pollfdFd = new Int32Array(pollfd.buffer, pollfd.byteOffset, 1);
 const pollfdEv = new Int16Array(pollfd.buffer, pollfd.byteOffset + 4, 2); // events, revents
 const POLLIN = 1;
+let sendReadyOption = !F.socket_get_bool_raw.missing; // false once the library lacks the option
 function writable(sock) {
+  if (sendReadyOption) {
+    const rc = F.socket_get_bool_raw(sock._h.id, SEND_READY, readyOut);
+    if (rc === 0) return readyOut[0] !== 0;
+    if (rc !== codes.ENOTSUP) return false; // e.g. closed: the aio route reports it
+    sendReadyOption = false;
+  }
   let fd = sock._sendFd;
   if (fd === undefined) {
     try {

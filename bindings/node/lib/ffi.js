@@ -163,6 +163,9 @@ Object.assign(DECLS, {
   cq_pop_pipe_event: 'int pnng_cq_pop_pipe_event(pnng_cq *cq, void *pipe_out, void *event_out, void *userdata_out)',
   cq_wait: 'int pnng_cq_wait(pnng_cq *cq, int32_t ms)',
   cq_hold: 'int pnng_cq_hold(pnng_cq *cq, bool hold)',
+  // The hot path's option read: the id as uint32_t (same ABI), the name and the out-value as
+  // preallocated buffers (lib/contexts.js, reply sockets' readiness).
+  socket_get_bool_raw: 'int pnng_socket_get_bool(uint32_t s, const void *opt, void *out)',
 
   tls_config_new: 'int pnng_tls_config_new(int mode, _Out_ pnng_tls_config **out)',
   tls_config_server_name: 'int pnng_tls_config_server_name(pnng_tls_config *cfg, const char *name)',
