@@ -5,7 +5,7 @@ const { F, C, poll } = require('./ffi');
 const { check, checkClose, makeError, PnngError, codes } = require('./errors');
 const { toBytes, topicBytes, flagsFor, defineDispose } = require('./util');
 const { getOptAny, setOptAny, defineOptions, O } = require('./options');
-const { Message, newMsg, consumeBody, wrapMsg, bodyMsg, roomless, hasFreeMsg, BIG } = require('./messages');
+const { Message, newMsg, consumeBody, wrapMsg, bodyMsg, hasFreeMsg } = require('./messages');
 const { dispatcher, K_SEND, K_RECV_BYTES, K_RECV_MSG } = require('./cq');
 const EAGAIN = codes.EAGAIN;
 const EMSGSIZE = codes.EMSGSIZE;
@@ -121,9 +121,8 @@ function definePromiseMessaging(cls, sendAio, recvAio, nb) {
       }
       if (nb !== undefined && this._pendSend === 0 && plain(opts) && (this._nbSend || writable(this))) {
         let rc;
-        if (bytes.length >= BIG || roomless(bytes.length) || hasFreeMsg(bytes.length)) {
-          // Sent as a message: a recycled one (see messages.js) when one of this length is
-          // free, else one built with room for a protocol header.
+        if (hasFreeMsg(bytes.length)) {
+          // Sent as a recycled message (see messages.js): no allocation, no clearing.
           let native;
           try {
             native = newMsg(bytes, 0);

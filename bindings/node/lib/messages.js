@@ -10,7 +10,6 @@ const { toBytes } = require('./util');
 /** Out-parameter scratch for the message helpers. Valid until the next call. */
 const scratch = new BigUint64Array(1);
 const u32 = new Uint32Array(1);
-const lastByte = new Uint8Array(1); // newMsg's appended byte (no view made per message)
 const hasHeader = !F.msg_header.missing && !F.msg_header_len.missing;
 
 // Large bodies. A Buffer of a large size is a fresh large heap block; the garbage collector frees
@@ -199,16 +198,6 @@ const copyFrom = memcpy
     }
   : (ptr, len) => (len === 0 ? Buffer.alloc(0) : Buffer.from(koffi.view(ptr, len).slice(0)));
 
-/**
- * True for the sizes NNG allocates without spare room: powers of two from 1 KiB (every other size
- * gets 32 bytes either side). A message without room for a protocol header is copied whole into a
- * new one when a protocol prepends its header on the inproc transport (req/rep, pair1, surveyor):
- * an allocation, a clearing and a copy of the body.
- */
-function roomless(len) {
-  return len >= 1024 && len <= 0x40000000 && (len & (len - 1)) === 0;
-}
-
 /** A native message holding a copy of `bytes`, optionally routed to pipe id `pipeId` (0: none). The caller owns it. */
 function newMsg(bytes, pipeId) {
   const len = bytes.length;
@@ -221,18 +210,8 @@ function newMsg(bytes, pipeId) {
     }
     return msg;
   }
-  if (roomless(len)) {
-    // Built from len - 1 bytes (a size NNG gives room to) and the last byte appended into that room.
-    check(F.msg_new(bytes, len - 1, scratch));
-    lastByte[0] = bytes[len - 1];
-    const rc = F.msg_append(scratch[0], lastByte, 1);
-    if (rc !== 0) {
-      F.msg_free(scratch[0]);
-      throw makeError(rc);
-    }
-  } else {
-    check(F.msg_new(bytes, len, scratch));
-  }
+  // pnng_msg_new leaves room in front of the body for protocol headers at every size.
+  check(F.msg_new(bytes, len, scratch));
   msg = scratch[0];
   if (pipeId) {
     const rc = F.msg_set_pipe(msg, pipeId);
@@ -336,4 +315,4 @@ function wrapMsg(socket, native) {
   return m;
 }
 
-module.exports = { poolStats, roomless, hasFreeMsg, Message, newMsg, msgBody, bodyOf, takeBody, bodyMsg, msgHeader, msgPipeId, consumeBody, wrapMsg, BIG };
+module.exports = { poolStats, hasFreeMsg, Message, newMsg, msgBody, bodyOf, takeBody, bodyMsg, msgHeader, msgPipeId, consumeBody, wrapMsg, BIG };
