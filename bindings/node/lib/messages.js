@@ -48,6 +48,25 @@ if (!require('node:worker_threads').isMainThread) {
   });
 }
 
+// ArrayBuffer.prototype.transfer (Node 21+) would detach a view's ArrayBuffer and move its memory to
+// a new one, which the FinalizationRegistry does not follow: the block or message would be reused
+// while the new ArrayBuffer still views it. Views get their own transfer / transferToFixedLength,
+// which return a copy and leave the view attached (as postMessage and structuredClone copy them).
+const hasTransfer = typeof ArrayBuffer.prototype.transfer === 'function';
+function copyTransfer(newLength) {
+  const n = newLength === undefined ? this.byteLength : newLength;
+  const out = new ArrayBuffer(n);
+  new Uint8Array(out).set(new Uint8Array(this, 0, Math.min(n, this.byteLength)));
+  return out;
+}
+const transferGuard = { value: copyTransfer, writable: true, configurable: true };
+function guardTransfer(ab) {
+  if (hasTransfer) {
+    Object.defineProperty(ab, 'transfer', transferGuard);
+    Object.defineProperty(ab, 'transferToFixedLength', transferGuard);
+  }
+}
+
 /** A Buffer of `len` (>= BIG) bytes viewing a pooled native block; null if koffi cannot make one. */
 function pooledBuffer(len) {
   let cap = BIG;
@@ -73,6 +92,7 @@ function pooledBuffer(len) {
     freeBytes += cap;
     return null;
   }
+  guardTransfer(ab);
   blockRegistry.register(ab, { ptr, cap });
   return Buffer.from(ab, 0, len);
 }
@@ -167,6 +187,7 @@ function viewBody(msg, len) {
   } catch {
     return null;
   }
+  guardTransfer(ab);
   msgRegistry.register(ab, { msg, len });
   msgsViewed++;
   return Buffer.from(ab, 0, len);

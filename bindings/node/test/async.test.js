@@ -406,6 +406,12 @@ test('large bodies: received Buffers view the received messages, stay intact whi
             if (i % 2) await b.sendMsg(new Message(m)); else await b.send(m);
             const r = i % 3 ? await a.recv() : (await a.recvMsg()).bytes;
             assert.ok(r.equals(m), 'received bytes differ (' + url + ', ' + n + ')');
+            if (typeof ArrayBuffer.prototype.transfer === 'function' && i === 0) {
+              // Node 21+: transferring the view's ArrayBuffer copies it and leaves the view attached.
+              const moved = r.buffer.transfer();
+              assert.equal(r.buffer.detached, false);
+              assert.ok(Buffer.from(moved, r.byteOffset, r.length).equals(m));
+            }
             got.push([r, m]);
           }
           kept.push(got[0]); // one per round stays referenced across the later rounds
