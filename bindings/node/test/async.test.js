@@ -488,6 +488,50 @@ test('a received large Buffer stays valid after its socket closes and after 10 0
   assert.match(r.out, /bounded ok/);
 });
 
+test('a process that only receives large messages: bodies stay intact, the kept messages are reused for receives, RSS stays bounded', { timeout: 120000 }, async () => {
+  // The sender is a worker thread (its own module instance, so its sends never take the main
+  // thread's free messages): the main thread's free list fills up and later bodies are copied
+  // into its messages.
+  const script = `
+    const assert = require('node:assert/strict');
+    const { Worker } = require('node:worker_threads');
+    const { Pull0, _poolStats } = require('.');
+    const N = 3000, LEN = 1 << 20;
+    (async () => {
+      const rx = new Pull0({ listen: 'inproc://rx-only', recvMaxSize: 4 << 20 });
+      const w = new Worker(\`
+        const { Push0 } = require(process.cwd());
+        (async () => {
+          const tx = new Push0({ dial: 'inproc://rx-only' });
+          const buf = Buffer.alloc(\${LEN}, 0x33);
+          for (let i = 0; i < \${N}; i++) { buf[0] = i & 255; buf[\${LEN} - 1] = (i >> 8) & 255; await tx.send(buf); }
+          await new Promise((r) => setTimeout(r, 200));
+          tx.close();
+        })();
+      \`, { eval: true });
+      const kept = [];
+      let rssAt500 = 0;
+      for (let i = 0; i < N; i++) {
+        const b = await rx.recv();
+        assert.ok(b.length === LEN && b[0] === (i & 255) && b[LEN - 1] === ((i >> 8) & 255) && b[LEN >> 1] === 0x33, 'message ' + i + ' differs');
+        if (i % 500 === 0) kept.push([i, b]);
+        if (i === 500) rssAt500 = process.memoryUsage().rss;
+      }
+      const rssEnd = process.memoryUsage().rss;
+      for (const [i, b] of kept) assert.ok(b[0] === (i & 255) && b[LEN - 1] === ((i >> 8) & 255) && b[LEN >> 2] === 0x33, 'kept message ' + i + ' changed');
+      const st = _poolStats();
+      assert.ok(st.msgsReused > 0, 'no free message was reused: ' + JSON.stringify(st));
+      assert.ok(rssEnd - rssAt500 < 384 * 1024 * 1024, 'RSS grew by ' + ((rssEnd - rssAt500) >> 20) + ' MiB');
+      await w.terminate();
+      rx.close();
+      console.log('rx-only ok', rssAt500 >> 20, rssEnd >> 20, JSON.stringify(st));
+    })().catch((e) => { console.error(e); process.exit(1); });
+  `;
+  const r = await runChild(script, { timeoutMs: 110000 });
+  assert.equal(r.code, 0, `signal=${r.signal} stderr=${r.err} stdout=${r.out}`);
+  assert.match(r.out, /rx-only ok/);
+});
+
 test('power-of-two sizes (built with room for a protocol header) arrive intact, last byte included', T, async () => {
   const url = inproc('pow2');
   const rep = new Rep0({ listen: url, recvMaxSize: 0 });
