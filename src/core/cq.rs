@@ -199,6 +199,12 @@ impl Cq {
 
 impl Drop for Cq {
     fn drop(&mut self) {
+        // A hold the dropping thread forgot must not carry over to a queue made at this address.
+        HELD.with(|h| {
+            if h.get() == self as *const Cq as usize {
+                h.set(0);
+            }
+        });
         // SAFETY: we own the fd.
         unsafe { libc::close(self.fd) };
     }
