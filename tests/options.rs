@@ -588,7 +588,7 @@ fn tcp_listen_backlog_option() {
     close(s);
 }
 
-/// rep0 / respondent0 "send-ready" (NNG patch 0040): the state of the send descriptor (a request
+/// rep0 / respondent0 "send-ready" (NNG patch 0041): the state of the send descriptor (a request
 /// waits for its reply and the pipe is idle) read as a bool, with or without the descriptor
 /// having been made; other protocols do not have it.
 #[test]
