@@ -14,6 +14,10 @@ use std::ptr::NonNull;
 /// NNG's message type, opaque to the layers above the core.
 pub type RawMsg = sys::nng_msg;
 
+/// Room left in front of a new message's body for the protocol headers that NNG prepends
+/// (NNG's own choice for sizes that are not a power of two).
+const HEADROOM: usize = 32;
+
 /// An owned NNG message; freed on drop unless released with `into_raw`.
 pub struct Msg(NonNull<RawMsg>);
 
@@ -25,12 +29,25 @@ impl Msg {
     pub fn from_bytes(data: &[u8]) -> Result<Msg> {
         let mut raw = std::ptr::null_mut();
         // Allocated at its final size and copied once (an empty message grown by append
-        // would allocate twice for any body over NNG's first 32 bytes).
+        // would allocate twice for any body over NNG's first 32 bytes). NNG leaves no room
+        // in front of a body whose size is a power of two from 1 KiB up, so a protocol
+        // header could not be prepended in place: inproc then copies the whole message
+        // (nni_msg_pull_up), a 1 MiB copy and allocation per send. Such bodies get the
+        // headroom NNG gives every other size, by allocating more and trimming it off.
+        let headroom = if data.len() >= 1024 && data.len().is_power_of_two() {
+            HEADROOM
+        } else {
+            0
+        };
         // SAFETY: the out-pointer is a live local; on success NNG gives us an owned message
-        // whose body holds exactly data.len() bytes, which the copy fills.
+        // whose body holds headroom + data.len() bytes; the trim leaves data.len(), which the
+        // copy fills.
         unsafe {
-            check(sys::nng_msg_alloc(&mut raw, data.len()))?;
+            check(sys::nng_msg_alloc(&mut raw, headroom + data.len()))?;
             let mut msg = Msg::from_raw(NonNull::new(raw).ok_or(Error::NoMemory)?);
+            if headroom > 0 {
+                check(sys::nng_msg_trim(msg.as_ptr(), headroom))?;
+            }
             msg.body_mut().copy_from_slice(data);
             Ok(msg)
         }
