@@ -67,6 +67,32 @@ fn message_editing_and_ownership() {
     }
 }
 
+/// A new message holds exactly the bytes given at every size, also the power-of-two sizes the
+/// library allocates with one byte more (for room in front of the body) and trims again.
+#[test]
+fn new_messages_hold_their_bytes_at_every_size() {
+    for len in [0usize, 5, 1000, 1023, 1024, 1025, 4096, 65536, 1 << 20] {
+        let data: Vec<u8> = (0..len).map(|i| (i % 251) as u8).collect();
+        let mut m = std::ptr::null_mut();
+        unsafe {
+            assert_eq!(pnng_msg_new(data.as_ptr().cast(), len, &mut m), PNNG_OK);
+            assert_eq!(pnng_msg_len(m), len);
+            assert_eq!(body(m), &data[..], "{len} bytes");
+            assert_eq!(
+                pnng_msg_insert(m, b"\0\0\0\x01".as_ptr().cast(), 4),
+                PNNG_OK
+            );
+            assert_eq!(pnng_msg_append(m, b"end".as_ptr().cast(), 3), PNNG_OK);
+            let b = body(m);
+            assert_eq!(
+                (&b[..4], &b[4..4 + len], &b[4 + len..]),
+                (&b"\0\0\0\x01"[..], &data[..], &b"end"[..])
+            );
+            pnng_msg_free(m);
+        }
+    }
+}
+
 #[test]
 fn pair1_polyamorous_replies_through_each_pipe() {
     let server = open(pnng_pair1_open_poly);
