@@ -10,7 +10,7 @@ use super::sys;
 use super::types::{CtxId, PipeId, SocketId};
 use crate::error::{Error, Result, check};
 use std::alloc::Layout;
-use std::ffi::c_void;
+use std::ffi::{c_int, c_void};
 use std::ptr::NonNull;
 use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 use std::sync::{Arc, Condvar, Mutex, Weak};
@@ -43,6 +43,10 @@ struct State {
     /// Threads waiting in `wait`: a completion notifies `finished` only when there are any
     /// (a notification is a futex system call even with nobody waiting).
     waiters: u32,
+    /// A thread waits in `wait_pipe` (NNG allows one per operation).
+    pipe_waiter: bool,
+    /// The running receive is on the socket `socket` names (not on a context).
+    socket_recv: bool,
     /// The socket of the last socket operation and its state, so that an aio used again and
     /// again on one socket (a receive loop) skips the registry. Weak: the aio does not keep
     /// a closed socket's state alive; a live one that closed refuses operations itself.
@@ -102,6 +106,8 @@ impl Aio {
                 freeing: false,
                 send_header: Vec::new(),
                 waiters: 0,
+                pipe_waiter: false,
+                socket_recv: false,
                 socket: None,
             }),
             finished: Condvar::new(),
@@ -202,6 +208,75 @@ impl Aio {
         r
     }
 
+    /// Waits at most `ms` (negative: no limit) for a running socket or context receive while
+    /// the calling thread reads its own tcp/ipc pipe (the last one it sent on), NNG's way
+    /// (patch 0027): the kernel wakes this thread when the message comes, instead of NNG's
+    /// poller thread, which would complete the aio and wake this one. Also returns when `fd`
+    /// (if not negative) becomes readable: `Interrupted`. `TimedOut` if still running after
+    /// `ms`; `NotSupported` when the thread has no pipe to read for it (not a receive, an
+    /// inproc pipe, no send on this thread yet, another thread reads it, the pipe is closing),
+    /// returned at once or after part of `ms`. The operation goes on in every case but `Ok`.
+    pub fn wait_pipe(&self, fd: c_int, ms: i32) -> Result<()> {
+        let socket;
+        {
+            let mut st = lock(&self.state);
+            if !st.running {
+                return Ok(());
+            }
+            if ms == 0 {
+                return Err(Error::TimedOut);
+            }
+            // NNG allows one such waiter per operation.
+            if st.op != Op::Recv || st.pipe_waiter {
+                return Err(Error::NotSupported);
+            }
+            st.pipe_waiter = true;
+            // A socket receive reads the socket's own pipe, whichever thread waits.
+            socket = st
+                .socket
+                .as_ref()
+                .filter(|_| st.socket_recv)
+                .and_then(|(_, w)| w.upgrade());
+        }
+        if let Some(s) = &socket {
+            s.restore_pipe_hints();
+        }
+        // SAFETY: raw is valid, and stays so while this call waits (freeing an aio that a
+        // thread waits on breaks the caller's contract); the operation is a socket or context
+        // receive, which NNG marks for this wait; fd is only polled.
+        let rv = unsafe { super::extern_nng::nng_aio_wait_pipe(self.raw, fd, ms) };
+        if let Some(s) = &socket {
+            s.save_pipe_hints();
+        }
+        let mut st = lock(&self.state);
+        st.pipe_waiter = false;
+        let running = st.running;
+        drop(st);
+        if !running {
+            // Its report (a quiet post, see `completed`) may still be under way when the
+            // operation completed after NNG's wait gave up: NNG's callback has returned once
+            // nng_aio_wait does.
+            // SAFETY: raw is valid; the operation is over, so this only waits for the callback.
+            unsafe { sys::nng_aio_wait(self.raw) };
+            Ok(())
+        } else if rv == sys::NNG_EINTR as i32 {
+            // The slice is over, or fd is readable: a look at fd tells.
+            let mut p = libc::pollfd {
+                fd,
+                events: libc::POLLIN,
+                revents: 0,
+            };
+            // SAFETY: one pollfd on the stack, no waiting.
+            if fd >= 0 && unsafe { libc::poll(&mut p, 1, 0) } == 1 {
+                Err(Error::Interrupted)
+            } else {
+                Err(Error::TimedOut)
+            }
+        } else {
+            Err(Error::NotSupported)
+        }
+    }
+
     /// Marks the aio running for `op` (`Busy` if it already is), and `prepare`s its state
     /// under the same lock.
     fn begin<T>(&self, op: Op, prepare: impl FnOnce(&mut State) -> T) -> Result<T> {
@@ -249,7 +324,7 @@ impl Aio {
 
     /// Starts a receive through `start`; a message left on the aio is freed first.
     fn start_recv(&self, start: impl FnOnce(*mut sys::nng_aio)) -> Result<()> {
-        self.begin(Op::Recv, |_| {})?;
+        self.begin(Op::Recv, |st| st.socket_recv = false)?;
         // Running now, so no set_msg or take_msg touches the message meanwhile.
         drop(self.take_msg_unchecked());
         start(self.raw);
@@ -297,7 +372,10 @@ impl Aio {
 
     /// Starts receiving on socket `sock`: a held-back message completes it at once.
     pub fn socket_recv(&self, sock: SocketId) -> Result<()> {
-        let cached = self.begin(Op::Recv, |st| Self::cached_socket(st, sock))?;
+        let cached = self.begin(Op::Recv, |st| {
+            st.socket_recv = true;
+            Self::cached_socket(st, sock)
+        })?;
         // Running now, so no set_msg or take_msg touches the message meanwhile.
         drop(self.take_msg_unchecked());
         let a = self.raw;
@@ -436,6 +514,7 @@ unsafe extern "C" fn completed(arg: *mut c_void) {
         st.op = Op::Idle;
         let freeing = st.freeing;
         let waiters = st.waiters;
+        let quiet = st.pipe_waiter;
         if !freeing {
             aio.notifying.store(true, Ordering::Relaxed);
         }
@@ -450,6 +529,8 @@ unsafe extern "C" fn completed(arg: *mut c_void) {
             Notify::None => {}
             // SAFETY: the C caller supplied the callback and keeps userdata valid.
             Notify::Callback(cb, ud) => unsafe { cb(*ud as *mut c_void) },
+            // The thread waiting in `wait_pipe` pops it itself.
+            Notify::Queue(cq, ud) if quiet => cq.post_aio_quiet(aio, *ud),
             Notify::Queue(cq, ud) => cq.post_aio(aio, *ud),
         }
         // Not reached if the callback panicked: `drop` then waits for NNG's callback.
