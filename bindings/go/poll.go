@@ -154,26 +154,25 @@ func (w *waiter) wait(start func() bool, done func() bool) {
 // goroutine directly (kick) and yields to it.
 var parked struct {
 	mu  sync.Mutex
-	n   int
-	one *waiter // the parked waiter while n == 1
+	all []*waiter // the parked waiters (few: one per goroutine blocked past its slice)
 }
 
 func parkEnter(w *waiter) {
 	parked.mu.Lock()
-	parked.n++
-	if parked.n == 1 {
-		parked.one = w
-	} else {
-		parked.one = nil
-	}
+	parked.all = append(parked.all, w)
 	parked.mu.Unlock()
 }
 
 func parkLeave(w *waiter) {
 	parked.mu.Lock()
-	parked.n--
-	if parked.one == w {
-		parked.one = nil
+	for i, p := range parked.all {
+		if p == w {
+			last := len(parked.all) - 1
+			parked.all[i] = parked.all[last]
+			parked.all[last] = nil
+			parked.all = parked.all[:last]
+			break
+		}
 	}
 	parked.mu.Unlock()
 }
@@ -183,11 +182,11 @@ func parkLeave(w *waiter) {
 func parkedOne() (w *waiter, fd C.int, ok bool) {
 	parked.mu.Lock()
 	defer parked.mu.Unlock()
-	switch {
-	case parked.n == 0:
+	switch len(parked.all) {
+	case 0:
 		return nil, -1, true
-	case parked.one != nil:
-		return parked.one, parked.one.fd, true
+	case 1:
+		return parked.all[0], parked.all[0].fd, true
 	}
 	return nil, -1, false
 }
@@ -196,7 +195,7 @@ func parkedOne() (w *waiter, fd C.int, ok bool) {
 // past) and it looks at its queue again, without the runtime's poller.
 func kick(w *waiter) {
 	parked.mu.Lock()
-	if parked.one == w {
+	if len(parked.all) == 1 && parked.all[0] == w {
 		_ = w.f.SetReadDeadline(time.Unix(1, 0))
 	}
 	parked.mu.Unlock()
