@@ -13,7 +13,8 @@ import (
 	"time"
 )
 
-// Blocking Send and Recv on a socket wait in the Go scheduler, not in C. The operation is
+// Blocking Send and Recv on a socket wait in the Go scheduler, not in C (but for a receive's
+// first slice, see boundedRecv). The operation is
 // first tried without blocking (one cgo call, which is all a message costs while the socket
 // keeps up). Only when it would block does the goroutine take a waiter: the operation is
 // started asynchronously on the waiter's aio, whose completion is posted to the waiter's own
