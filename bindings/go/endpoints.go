@@ -352,7 +352,7 @@ func (c *Context) recvResult() C.pg_recv_result {
 	}
 	if r.rv == C.PNNG_EAGAIN {
 		var ok bool
-		if r, ok = recvWaitOn(uint32(c.c.id), true, &c.bounded); !ok {
+		if r, ok = recvWaitOn(uint32(c.c.id), true, !c.sock.st.surveyor, &c.bounded); !ok {
 			r = C.pg_ctx_recv(c.c, 0)
 		}
 	}

@@ -229,9 +229,16 @@ static inline pg_recv_wait pg_waiter_wait_within(pnng_aio *a, pnng_cq *cq, int x
     return w;
 }
 /* pg_waiter_recv, then pg_waiter_wait_within (one cgo call); running 0 with the start's error
- * if nothing started. */
-static inline pg_recv_wait pg_waiter_recv_within(uint32_t id, int ctx, pnng_aio *a, pnng_cq *cq, int xfd,
-                                                int32_t ms) {
+ * if nothing started. With try set, a non-blocking receive first: a message that came since
+ * the caller's own try is taken without the aio (whose completion would signal the queue). */
+static inline pg_recv_wait pg_waiter_recv_within(uint32_t id, int ctx, int try_first, pnng_aio *a, pnng_cq *cq,
+                                                int xfd, int32_t ms) {
+    if (try_first) {
+        pg_recv_wait w = {ctx ? pg_ctx_recv((pnng_ctx){id}, PNNG_FLAG_NONBLOCK)
+                              : pg_socket_recv((pnng_socket){id}, PNNG_FLAG_NONBLOCK),
+                          0, 0};
+        if (w.r.rv != PNNG_EAGAIN) return w;
+    }
     int rv = pg_waiter_recv(id, ctx, a);
     if (rv != 0) {
         pg_recv_wait w = {pg_body_of(rv, NULL), 0, 0}; /* nothing started, nothing will be posted */

@@ -205,12 +205,13 @@ func kick(w *waiter) {
 // recvWait receives, parking until a message (or an error) comes; ok is false when no
 // waiter could be made (the caller blocks in C instead).
 func (st *sockState) recvWait() (r C.pg_recv_result, ok bool) {
-	return recvWaitOn(uint32(st.sock.id), false, &st.bounded)
+	return recvWaitOn(uint32(st.sock.id), false, true, &st.bounded)
 }
 
 // recvWaitOn is recvWait for socket id, or context id when ctx is set, whose bounded waits
-// adapt through b.
-func recvWaitOn(id uint32, ctx bool, b *boundedWait) (r C.pg_recv_result, ok bool) {
+// adapt through b; try says whether a non-blocking receive may be tried (not on a surveyor's
+// context, where it waits for the survey).
+func recvWaitOn(id uint32, ctx, try bool, b *boundedWait) (r C.pg_recv_result, ok bool) {
 	w := getWaiter()
 	if w == nil {
 		return r, false
@@ -220,7 +221,7 @@ func recvWaitOn(id uint32, ctx bool, b *boundedWait) (r C.pg_recv_result, ok boo
 		c = 1
 	}
 	if b.try() {
-		if res, done := boundedRecv(w, id, c, b); done {
+		if res, done := boundedRecv(w, id, c, try, b); done {
 			putWaiter(w)
 			return res, true
 		}
@@ -250,7 +251,7 @@ func recvWaitOn(id uint32, ctx bool, b *boundedWait) (r C.pg_recv_result, ok boo
 
 // boundedRecv starts the receive on w and waits for it in C, up to the slice; done is false
 // when the receive still runs (the caller parks).
-func boundedRecv(w *waiter, id uint32, ctx C.int, b *boundedWait) (r C.pg_recv_result, done bool) {
+func boundedRecv(w *waiter, id uint32, ctx C.int, try bool, b *boundedWait) (r C.pg_recv_result, done bool) {
 	// A goroutine that became runnable while this one ran Go code (its thread woke from a
 	// C call and found the P taken) runs first: during the wait in C the P stays with this
 	// thread, and the runtime hands it on only after the monitor thread notices.
@@ -260,7 +261,11 @@ func boundedRecv(w *waiter, id uint32, ctx C.int, b *boundedWait) (r C.pg_recv_r
 		// Several goroutines parked: a wait in C could hold up their wake-ups.
 		return pgWaiterRecvStart(w, id, ctx)
 	}
-	res := C.pg_waiter_recv_within(C.uint32_t(id), ctx, w.aio, w.cq, xfd, boundedSliceMs)
+	t := C.int(0)
+	if try {
+		t = 1 // a message may have come while others ran (the yield above)
+	}
+	res := C.pg_waiter_recv_within(C.uint32_t(id), ctx, t, w.aio, w.cq, xfd, boundedSliceMs)
 	for i := 0; res.running != 0 && res.wait_rv == C.PNNG_EINTR && i < maxKicks; i++ {
 		// The parked goroutine's operation completed: let it run, then wait again.
 		kick(pw)
