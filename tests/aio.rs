@@ -141,6 +141,83 @@ fn cancel_and_close_complete_exactly_once() {
     }
 }
 
+/// `pnng_cq_hold`: a completion the holding thread posts itself (here a receive that NNG completes
+/// inline, within that thread's inproc send) leaves the fd quiet and is popped as usual; one
+/// posted by another thread makes it readable; releasing with entries left makes it readable.
+#[test]
+fn cq_hold_leaves_the_fd_quiet_for_the_holding_threads_own_completions() {
+    let (x, y) = pair(pnng_pair0_open, pnng_pair0_open, &addr("inproc"));
+    let mut cq = std::ptr::null_mut();
+    assert_eq!(unsafe { pnng_cq_new(&mut cq) }, PNNG_OK);
+    let mut fd = -1;
+    assert_eq!(unsafe { pnng_cq_fd(cq, &mut fd) }, PNNG_OK);
+    let readable = |fd: c_int| {
+        let mut p = libc::pollfd {
+            fd,
+            events: libc::POLLIN,
+            revents: 0,
+        };
+        unsafe { libc::poll(&mut p, 1, 0) == 1 }
+    };
+    let mut a = std::ptr::null_mut();
+    assert_eq!(
+        unsafe { pnng_aio_new_cq(cq, std::ptr::null_mut(), &mut a) },
+        PNNG_OK
+    );
+    let (mut got, mut ud) = (std::ptr::null_mut(), std::ptr::null_mut());
+    let pop_one = |got: &mut *mut pnng_aio, ud: &mut *mut c_void| {
+        assert_eq!(unsafe { pnng_cq_pop(cq, got, ud) }, PNNG_OK);
+        assert_eq!(*got, a);
+        let mut m = std::ptr::null_mut();
+        assert_eq!(unsafe { pnng_aio_take_msg(a, &mut m) }, PNNG_OK);
+        take(m)[0]
+    };
+
+    // Posted by the holding thread: popped, the fd never readable.
+    assert_eq!(unsafe { pnng_cq_hold(cq, true) }, PNNG_OK);
+    assert_eq!(unsafe { pnng_socket_recv_aio(x, a) }, PNNG_OK);
+    assert_eq!(send(y, &[1]), PNNG_OK);
+    assert!(!unsafe { pnng_aio_busy(a) }, "completed within the send");
+    assert!(
+        !readable(fd),
+        "the holding thread's own completion is not signalled"
+    );
+    assert_eq!(pop_one(&mut got, &mut ud), 1);
+    assert_eq!(unsafe { pnng_cq_pop(cq, &mut got, &mut ud) }, PNNG_EAGAIN);
+    assert!(!readable(fd));
+
+    // Left in the queue at release: the fd becomes readable.
+    assert_eq!(unsafe { pnng_socket_recv_aio(x, a) }, PNNG_OK);
+    assert_eq!(send(y, &[2]), PNNG_OK);
+    assert!(!readable(fd));
+    assert_eq!(unsafe { pnng_cq_hold(cq, false) }, PNNG_OK);
+    assert!(readable(fd), "released with an entry waiting");
+    assert_eq!(pop_one(&mut got, &mut ud), 2);
+    assert!(!readable(fd));
+
+    // Posted by another thread while this one holds: signalled.
+    assert_eq!(unsafe { pnng_cq_hold(cq, true) }, PNNG_OK);
+    assert_eq!(unsafe { pnng_socket_recv_aio(x, a) }, PNNG_OK);
+    let yy = y.id;
+    std::thread::spawn(move || send(pnng_socket { id: yy }, &[3]))
+        .join()
+        .unwrap();
+    assert!(
+        eventually(|| readable(fd)),
+        "another thread's completion is signalled"
+    );
+    assert_eq!(pop_one(&mut got, &mut ud), 3);
+    assert!(!readable(fd));
+    assert_eq!(unsafe { pnng_cq_hold(cq, false) }, PNNG_OK);
+    assert!(!readable(fd));
+    assert_eq!(unsafe { pnng_cq_hold(std::ptr::null(), true) }, PNNG_EINVAL);
+
+    unsafe { pnng_aio_free(a) };
+    unsafe { pnng_cq_free(cq) };
+    close(x);
+    close(y);
+}
+
 #[test]
 fn cq_fd_is_readable_exactly_while_entries_wait() {
     let (x, y) = pair(pnng_pair0_open, pnng_pair0_open, &addr("inproc"));

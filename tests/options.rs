@@ -587,3 +587,66 @@ fn tcp_listen_backlog_option() {
     );
     close(s);
 }
+
+/// rep0 / respondent0 "send-ready" (NNG patch 0041): the state of the send descriptor (a request
+/// waits for its reply and the pipe is idle) read as a bool, with or without the descriptor
+/// having been made; other protocols do not have it.
+#[test]
+fn send_ready_is_the_send_descriptors_state() {
+    let ready = |s: pnng_socket| {
+        let mut b = true;
+        assert_eq!(
+            unsafe { pnng_socket_get_bool(s, c("send-ready").as_ptr(), &mut b) },
+            PNNG_OK
+        );
+        b
+    };
+    let readable = |fd: c_int| {
+        let mut p = libc::pollfd {
+            fd,
+            events: libc::POLLIN,
+            revents: 0,
+        };
+        unsafe { libc::poll(&mut p, 1, 0) == 1 }
+    };
+    let cases: [(Opener, Opener); 2] = [
+        (pnng_rep0_open, pnng_req0_open),
+        (pnng_respondent0_open, pnng_surveyor0_open),
+    ];
+    for (server, client) in cases {
+        let (srv, cli) = pair(server, client, &addr("inproc"));
+        for with_fd in [false, true] {
+            let fd = with_fd.then(|| {
+                let mut fd = -1;
+                assert_eq!(
+                    unsafe { pnng_socket_get_int(srv, c("send-fd").as_ptr(), &mut fd) },
+                    PNNG_OK
+                );
+                fd
+            });
+            assert!(!ready(srv), "nothing to reply to");
+            assert_eq!(send(cli, b"q"), PNNG_OK);
+            assert_eq!(recv(srv).unwrap(), b"q");
+            assert!(eventually(|| ready(srv)), "a request waits for its reply");
+            if let Some(fd) = fd {
+                assert!(readable(fd), "the descriptor agrees");
+            }
+            assert_eq!(send(srv, b"a"), PNNG_OK);
+            assert!(!ready(srv), "replied");
+            if let Some(fd) = fd {
+                assert!(!readable(fd), "the descriptor agrees");
+            }
+            assert_eq!(recv(cli).unwrap(), b"a");
+        }
+        close(srv);
+        close(cli);
+    }
+    let (x, y) = pair(pnng_pair0_open, pnng_pair0_open, &addr("inproc"));
+    let mut b = false;
+    assert_eq!(
+        unsafe { pnng_socket_get_bool(x, c("send-ready").as_ptr(), &mut b) },
+        PNNG_ENOTSUP
+    );
+    close(x);
+    close(y);
+}

@@ -6,9 +6,15 @@ use super::aio::Aio;
 use super::sync::{lock, wait_while};
 use super::types::{PipeEvent, PipeId};
 use crate::error::{Error, Result};
+use std::cell::Cell;
 use std::collections::VecDeque;
 use std::ffi::c_int;
 use std::sync::{Condvar, Mutex};
+
+thread_local! {
+    /// The queue the calling thread holds (`Cq::hold`), by address; 0 when none.
+    static HELD: Cell<usize> = const { Cell::new(0) };
+}
 
 #[derive(Default)]
 struct Entries {
@@ -60,12 +66,17 @@ impl Cq {
     /// Adds an entry; the fd becomes readable if the queue was empty. The eventfd is written
     /// after the lock is released: the write wakes the thread polling the fd, which may then
     /// preempt the writer at once (one CPU), and would find the lock held and sleep on it.
+    /// A post made by a thread that holds the queue is not signalled (see `hold`).
     fn push(&self, add: impl FnOnce(&mut Entries)) {
+        let held = HELD.with(Cell::get) == self as *const Cq as usize;
         let mut e = lock(&self.entries);
         let was_empty = e.is_empty();
         add(&mut e);
         if e.waiters > 0 {
             self.ready.notify_all();
+        }
+        if held {
+            return;
         }
         let signal = was_empty || !e.signalled;
         e.signalled = true;
@@ -98,6 +109,29 @@ impl Cq {
         let mut e = lock(&self.entries);
         if !e.is_empty() {
             // A post came between the release and the read, and its write may have been read.
+            e.signalled = true;
+            drop(e);
+            self.signal();
+        }
+    }
+
+    /// Holds the queue for the calling thread: entries this thread posts itself (completions NNG
+    /// runs inline in a call made from it) leave the fd as it is, since the thread pops them right
+    /// after the call; a `write` and a `read` system call are saved per such entry. Entries posted
+    /// by other threads are signalled as usual. Ends with `release`.
+    pub fn hold(&self) {
+        HELD.with(|h| h.set(self as *const Cq as usize));
+    }
+
+    /// Ends `hold`: if entries wait that were not signalled, the fd becomes readable.
+    pub fn release(&self) {
+        HELD.with(|h| {
+            if h.get() == self as *const Cq as usize {
+                h.set(0);
+            }
+        });
+        let mut e = lock(&self.entries);
+        if !e.is_empty() && !e.signalled {
             e.signalled = true;
             drop(e);
             self.signal();
@@ -176,6 +210,12 @@ impl Cq {
 
 impl Drop for Cq {
     fn drop(&mut self) {
+        // A hold the dropping thread forgot must not carry over to a queue made at this address.
+        HELD.with(|h| {
+            if h.get() == self as *const Cq as usize {
+                h.set(0);
+            }
+        });
         // SAFETY: we own the fd.
         unsafe { libc::close(self.fd) };
     }

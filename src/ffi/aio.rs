@@ -45,7 +45,7 @@ pub struct pnng_aio {
 /// stays readable until the last entry is popped; it may also be readable for a moment with
 /// none, so pop until `PNNG_EAGAIN`); poll it, never read it.
 ///
-/// Methods: `pnng_cq_fd`, `_pop`, `_pop_pipe_event`, `_wait`, `_wake`, `_free`.
+/// Methods: `pnng_cq_fd`, `_pop`, `_pop_pipe_event`, `_hold`, `_wait`, `_wake`, `_free`.
 ///
 /// Thread safety: shareable (pop from one thread at a time for ordered delivery).
 ///
@@ -516,6 +516,32 @@ pub unsafe extern "C" fn pnng_cq_pop_pipe_event(
         put(p_out, p.into());
         put(e_out, ev.code());
         put(ud_out, ud as *mut c_void);
+        Ok(())
+    }
+}
+
+/// Holds (`hold` true) or releases (false) the queue for the calling thread. While a thread holds
+/// it, the completions that thread posts itself (operations NNG completes inline, within a call
+/// made from that thread) do not make the descriptor readable: for an event loop that pops the
+/// queue right after its own calls, which saves a `write` and a `read` system call per such
+/// completion. Completions posted by other threads are signalled as usual. Releasing makes the
+/// descriptor readable if entries wait. One queue per thread is held at a time. Never blocks.
+///
+/// @param c The completion queue.
+/// @param hold true to hold, false to release.
+/// @return 0 (`PNNG_OK`) on success, else an error code:
+/// @retval PNNG_OK Success.
+/// @retval PNNG_EINVAL A required pointer argument is NULL.
+/// @ingroup cq
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn pnng_cq_hold(c: *const pnng_cq, hold: bool) -> pnng_result {
+    ffi_result! {
+        let q = cq(c)?;
+        if hold {
+            q.hold();
+        } else {
+            q.release();
+        }
         Ok(())
     }
 }

@@ -5,7 +5,7 @@ const { F, C, poll } = require('./ffi');
 const { check, checkClose, makeError, PnngError, codes } = require('./errors');
 const { toBytes, topicBytes, flagsFor, defineDispose } = require('./util');
 const { getOptAny, setOptAny, defineOptions, O } = require('./options');
-const { Message, newMsg, consumeBody, wrapMsg, bodyMsg, roomless } = require('./messages');
+const { Message, newMsg, consumeBody, wrapMsg, bodyMsg, hasFreeMsg } = require('./messages');
 const { dispatcher, K_SEND, K_RECV_BYTES, K_RECV_MSG } = require('./cq');
 const EAGAIN = codes.EAGAIN;
 const EMSGSIZE = codes.EMSGSIZE;
@@ -39,14 +39,25 @@ function plain(opts) {
 }
 
 // Readiness probe of rep0 / respondent0 sends: a failed non-blocking send there would give up the
-// request's reply slot, so it is made only when the socket's send descriptor (NNG's "writable"
-// pollable: a request is waiting for its reply and the pipe is idle) says it will succeed.
-// One poll(2) with a zero timeout costs far less than an aio completion's two thread hand-offs.
+// request's reply slot, so it is made only when the socket says it will succeed: NNG's "writable"
+// state (a request is waiting for its reply and the pipe is idle). Read as the "send-ready"
+// option, a plain call; a library without that option gets a poll(2) of the send descriptor with
+// a zero timeout (whose existence also makes NNG write and read a pipe at every change). Either
+// costs far less than an aio completion's two thread hand-offs.
+const SEND_READY = Buffer.from('send-ready\0', 'latin1');
+const readyOut = new Uint8Array(1);
 const pollfd = Buffer.alloc(8); // struct pollfd { int fd; short events; short revents; }
 const pollfdFd = new Int32Array(pollfd.buffer, pollfd.byteOffset, 1);
 const pollfdEv = new Int16Array(pollfd.buffer, pollfd.byteOffset + 4, 2); // events, revents
 const POLLIN = 1;
+let sendReadyOption = !F.socket_get_bool_raw.missing; // false once the library lacks the option
 function writable(sock) {
+  if (sendReadyOption) {
+    const rc = F.socket_get_bool_raw(sock._h.id, SEND_READY, readyOut);
+    if (rc === 0) return readyOut[0] !== 0;
+    if (rc !== codes.ENOTSUP) return false; // e.g. closed: the aio route reports it
+    sendReadyOption = false;
+  }
   let fd = sock._sendFd;
   if (fd === undefined) {
     try {
@@ -82,8 +93,8 @@ function tryRecv(sock) {
 // rather than on the event loop's next wake-up (an epoll return and koffi's poll callback saved;
 // the promise still settles asynchronously). The first-try streak above bounds how long a chain
 // of such sends and receives can run before the event loop gets its turn.
-function sent() {
-  dispatcher.drainInline();
+function sent(held) {
+  dispatcher.drainInline(held);
   return RESOLVED;
 }
 
@@ -109,23 +120,27 @@ function definePromiseMessaging(cls, sendAio, recvAio, nb) {
         return Promise.reject(e);
       }
       if (nb !== undefined && this._pendSend === 0 && plain(opts) && (this._nbSend || writable(this))) {
-        if (roomless(bytes.length)) {
-          // Sent as a message built with room for a protocol header (see messages.js).
+        let rc;
+        if (hasFreeMsg(bytes.length)) {
+          // Sent as a recycled message (see messages.js): no allocation, no clearing.
           let native;
           try {
             native = newMsg(bytes, 0);
           } catch (e) {
             return Promise.reject(e);
           }
-          const rc = nb.sendMsg(this._h.id, native, NONBLOCK);
-          if (rc === 0) return sent();
+          const held = dispatcher.hold();
+          rc = nb.sendMsg(this._h.id, native, NONBLOCK);
+          if (rc === 0) return sent(held);
+          if (held) dispatcher.release();
           F.msg_free(native);
-          if (rc !== EAGAIN) return Promise.reject(makeError(rc));
         } else {
-          const rc = nb.send(this._h.id, bytes, bytes.length, NONBLOCK);
-          if (rc === 0) return sent();
-          if (rc !== EAGAIN) return Promise.reject(makeError(rc));
+          const held = dispatcher.hold();
+          rc = nb.send(this._h.id, bytes, bytes.length, NONBLOCK);
+          if (rc === 0) return sent(held);
+          if (held) dispatcher.release();
         }
+        if (rc !== EAGAIN) return Promise.reject(makeError(rc));
       }
       return dispatcher.submit(K_SEND, sendAio, this._h.id, bytes, 0, opts, this);
     },
@@ -189,8 +204,10 @@ function definePromiseMessaging(cls, sendAio, recvAio, nb) {
         } catch (e) {
           return Promise.reject(e);
         }
+        const held = dispatcher.hold();
         const rc = nb.sendMsg(this._h.id, native, NONBLOCK);
-        if (rc === 0) return sent(); // NNG took the message
+        if (rc === 0) return sent(held); // NNG took the message
+        if (held) dispatcher.release();
         F.msg_free(native);
         if (rc !== EAGAIN) return Promise.reject(makeError(rc));
       }

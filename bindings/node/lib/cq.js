@@ -20,11 +20,12 @@
 
 const { koffi, F, C } = require('./ffi');
 const { makeError, AbortError, check } = require('./errors');
-const { newMsg, bodyOf } = require('./messages');
+const { newMsg, takeBody } = require('./messages');
 
 // Slices are shorter in worker threads: worker.terminate() waits for the slice in progress.
 const WAIT_SLICE_MS = require('node:worker_threads').isMainThread ? 1000 : 100;
 const MAX_IDLE_AIOS = 256; // idle aios kept for reuse; more are freed
+const canHold = !F.cq_hold.missing;
 const DURATION_DEFAULT = -2;
 
 /** Out-parameter scratch: [0] the pointer out, [1] userdata out. Valid until the next call. */
@@ -263,16 +264,37 @@ class Dispatcher {
   }
 
   /**
-   * Takes the completions ready after a first-try send (lib/contexts.js), unless a drain is
-   * running. Pipe events are left to the event loop: no listener runs inside a send call.
+   * Before a first-try send (lib/contexts.js): while operations are pending, holds the queue for
+   * this thread, so a completion NNG runs inline within the send (a receive of this thread's
+   * completed by it) is not signalled on the queue's eventfd (a `write` and a `read` saved): it
+   * is taken by drainInline right after. Returns whether the queue is held; release() ends it.
    */
-  drainInline() {
-    if (this.live === 0 || this.draining || this.cq === null) return;
+  hold() {
+    if (this.live === 0 || this.draining || !canHold) return false;
+    F.cq_hold(this.cq, true);
+    return true;
+  }
+
+  release() {
+    F.cq_hold(this.cq, false);
+  }
+
+  /**
+   * Takes the completions ready after a first-try send (lib/contexts.js), unless a drain is
+   * running; then releases the queue if `held`. Pipe events are left to the event loop: no
+   * listener runs inside a send call.
+   */
+  drainInline(held) {
+    if (this.live === 0 || this.draining || this.cq === null) {
+      if (held) this.release();
+      return;
+    }
     this.draining = true;
     try {
       this._drainAll(this.cq, true);
     } finally {
       this.draining = false;
+      if (held) this.release();
     }
   }
 
@@ -342,11 +364,7 @@ class Dispatcher {
             rxBuf.copy(value, 0, 0, len);
             if (kind === K_RECV_MSG) value = ref._wrapBody(value, Number(rxInfo[1]));
           } else if (kind === K_RECV_BYTES) {
-            try {
-              value = bodyOf(msg, len);
-            } finally {
-              F.msg_free(msg);
-            }
+            value = takeBody(msg, len);
           } else {
             value = ref._wrapNative(msg);
           }

@@ -145,6 +145,8 @@ Object.assign(DECLS, {
   msg_set_pipe: 'int pnng_msg_set_pipe(void *msg, uint32_t p)',
   msg_free: 'void pnng_msg_free(void *msg)',
   msg_append: 'int pnng_msg_append(void *msg, const void *data, size_t len)',
+  msg_clear: 'int pnng_msg_clear(void *msg)',
+  msg_header_clear: 'int pnng_msg_header_clear(void *msg)',
 
   aio_new_cq: 'int pnng_aio_new_cq(pnng_cq *cq, void *userdata, void *aio_out)',
   aio_free: 'void pnng_aio_free(void *aio)',
@@ -160,6 +162,10 @@ Object.assign(DECLS, {
   cq_pop: 'int pnng_cq_pop(pnng_cq *cq, void *aio_out, void *userdata_out)',
   cq_pop_pipe_event: 'int pnng_cq_pop_pipe_event(pnng_cq *cq, void *pipe_out, void *event_out, void *userdata_out)',
   cq_wait: 'int pnng_cq_wait(pnng_cq *cq, int32_t ms)',
+  cq_hold: 'int pnng_cq_hold(pnng_cq *cq, bool hold)',
+  // The hot path's option read: the id as uint32_t (same ABI), the name and the out-value as
+  // preallocated buffers (lib/contexts.js, reply sockets' readiness).
+  socket_get_bool_raw: 'int pnng_socket_get_bool(uint32_t s, const void *opt, void *out)',
 
   tls_config_new: 'int pnng_tls_config_new(int mode, _Out_ pnng_tls_config **out)',
   tls_config_server_name: 'int pnng_tls_config_server_name(pnng_tls_config *cfg, const char *name)',
@@ -197,7 +203,7 @@ for (const obj of ['socket', 'dialer', 'listener', 'pipe', 'ctx']) {
 const cName = (proto) => /([A-Za-z0-9_]+)\s*\(/.exec(proto)[1];
 
 // Optional symbols: the binding works without them (older libraries).
-const OPTIONAL = new Set(['msg_header', 'msg_header_len', 'device', 'dialer_stats', 'stats_find', 'stats_free']);
+const OPTIONAL = new Set(['msg_header', 'msg_header_len', 'device', 'dialer_stats', 'stats_find', 'stats_free', 'cq_hold']);
 
 const missing = [];
 const F = {};

@@ -10,114 +10,218 @@ const { toBytes } = require('./util');
 /** Out-parameter scratch for the message helpers. Valid until the next call. */
 const scratch = new BigUint64Array(1);
 const u32 = new Uint32Array(1);
-const lastByte = new Uint8Array(1); // newMsg's appended byte (no view made per message)
 const hasHeader = !F.msg_header.missing && !F.msg_header_len.missing;
 
-// Large bodies. A Buffer of a large size is a fresh large heap block; the garbage collector frees
-// them in batches, glibc then gives the memory back to the system (the heap top shrinks past its
-// trim threshold), and the next blocks fault their pages in again: ~1 us per 4 KiB page, at 1 MiB
-// several times the cost of the copy itself. Bodies of BIG bytes or more are therefore copied into
-// blocks of native memory the binding keeps: the Buffer views its block (koffi.view; V8 counts the
-// memory as external, so garbage collection keeps pace with it as with any Buffer), and once the
-// garbage collector has collected the view's ArrayBuffer, a FinalizationRegistry puts the block
-// back on a free list (one per power-of-two capacity; at most POOL_KEEP bytes are kept, the rest is
-// freed). Such views cannot be detached: transferring one (postMessage, structuredClone) copies it.
-// (Tried and dropped: views of the received message itself, its message recycled for sends. Those
-// messages live until a garbage collection, so the working set grew to a collection's worth and
-// about half of them still had to be allocated fresh.)
+// Large bodies (BIG bytes or more). A fresh large heap Buffer per message is a large heap block;
+// the garbage collector frees them in batches, glibc then gives the memory back to the system and
+// the next ones fault their pages in again (~1 us per 4 KiB page: at 1 MiB several times the cost
+// of the copy). So a large received body is not copied at all: the Buffer views the body of the
+// received message itself (koffi.view), and the message is kept until the garbage collector has
+// collected the view's ArrayBuffer (a FinalizationRegistry). The message then goes to a free list
+// (by size class, at most MSG_KEEP bytes), from which sends of a size it holds take their message:
+// the body is copied into the room the message already has (no allocation, no clearing by NNG, no
+// page faults), as C's zero-copy receive and copying send do. Once the free list overflows (a
+// process that receives large messages and sends few), received bodies are copied into free
+// messages instead, which the Buffers view, and the received messages are freed at once, until a
+// send takes a free message again. Free messages nothing has taken for MSG_IDLE_MS are freed.
+// V8 counts the views as external memory, so garbage collection keeps pace with them as with any
+// Buffer. A view's ArrayBuffer cannot be detached: transferring it copies it (see guardTransfer).
 const BIG = 128 * 1024;
-const POOL_KEEP = 64 * 1024 * 1024;
-const freeBlocks = new Map(); // capacity -> [address]
-let freeBytes = 0;
-let blocksReused = 0; // for tests and diagnostics
-const blockRegistry = new FinalizationRegistry((block) => {
-  if (freeBytes + block.cap <= POOL_KEEP) {
-    freeBytes += block.cap;
-    freeBlocks.get(block.cap).push(block.ptr);
-  } else {
-    koffi.free(block.ptr);
-  }
-});
+const MSG_KEEP = 128 * 1024 * 1024;
+const MSG_IDLE_MS = 1000;
+const KEEP_MAX_LEN = 0x7fffffff; // longer messages are never kept
+// Free messages by size class: class k holds messages whose body length (what they were received
+// with, so their room at least) is in [2^k, 2^(k+1)); msgLens[k] has the lengths.
+const freeMsgs = [];
+const msgLens = [];
+for (let k = 0; k < 32; k++) {
+  freeMsgs.push([]);
+  msgLens.push([]);
+}
+const sizeClass = (len) => 31 - Math.clz32(len);
+let freeMsgBytes = 0;
+let msgsReused = 0; // for tests and diagnostics
+let msgsViewed = 0;
+let bodiesCopied = 0; // received large bodies copied into a free message
+const msgRegistry = new FinalizationRegistry(recycleMsg);
+const canView = !F.msg_clear.missing && !F.msg_header_clear.missing;
 
-// A worker thread's pool goes with the worker: its free blocks are freed when it exits (blocks still
-// viewed then are left alone: nothing frees them once the worker's heap is gone).
-if (!require('node:worker_threads').isMainThread) {
-  process.once('exit', () => {
-    for (const list of freeBlocks.values()) for (const ptr of list.splice(0)) koffi.free(ptr);
-    freeBytes = 0;
-  });
+// Set when a collected view's message had to be freed (the free list was full), cleared when a
+// send takes a free message: while set, received bodies are copied into free messages.
+let overflowing = false;
+
+function recycleMsg(held) {
+  const len = held.len;
+  if (freeMsgBytes + len <= MSG_KEEP && len <= KEEP_MAX_LEN) {
+    keep(held.msg, len);
+  } else {
+    F.msg_free(held.msg);
+    overflowing = true;
+  }
 }
 
-/** A Buffer of `len` (>= BIG) bytes viewing a pooled native block; null if koffi cannot make one. */
-function pooledBuffer(len) {
-  let cap = BIG;
-  while (cap < len) cap *= 2;
-  let list = freeBlocks.get(cap);
-  if (list === undefined) freeBlocks.set(cap, (list = []));
-  let ptr = list.pop();
-  if (ptr === undefined) {
-    try {
-      ptr = koffi.alloc('uint8_t', cap);
-    } catch {
-      return null; // out of memory here: the caller falls back to a plain Buffer
-    }
-  } else {
-    freeBytes -= cap;
-    blocksReused++;
+function keep(msg, len) {
+  const k = sizeClass(len);
+  freeMsgs[k].push(msg);
+  msgLens[k].push(len);
+  freeMsgBytes += len;
+  if (idleTimer === null) armIdleTimer();
+}
+
+let idleTimer = null;
+let reusedAtArm = 0;
+function armIdleTimer() {
+  reusedAtArm = msgsReused;
+  idleTimer = setTimeout(onIdle, MSG_IDLE_MS);
+  idleTimer.unref();
+}
+function onIdle() {
+  idleTimer = null;
+  if (msgsReused === reusedAtArm) freeAllMsgs();
+  if (freeMsgBytes > 0) armIdleTimer();
+}
+function freeAllMsgs() {
+  for (let k = 0; k < 32; k++) {
+    for (const msg of freeMsgs[k].splice(0)) F.msg_free(msg);
+    msgLens[k].length = 0;
   }
+  freeMsgBytes = 0;
+}
+
+// A worker thread's free messages go with the worker (messages still viewed then are left alone:
+// nothing frees them once the worker's heap is gone).
+if (!require('node:worker_threads').isMainThread) process.once('exit', freeAllMsgs);
+
+// Medium bodies (RECYCLE_MIN up to BIG) are copied into a Buffer, and their message is kept at
+// once (at most RECYCLE_LIST_MAX per size class) for a later send of a size it holds: an echo or a
+// request / reply loop then sends without NNG allocating and clearing a new message.
+const RECYCLE_MIN = 16 * 1024;
+const RECYCLE_LIST_MAX = 16;
+function keepCopied(msg, len) {
+  if (canView && len >= RECYCLE_MIN && len <= KEEP_MAX_LEN && freeMsgBytes + len <= MSG_KEEP && freeMsgs[sizeClass(len)].length < RECYCLE_LIST_MAX) {
+    keep(msg, len);
+  } else {
+    F.msg_free(msg);
+  }
+}
+
+/**
+ * Takes a free message with room for `len` body bytes off the free list (the last of len's own
+ * size class that is long enough, else the last of the next class), emptied; 0n if there is none.
+ */
+function takeFree(len) {
+  if (freeMsgBytes === 0 || len < RECYCLE_MIN || len > KEEP_MAX_LEN) return 0n;
+  let k = sizeClass(len);
+  let lens = msgLens[k];
+  let i = lens.length - 1;
+  while (i >= 0 && lens[i] < len) i--;
+  if (i < 0) {
+    if (k === 31 || freeMsgs[k + 1].length === 0) return 0n;
+    k++;
+    lens = msgLens[k];
+    i = lens.length - 1;
+  }
+  const list = freeMsgs[k];
+  const msg = list[i];
+  freeMsgBytes -= lens[i];
+  list[i] = list[list.length - 1];
+  lens[i] = lens[lens.length - 1];
+  list.pop();
+  lens.pop();
+  F.msg_clear(msg);
+  F.msg_header_clear(msg);
+  msgsReused++;
+  return msg;
+}
+
+/** True when a free message can take a body of `len` bytes (a send then takes the message route). */
+function hasFreeMsg(len) {
+  if (freeMsgBytes === 0 || len < RECYCLE_MIN || len > KEEP_MAX_LEN) return false;
+  const k = sizeClass(len);
+  const lens = msgLens[k];
+  for (let i = lens.length - 1; i >= 0; i--) if (lens[i] >= len) return true;
+  return k < 31 && freeMsgs[k + 1].length > 0;
+}
+
+// ArrayBuffer.prototype.transfer (Node 21+) would detach a view's ArrayBuffer and move its memory to
+// a new one, which the FinalizationRegistry does not follow: the message would be reused while the
+// new ArrayBuffer still views it. Views get their own transfer / transferToFixedLength, which
+// return a copy and leave the view attached (as postMessage and structuredClone copy them).
+const hasTransfer = typeof ArrayBuffer.prototype.transfer === 'function';
+function copyTransfer(newLength) {
+  const n = newLength === undefined ? this.byteLength : newLength;
+  const out = new ArrayBuffer(n);
+  new Uint8Array(out).set(new Uint8Array(this, 0, Math.min(n, this.byteLength)));
+  return out;
+}
+const transferGuard = { value: copyTransfer, writable: true, configurable: true };
+function guardTransfer(ab) {
+  if (hasTransfer) {
+    Object.defineProperty(ab, 'transfer', transferGuard);
+    Object.defineProperty(ab, 'transferToFixedLength', transferGuard);
+  }
+}
+
+/**
+ * A Buffer viewing the body (`len` >= BIG bytes) of native message `msg`, which it then owns (the
+ * message is kept once the Buffer is collected); null if no view can be made (the caller still
+ * owns the message).
+ */
+function viewBody(msg, len) {
   let ab;
   try {
-    ab = koffi.view(ptr, len);
+    ab = koffi.view(F.msg_body(msg), len);
   } catch {
-    list.push(ptr);
-    freeBytes += cap;
     return null;
   }
-  blockRegistry.register(ab, { ptr, cap });
+  guardTransfer(ab);
+  msgRegistry.register(ab, { msg, len });
+  msgsViewed++;
   return Buffer.from(ab, 0, len);
 }
 
-/** Bytes kept in free blocks, and how many receives reused one (tests, diagnostics). */
+/** A free message holding a copy of `bytes` (length `len`), or 0n if none is free. */
+function recycledMsg(bytes, len) {
+  const msg = takeFree(len);
+  if (msg === 0n) return 0n;
+  overflowing = false;
+  if (F.msg_append(msg, bytes, len) !== 0) {
+    F.msg_free(msg);
+    return 0n;
+  }
+  return msg;
+}
+
+/** Bytes kept in free messages, and how many were viewed and reused (tests, diagnostics). */
 function poolStats() {
-  return { freeBytes, reused: blocksReused };
+  return { freeMsgBytes, msgsViewed, msgsReused, bodiesCopied, overflowing };
 }
 
 /** Copies `len` bytes at native address `ptr` into a new Buffer. */
 const copyFrom = memcpy
   ? (ptr, len) => {
       if (len === 0) return Buffer.alloc(0);
-      const b = (len >= BIG && pooledBuffer(len)) || Buffer.allocUnsafe(len);
+      const b = Buffer.allocUnsafe(len);
       memcpy(b, ptr, len);
       return b;
     }
   : (ptr, len) => (len === 0 ? Buffer.alloc(0) : Buffer.from(koffi.view(ptr, len).slice(0)));
 
-/**
- * True for the sizes NNG allocates without spare room: powers of two from 1 KiB (every other size
- * gets 32 bytes either side). A message without room for a protocol header is copied whole into a
- * new one when a protocol prepends its header on the inproc transport (req/rep, pair1, surveyor):
- * an allocation, a clearing and a copy of the body.
- */
-function roomless(len) {
-  return len >= 1024 && len <= 0x40000000 && (len & (len - 1)) === 0;
-}
-
 /** A native message holding a copy of `bytes`, optionally routed to pipe id `pipeId` (0: none). The caller owns it. */
 function newMsg(bytes, pipeId) {
   const len = bytes.length;
-  if (roomless(len)) {
-    // Built from len - 1 bytes (a size NNG gives room to) and the last byte appended into that room.
-    check(F.msg_new(bytes, len - 1, scratch));
-    lastByte[0] = bytes[len - 1];
-    const rc = F.msg_append(scratch[0], lastByte, 1);
+  let msg = recycledMsg(bytes, len);
+  if (msg !== 0n) {
+    const rc = F.msg_set_pipe(msg, pipeId); // also clears the pipe it was received through
     if (rc !== 0) {
-      F.msg_free(scratch[0]);
+      F.msg_free(msg);
       throw makeError(rc);
     }
-  } else {
-    check(F.msg_new(bytes, len, scratch));
+    return msg;
   }
-  const msg = scratch[0];
+  // pnng_msg_new leaves room in front of the body for protocol headers at every size.
+  check(F.msg_new(bytes, len, scratch));
+  msg = scratch[0];
   if (pipeId) {
     const rc = F.msg_set_pipe(msg, pipeId);
     if (rc !== 0) {
@@ -160,13 +264,49 @@ function msgPipeId(msg) {
   return F.msg_pipe(msg, u32) === 0 ? u32[0] : 0;
 }
 
-/** Copies a native message's body into a Buffer and frees the message. */
-function consumeBody(msg) {
-  try {
-    return msgBody(msg);
-  } finally {
-    F.msg_free(msg);
+/** The body of a native message of body length `len` as a Buffer; consumes the message. */
+function takeBody(msg, len) {
+  if (len >= BIG && canView) {
+    if (!overflowing && freeMsgBytes + len <= MSG_KEEP) {
+      // The free list can take the message back: the Buffer views it.
+      const b = viewBody(msg, len);
+      if (b !== null) return b;
+    } else {
+      // Sends do not use the free messages up (the list overflowed, or is full): the body is
+      // copied into one of them, which the Buffer views, and the received message is freed at
+      // once (NNG allocates the next one where this one was).
+      const free = takeFree(len);
+      if (free !== 0n) {
+        const rc = F.msg_append(free, F.msg_body(msg), len);
+        bodiesCopied++;
+        F.msg_free(msg);
+        if (rc !== 0) {
+          F.msg_free(free);
+          throw makeError(rc);
+        }
+        const b = viewBody(free, len);
+        if (b !== null) return b;
+        msg = free; // no view: copied below (and kept or freed)
+      } else {
+        const b = viewBody(msg, len);
+        if (b !== null) return b;
+      }
+    }
   }
+  let b;
+  try {
+    b = bodyOf(msg, len);
+  } catch (e) {
+    F.msg_free(msg);
+    throw e;
+  }
+  keepCopied(msg, len);
+  return b;
+}
+
+/** The body of a native message as a Buffer; consumes the message. */
+function consumeBody(msg) {
+  return takeBody(msg, Number(F.msg_len(msg)));
 }
 
 /**
@@ -190,17 +330,19 @@ class Message {
 
 /** A received Message (pipe looked up in `socket`); frees the native message. */
 function wrapMsg(socket, native) {
+  let m;
   try {
-    const m = Object.create(Message.prototype);
-    m.bytes = msgBody(native);
+    m = Object.create(Message.prototype);
     m.pipe = null;
     m.header = msgHeader(native);
     const pipeId = msgPipeId(native);
     if (pipeId) m.pipe = socket._pipeFor(pipeId);
-    return m;
-  } finally {
+  } catch (e) {
     F.msg_free(native);
+    throw e;
   }
+  m.bytes = takeBody(native, Number(F.msg_len(native)));
+  return m;
 }
 
-module.exports = { poolStats, roomless, Message, newMsg, msgBody, bodyOf, bodyMsg, msgHeader, msgPipeId, consumeBody, wrapMsg };
+module.exports = { poolStats, hasFreeMsg, Message, newMsg, msgBody, bodyOf, takeBody, bodyMsg, msgHeader, msgPipeId, consumeBody, wrapMsg, BIG };

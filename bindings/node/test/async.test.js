@@ -3,7 +3,7 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const { Pair0, Req0, Rep0, Sub0, Pub0, Push0, Pull0, Message, AbortError, _dispatcher } = require('..');
-const { inproc, waitForPipes, rejectsNamed, sleep, runChild, T } = require('./helpers');
+const { inproc, listenTcp, waitForPipes, rejectsNamed, sleep, runChild, T } = require('./helpers');
 
 test('AbortSignal cancels a pending recv; the socket stays usable', T, async () => {
   const url = inproc('abort');
@@ -355,7 +355,35 @@ test('rep0 / respondent0 replies: the readiness probe never gives up a reply; se
   }
 });
 
-test('large bodies: received Buffers view pooled blocks, stay intact while referenced, and their blocks are reused once collected', T, async () => {
+test('first-try sends: receives they complete inline settle at once; completions from NNG threads still wake the loop', T, async () => {
+  // While a first-try send runs, the binding holds the completion queue (pnng_cq_hold): what the
+  // send completes inline on this thread is taken right after it, what NNG's threads complete
+  // must still make the queue's fd readable.
+  for (const url of [inproc('held-sends'), null]) {
+    const a = new Pair0({ recvTimeout: 5000 });
+    const u = url === null ? listenTcp(a) : (a.listen(url), url);
+    const b = new Pair0({ recvTimeout: 5000 });
+    await b.dial(u, { block: true });
+    await waitForPipes(a, 1);
+    try {
+      for (let i = 0; i < 200; i++) {
+        const p = a.recv(); // pending: the send below completes it (inline over inproc)
+        await b.send(Buffer.from([i & 255]));
+        assert.deepEqual(await p, Buffer.from([i & 255]));
+        // A receive completed later, by a send made from a timer (over tcp: on NNG's thread).
+        const q = b.recv();
+        setTimeout(() => a.send(Buffer.from([1, i & 255])), i % 50 === 0 ? 2 : 0);
+        assert.deepEqual(await q, Buffer.from([1, i & 255]));
+      }
+      assert.equal(_dispatcher.pending, 0);
+    } finally {
+      a.close();
+      b.close();
+    }
+  }
+});
+
+test('large bodies: received Buffers view the received messages, stay intact while referenced, and the messages are reused by later sends once collected', T, async () => {
   // In a child with --expose-gc: rounds of large messages (each its own bytes) over inproc and
   // tcp, sent through socket and Message paths; every Buffer is checked when received and again
   // after later rounds have reused the blocks of collected ones.
@@ -378,6 +406,12 @@ test('large bodies: received Buffers view pooled blocks, stay intact while refer
             if (i % 2) await b.sendMsg(new Message(m)); else await b.send(m);
             const r = i % 3 ? await a.recv() : (await a.recvMsg()).bytes;
             assert.ok(r.equals(m), 'received bytes differ (' + url + ', ' + n + ')');
+            if (typeof ArrayBuffer.prototype.transfer === 'function' && i === 0) {
+              // Node 21+: transferring the view's ArrayBuffer copies it and leaves the view attached.
+              const moved = r.buffer.transfer();
+              assert.equal(r.buffer.detached, false);
+              assert.ok(Buffer.from(moved, r.byteOffset, r.length).equals(m));
+            }
             got.push([r, m]);
           }
           kept.push(got[0]); // one per round stays referenced across the later rounds
@@ -400,13 +434,102 @@ test('large bodies: received Buffers view pooled blocks, stay intact while refer
         for (const s of [a, b, rep, req]) s.close();
       }
       const st = _poolStats();
-      assert.ok(st.reused > 0, 'no block was reused: ' + JSON.stringify(st));
+      assert.ok(st.msgsViewed > 0, 'no body was viewed: ' + JSON.stringify(st));
+      assert.ok(st.msgsReused > 0, 'no message was reused: ' + JSON.stringify(st));
       console.log('large bodies ok', JSON.stringify(st));
     })().catch((e) => { console.error(e); process.exit(1); });
   `;
   const r = await runChild(script, { args: ['--expose-gc'], timeoutMs: 30000 });
   assert.equal(r.code, 0, `signal=${r.signal} stderr=${r.err} stdout=${r.out}`);
   assert.match(r.out, /large bodies ok/);
+});
+
+test('a received large Buffer stays valid after its socket closes and after 10 000 later 1 MiB receives; RSS stays bounded', { timeout: 120000 }, async () => {
+  // No --expose-gc: the collections are the ones a program gets. Each message's first and last
+  // bytes carry its number; the first Buffer is compared in full at the end.
+  const script = `
+    const assert = require('node:assert/strict');
+    const { Push0, Pull0, _poolStats } = require('.');
+    const N = 10000, LEN = 1 << 20;
+    (async () => {
+      const rx = new Pull0({ listen: 'inproc://rss-bounded', recvMaxSize: 4 << 20 });
+      const tx = new Push0({ dial: 'inproc://rss-bounded' });
+      const firstSent = Buffer.alloc(LEN);
+      for (let i = 0; i < LEN; i++) firstSent[i] = (i * 7 + 3) & 255;
+      await tx.send(firstSent);
+      const first = await rx.recv();
+      assert.ok(first.equals(firstSent));
+      const buf = Buffer.alloc(LEN, 0x5a);
+      let rssAt2k = 0;
+      for (let i = 0; i < N; i++) {
+        buf[0] = i & 255;
+        buf[LEN - 1] = (i >> 8) & 255;
+        await tx.send(buf);
+        const b = await rx.recv();
+        assert.equal(b.length, LEN);
+        assert.ok(b[0] === (i & 255) && b[LEN - 1] === ((i >> 8) & 255) && b[LEN >> 1] === 0x5a, 'message ' + i + ' differs');
+        if (i === 2000) rssAt2k = process.memoryUsage().rss;
+      }
+      const rssEnd = process.memoryUsage().rss;
+      tx.close();
+      rx.close();
+      await new Promise((r) => setTimeout(r, 20));
+      assert.ok(first.equals(firstSent), 'the first Buffer changed');
+      const st = _poolStats();
+      assert.ok(st.msgsReused > 0, JSON.stringify(st));
+      // 10 000 messages are 10 GiB; what stays is a collection's worth of views plus the free lists.
+      assert.ok(rssEnd - rssAt2k < 384 * 1024 * 1024, 'RSS grew by ' + ((rssEnd - rssAt2k) >> 20) + ' MiB');
+      assert.ok(rssEnd < 1024 * 1024 * 1024, 'RSS ' + (rssEnd >> 20) + ' MiB');
+      console.log('bounded ok', rssAt2k >> 20, rssEnd >> 20, JSON.stringify(st));
+    })().catch((e) => { console.error(e); process.exit(1); });
+  `;
+  const r = await runChild(script, { timeoutMs: 110000 });
+  assert.equal(r.code, 0, `signal=${r.signal} stderr=${r.err} stdout=${r.out}`);
+  assert.match(r.out, /bounded ok/);
+});
+
+test('a process that only receives large messages: bodies stay intact, the kept messages are reused for receives, RSS stays bounded', { timeout: 120000 }, async () => {
+  // The sender is a worker thread (its own module instance, so its sends never take the main
+  // thread's free messages): the main thread's free list fills up and later bodies are copied
+  // into its messages.
+  const script = `
+    const assert = require('node:assert/strict');
+    const { Worker } = require('node:worker_threads');
+    const { Pull0, _poolStats } = require('.');
+    const N = 3000, LEN = 1 << 20;
+    (async () => {
+      const rx = new Pull0({ listen: 'inproc://rx-only', recvMaxSize: 4 << 20 });
+      const w = new Worker(\`
+        const { Push0 } = require(process.cwd());
+        (async () => {
+          const tx = new Push0({ dial: 'inproc://rx-only' });
+          const buf = Buffer.alloc(\${LEN}, 0x33);
+          for (let i = 0; i < \${N}; i++) { buf[0] = i & 255; buf[\${LEN} - 1] = (i >> 8) & 255; await tx.send(buf); }
+          await new Promise((r) => setTimeout(r, 200));
+          tx.close();
+        })();
+      \`, { eval: true });
+      const kept = [];
+      let rssAt500 = 0;
+      for (let i = 0; i < N; i++) {
+        const b = await rx.recv();
+        assert.ok(b.length === LEN && b[0] === (i & 255) && b[LEN - 1] === ((i >> 8) & 255) && b[LEN >> 1] === 0x33, 'message ' + i + ' differs');
+        if (i % 500 === 0) kept.push([i, b]);
+        if (i === 500) rssAt500 = process.memoryUsage().rss;
+      }
+      const rssEnd = process.memoryUsage().rss;
+      for (const [i, b] of kept) assert.ok(b[0] === (i & 255) && b[LEN - 1] === ((i >> 8) & 255) && b[LEN >> 2] === 0x33, 'kept message ' + i + ' changed');
+      const st = _poolStats();
+      assert.ok(st.msgsReused > 0, 'no free message was reused: ' + JSON.stringify(st));
+      assert.ok(rssEnd - rssAt500 < 384 * 1024 * 1024, 'RSS grew by ' + ((rssEnd - rssAt500) >> 20) + ' MiB');
+      await w.terminate();
+      rx.close();
+      console.log('rx-only ok', rssAt500 >> 20, rssEnd >> 20, JSON.stringify(st));
+    })().catch((e) => { console.error(e); process.exit(1); });
+  `;
+  const r = await runChild(script, { timeoutMs: 110000 });
+  assert.equal(r.code, 0, `signal=${r.signal} stderr=${r.err} stdout=${r.out}`);
+  assert.match(r.out, /rx-only ok/);
 });
 
 test('power-of-two sizes (built with room for a protocol header) arrive intact, last byte included', T, async () => {

@@ -49,6 +49,14 @@ nni_pollable_raise(nni_pollable *p)
 	}
 }
 
+// nni_pollable_raised reads the state without a descriptor: unlike
+// nni_pollable_getfd, it does not make raise and clear cost system calls.
+bool
+nni_pollable_raised(nni_pollable *p)
+{
+	return (nni_atomic_get_bool(&p->p_raised));
+}
+
 void
 nni_pollable_clear(nni_pollable *p)
 {

@@ -609,6 +609,15 @@ rep0_sock_get_sendfd(void *arg, void *buf, size_t *szp, nni_opt_type t)
 	return (nni_copyout_int(fd, buf, szp, t));
 }
 
+// "send-ready": the send descriptor's state, read without a descriptor.
+static int
+rep0_sock_get_send_ready(void *arg, void *buf, size_t *szp, nni_opt_type t)
+{
+	rep0_sock *s = arg;
+
+	return (nni_copyout_bool(nni_pollable_raised(&s->writable), buf, szp, t));
+}
+
 static int
 rep0_sock_get_recvfd(void *arg, void *buf, size_t *szp, nni_opt_type t)
 {
@@ -671,6 +680,10 @@ static nni_option rep0_sock_options[] = {
 	{
 	    .o_name = NNG_OPT_SENDFD,
 	    .o_get  = rep0_sock_get_sendfd,
+	},
+	{
+	    .o_name = "send-ready",
+	    .o_get  = rep0_sock_get_send_ready,
 	},
 	// terminate list
 	{
