@@ -916,10 +916,9 @@ fn a_wait_reading_its_pipe_on_another_thread() {
             tries < 50,
             "a wait never read the connection this thread sent on"
         );
-        unsafe {
-            pnng_aio_cancel(aio);
-            pnng_aio_wait(aio);
-        }
+        unsafe { pnng_aio_cancel(aio) };
+        // The entry is posted after the aio stops running: wait for it.
+        assert_eq!(unsafe { pnng_cq_wait(cq, 5000) }, PNNG_OK);
         let (mut got, mut ud) = (std::ptr::null_mut(), std::ptr::null_mut());
         assert_eq!(unsafe { pnng_cq_pop(cq, &mut got, &mut ud) }, PNNG_OK);
     }
@@ -956,6 +955,7 @@ fn a_wait_reading_its_pipe_on_another_thread() {
     }
     assert_eq!(rv, PNNG_OK);
     assert_eq!(unsafe { pnng_aio_result(aio) }, PNNG_ETIMEDOUT);
+    assert_eq!(unsafe { pnng_cq_wait(cq, 5000) }, PNNG_OK);
     let (mut got, mut ud) = (std::ptr::null_mut(), std::ptr::null_mut());
     assert_eq!(unsafe { pnng_cq_pop(cq, &mut got, &mut ud) }, PNNG_OK);
 
@@ -990,6 +990,7 @@ fn a_wait_reading_its_pipe_on_another_thread() {
 
     // An inproc receive has no connection to read: at once, still running.
     let (x, y) = pair(pnng_pair0_open, pnng_pair0_open, &addr("inproc"));
+    assert_eq!(unsafe { pnng_cq_wait(cq, 5000) }, PNNG_OK);
     assert_eq!(unsafe { pnng_cq_pop(cq, &mut got, &mut ud) }, PNNG_OK);
     assert_eq!(unsafe { pnng_socket_recv_aio(x, aio) }, PNNG_OK);
     let rv = std::thread::spawn({
