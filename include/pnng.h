@@ -785,6 +785,17 @@ extern "C" {
 #endif // __cplusplus
 
 /**
+ * pnng's copy of NNG: the calling thread's stream descriptor hints (the tcp/ipc pipe it
+ * last wrote to, the one that ended its last wait), which its waits read; 0 for none.
+ */
+extern uint64_t nng_pipe_hints(void);
+
+/**
+ * pnng's copy of NNG: sets the calling thread's hints (a value from `nng_pipe_hints`).
+ */
+extern void nng_pipe_hints_set(uint64_t hints);
+
+/**
  * Opens a pair0 socket, the bidirectional one-to-one (pynng `Pair0`). Writes the handle to `*out`;
  * release it with `pnng_socket_close`. `PNNG_EINVAL` if `out` is NULL.
  *
@@ -3193,6 +3204,36 @@ void pnng_aio_wait(struct pnng_aio *a);
  * @ingroup aio
  */
 pnng_result pnng_aio_wait_timeout(struct pnng_aio *a, int32_t ms);
+
+/**
+ * Waits at most `ms` for a running socket or context receive while the calling thread reads
+ * the tcp or ipc connection it last sent on: when the message comes, the kernel wakes this
+ * thread, which receives it itself, instead of waking the library's poller thread, which
+ * would complete the aio and then wake the waiter (two thread switches fewer per message in
+ * a request/reply exchange). For a runtime that waits for completions its own way (a
+ * completion queue in an event loop) and can afford to block a thread briefly: wait a short
+ * slice here first, then, on any result but 0, the usual way. The operation is never
+ * cancelled, so nothing is lost between the two: its completion is reported as usual (a
+ * callback, or an entry on its completion queue), also when it completes during this wait.
+ * A completion queue's descriptor is not made readable for a completion during this wait:
+ * after 0, pop the entry. One thread at a time waits this way for an aio.
+ *
+ * @param a The aio.
+ * @param fd A descriptor to watch for readability (the wait then ends with `PNNG_EINTR`), or
+ *   a negative number for none. Only polled, never read.
+ * @param ms The longest wait in milliseconds; negative: no limit.
+ * @return 0 (`PNNG_OK`) on success, else an error code:
+ * @retval PNNG_OK The operation has completed (or none runs).
+ * @retval PNNG_ETIMEDOUT The operation is still running after `ms`.
+ * @retval PNNG_EINTR `fd` is readable (or not an open descriptor); the operation still runs.
+ * @retval PNNG_ENOTSUP This thread has no connection to read for it (the operation is not a
+ *   socket or context receive, the transport is inproc or not a stream, the thread has not sent
+ *   on one, another thread reads it or waits this way, the connection is closing): returned at
+ *   once or before `ms` is over, the operation still running.
+ * @retval PNNG_EINVAL A required pointer argument is NULL.
+ * @ingroup aio
+ */
+pnng_result pnng_aio_wait_pipe(struct pnng_aio *a, int fd, int32_t ms);
 
 /**
  * Asks the running operation to end with `PNNG_ECANCELED` (it may still complete normally if it

@@ -859,3 +859,159 @@ fn take_body_copies_small_bodies_and_hands_over_the_rest() {
     close(a);
     close(b);
 }
+
+/// `pnng_aio_wait_pipe`: a bounded wait that reads the connection the socket last sent on,
+/// from whichever thread waits (the socket keeps NNG's thread hints, patch 0040); the
+/// operation is never cancelled by it, so a later completion is reported as usual.
+#[test]
+fn a_wait_reading_its_pipe_on_another_thread() {
+    let (a, b) = pair(pnng_pair0_open, pnng_pair0_open, &addr("tcp"));
+    let mut cq = std::ptr::null_mut();
+    assert_eq!(unsafe { pnng_cq_new(&mut cq) }, PNNG_OK);
+    let mut aio = std::ptr::null_mut();
+    assert_eq!(
+        unsafe { pnng_aio_new_cq(cq, std::ptr::null_mut(), &mut aio) },
+        PNNG_OK
+    );
+    assert_eq!(
+        unsafe { pnng_aio_wait_pipe(std::ptr::null_mut(), -1, 0) },
+        PNNG_EINVAL
+    );
+    assert_eq!(unsafe { pnng_aio_wait_pipe(aio, -1, 10) }, PNNG_OK, "idle");
+    struct Ptr<T>(*mut T);
+    unsafe impl<T> Send for Ptr<T> {}
+    let pop = |want: &[u8]| {
+        let (mut got, mut ud) = (std::ptr::null_mut(), std::ptr::null_mut());
+        assert_eq!(unsafe { pnng_cq_pop(cq, &mut got, &mut ud) }, PNNG_OK);
+        assert_eq!(got, aio);
+        let mut m = std::ptr::null_mut();
+        assert_eq!(unsafe { pnng_aio_take_msg(aio, &mut m) }, PNNG_OK);
+        assert_eq!(take(m), want);
+    };
+
+    // This thread sent on the connection: the wait reads it, and ends with the slice or with
+    // a readable descriptor, the receive still running. (ENOTSUP when the send went out on
+    // another thread, or the connection has no read armed yet: then again.)
+    let settled = |fd: c_int, ms: i32| {
+        for _ in 0..100 {
+            let rv = unsafe { pnng_aio_wait_pipe(aio, fd, ms) };
+            if rv != PNNG_ENOTSUP {
+                return rv;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(2));
+        }
+        PNNG_ENOTSUP
+    };
+    let mut tries = 0;
+    loop {
+        assert_eq!(send(a, b"ping"), PNNG_OK);
+        assert_eq!(recv(b).unwrap(), b"ping");
+        assert_eq!(unsafe { pnng_socket_recv_aio(a, aio) }, PNNG_OK);
+        match settled(-1, 30) {
+            PNNG_ETIMEDOUT => break,
+            rv => assert_eq!(rv, PNNG_ENOTSUP),
+        }
+        tries += 1;
+        assert!(
+            tries < 50,
+            "a wait never read the connection this thread sent on"
+        );
+        unsafe { pnng_aio_cancel(aio) };
+        // The entry is posted after the aio stops running: wait for it.
+        assert_eq!(unsafe { pnng_cq_wait(cq, 5000) }, PNNG_OK);
+        let (mut got, mut ud) = (std::ptr::null_mut(), std::ptr::null_mut());
+        assert_eq!(unsafe { pnng_cq_pop(cq, &mut got, &mut ud) }, PNNG_OK);
+    }
+    let efd = unsafe { libc::eventfd(1, libc::EFD_CLOEXEC) };
+    assert_eq!(settled(efd, 5000), PNNG_EINTR);
+    unsafe { libc::close(efd) };
+    assert!(unsafe { pnng_aio_busy(aio) });
+
+    // A thread that never sent on it waits for the same receive and reads the socket's
+    // connection: the answer ends its wait.
+    let waiter = {
+        let p = Ptr(aio);
+        std::thread::spawn(move || {
+            let p = p;
+            let t = std::time::Instant::now();
+            (unsafe { pnng_aio_wait_pipe(p.0, -1, 10_000) }, t.elapsed())
+        })
+    };
+    std::thread::sleep(std::time::Duration::from_millis(50));
+    assert_eq!(send(b, b"pong"), PNNG_OK);
+    let (rv, took) = waiter.join().unwrap();
+    assert_eq!(rv, PNNG_OK, "the other thread read the socket's connection");
+    assert!(took < std::time::Duration::from_secs(5));
+    assert_eq!(unsafe { pnng_aio_result(aio) }, PNNG_OK);
+    pop(b"pong");
+
+    // The socket's receive timeout ends the wait.
+    set_ms(a, "recv-timeout", 100);
+    assert_eq!(unsafe { pnng_socket_recv_aio(a, aio) }, PNNG_OK);
+    let mut rv = unsafe { pnng_aio_wait_pipe(aio, -1, -1) };
+    if rv == PNNG_ENOTSUP {
+        unsafe { pnng_aio_wait(aio) };
+        rv = PNNG_OK;
+    }
+    assert_eq!(rv, PNNG_OK);
+    assert_eq!(unsafe { pnng_aio_result(aio) }, PNNG_ETIMEDOUT);
+    assert_eq!(unsafe { pnng_cq_wait(cq, 5000) }, PNNG_OK);
+    let (mut got, mut ud) = (std::ptr::null_mut(), std::ptr::null_mut());
+    assert_eq!(unsafe { pnng_cq_pop(cq, &mut got, &mut ud) }, PNNG_OK);
+
+    // A message that comes after the slice is reported through the queue as usual.
+    set_ms(a, "recv-timeout", -1);
+    assert_eq!(unsafe { pnng_socket_recv_aio(a, aio) }, PNNG_OK);
+    assert_eq!(settled(-1, 20), PNNG_ETIMEDOUT);
+    assert_eq!(send(b, b"late"), PNNG_OK);
+    assert_eq!(unsafe { pnng_cq_wait(cq, 5000) }, PNNG_OK);
+    pop(b"late");
+
+    // Closing the socket ends a wait without a limit.
+    assert_eq!(unsafe { pnng_socket_recv_aio(a, aio) }, PNNG_OK);
+    let waiter = {
+        let p = Ptr(aio);
+        std::thread::spawn(move || {
+            let p = p;
+            let t = std::time::Instant::now();
+            let rv = unsafe { pnng_aio_wait_pipe(p.0, -1, -1) };
+            if rv == PNNG_ENOTSUP {
+                unsafe { pnng_aio_wait(p.0) }; // the connection closed first
+            } else {
+                assert_eq!(rv, PNNG_OK);
+            }
+            t.elapsed()
+        })
+    };
+    std::thread::sleep(std::time::Duration::from_millis(50));
+    close(a);
+    assert!(waiter.join().unwrap() < std::time::Duration::from_secs(5));
+    assert_eq!(unsafe { pnng_aio_result(aio) }, PNNG_ECLOSED);
+
+    // An inproc receive has no connection to read: at once, still running.
+    let (x, y) = pair(pnng_pair0_open, pnng_pair0_open, &addr("inproc"));
+    assert_eq!(unsafe { pnng_cq_wait(cq, 5000) }, PNNG_OK);
+    assert_eq!(unsafe { pnng_cq_pop(cq, &mut got, &mut ud) }, PNNG_OK);
+    assert_eq!(unsafe { pnng_socket_recv_aio(x, aio) }, PNNG_OK);
+    let rv = std::thread::spawn({
+        let p = Ptr(aio);
+        move || {
+            let p = p;
+            unsafe { pnng_aio_wait_pipe(p.0, -1, 10_000) }
+        }
+    })
+    .join()
+    .unwrap();
+    assert_eq!(rv, PNNG_ENOTSUP);
+    assert!(unsafe { pnng_aio_busy(aio) });
+    assert_eq!(send(y, b"in"), PNNG_OK);
+    assert_eq!(unsafe { pnng_cq_wait(cq, 5000) }, PNNG_OK);
+    pop(b"in");
+    unsafe {
+        pnng_aio_free(aio);
+        pnng_cq_free(cq);
+    }
+    close(b);
+    close(x);
+    close(y);
+}

@@ -366,9 +366,11 @@ fn large_messages_are_read_by_the_poller_thread() {
             assert!(recv(cli).unwrap() == big(i), "{t}: reply {i}");
         }
         let woke = poller_switches() - before;
-        // The poller reads each message (two per round trip); other tests only add to it.
+        // The poller reads each message: two wake-ups per round trip on an idle machine, other
+        // tests only add to it, and a loaded one lets it find several messages per wake-up
+        // (142 of 200 seen). A caller that read its own pipe would leave it asleep: near 0.
         assert!(
-            woke >= u64::from(N),
+            woke >= u64::from(N / 4),
             "{t}: poller woke only {woke} times in {N} round trips of 256 KiB"
         );
         for i in 0..10u32 {

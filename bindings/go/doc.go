@@ -27,7 +27,8 @@
 // Every object is safe for concurrent use by several goroutines. Close is idempotent; a
 // socket, context, message or TLS configuration a program forgets is released by a finalizer.
 // Blocking Send and Recv park the goroutine in the Go scheduler (on an asynchronous operation
-// watched by the runtime's network poller) rather than blocking an OS thread in C. Pipe callbacks run on a goroutine of the
+// watched by the runtime's network poller) rather than blocking an OS thread in C; a receive
+// first waits up to 1 ms in C, reading its tcp/ipc connection on its own thread. Pipe callbacks run on a goroutine of the
 // package, never on an NNG thread. Recv copies a message body into Go memory; RecvMsg with
 // Message.WithBody reads it in place.
 //

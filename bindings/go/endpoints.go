@@ -274,11 +274,12 @@ func (p *Pipe) Listener() *Listener {
 // unreachable Context is closed by a finalizer.
 type Context struct {
 	options
-	c      C.pnng_ctx
-	sock   *Socket
-	closed atomic.Bool
-	sendMu chan struct{}
-	recvMu chan struct{}
+	c       C.pnng_ctx
+	sock    *Socket
+	closed  atomic.Bool
+	sendMu  chan struct{}
+	recvMu  chan struct{}
+	bounded boundedWait // its blocking receives' waits in C (poll.go)
 }
 
 func newContext(c C.pnng_ctx, s *Socket) *Context {
@@ -351,7 +352,7 @@ func (c *Context) recvResult() C.pg_recv_result {
 	}
 	if r.rv == C.PNNG_EAGAIN {
 		var ok bool
-		if r, ok = recvWaitWith(func(a *C.pnng_aio) C.int { return C.pg_waiter_ctx_recv(c.c, a) }); !ok {
+		if r, ok = recvWaitOn(uint32(c.c.id), true, !c.sock.st.surveyor, &c.bounded); !ok {
 			r = C.pg_ctx_recv(c.c, 0)
 		}
 	}

@@ -198,15 +198,53 @@ static inline pg_send_result pg_socket_send_keep(pnng_socket s, const void *data
     }
     return r;
 }
-/* Starts the receive (the aio's timeout is the socket's or context's own). */
-static inline int pg_waiter_recv(pnng_socket s, pnng_aio *a) { return pnng_socket_recv_aio(s, a); }
-static inline int pg_waiter_ctx_recv(pnng_ctx c, pnng_aio *a) { return pnng_ctx_recv_aio(c, a); }
+/* Starts the receive on socket id, or on context id when ctx is nonzero (the aio's timeout is
+ * the socket's or context's own). */
+static inline int pg_waiter_recv(uint32_t id, int ctx, pnng_aio *a) {
+    return ctx ? pnng_ctx_recv_aio((pnng_ctx){id}, a) : pnng_socket_recv_aio((pnng_socket){id}, a);
+}
 /* Starts a send of m (the aio owns it from here; on failure to start, m is taken back and
  * stays the caller's). */
 static inline int pg_waiter_send(pnng_socket s, pnng_aio *a, pnng_msg *m) {
     int rv = pnng_aio_set_msg(a, m);
     if (rv == 0 && (rv = pnng_socket_send_aio(s, a)) != 0) pnng_aio_take_msg(a, &m);
     return rv;
+}
+/* A receive on a waiter's aio waited for in C for at most ms (poll.go): the calling thread
+ * reads its own tcp/ipc connection meanwhile (pnng_aio_wait_pipe), and stops early when xfd
+ * (if not negative) becomes readable. running is 0 when r is the outcome, else 1 and wait_rv
+ * says why the wait ended: PNNG_ETIMEDOUT (ms passed), PNNG_EINTR (xfd readable) or
+ * PNNG_ENOTSUP (no connection to read for it; returned early). */
+typedef struct {
+    pg_recv_result r;
+    int running;
+    int wait_rv;
+} pg_recv_wait;
+static inline pg_recv_result pg_waiter_received(pnng_cq *cq);
+static inline pg_recv_wait pg_waiter_wait_within(pnng_aio *a, pnng_cq *cq, int xfd, int32_t ms) {
+    pg_recv_wait w = {{0, NULL, NULL, 0}, 0, 0};
+    w.wait_rv = pnng_aio_wait_pipe(a, xfd, ms);
+    w.r = pg_waiter_received(cq);
+    w.running = w.r.rv == PNNG_EAGAIN;
+    return w;
+}
+/* pg_waiter_recv, then pg_waiter_wait_within (one cgo call); running 0 with the start's error
+ * if nothing started. With try set, a non-blocking receive first: a message that came since
+ * the caller's own try is taken without the aio (whose completion would signal the queue). */
+static inline pg_recv_wait pg_waiter_recv_within(uint32_t id, int ctx, int try_first, pnng_aio *a, pnng_cq *cq,
+                                                int xfd, int32_t ms) {
+    if (try_first) {
+        pg_recv_wait w = {ctx ? pg_ctx_recv((pnng_ctx){id}, PNNG_FLAG_NONBLOCK)
+                              : pg_socket_recv((pnng_socket){id}, PNNG_FLAG_NONBLOCK),
+                          0, 0};
+        if (w.r.rv != PNNG_EAGAIN) return w;
+    }
+    int rv = pg_waiter_recv(id, ctx, a);
+    if (rv != 0) {
+        pg_recv_wait w = {pg_body_of(rv, NULL), 0, 0}; /* nothing started, nothing will be posted */
+        return w;
+    }
+    return pg_waiter_wait_within(a, cq, xfd, ms);
 }
 /* The receive's outcome once completed (rv PNNG_EAGAIN while it runs); on success the caller
  * owns the message. */

@@ -4,12 +4,17 @@ package pnng
 import "C"
 
 import (
+	"errors"
 	"os"
+	"runtime"
 	"sync"
+	"sync/atomic"
 	"syscall"
+	"time"
 )
 
-// Blocking Send and Recv on a socket wait in the Go scheduler, not in C. The operation is
+// Blocking Send and Recv on a socket wait in the Go scheduler, not in C (but for a receive's
+// first slice, see boundedRecv). The operation is
 // first tried without blocking (one cgo call, which is all a message costs while the socket
 // keeps up). Only when it would block does the goroutine take a waiter: the operation is
 // started asynchronously on the waiter's aio, whose completion is posted to the waiter's own
@@ -36,6 +41,7 @@ import (
 type waiter struct {
 	cq  *C.pnng_cq
 	aio *C.pnng_aio
+	fd  C.int // the queue's own eventfd (f is a duplicate)
 	f   *os.File
 	rc  syscall.RawConn
 }
@@ -81,6 +87,7 @@ func newWaiter() *waiter {
 	if C.pg_waiter_new(&w.cq, &w.aio, &fd) != 0 {
 		return nil
 	}
+	w.fd = fd
 	dup, err := syscall.Dup(int(fd))
 	if err != nil {
 		w.free()
@@ -107,17 +114,25 @@ func (w *waiter) free() {
 
 // wait parks until done (a non-blocking look at the queue) reports the operation complete.
 // start runs first, after the poller's readiness is reset, so a completion it posts at once
-// is not missed. The file is never closed while a waiter is in use and has no deadline, so
-// the only way out is the operation's completion.
+// is not missed. The file is never closed while a waiter is in use; its read deadline is set
+// only by kick, which wakes the goroutine to look again. So the only way out is the
+// operation's completion.
 func (w *waiter) wait(start func() bool, done func() bool) {
 	first := true
-	err := w.rc.Read(func(uintptr) bool {
+	look := func(uintptr) bool {
 		if first {
 			first = false
 			return start()
 		}
 		return done()
-	})
+	}
+	parkEnter(w)
+	err := w.rc.Read(look)
+	for errors.Is(err, os.ErrDeadlineExceeded) {
+		_ = w.f.SetReadDeadline(time.Time{})
+		err = w.rc.Read(look)
+	}
+	parkLeave(w)
 	if err != nil {
 		// Not expected (the descriptor is pollable and stays open): finish in C.
 		if first && start() {
@@ -130,20 +145,98 @@ func (w *waiter) wait(start func() bool, done func() bool) {
 	}
 }
 
+// The waiters parked in the runtime poller. While a goroutine waits in C (a bounded wait,
+// below) its thread keeps the P; with GOMAXPROCS=1 the runtime's poller, which would wake a
+// parked goroutine whose operation completed, runs only after the monitor thread hands the
+// P on (up to 10 ms later). In a request/reply exchange between two sockets of this process
+// the peer is often that parked goroutine, and the bounded wait would wait for an answer the
+// peer cannot send. So a bounded wait also watches the queue of the one parked waiter (there
+// is no bounded wait while several are parked) and, when it becomes readable, wakes its
+// goroutine directly (kick) and yields to it.
+var parked struct {
+	mu  sync.Mutex
+	all []*waiter // the parked waiters (few: one per goroutine blocked past its slice)
+}
+
+func parkEnter(w *waiter) {
+	parked.mu.Lock()
+	parked.all = append(parked.all, w)
+	parked.mu.Unlock()
+}
+
+func parkLeave(w *waiter) {
+	parked.mu.Lock()
+	for i, p := range parked.all {
+		if p == w {
+			last := len(parked.all) - 1
+			parked.all[i] = parked.all[last]
+			parked.all[last] = nil
+			parked.all = parked.all[:last]
+			break
+		}
+	}
+	parked.mu.Unlock()
+}
+
+// parkedOne returns the one parked waiter (nil if none) and its queue's descriptor; ok is
+// false while several are parked.
+func parkedOne() (w *waiter, fd C.int, ok bool) {
+	parked.mu.Lock()
+	defer parked.mu.Unlock()
+	switch len(parked.all) {
+	case 0:
+		return nil, -1, true
+	case 1:
+		return parked.all[0], parked.all[0].fd, true
+	}
+	return nil, -1, false
+}
+
+// kick wakes w's goroutine if w is still parked: its poller wait ends (a deadline in the
+// past) and it looks at its queue again, without the runtime's poller.
+func kick(w *waiter) {
+	parked.mu.Lock()
+	if len(parked.all) == 1 && parked.all[0] == w {
+		_ = w.f.SetReadDeadline(time.Unix(1, 0))
+	}
+	parked.mu.Unlock()
+}
+
 // recvWait receives, parking until a message (or an error) comes; ok is false when no
 // waiter could be made (the caller blocks in C instead).
 func (st *sockState) recvWait() (r C.pg_recv_result, ok bool) {
-	return recvWaitWith(func(a *C.pnng_aio) C.int { return C.pg_waiter_recv(st.sock, a) })
+	return recvWaitOn(uint32(st.sock.id), false, true, &st.bounded)
 }
 
-// recvWaitWith is recvWait for the receive start starts on the waiter's aio.
-func recvWaitWith(start func(a *C.pnng_aio) C.int) (r C.pg_recv_result, ok bool) {
+// recvWaitOn is recvWait for socket id, or context id when ctx is set, whose bounded waits
+// adapt through b; try says whether a non-blocking receive may be tried (not on a surveyor's
+// context, where it waits for the survey).
+func recvWaitOn(id uint32, ctx, try bool, b *boundedWait) (r C.pg_recv_result, ok bool) {
 	w := getWaiter()
 	if w == nil {
 		return r, false
 	}
+	c := C.int(0)
+	if ctx {
+		c = 1
+	}
+	if b.try() {
+		if res, done := boundedRecv(w, id, c, try, b); done {
+			putWaiter(w)
+			return res, true
+		}
+		// Still running: park for the same receive (never cancelled, so nothing is lost
+		// between the two waits). Its completion may have been posted since the look in C.
+		received := func() bool {
+			r = C.pg_waiter_received(w.cq)
+			return r.rv != C.PNNG_EAGAIN
+		}
+		w.wait(received, received)
+		putWaiter(w)
+		return r, true
+	}
 	w.wait(func() bool {
-		if rv := start(w.aio); rv != 0 {
+		if rv := C.pg_waiter_recv(C.uint32_t(id), c, w.aio); rv != 0 {
 			r = C.pg_recv_result{rv: rv} // nothing started, nothing will be posted
 			return true
 		}
@@ -154,6 +247,103 @@ func recvWaitWith(start func(a *C.pnng_aio) C.int) (r C.pg_recv_result, ok bool)
 	})
 	putWaiter(w)
 	return r, true
+}
+
+// boundedRecv starts the receive on w and waits for it in C, up to the slice; done is false
+// when the receive still runs (the caller parks).
+func boundedRecv(w *waiter, id uint32, ctx C.int, try bool, b *boundedWait) (r C.pg_recv_result, done bool) {
+	// A goroutine that became runnable while this one ran Go code (its thread woke from a
+	// C call and found the P taken) runs first: during the wait in C the P stays with this
+	// thread, and the runtime hands it on only after the monitor thread notices.
+	runtime.Gosched()
+	pw, xfd, ok := parkedOne()
+	if !ok {
+		// Several goroutines parked: a wait in C could hold up their wake-ups.
+		return pgWaiterRecvStart(w, id, ctx)
+	}
+	t := C.int(0)
+	if try {
+		t = 1 // a message may have come while others ran (the yield above)
+	}
+	res := C.pg_waiter_recv_within(C.uint32_t(id), ctx, t, w.aio, w.cq, xfd, boundedSliceMs)
+	for i := 0; res.running != 0 && res.wait_rv == C.PNNG_EINTR && i < maxKicks; i++ {
+		// The parked goroutine's operation completed: let it run, then wait again.
+		kick(pw)
+		runtime.Gosched()
+		if pw, xfd, ok = parkedOne(); !ok {
+			return r, false
+		}
+		res = C.pg_waiter_wait_within(w.aio, w.cq, xfd, boundedSliceMs)
+	}
+	if res.running == 0 {
+		if res.r.rv == 0 {
+			b.hit()
+		}
+		return res.r, true
+	}
+	if res.wait_rv != C.PNNG_EINTR {
+		b.missed(res.wait_rv == C.PNNG_ETIMEDOUT)
+	}
+	return r, false
+}
+
+// pgWaiterRecvStart only starts the receive on w (done when it did not start).
+func pgWaiterRecvStart(w *waiter, id uint32, ctx C.int) (r C.pg_recv_result, done bool) {
+	if rv := C.pg_waiter_recv(C.uint32_t(id), ctx, w.aio); rv != 0 {
+		return C.pg_recv_result{rv: rv}, true
+	}
+	return r, false
+}
+
+// maxKicks bounds the rounds of one bounded wait that wake a parked goroutine.
+const maxKicks = 4
+
+// boundedSliceMs is how long a blocking receive first waits in C, reading the thread's own
+// tcp/ipc connection (pnng_aio_wait_pipe), before it parks in the Go scheduler.
+const boundedSliceMs = 1
+
+// maxBoundedBackoff bounds the back-off (see boundedWait).
+const maxBoundedBackoff = 8
+
+// boundedWait adapts a socket's (or context's) bounded waits to what they achieve. A wait
+// that ends without the message held a thread, and with GOMAXPROCS=1 every other goroutine,
+// for the slice; a wait that cannot read a connection (inproc, a thread that has not sent on
+// the connection, another thread reading it) returns at once but costs a C call. After n
+// such misses in a row the next 2^n-1 blocking receives park at once; a first timeout is
+// forgiven (a request/reply peer in this process can miss one slice when the runtime gave
+// its thread's P away), so a ping-pong does not fall into parking, which would make the
+// peer's bounded waits miss in turn.
+type boundedWait struct {
+	skip atomic.Int32 // blocking receives left that park at once
+	miss atomic.Int32 // bounded waits in a row that ended without the message
+}
+
+func (b *boundedWait) try() bool {
+	if b.skip.Load() > 0 {
+		b.skip.Add(-1)
+		return false
+	}
+	return true
+}
+
+func (b *boundedWait) hit() {
+	if b.miss.Load() != 0 {
+		b.miss.Store(0)
+	}
+}
+
+func (b *boundedWait) missed(timedOut bool) {
+	n := b.miss.Add(1)
+	if n > maxBoundedBackoff {
+		n = maxBoundedBackoff
+		b.miss.Store(n)
+	}
+	if timedOut {
+		n--
+	}
+	if n > 0 {
+		b.skip.Store(1<<n - 1)
+	}
 }
 
 // sendWait sends m (the aio owns it while the send runs), parking until the send completes.

@@ -145,6 +145,7 @@ type sockState struct {
 	pollable  bool        // opened here: a blocking Recv may wait in the Go scheduler (poll.go)
 	pollSends bool        // and so may a blocking Send (protocols where a non-blocking try is safe)
 	surveyor  bool        // cooked surveyor: a context's non-blocking receive waits for the survey
+	bounded   boundedWait // blocking receives' waits in C before they park (poll.go)
 	msgs      msgAlloc    // received Messages (message.go)
 	closed    atomic.Bool // Close has started
 	gone      atomic.Bool // pnng_socket_close has returned

@@ -11,9 +11,9 @@ use super::types::{CtxId, PipeId, SocketId};
 use crate::error::{Error, Result, check};
 use std::alloc::Layout;
 use std::cell::UnsafeCell;
-use std::ffi::c_void;
+use std::ffi::{c_int, c_void};
 use std::ptr::NonNull;
-use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU8, AtomicU32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex, Weak};
 
 /// The C callback type (`pnng_aio_cb` without its NULL): `void (*)(void *userdata)`.
@@ -26,16 +26,29 @@ pub enum Notify {
     Queue(Arc<Cq>, usize),
 }
 
-/// The aio's phase (`Aio::phase`): which operation runs (none: idle), and whether its free
-/// has begun.
+/// The aio's phase (`Aio::phase`), one word: flags (which operation runs, none: idle; whether
+/// its free has begun; whether a thread waits in `wait_pipe`), the number of operations started
+/// (so a `wait_pipe` that ends tells its own operation from a later one) and, for a socket
+/// receive, the socket's id (for `wait_pipe`, which may run on another thread).
 mod phase {
-    pub(super) const SEND: u8 = 1;
-    pub(super) const RECV: u8 = 2;
+    pub(super) const SEND: u64 = 1;
+    pub(super) const RECV: u64 = 2;
     /// An operation runs (SEND or RECV).
-    pub(super) const RUNNING: u8 = SEND | RECV;
+    pub(super) const RUNNING: u64 = SEND | RECV;
     /// Set while freeing: the completion of a cancelled operation is not reported, and no
     /// operation starts.
-    pub(super) const FREEING: u8 = 4;
+    pub(super) const FREEING: u64 = 4;
+    /// A thread waits in `wait_pipe` for the running receive (NNG allows one per operation);
+    /// its completion is posted quietly, for that thread to pop.
+    pub(super) const PIPE_WAITER: u64 = 8;
+    /// The running receive is a socket's, whose id is in `SOCKET_SHIFT..`.
+    pub(super) const SOCKET_RECV: u64 = 16;
+    /// The flags above; `completed` clears all but FREEING.
+    pub(super) const FLAGS: u64 = 0xff;
+    /// One more operation started (bits 8..32 count them, wrapping).
+    pub(super) const SEQ_ONE: u64 = 1 << 8;
+    pub(super) const SEQ: u64 = 0xffff_ff00;
+    pub(super) const SOCKET_SHIFT: u32 = 32;
 }
 
 /// What the running operation keeps, touched only by whoever owns it: the thread that
@@ -90,8 +103,8 @@ pub struct Aio {
     /// `phase::*`: set to SEND or RECV by `begin` (a compare-and-swap from idle: one atomic
     /// operation, no lock, per start), cleared by `completed` after NNG stored the result (an
     /// Acquire load that sees it clear sees the result and the message); FREEING or-ed in by
-    /// `drop`.
-    phase: AtomicU8,
+    /// `drop`; PIPE_WAITER by `wait_pipe`.
+    phase: AtomicU64,
     /// Set by `completed` before it clears the running operation, cleared (Release) when its
     /// report has returned: `drop` waits for NNG's callback only when set.
     notifying: AtomicBool,
@@ -135,7 +148,7 @@ impl Aio {
         let aio = Aio {
             notify,
             timeout: AtomicI32::new(sys::NNG_DURATION_DEFAULT),
-            phase: AtomicU8::new(0),
+            phase: AtomicU64::new(0),
             notifying: AtomicBool::new(false),
             waiters: AtomicU32::new(0),
             wait_lock: Mutex::new(()),
@@ -265,19 +278,121 @@ impl Aio {
         r
     }
 
-    /// Marks the aio running for `op` (`phase::SEND` or `RECV`; `Busy` if an operation runs
-    /// already, `Closed` once its free has begun), and `prepare`s the operation's state.
-    fn begin<T>(&self, op: u8, prepare: impl FnOnce(&mut OpState) -> T) -> Result<T> {
-        if let Err(now) = self
-            .phase
-            .compare_exchange(0, op, Ordering::Acquire, Ordering::Relaxed)
-        {
-            return Err(if now & phase::RUNNING != 0 {
-                Error::Busy
+    /// Waits at most `ms` (negative: no limit) for a running socket or context receive while
+    /// the calling thread reads its own tcp/ipc pipe (the last one it sent on), NNG's way
+    /// (patch 0027): the kernel wakes this thread when the message comes, instead of NNG's
+    /// poller thread, which would complete the aio and wake this one. Also returns when `fd`
+    /// (if not negative) becomes readable: `Interrupted`. `TimedOut` if still running after
+    /// `ms`; `NotSupported` when the thread has no pipe to read for it (not a receive, an
+    /// inproc pipe, no send on this thread yet, another thread reads it, the pipe is closing),
+    /// returned at once or after part of `ms`. The operation goes on in every case but `Ok`.
+    pub fn wait_pipe(&self, fd: c_int, ms: i32) -> Result<()> {
+        let mut now = self.phase.load(Ordering::Acquire);
+        loop {
+            if now & phase::RUNNING == 0 {
+                return Ok(());
+            }
+            if ms == 0 {
+                return Err(Error::TimedOut);
+            }
+            // NNG allows one such waiter per operation.
+            if now & phase::RECV == 0 || now & phase::PIPE_WAITER != 0 {
+                return Err(Error::NotSupported);
+            }
+            match self.phase.compare_exchange_weak(
+                now,
+                now | phase::PIPE_WAITER,
+                Ordering::Acquire,
+                Ordering::Acquire,
+            ) {
+                Ok(_) => break,
+                Err(n) => now = n,
+            }
+        }
+        // A socket receive reads the socket's own pipe, whichever thread waits.
+        let socket = (now & phase::SOCKET_RECV != 0)
+            .then(|| super::socket::state(SocketId((now >> phase::SOCKET_SHIFT) as u32)).ok())
+            .flatten();
+        if let Some(s) = &socket {
+            s.restore_pipe_hints();
+        }
+        // SAFETY: raw is valid, and stays so while this call waits (freeing an aio that a
+        // thread waits on breaks the caller's contract); the operation is a socket or context
+        // receive, which NNG marks for this wait; fd is only polled.
+        let rv = unsafe { super::extern_nng::nng_aio_wait_pipe(self.raw(), fd, ms) };
+        if let Some(s) = &socket {
+            s.save_pipe_hints();
+        }
+        // Still this operation (same count) and still waited for: it runs on, reported
+        // loudly from now on. Otherwise it completed (which cleared the flag).
+        let seq = now & phase::SEQ;
+        let mut cur = self.phase.load(Ordering::Acquire);
+        let running = loop {
+            if cur & (phase::SEQ | phase::PIPE_WAITER) != seq | phase::PIPE_WAITER {
+                break false;
+            }
+            match self.phase.compare_exchange_weak(
+                cur,
+                cur & !phase::PIPE_WAITER,
+                Ordering::AcqRel,
+                Ordering::Acquire,
+            ) {
+                Ok(_) => break true,
+                Err(n) => cur = n,
+            }
+        };
+        if !running {
+            if cur & phase::SEQ == seq {
+                // Its report (a quiet post, see `completed`) may still be under way when the
+                // operation completed after NNG's wait gave up: NNG's callback has returned
+                // once nng_aio_wait does. (A later operation has started only after the
+                // report was taken: then there is nothing to wait for.)
+                // SAFETY: raw is valid; the operation is over, so this only waits for the
+                // callback.
+                unsafe { sys::nng_aio_wait(self.raw()) };
+            }
+            Ok(())
+        } else if rv == sys::NNG_EINTR as i32 {
+            // The slice is over, or fd is readable: a look at fd tells.
+            let mut p = libc::pollfd {
+                fd,
+                events: libc::POLLIN,
+                revents: 0,
+            };
+            // SAFETY: one pollfd on the stack, no waiting.
+            if fd >= 0 && unsafe { libc::poll(&mut p, 1, 0) } == 1 {
+                Err(Error::Interrupted)
             } else {
-                // Another thread frees the aio while its callback starts the next operation.
-                Error::Closed
-            });
+                Err(Error::TimedOut)
+            }
+        } else {
+            Err(Error::NotSupported)
+        }
+    }
+
+    /// Marks the aio running for `op` (`phase::SEND` or `RECV`, with `SOCKET_RECV` and the
+    /// socket's id for a socket receive; `Busy` if an operation runs already, `Closed` once
+    /// its free has begun), and `prepare`s the operation's state.
+    fn begin<T>(&self, op: u64, prepare: impl FnOnce(&mut OpState) -> T) -> Result<T> {
+        let mut now = self.phase.load(Ordering::Relaxed);
+        loop {
+            if now & phase::FLAGS != 0 {
+                return Err(if now & phase::RUNNING != 0 {
+                    Error::Busy
+                } else {
+                    // Another thread frees the aio while its callback starts the next
+                    // operation.
+                    Error::Closed
+                });
+            }
+            let next = (now.wrapping_add(phase::SEQ_ONE) & phase::SEQ) | op;
+            match self
+                .phase
+                .compare_exchange_weak(now, next, Ordering::Acquire, Ordering::Relaxed)
+            {
+                Ok(_) => break,
+                Err(n) => now = n,
+            }
         }
         // SAFETY: running now: the operation, and its state, are ours until NNG has it.
         let out = prepare(unsafe { self.op_state() });
@@ -360,7 +475,8 @@ impl Aio {
 
     /// Starts receiving on socket `sock`: a held-back message completes it at once.
     pub fn socket_recv(&self, sock: SocketId) -> Result<()> {
-        let cached = self.begin(phase::RECV, |st| Self::cached_socket(st, sock))?;
+        let op = phase::RECV | phase::SOCKET_RECV | (u64::from(sock.0) << phase::SOCKET_SHIFT);
+        let cached = self.begin(op, |st| Self::cached_socket(st, sock))?;
         // Running now, so no set_msg or take_msg touches the message meanwhile.
         drop(self.take_msg_unchecked());
         let a = self.raw();
@@ -485,7 +601,10 @@ unsafe extern "C" fn completed(arg: *mut c_void) {
         }
         // Before the operation shows over: a `drop` that sees it over sees this too.
         aio.notifying.store(true, Ordering::Relaxed);
-        let before = aio.phase.fetch_and(phase::FREEING, Ordering::SeqCst);
+        let before = aio
+            .phase
+            .fetch_and(phase::SEQ | phase::FREEING, Ordering::SeqCst);
+        let quiet = before & phase::PIPE_WAITER != 0;
         if aio.waiters.load(Ordering::SeqCst) > 0 {
             // Under the lock: a waiter is either before its check (and sees the phase
             // clear) or asleep on `finished`.
@@ -501,6 +620,8 @@ unsafe extern "C" fn completed(arg: *mut c_void) {
             Notify::None => {}
             // SAFETY: the C caller supplied the callback and keeps userdata valid.
             Notify::Callback(cb, ud) => unsafe { cb(*ud as *mut c_void) },
+            // The thread waiting in `wait_pipe` pops it itself.
+            Notify::Queue(cq, ud) if quiet => cq.post_aio_quiet(aio, *ud),
             Notify::Queue(cq, ud) => cq.post_aio(aio, *ud),
         }
         // Not reached if the callback panicked: `drop` then waits for NNG's callback.

@@ -144,6 +144,17 @@ impl Cq {
         self.push(|e| e.done.push_back((aio as usize, userdata)));
     }
 
+    /// Posts the completion of `aio` without making the fd readable (no `write`, and no `read`
+    /// by the pop that empties the queue): for a completion that the thread waiting for it in
+    /// `Aio::wait_pipe` pops itself once that returns. Threads in `wait` are still notified.
+    pub(crate) fn post_aio_quiet(&self, aio: *const Aio, userdata: usize) {
+        let mut e = lock(&self.entries);
+        e.done.push_back((aio as usize, userdata));
+        if e.waiters > 0 {
+            self.ready.notify_all();
+        }
+    }
+
     pub fn post_pipe_event(&self, pipe: PipeId, event: PipeEvent, userdata: usize) {
         self.push(|e| e.pipe_events.push_back((pipe, event, userdata)));
     }

@@ -36,6 +36,11 @@ unsafe extern "C" {
     /// pnng's copy of NNG: poll(2) on `fds` (at most 8) that reads the calling thread's
     /// tcp/ipc pipe meanwhile (its message reaches the socket on this thread).
     pub fn nng_poll_pipe(fds: *mut libc::pollfd, nfds: c_int, ms: c_int) -> c_int;
+    /// pnng's copy of NNG: the calling thread's stream descriptor hints (the tcp/ipc pipe it
+    /// last wrote to, the one that ended its last wait), which its waits read; 0 for none.
+    pub fn nng_pipe_hints() -> u64;
+    /// pnng's copy of NNG: sets the calling thread's hints (a value from `nng_pipe_hints`).
+    pub fn nng_pipe_hints_set(hints: u64);
     pub fn nng_tls_config_alloc(cfg: *mut *mut NngTlsConfig, mode: c_int) -> c_int;
     pub fn nng_tls_config_hold(cfg: *mut NngTlsConfig);
     pub fn nng_tls_config_free(cfg: *mut NngTlsConfig);

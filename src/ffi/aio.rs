@@ -289,6 +289,37 @@ pub unsafe extern "C" fn pnng_aio_wait_timeout(a: *mut pnng_aio, ms: i32) -> pnn
     ffi_result! { aio(a)?.wait(ms) }
 }
 
+/// Waits at most `ms` for a running socket or context receive while the calling thread reads
+/// the tcp or ipc connection it last sent on: when the message comes, the kernel wakes this
+/// thread, which receives it itself, instead of waking the library's poller thread, which
+/// would complete the aio and then wake the waiter (two thread switches fewer per message in
+/// a request/reply exchange). For a runtime that waits for completions its own way (a
+/// completion queue in an event loop) and can afford to block a thread briefly: wait a short
+/// slice here first, then, on any result but 0, the usual way. The operation is never
+/// cancelled, so nothing is lost between the two: its completion is reported as usual (a
+/// callback, or an entry on its completion queue), also when it completes during this wait.
+/// A completion queue's descriptor is not made readable for a completion during this wait:
+/// after 0, pop the entry. One thread at a time waits this way for an aio.
+///
+/// @param a The aio.
+/// @param fd A descriptor to watch for readability (the wait then ends with `PNNG_EINTR`), or
+///   a negative number for none. Only polled, never read.
+/// @param ms The longest wait in milliseconds; negative: no limit.
+/// @return 0 (`PNNG_OK`) on success, else an error code:
+/// @retval PNNG_OK The operation has completed (or none runs).
+/// @retval PNNG_ETIMEDOUT The operation is still running after `ms`.
+/// @retval PNNG_EINTR `fd` is readable (or not an open descriptor); the operation still runs.
+/// @retval PNNG_ENOTSUP This thread has no connection to read for it (the operation is not a
+///   socket or context receive, the transport is inproc or not a stream, the thread has not sent
+///   on one, another thread reads it or waits this way, the connection is closing): returned at
+///   once or before `ms` is over, the operation still running.
+/// @retval PNNG_EINVAL A required pointer argument is NULL.
+/// @ingroup aio
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn pnng_aio_wait_pipe(a: *mut pnng_aio, fd: c_int, ms: i32) -> pnng_result {
+    ffi_result! { aio(a)?.wait_pipe(fd, ms) }
+}
+
 /// Asks the running operation to end with `PNNG_ECANCELED` (it may still complete normally if it
 /// was finishing). Does not wait. Nothing happens if none runs.
 ///

@@ -23,9 +23,11 @@ use super::sys;
 use super::types::{Flags, SocketId};
 use crate::error::{Error, Result, check};
 use once_cell::sync::Lazy;
+use std::cell::Cell;
 use std::collections::HashMap;
 use std::ffi::{CString, c_int};
 use std::hash::BuildHasherDefault;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
 #[derive(Default)]
@@ -40,6 +42,16 @@ pub struct SocketState {
     cooked_proto: u32,
     /// Set when close begins; operations start only while it is clear (see `start_op`).
     closing: RwLock<bool>,
+    /// The stream hints (NNG's `nng_pipe_hints`) of the socket's last operation: restored
+    /// when a thread goes on with the socket after operations on another socket, so a caller
+    /// whose operations move between threads (Go's goroutines) still reads the socket's own
+    /// pipe while it waits. A thread that uses one socket keeps NNG's behaviour.
+    pipe_hints: AtomicU64,
+}
+
+thread_local! {
+    /// The socket whose hints the calling thread has (the address of its state; 0: none).
+    static HINTS_OF: Cell<usize> = const { Cell::new(0) };
 }
 
 /// A socket's endpoint lists, name and devices (see `SocketState::endpoints`).
@@ -229,8 +241,30 @@ impl SocketState {
         if *closing {
             return Err(Error::Closed);
         }
+        self.restore_pipe_hints();
         start();
+        self.save_pipe_hints();
         Ok(())
+    }
+
+    /// Makes the socket's stream hints the calling thread's when the thread last had another
+    /// socket's (see `pipe_hints`).
+    pub(crate) fn restore_pipe_hints(&self) {
+        let me = self as *const SocketState as usize;
+        if HINTS_OF.with(Cell::get) != me {
+            let h = self.pipe_hints.load(Ordering::Relaxed);
+            // SAFETY: sets two thread-local ids, looked up (weakly) when used.
+            unsafe { super::extern_nng::nng_pipe_hints_set(h) };
+            HINTS_OF.with(|c| c.set(me));
+        }
+    }
+
+    /// Keeps the calling thread's stream hints as the socket's.
+    pub(crate) fn save_pipe_hints(&self) {
+        // SAFETY: reads two thread-local ids.
+        let h = unsafe { super::extern_nng::nng_pipe_hints() };
+        self.pipe_hints.store(h, Ordering::Relaxed);
+        HINTS_OF.with(|c| c.set(self as *const SocketState as usize));
     }
 }
 
@@ -305,10 +339,12 @@ pub fn recv_msg(id: SocketId, flags: Flags) -> Result<Msg> {
     if st.is_cooked_surveyor() && flags.contains(Flags::NONBLOCK) && !message_waiting(id)? {
         return Err(Error::Again);
     }
-    oneshot::recv(flags, |a| {
+    let m = oneshot::recv(flags, |a| {
         // SAFETY: NNG validates the id and completes the valid, idle aio exactly once.
         st.start_op(|| unsafe { sys::nng_recv_aio(id.nng(), a) })
-    })
+    });
+    st.save_pipe_hints(); // the wait may have read the socket's pipe
+    m
 }
 
 /// Outcome of a receive into a caller's buffer.

@@ -144,8 +144,10 @@ static NNI_TLS_FAST __thread bool     aio_call; // outermost scope: a send/recv 
 #if NNI_AIO_INLINE && defined(NNG_HAVE_EPOLL) && defined(NNG_HAVE_EVENTFD) && \
     !defined(NNG_HAVE_PORT_CREATE) && !defined(NNG_HAVE_KQUEUE)
 #define NNI_AIO_WAIT_POLL 1
-extern int  nni_posix_pfd_wait_task(nni_task *, int, int);
-extern bool nni_posix_pfd_release(void);
+extern int      nni_posix_pfd_wait_task(nni_task *, int, int);
+extern bool     nni_posix_pfd_release(void);
+extern uint64_t nni_posix_pfd_hints(void);
+extern void     nni_posix_pfd_hints_set(uint64_t);
 #endif
 
 void
@@ -557,6 +559,31 @@ nng_aio_wait_pipe(nng_aio *aio, int fd, int ms)
 	NNI_ARG_UNUSED(fd);
 	NNI_ARG_UNUSED(ms);
 	return (NNG_ENOTSUP);
+}
+
+// pnng: the calling thread's stream descriptor hints (the one it last wrote
+// to, and the one whose message ended its last wait; see
+// posix_pollq_epoll.c) as one value, for a caller whose operations move
+// between threads: it keeps them per socket and restores them on the thread
+// that carries on (0 where the caller's thread does not read its pipe).
+uint64_t
+nng_pipe_hints(void)
+{
+#ifdef NNI_AIO_WAIT_POLL
+	return (nni_posix_pfd_hints());
+#else
+	return (0);
+#endif
+}
+
+void
+nng_pipe_hints_set(uint64_t hints)
+{
+#ifdef NNI_AIO_WAIT_POLL
+	nni_posix_pfd_hints_set(hints);
+#else
+	NNI_ARG_UNUSED(hints);
+#endif
 }
 
 bool

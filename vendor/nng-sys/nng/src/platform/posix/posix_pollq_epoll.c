@@ -561,6 +561,21 @@ pfd_wake_drain(int fd)
 	}
 }
 
+// The thread's hints as one value (nng_pipe_hints, aio.c): ids only, weak
+// references that the waits look up.
+uint64_t
+nni_posix_pfd_hints(void)
+{
+	return (((uint64_t) pfd_last_wait << 32) | pfd_hint);
+}
+
+void
+nni_posix_pfd_hints_set(uint64_t hints)
+{
+	pfd_hint      = (uint32_t) hints;
+	pfd_last_wait = (uint32_t) (hints >> 32);
+}
+
 // Called by the stream transports (holding their lock) when this thread
 // writes len bytes to pfd; a large write clears the thread's hint.
 void
