@@ -230,9 +230,15 @@ impl Aio {
         if self.is_busy() {
             return Err((Error::Busy, msg));
         }
-        drop(self.take_msg_unchecked());
-        // SAFETY: raw is valid; the aio now holds the only reference.
-        unsafe { sys::nng_aio_set_msg(self.raw(), msg.into_raw().as_ptr()) };
+        // SAFETY: raw is valid and idle: a message on it is the aio's, freed once replaced;
+        // the aio then holds the only reference to `msg`.
+        unsafe {
+            let old = sys::nng_aio_get_msg(self.raw());
+            sys::nng_aio_set_msg(self.raw(), msg.into_raw().as_ptr());
+            if let Some(old) = NonNull::new(old) {
+                drop(Msg::from_raw(old));
+            }
+        }
         Ok(())
     }
 
@@ -586,13 +592,14 @@ unsafe extern "C" fn completed(arg: *mut c_void) {
         if aio.phase.load(Ordering::Relaxed) & phase::SEND != 0 {
             // SAFETY: raw valid.
             let rv = unsafe { sys::nng_aio_result(aio.raw()) };
-            // SAFETY: the operation is over, so the aio's message (if any) is ours again.
-            let m = NonNull::new(unsafe { sys::nng_aio_get_msg(aio.raw()) });
             if rv == 0 {
                 // NNG consumed the message; make sure take_msg cannot hand it out again.
                 // SAFETY: raw is valid and its operation over.
                 unsafe { sys::nng_aio_set_msg(aio.raw(), std::ptr::null_mut()) };
-            } else if let Some(m) = m {
+            } else if let Some(m) =
+                // SAFETY: the operation is over, so the aio's message (if any) is ours again.
+                NonNull::new(unsafe { sys::nng_aio_get_msg(aio.raw()) })
+            {
                 // SAFETY: the failed send left the message with the aio, unused elsewhere;
                 // the operation (and its state) is ours until its phase is cleared below.
                 unsafe { Msg::borrow_raw(m) }

@@ -114,8 +114,12 @@ impl Msg {
 
     /// The header's bytes.
     pub fn header(&self) -> &[u8] {
+        let len = self.header_len();
+        if len == 0 {
+            return &[];
+        }
         // SAFETY: as body, for the header.
-        unsafe { slice(sys::nng_msg_header(self.as_ptr()), self.header_len()) }
+        unsafe { slice(sys::nng_msg_header(self.as_ptr()), len) }
     }
 
     /// NNG's pointer to the header, for C callers (valid until the message changes).
