@@ -4,7 +4,7 @@
 //! atomic load while it is empty, instead of a lock in every socket's or context's state.
 
 use super::msg::Msg;
-use super::socket::IdMap;
+use super::socket::{IdMap, remove_id};
 use super::sync::lock;
 use once_cell::sync::Lazy;
 use std::hash::Hash;
@@ -40,7 +40,7 @@ impl<K: Copy + Eq + Hash> HeldBack<K> {
     #[cold]
     #[inline(never)]
     fn take_held(&self, k: K) -> Option<Msg> {
-        let m = lock(&self.map).remove(&k);
+        let m = remove_id(&mut lock(&self.map), &k);
         if m.is_some() {
             self.count.fetch_sub(1, Ordering::Relaxed);
         }

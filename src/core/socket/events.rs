@@ -1,7 +1,7 @@
 //! Pipe events: the subscribers of each event (C callbacks or completion queues), NNG's
 //! pipe-notify trampoline, and the socket's live pipes as pnng lists them.
 
-use super::{IdMap, SocketState, state};
+use super::{IdMap, SocketState, remove_id, state};
 use crate::abi::pnng_pipe;
 use crate::core::cq::Cq;
 use crate::core::sync::{OnDemand, lock};
@@ -88,7 +88,7 @@ impl Pipes {
             return;
         };
         if e.has(PipeEntry::REMOVED_IN_PRE) {
-            self.pipes.remove(&pid); // REM_POST came already: nothing more will
+            remove_id(&mut self.pipes, &pid); // REM_POST came already: nothing more will
             return;
         }
         e.0 &= !PipeEntry::IN_PRE;
@@ -106,7 +106,7 @@ impl Pipes {
             // Not live (listed only after ADD_PRE); pre_done forgets it.
             e.0 |= PipeEntry::REMOVED_IN_PRE;
         } else {
-            self.pipes.remove(&pid);
+            remove_id(&mut self.pipes, &pid);
         }
     }
 

@@ -98,6 +98,20 @@ impl std::hash::Hasher for IdHasher {
 /// cbindgen:ignore
 pub(crate) type IdMap<K, V> = HashMap<K, V, BuildHasherDefault<IdHasher>>;
 
+/// Removes `k` from `map`, and gives its table back once three quarters of it are empty (all
+/// of it when empty). A map never shrinks by itself: a listener that once had 10 000 pipes,
+/// or a process that once had 10 000 sockets, kept the table of that peak for good. Halving
+/// when a quarter is used keeps the cost amortised constant.
+pub(crate) fn remove_id<K: Eq + std::hash::Hash, V>(map: &mut IdMap<K, V>, k: &K) -> Option<V> {
+    let v = map.remove(k);
+    if map.is_empty() {
+        map.shrink_to_fit(); // no table at all
+    } else if map.capacity() > 64 && map.len() < map.capacity() / 4 {
+        map.shrink_to(map.len() * 2);
+    }
+    v
+}
+
 /// The state of an open socket, or `Closed`.
 pub(crate) fn state(id: SocketId) -> Result<Arc<SocketState>> {
     lock(&SOCKETS).get(&id).cloned().ok_or(Error::Closed)
@@ -303,7 +317,7 @@ pub fn close(id: SocketId) -> Result<()> {
     // SAFETY: NNG validates the id. It waits for running pipe callbacks, which take the
     // registry lock only briefly, so that lock must not be held here (it is not).
     let rv = unsafe { sys::nng_close(id.nng()) };
-    let removed = lock(&SOCKETS).remove(&id);
+    let removed = remove_id(&mut lock(&SOCKETS), &id);
     drop(removed);
     // After the unlisting (see HeldBack::keep), its held-back message goes; NNG closed the
     // socket's contexts with it: theirs go too.
@@ -411,5 +425,28 @@ pub(crate) fn list_device(id: SocketId, aio: *mut sys::nng_aio, add: bool) {
         if add {
             devices.push(aio as usize);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{IdMap, remove_id};
+
+    #[test]
+    fn remove_id_gives_back_the_table_of_a_peak() {
+        let mut m: IdMap<u32, u64> = IdMap::default();
+        m.extend((0..10_000).map(|i| (i, u64::from(i))));
+        let peak = m.capacity();
+        for i in 0..9_990 {
+            assert_eq!(remove_id(&mut m, &i), Some(u64::from(i)));
+        }
+        assert!(m.capacity() <= 64, "{} of {peak} left", m.capacity());
+        assert_eq!(m.len(), 10);
+        assert_eq!(m.get(&9_995), Some(&9_995));
+        for i in 9_990..10_000 {
+            assert!(remove_id(&mut m, &i).is_some());
+        }
+        assert_eq!(remove_id(&mut m, &1), None);
+        assert_eq!(m.capacity(), 0);
     }
 }
