@@ -187,7 +187,7 @@ typedef struct {
 
 /* A non-blocking send of a copy of data; when it would block (PNNG_EAGAIN) the message built
  * for it is kept in .m for a parked send, so the data is copied once however long it waits. */
-static inline pg_send_result pg_socket_send_keep(pnng_socket s, const void *data, size_t len) {
+static inline pg_send_result pg_socket_send_keep(pnng_socket s, const uint8_t *data, size_t len) {
     pg_send_result r = {0, NULL};
     r.rv = pnng_msg_new(data, len, &r.m);
     if (r.rv != 0) return r;
@@ -197,6 +197,11 @@ static inline pg_send_result pg_socket_send_keep(pnng_socket s, const void *data
         r.m = NULL;
     }
     return r;
+}
+/* pnng_socket_send with the data typed as bytes: cgo checks an unsafe.Pointer argument at run
+ * time for Go pointers in the memory it points to (cgocheck), a pointer to bytes not. */
+static inline int pg_socket_send(pnng_socket s, const uint8_t *data, size_t len, int flags) {
+    return pnng_socket_send(s, data, len, flags);
 }
 /* Starts the receive on socket id, or on context id when ctx is nonzero (the aio's timeout is
  * the socket's or context's own). */

@@ -425,6 +425,16 @@ func bytesPtr(data []byte) unsafe.Pointer {
 	return unsafe.Pointer(&data[0])
 }
 
+// bytesData is bytesPtr typed as bytes, for the hot send paths: an unsafe.Pointer argument
+// makes cgo check the memory it points to for Go pointers on every call, a *C.uint8_t not
+// (bytes hold none).
+func bytesData(data []byte) *C.uint8_t {
+	if len(data) == 0 {
+		return nil
+	}
+	return (*C.uint8_t)(unsafe.Pointer(&data[0]))
+}
+
 // Send sends a copy of data, blocking until it is queued (up to the send timeout).
 // Errors: ErrTimeout, ErrClosed, ErrNotSupported (e.g. Sub0), ErrState (e.g. Rep0 before a
 // request).
@@ -439,7 +449,7 @@ func (s *Socket) send(data []byte, flags C.int) error {
 	if flags == 0 && st.pollSends {
 		// Tried without blocking; if it would block, the message built for the try is the
 		// one the parked send owns (the data is copied once).
-		r := C.pg_socket_send_keep(st.sock, bytesPtr(data), C.size_t(len(data)))
+		r := C.pg_socket_send_keep(st.sock, bytesData(data), C.size_t(len(data)))
 		rv = C.pnng_result(r.rv)
 		if m := r.m; rv == C.PNNG_EAGAIN {
 			var ok bool
@@ -451,7 +461,7 @@ func (s *Socket) send(data []byte, flags C.int) error {
 			}
 		}
 	} else {
-		rv = C.pnng_socket_send(st.sock, bytesPtr(data), C.size_t(len(data)), flags)
+		rv = C.pg_socket_send(st.sock, bytesData(data), C.size_t(len(data)), flags)
 	}
 	runtime.KeepAlive(data)
 	runtime.KeepAlive(s)
