@@ -82,31 +82,3 @@ fn task_threads_run_sched_batch_and_application_threads_keep_their_policy() {
         "a new application thread keeps the default policy"
     );
 }
-
-/// NNG's poller thread runs SCHED_BATCH too (the poller-thread patch): woken by data on a
-/// stream, it does not preempt the thread that wrote it, which is often about to read the
-/// other end itself.
-#[cfg(target_os = "linux")]
-#[test]
-fn poller_thread_runs_sched_batch() {
-    // A tcp connection makes sure the poller runs.
-    let (r, s) = pair(pnng_pull0_open, pnng_push0_open, &addr("tcp"));
-    assert_eq!(send(s, b"poll"), PNNG_OK);
-    assert_eq!(recv(r).unwrap(), b"poll");
-    let mut pollers = 0;
-    for e in std::fs::read_dir("/proc/self/task").unwrap() {
-        let path = e.unwrap().path();
-        let name = std::fs::read_to_string(path.join("comm")).unwrap_or_default();
-        if name.trim() != "nng:poll:epoll" {
-            continue;
-        }
-        let tid: libc::pid_t = path.file_name().unwrap().to_str().unwrap().parse().unwrap();
-        // SAFETY: sched_getscheduler reads a thread's policy by id; no pointers.
-        let policy = unsafe { libc::sched_getscheduler(tid) };
-        assert_eq!(policy, libc::SCHED_BATCH, "poller thread {tid} policy");
-        pollers += 1;
-    }
-    assert!(pollers > 0, "no poller thread found");
-    close(s);
-    close(r);
-}

@@ -15,7 +15,6 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
-#include <sched.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h> /* for strerror() */
@@ -286,20 +285,6 @@ nni_posix_poll_thr(void *arg)
 {
 	nni_posix_pollq *  pq = arg;
 	struct epoll_event events[NNI_MAX_EPOLL_EVENTS];
-
-#ifdef SCHED_BATCH
-	// pnng: like the task threads (taskq.c), the poller does not preempt
-	// the thread running when a descriptor becomes ready.  That thread
-	// has usually just written to a stream whose other end a thread of
-	// the same process is about to read itself (nni_posix_pfd_wait_task);
-	// preempting it let the poller read the message first: two more
-	// context switches per message.  Application threads still preempt it.
-	{
-		struct sched_param sp;
-		memset(&sp, 0, sizeof(sp));
-		(void) sched_setscheduler(0, SCHED_BATCH, &sp);
-	}
-#endif
 
 	for (;;) {
 		int  n;
