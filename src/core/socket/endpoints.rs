@@ -1,7 +1,7 @@
 //! The socket's dialers and listeners: listen, dial (in pynng's three modes), and the lists
 //! NNG has no call for.
 
-use super::{SocketState, all_states, state};
+use super::{SocketState, all_states, push_snug, state};
 use crate::core::sys;
 use crate::core::types::{DialerId, Flags, ListenerId, SocketId};
 use crate::error::{Error, Result, check};
@@ -77,13 +77,7 @@ pub enum Endpoint {
 
 impl SocketState {
     fn push_endpoint(&self, ep: Endpoint) {
-        let list = &mut self.endpoints.lock().endpoints;
-        if list.len() == list.capacity() && list.len() < 4 {
-            // Most sockets dial or listen once: room for each as it comes, not Vec's
-            // default four.
-            list.reserve_exact(1);
-        }
-        list.push(ep);
+        push_snug(&mut self.endpoints.lock().endpoints, ep);
     }
 
     fn forget_endpoint(&self, ep: Endpoint) {

@@ -1,7 +1,7 @@
 //! Pipe events: the subscribers of each event (C callbacks or completion queues), NNG's
 //! pipe-notify trampoline, and the socket's live pipes as pnng lists them.
 
-use super::{IdMap, SocketState, remove_id, state};
+use super::{IdMap, SocketState, push_snug, remove_id, state};
 use crate::abi::pnng_pipe;
 use crate::core::cq::Cq;
 use crate::core::sync::{OnDemand, lock};
@@ -170,13 +170,7 @@ pub(crate) fn forget_pipe(id: SocketId, pipe: PipeId) {
 /// Adds a pipe-event subscriber.
 pub fn subscribe(id: SocketId, event: PipeEvent, sub: Subscriber) -> Result<()> {
     let st = state(id)?;
-    let mut list = lock(&st.events.subscribers);
-    if list.len() == list.capacity() && list.len() < 4 {
-        // Most sockets have a subscriber or two: room for each as it comes, not Vec's
-        // default four (a broker with thousands of sockets keeps these lists).
-        list.reserve_exact(1);
-    }
-    list.push((event, sub));
+    push_snug(&mut lock(&st.events.subscribers), (event, sub));
     Ok(())
 }
 

@@ -112,6 +112,16 @@ pub(crate) fn remove_id<K: Eq + std::hash::Hash, V>(map: &mut IdMap<K, V>, k: &K
     v
 }
 
+/// Pushes `item` onto one of a socket's short lists (pipe-event subscribers, endpoints), growing
+/// it one slot at a time up to four: most sockets have one or two entries, and Vec's first
+/// growth would make room for four in each of the thousands of sockets a broker keeps.
+fn push_snug<T>(list: &mut Vec<T>, item: T) {
+    if list.len() == list.capacity() && list.len() < 4 {
+        list.reserve_exact(1);
+    }
+    list.push(item);
+}
+
 /// The state of an open socket, or `Closed`.
 pub(crate) fn state(id: SocketId) -> Result<Arc<SocketState>> {
     lock(&SOCKETS).get(&id).cloned().ok_or(Error::Closed)
