@@ -50,6 +50,11 @@ task_done_unlock(nni_task *task)
 		// Its argument lives only while the waiter has it set.
 		task->task_wake_fn(task->task_wake_arg);
 	}
+	if (task->task_sleepers == 0) {
+		// Nobody sleeps on task_cv: no wake-up to make.
+		nni_mtx_unlock(&task->task_mtx);
+		return;
+	}
 	task->task_waking++;
 	nni_mtx_unlock(&task->task_mtx);
 	nni_cv_wake(&task->task_cv);
@@ -284,7 +289,9 @@ nni_task_wait(nni_task *task)
 {
 	nni_mtx_lock(&task->task_mtx);
 	while (task->task_busy) {
+		task->task_sleepers++;
 		nni_cv_wait(&task->task_cv);
+		task->task_sleepers--;
 	}
 	nni_mtx_unlock(&task->task_mtx);
 }
@@ -311,6 +318,7 @@ nni_task_init(nni_task *task, nni_taskq *tq, nni_cb cb, void *arg)
 	task->task_wake_arg = NULL;
 	task->task_waking   = 0;
 	task->task_fini     = false;
+	task->task_sleepers = 0;
 	task->task_busy = 0;
 	task->task_cb   = cb;
 	task->task_arg  = arg;
@@ -323,7 +331,9 @@ nni_task_fini(nni_task *task)
 	nni_mtx_lock(&task->task_mtx);
 	task->task_fini = true; // pnng: see task_done_unlock
 	while (task->task_busy || task->task_waking) {
+		task->task_sleepers++;
 		nni_cv_wait(&task->task_cv);
+		task->task_sleepers--;
 	}
 	nni_mtx_unlock(&task->task_mtx);
 	nni_cv_fini(&task->task_cv);

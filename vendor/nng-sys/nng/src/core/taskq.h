@@ -88,6 +88,10 @@ struct nni_task {
 	// fini waits for them.
 	unsigned task_waking;
 	bool     task_fini;
+	// pnng: threads asleep on task_cv (nni_task_wait, nni_task_fini):
+	// with none, a task that is done wakes nobody (taskq.c).  16 bits:
+	// in the room before task_mtx.
+	uint16_t task_sleepers;
 	nni_mtx       task_mtx;
 	nni_cv        task_cv;
 };
