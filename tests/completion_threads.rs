@@ -7,7 +7,7 @@
 //! are neither lost nor reordered; closing a socket wakes every blocked call.
 mod common;
 use common::*;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 
@@ -581,5 +581,182 @@ fn an_aio_freed_as_soon_as_its_wait_returns() {
         }
         close(tx.join().unwrap());
         close(r);
+    }
+}
+
+/// A callback (C1) that sends while holding a lock, and the callback (C2) of the receive that
+/// send completes, which takes the same lock.
+struct Nested {
+    lock: Mutex<()>,
+    /// The socket C1 sends on (its peer has C2's receive pending).
+    tx: pnng_socket,
+    /// C1's thread, and whether C1 had returned when C2 started.
+    c1: Mutex<Option<std::thread::ThreadId>>,
+    c1_returned: AtomicBool,
+    c2: Mutex<Option<(String, std::thread::ThreadId, bool)>>,
+    cv: Condvar,
+}
+
+unsafe extern "C" fn nested_c1(arg: *mut c_void) {
+    // SAFETY: the test keeps `Nested` alive until both callbacks have run.
+    let n = unsafe { &*(arg as *const Nested) };
+    *n.c1.lock().unwrap() = Some(std::thread::current().id());
+    {
+        let _held = n.lock.lock().unwrap();
+        assert_eq!(send(n.tx, b"inner"), PNNG_OK);
+        // Let C2 running inside this send (it would deadlock on the lock) show.
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    n.c1_returned.store(true, Ordering::SeqCst);
+}
+
+unsafe extern "C" fn nested_c2(arg: *mut c_void) {
+    // SAFETY: as nested_c1.
+    let n = unsafe { &*(arg as *const Nested) };
+    let after = n.c1_returned.load(Ordering::SeqCst);
+    let _g = n.lock.lock().unwrap();
+    *n.c2.lock().unwrap() = Some((thread_name(), std::thread::current().id(), after));
+    n.cv.notify_all();
+}
+
+/// A callback whose own send completes another aio with a callback: that callback never runs
+/// inside the send (the first callback may hold a lock it takes); it runs on the same task
+/// thread once the first has returned, without a trip through the task queue.
+#[test]
+fn a_callback_completed_inside_a_callback_runs_after_it_on_its_thread() {
+    for t in TRANSPORTS {
+        // C1 is triggered over `t`; its send, and so C2's receive, are over inproc (the send
+        // hands the message to C2's pending receive inside the call).
+        let (r1, s1) = pair(pnng_pair1_open, pnng_pair1_open, &addr(t));
+        let (r2, s2) = pair(pnng_pair1_open, pnng_pair1_open, &addr("inproc"));
+        for round in 0..10 {
+            let n = Box::new(Nested {
+                lock: Mutex::new(()),
+                tx: s2,
+                c1: Mutex::new(None),
+                c1_returned: AtomicBool::new(false),
+                c2: Mutex::new(None),
+                cv: Condvar::new(),
+            });
+            let arg = &*n as *const Nested as *mut c_void;
+            let (mut a1, mut a2) = (std::ptr::null_mut(), std::ptr::null_mut());
+            assert_eq!(
+                unsafe { pnng_aio_new(Some(nested_c1), arg, &mut a1) },
+                PNNG_OK
+            );
+            assert_eq!(
+                unsafe { pnng_aio_new(Some(nested_c2), arg, &mut a2) },
+                PNNG_OK
+            );
+            assert_eq!(unsafe { pnng_socket_recv_aio(r2, a2) }, PNNG_OK);
+            assert_eq!(unsafe { pnng_socket_recv_aio(r1, a1) }, PNNG_OK);
+            assert_eq!(send(s1, &[round as u8]), PNNG_OK);
+            let (name, id, after) = {
+                let mut d = n.c2.lock().unwrap();
+                let deadline = std::time::Instant::now() + Duration::from_secs(10);
+                while d.is_none() {
+                    let left = deadline.saturating_duration_since(std::time::Instant::now());
+                    assert!(!left.is_zero(), "{t}: the inner callback never ran");
+                    d = n.cv.wait_timeout(d, left).unwrap().0;
+                }
+                d.clone().unwrap()
+            };
+            assert_eq!(name, "nng:task", "{t}: inner callback on {name:?}");
+            assert!(
+                after,
+                "{t}: the inner callback started before the outer one returned"
+            );
+            assert_eq!(
+                Some(id),
+                *n.c1.lock().unwrap(),
+                "{t}: the inner callback went to another thread"
+            );
+            unsafe {
+                pnng_aio_wait(a1);
+                pnng_aio_wait(a2);
+                assert_eq!(pnng_aio_result(a2), PNNG_OK);
+                pnng_aio_free(a1);
+                pnng_aio_free(a2);
+            }
+        }
+        for s in [s1, r1, s2, r2] {
+            close(s);
+        }
+    }
+}
+
+/// A callback that starts an operation, which completes at once (its callback then waits for
+/// the first to return), and then waits for it or frees it.
+struct Waits {
+    rx: pnng_socket,
+    free_it: bool,
+    ok: AtomicUsize,
+}
+
+unsafe extern "C" fn waits_inner(_arg: *mut c_void) {}
+
+unsafe extern "C" fn waits_outer(arg: *mut c_void) {
+    // SAFETY: the test keeps `Waits` alive until this callback has run.
+    let w = unsafe { &*(arg as *const Waits) };
+    let mut a = std::ptr::null_mut();
+    assert_eq!(
+        unsafe { pnng_aio_new(Some(waits_inner), arg, &mut a) },
+        PNNG_OK
+    );
+    // A message is queued on rx already: the receive completes inside this call.
+    assert_eq!(unsafe { pnng_socket_recv_aio(w.rx, a) }, PNNG_OK);
+    if !w.free_it && unsafe { pnng_aio_wait_timeout(a, 5000) } != PNNG_OK {
+        return;
+    }
+    let mut m = std::ptr::null_mut();
+    if !w.free_it && unsafe { pnng_aio_take_msg(a, &mut m) } == PNNG_OK {
+        assert_eq!(take(m), b"queued");
+    }
+    unsafe { pnng_aio_free(a) };
+    w.ok.fetch_add(1, Ordering::SeqCst);
+}
+
+/// Waiting for, or freeing, an operation that completed inside the same callback does not
+/// hang: its callback, held back until the first returns, goes to another task thread.
+#[test]
+fn a_callback_can_wait_for_or_free_an_operation_it_started() {
+    for free_it in [false, true] {
+        let (r1, s1) = pair(pnng_pair1_open, pnng_pair1_open, &addr("inproc"));
+        let (r2, s2) = pair(pnng_pair1_open, pnng_pair1_open, &addr("inproc"));
+        let w = Box::new(Waits {
+            rx: r2,
+            free_it,
+            ok: AtomicUsize::new(0),
+        });
+        let arg = &*w as *const Waits as *mut c_void;
+        for _ in 0..20 {
+            // Over inproc the message is in r2's queue once the send returns.
+            assert_eq!(send(s2, b"queued"), PNNG_OK);
+            let mut a = std::ptr::null_mut();
+            assert_eq!(
+                unsafe { pnng_aio_new(Some(waits_outer), arg, &mut a) },
+                PNNG_OK
+            );
+            assert_eq!(unsafe { pnng_socket_recv_aio(r1, a) }, PNNG_OK);
+            assert_eq!(send(s1, b"go"), PNNG_OK);
+            assert_eq!(
+                unsafe { pnng_aio_wait_timeout(a, 10_000) },
+                PNNG_OK,
+                "free_it {free_it}: the callback hung"
+            );
+            let mut m = std::ptr::null_mut();
+            if unsafe { pnng_aio_take_msg(a, &mut m) } == PNNG_OK {
+                unsafe { pnng_msg_free(m) };
+            }
+            unsafe { pnng_aio_free(a) };
+        }
+        assert!(
+            eventually(|| w.ok.load(Ordering::SeqCst) == 20),
+            "free_it {free_it}: {} of 20",
+            w.ok.load(Ordering::SeqCst)
+        );
+        for s in [s1, r1, s2, r2] {
+            close(s);
+        }
     }
 }

@@ -277,6 +277,12 @@ impl Aio {
         // SeqCst with `completed`'s clearing of the phase and its read of `waiters`: either
         // it sees this waiter (and notifies under `wait_lock`), or this sees it idle.
         self.waiters.fetch_add(1, Ordering::SeqCst);
+        if ms != 0 && matches!(self.notify, Notify::Callback(..)) && self.is_busy() {
+            // A callback waiting for an operation it started: its completion may be held
+            // back on this thread until the callback returns; the task queue runs it instead.
+            // SAFETY: raw is valid.
+            unsafe { super::extern_nng::nng_aio_claim(self.raw()) };
+        }
         let r = wait_while(&self.wait_lock, &self.finished, ms, |_| {
             self.phase.load(Ordering::SeqCst) & phase::RUNNING != 0
         });

@@ -18,6 +18,10 @@ unsafe extern "C" {
     /// pnng's copy of NNG: the aio's callback only wakes a waiter, so NNG may run it on the
     /// thread that finished the operation instead of a task-queue thread (vendor/nng-sys).
     pub fn nng_aio_set_inline(aio: *mut super::sys::nng_aio);
+    /// pnng's copy of NNG: if the calling thread holds `aio`'s completion back (a callback
+    /// completed while this thread runs another callback, to run after it), hands it to the
+    /// task queue, so a wait for it here ends.
+    pub fn nng_aio_claim(aio: *mut super::sys::nng_aio);
     /// pnng's copy of NNG: the bytes an aio takes (for `nng_aio_init_at`).
     pub fn nng_aio_size() -> usize;
     /// pnng's copy of NNG: `nng_aio_alloc` in memory the caller provides (`nng_aio_size()`

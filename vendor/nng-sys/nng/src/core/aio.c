@@ -135,6 +135,11 @@ static NNI_TLS_FAST __thread nni_aio *aio_defer_head;
 static NNI_TLS_FAST __thread nni_aio *aio_defer_tail;
 static NNI_TLS_FAST __thread unsigned aio_scope_depth;
 static NNI_TLS_FAST __thread bool     aio_call; // outermost scope: a send/recv call
+// pnng: user callbacks completed while a task thread runs a user callback,
+// run by that thread after it (nni_aio_user_leave); how many more may be.
+static NNI_TLS_FAST __thread nni_aio *aio_after_head;
+static NNI_TLS_FAST __thread nni_aio *aio_after_tail;
+static NNI_TLS_FAST __thread unsigned aio_after_budget;
 #else
 #define NNI_AIO_INLINE 0
 #endif
@@ -166,7 +171,8 @@ nni_aio_set_recv(nni_aio *aio, bool recv)
 void
 nni_aio_set_user(nni_aio *aio)
 {
-	aio->a_user = true;
+	aio->a_user              = true;
+	aio->a_task.task_user    = true;
 }
 
 // pnng: for an aio from nng_aio_alloc whose callback only wakes a waiter
@@ -219,7 +225,74 @@ aio_defer_claim(nni_aio *aio)
 	}
 	// On another thread's list: that thread runs it when its scope ends.
 }
+
+// An aio on this thread's list of user callbacks to run after the current
+// one, about to be waited for: it goes to the task queue instead, as it
+// would have without the list (another task thread runs it).
+static void
+aio_after_claim(nni_aio *aio)
+{
+	nni_aio **pp;
+	nni_aio  *prev = NULL;
+	if (!aio->a_after) {
+		return;
+	}
+	for (pp = &aio_after_head; *pp != NULL; pp = &(*pp)->a_defer_next) {
+		if (*pp == aio) {
+			*pp = aio->a_defer_next;
+			if (aio_after_tail == aio) {
+				aio_after_tail = prev;
+			}
+			aio->a_defer_next = NULL;
+			aio->a_after      = false;
+			nni_task_dispatch_held(&aio->a_task);
+			return;
+		}
+		prev = *pp;
+	}
+	// On another thread's list: it runs there after that thread's callback.
+}
 #endif
+
+// At most this many user callbacks run after one taken from the task
+// queue, one after the other: a longer chain goes back to the queue.
+#define NNI_AIO_AFTER_MAX 16
+
+void
+nni_aio_user_enter(void)
+{
+#if NNI_AIO_INLINE
+	aio_after_budget = NNI_AIO_AFTER_MAX;
+#endif
+}
+
+void
+nni_aio_user_leave(void)
+{
+#if NNI_AIO_INLINE
+	nni_aio *aio;
+	while ((aio = aio_after_head) != NULL) {
+		aio_after_head = aio->a_defer_next;
+		if (aio_after_head == NULL) {
+			aio_after_tail = NULL;
+		}
+		aio->a_defer_next = NULL;
+		aio->a_after      = false;
+		nni_task_run_held(&aio->a_task);
+	}
+	aio_after_budget = 0;
+#endif
+}
+
+void
+nng_aio_claim(nng_aio *aio)
+{
+#if NNI_AIO_INLINE
+	aio_after_claim(aio);
+#else
+	NNI_ARG_UNUSED(aio);
+#endif
+}
 
 void
 nni_aio_scope_enter(void)
@@ -326,6 +399,7 @@ nni_aio_fini(nni_aio *aio)
 
 #if NNI_AIO_INLINE
 	aio_defer_claim(aio); // pnng
+	aio_after_claim(aio);
 #endif
 	nni_task_fini(&aio->a_task);
 }
@@ -526,6 +600,7 @@ nni_aio_wait(nni_aio *aio)
 {
 #if NNI_AIO_INLINE
 	aio_defer_claim(aio); // pnng
+	aio_after_claim(aio);
 #endif
 #ifdef NNI_AIO_WAIT_POLL
 	// pnng: a caller blocked on its own callback-less aio (a synchronous
@@ -740,6 +815,22 @@ nni_aio_finish_impl(
 	nni_mtx_unlock(&eq->eq_mtx);
 
 #if NNI_AIO_INLINE
+	if ((aio_after_budget > 0) && aio->a_user && !aio->a_inline &&
+	    (aio->a_task.task_cb != NULL)) {
+		// pnng: a task thread runs a user callback: this one runs
+		// on the same thread after that callback has returned.
+		aio_after_budget--;
+		nni_task_hold(&aio->a_task);
+		aio->a_after      = true;
+		aio->a_defer_next = NULL;
+		if (aio_after_tail != NULL) {
+			aio_after_tail->a_defer_next = aio;
+		} else {
+			aio_after_head = aio;
+		}
+		aio_after_tail = aio;
+		return;
+	}
 	if (aio_scope_depth > 0) {
 		if (aio->a_inline && !sync) {
 			// pnng: run on this thread when its scope ends;

@@ -233,6 +233,11 @@ extern void nni_aio_scope_leave(void);
 // call is the outermost scope, nni_aio_in_call is true (posix_pollq_epoll.c).
 extern void nni_aio_call_enter(void);
 extern bool nni_aio_in_call(void);
+// pnng: around a user aio's callback on a task thread (taskq.c): user
+// callbacks completed meanwhile run on this thread after it returns.
+extern void nni_aio_user_enter(void);
+extern void nni_aio_user_leave(void);
+extern void nng_aio_claim(nng_aio *);
 // pnng: marks the aio's operation as a receive or not (socket.c).
 extern void nni_aio_set_recv(nni_aio *, bool);
 
@@ -266,6 +271,7 @@ struct nng_aio {
 	bool         a_user;     // allocated by nng_aio_alloc
 	bool         a_recv;     // pnng: its operation is a receive
 	bool         a_deferred; // on a thread's deferred completion list
+	bool         a_after;    // on a task thread's list of user callbacks
 	// pnng: here, in the room after the flags (after a_iov it left a
 	// 4-byte hole, and the flags above another 5 bytes): 488 bytes an
 	// aio instead of 496, a malloc chunk of 496 instead of 512.

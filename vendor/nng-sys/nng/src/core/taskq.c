@@ -100,8 +100,12 @@ nni_taskq_thread(void *self)
 			// pnng: inline completions started by an inline
 			// aio's callback run on this thread (aio.c).
 			bool scope = task->task_inline;
+			bool user  = task->task_user;
 			if (scope) {
 				nni_aio_scope_enter();
+			}
+			if (user) {
+				nni_aio_user_enter();
 			}
 			task->task_cb(task->task_arg);
 
@@ -110,6 +114,11 @@ nni_taskq_thread(void *self)
 			task_done_unlock(task); // pnng
 			if (scope) {
 				nni_aio_scope_leave();
+			}
+			if (user) {
+				// pnng: user callbacks that the one just
+				// run completed run now, after it (aio.c).
+				nni_aio_user_leave();
 			}
 
 			nni_mtx_lock(&tq->tq_mtx);
@@ -235,6 +244,17 @@ nni_task_run_held(nni_task *task)
 	nni_mtx_lock(&task->task_mtx);
 	task->task_busy--;
 	task_done_unlock(task); // pnng
+}
+
+void
+nni_task_dispatch_held(nni_task *task)
+{
+	nni_taskq *tq = task->task_tq;
+
+	nni_mtx_lock(&tq->tq_mtx);
+	nni_list_append(&tq->tq_tasks, task);
+	nni_cv_wake1(&tq->tq_sched_cv);
+	nni_mtx_unlock(&tq->tq_mtx);
 }
 
 void

@@ -34,6 +34,8 @@ extern void nni_task_exec(nni_task *);
 // pnng: nni_task_exec in two halves (taskq.c).
 extern void nni_task_hold(nni_task *);
 extern void nni_task_run_held(nni_task *);
+// pnng: queues a task whose hold nni_task_hold took (aio.c).
+extern void nni_task_dispatch_held(nni_task *);
 
 // nni_task_prep is used by and exclusively for the aio framework.
 // nni_task_prep marks the task as "scheduled" without actually
@@ -80,6 +82,7 @@ struct nni_task {
 	unsigned      task_busy;
 	bool          task_prep;
 	bool          task_inline; // pnng: an inline aio's task (aio.c)
+	bool          task_user;   // pnng: a user aio's callback (aio.c)
 	// pnng: a waiter that does not sleep on task_cv (it polls a
 	// descriptor, see nni_posix_pfd_wait_task) is woken by this too.
 	void (*task_wake_fn)(void *);
