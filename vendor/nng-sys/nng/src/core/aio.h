@@ -277,28 +277,36 @@ struct nng_aio {
 	// aio instead of 496, a malloc chunk of 496 instead of 512.
 	unsigned     a_nio;
 	nni_aio     *a_defer_next;
-	nni_task     a_task;
 
-	// Read/write operations.
-	nni_iov a_iov[8];
+	// pnng: what every operation touches (its start, schedule, finish
+	// and callback) comes first, in 128 bytes, and the task after it;
+	// the iov, inputs and outputs, which only some operations use, come
+	// last.  Scattered over the structure they made each visit to a cold
+	// aio (thousands in flight) cost two to three more cache misses.
 
 	// Message operations.
 	nni_msg *a_msg;
 
-	// Operation inputs & outputs.  Up to 4 inputs and 4 outputs may be
-	// specified.  The semantics of these will vary, and depend on the
-	// specific operation.
-	void *a_inputs[4];
-	void *a_outputs[4];
+	nni_aio_expire_q *a_expire_q;
 
 	// Provider-use fields.
 	nni_aio_cancel_fn a_cancel_fn;
 	void             *a_cancel_arg;
 	void             *a_prov_data;
 	nni_list_node     a_prov_node; // Linkage on provider list.
-	nni_aio_expire_q *a_expire_q;
 	nni_list_node     a_expire_node; // Expiration node
 	nni_reap_node     a_reap_node;
+
+	nni_task a_task;
+
+	// Read/write operations.
+	nni_iov a_iov[8];
+
+	// Operation inputs & outputs.  Up to 4 inputs and 4 outputs may be
+	// specified.  The semantics of these will vary, and depend on the
+	// specific operation.
+	void *a_inputs[4];
+	void *a_outputs[4];
 };
 
 #endif // CORE_AIO_H
