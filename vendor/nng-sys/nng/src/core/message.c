@@ -20,6 +20,7 @@ typedef struct {
 	size_t   ch_len; // length in use
 	uint8_t *ch_buf; // underlying buffer
 	uint8_t *ch_ptr; // pointer to actual data
+	bool     ch_inline; // pnng: ch_buf is in the message's allocation
 } nni_chunk;
 
 // Underlying message structure.
@@ -30,6 +31,24 @@ struct nng_msg {
 	uint32_t       m_pipe; // set on receive
 	nni_atomic_int m_refcnt;
 };
+
+// pnng: a message whose body (with nni_msg_alloc's headroom and tailroom)
+// takes at most this many bytes gets it in the same allocation, right
+// after the message (16-byte aligned, as malloc's): one allocation and one
+// free per message instead of two.  A body that grows past it moves to a
+// buffer of its own (nni_chunk_grow), as any body does.
+#define NNI_MSG_INLINE_MAX 1024
+#define NNI_MSG_INLINE_OFF ((sizeof(nni_msg) + 15) & ~(size_t) 15)
+
+// Frees the chunk's buffer unless it is the message's own room.
+static void
+nni_chunk_release(nni_chunk *ch)
+{
+	if (!ch->ch_inline) {
+		nni_free(ch->ch_buf, ch->ch_cap);
+	}
+	ch->ch_inline = false;
+}
 
 #if 0
 static void
@@ -135,7 +154,7 @@ nni_chunk_grow(nni_chunk *ch, size_t newsz, size_t headwanted)
 		if (ch->ch_len > 0) {
 			memcpy(newbuf + headwanted, ch->ch_ptr, ch->ch_len);
 		}
-		nni_free(ch->ch_buf, ch->ch_cap);
+		nni_chunk_release(ch); // pnng
 		ch->ch_buf = newbuf;
 		ch->ch_ptr = newbuf + headwanted;
 		ch->ch_cap = newsz + headwanted;
@@ -149,7 +168,7 @@ nni_chunk_grow(nni_chunk *ch, size_t newsz, size_t headwanted)
 		if ((newbuf = nni_zalloc(newsz + headwanted)) == NULL) {
 			return (NNG_ENOMEM);
 		}
-		nni_free(ch->ch_buf, ch->ch_cap);
+		nni_chunk_release(ch); // pnng
 		ch->ch_cap = newsz + headwanted;
 		ch->ch_buf = newbuf;
 	}
@@ -162,9 +181,10 @@ static void
 nni_chunk_free(nni_chunk *ch)
 {
 	if ((ch->ch_cap != 0) && (ch->ch_buf != NULL)) {
-		nni_free(ch->ch_buf, ch->ch_cap);
+		nni_chunk_release(ch); // pnng
 	}
-	ch->ch_ptr = NULL;
+	ch->ch_inline = false;
+	ch->ch_ptr    = NULL;
 	ch->ch_buf = NULL;
 	ch->ch_len = 0;
 	ch->ch_cap = 0;
@@ -395,6 +415,29 @@ nni_msg_alloc(nni_msg **mp, size_t sz)
 {
 	nni_msg *m;
 	int      rv;
+	size_t   head = 0;
+	size_t   cap  = sz;
+
+	// pnng: the body's size as the code below grows it.
+	if ((sz < 1024) || ((sz & (sz - 1)) != 0)) {
+		head = 32;
+		cap  = sz + 64;
+	}
+	if (cap <= NNI_MSG_INLINE_MAX) {
+		// pnng: the body in the message's own allocation.
+		if ((m = nni_zalloc(NNI_MSG_INLINE_OFF + cap)) == NULL) {
+			return (NNG_ENOMEM);
+		}
+		m->m_body.ch_buf    = ((uint8_t *) m) + NNI_MSG_INLINE_OFF;
+		m->m_body.ch_inline = true;
+		m->m_body.ch_cap    = cap;
+		m->m_body.ch_ptr    = m->m_body.ch_buf + head;
+		m->m_body.ch_len    = sz;
+		nni_atomic_init(&m->m_refcnt);
+		nni_atomic_set(&m->m_refcnt, 1);
+		*mp = m;
+		return (0);
+	}
 
 	if ((m = NNI_ALLOC_STRUCT(m)) == NULL) {
 		return (NNG_ENOMEM);
