@@ -963,3 +963,57 @@ fn contexts_opened_during_their_socket_close_do_not_outlive_it() {
         }
     }
 }
+
+/// Messages of every size around the point where NNG stops keeping the body in the message's
+/// own allocation (1 KiB with its head and tail room) grow past it at either end, shrink, copy
+/// and travel intact: appends, inserts, trims, chops, headers, duplicates and an inproc trip.
+#[test]
+fn messages_grow_past_their_first_allocation_intact() {
+    let (r, s) = pair(pnng_pair1_open, pnng_pair1_open, &addr("inproc"));
+    for n in [
+        0usize, 1, 8, 31, 32, 33, 64, 900, 959, 960, 961, 1000, 1024, 1025, 2000,
+    ] {
+        let mut want: Vec<u8> = (0..n).map(|i| i as u8).collect();
+        let m = msg(&want);
+        assert_eq!(body(m), want, "new {n}");
+        let mut copies = Vec::new();
+        for step in 0..12u8 {
+            let add = vec![step; 97 + step as usize];
+            if step % 2 == 0 {
+                assert_eq!(
+                    unsafe { pnng_msg_append(m, add.as_ptr().cast(), add.len()) },
+                    PNNG_OK
+                );
+                want.extend_from_slice(&add);
+            } else {
+                assert_eq!(
+                    unsafe { pnng_msg_insert(m, add.as_ptr().cast(), add.len()) },
+                    PNNG_OK
+                );
+                want.splice(0..0, add.iter().copied());
+            }
+            assert_eq!(body(m), want, "size {n}, step {step}");
+            let mut d = std::ptr::null_mut();
+            assert_eq!(unsafe { pnng_msg_dup(m, &mut d) }, PNNG_OK);
+            copies.push((d, want.clone()));
+        }
+        assert_eq!(unsafe { pnng_msg_trim(m, 50) }, PNNG_OK);
+        assert_eq!(unsafe { pnng_msg_chop(m, 50) }, PNNG_OK);
+        want.drain(..50);
+        want.truncate(want.len() - 50);
+        assert_eq!(body(m), want, "size {n}, trimmed");
+        assert_eq!(
+            unsafe { pnng_msg_header_append(m, b"hdr!".as_ptr().cast(), 4) },
+            PNNG_OK
+        );
+        assert_eq!(unsafe { pnng_msg_header_len(m) }, 4);
+        for (d, w) in copies {
+            assert_eq!(take(d), w, "size {n}, a copy");
+        }
+        unsafe { pnng_msg_header_clear(m) };
+        assert_eq!(unsafe { pnng_socket_send_msg(s, m, 0) }, PNNG_OK);
+        assert_eq!(recv(r).unwrap(), want, "size {n}, received");
+    }
+    close(s);
+    close(r);
+}
