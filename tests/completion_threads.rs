@@ -760,3 +760,138 @@ fn a_callback_can_wait_for_or_free_an_operation_it_started() {
         }
     }
 }
+
+/// One context of `a_flood_of_callback_round_trips_completes`: its aio, its state and, on the
+/// request side, the tag it sent.
+struct FloodSlot {
+    ctx: pnng_ctx,
+    aio: *mut pnng_aio,
+    /// 0: waiting for the request (rep) / sending it (req); 1: replying / awaiting the reply.
+    state: AtomicUsize,
+    tag: u64,
+    flood: *const Flood,
+}
+
+struct Flood {
+    done: AtomicUsize,
+    errors: AtomicUsize,
+    wrong_thread: AtomicUsize,
+}
+
+unsafe extern "C" fn flood_rep(arg: *mut c_void) {
+    // SAFETY: the test keeps every slot and the Flood alive until all operations ended.
+    let sl = unsafe { &*(arg as *const FloodSlot) };
+    let f = unsafe { &*sl.flood };
+    if thread_name() != "nng:task" {
+        f.wrong_thread.fetch_add(1, Ordering::SeqCst);
+    }
+    let rv = unsafe { pnng_aio_result(sl.aio) };
+    if rv != PNNG_OK {
+        if rv != PNNG_ECLOSED {
+            f.errors.fetch_add(1, Ordering::SeqCst);
+        }
+        return;
+    }
+    if sl.state.swap(1, Ordering::SeqCst) == 0 {
+        // The request: echo it back from its own context.
+        let mut m = std::ptr::null_mut();
+        if unsafe { pnng_aio_take_msg(sl.aio, &mut m) } != PNNG_OK
+            || unsafe { pnng_aio_set_msg(sl.aio, m) } != PNNG_OK
+            || unsafe { pnng_ctx_send_aio(sl.ctx, sl.aio) } != PNNG_OK
+        {
+            f.errors.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+}
+
+unsafe extern "C" fn flood_req(arg: *mut c_void) {
+    // SAFETY: as flood_rep.
+    let sl = unsafe { &*(arg as *const FloodSlot) };
+    let f = unsafe { &*sl.flood };
+    if thread_name() != "nng:task" {
+        f.wrong_thread.fetch_add(1, Ordering::SeqCst);
+    }
+    if unsafe { pnng_aio_result(sl.aio) } != PNNG_OK {
+        f.errors.fetch_add(1, Ordering::SeqCst);
+        f.done.fetch_add(1, Ordering::SeqCst);
+        return;
+    }
+    if sl.state.swap(1, Ordering::SeqCst) == 0 {
+        // Sent: wait for the reply on the same context.
+        if unsafe { pnng_ctx_recv_aio(sl.ctx, sl.aio) } != PNNG_OK {
+            f.errors.fetch_add(1, Ordering::SeqCst);
+            f.done.fetch_add(1, Ordering::SeqCst);
+        }
+        return;
+    }
+    let mut m = std::ptr::null_mut();
+    if unsafe { pnng_aio_take_msg(sl.aio, &mut m) } != PNNG_OK || take(m) != sl.tag.to_le_bytes() {
+        f.errors.fetch_add(1, Ordering::SeqCst);
+    }
+    f.done.fetch_add(1, Ordering::SeqCst);
+}
+
+/// Thousands of context round trips in flight at once, every step a callback (each reply's
+/// send completes its request's receive inside the replying callback; the sender's calls leave
+/// thousands of callbacks queued): every request gets its own reply, every callback runs on a
+/// task thread, nothing fails.
+#[test]
+fn a_flood_of_callback_round_trips_completes() {
+    const N: usize = 4000;
+    let (rep, req) = pair(pnng_rep0_open, pnng_req0_open, &addr("inproc"));
+    let flood = Box::new(Flood {
+        done: AtomicUsize::new(0),
+        errors: AtomicUsize::new(0),
+        wrong_thread: AtomicUsize::new(0),
+    });
+    let new_slots =
+        |s: pnng_socket, cb: unsafe extern "C" fn(*mut c_void)| -> Vec<Box<FloodSlot>> {
+            (0..N)
+                .map(|i| {
+                    let mut sl = Box::new(FloodSlot {
+                        ctx: pnng_ctx { id: 0 },
+                        aio: std::ptr::null_mut(),
+                        state: AtomicUsize::new(0),
+                        tag: i as u64 * 7919,
+                        flood: &*flood,
+                    });
+                    assert_eq!(unsafe { pnng_socket_new_context(s, &mut sl.ctx) }, PNNG_OK);
+                    let arg = &*sl as *const FloodSlot as *mut c_void;
+                    assert_eq!(unsafe { pnng_aio_new(Some(cb), arg, &mut sl.aio) }, PNNG_OK);
+                    sl
+                })
+                .collect()
+        };
+    let reps = new_slots(rep, flood_rep);
+    let reqs = new_slots(req, flood_req);
+    for sl in &reps {
+        assert_eq!(unsafe { pnng_ctx_recv_aio(sl.ctx, sl.aio) }, PNNG_OK);
+    }
+    for sl in &reqs {
+        assert_eq!(
+            unsafe { pnng_aio_set_msg(sl.aio, msg(&sl.tag.to_le_bytes())) },
+            PNNG_OK
+        );
+        assert_eq!(unsafe { pnng_ctx_send_aio(sl.ctx, sl.aio) }, PNNG_OK);
+    }
+    assert!(
+        eventually(|| flood.done.load(Ordering::SeqCst) == N),
+        "{} of {N} round trips completed",
+        flood.done.load(Ordering::SeqCst)
+    );
+    for sl in reqs.iter().chain(reps.iter()) {
+        unsafe {
+            pnng_aio_wait(sl.aio);
+            assert_eq!(pnng_ctx_close(sl.ctx), PNNG_OK);
+            pnng_aio_free(sl.aio);
+        }
+    }
+    assert_eq!(flood.errors.load(Ordering::SeqCst), 0, "operations failed");
+    assert_eq!(
+        flood.wrong_thread.load(Ordering::SeqCst),
+        0,
+        "callbacks off the task threads"
+    );
+    close(req);
+    close(rep);
+}

@@ -238,6 +238,8 @@ extern bool nni_aio_in_call(void);
 extern void nni_aio_user_enter(void);
 extern void nni_aio_user_leave(void);
 extern void nng_aio_claim(nng_aio *);
+// pnng: marks the calling thread as a task-queue thread (taskq.c).
+extern void nni_aio_task_thread(void);
 // pnng: marks the aio's operation as a receive or not (socket.c).
 extern void nni_aio_set_recv(nni_aio *, bool);
 

@@ -28,10 +28,23 @@ struct nni_taskq {
 	nni_taskq_thr *tq_threads;
 	int            tq_nthreads;
 	int            tq_active; // pnng: callbacks running (nni_taskq_sys_drain)
+	int            tq_len;    // pnng: tasks queued (nni_taskq_sys_backlog)
 	bool           tq_run;
 };
 
 static nni_taskq *nni_taskq_systq = NULL;
+
+// pnng: the queue's length, changed under tq_mtx and read without it by
+// nni_taskq_sys_backlog (a hint), hence atomic stores and loads.
+static void
+taskq_len_add(nni_taskq *tq, int delta)
+{
+#if defined(__GNUC__) || defined(__clang__)
+	__atomic_store_n(&tq->tq_len, tq->tq_len + delta, __ATOMIC_RELAXED);
+#else
+	tq->tq_len += delta;
+#endif
+}
 
 // pnng: with task_mtx held and the busy count just decremented: when it
 // reached zero, wakes the waiters after unlocking.  Woken under the lock, a
@@ -73,6 +86,7 @@ nni_taskq_thread(void *self)
 	nni_task      *task;
 
 	nni_thr_set_name(NULL, "nng:task");
+	nni_aio_task_thread(); // pnng: see nni_aio_scope_leave
 #if defined(__linux__) && defined(SCHED_BATCH)
 	// pnng: a task thread that wakes up does not preempt the thread
 	// that woke it (SCHED_BATCH: same share of the CPU, no wake-up
@@ -93,6 +107,7 @@ nni_taskq_thread(void *self)
 		if ((task = nni_list_first(&tq->tq_tasks)) != NULL) {
 
 			nni_list_remove(&tq->tq_tasks, task);
+			taskq_len_add(tq, -1); // pnng
 			tq->tq_active++;
 
 			nni_mtx_unlock(&tq->tq_mtx);
@@ -253,6 +268,7 @@ nni_task_dispatch_held(nni_task *task)
 
 	nni_mtx_lock(&tq->tq_mtx);
 	nni_list_append(&tq->tq_tasks, task);
+	taskq_len_add(tq, 1); // pnng
 	nni_cv_wake1(&tq->tq_sched_cv);
 	nni_mtx_unlock(&tq->tq_mtx);
 }
@@ -278,6 +294,7 @@ nni_task_dispatch(nni_task *task)
 
 	nni_mtx_lock(&tq->tq_mtx);
 	nni_list_append(&tq->tq_tasks, task);
+	taskq_len_add(tq, 1); // pnng
 	nni_cv_wake1(&tq->tq_sched_cv); // waking just one waiter is adequate
 	nni_mtx_unlock(&tq->tq_mtx);
 }
@@ -416,4 +433,21 @@ nni_taskq_sys_fini(void)
 {
 	nni_taskq_fini(nni_taskq_systq);
 	nni_taskq_systq = NULL;
+}
+
+// pnng: how many tasks wait in the system task queue, read without its
+// lock: a hint (nni_aio_scope_leave).
+int
+nni_taskq_sys_backlog(void)
+{
+	nni_taskq *tq = nni_taskq_systq;
+
+	if (tq == NULL) {
+		return (0);
+	}
+#if defined(__GNUC__) || defined(__clang__)
+	return (__atomic_load_n(&tq->tq_len, __ATOMIC_RELAXED));
+#else
+	return (0);
+#endif
 }

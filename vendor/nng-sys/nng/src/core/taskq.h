@@ -36,6 +36,8 @@ extern void nni_task_hold(nni_task *);
 extern void nni_task_run_held(nni_task *);
 // pnng: queues a task whose hold nni_task_hold took (aio.c).
 extern void nni_task_dispatch_held(nni_task *);
+// pnng: tasks waiting in the system task queue (a hint, taskq.c).
+extern int nni_taskq_sys_backlog(void);
 
 // nni_task_prep is used by and exclusively for the aio framework.
 // nni_task_prep marks the task as "scheduled" without actually
