@@ -90,7 +90,12 @@ function freeAllMsgs() {
 
 // A worker thread's free messages go with the worker (messages still viewed then are left alone:
 // nothing frees them once the worker's heap is gone).
-if (!require('node:worker_threads').isMainThread) process.once('exit', freeAllMsgs);
+if (!require('node:worker_threads').isMainThread) {
+  process.once('exit', () => {
+    freeAllMsgs();
+    for (const m of lazyMsgs.splice(0)) F.msg_free(unlazy(m));
+  });
+}
 
 // Medium bodies (RECYCLE_MIN up to BIG) are copied into a Buffer, and their message is kept at
 // once (at most RECYCLE_LIST_MAX per size class) for a later send of a size it holds: an echo or a
@@ -194,7 +199,7 @@ function recycledMsg(bytes, len) {
 
 /** Bytes kept in free messages, and how many were viewed and reused (tests, diagnostics). */
 function poolStats() {
-  return { freeMsgBytes, msgsViewed, msgsReused, bodiesCopied, overflowing };
+  return { freeMsgBytes, msgsViewed, msgsReused, bodiesCopied, overflowing, msgsForwarded, lazyMsgs: lazyMsgs.length };
 }
 
 /** Copies `len` bytes at native address `ptr` into a new Buffer. */
@@ -328,21 +333,129 @@ class Message {
   }
 }
 
-/** A received Message (pipe looked up in `socket`); frees the native message. */
+// Forwarding. A received Message whose body is of medium size (FWD_MIN up to BIG bytes) keeps its
+// native message, and copies the body out only when `bytes` is first read. sendMsg of such a
+// Message that nothing has read yet sends the native message itself (header cleared, routed as
+// the Message says) and gives the Message its own copy of the body at that moment: an echo or a
+// relay copies the body once instead of twice (out of the received message, then into the
+// message sent) and builds no message. The Message stays what it was: an immutable copy that
+// can be read and sent again. At most LAZY_MAX Messages hold their native message at a time (the
+// oldest is copied out when one more arrives), so the native memory they hold stays bounded.
+// (Large bodies are viewed, not copied, on receipt: their send copy is the one copy anyway.)
+const FWD_MIN = RECYCLE_MIN;
+const LAZY_MAX = 8;
+const NATIVE = Symbol('pnng.native');
+const lazyMsgs = [];
+let msgsForwarded = 0;
+Message.prototype[NATIVE] = 0n;
+// A lazy Message's own slot for its native message: hidden from Object.keys, spread and inspect.
+const LAZY_SLOT = { value: 0n, writable: true, enumerable: false, configurable: true };
+
+function unlazy(m) {
+  const native = m[NATIVE];
+  delete m[NATIVE]; // the last property added: the object keeps its fast shape
+  const i = lazyMsgs.indexOf(m);
+  if (i >= 0) lazyMsgs.splice(i, 1);
+  return native;
+}
+
+function setBytes(m, b) {
+  Object.defineProperty(m, 'bytes', { value: b, writable: true, enumerable: true, configurable: true });
+  return b;
+}
+
+/** Copies a lazy Message's body out of its native message (which is kept or freed). */
+function materialize(m) {
+  const native = unlazy(m);
+  if (native === 0n) return undefined; // own bytes deleted after they were set
+  return setBytes(m, takeBody(native, Number(F.msg_len(native))));
+}
+
+const lazyProto = Object.create(Message.prototype, {
+  bytes: {
+    get() {
+      return materialize(this);
+    },
+    set(v) {
+      const native = unlazy(this);
+      if (native !== 0n) keepCopied(native, Number(F.msg_len(native)));
+      setBytes(this, v);
+    },
+    configurable: true,
+    enumerable: false,
+  },
+  [require('node:util').inspect.custom]: {
+    value() {
+      materialize(this);
+      // Shown as a Message whose bytes were read (own pipe, header and bytes).
+      const shown = Object.create(Message.prototype);
+      for (const k of Object.keys(this)) shown[k] = this[k];
+      return shown;
+    },
+    configurable: true,
+  },
+  toJSON: {
+    value() {
+      materialize(this);
+      return { bytes: this.bytes, pipe: this.pipe, header: this.header };
+    },
+    configurable: true,
+  },
+});
+
+/**
+ * For sendMsg: when `m` is a received Message nothing has read yet, its native message (header
+ * cleared, routed to pipe `pipeId`, 0: none), owned by the caller, and `m` gets its own copy of
+ * the body; else 0n.
+ */
+function takeForward(m, pipeId) {
+  if (m[NATIVE] === 0n) return 0n;
+  const native = unlazy(m);
+  let body;
+  try {
+    body = bodyOf(native, Number(F.msg_len(native)));
+  } catch (e) {
+    Object.defineProperty(m, NATIVE, LAZY_SLOT);
+    m[NATIVE] = native; // no copy: the Message keeps its native message
+    lazyMsgs.push(m);
+    throw e;
+  }
+  setBytes(m, body);
+  const rc = hasHeader && Number(F.msg_header_len(native)) !== 0 ? F.msg_header_clear(native) : 0;
+  const rc2 = rc === 0 ? F.msg_set_pipe(native, pipeId) : rc;
+  if (rc2 !== 0) {
+    F.msg_free(native);
+    throw makeError(rc2);
+  }
+  msgsForwarded++;
+  return native;
+}
+
+/** A received Message (pipe looked up in `socket`); frees (or keeps, see Forwarding) the native message. */
 function wrapMsg(socket, native) {
   let m;
+  let len;
   try {
-    m = Object.create(Message.prototype);
+    len = Number(F.msg_len(native));
+    const lazy = len >= FWD_MIN && len < BIG && canView;
+    m = Object.create(lazy ? lazyProto : Message.prototype);
     m.pipe = null;
     m.header = msgHeader(native);
     const pipeId = msgPipeId(native);
     if (pipeId) m.pipe = socket._pipeFor(pipeId);
+    if (lazy) {
+      if (lazyMsgs.length >= LAZY_MAX) materialize(lazyMsgs[0]);
+      Object.defineProperty(m, NATIVE, LAZY_SLOT);
+      m[NATIVE] = native;
+      lazyMsgs.push(m);
+      return m;
+    }
   } catch (e) {
     F.msg_free(native);
     throw e;
   }
-  m.bytes = takeBody(native, Number(F.msg_len(native)));
+  m.bytes = takeBody(native, len);
   return m;
 }
 
-module.exports = { poolStats, hasFreeMsg, Message, newMsg, msgBody, bodyOf, takeBody, bodyMsg, msgHeader, msgPipeId, consumeBody, wrapMsg, BIG };
+module.exports = { takeForward, poolStats, hasFreeMsg, Message, newMsg, msgBody, bodyOf, takeBody, bodyMsg, msgHeader, msgPipeId, consumeBody, wrapMsg, BIG };

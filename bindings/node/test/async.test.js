@@ -532,6 +532,116 @@ test('a process that only receives large messages: bodies stay intact, the kept 
   assert.match(r.out, /rx-only ok/);
 });
 
+test('forwarding a received Message nothing has read sends its own message; the Message stays readable and can be sent again', T, async () => {
+  const { _poolStats, Pair1 } = require('..');
+  const util = require('node:util');
+  const url = inproc('forward');
+  const rep = new Rep0({ listen: url, recvMaxSize: 0 });
+  const req = new Req0({ dial: url, recvMaxSize: 0 });
+  const relayUrl = inproc('forward-relay');
+  const out = new Pair1({ listen: relayUrl, recvMaxSize: 0 });
+  const sink = new Pair1({ dial: relayUrl, recvMaxSize: 0 });
+  const body = (n, seed) => {
+    const b = Buffer.allocUnsafe(n);
+    for (let i = 0; i < n; i++) b[i] = (i * 31 + seed) & 255;
+    return b;
+  };
+  try {
+    await waitForPipes(sink, 1);
+    const before = _poolStats().msgsForwarded;
+    for (let i = 0; i < 20; i++) {
+      const b = body(16384 + i * 5000, i);
+      await req.send(b);
+      const m = await rep.recvMsg();
+      await rep.sendMsg(m); // echo: the received message itself goes back
+      assert.ok((await req.recv()).equals(b), 'echo differs');
+      assert.ok(m.bytes.equals(b), 'the forwarded Message changed');
+      assert.ok(m.data.equals(b));
+      await out.sendMsg(m); // sent again (now from its bytes)
+      assert.ok((await sink.recv()).equals(b), 'second send differs');
+    }
+    assert.equal(_poolStats().msgsForwarded - before, 20);
+
+    // Read before the send: no forwarding, same bytes.
+    const b1 = body(40000, 99);
+    await req.send(b1);
+    const m1 = await rep.recvMsg();
+    assert.ok(m1.bytes.equals(b1));
+    await rep.sendMsg(m1);
+    assert.ok((await req.recv()).equals(b1));
+    assert.equal(_poolStats().msgsForwarded - before, 20);
+
+    // Many received Messages nobody reads: at most a few hold their native message; all stay intact.
+    const sent = [];
+    const got = [];
+    for (let i = 0; i < 30; i++) {
+      const b = body(20000 + i, i + 7);
+      sent.push(b);
+      await sink.send(b);
+      got.push(await out.recvMsg());
+    }
+    assert.ok(_poolStats().lazyMsgs <= 8, JSON.stringify(_poolStats()));
+    for (let i = 0; i < 30; i++) assert.ok(got[i].bytes.equals(sent[i]), `message ${i} differs`);
+    assert.equal(_poolStats().lazyMsgs, 0);
+
+    // Assigning bytes before anything read them; inspect and JSON show the bytes; Object.keys after a read.
+    await sink.send(body(30000, 1));
+    const m2 = await out.recvMsg();
+    m2.bytes = Buffer.from('replaced');
+    await out.sendMsg(m2);
+    assert.equal((await sink.recv()).toString(), 'replaced');
+    await sink.send(body(30000, 2));
+    const m3 = await out.recvMsg();
+    assert.match(util.inspect(m3), /bytes: <Buffer/);
+    await sink.send(body(30000, 3));
+    const m4 = await out.recvMsg();
+    assert.equal(JSON.parse(JSON.stringify(m4)).bytes.data.length, 30000);
+    assert.deepEqual(Object.keys(m4).sort(), ['bytes', 'header', 'pipe']);
+
+    // A send that fails or is aborted: the Message keeps its bytes and nothing leaks.
+    const b5 = body(50000, 5);
+    await sink.send(b5);
+    const m5 = await out.recvMsg();
+    await assert.rejects(out.sendMsg(m5, { signal: AbortSignal.abort() }), AbortError);
+    assert.ok(m5.bytes.equals(b5));
+    await sink.send(b5);
+    const m6 = await out.recvMsg();
+    m6.pipe = null;
+    const lonely = new Push0();
+    try {
+      await assert.rejects(lonely.sendMsg(m6, { timeout: 20 }), (e) => e.code === 'ETIMEDOUT'); // through an aio
+    } finally {
+      lonely.close();
+    }
+    assert.ok(m6.bytes.equals(b5));
+    await sink.send(b5);
+    const m7 = await out.recvMsg();
+    sink.close();
+    out.close();
+    await assert.rejects(out.sendMsg(m7), (e) => e.code === 'ECLOSED');
+    assert.ok(m7.bytes.equals(b5));
+
+    // Routed forwarding: a Message with a pipe goes back to that pipe only (contexts too).
+    const ctxUrl = inproc('forward-ctx');
+    const crep = new Rep0({ listen: ctxUrl, recvMaxSize: 0 });
+    const creq = new Req0({ dial: ctxUrl, recvMaxSize: 0 });
+    try {
+      const ctx = crep.newContext();
+      const b8 = body(70000, 8);
+      const reply = creq.send(b8).then(() => creq.recv());
+      const m8 = await ctx.recvMsg();
+      await ctx.sendMsg(m8);
+      assert.ok((await reply).equals(b8));
+      assert.ok(m8.bytes.equals(b8));
+    } finally {
+      crep.close();
+      creq.close();
+    }
+  } finally {
+    for (const s of [rep, req, out, sink]) s.close();
+  }
+});
+
 test('power-of-two sizes (built with room for a protocol header) arrive intact, last byte included', T, async () => {
   const url = inproc('pow2');
   const rep = new Rep0({ listen: url, recvMaxSize: 0 });
