@@ -94,6 +94,10 @@ if (!require('node:worker_threads').isMainThread) {
   process.once('exit', () => {
     freeAllMsgs();
     for (const m of lazyMsgs.splice(0)) F.msg_free(unlazy(m));
+    for (const rec of lazyBig.splice(0)) {
+      if (rec.msg !== 0n) F.msg_free(rec.msg);
+      rec.msg = 0n;
+    }
   });
 }
 
@@ -199,7 +203,7 @@ function recycledMsg(bytes, len) {
 
 /** Bytes kept in free messages, and how many were viewed and reused (tests, diagnostics). */
 function poolStats() {
-  return { freeMsgBytes, msgsViewed, msgsReused, bodiesCopied, overflowing, msgsForwarded, lazyMsgs: lazyMsgs.length };
+  return { freeMsgBytes, msgsViewed, msgsReused, bodiesCopied, overflowing, msgsForwarded, lazyMsgs: lazyMsgs.length, lazyBig: lazyBig.length, lazyBigBytes };
 }
 
 /** Copies `len` bytes at native address `ptr` into a new Buffer. */
@@ -341,7 +345,6 @@ class Message {
 // message sent) and builds no message. The Message stays what it was: an immutable copy that
 // can be read and sent again. At most LAZY_MAX Messages hold their native message at a time (the
 // oldest is copied out when one more arrives), so the native memory they hold stays bounded.
-// (Large bodies are viewed, not copied, on receipt: their send copy is the one copy anyway.)
 const FWD_MIN = RECYCLE_MIN;
 const LAZY_MAX = 8;
 const NATIVE = Symbol('pnng.native');
@@ -350,6 +353,54 @@ let msgsForwarded = 0;
 Message.prototype[NATIVE] = 0n;
 // A lazy Message's own slot for its native message: hidden from Object.keys, spread and inspect.
 const LAZY_SLOT = { value: 0n, writable: true, enumerable: false, configurable: true };
+
+// Large bodies (BIG bytes and more) wait unread the same way, but are not copied when forwarded:
+// sendMsg sends a copy of the body (as a send of the bytes would) and the Message keeps the
+// received message, so a relay that never reads them makes no Buffer (no view, no external memory
+// for V8 to collect). Each such Message's record is in a FinalizationRegistry that returns the
+// message to the free list once the Message is collected unread; at most LAZY_BIG_MAX bytes wait
+// (the oldest is then viewed, as if read; or returned, if its Message is gone already).
+const LAZY_BIG_MAX = 64 * 1024 * 1024;
+const REC = Symbol('pnng.lazyRecord');
+Message.prototype[REC] = null;
+const lazyBig = []; // records { msg, len, ref }, oldest first
+let lazyBigBytes = 0;
+const lazyRegistry = new FinalizationRegistry(dropRecord);
+
+function removeRecord(rec) {
+  const i = lazyBig.indexOf(rec);
+  if (i >= 0) {
+    lazyBig.splice(i, 1);
+    lazyBigBytes -= rec.len;
+  }
+}
+
+/** A large lazy Message was collected unread: its message goes to the free list (or is freed). */
+function dropRecord(rec) {
+  if (rec.msg === 0n) return;
+  removeRecord(rec);
+  const msg = rec.msg;
+  rec.msg = 0n;
+  recycleMsg({ msg, len: rec.len });
+}
+
+/** Takes a large lazy Message's native message back from its record; the caller owns it. */
+function unlazyBig(m) {
+  const rec = m[REC];
+  delete m[REC]; // the last property added: the object keeps its fast shape
+  removeRecord(rec);
+  lazyRegistry.unregister(m);
+  const msg = rec.msg;
+  rec.msg = 0n;
+  return msg;
+}
+
+function evictOldestBig() {
+  const rec = lazyBig[0];
+  const m = rec.ref.deref();
+  if (m !== undefined && m[REC] === rec) materialize(m);
+  else dropRecord(rec);
+}
 
 function unlazy(m) {
   const native = m[NATIVE];
@@ -366,6 +417,10 @@ function setBytes(m, b) {
 
 /** Copies a lazy Message's body out of its native message (which is kept or freed). */
 function materialize(m) {
+  if (m[REC] !== null) {
+    const len = m[REC].len;
+    return setBytes(m, takeBody(unlazyBig(m), len)); // viewed (see takeBody)
+  }
   const native = unlazy(m);
   if (native === 0n) return undefined; // own bytes deleted after they were set
   return setBytes(m, takeBody(native, Number(F.msg_len(native))));
@@ -377,8 +432,13 @@ const lazyProto = Object.create(Message.prototype, {
       return materialize(this);
     },
     set(v) {
-      const native = unlazy(this);
-      if (native !== 0n) keepCopied(native, Number(F.msg_len(native)));
+      if (this[REC] !== null) {
+        const len = this[REC].len;
+        recycleMsg({ msg: unlazyBig(this), len });
+      } else {
+        const native = unlazy(this);
+        if (native !== 0n) keepCopied(native, Number(F.msg_len(native)));
+      }
       setBytes(this, v);
     },
     configurable: true,
@@ -409,6 +469,7 @@ const lazyProto = Object.create(Message.prototype, {
  * the body; else 0n.
  */
 function takeForward(m, pipeId) {
+  if (m[REC] !== null) return copyForward(m[REC], pipeId);
   if (m[NATIVE] === 0n) return 0n;
   const native = unlazy(m);
   let body;
@@ -431,18 +492,51 @@ function takeForward(m, pipeId) {
   return native;
 }
 
+/** A copy of a large lazy Message's body in a free (else a new) message, routed to `pipeId`. */
+function copyForward(rec, pipeId) {
+  const len = rec.len;
+  let msg = takeFree(len);
+  if (msg !== 0n) {
+    overflowing = false;
+    const rc = F.msg_append(msg, F.msg_body(rec.msg), len);
+    if (rc !== 0) {
+      F.msg_free(msg);
+      throw makeError(rc);
+    }
+  } else {
+    check(F.msg_new(F.msg_body(rec.msg), len, scratch));
+    msg = scratch[0];
+  }
+  const rc = F.msg_set_pipe(msg, pipeId); // also clears the pipe a free message was received through
+  if (rc !== 0) {
+    F.msg_free(msg);
+    throw makeError(rc);
+  }
+  msgsForwarded++;
+  return msg;
+}
+
 /** A received Message (pipe looked up in `socket`); frees (or keeps, see Forwarding) the native message. */
 function wrapMsg(socket, native) {
   let m;
   let len;
   try {
     len = Number(F.msg_len(native));
-    const lazy = len >= FWD_MIN && len < BIG && canView;
+    const lazy = len >= FWD_MIN && len <= KEEP_MAX_LEN && canView;
     m = Object.create(lazy ? lazyProto : Message.prototype);
     m.pipe = null;
     m.header = msgHeader(native);
     const pipeId = msgPipeId(native);
     if (pipeId) m.pipe = socket._pipeFor(pipeId);
+    if (lazy && len >= BIG) {
+      const rec = { msg: native, len, ref: new WeakRef(m) };
+      Object.defineProperty(m, REC, { value: rec, writable: true, enumerable: false, configurable: true });
+      lazyRegistry.register(m, rec, m);
+      lazyBig.push(rec);
+      lazyBigBytes += len;
+      while (lazyBigBytes > LAZY_BIG_MAX && lazyBig.length > 1) evictOldestBig();
+      return m;
+    }
     if (lazy) {
       if (lazyMsgs.length >= LAZY_MAX) materialize(lazyMsgs[0]);
       Object.defineProperty(m, NATIVE, LAZY_SLOT);

@@ -642,6 +642,84 @@ test('forwarding a received Message nothing has read sends its own message; the 
   }
 });
 
+test('large received Messages nobody reads: forwarded as copies without a Buffer, readable later, returned once collected, bounded while kept', T, async () => {
+  const script = `
+    const assert = require('node:assert/strict');
+    const { Pair1, Rep0, Req0, Message, _poolStats } = require('.');
+    const fill = (n, seed) => { const b = Buffer.allocUnsafe(n); for (let i = 0; i < n; i += 1024) b.fill((seed * 7 + i / 1024) & 255, i, Math.min(n, i + 1024)); return b; };
+    (async () => {
+      for (const url of ['inproc://lazy-big', 'ipc:///tmp/pnng-lazy-big-' + process.pid + '.ipc']) {
+        const a = new Pair1({ listen: url, recvMaxSize: 8 << 20 });
+        const b = new Pair1({ recvMaxSize: 8 << 20 });
+        await b.dial(url, { block: true });
+        // Forwarded unread: the peer gets the bytes, no Buffer is made for the Message until it is read.
+        const s0 = _poolStats();
+        const sent = [];
+        const msgs = [];
+        for (let i = 0; i < 6; i++) {
+          const m = fill((1 << 20) + i * 4099, i);
+          sent.push(m);
+          await b.send(m);
+          const r = await a.recvMsg();
+          await a.sendMsg(r); // back to b (its pipe)
+          assert.ok((await b.recv()).equals(m), 'forwarded bytes differ');
+          msgs.push(r);
+        }
+        const s1 = _poolStats();
+        assert.equal(s1.msgsForwarded - s0.msgsForwarded, 6);
+        assert.equal(s1.msgsViewed - s0.msgsViewed, 6, 'only b.recv() made views: ' + JSON.stringify([s0, s1]));
+        for (let i = 0; i < 6; i++) assert.ok(msgs[i].bytes.equals(sent[i]), 'a forwarded Message changed');
+        for (let i = 0; i < 6; i++) {
+          await a.sendMsg(msgs[i]); // sent again, now from its bytes
+          assert.ok((await b.recv()).equals(sent[i]), 'second send differs');
+        }
+        // Assigning bytes to an unread one.
+        await b.send(fill(1 << 20, 9));
+        const r2 = await a.recvMsg();
+        r2.bytes = Buffer.from('small now');
+        await a.sendMsg(r2);
+        assert.equal((await b.recv()).toString(), 'small now');
+        // Kept unread: bounded; every one still reads right (the oldest were viewed to stay within it).
+        const kept = [];
+        for (let i = 0; i < 80; i++) {
+          await b.send(fill(1 << 20, 100 + i));
+          kept.push(await a.recvMsg());
+          assert.ok(_poolStats().lazyBigBytes <= 64 << 20, JSON.stringify(_poolStats()));
+        }
+        for (let i = 0; i < 80; i++) assert.ok(kept[i].bytes.equals(fill(1 << 20, 100 + i)), 'kept message ' + i + ' differs');
+        // Unread and dropped: returned to the free list once collected.
+        for (let i = 0; i < 20; i++) {
+          await b.send(fill(1 << 20, 200 + i));
+          await a.recvMsg();
+        }
+        assert.ok(_poolStats().lazyBig >= 20);
+        kept.length = 0; msgs.length = 0;
+        for (let k = 0; k < 3 && _poolStats().lazyBig > 0; k++) { global.gc(); await new Promise((r) => setTimeout(r, 20)); }
+        assert.equal(_poolStats().lazyBig, 0, JSON.stringify(_poolStats()));
+        assert.equal(_poolStats().lazyBigBytes, 0);
+        a.close();
+        b.close();
+      }
+      // An echo through contexts.
+      const rep = new Rep0({ listen: 'inproc://lazy-big-ctx', recvMaxSize: 8 << 20 });
+      const req = new Req0({ dial: 'inproc://lazy-big-ctx', recvMaxSize: 8 << 20 });
+      const ctx = rep.newContext();
+      for (let i = 0; i < 5; i++) {
+        const m = fill(3 << 19, i);
+        const reply = req.send(m).then(() => req.recv());
+        await ctx.sendMsg(await ctx.recvMsg());
+        assert.ok((await reply).equals(m), 'context echo differs');
+      }
+      rep.close();
+      req.close();
+      console.log('lazy big ok', JSON.stringify(_poolStats()));
+    })().catch((e) => { console.error(e); process.exit(1); });
+  `;
+  const r = await runChild(script, { args: ['--expose-gc'], timeoutMs: 60000 });
+  assert.equal(r.code, 0, `signal=${r.signal} stderr=${r.err} stdout=${r.out}`);
+  assert.match(r.out, /lazy big ok/);
+});
+
 test('power-of-two sizes (built with room for a protocol header) arrive intact, last byte included', T, async () => {
   const url = inproc('pow2');
   const rep = new Rep0({ listen: url, recvMaxSize: 0 });
