@@ -351,8 +351,6 @@ const NATIVE = Symbol('pnng.native');
 const lazyMsgs = [];
 let msgsForwarded = 0;
 Message.prototype[NATIVE] = 0n;
-// A lazy Message's own slot for its native message: hidden from Object.keys, spread and inspect.
-const LAZY_SLOT = { value: 0n, writable: true, enumerable: false, configurable: true };
 
 // Large bodies (BIG bytes and more) wait unread the same way, but are not copied when forwarded:
 // sendMsg sends a copy of the body (as a send of the bytes would) and the Message keeps the
@@ -387,7 +385,7 @@ function dropRecord(rec) {
 /** Takes a large lazy Message's native message back from its record; the caller owns it. */
 function unlazyBig(m) {
   const rec = m[REC];
-  delete m[REC]; // the last property added: the object keeps its fast shape
+  m[REC] = null;
   removeRecord(rec);
   lazyRegistry.unregister(m);
   const msg = rec.msg;
@@ -404,7 +402,7 @@ function evictOldestBig() {
 
 function unlazy(m) {
   const native = m[NATIVE];
-  delete m[NATIVE]; // the last property added: the object keeps its fast shape
+  m[NATIVE] = 0n; // (a symbol: not in Object.keys; the shape stays as it was)
   const i = lazyMsgs.indexOf(m);
   if (i >= 0) lazyMsgs.splice(i, 1);
   return native;
@@ -476,7 +474,6 @@ function takeForward(m, pipeId) {
   try {
     body = bodyOf(native, Number(F.msg_len(native)));
   } catch (e) {
-    Object.defineProperty(m, NATIVE, LAZY_SLOT);
     m[NATIVE] = native; // no copy: the Message keeps its native message
     lazyMsgs.push(m);
     throw e;
@@ -530,7 +527,7 @@ function wrapMsg(socket, native) {
     if (pipeId) m.pipe = socket._pipeFor(pipeId);
     if (lazy && len >= BIG) {
       const rec = { msg: native, len, ref: new WeakRef(m) };
-      Object.defineProperty(m, REC, { value: rec, writable: true, enumerable: false, configurable: true });
+      m[REC] = rec;
       lazyRegistry.register(m, rec, m);
       lazyBig.push(rec);
       lazyBigBytes += len;
@@ -539,7 +536,6 @@ function wrapMsg(socket, native) {
     }
     if (lazy) {
       if (lazyMsgs.length >= LAZY_MAX) materialize(lazyMsgs[0]);
-      Object.defineProperty(m, NATIVE, LAZY_SLOT);
       m[NATIVE] = native;
       lazyMsgs.push(m);
       return m;
