@@ -347,8 +347,9 @@ func (c *Context) Recv() ([]byte, error) {
 // non-blocking receive there waits for the end of the survey.
 func (c *Context) recvResult() C.pg_recv_result {
 	r := C.pg_recv_result{rv: C.PNNG_EAGAIN}
-	if !c.sock.st.surveyor {
+	if !c.sock.st.surveyor && !c.bounded.triesLater() {
 		r = C.pg_ctx_recv(c.c, C.PNNG_FLAG_NONBLOCK)
+		c.bounded.tried(r.rv != C.PNNG_EAGAIN)
 	}
 	if r.rv == C.PNNG_EAGAIN {
 		var ok bool

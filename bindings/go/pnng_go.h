@@ -224,10 +224,11 @@ typedef struct {
     pg_recv_result r;
     int running;
     int wait_rv;
+    int took; /* 1 when the non-blocking try (try_first) found the message */
 } pg_recv_wait;
 static inline pg_recv_result pg_waiter_received(pnng_cq *cq);
 static inline pg_recv_wait pg_waiter_wait_within(pnng_aio *a, pnng_cq *cq, int xfd, int32_t ms) {
-    pg_recv_wait w = {{0, NULL, NULL, 0}, 0, 0};
+    pg_recv_wait w = {{0, NULL, NULL, 0}, 0, 0, 0};
     w.wait_rv = pnng_aio_wait_pipe(a, xfd, ms);
     w.r = pg_waiter_received(cq);
     w.running = w.r.rv == PNNG_EAGAIN;
@@ -241,12 +242,12 @@ static inline pg_recv_wait pg_waiter_recv_within(uint32_t id, int ctx, int try_f
     if (try_first) {
         pg_recv_wait w = {ctx ? pg_ctx_recv((pnng_ctx){id}, PNNG_FLAG_NONBLOCK)
                               : pg_socket_recv((pnng_socket){id}, PNNG_FLAG_NONBLOCK),
-                          0, 0};
+                          0, 0, 1};
         if (w.r.rv != PNNG_EAGAIN) return w;
     }
     int rv = pg_waiter_recv(id, ctx, a);
     if (rv != 0) {
-        pg_recv_wait w = {pg_body_of(rv, NULL), 0, 0}; /* nothing started, nothing will be posted */
+        pg_recv_wait w = {pg_body_of(rv, NULL), 0, 0, 0}; /* nothing started, nothing will be posted */
         return w;
     }
     return pg_waiter_wait_within(a, cq, xfd, ms);

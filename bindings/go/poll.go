@@ -266,6 +266,9 @@ func boundedRecv(w *waiter, id uint32, ctx C.int, try bool, b *boundedWait) (r C
 		t = 1 // a message may have come while others ran (the yield above)
 	}
 	res := C.pg_waiter_recv_within(C.uint32_t(id), ctx, t, w.aio, w.cq, xfd, boundedSliceMs)
+	if try {
+		b.tried(res.took != 0)
+	}
 	for i := 0; res.running != 0 && res.wait_rv == C.PNNG_EINTR && i < maxKicks; i++ {
 		// The parked goroutine's operation completed: let it run, then wait again.
 		kick(pw)
@@ -314,8 +317,24 @@ const maxBoundedBackoff = 8
 // its thread's P away), so a ping-pong does not fall into parking, which would make the
 // peer's bounded waits miss in turn.
 type boundedWait struct {
-	skip atomic.Int32 // blocking receives left that park at once
-	miss atomic.Int32 // bounded waits in a row that ended without the message
+	skip  atomic.Int32 // blocking receives left that park at once
+	miss  atomic.Int32 // bounded waits in a row that ended without the message
+	empty atomic.Bool  // the last blocking receive's non-blocking try found nothing
+}
+
+// triesLater reports that a blocking receive can go straight to its wait: the last one's
+// non-blocking try found nothing (as in a request/reply exchange, where the answer cannot be
+// there yet), and the bounded wait tries again after yielding anyway. One try instead of two
+// saves a cgo call and a receive start per message.
+func (b *boundedWait) triesLater() bool {
+	return b.empty.Load() && b.skip.Load() == 0
+}
+
+// tried records what a blocking receive's non-blocking try found.
+func (b *boundedWait) tried(found bool) {
+	if b.empty.Load() == found {
+		b.empty.Store(!found)
+	}
 }
 
 func (b *boundedWait) try() bool {

@@ -491,10 +491,18 @@ func (s *Socket) recv(flags C.int) ([]byte, error) {
 // when the socket allows it).
 func (st *sockState) recvResult(flags C.int) C.pg_recv_result {
 	wait := flags == 0 && st.pollable
-	if wait {
-		flags = C.PNNG_FLAG_NONBLOCK
+	r := C.pg_recv_result{rv: C.PNNG_EAGAIN}
+	if wait && st.bounded.triesLater() {
+		// Straight to the wait, which tries first itself.
+	} else {
+		if wait {
+			flags = C.PNNG_FLAG_NONBLOCK
+		}
+		r = C.pg_socket_recv(st.sock, flags)
+		if wait {
+			st.bounded.tried(r.rv != C.PNNG_EAGAIN)
+		}
 	}
-	r := C.pg_socket_recv(st.sock, flags)
 	if r.rv == C.PNNG_EAGAIN && wait {
 		var ok bool
 		if r, ok = st.recvWait(); !ok {

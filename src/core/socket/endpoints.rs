@@ -11,6 +11,7 @@ use std::ffi::CStr;
 pub fn listen(id: SocketId, url: &CStr, flags: Flags) -> Result<ListenerId> {
     flags.check(Flags::NONBLOCK)?;
     let st = state(id)?;
+    st.events.prepare_pipes(); // before any pipe can come (see `Events::pipes`)
     let mut l = ListenerId(0).nng();
     // SAFETY: NNG checks the socket id; the URL is NUL-terminated and the out-pointer live.
     check(unsafe { sys::nng_listen(id.nng(), url.as_ptr(), &mut l, flags.bits()) })?;
@@ -40,6 +41,7 @@ pub(crate) fn worth_retrying(e: Error) -> bool {
 pub fn dial(id: SocketId, url: &CStr, flags: Flags) -> Result<DialerId> {
     flags.check(Flags::NONBLOCK | Flags::DIAL_FALLBACK)?;
     let st = state(id)?;
+    st.events.prepare_pipes(); // before any pipe can come (see `Events::pipes`)
     let dial_with = |f: Flags| -> Result<DialerId> {
         let mut d = DialerId(0).nng();
         // SAFETY: NNG checks the socket id; the URL is NUL-terminated and the out-pointer live.
@@ -76,7 +78,11 @@ pub enum Endpoint {
 }
 
 impl SocketState {
+    /// Records `ep`; also makes sure the pipe set exists (see `Events::pipes`: the dial or
+    /// listen that made `ep` may have connected already, but create/start endpoints are
+    /// recorded before they start).
     fn push_endpoint(&self, ep: Endpoint) {
+        self.events.prepare_pipes();
         push_snug(&mut self.endpoints.lock().endpoints, ep);
     }
 
