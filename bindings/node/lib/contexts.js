@@ -133,6 +133,8 @@ function definePromiseMessaging(cls, sendAio, recvAio, nb) {
           rc = nb.sendMsg(this._h.id, native, NONBLOCK);
           if (rc === 0) return sent(held);
           if (held) dispatcher.release();
+          // Would block: the message built for the try goes to the aio (not copied again).
+          if (rc === EAGAIN) return dispatcher.submit(K_SEND, sendAio, this._h.id, native, 0, opts, this);
           F.msg_free(native);
         } else {
           const held = dispatcher.hold();
@@ -218,8 +220,9 @@ function definePromiseMessaging(cls, sendAio, recvAio, nb) {
         const rc = nb.sendMsg(this._h.id, native, NONBLOCK);
         if (rc === 0) return sent(held); // NNG took the message
         if (held) dispatcher.release();
+        if (rc === EAGAIN) return dispatcher.submit(K_SEND, sendAio, this._h.id, native, 0, opts, this);
         F.msg_free(native);
-        if (rc !== EAGAIN) return Promise.reject(makeError(rc));
+        return Promise.reject(makeError(rc));
       }
       return dispatcher.submit(K_SEND, sendAio, this._h.id, msg.bytes, pipeId, opts, this);
     },

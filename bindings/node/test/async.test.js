@@ -642,6 +642,33 @@ test('forwarding a received Message nothing has read sends its own message; the 
   }
 });
 
+test('a first-try send of a recycled message that would block hands that message to the aio (one copy)', T, async () => {
+  const { _poolStats } = require('..');
+  const url = inproc('eagain-recycled');
+  let pull = new Pull0({ listen: url, recvMaxSize: 0 });
+  const push = new Push0({ dial: url, reconnectTimeMin: 10, reconnectTimeMax: 20 });
+  try {
+    // Two received 100 kB messages go to the free list (taken as messages: longer than the scratch buffer).
+    const first = [Buffer.alloc(100000, 1), Buffer.alloc(100000, 2)];
+    for (const b of first) await push.send(b);
+    for (const b of first) assert.ok((await pull.recv()).equals(b));
+    pull.close(); // no peer: the next send's first try would block
+    await sleep(20);
+    const before = _poolStats().msgsReused;
+    assert.ok(_poolStats().freeMsgBytes >= 200000, JSON.stringify(_poolStats()));
+    const b = Buffer.allocUnsafe(100000);
+    for (let i = 0; i < b.length; i++) b[i] = (i * 13) & 255;
+    const sending = push.send(b);
+    assert.equal(_poolStats().msgsReused - before, 1, 'the message built for the try was not the one sent');
+    pull = new Pull0({ listen: url, recvMaxSize: 0 });
+    assert.ok((await pull.recv()).equals(b), 'bytes differ');
+    await sending;
+  } finally {
+    pull.close();
+    push.close();
+  }
+});
+
 test('large received Messages nobody reads: forwarded as copies without a Buffer, readable later, returned once collected, bounded while kept', T, async () => {
   const script = `
     const assert = require('node:assert/strict');
