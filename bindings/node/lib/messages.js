@@ -526,12 +526,13 @@ function wrapMsg(socket, native) {
     const pipeId = msgPipeId(native);
     if (pipeId) m.pipe = socket._pipeFor(pipeId);
     if (lazy && len >= BIG) {
+      // Room first (the new message is not registered yet if that throws: the catch frees it).
+      while (lazyBigBytes + len > LAZY_BIG_MAX && lazyBig.length > 0) evictOldestBig();
       const rec = { msg: native, len, ref: new WeakRef(m) };
       m[REC] = rec;
       lazyRegistry.register(m, rec, m);
       lazyBig.push(rec);
       lazyBigBytes += len;
-      while (lazyBigBytes > LAZY_BIG_MAX && lazyBig.length > 1) evictOldestBig();
       return m;
     }
     if (lazy) {
