@@ -462,9 +462,9 @@ const lazyProto = Object.create(Message.prototype, {
 });
 
 /**
- * For sendMsg: when `m` is a received Message nothing has read yet, its native message (header
- * cleared, routed to pipe `pipeId`, 0: none), owned by the caller, and `m` gets its own copy of
- * the body; else 0n.
+ * For sendMsg: when `m` is a received Message nothing has read yet, the native message to send
+ * (routed to pipe `pipeId`, 0: none; no header), owned by the caller: a medium Message's own
+ * (`m` then gets its copy of the body), a large one's copy (`m` keeps its own); else 0n.
  */
 function takeForward(m, pipeId) {
   if (m[REC] !== null) return copyForward(m[REC], pipeId);
