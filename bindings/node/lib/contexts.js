@@ -5,7 +5,7 @@ const { F, C, poll } = require('./ffi');
 const { check, checkClose, makeError, PnngError, codes } = require('./errors');
 const { toBytes, topicBytes, flagsFor, defineDispose } = require('./util');
 const { getOptAny, setOptAny, defineOptions, O } = require('./options');
-const { Message, newMsg, consumeBody, wrapMsg, bodyMsg, hasFreeMsg } = require('./messages');
+const { Message, newMsg, consumeBody, wrapMsg, bodyMsg, hasFreeMsg, takeForward } = require('./messages');
 const { dispatcher, K_SEND, K_RECV_BYTES, K_RECV_MSG } = require('./cq');
 const EAGAIN = codes.EAGAIN;
 const EMSGSIZE = codes.EMSGSIZE;
@@ -133,6 +133,8 @@ function definePromiseMessaging(cls, sendAio, recvAio, nb) {
           rc = nb.sendMsg(this._h.id, native, NONBLOCK);
           if (rc === 0) return sent(held);
           if (held) dispatcher.release();
+          // Would block: the message built for the try goes to the aio (not copied again).
+          if (rc === EAGAIN) return dispatcher.submit(K_SEND, sendAio, this._h.id, native, 0, opts, this);
           F.msg_free(native);
         } else {
           const held = dispatcher.hold();
@@ -194,8 +196,18 @@ function definePromiseMessaging(cls, sendAio, recvAio, nb) {
     sendMsg(msg, opts) {
       if (!(msg instanceof Message)) return Promise.reject(new TypeError('msg must be a Message'));
       // rep0 / respondent0 reply to the pipe their request came from, whatever the message's
-      // pipe says (NNG does not look at it): sent as plain bytes (one call, no message built here).
-      if (msg.pipe === null || this._replies === true) return this.send(msg.bytes, opts);
+      // pipe says (NNG does not look at it).
+      const routed = msg.pipe !== null && this._replies !== true;
+      // A received Message nothing has read yet: its own native message is sent (lib/messages.js).
+      let native;
+      try {
+        native = takeForward(msg, routed ? msg.pipe.id : 0);
+      } catch (e) {
+        return Promise.reject(e);
+      }
+      if (native !== 0n) return this._sendNative(native, opts);
+      // Otherwise sent as plain bytes (one call, no message built here) unless routed to a pipe.
+      if (!routed) return this.send(msg.bytes, opts);
       const pipeId = msg.pipe.id;
       if (nb !== undefined && this._pendSend === 0 && plain(opts) && (this._nbSend || writable(this))) {
         let native;
@@ -208,10 +220,25 @@ function definePromiseMessaging(cls, sendAio, recvAio, nb) {
         const rc = nb.sendMsg(this._h.id, native, NONBLOCK);
         if (rc === 0) return sent(held); // NNG took the message
         if (held) dispatcher.release();
+        if (rc === EAGAIN) return dispatcher.submit(K_SEND, sendAio, this._h.id, native, 0, opts, this);
         F.msg_free(native);
-        if (rc !== EAGAIN) return Promise.reject(makeError(rc));
+        return Promise.reject(makeError(rc));
       }
       return dispatcher.submit(K_SEND, sendAio, this._h.id, msg.bytes, pipeId, opts, this);
+    },
+    /** Sends native message `native`, which it owns from here on (freed if the send fails). */
+    _sendNative(native, opts) {
+      if (nb !== undefined && this._pendSend === 0 && plain(opts) && (this._nbSend || writable(this))) {
+        const held = dispatcher.hold();
+        const rc = nb.sendMsg(this._h.id, native, NONBLOCK);
+        if (rc === 0) return sent(held); // NNG took the message
+        if (held) dispatcher.release();
+        if (rc !== EAGAIN) {
+          F.msg_free(native);
+          return Promise.reject(makeError(rc));
+        }
+      }
+      return dispatcher.submit(K_SEND, sendAio, this._h.id, native, 0, opts, this);
     },
   };
   for (const [name, fn] of Object.entries(methods)) {

@@ -177,7 +177,8 @@ class Dispatcher {
    *   kind     K_SEND, K_RECV_BYTES or K_RECV_MSG
    *   start    one of F.*_aio start functions, called as start(id, aio)
    *   id       the socket / context / pipe id
-   *   bytes    for sends: the bytes to copy into a new message (else null)
+   *   bytes    for sends: the bytes to copy into a new message, or a native message (BigInt) to
+   *            send as it is, which the operation then owns (else null)
    *   pipeId   for sends: route the message to this pipe (0: no routing)
    *   opts     { timeout, signal } or undefined
    *   ref      the object kept reachable while the operation runs; for K_RECV_MSG, its
@@ -186,15 +187,24 @@ class Dispatcher {
   submit(kind, start, id, bytes, pipeId, opts, ref) {
     const signal = opts === undefined ? undefined : opts.signal;
     const timeout = opts === undefined ? undefined : opts.timeout;
-    if (signal != null && signal.aborted) return Promise.reject(abortError(signal));
-    if (timeout !== undefined && !Number.isInteger(timeout)) {
-      return Promise.reject(new TypeError('timeout must be an integer number of milliseconds'));
+    // `bytes` may be a native message (a BigInt) the operation owns: freed unless it gets to the aio.
+    let native = typeof bytes === 'bigint' ? bytes : 0n;
+    let err = null;
+    if (signal != null && signal.aborted) err = abortError(signal);
+    else if (timeout !== undefined && !Number.isInteger(timeout)) {
+      err = new TypeError('timeout must be an integer number of milliseconds');
     }
     let slot;
-    try {
-      slot = this._acquire();
-    } catch (e) {
-      return Promise.reject(e);
+    if (err === null) {
+      try {
+        slot = this._acquire();
+      } catch (e) {
+        err = e;
+      }
+    }
+    if (err !== null) {
+      if (native !== 0n) F.msg_free(native);
+      return Promise.reject(err);
     }
     const aio = slot.aio;
     let rc = 0;
@@ -205,7 +215,8 @@ class Dispatcher {
         slot.timeout = t;
       }
       if (bytes !== null) {
-        const msg = newMsg(bytes, pipeId);
+        const msg = native !== 0n ? native : newMsg(bytes, pipeId);
+        native = 0n;
         rc = F.aio_set_msg(aio, msg);
         if (rc !== 0) {
           F.msg_free(msg);
@@ -214,6 +225,7 @@ class Dispatcher {
       }
       rc = start(id, aio);
     } catch (e) {
+      if (native !== 0n) F.msg_free(native);
       this._release(slot, true);
       return Promise.reject(e);
     }

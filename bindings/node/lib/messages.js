@@ -90,7 +90,16 @@ function freeAllMsgs() {
 
 // A worker thread's free messages go with the worker (messages still viewed then are left alone:
 // nothing frees them once the worker's heap is gone).
-if (!require('node:worker_threads').isMainThread) process.once('exit', freeAllMsgs);
+if (!require('node:worker_threads').isMainThread) {
+  process.once('exit', () => {
+    freeAllMsgs();
+    for (const m of lazyMsgs.splice(0)) F.msg_free(unlazy(m));
+    for (const rec of lazyBig.splice(0)) {
+      if (rec.msg !== 0n) F.msg_free(rec.msg);
+      rec.msg = 0n;
+    }
+  });
+}
 
 // Medium bodies (RECYCLE_MIN up to BIG) are copied into a Buffer, and their message is kept at
 // once (at most RECYCLE_LIST_MAX per size class) for a later send of a size it holds: an echo or a
@@ -194,7 +203,7 @@ function recycledMsg(bytes, len) {
 
 /** Bytes kept in free messages, and how many were viewed and reused (tests, diagnostics). */
 function poolStats() {
-  return { freeMsgBytes, msgsViewed, msgsReused, bodiesCopied, overflowing };
+  return { freeMsgBytes, msgsViewed, msgsReused, bodiesCopied, overflowing, msgsForwarded, lazyMsgs: lazyMsgs.length, lazyBig: lazyBig.length, lazyBigBytes };
 }
 
 /** Copies `len` bytes at native address `ptr` into a new Buffer. */
@@ -328,21 +337,216 @@ class Message {
   }
 }
 
-/** A received Message (pipe looked up in `socket`); frees the native message. */
+// Forwarding. A received Message whose body is of medium size (FWD_MIN up to BIG bytes) keeps its
+// native message, and copies the body out only when `bytes` is first read. sendMsg of such a
+// Message that nothing has read yet sends the native message itself (header cleared, routed as
+// the Message says) and gives the Message its own copy of the body at that moment: an echo or a
+// relay copies the body once instead of twice (out of the received message, then into the
+// message sent) and builds no message. The Message stays what it was: an immutable copy that
+// can be read and sent again. At most LAZY_MAX Messages hold their native message at a time (the
+// oldest is copied out when one more arrives), so the native memory they hold stays bounded.
+const FWD_MIN = RECYCLE_MIN;
+const LAZY_MAX = 8;
+const NATIVE = Symbol('pnng.native');
+const lazyMsgs = [];
+let msgsForwarded = 0;
+Message.prototype[NATIVE] = 0n;
+
+// Large bodies (BIG bytes and more) wait unread the same way, but are not copied when forwarded:
+// sendMsg sends a copy of the body (as a send of the bytes would) and the Message keeps the
+// received message, so a relay that never reads them makes no Buffer (no view, no external memory
+// for V8 to collect). Each such Message's record is in a FinalizationRegistry that returns the
+// message to the free list once the Message is collected unread; at most LAZY_BIG_MAX bytes wait
+// (the oldest is then viewed, as if read; or returned, if its Message is gone already).
+const LAZY_BIG_MAX = 64 * 1024 * 1024;
+const REC = Symbol('pnng.lazyRecord');
+Message.prototype[REC] = null;
+const lazyBig = []; // records { msg, len, ref }, oldest first
+let lazyBigBytes = 0;
+const lazyRegistry = new FinalizationRegistry(dropRecord);
+
+function removeRecord(rec) {
+  const i = lazyBig.indexOf(rec);
+  if (i >= 0) {
+    lazyBig.splice(i, 1);
+    lazyBigBytes -= rec.len;
+  }
+}
+
+/** A large lazy Message was collected unread: its message goes to the free list (or is freed). */
+function dropRecord(rec) {
+  if (rec.msg === 0n) return;
+  removeRecord(rec);
+  const msg = rec.msg;
+  rec.msg = 0n;
+  recycleMsg({ msg, len: rec.len });
+}
+
+/** Takes a large lazy Message's native message back from its record; the caller owns it. */
+function unlazyBig(m) {
+  const rec = m[REC];
+  m[REC] = null;
+  removeRecord(rec);
+  lazyRegistry.unregister(m);
+  const msg = rec.msg;
+  rec.msg = 0n;
+  return msg;
+}
+
+function evictOldestBig() {
+  const rec = lazyBig[0];
+  const m = rec.ref.deref();
+  if (m !== undefined && m[REC] === rec) materialize(m);
+  else dropRecord(rec);
+}
+
+function unlazy(m) {
+  const native = m[NATIVE];
+  m[NATIVE] = 0n; // (a symbol: not in Object.keys; the shape stays as it was)
+  const i = lazyMsgs.indexOf(m);
+  if (i >= 0) lazyMsgs.splice(i, 1);
+  return native;
+}
+
+function setBytes(m, b) {
+  Object.defineProperty(m, 'bytes', { value: b, writable: true, enumerable: true, configurable: true });
+  return b;
+}
+
+/** Copies a lazy Message's body out of its native message (which is kept or freed). */
+function materialize(m) {
+  if (m[REC] !== null) {
+    const len = m[REC].len;
+    return setBytes(m, takeBody(unlazyBig(m), len)); // viewed (see takeBody)
+  }
+  const native = unlazy(m);
+  if (native === 0n) return undefined; // own bytes deleted after they were set
+  return setBytes(m, takeBody(native, Number(F.msg_len(native))));
+}
+
+const lazyProto = Object.create(Message.prototype, {
+  bytes: {
+    get() {
+      return materialize(this);
+    },
+    set(v) {
+      if (this[REC] !== null) {
+        const len = this[REC].len;
+        recycleMsg({ msg: unlazyBig(this), len });
+      } else {
+        const native = unlazy(this);
+        if (native !== 0n) keepCopied(native, Number(F.msg_len(native)));
+      }
+      setBytes(this, v);
+    },
+    configurable: true,
+    enumerable: false,
+  },
+  [require('node:util').inspect.custom]: {
+    value() {
+      materialize(this);
+      // Shown as a Message whose bytes were read (own pipe, header and bytes).
+      const shown = Object.create(Message.prototype);
+      for (const k of Object.keys(this)) shown[k] = this[k];
+      return shown;
+    },
+    configurable: true,
+  },
+  toJSON: {
+    value() {
+      materialize(this);
+      return { bytes: this.bytes, pipe: this.pipe, header: this.header };
+    },
+    configurable: true,
+  },
+});
+
+/**
+ * For sendMsg: when `m` is a received Message nothing has read yet, the native message to send
+ * (routed to pipe `pipeId`, 0: none; no header), owned by the caller: a medium Message's own
+ * (`m` then gets its copy of the body), a large one's copy (`m` keeps its own); else 0n.
+ */
+function takeForward(m, pipeId) {
+  if (m[REC] !== null) return copyForward(m[REC], pipeId);
+  if (m[NATIVE] === 0n) return 0n;
+  const native = unlazy(m);
+  let body;
+  try {
+    body = bodyOf(native, Number(F.msg_len(native)));
+  } catch (e) {
+    m[NATIVE] = native; // no copy: the Message keeps its native message
+    lazyMsgs.push(m);
+    throw e;
+  }
+  setBytes(m, body);
+  const rc = hasHeader && Number(F.msg_header_len(native)) !== 0 ? F.msg_header_clear(native) : 0;
+  const rc2 = rc === 0 ? F.msg_set_pipe(native, pipeId) : rc;
+  if (rc2 !== 0) {
+    F.msg_free(native);
+    throw makeError(rc2);
+  }
+  msgsForwarded++;
+  return native;
+}
+
+/** A copy of a large lazy Message's body in a free (else a new) message, routed to `pipeId`. */
+function copyForward(rec, pipeId) {
+  const len = rec.len;
+  let msg = takeFree(len);
+  if (msg !== 0n) {
+    overflowing = false;
+    const rc = F.msg_append(msg, F.msg_body(rec.msg), len);
+    if (rc !== 0) {
+      F.msg_free(msg);
+      throw makeError(rc);
+    }
+  } else {
+    check(F.msg_new(F.msg_body(rec.msg), len, scratch));
+    msg = scratch[0];
+  }
+  const rc = F.msg_set_pipe(msg, pipeId); // also clears the pipe a free message was received through
+  if (rc !== 0) {
+    F.msg_free(msg);
+    throw makeError(rc);
+  }
+  msgsForwarded++;
+  return msg;
+}
+
+/** A received Message (pipe looked up in `socket`); frees (or keeps, see Forwarding) the native message. */
 function wrapMsg(socket, native) {
   let m;
+  let len;
   try {
-    m = Object.create(Message.prototype);
+    len = Number(F.msg_len(native));
+    const lazy = len >= FWD_MIN && len <= KEEP_MAX_LEN && canView;
+    m = Object.create(lazy ? lazyProto : Message.prototype);
     m.pipe = null;
     m.header = msgHeader(native);
     const pipeId = msgPipeId(native);
     if (pipeId) m.pipe = socket._pipeFor(pipeId);
+    if (lazy && len >= BIG) {
+      // Room first (the new message is not registered yet if that throws: the catch frees it).
+      while (lazyBigBytes + len > LAZY_BIG_MAX && lazyBig.length > 0) evictOldestBig();
+      const rec = { msg: native, len, ref: new WeakRef(m) };
+      m[REC] = rec;
+      lazyRegistry.register(m, rec, m);
+      lazyBig.push(rec);
+      lazyBigBytes += len;
+      return m;
+    }
+    if (lazy) {
+      if (lazyMsgs.length >= LAZY_MAX) materialize(lazyMsgs[0]);
+      m[NATIVE] = native;
+      lazyMsgs.push(m);
+      return m;
+    }
   } catch (e) {
     F.msg_free(native);
     throw e;
   }
-  m.bytes = takeBody(native, Number(F.msg_len(native)));
+  m.bytes = takeBody(native, len);
   return m;
 }
 
-module.exports = { poolStats, hasFreeMsg, Message, newMsg, msgBody, bodyOf, takeBody, bodyMsg, msgHeader, msgPipeId, consumeBody, wrapMsg, BIG };
+module.exports = { takeForward, poolStats, hasFreeMsg, Message, newMsg, msgBody, bodyOf, takeBody, bodyMsg, msgHeader, msgPipeId, consumeBody, wrapMsg, BIG };

@@ -532,6 +532,221 @@ test('a process that only receives large messages: bodies stay intact, the kept 
   assert.match(r.out, /rx-only ok/);
 });
 
+test('forwarding a received Message nothing has read sends its own message; the Message stays readable and can be sent again', T, async () => {
+  const { _poolStats, Pair1 } = require('..');
+  const util = require('node:util');
+  const url = inproc('forward');
+  const rep = new Rep0({ listen: url, recvMaxSize: 0 });
+  const req = new Req0({ dial: url, recvMaxSize: 0 });
+  const relayUrl = inproc('forward-relay');
+  const out = new Pair1({ listen: relayUrl, recvMaxSize: 0 });
+  const sink = new Pair1({ dial: relayUrl, recvMaxSize: 0 });
+  const body = (n, seed) => {
+    const b = Buffer.allocUnsafe(n);
+    for (let i = 0; i < n; i++) b[i] = (i * 31 + seed) & 255;
+    return b;
+  };
+  try {
+    await waitForPipes(sink, 1);
+    const before = _poolStats().msgsForwarded;
+    for (let i = 0; i < 20; i++) {
+      const b = body(16384 + i * 5000, i);
+      await req.send(b);
+      const m = await rep.recvMsg();
+      await rep.sendMsg(m); // echo: the received message itself goes back
+      assert.ok((await req.recv()).equals(b), 'echo differs');
+      assert.ok(m.bytes.equals(b), 'the forwarded Message changed');
+      assert.ok(m.data.equals(b));
+      await out.sendMsg(m); // sent again (now from its bytes)
+      assert.ok((await sink.recv()).equals(b), 'second send differs');
+    }
+    assert.equal(_poolStats().msgsForwarded - before, 20);
+
+    // Read before the send: no forwarding, same bytes.
+    const b1 = body(40000, 99);
+    await req.send(b1);
+    const m1 = await rep.recvMsg();
+    assert.ok(m1.bytes.equals(b1));
+    await rep.sendMsg(m1);
+    assert.ok((await req.recv()).equals(b1));
+    assert.equal(_poolStats().msgsForwarded - before, 20);
+
+    // Many received Messages nobody reads: at most a few hold their native message; all stay intact.
+    const sent = [];
+    const got = [];
+    for (let i = 0; i < 30; i++) {
+      const b = body(20000 + i, i + 7);
+      sent.push(b);
+      await sink.send(b);
+      got.push(await out.recvMsg());
+    }
+    assert.ok(_poolStats().lazyMsgs <= 8, JSON.stringify(_poolStats()));
+    for (let i = 0; i < 30; i++) assert.ok(got[i].bytes.equals(sent[i]), `message ${i} differs`);
+    assert.equal(_poolStats().lazyMsgs, 0);
+
+    // Assigning bytes before anything read them; inspect and JSON show the bytes; Object.keys after a read.
+    await sink.send(body(30000, 1));
+    const m2 = await out.recvMsg();
+    m2.bytes = Buffer.from('replaced');
+    await out.sendMsg(m2);
+    assert.equal((await sink.recv()).toString(), 'replaced');
+    await sink.send(body(30000, 2));
+    const m3 = await out.recvMsg();
+    assert.match(util.inspect(m3), /bytes: <Buffer/);
+    await sink.send(body(30000, 3));
+    const m4 = await out.recvMsg();
+    assert.equal(JSON.parse(JSON.stringify(m4)).bytes.data.length, 30000);
+    assert.deepEqual(Object.keys(m4).sort(), ['bytes', 'header', 'pipe']);
+
+    // A send that fails or is aborted: the Message keeps its bytes and nothing leaks.
+    const b5 = body(50000, 5);
+    await sink.send(b5);
+    const m5 = await out.recvMsg();
+    await assert.rejects(out.sendMsg(m5, { signal: AbortSignal.abort() }), AbortError);
+    assert.ok(m5.bytes.equals(b5));
+    await sink.send(b5);
+    const m6 = await out.recvMsg();
+    m6.pipe = null;
+    const lonely = new Push0();
+    try {
+      await assert.rejects(lonely.sendMsg(m6, { timeout: 20 }), (e) => e.code === 'ETIMEDOUT'); // through an aio
+    } finally {
+      lonely.close();
+    }
+    assert.ok(m6.bytes.equals(b5));
+    await sink.send(b5);
+    const m7 = await out.recvMsg();
+    sink.close();
+    out.close();
+    await assert.rejects(out.sendMsg(m7), (e) => e.code === 'ECLOSED');
+    assert.ok(m7.bytes.equals(b5));
+
+    // Routed forwarding: a Message with a pipe goes back to that pipe only (contexts too).
+    const ctxUrl = inproc('forward-ctx');
+    const crep = new Rep0({ listen: ctxUrl, recvMaxSize: 0 });
+    const creq = new Req0({ dial: ctxUrl, recvMaxSize: 0 });
+    try {
+      const ctx = crep.newContext();
+      const b8 = body(70000, 8);
+      const reply = creq.send(b8).then(() => creq.recv());
+      const m8 = await ctx.recvMsg();
+      await ctx.sendMsg(m8);
+      assert.ok((await reply).equals(b8));
+      assert.ok(m8.bytes.equals(b8));
+    } finally {
+      crep.close();
+      creq.close();
+    }
+  } finally {
+    for (const s of [rep, req, out, sink]) s.close();
+  }
+});
+
+test('a first-try send of a recycled message that would block hands that message to the aio (one copy)', T, async () => {
+  const { _poolStats } = require('..');
+  const url = inproc('eagain-recycled');
+  let pull = new Pull0({ listen: url, recvMaxSize: 0 });
+  const push = new Push0({ dial: url, reconnectTimeMin: 10, reconnectTimeMax: 20 });
+  try {
+    // Two received 100 kB messages go to the free list (taken as messages: longer than the scratch buffer).
+    const first = [Buffer.alloc(100000, 1), Buffer.alloc(100000, 2)];
+    for (const b of first) await push.send(b);
+    for (const b of first) assert.ok((await pull.recv()).equals(b));
+    pull.close(); // no peer: the next send's first try would block
+    await sleep(20);
+    const before = _poolStats().msgsReused;
+    assert.ok(_poolStats().freeMsgBytes >= 200000, JSON.stringify(_poolStats()));
+    const b = Buffer.allocUnsafe(100000);
+    for (let i = 0; i < b.length; i++) b[i] = (i * 13) & 255;
+    const sending = push.send(b);
+    assert.equal(_poolStats().msgsReused - before, 1, 'the message built for the try was not the one sent');
+    pull = new Pull0({ listen: url, recvMaxSize: 0 });
+    assert.ok((await pull.recv()).equals(b), 'bytes differ');
+    await sending;
+  } finally {
+    pull.close();
+    push.close();
+  }
+});
+
+test('large received Messages nobody reads: forwarded as copies without a Buffer, readable later, returned once collected, bounded while kept', T, async () => {
+  const script = `
+    const assert = require('node:assert/strict');
+    const { Pair1, Rep0, Req0, Message, _poolStats } = require('.');
+    const fill = (n, seed) => { const b = Buffer.allocUnsafe(n); for (let i = 0; i < n; i += 1024) b.fill((seed * 7 + i / 1024) & 255, i, Math.min(n, i + 1024)); return b; };
+    (async () => {
+      for (const url of ['inproc://lazy-big', 'ipc:///tmp/pnng-lazy-big-' + process.pid + '.ipc']) {
+        const a = new Pair1({ listen: url, recvMaxSize: 8 << 20 });
+        const b = new Pair1({ recvMaxSize: 8 << 20 });
+        await b.dial(url, { block: true });
+        // Forwarded unread: the peer gets the bytes, no Buffer is made for the Message until it is read.
+        const s0 = _poolStats();
+        const sent = [];
+        const msgs = [];
+        for (let i = 0; i < 6; i++) {
+          const m = fill((1 << 20) + i * 4099, i);
+          sent.push(m);
+          await b.send(m);
+          const r = await a.recvMsg();
+          await a.sendMsg(r); // back to b (its pipe)
+          assert.ok((await b.recv()).equals(m), 'forwarded bytes differ');
+          msgs.push(r);
+        }
+        const s1 = _poolStats();
+        assert.equal(s1.msgsForwarded - s0.msgsForwarded, 6);
+        assert.equal(s1.msgsViewed - s0.msgsViewed, 6, 'only b.recv() made views: ' + JSON.stringify([s0, s1]));
+        for (let i = 0; i < 6; i++) assert.ok(msgs[i].bytes.equals(sent[i]), 'a forwarded Message changed');
+        for (let i = 0; i < 6; i++) {
+          await a.sendMsg(msgs[i]); // sent again, now from its bytes
+          assert.ok((await b.recv()).equals(sent[i]), 'second send differs');
+        }
+        // Assigning bytes to an unread one.
+        await b.send(fill(1 << 20, 9));
+        const r2 = await a.recvMsg();
+        r2.bytes = Buffer.from('small now');
+        await a.sendMsg(r2);
+        assert.equal((await b.recv()).toString(), 'small now');
+        // Kept unread: bounded; every one still reads right (the oldest were viewed to stay within it).
+        const kept = [];
+        for (let i = 0; i < 80; i++) {
+          await b.send(fill(1 << 20, 100 + i));
+          kept.push(await a.recvMsg());
+          assert.ok(_poolStats().lazyBigBytes <= 64 << 20, JSON.stringify(_poolStats()));
+        }
+        for (let i = 0; i < 80; i++) assert.ok(kept[i].bytes.equals(fill(1 << 20, 100 + i)), 'kept message ' + i + ' differs');
+        // Unread and dropped: returned to the free list once collected.
+        for (let i = 0; i < 20; i++) {
+          await b.send(fill(1 << 20, 200 + i));
+          await a.recvMsg();
+        }
+        assert.ok(_poolStats().lazyBig >= 20);
+        kept.length = 0; msgs.length = 0;
+        for (let k = 0; k < 3 && _poolStats().lazyBig > 0; k++) { global.gc(); await new Promise((r) => setTimeout(r, 20)); }
+        assert.equal(_poolStats().lazyBig, 0, JSON.stringify(_poolStats()));
+        assert.equal(_poolStats().lazyBigBytes, 0);
+        a.close();
+        b.close();
+      }
+      // An echo through contexts.
+      const rep = new Rep0({ listen: 'inproc://lazy-big-ctx', recvMaxSize: 8 << 20 });
+      const req = new Req0({ dial: 'inproc://lazy-big-ctx', recvMaxSize: 8 << 20 });
+      const ctx = rep.newContext();
+      for (let i = 0; i < 5; i++) {
+        const m = fill(3 << 19, i);
+        const reply = req.send(m).then(() => req.recv());
+        await ctx.sendMsg(await ctx.recvMsg());
+        assert.ok((await reply).equals(m), 'context echo differs');
+      }
+      rep.close();
+      req.close();
+      console.log('lazy big ok', JSON.stringify(_poolStats()));
+    })().catch((e) => { console.error(e); process.exit(1); });
+  `;
+  const r = await runChild(script, { args: ['--expose-gc'], timeoutMs: 60000 });
+  assert.equal(r.code, 0, `signal=${r.signal} stderr=${r.err} stdout=${r.out}`);
+  assert.match(r.out, /lazy big ok/);
+});
+
 test('power-of-two sizes (built with room for a protocol header) arrive intact, last byte included', T, async () => {
   const url = inproc('pow2');
   const rep = new Rep0({ listen: url, recvMaxSize: 0 });
