@@ -27,6 +27,10 @@ use std::sync::Arc;
 /// Re-entrancy (NNG's rules): inside the completion callback do not call `pnng_aio_free`,
 /// `pnng_aio_wait` or `pnng_socket_close`; starting the next operation there is fine.
 ///
+/// Callbacks run on one of NNG's task threads, never inside the call that started or
+/// completed their operation. A callback must not block: the callbacks of operations it
+/// completes (a receive its send satisfies) may run on the same thread right after it returns.
+///
 /// Methods: `pnng_aio_set_timeout`, `_set_msg`, `_take_msg`, `_take_body`, `_result`, `_wait`,
 /// `_wait_timeout`, `_cancel`, `_busy`, `_free`.
 ///
