@@ -789,17 +789,6 @@ extern "C" {
 #endif // __cplusplus
 
 /**
- * pnng's copy of NNG: the calling thread's stream descriptor hints (the tcp/ipc pipe it
- * last wrote to, the one that ended its last wait), which its waits read; 0 for none.
- */
-extern uint64_t nng_pipe_hints(void);
-
-/**
- * pnng's copy of NNG: sets the calling thread's hints (a value from `nng_pipe_hints`).
- */
-extern void nng_pipe_hints_set(uint64_t hints);
-
-/**
  * Opens a pair0 socket, the bidirectional one-to-one (pynng `Pair0`). Writes the handle to `*out`;
  * release it with `pnng_socket_close`. `PNNG_EINVAL` if `out` is NULL.
  *
