@@ -39,15 +39,34 @@ unsafe extern "C" fn on_done(arg: *mut c_void) {
     seen.cv.notify_all();
 }
 
-fn wait_seen(seen: &Seen) -> (String, std::thread::ThreadId) {
-    let mut d = seen.done.lock().unwrap();
-    let deadline = std::time::Instant::now() + Duration::from_secs(10);
-    while d.is_none() {
-        let left = deadline.saturating_duration_since(std::time::Instant::now());
-        assert!(!left.is_zero(), "the aio callback never ran");
-        d = seen.cv.wait_timeout(d, left).unwrap().0;
+/// Starts a receive on `r` whose completion calls `cb(arg)`, sends "go" on `s`, waits up to
+/// 10 s for the receive to complete (failing with `hung` if it does not), then frees the aio and
+/// the message.
+fn recv_through_callback(
+    cb: unsafe extern "C" fn(*mut c_void),
+    arg: *mut c_void,
+    r: pnng_socket,
+    s: pnng_socket,
+    hung: &str,
+) {
+    let mut a = std::ptr::null_mut();
+    assert_eq!(unsafe { pnng_aio_new(Some(cb), arg, &mut a) }, PNNG_OK);
+    assert_eq!(unsafe { pnng_socket_recv_aio(r, a) }, PNNG_OK);
+    assert_eq!(send(s, b"go"), PNNG_OK);
+    assert_eq!(
+        unsafe { pnng_aio_wait_timeout(a, 10_000) },
+        PNNG_OK,
+        "{hung}"
+    );
+    let mut m = std::ptr::null_mut();
+    if unsafe { pnng_aio_take_msg(a, &mut m) } == PNNG_OK {
+        unsafe { pnng_msg_free(m) };
     }
-    d.clone().unwrap()
+    unsafe { pnng_aio_free(a) };
+}
+
+fn wait_seen(seen: &Seen) -> (String, std::thread::ThreadId) {
+    wait_set(&seen.done, &seen.cv, "the aio callback never ran")
 }
 
 /// A receive aio's callback on the receiving side runs on an NNG task-queue thread, while the
@@ -139,24 +158,14 @@ fn a_blocking_round_trip_inside_a_callback_completes() {
         // The callback is triggered by a receive on a separate inproc pair.
         let (tr, ts) = pair(pnng_pair1_open, pnng_pair1_open, &addr("inproc"));
         for _ in 0..5 {
-            let mut a = std::ptr::null_mut();
             let arg = &*e as *const Echo as *mut c_void;
-            assert_eq!(
-                unsafe { pnng_aio_new(Some(blocking_in_callback), arg, &mut a) },
-                PNNG_OK
+            recv_through_callback(
+                blocking_in_callback,
+                arg,
+                tr,
+                ts,
+                &format!("{t}: callback hung"),
             );
-            assert_eq!(unsafe { pnng_socket_recv_aio(tr, a) }, PNNG_OK);
-            assert_eq!(send(ts, b"go"), PNNG_OK);
-            assert_eq!(
-                unsafe { pnng_aio_wait_timeout(a, 10_000) },
-                PNNG_OK,
-                "{t}: callback hung"
-            );
-            let mut m = std::ptr::null_mut();
-            if unsafe { pnng_aio_take_msg(a, &mut m) } == PNNG_OK {
-                unsafe { pnng_msg_free(m) };
-            }
-            unsafe { pnng_aio_free(a) };
         }
         close(ts);
         close(tr);
@@ -651,16 +660,8 @@ fn a_callback_completed_inside_a_callback_runs_after_it_on_its_thread() {
             assert_eq!(unsafe { pnng_socket_recv_aio(r2, a2) }, PNNG_OK);
             assert_eq!(unsafe { pnng_socket_recv_aio(r1, a1) }, PNNG_OK);
             assert_eq!(send(s1, &[round as u8]), PNNG_OK);
-            let (name, id, after) = {
-                let mut d = n.c2.lock().unwrap();
-                let deadline = std::time::Instant::now() + Duration::from_secs(10);
-                while d.is_none() {
-                    let left = deadline.saturating_duration_since(std::time::Instant::now());
-                    assert!(!left.is_zero(), "{t}: the inner callback never ran");
-                    d = n.cv.wait_timeout(d, left).unwrap().0;
-                }
-                d.clone().unwrap()
-            };
+            let (name, id, after) =
+                wait_set(&n.c2, &n.cv, &format!("{t}: the inner callback never ran"));
             assert_eq!(name, "nng:task", "{t}: inner callback on {name:?}");
             assert!(
                 after,
@@ -732,23 +733,13 @@ fn a_callback_can_wait_for_or_free_an_operation_it_started() {
         for _ in 0..20 {
             // Over inproc the message is in r2's queue once the send returns.
             assert_eq!(send(s2, b"queued"), PNNG_OK);
-            let mut a = std::ptr::null_mut();
-            assert_eq!(
-                unsafe { pnng_aio_new(Some(waits_outer), arg, &mut a) },
-                PNNG_OK
+            recv_through_callback(
+                waits_outer,
+                arg,
+                r1,
+                s1,
+                &format!("free_it {free_it}: the callback hung"),
             );
-            assert_eq!(unsafe { pnng_socket_recv_aio(r1, a) }, PNNG_OK);
-            assert_eq!(send(s1, b"go"), PNNG_OK);
-            assert_eq!(
-                unsafe { pnng_aio_wait_timeout(a, 10_000) },
-                PNNG_OK,
-                "free_it {free_it}: the callback hung"
-            );
-            let mut m = std::ptr::null_mut();
-            if unsafe { pnng_aio_take_msg(a, &mut m) } == PNNG_OK {
-                unsafe { pnng_msg_free(m) };
-            }
-            unsafe { pnng_aio_free(a) };
         }
         assert!(
             eventually(|| w.ok.load(Ordering::SeqCst) == 20),

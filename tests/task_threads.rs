@@ -6,7 +6,6 @@
 mod common;
 use common::*;
 use std::sync::{Condvar, Mutex};
-use std::time::Duration;
 
 /// The scheduling policy a callback saw on its thread, and the thread's name.
 struct Seen {
@@ -37,15 +36,7 @@ fn callback_policy(r: pnng_socket, s: pnng_socket) -> (c_int, String) {
     assert_eq!(unsafe { pnng_aio_new(Some(on_done), arg, &mut a) }, PNNG_OK);
     assert_eq!(unsafe { pnng_socket_recv_aio(r, a) }, PNNG_OK);
     assert_eq!(send(s, b"wake"), PNNG_OK);
-    let mut d = seen.done.lock().unwrap();
-    let deadline = std::time::Instant::now() + Duration::from_secs(10);
-    while d.is_none() {
-        let left = deadline.saturating_duration_since(std::time::Instant::now());
-        assert!(!left.is_zero(), "the aio callback never ran");
-        d = seen.cv.wait_timeout(d, left).unwrap().0;
-    }
-    let out = d.clone().unwrap();
-    drop(d);
+    let out = wait_set(&seen.done, &seen.cv, "the aio callback never ran");
     unsafe { pnng_aio_wait(a) };
     assert_eq!(unsafe { pnng_aio_result(a) }, PNNG_OK);
     unsafe { pnng_aio_free(a) };

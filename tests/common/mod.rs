@@ -215,6 +215,23 @@ pub fn pair(a: Opener, b: Opener, url: &str) -> (pnng_socket, pnng_socket) {
     (x, y)
 }
 
+/// Waits, up to 10 s, until a callback has set `slot` (notifying `cv`), and returns a copy of
+/// what it set; fails the test with `what` if it never does.
+pub fn wait_set<T: Clone>(
+    slot: &std::sync::Mutex<Option<T>>,
+    cv: &std::sync::Condvar,
+    what: &str,
+) -> T {
+    let mut d = slot.lock().unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while d.is_none() {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        assert!(!left.is_zero(), "{what}");
+        d = cv.wait_timeout(d, left).unwrap().0;
+    }
+    d.clone().unwrap()
+}
+
 /// Waits until `f` holds (polling), up to 5 s.
 pub fn eventually(mut f: impl FnMut() -> bool) -> bool {
     for _ in 0..500 {

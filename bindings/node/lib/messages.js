@@ -216,28 +216,26 @@ const copyFrom = memcpy
     }
   : (ptr, len) => (len === 0 ? Buffer.alloc(0) : Buffer.from(koffi.view(ptr, len).slice(0)));
 
+/** Frees native message `msg` and throws when `rc` is an error code (0: nothing happens). */
+function freeOnError(msg, rc) {
+  if (rc !== 0) {
+    F.msg_free(msg);
+    throw makeError(rc);
+  }
+}
+
 /** A native message holding a copy of `bytes`, optionally routed to pipe id `pipeId` (0: none). The caller owns it. */
 function newMsg(bytes, pipeId) {
   const len = bytes.length;
   let msg = recycledMsg(bytes, len);
   if (msg !== 0n) {
-    const rc = F.msg_set_pipe(msg, pipeId); // also clears the pipe it was received through
-    if (rc !== 0) {
-      F.msg_free(msg);
-      throw makeError(rc);
-    }
+    freeOnError(msg, F.msg_set_pipe(msg, pipeId)); // also clears the pipe it was received through
     return msg;
   }
   // pnng_msg_new leaves room in front of the body for protocol headers at every size.
   check(F.msg_new(bytes, len, scratch));
   msg = scratch[0];
-  if (pipeId) {
-    const rc = F.msg_set_pipe(msg, pipeId);
-    if (rc !== 0) {
-      F.msg_free(msg);
-      throw makeError(rc);
-    }
-  }
+  if (pipeId) freeOnError(msg, F.msg_set_pipe(msg, pipeId));
   return msg;
 }
 
@@ -480,11 +478,7 @@ function takeForward(m, pipeId) {
   }
   setBytes(m, body);
   const rc = hasHeader && Number(F.msg_header_len(native)) !== 0 ? F.msg_header_clear(native) : 0;
-  const rc2 = rc === 0 ? F.msg_set_pipe(native, pipeId) : rc;
-  if (rc2 !== 0) {
-    F.msg_free(native);
-    throw makeError(rc2);
-  }
+  freeOnError(native, rc === 0 ? F.msg_set_pipe(native, pipeId) : rc);
   msgsForwarded++;
   return native;
 }
@@ -495,20 +489,12 @@ function copyForward(rec, pipeId) {
   let msg = takeFree(len);
   if (msg !== 0n) {
     overflowing = false;
-    const rc = F.msg_append(msg, F.msg_body(rec.msg), len);
-    if (rc !== 0) {
-      F.msg_free(msg);
-      throw makeError(rc);
-    }
+    freeOnError(msg, F.msg_append(msg, F.msg_body(rec.msg), len));
   } else {
     check(F.msg_new(F.msg_body(rec.msg), len, scratch));
     msg = scratch[0];
   }
-  const rc = F.msg_set_pipe(msg, pipeId); // also clears the pipe a free message was received through
-  if (rc !== 0) {
-    F.msg_free(msg);
-    throw makeError(rc);
-  }
+  freeOnError(msg, F.msg_set_pipe(msg, pipeId)); // also clears the pipe a free message was received through
   msgsForwarded++;
   return msg;
 }
