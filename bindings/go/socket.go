@@ -492,9 +492,9 @@ func (s *Socket) recv(flags C.int) ([]byte, error) {
 func (st *sockState) recvResult(flags C.int) C.pg_recv_result {
 	wait := flags == 0 && st.pollable
 	r := C.pg_recv_result{rv: C.PNNG_EAGAIN}
-	if wait && st.bounded.triesLater() {
-		// Straight to the wait, which tries first itself.
-	} else {
+	// While the last try found nothing, a blocking receive goes straight to the wait, which
+	// tries first itself.
+	if !wait || !st.bounded.triesLater() {
 		if wait {
 			flags = C.PNNG_FLAG_NONBLOCK
 		}

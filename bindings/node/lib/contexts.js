@@ -120,7 +120,6 @@ function definePromiseMessaging(cls, sendAio, recvAio, nb) {
         return Promise.reject(e);
       }
       if (nb !== undefined && this._pendSend === 0 && plain(opts) && (this._nbSend || writable(this))) {
-        let rc;
         if (hasFreeMsg(bytes.length)) {
           // Sent as a recycled message (see messages.js): no allocation, no clearing.
           let native;
@@ -129,19 +128,12 @@ function definePromiseMessaging(cls, sendAio, recvAio, nb) {
           } catch (e) {
             return Promise.reject(e);
           }
-          const held = dispatcher.hold();
-          rc = nb.sendMsg(this._h.id, native, NONBLOCK);
-          if (rc === 0) return sent(held);
-          if (held) dispatcher.release();
-          // Would block: the message built for the try goes to the aio (not copied again).
-          if (rc === EAGAIN) return dispatcher.submit(K_SEND, sendAio, this._h.id, native, 0, opts, this);
-          F.msg_free(native);
-        } else {
-          const held = dispatcher.hold();
-          rc = nb.send(this._h.id, bytes, bytes.length, NONBLOCK);
-          if (rc === 0) return sent(held);
-          if (held) dispatcher.release();
+          return this._sendNative(native, opts);
         }
+        const held = dispatcher.hold();
+        const rc = nb.send(this._h.id, bytes, bytes.length, NONBLOCK);
+        if (rc === 0) return sent(held);
+        if (held) dispatcher.release();
         if (rc !== EAGAIN) return Promise.reject(makeError(rc));
       }
       return dispatcher.submit(K_SEND, sendAio, this._h.id, bytes, 0, opts, this);
@@ -210,23 +202,21 @@ function definePromiseMessaging(cls, sendAio, recvAio, nb) {
       if (!routed) return this.send(msg.bytes, opts);
       const pipeId = msg.pipe.id;
       if (nb !== undefined && this._pendSend === 0 && plain(opts) && (this._nbSend || writable(this))) {
-        let native;
+        let routedNative;
         try {
-          native = newMsg(msg.bytes, pipeId);
+          routedNative = newMsg(msg.bytes, pipeId);
         } catch (e) {
           return Promise.reject(e);
         }
-        const held = dispatcher.hold();
-        const rc = nb.sendMsg(this._h.id, native, NONBLOCK);
-        if (rc === 0) return sent(held); // NNG took the message
-        if (held) dispatcher.release();
-        if (rc === EAGAIN) return dispatcher.submit(K_SEND, sendAio, this._h.id, native, 0, opts, this);
-        F.msg_free(native);
-        return Promise.reject(makeError(rc));
+        return this._sendNative(routedNative, opts);
       }
       return dispatcher.submit(K_SEND, sendAio, this._h.id, msg.bytes, pipeId, opts, this);
     },
-    /** Sends native message `native`, which it owns from here on (freed if the send fails). */
+    /**
+     * Sends native message `native`, which it owns from here on (freed if the send fails): tried
+     * without blocking first when nothing else is sending; when that would block, the aio sends
+     * the same message (its body is not copied again).
+     */
     _sendNative(native, opts) {
       if (nb !== undefined && this._pendSend === 0 && plain(opts) && (this._nbSend || writable(this))) {
         const held = dispatcher.hold();

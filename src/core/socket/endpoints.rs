@@ -78,11 +78,7 @@ pub enum Endpoint {
 }
 
 impl SocketState {
-    /// Records `ep`; also makes sure the pipe set exists (see `Events::pipes`: the dial or
-    /// listen that made `ep` may have connected already, but create/start endpoints are
-    /// recorded before they start).
     fn push_endpoint(&self, ep: Endpoint) {
-        self.events.prepare_pipes();
         push_snug(&mut self.endpoints.lock().endpoints, ep);
     }
 
@@ -96,6 +92,7 @@ impl SocketState {
 /// Records an endpoint created apart from starting it (the create/start API).
 pub fn track_endpoint(id: SocketId, ep: Endpoint) {
     if let Ok(st) = state(id) {
+        st.events.prepare_pipes(); // before it starts (see `Events::pipes`)
         st.push_endpoint(ep);
     }
 }
