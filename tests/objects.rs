@@ -967,6 +967,84 @@ fn contexts_opened_during_their_socket_close_do_not_outlive_it() {
 /// Messages of every size around the point where NNG stops keeping the body in the message's
 /// own allocation (1 KiB with its head and tail room) grow past it at either end, shrink, copy
 /// and travel intact: appends, inserts, trims, chops, headers, duplicates and an inproc trip.
+/// Every path that makes a message body writes each byte once instead of clearing the buffer
+/// first (NNG patch 0048): a new message from bytes, an append that grows it, a copy, inproc's
+/// copy of a message req keeps for resending, pair1's pull-up of a power-of-two body, and the
+/// tcp/ipc receive. Each must still hold exactly what was written (valgrind, which runs the C
+/// examples, would also report a read of a byte nobody wrote).
+#[test]
+fn message_bodies_hold_what_was_written() {
+    let sizes = [
+        0usize,
+        1,
+        960,
+        961,
+        1023,
+        1024,
+        1025,
+        4096,
+        65_536,
+        65_537,
+        1 << 20,
+        (1 << 21) + 3,
+    ];
+    let pattern = |n: usize, seed: u8| -> Vec<u8> {
+        (0..n)
+            .map(|i| (i as u8).wrapping_mul(31).wrapping_add(seed))
+            .collect()
+    };
+    for n in sizes {
+        let mut want = pattern(n, 7);
+        let m = msg(&want);
+        assert_eq!(body(m), want, "new {n}");
+        let mut d = std::ptr::null_mut();
+        assert_eq!(unsafe { pnng_msg_dup(m, &mut d) }, PNNG_OK);
+        let tail = pattern(n / 2 + 100, 9);
+        assert_eq!(
+            unsafe { pnng_msg_append(m, tail.as_ptr().cast(), tail.len()) },
+            PNNG_OK
+        );
+        let head = pattern(50, 11);
+        assert_eq!(
+            unsafe { pnng_msg_insert(m, head.as_ptr().cast(), head.len()) },
+            PNNG_OK
+        );
+        assert_eq!(take(d), want, "copy of {n}");
+        want.extend_from_slice(&tail);
+        want.splice(0..0, head.iter().copied());
+        assert_eq!(take(m), want, "grown {n}");
+    }
+    let big = |s: pnng_socket| {
+        let o = std::ffi::CString::new("recv-size-max").unwrap();
+        assert_eq!(
+            unsafe { pnng_socket_set_size(s, o.as_ptr(), 4 << 20) },
+            PNNG_OK
+        );
+    };
+    for transport in ["inproc", "ipc", "tcp"] {
+        // req keeps a reference to each request for resending, so inproc copies it.
+        let (rep, req) = pair(pnng_rep0_open, pnng_req0_open, &addr(transport));
+        let (rx, tx) = pair(pnng_pair1_open, pnng_pair1_open, &addr(transport));
+        for s in [rep, req, rx, tx] {
+            big(s);
+        }
+        for n in sizes {
+            let want = pattern(n, n as u8);
+            assert_eq!(send(req, &want), PNNG_OK);
+            let mut m = std::ptr::null_mut();
+            assert_eq!(unsafe { pnng_socket_recv_msg(rep, 0, &mut m) }, PNNG_OK);
+            assert_eq!(body(m), want, "request of {n} over {transport}");
+            assert_eq!(unsafe { pnng_socket_send_msg(rep, m, 0) }, PNNG_OK);
+            assert_eq!(recv(req).unwrap(), want, "reply of {n} over {transport}");
+            assert_eq!(send(tx, &want), PNNG_OK);
+            assert_eq!(recv(rx).unwrap(), want, "pair1 {n} over {transport}");
+        }
+        for s in [rep, req, rx, tx] {
+            close(s);
+        }
+    }
+}
+
 #[test]
 fn messages_grow_past_their_first_allocation_intact() {
     let (r, s) = pair(pnng_pair1_open, pnng_pair1_open, &addr("inproc"));

@@ -14,9 +14,9 @@ use std::ptr::NonNull;
 /// NNG's message type, opaque to the layers above the core.
 pub type RawMsg = sys::nng_msg;
 
-/// Room left in front of a new message's body for the protocol headers that NNG prepends
-/// (NNG's own choice for sizes that are not a power of two).
-const HEADROOM: usize = 32;
+/// The largest body NNG keeps in the message's own allocation (patch 0045: 1024 bytes with
+/// its 32 bytes of headroom and tailroom).
+const INLINE_BODY_MAX: usize = 1024 - 64;
 
 /// An owned NNG message; freed on drop unless released with `into_raw`.
 pub struct Msg(NonNull<RawMsg>);
@@ -28,27 +28,30 @@ impl Msg {
     /// A new message holding a copy of `data`.
     pub fn from_bytes(data: &[u8]) -> Result<Msg> {
         let mut raw = std::ptr::null_mut();
-        // Allocated at its final size and copied once (an empty message grown by append
-        // would allocate twice for any body over NNG's first 32 bytes). NNG leaves no room
-        // in front of a body whose size is a power of two from 1 KiB up, so a protocol
-        // header could not be prepended in place: inproc then copies the whole message
-        // (nni_msg_pull_up), a 1 MiB copy and allocation per send. Such bodies get the
-        // headroom NNG gives every other size, by allocating more and trimming it off.
-        let headroom = if data.len() >= 1024 && data.len().is_power_of_two() {
-            HEADROOM
-        } else {
-            0
-        };
-        // SAFETY: the out-pointer is a live local; on success NNG gives us an owned message
-        // whose body holds headroom + data.len() bytes; the trim leaves data.len(), which the
-        // copy fills.
-        unsafe {
-            check(sys::nng_msg_alloc(&mut raw, headroom + data.len()))?;
-            let mut msg = Msg::from_raw(NonNull::new(raw).ok_or(Error::NoMemory)?);
-            if headroom > 0 {
-                check(sys::nng_msg_trim(msg.as_ptr(), headroom))?;
+        if data.len() <= INLINE_BODY_MAX {
+            // SAFETY: the out-pointer is a live local; on success NNG gives us an owned
+            // message whose body holds data.len() bytes (cleared), which the copy fills.
+            unsafe {
+                check(sys::nng_msg_alloc(&mut raw, data.len()))?;
+                let mut msg = Msg::from_raw(NonNull::new(raw).ok_or(Error::NoMemory)?);
+                msg.body_mut().copy_from_slice(data);
+                return Ok(msg);
             }
-            msg.body_mut().copy_from_slice(data);
+        }
+        // A larger body is appended to an empty message: NNG allocates the body's buffer at
+        // its final size, with the headroom of a new message in front of it (so a protocol
+        // header is prepended in place, also for power-of-two sizes, to which nng_msg_alloc
+        // gives none), and writes each byte once: the copy, without clearing the buffer
+        // first (patch 0048; nng_msg_alloc and a copy would write the body twice).
+        // SAFETY: as above; the append copies data.len() bytes from a live slice.
+        unsafe {
+            check(sys::nng_msg_alloc(&mut raw, 0))?;
+            let msg = Msg::from_raw(NonNull::new(raw).ok_or(Error::NoMemory)?);
+            check(sys::nng_msg_append(
+                msg.as_ptr(),
+                data.as_ptr().cast(),
+                data.len(),
+            ))?;
             Ok(msg)
         }
     }

@@ -100,6 +100,23 @@ nni_msg_dump(const char *banner, const nni_msg *msg)
 }
 #endif
 
+// pnng: allocates a chunk buffer of cap bytes whose bytes [at, at + len)
+// the caller writes at once; only the others are cleared.
+static uint8_t *
+nni_chunk_alloc(size_t cap, size_t at, size_t len)
+{
+	uint8_t *buf;
+
+	if ((at > cap) || (len > cap - at)) {
+		return (nni_zalloc(cap)); // nothing of it is certain to be written
+	}
+	if ((buf = nni_alloc(cap)) != NULL) {
+		memset(buf, 0, at);
+		memset(buf + at + len, 0, cap - at - len);
+	}
+	return (buf);
+}
+
 // nni_chunk_grow increases the underlying space for a chunk.  It ensures
 // that the desired amount of trailing space (including the length)
 // and headroom (excluding the length) are available.  It also copies
@@ -110,8 +127,13 @@ nni_msg_dump(const char *banner, const nni_msg *msg)
 // Note that having some headroom is useful when data must be prepended
 // to a message - it avoids having to perform extra data copies, so we
 // encourage initial allocations to start with sufficient room.
+//
+// pnng: a new buffer is cleared except where the content is copied and
+// the "filling" bytes right after it, which the caller writes at once
+// (an append's data, a body a transport reads into): every byte of a
+// buffer is written before it can be read, and none twice.
 static int
-nni_chunk_grow(nni_chunk *ch, size_t newsz, size_t headwanted)
+nni_chunk_grow(nni_chunk *ch, size_t newsz, size_t headwanted, size_t filling)
 {
 	uint8_t *newbuf;
 
@@ -147,7 +169,8 @@ nni_chunk_grow(nni_chunk *ch, size_t newsz, size_t headwanted)
 			newsz = ch->ch_cap - headroom;
 		}
 
-		if ((newbuf = nni_zalloc(newsz + headwanted)) == NULL) {
+		if ((newbuf = nni_chunk_alloc(newsz + headwanted, headwanted,
+		         ch->ch_len + filling)) == NULL) {
 			return (NNG_ENOMEM);
 		}
 		// Copy all the data, but not header or trailer.
@@ -165,7 +188,8 @@ nni_chunk_grow(nni_chunk *ch, size_t newsz, size_t headwanted)
 	// the backing store.  In this case, we just check against the
 	// allocated capacity and grow, or don't grow.
 	if ((newsz + headwanted) >= ch->ch_cap) {
-		if ((newbuf = nni_zalloc(newsz + headwanted)) == NULL) {
+		if ((newbuf = nni_chunk_alloc(newsz + headwanted,
+		         headwanted + ch->ch_len, filling)) == NULL) {
 			return (NNG_ENOMEM);
 		}
 		nni_chunk_release(ch); // pnng
@@ -229,7 +253,9 @@ nni_chunk_trim(nni_chunk *ch, size_t len)
 static int
 nni_chunk_dup(nni_chunk *dst, const nni_chunk *src)
 {
-	if ((dst->ch_buf = nni_zalloc(src->ch_cap)) == NULL) {
+	// pnng: only the headroom and tailroom are cleared.
+	if ((dst->ch_buf = nni_chunk_alloc(src->ch_cap,
+	         (size_t) (src->ch_ptr - src->ch_buf), src->ch_len)) == NULL) {
 		return (NNG_ENOMEM);
 	}
 	dst->ch_cap = src->ch_cap;
@@ -252,7 +278,8 @@ nni_chunk_append(nni_chunk *ch, const void *data, size_t len)
 	if (len == 0) {
 		return (0);
 	}
-	if ((rv = nni_chunk_grow(ch, len + ch->ch_len, 0)) != 0) {
+	if ((rv = nni_chunk_grow(
+	         ch, len + ch->ch_len, 0, data != NULL ? len : 0)) != 0) {
 		return (rv);
 	}
 	if (ch->ch_ptr == NULL) {
@@ -314,7 +341,7 @@ nni_chunk_insert(nni_chunk *ch, const void *data, size_t len)
 		grow = true;
 	}
 	if (grow) {
-		if ((rv = nni_chunk_grow(ch, 0, len)) == 0) {
+		if ((rv = nni_chunk_grow(ch, 0, len, 0)) == 0) {
 			// We grew the chunk, so adjust.
 			ch->ch_ptr -= len;
 		} else {
@@ -390,7 +417,7 @@ nni_msg_pull_up(nni_msg *m)
 		nni_msg *m2;
 		uint8_t *dst;
 		size_t   len = nni_msg_len(m) + nni_msg_header_len(m);
-		if (nni_msg_alloc(&m2, len) != 0) {
+		if (nni_msg_alloc_filled(&m2, len) != 0) {
 			return (NULL);
 		}
 		dst = nni_msg_body(m2);
@@ -410,13 +437,16 @@ nni_msg_pull_up(nni_msg *m)
 	return (m);
 }
 
-int
-nni_msg_alloc(nni_msg **mp, size_t sz)
+// pnng: filled says that the caller writes the whole body before anything
+// reads it (nni_msg_alloc_filled), so it is not cleared first.
+static int
+nni_msg_alloc_body(nni_msg **mp, size_t sz, bool filled)
 {
 	nni_msg *m;
 	int      rv;
 	size_t   head = 0;
 	size_t   cap  = sz;
+	size_t   fill = filled ? sz : 0;
 
 	// pnng: the body's size as the code below grows it.
 	if ((sz < 1024) || ((sz & (sz - 1)) != 0)) {
@@ -449,9 +479,9 @@ nni_msg_alloc(nni_msg **mp, size_t sz)
 	// amount of space at the end for the same reason.  Large aligned
 	// allocations are unmolested to avoid excessive overallocation.
 	if ((sz < 1024) || ((sz & (sz - 1)) != 0)) {
-		rv = nni_chunk_grow(&m->m_body, sz + 32, 32);
+		rv = nni_chunk_grow(&m->m_body, sz + 32, 32, fill);
 	} else {
-		rv = nni_chunk_grow(&m->m_body, sz, 0);
+		rv = nni_chunk_grow(&m->m_body, sz, 0, fill);
 	}
 	if (rv != 0) {
 		NNI_FREE_STRUCT(m);
@@ -467,6 +497,21 @@ nni_msg_alloc(nni_msg **mp, size_t sz)
 	nni_atomic_set(&m->m_refcnt, 1);
 	*mp = m;
 	return (0);
+}
+
+int
+nni_msg_alloc(nni_msg **mp, size_t sz)
+{
+	return (nni_msg_alloc_body(mp, sz, false));
+}
+
+// pnng: nni_msg_alloc for a body the caller fills completely before the
+// message is read or passed on (a transport's receive, a pull-up's copy);
+// it is not cleared first.  A message that is not filled must be freed.
+int
+nni_msg_alloc_filled(nni_msg **mp, size_t sz)
+{
+	return (nni_msg_alloc_body(mp, sz, true));
 }
 
 int
@@ -523,7 +568,7 @@ nni_msg_realloc(nni_msg *m, size_t sz)
 int
 nni_msg_reserve(nni_msg *m, size_t capacity)
 {
-	return (nni_chunk_grow(&m->m_body, capacity, 0));
+	return (nni_chunk_grow(&m->m_body, capacity, 0, 0));
 }
 
 size_t
