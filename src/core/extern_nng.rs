@@ -22,6 +22,9 @@ unsafe extern "C" {
     /// completed while this thread runs another callback, to run after it), hands it to the
     /// task queue, so a wait for it here ends.
     pub fn nng_aio_claim(aio: *mut super::sys::nng_aio);
+    /// pnng's copy of NNG: `nng_msg_alloc` whose body is not cleared; the caller writes every
+    /// byte of it before the message is read or passed on.
+    pub fn nng_msg_alloc_uncleared(msg: *mut *mut super::sys::nng_msg, size: usize) -> c_int;
     /// pnng's copy of NNG: the bytes an aio takes (for `nng_aio_init_at`).
     pub fn nng_aio_size() -> usize;
     /// pnng's copy of NNG: `nng_aio_alloc` in memory the caller provides (`nng_aio_size()`

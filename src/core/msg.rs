@@ -4,6 +4,7 @@
 //! Reading borrows the message (`&self`) and changing it borrows it mutably (`&mut self`), so
 //! a body or header slice can never outlive a change that reallocates it.
 
+use super::extern_nng;
 use super::sys;
 use super::types::PipeId;
 use crate::error::{Error, Result, check};
@@ -17,6 +18,10 @@ pub type RawMsg = sys::nng_msg;
 /// The largest body NNG keeps in the message's own allocation (patch 0045: 1024 bytes with
 /// its 32 bytes of headroom and tailroom).
 const INLINE_BODY_MAX: usize = 1024 - 64;
+
+/// Room left in front of a new message's body for the protocol headers that NNG prepends
+/// (NNG's own choice for sizes that are not a power of two).
+const HEADROOM: usize = 32;
 
 /// An owned NNG message; freed on drop unless released with `into_raw`.
 pub struct Msg(NonNull<RawMsg>);
@@ -38,20 +43,32 @@ impl Msg {
                 return Ok(msg);
             }
         }
-        // A larger body is appended to an empty message: NNG allocates the body's buffer at
-        // its final size, with the headroom of a new message in front of it (so a protocol
-        // header is prepended in place, also for power-of-two sizes, to which nng_msg_alloc
-        // gives none), and writes each byte once: the copy, without clearing the buffer
-        // first (patch 0048; nng_msg_alloc and a copy would write the body twice).
-        // SAFETY: as above; the append copies data.len() bytes from a live slice.
+        // A larger body is copied into a body NNG does not clear first (each byte is written
+        // once: patch 0048). NNG leaves no room in front of a body whose size is a power of two
+        // from 1 KiB up, so a protocol header could not be prepended in place: inproc would
+        // then copy the whole message (nni_msg_pull_up), a copy and allocation per send. Such
+        // bodies get the headroom every other size has, by allocating more and trimming it off
+        // (cleared here, so every byte of the message is still written).
+        let headroom = if data.len().is_power_of_two() {
+            HEADROOM
+        } else {
+            0
+        };
+        // SAFETY: as above, but the body (headroom + data.len() bytes) is uninitialized until
+        // written, so it is written through raw pointers, never read or borrowed as a slice
+        // before: the headroom is cleared, then trimmed off, and the copy fills the rest.
         unsafe {
-            check(sys::nng_msg_alloc(&mut raw, 0))?;
-            let msg = Msg::from_raw(NonNull::new(raw).ok_or(Error::NoMemory)?);
-            check(sys::nng_msg_append(
-                msg.as_ptr(),
-                data.as_ptr().cast(),
-                data.len(),
+            check(extern_nng::nng_msg_alloc_uncleared(
+                &mut raw,
+                headroom + data.len(),
             ))?;
+            let msg = Msg::from_raw(NonNull::new(raw).ok_or(Error::NoMemory)?);
+            let body = sys::nng_msg_body(msg.as_ptr()).cast::<u8>();
+            std::ptr::write_bytes(body, 0, headroom);
+            std::ptr::copy_nonoverlapping(data.as_ptr(), body.add(headroom), data.len());
+            if headroom > 0 {
+                check(sys::nng_msg_trim(msg.as_ptr(), headroom))?;
+            }
             Ok(msg)
         }
     }

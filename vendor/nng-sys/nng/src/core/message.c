@@ -417,7 +417,7 @@ nni_msg_pull_up(nni_msg *m)
 		nni_msg *m2;
 		uint8_t *dst;
 		size_t   len = nni_msg_len(m) + nni_msg_header_len(m);
-		if (nni_msg_alloc_filled(&m2, len) != 0) {
+		if (nni_msg_alloc_uncleared(&m2, len) != 0) {
 			return (NULL);
 		}
 		dst = nni_msg_body(m2);
@@ -438,7 +438,7 @@ nni_msg_pull_up(nni_msg *m)
 }
 
 // pnng: filled says that the caller writes the whole body before anything
-// reads it (nni_msg_alloc_filled), so it is not cleared first.
+// reads it (nni_msg_alloc_uncleared), so it is not cleared first.
 static int
 nni_msg_alloc_body(nni_msg **mp, size_t sz, bool filled)
 {
@@ -509,9 +509,16 @@ nni_msg_alloc(nni_msg **mp, size_t sz)
 // message is read or passed on (a transport's receive, a pull-up's copy);
 // it is not cleared first.  A message that is not filled must be freed.
 int
-nni_msg_alloc_filled(nni_msg **mp, size_t sz)
+nni_msg_alloc_uncleared(nni_msg **mp, size_t sz)
 {
 	return (nni_msg_alloc_body(mp, sz, true));
+}
+
+// pnng: nni_msg_alloc_uncleared for pnng's sends of a copy.
+int
+nng_msg_alloc_uncleared(nng_msg **mp, size_t sz)
+{
+	return (nni_msg_alloc_uncleared(mp, sz));
 }
 
 int

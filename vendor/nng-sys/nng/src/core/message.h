@@ -15,7 +15,9 @@
 // "trim" operations work from the front, and "chop" work from the end.
 
 extern int      nni_msg_alloc(nni_msg **, size_t);
-extern int      nni_msg_alloc_filled(nni_msg **, size_t);
+extern int      nni_msg_alloc_uncleared(nni_msg **, size_t);
+// pnng: nni_msg_alloc_uncleared for pnng (not in nng.h).
+extern int nng_msg_alloc_uncleared(nng_msg **, size_t);
 extern void     nni_msg_free(nni_msg *);
 extern int      nni_msg_realloc(nni_msg *, size_t);
 extern int      nni_msg_reserve(nni_msg *, size_t);

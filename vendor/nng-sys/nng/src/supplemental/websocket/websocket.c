@@ -938,7 +938,7 @@ ws_read_finish_msg(nni_ws *ws)
 
 	nni_aio_list_remove(aio);
 
-	if ((rv = nni_msg_alloc_filled(&msg, len)) != 0) {
+	if ((rv = nni_msg_alloc_uncleared(&msg, len)) != 0) {
 		nni_aio_finish_error(aio, rv);
 		ws_close_error(ws, WS_CLOSE_INTERNAL);
 		return;

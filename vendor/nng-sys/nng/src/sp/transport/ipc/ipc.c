@@ -425,7 +425,7 @@ ipc_pipe_recv_cb(void *arg)
 		// lock for the read side in the future, so that we allow
 		// transmits to proceed normally.  In practice this is
 		// unlikely to be much of an issue though.
-		if ((rv = nni_msg_alloc_filled(&p->rx_msg, (size_t) len)) != 0) {
+		if ((rv = nni_msg_alloc_uncleared(&p->rx_msg, (size_t) len)) != 0) {
 			goto error;
 		}
 

@@ -424,7 +424,7 @@ tcptran_pipe_recv_cb(void *arg)
 			goto recv_error;
 		}
 
-		if ((rv = nni_msg_alloc_filled(&p->rxmsg, (size_t) len)) != 0) {
+		if ((rv = nni_msg_alloc_uncleared(&p->rxmsg, (size_t) len)) != 0) {
 			goto recv_error;
 		}
 
