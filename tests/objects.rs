@@ -964,14 +964,11 @@ fn contexts_opened_during_their_socket_close_do_not_outlive_it() {
     }
 }
 
-/// Messages of every size around the point where NNG stops keeping the body in the message's
-/// own allocation (1 KiB with its head and tail room) grow past it at either end, shrink, copy
-/// and travel intact: appends, inserts, trims, chops, headers, duplicates and an inproc trip.
 /// Every path that makes a message body writes each byte once instead of clearing the buffer
 /// first (NNG patch 0048): a new message from bytes, an append that grows it, a copy, inproc's
-/// copy of a message req keeps for resending, pair1's pull-up of a power-of-two body, and the
-/// tcp/ipc receive. Each must still hold exactly what was written (valgrind, which runs the C
-/// examples, would also report a read of a byte nobody wrote).
+/// copy of a message req keeps for resending (its pull-up), pair1's hop count in front of
+/// power-of-two bodies, and the tcp/ipc receive. Each must still hold exactly what was written (run under valgrind, the test
+/// also shows that no byte nobody wrote reaches a system call).
 #[test]
 fn message_bodies_hold_what_was_written() {
     let sizes = [
@@ -1045,6 +1042,9 @@ fn message_bodies_hold_what_was_written() {
     }
 }
 
+/// Messages of every size around the point where NNG stops keeping the body in the message's
+/// own allocation (1 KiB with its head and tail room) grow past it at either end, shrink, copy
+/// and travel intact: appends, inserts, trims, chops, headers, duplicates and an inproc trip.
 #[test]
 fn messages_grow_past_their_first_allocation_intact() {
     let (r, s) = pair(pnng_pair1_open, pnng_pair1_open, &addr("inproc"));
