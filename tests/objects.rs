@@ -1025,8 +1025,10 @@ fn message_bodies_hold_what_was_written() {
         for s in [rep, req, rx, tx] {
             big(s);
         }
-        for n in sizes {
-            let want = pattern(n, n as u8);
+        // Each size three times with different bytes: freed large bodies are kept and reused
+        // (patch 0049), and a reused one must hold the new bytes only.
+        for (n, seed) in sizes.iter().flat_map(|&n| (0..3u8).map(move |k| (n, k))) {
+            let want = pattern(n, (n as u8).wrapping_add(seed.wrapping_mul(101)));
             assert_eq!(send(req, &want), PNNG_OK);
             let mut m = std::ptr::null_mut();
             assert_eq!(unsafe { pnng_socket_recv_msg(rep, 0, &mut m) }, PNNG_OK);

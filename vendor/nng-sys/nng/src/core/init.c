@@ -162,6 +162,7 @@ nni_fini(void)
 	if (!nni_inited) {
 		// make sure we discard parameters even if we didn't startup
 		nni_init_params_fini();
+		nni_msg_sys_fini(); // pnng: messages need no startup
 		return;
 	}
 	nni_sp_tran_sys_fini();
@@ -179,6 +180,7 @@ nni_fini(void)
 	nni_taskq_sys_fini();
 	nni_reap_sys_fini(); // must be before timer and aio (expire)
 	nni_id_map_sys_fini();
+	nni_msg_sys_fini(); // pnng
 	nni_init_params_fini();
 
 	nni_plat_fini();

@@ -40,11 +40,98 @@ struct nng_msg {
 #define NNI_MSG_INLINE_MAX 1024
 #define NNI_MSG_INLINE_OFF ((sizeof(nni_msg) + 15) & ~(size_t) 15)
 
+// pnng: a few freed large bodies are kept for the next ones of about the
+// same size.  A stream of large messages then reuses memory that is mapped
+// and warm, as a C program that frees each message before it allocates the
+// next does, instead of depending on whether the allocator gave the heap
+// top back to the system after a burst of frees (every page of every body
+// faulted in again: a 1 MiB stream at a fraction of its speed).  At most
+// NNI_BODY_KEEP_SLOTS bodies of NNI_BODY_KEEP_MIN bytes or more are kept,
+// NNI_BODY_KEEP_BYTES in all; nni_msg_sys_fini frees them.
+#define NNI_BODY_KEEP_MIN (64 * 1024)
+#define NNI_BODY_KEEP_SLOTS 4
+#define NNI_BODY_KEEP_BYTES (8 * 1024 * 1024)
+
+static nni_mtx body_keep_mtx = NNI_MTX_INITIALIZER;
+static struct {
+	uint8_t *buf;
+	size_t   cap;
+} body_keep[NNI_BODY_KEEP_SLOTS];
+static size_t body_keep_bytes;
+
+// Takes a kept body of at least want bytes and at most 1/64 more (its
+// slack is cleared like any other unwritten byte); NULL if none.
+static uint8_t *
+nni_body_take(size_t want, size_t *capp)
+{
+	uint8_t *buf = NULL;
+
+	if (want < NNI_BODY_KEEP_MIN) {
+		return (NULL);
+	}
+	nni_mtx_lock(&body_keep_mtx);
+	for (int i = 0; i < NNI_BODY_KEEP_SLOTS; i++) {
+		size_t cap = body_keep[i].cap;
+		if ((body_keep[i].buf != NULL) && (cap >= want) &&
+		    (cap - want <= want / 64)) {
+			buf               = body_keep[i].buf;
+			*capp             = cap;
+			body_keep[i].buf  = NULL;
+			body_keep[i].cap  = 0;
+			body_keep_bytes  -= cap;
+			break;
+		}
+	}
+	nni_mtx_unlock(&body_keep_mtx);
+	return (buf);
+}
+
+// Keeps a freed body if there is room; false if the caller frees it.
+static bool
+nni_body_keep(uint8_t *buf, size_t cap)
+{
+	bool kept = false;
+
+	if ((cap < NNI_BODY_KEEP_MIN) || (cap > NNI_BODY_KEEP_BYTES / 2)) {
+		return (false);
+	}
+	nni_mtx_lock(&body_keep_mtx);
+	if (body_keep_bytes + cap <= NNI_BODY_KEEP_BYTES) {
+		for (int i = 0; i < NNI_BODY_KEEP_SLOTS; i++) {
+			if (body_keep[i].buf == NULL) {
+				body_keep[i].buf = buf;
+				body_keep[i].cap = cap;
+				body_keep_bytes += cap;
+				kept = true;
+				break;
+			}
+		}
+	}
+	nni_mtx_unlock(&body_keep_mtx);
+	return (kept);
+}
+
+// pnng: frees the kept bodies (nni_fini).
+void
+nni_msg_sys_fini(void)
+{
+	nni_mtx_lock(&body_keep_mtx);
+	for (int i = 0; i < NNI_BODY_KEEP_SLOTS; i++) {
+		if (body_keep[i].buf != NULL) {
+			nni_free(body_keep[i].buf, body_keep[i].cap);
+			body_keep[i].buf = NULL;
+			body_keep[i].cap = 0;
+		}
+	}
+	body_keep_bytes = 0;
+	nni_mtx_unlock(&body_keep_mtx);
+}
+
 // Frees the chunk's buffer unless it is the message's own room.
 static void
 nni_chunk_release(nni_chunk *ch)
 {
-	if (!ch->ch_inline) {
+	if (!ch->ch_inline && !nni_body_keep(ch->ch_buf, ch->ch_cap)) {
 		nni_free(ch->ch_buf, ch->ch_cap);
 	}
 	ch->ch_inline = false;
@@ -100,19 +187,25 @@ nni_msg_dump(const char *banner, const nni_msg *msg)
 }
 #endif
 
-// pnng: allocates a chunk buffer of cap bytes whose bytes [at, at + len)
-// the caller writes at once; only the others are cleared.
+// pnng: allocates a chunk buffer of at least *capp bytes (its size is
+// returned there) whose bytes [at, at + len) the caller writes at once;
+// only the others are cleared.
 static uint8_t *
-nni_chunk_alloc(size_t cap, size_t at, size_t len)
+nni_chunk_alloc(size_t *capp, size_t at, size_t len)
 {
 	uint8_t *buf;
+	size_t   cap = *capp;
 
 	if ((at > cap) || (len > cap - at)) {
-		return (nni_zalloc(cap)); // nothing of it is certain to be written
+		len = 0; // nothing of it is certain to be written
+		at  = 0;
 	}
-	if ((buf = nni_alloc(cap)) != NULL) {
+	if ((buf = nni_body_take(cap, capp)) == NULL) {
+		buf = nni_alloc(cap);
+	}
+	if (buf != NULL) {
 		memset(buf, 0, at);
-		memset(buf + at + len, 0, cap - at - len);
+		memset(buf + at + len, 0, *capp - at - len);
 	}
 	return (buf);
 }
@@ -136,6 +229,7 @@ static int
 nni_chunk_grow(nni_chunk *ch, size_t newsz, size_t headwanted, size_t filling)
 {
 	uint8_t *newbuf;
+	size_t   newcap;
 
 	// We assume that if the pointer is a valid pointer, and inside
 	// the backing store, then the entire data length fits.  In this
@@ -169,8 +263,9 @@ nni_chunk_grow(nni_chunk *ch, size_t newsz, size_t headwanted, size_t filling)
 			newsz = ch->ch_cap - headroom;
 		}
 
-		if ((newbuf = nni_chunk_alloc(newsz + headwanted, headwanted,
-		         ch->ch_len + filling)) == NULL) {
+		newcap = newsz + headwanted;
+		if ((newbuf = nni_chunk_alloc(
+		         &newcap, headwanted, ch->ch_len + filling)) == NULL) {
 			return (NNG_ENOMEM);
 		}
 		// Copy all the data, but not header or trailer.
@@ -180,7 +275,7 @@ nni_chunk_grow(nni_chunk *ch, size_t newsz, size_t headwanted, size_t filling)
 		nni_chunk_release(ch); // pnng
 		ch->ch_buf = newbuf;
 		ch->ch_ptr = newbuf + headwanted;
-		ch->ch_cap = newsz + headwanted;
+		ch->ch_cap = newcap;
 		return (0);
 	}
 
@@ -188,12 +283,13 @@ nni_chunk_grow(nni_chunk *ch, size_t newsz, size_t headwanted, size_t filling)
 	// the backing store.  In this case, we just check against the
 	// allocated capacity and grow, or don't grow.
 	if ((newsz + headwanted) >= ch->ch_cap) {
-		if ((newbuf = nni_chunk_alloc(newsz + headwanted,
-		         headwanted + ch->ch_len, filling)) == NULL) {
+		newcap = newsz + headwanted;
+		if ((newbuf = nni_chunk_alloc(
+		         &newcap, headwanted + ch->ch_len, filling)) == NULL) {
 			return (NNG_ENOMEM);
 		}
 		nni_chunk_release(ch); // pnng
-		ch->ch_cap = newsz + headwanted;
+		ch->ch_cap = newcap;
 		ch->ch_buf = newbuf;
 	}
 
@@ -254,11 +350,12 @@ static int
 nni_chunk_dup(nni_chunk *dst, const nni_chunk *src)
 {
 	// pnng: only the headroom and tailroom are cleared.
-	if ((dst->ch_buf = nni_chunk_alloc(src->ch_cap,
+	size_t cap = src->ch_cap;
+	if ((dst->ch_buf = nni_chunk_alloc(&cap,
 	         (size_t) (src->ch_ptr - src->ch_buf), src->ch_len)) == NULL) {
 		return (NNG_ENOMEM);
 	}
-	dst->ch_cap = src->ch_cap;
+	dst->ch_cap = cap;
 	dst->ch_len = src->ch_len;
 	dst->ch_ptr = dst->ch_buf + (src->ch_ptr - src->ch_buf);
 	if (dst->ch_len > 0) {

@@ -19,6 +19,8 @@ extern int      nni_msg_alloc_uncleared(nni_msg **, size_t);
 // pnng: nni_msg_alloc_uncleared for pnng (not in nng.h).
 extern int nng_msg_alloc_uncleared(nng_msg **, size_t);
 extern void     nni_msg_free(nni_msg *);
+// pnng: frees the large bodies kept for reuse (nni_fini).
+extern void nni_msg_sys_fini(void);
 extern int      nni_msg_realloc(nni_msg *, size_t);
 extern int      nni_msg_reserve(nni_msg *, size_t);
 extern size_t   nni_msg_capacity(nni_msg *);
