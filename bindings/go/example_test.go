@@ -314,6 +314,12 @@ func Example_pushPull() {
 	push, err := pnng.NewPush0()
 	check(err)
 	defer push.Close()
+	// A connection is listed by Pipes once accepted, a moment before push takes it into its
+	// round robin; wait until push has started both (post-connect), so that each message goes
+	// to a different puller.
+	started := make(chan struct{}, 2)
+	_, err = push.AddPostPipeConnectCB(func(*pnng.Pipe) { started <- struct{}{} })
+	check(err)
 	address := listen(push)
 	pull0, err := pnng.NewPull0()
 	check(err)
@@ -326,7 +332,13 @@ func Example_pushPull() {
 		_, err = pull.Dial(address)
 		check(err)
 	}
-	waitPipes(push, 2)
+	for i := 0; i < 2; i++ {
+		select {
+		case <-started:
+		case <-time.After(5 * time.Second):
+			panic("push: connections did not start")
+		}
+	}
 
 	check(push.Send([]byte("hi some node")))
 	check(push.Send([]byte("hi some other node")))
