@@ -71,6 +71,7 @@ def implementations(root, py):
         Impl("go-pnng", "pnng (Go)", "go", [os.path.join(build, "bench_go")]),
         Impl("go-pnng-copy", "pnng (Go), Recv copying", "go", [os.path.join(build, "bench_go")], ["-copy"]),
         Impl("node-pnng", "pnng (Node, async)", "node", node),
+        Impl("node-pnng-alloc", "pnng (Node, async), recv() allocating", "node", node, ["-alloc"]),
         Impl("node-zmq", "zeromq.js 6.8 (Node)", "node",
              [os.environ.get("NODE", "node"), os.path.join(root, "benches", "node", "bench_zmq.js")]),
     ]
@@ -104,11 +105,14 @@ SECTIONS = [
             "Last column: the same program receiving with Recv, which copies each body into a new Go slice.",
             extra=(("Go, Recv copying", "go-pnng-copy", None),)),
     Section("Node binding (async) vs the pnng C library", "c-pnng", "node-pnng", ("lat", "pair1", "pushpull"),
-            "benches/node/bench.js: await send(Buffer) / await recv() (a non-blocking try first, else an aio "
-            "on the completion queue), both peers in one event loop. zeromq.js: the same loops over npm "
-            "`zeromq` 6.8.0 (prebuilt libzmq 4.3.5; Request/Reply, Pair, Push/Pull; benches/node/bench_zmq.js), "
-            "installed for the benchmark only in benches/node/zmq.",
-            extra=(("zeromq.js 6.8", "node-zmq", None),)),
+            "benches/node/bench.js: await send(Buffer) (a copy of a Buffer); receive like the C driver, without "
+            "allocating: await recvInto(Buffer), one Buffer reused for every message (a non-blocking try first, "
+            "else an aio on the completion queue); echo via recvMsg / sendMsg (the message forwarded); both peers "
+            "in one event loop. Next column: the same program receiving with await recv(), which returns a new "
+            "Buffer per message. zeromq.js: the same loops over npm `zeromq` 6.8.0 (prebuilt libzmq 4.3.5; "
+            "Request/Reply, Pair, Push/Pull; benches/node/bench_zmq.js; its receive returns a new Buffer per "
+            "message), installed for the benchmark only in benches/node/zmq.",
+            extra=(("Node, recv() allocating", "node-pnng-alloc", None), ("zeromq.js 6.8", "node-zmq", None))),
 ]
 
 

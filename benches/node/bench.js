@@ -1,8 +1,11 @@
 'use strict';
 // The Node side of the pnng benchmarks: the C driver's patterns over the Node binding's
-// promise API (send(Buffer) / recv() -> Buffer; the echo server forwards the received Message).
+// promise API. Like the C driver it sends a copy of a buffer (send(Buffer)) and receives without
+// allocating: recvInto(Buffer), into one Buffer reused for every message; the echo server
+// forwards each received Message with sendMsg(msg, { transfer: true }). With -alloc it receives
+// with recv() instead, which returns a new Buffer per message, and the echo uses sendMsg(msg).
 //
-//   node bench.js lat|pair1|pushpull SIZE URL SECONDS
+//   node bench.js [-alloc] lat|pair1|pushpull SIZE URL SECONDS
 //
 // Prints one JSON line like the C driver (value: microseconds per round trip for lat, messages
 // per second otherwise); {"error": ...} and exit status 1 on failure.
@@ -49,18 +52,31 @@ function expectSize(data, size) {
   if (data.length !== size) throw new Error(`received ${data.length} bytes, expected ${size}`);
 }
 
+let allocRecv = false; // -alloc: recv() (a new Buffer per message) over recvInto(one Buffer)
+
+/** A receive function for sock: one message, its size checked. */
+function receiver(sock, size) {
+  if (allocRecv) return async () => expectSize(await sock.recv(), size);
+  const into = Buffer.alloc(size);
+  return async () => expectSize(await sock.recvInto(into), size);
+}
+
 async function latency(url, buf, warmup, window) {
+  // The echo forwards each request as it came (C: recv_msg / send_msg); -alloc: as a copy, the
+  // Message staying readable (sendMsg's default).
+  const echoOpts = allocRecv ? undefined : { transfer: true };
   const [server, client] = await connect(url, pnng.Rep0, pnng.Req0);
   const echo = (async () => {
     try {
-      for (;;) await server.sendMsg(await server.recvMsg());
+      for (;;) await server.sendMsg(await server.recvMsg(), echoOpts);
     } catch {
       // Closed: the measurement is over
     }
   })();
+  const receive = receiver(client, buf.length);
   const result = await timedLoop(async () => {
     await client.send(buf);
-    expectSize(await client.recv(), buf.length);
+    await receive();
   }, warmup, window);
   server.close();
   await echo;
@@ -78,7 +94,7 @@ async function throughput(url, pair, buf, warmup, window) {
       // Closed: the measurement is over
     }
   })();
-  const result = await timedLoop(async () => expectSize(await rx.recv(), buf.length), warmup, window);
+  const result = await timedLoop(receiver(rx, buf.length), warmup, window);
   stop = true;
   tx.close(); // wakes a send blocked on flow control
   await sender;
@@ -87,9 +103,16 @@ async function throughput(url, pair, buf, warmup, window) {
 }
 
 async function main() {
-  const [pattern, sizeArg, url, secondsArg] = process.argv.slice(2);
+  let args = process.argv.slice(2);
+  let impl = 'node-pnng';
+  if (args[0] === '-alloc') {
+    allocRecv = true;
+    impl = 'node-pnng-alloc';
+    args = args.slice(1);
+  }
+  const [pattern, sizeArg, url, secondsArg] = args;
   if (secondsArg === undefined) {
-    console.error('usage: node bench.js lat|pair1|pushpull SIZE URL SECONDS');
+    console.error('usage: node bench.js [-alloc] lat|pair1|pushpull SIZE URL SECONDS');
     process.exit(2);
   }
   const size = Number(sizeArg);
@@ -103,7 +126,7 @@ async function main() {
     process.exit(2);
   }
   const value = pattern === 'lat' ? (r.seconds * 1e6) / r.count : r.count / r.seconds;
-  console.log(JSON.stringify({ impl: 'node-pnng', pattern, size, count: r.count, seconds: r.seconds, value }));
+  console.log(JSON.stringify({ impl, pattern, size, count: r.count, seconds: r.seconds, value }));
   process.exit(0);
 }
 

@@ -18,6 +18,17 @@ export interface OpOptions {
   timeout?: number;
 }
 
+/** Options of sendMsg. */
+export interface SendMsgOptions extends OpOptions {
+  /**
+   * true: the Message's contents go with the send, as a transferred ArrayBuffer does. A received
+   * Message nothing has read is sent as it came (no copy at any size); any other sends a copy of
+   * its bytes. Either way the Message is left empty (`bytes` has length 0) and cannot be sent
+   * again (TypeError), also when the send fails. Default false: the Message is copied and stays.
+   */
+  transfer?: boolean;
+}
+
 /** Options of the blocking (*Sync) calls. */
 export interface SyncOptions {
   /** false: fail with TryAgain instead of waiting. Default true. */
@@ -199,7 +210,7 @@ export class Pipe {
   readonly listener: Listener | null;
   send(data: BytesLike, options?: OpOptions): Promise<void>;
   sendSync(data: BytesLike, options?: SyncOptions): void;
-  sendMsg(msg: Message, options?: OpOptions): Promise<void>;
+  sendMsg(msg: Message, options?: SendMsgOptions): Promise<void>;
   close(): void;
   getOption(name: string, type?: OptionType): OptionValue;
 }
@@ -215,7 +226,14 @@ export class Context implements AsyncIterable<Buffer> {
   send(data: BytesLike, options?: OpOptions): Promise<void>;
   recv(options?: OpOptions): Promise<Buffer>;
   recvMsg(options?: OpOptions): Promise<Message>;
-  sendMsg(msg: Message, options?: OpOptions): Promise<void>;
+  /**
+   * Receives the next message's bytes into `buffer`, reused by the caller: resolves to
+   * `buffer.subarray(0, length)` (as a Buffer), or, for a message longer than `buffer`, to a new
+   * Buffer holding all of it (never truncated, never lost). The bytes stay until the next
+   * receive into `buffer`.
+   */
+  recvInto(buffer: Uint8Array, options?: OpOptions): Promise<Buffer>;
+  sendMsg(msg: Message, options?: SendMsgOptions): Promise<void>;
   sendSync(data: BytesLike, options?: SyncOptions): void;
   recvSync(options?: SyncOptions): Buffer;
   recvMsgSync(options?: SyncOptions): Message;
@@ -294,12 +312,19 @@ export abstract class Socket extends EventEmitter<SocketEvents> implements Async
   send(data: BytesLike, options?: OpOptions): Promise<void>;
   recv(options?: OpOptions): Promise<Buffer>;
   recvMsg(options?: OpOptions): Promise<Message>;
-  sendMsg(msg: Message, options?: OpOptions): Promise<void>;
+  /**
+   * Receives the next message's bytes into `buffer`, reused by the caller: resolves to
+   * `buffer.subarray(0, length)` (as a Buffer), or, for a message longer than `buffer`, to a new
+   * Buffer holding all of it (never truncated, never lost). The bytes stay until the next
+   * receive into `buffer`.
+   */
+  recvInto(buffer: Uint8Array, options?: OpOptions): Promise<Buffer>;
+  sendMsg(msg: Message, options?: SendMsgOptions): Promise<void>;
   /** Blocking calls: they block the event loop (scripts only). */
   sendSync(data: BytesLike, options?: SyncOptions): void;
   recvSync(options?: SyncOptions): Buffer;
   recvMsgSync(options?: SyncOptions): Message;
-  sendMsgSync(msg: Message, options?: SyncOptions): void;
+  sendMsgSync(msg: Message, options?: SyncOptions & { transfer?: boolean }): void;
 
   newContext(): Context;
   getOption(name: string, type?: OptionType): OptionValue;

@@ -5,8 +5,8 @@ const { F, C, poll } = require('./ffi');
 const { check, checkClose, makeError, PnngError, codes } = require('./errors');
 const { toBytes, topicBytes, flagsFor, defineDispose } = require('./util');
 const { getOptAny, setOptAny, defineOptions, O } = require('./options');
-const { Message, newMsg, consumeBody, wrapMsg, bodyMsg, hasFreeMsg, takeForward } = require('./messages');
-const { dispatcher, K_SEND, K_RECV_BYTES, K_RECV_MSG } = require('./cq');
+const { Message, newMsg, consumeBody, wrapMsg, bodyMsg, hasFreeMsg, takeForward, takeTransfer, transferring } = require('./messages');
+const { dispatcher, K_SEND, K_RECV_BYTES, K_RECV_MSG, K_RECV_INTO } = require('./cq');
 const EAGAIN = codes.EAGAIN;
 const EMSGSIZE = codes.EMSGSIZE;
 const NONBLOCK = C.FLAG_NONBLOCK;
@@ -171,6 +171,36 @@ function definePromiseMessaging(cls, sendAio, recvAio, nb) {
       }
       return dispatcher.submit(K_RECV_BYTES, recvAio, this._h.id, null, 0, opts, this);
     },
+    /**
+     * Receives the next message's bytes into `buffer` (a Buffer or Uint8Array the caller reuses):
+     * resolves to `buffer.subarray(0, length)`, or, for a message longer than `buffer`, to a new
+     * Buffer holding all of it (nothing is truncated or lost). No Buffer is allocated per message
+     * otherwise, so a loop receiving large messages into one buffer leaves the garbage collector
+     * nothing to do. The bytes stay in `buffer` until the caller's next receive into it.
+     */
+    recvInto(buffer, opts) {
+      if (!(buffer instanceof Uint8Array)) return Promise.reject(new TypeError('buffer must be a Buffer or Uint8Array'));
+      if (nb !== undefined && this._pendRecv === 0 && tryRecv(this) && plain(opts)) {
+        const rc = nb.recv(this._h.id, buffer, buffer.length, NONBLOCK, nbLen);
+        if (rc === 0) {
+          this._rxMiss = 0;
+          return Promise.resolve(asBuffer(buffer).subarray(0, Number(nbLen[0])));
+        }
+        if (rc === EMSGSIZE) {
+          // Longer than the buffer: NNG kept it for the next receive, which takes it whole.
+          const rc2 = nb.recvMsg(this._h.id, NONBLOCK, nbMsg);
+          if (rc2 === 0) {
+            this._rxMiss = 0;
+            return Promise.resolve(consumeBody(nbMsg[0]));
+          }
+          if (rc2 !== EAGAIN) return Promise.reject(makeError(rc2));
+        } else if (rc !== EAGAIN) {
+          return Promise.reject(makeError(rc));
+        }
+        this._rxMiss++;
+      }
+      return dispatcher.submit(K_RECV_INTO, recvAio, this._h.id, asBuffer(buffer), 0, opts, this);
+    },
     /** Receives the next Message (with `.pipe`). */
     recvMsg(opts) {
       if (nb !== undefined && this._pendRecv === 0 && tryRecv(this) && plain(opts)) {
@@ -184,7 +214,10 @@ function definePromiseMessaging(cls, sendAio, recvAio, nb) {
       }
       return dispatcher.submit(K_RECV_MSG, recvAio, this._h.id, null, 0, opts, this);
     },
-    /** Sends a Message; if it has a pipe, only that pipe's peer gets it. */
+    /**
+     * Sends a Message; if it has a pipe, only that pipe's peer gets it. With `{ transfer: true }`
+     * the Message's contents go with it (lib/messages.js, takeTransfer).
+     */
     sendMsg(msg, opts) {
       if (!(msg instanceof Message)) return Promise.reject(new TypeError('msg must be a Message'));
       // rep0 / respondent0 reply to the pipe their request came from, whatever the message's
@@ -193,7 +226,7 @@ function definePromiseMessaging(cls, sendAio, recvAio, nb) {
       // A received Message nothing has read yet: its own native message is sent (lib/messages.js).
       let native;
       try {
-        native = takeForward(msg, routed ? msg.pipe.id : 0);
+        native = transferring(opts) ? takeTransfer(msg, routed ? msg.pipe.id : 0) : takeForward(msg, routed ? msg.pipe.id : 0);
       } catch (e) {
         return Promise.reject(e);
       }
@@ -235,6 +268,11 @@ function definePromiseMessaging(cls, sendAio, recvAio, nb) {
     // Like class methods: writable, configurable, not enumerable.
     Object.defineProperty(cls.prototype, name, { value: fn, writable: true, configurable: true });
   }
+}
+
+/** `bytes` as a Buffer over the same memory (itself when it is one). */
+function asBuffer(bytes) {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 /** Out-parameter of the blocking receives (valid until the next call). */

@@ -18,7 +18,7 @@
 // The hot path avoids koffi's _Out_ parameters (a JS array per call, several times dearer than the
 // call itself): out-pointers go to one preallocated BigUint64Array (see the declarations in ffi.js).
 
-const { koffi, F, C } = require('./ffi');
+const { koffi, F, C, memcpy } = require('./ffi');
 const { makeError, AbortError, check } = require('./errors');
 const { newMsg, takeBody } = require('./messages');
 
@@ -44,6 +44,7 @@ const rxInfo = new BigUint64Array(3);
 const K_SEND = 0; // resolves to undefined
 const K_RECV_BYTES = 1; // resolves to a Buffer
 const K_RECV_MSG = 2; // resolves to ref._wrapNative(msg) (a Message)
+const K_RECV_INTO = 3; // resolves to slot.into.subarray(0, length), or a new Buffer if longer
 
 // Shared promise executor: captures resolve/reject without a closure per operation.
 let pendingResolve = null;
@@ -64,6 +65,7 @@ class Slot {
     this.resolve = null;
     this.reject = null;
     this.ref = null;
+    this.into = null; // K_RECV_INTO: the caller's Buffer
     this.signal = null;
     this.aborted = false;
     // Created once per slot; only acts while an operation runs on the slot.
@@ -160,6 +162,7 @@ class Dispatcher {
     slot.resolve = null;
     slot.reject = null;
     slot.ref = null;
+    slot.into = null;
     slot.signal = null;
     if ((drop || this.idle.length >= MAX_IDLE_AIOS) && slot.aio !== null) {
       F.aio_free(slot.aio); // also frees a message still on the aio
@@ -174,11 +177,12 @@ class Dispatcher {
 
   /**
    * Starts one asynchronous operation and returns a promise for its outcome.
-   *   kind     K_SEND, K_RECV_BYTES or K_RECV_MSG
+   *   kind     K_SEND, K_RECV_BYTES, K_RECV_MSG or K_RECV_INTO
    *   start    one of F.*_aio start functions, called as start(id, aio)
    *   id       the socket / context / pipe id
    *   bytes    for sends: the bytes to copy into a new message, or a native message (BigInt) to
-   *            send as it is, which the operation then owns (else null)
+   *            send as it is, which the operation then owns; for K_RECV_INTO the Buffer to
+   *            receive into (else null)
    *   pipeId   for sends: route the message to this pipe (0: no routing)
    *   opts     { timeout, signal } or undefined
    *   ref      the object kept reachable while the operation runs; for K_RECV_MSG, its
@@ -214,7 +218,7 @@ class Dispatcher {
         check(F.aio_set_timeout(aio, t));
         slot.timeout = t;
       }
-      if (bytes !== null) {
+      if (kind === K_SEND) {
         const msg = native !== 0n ? native : newMsg(bytes, pipeId);
         native = 0n;
         rc = F.aio_set_msg(aio, msg);
@@ -240,6 +244,7 @@ class Dispatcher {
     slot.busy = true;
     slot.kind = kind;
     slot.ref = ref;
+    if (kind === K_RECV_INTO) slot.into = bytes;
     slot.aborted = false;
     if (signal != null) {
       slot.signal = signal;
@@ -357,7 +362,7 @@ class Dispatcher {
   }
 
   _finish(slot) {
-    const { resolve, reject, kind, ref, signal, aio } = slot;
+    const { resolve, reject, kind, ref, signal, aio, into } = slot;
     if (signal !== null) signal.removeEventListener('abort', slot.onAbort);
     if (kind === K_SEND) ref._pendSend--;
     else ref._pendRecv--;
@@ -366,9 +371,11 @@ class Dispatcher {
     let err = null;
     let failed = false;
     try {
-      const rc = kind === K_SEND ? F.aio_result(aio) : F.aio_take_body(aio, rxBuf, RX_CAP, rxInfo);
+      const rc = kind === K_SEND ? F.aio_result(aio) : kind === K_RECV_INTO ? F.aio_take_body(aio, into, into.length, rxInfo) : F.aio_take_body(aio, rxBuf, RX_CAP, rxInfo);
       if (rc === 0) {
-        if (kind !== K_SEND) {
+        if (kind === K_RECV_INTO) {
+          value = receivedInto(into, rxInfo);
+        } else if (kind !== K_SEND) {
           const len = Number(rxInfo[0]);
           const msg = rxInfo[2];
           if (msg === 0n) {
@@ -400,10 +407,31 @@ class Dispatcher {
   }
 }
 
+/**
+ * The outcome of a receive into `into` (pnng_aio_take_body's `info`): the body was copied there,
+ * or came as a message (longer than `into`, or with a header), whose body is then copied into
+ * `into` if it fits, else taken whole.
+ */
+function receivedInto(into, info) {
+  const len = Number(info[0]);
+  const msg = info[2];
+  if (msg === 0n) return into.subarray(0, len);
+  if (len > into.length) return takeBody(msg, len);
+  try {
+    if (len > 0) {
+      if (memcpy !== null) memcpy(into, F.msg_body(msg), len);
+      else into.set(new Uint8Array(koffi.view(F.msg_body(msg), len)));
+    }
+  } finally {
+    F.msg_free(msg);
+  }
+  return into.subarray(0, len);
+}
+
 function abortError(signal) {
   return new AbortError(undefined, signal && signal.reason !== undefined ? { cause: signal.reason } : undefined);
 }
 
 const dispatcher = new Dispatcher();
 
-module.exports = { dispatcher, abortError, K_SEND, K_RECV_BYTES, K_RECV_MSG };
+module.exports = { dispatcher, abortError, K_SEND, K_RECV_BYTES, K_RECV_MSG, K_RECV_INTO };

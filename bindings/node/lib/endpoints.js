@@ -6,7 +6,7 @@ const { check, checkClose, makeError, codeName, codes } = require('./errors');
 const { toBytes, flagsFor, defineDispose } = require('./util');
 const { getOptAny, setOptAny, defineOptions, O } = require('./options');
 const { TLSConfig, tlsPtr } = require('./tls');
-const { Message } = require('./messages');
+const { Message, takeTransfer, transferring, checkSendable } = require('./messages');
 const { dispatcher, K_SEND } = require('./cq');
 
 /** What a dialer or listener error is about: `{ op, url }` (see PnngError). */
@@ -276,10 +276,20 @@ class Pipe {
     check(F.pipe_send(this._h, bytes, bytes.length, flagsFor(opts)));
   }
 
-  /** Sends a Message through this pipe. */
+  /** Sends a Message through this pipe; with `{ transfer: true }` its contents go with it. */
   sendMsg(msg, opts = {}) {
     if (!(msg instanceof Message)) return Promise.reject(new TypeError('msg must be a Message'));
-    return this.send(msg.bytes, opts);
+    let native;
+    try {
+      if (!transferring(opts)) {
+        checkSendable(msg);
+        return this.send(msg.bytes, opts);
+      }
+      native = takeTransfer(msg, 0);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    return dispatcher.submit(K_SEND, F.pipe_send_aio, this._h.id, native, 0, opts, this);
   }
 
   close() {

@@ -203,7 +203,7 @@ function recycledMsg(bytes, len) {
 
 /** Bytes kept in free messages, and how many were viewed and reused (tests, diagnostics). */
 function poolStats() {
-  return { freeMsgBytes, msgsViewed, msgsReused, bodiesCopied, overflowing, msgsForwarded, lazyMsgs: lazyMsgs.length, lazyBig: lazyBig.length, lazyBigBytes };
+  return { freeMsgBytes, msgsViewed, msgsReused, bodiesCopied, overflowing, msgsForwarded, msgsTransferred, lazyMsgs: lazyMsgs.length, lazyBig: lazyBig.length, lazyBigBytes };
 }
 
 /** Copies `len` bytes at native address `ptr` into a new Buffer. */
@@ -348,6 +348,7 @@ const LAZY_MAX = 8;
 const NATIVE = Symbol('pnng.native');
 const lazyMsgs = [];
 let msgsForwarded = 0;
+let msgsTransferred = 0; // sent as they were received (sendMsg with transfer)
 Message.prototype[NATIVE] = 0n;
 
 // Large bodies (BIG bytes and more) wait unread the same way, but are not copied when forwarded:
@@ -465,6 +466,7 @@ const lazyProto = Object.create(Message.prototype, {
  * (`m` then gets its copy of the body), a large one's copy (`m` keeps its own); else 0n.
  */
 function takeForward(m, pipeId) {
+  checkSendable(m);
   if (m[REC] !== null) return copyForward(m[REC], pipeId);
   if (m[NATIVE] === 0n) return 0n;
   const native = unlazy(m);
@@ -480,6 +482,40 @@ function takeForward(m, pipeId) {
   const rc = hasHeader && Number(F.msg_header_len(native)) !== 0 ? F.msg_header_clear(native) : 0;
   freeOnError(native, rc === 0 ? F.msg_set_pipe(native, pipeId) : rc);
   msgsForwarded++;
+  return native;
+}
+
+// sendMsg(m, { transfer: true }) gives the Message's contents away, as transferring an
+// ArrayBuffer does: a received Message nothing has read sends its own native message (no copy at
+// any size), any other sends a copy of its bytes; either way the Message is left empty (its bytes
+// a zero-length Buffer) and cannot be sent again.
+const TRANSFERRED = Symbol('pnng.transferred');
+Message.prototype[TRANSFERRED] = false;
+const EMPTY = Buffer.alloc(0);
+
+/** True when sendMsg's options ask for the Message's contents to be transferred. */
+function transferring(opts) {
+  return opts !== undefined && opts !== null && opts.transfer === true;
+}
+
+/** Throws when Message `m` was transferred (it has nothing left to send). */
+function checkSendable(m) {
+  if (m[TRANSFERRED]) throw new TypeError('the Message was transferred by an earlier sendMsg');
+}
+
+/** For sendMsg with `transfer`: the native message to send, routed to `pipeId`, owned by the caller. */
+function takeTransfer(m, pipeId) {
+  checkSendable(m);
+  let native = m[REC] !== null ? unlazyBig(m) : m[NATIVE] !== 0n ? unlazy(m) : 0n;
+  if (native === 0n) {
+    native = newMsg(m.bytes, pipeId);
+  } else {
+    const rc = hasHeader && Number(F.msg_header_len(native)) !== 0 ? F.msg_header_clear(native) : 0;
+    freeOnError(native, rc === 0 ? F.msg_set_pipe(native, pipeId) : rc);
+    msgsTransferred++;
+  }
+  m[TRANSFERRED] = true;
+  setBytes(m, EMPTY);
   return native;
 }
 
@@ -535,4 +571,4 @@ function wrapMsg(socket, native) {
   return m;
 }
 
-module.exports = { takeForward, poolStats, hasFreeMsg, Message, newMsg, msgBody, bodyOf, takeBody, bodyMsg, msgHeader, msgPipeId, consumeBody, wrapMsg, BIG };
+module.exports = { takeForward, takeTransfer, transferring, checkSendable, poolStats, hasFreeMsg, Message, newMsg, msgBody, bodyOf, takeBody, bodyMsg, msgHeader, msgPipeId, consumeBody, wrapMsg, BIG };

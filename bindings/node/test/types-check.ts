@@ -16,6 +16,14 @@ async function demo(): Promise<void> {
   s1.sendSync(new Uint8Array([1, 2]), { block: false });
   const m: Message = s0.recvMsgSync();
   if (m.pipe) await m.pipe.send(b);
+  const into = Buffer.alloc(1024);
+  const got: Buffer = await s1.recvInto(into, { timeout: 100 });
+  const gotU8: Buffer = await s1.recvInto(new Uint8Array(64));
+  void got;
+  void gotU8;
+  await s1.sendMsg(await s1.recvMsg(), { transfer: true });
+  s1.sendMsgSync(m, { transfer: true, block: false });
+  if (m.pipe) await m.pipe.sendMsg(m, { transfer: true });
   for await (const data of s0) {
     const x: Buffer = data;
     void x;
