@@ -794,6 +794,93 @@ fn pipes_are_listed_only_once_pre_connect_accepted_them() {
     assert!(!ever_listed, "a rejected pipe was listed");
 }
 
+static SEEN_IN_POST: Mutex<Vec<(u32, bool)>> = Mutex::new(Vec::new());
+
+unsafe extern "C" fn note_listing_in_post(p: pnng_pipe, _ev: c_int, ud: *mut c_void) {
+    let s = pnng_socket {
+        id: ud as usize as u32,
+    };
+    let listed = pipes(s).iter().any(|q| q.id == p.id);
+    SEEN_IN_POST.lock().unwrap().push((s.id, listed));
+}
+
+/// A listed pipe is one the protocol has started: a pub message sent the moment its peers are
+/// listed (polled without a pause) reaches every one of them, on every transport. Post-connect
+/// callbacks see their pipe listed.
+#[test]
+fn a_pub_send_reaches_every_listed_peer() {
+    const SUBS: usize = 4;
+    for round in 0..24 {
+        let transport = ["inproc", "ipc", "tcp"][round % 3];
+        let publisher = open(pnng_pub0_open);
+        let ud = publisher.id as usize as *mut c_void;
+        assert_eq!(
+            unsafe {
+                pnng_socket_pipe_notify(
+                    publisher,
+                    PNNG_PIPE_EV_ADD_POST,
+                    Some(note_listing_in_post),
+                    ud,
+                )
+            },
+            PNNG_OK
+        );
+        let (_, url) = listen_url(publisher, &addr(transport));
+        let u = c(&url);
+        let subs: Vec<pnng_socket> = (0..SUBS)
+            .map(|_| {
+                let s = open(pnng_sub0_open);
+                assert_eq!(
+                    unsafe { pnng_sub0_subscribe(s, std::ptr::null(), 0) },
+                    PNNG_OK
+                );
+                set_ms(s, "recv-timeout", 5000);
+                let rv = unsafe {
+                    pnng_socket_dial(s, u.as_ptr(), PNNG_FLAG_NONBLOCK, std::ptr::null_mut())
+                };
+                assert_eq!(rv, PNNG_OK);
+                s
+            })
+            .collect();
+        let t = std::time::Instant::now();
+        while pipes(publisher).len() < SUBS {
+            assert!(
+                t.elapsed() < std::time::Duration::from_secs(10),
+                "{transport}: no connections"
+            );
+        }
+        let text = format!("round {round}");
+        assert_eq!(send(publisher, text.as_bytes()), PNNG_OK);
+        for (i, &s) in subs.iter().enumerate() {
+            assert_eq!(
+                recv(s),
+                Ok(text.clone().into_bytes()),
+                "{transport}: subscriber {i}"
+            );
+        }
+        for s in subs {
+            close(s);
+        }
+        close(publisher);
+        let mine = || -> Vec<(u32, bool)> {
+            let seen = SEEN_IN_POST.lock().unwrap();
+            seen.iter()
+                .filter(|e| e.0 == publisher.id)
+                .cloned()
+                .collect()
+        };
+        assert!(
+            eventually(|| mine().len() == SUBS),
+            "{transport}: post-connect events"
+        );
+        assert!(
+            mine().iter().all(|e| e.1),
+            "{transport}: not listed in ADD_POST: {:?}",
+            mine()
+        );
+    }
+}
+
 #[test]
 fn dialer_start_again_after_a_failed_blocking_start_and_fallback() {
     let url = dial_first_addr("tcp");

@@ -44,24 +44,6 @@ func waitPipes(s *pnng.Socket, n int) {
 	panic("connections did not come up")
 }
 
-// startedPipes counts the connections s has started (post-connect) and returns a function
-// that waits until n have. Pipes lists a connection once it is accepted, a moment before the
-// protocol takes it in; a message sent in that moment would miss it. Call it before dialing.
-func startedPipes(s *pnng.Socket) func(n int) {
-	started := make(chan struct{}, 64)
-	_, err := s.AddPostPipeConnectCB(func(*pnng.Pipe) { started <- struct{}{} })
-	check(err)
-	return func(n int) {
-		for i := 0; i < n; i++ {
-			select {
-			case <-started:
-			case <-time.After(5 * time.Second):
-				panic("connections did not start")
-			}
-		}
-	}
-}
-
 // A request/reply round trip: the quick start.
 func Example() {
 	rep, _ := pnng.NewRep0()
@@ -181,7 +163,6 @@ func Example_pair1Polyamorous() {
 	check(err)
 	defer s0.Close()
 	address := listen(s0)
-	waitStarted := startedPipes(s0)
 	s1, err := pnng.NewPair1(true)
 	check(err)
 	defer s1.Close()
@@ -192,7 +173,7 @@ func Example_pair1Polyamorous() {
 	defer s2.Close()
 	_, err = s2.Dial(address)
 	check(err)
-	waitStarted(2)
+	waitPipes(s0, 2)
 
 	check(s1.Send([]byte("hello from s1")))
 	msg1, err := s0.RecvMsg()
@@ -224,7 +205,6 @@ func Example_pair1PolyamorousAsync() {
 	check(err)
 	defer s0.Close()
 	address := listen(s0)
-	waitStarted := startedPipes(s0)
 	s1, err := pnng.NewPair1(true)
 	check(err)
 	defer s1.Close()
@@ -235,7 +215,7 @@ func Example_pair1PolyamorousAsync() {
 	defer s2.Close()
 	_, err = s2.Dial(address)
 	check(err)
-	waitStarted(2)
+	waitPipes(s0, 2)
 
 	check(s1.SendContext(ctx, []byte("hello from s1")))
 	msg1, err := s0.RecvMsgContext(ctx)
@@ -291,7 +271,6 @@ func Example_pubSub() {
 	check(err)
 	defer pub.Close()
 	address := listen(pub)
-	waitStarted := startedPipes(pub)
 	var subs []*pnng.Socket
 	for i := 0; i < 4; i++ {
 		sub, err := pnng.NewSub0()
@@ -310,7 +289,7 @@ func Example_pubSub() {
 	// sub2 must hold both messages before it receives anything.
 	check(sub2.SetRecvBufferSize(2))
 	// sub3 is not subscribed to anything.
-	waitStarted(4)
+	waitPipes(pub, 4)
 
 	check(pub.Send([]byte("puppy: that is a cute dog")))
 	check(pub.Send([]byte("wolf: that is a big dog")))
@@ -336,7 +315,6 @@ func Example_pushPull() {
 	check(err)
 	defer push.Close()
 	address := listen(push)
-	waitStarted := startedPipes(push)
 	pull0, err := pnng.NewPull0()
 	check(err)
 	defer pull0.Close()
@@ -348,7 +326,7 @@ func Example_pushPull() {
 		_, err = pull.Dial(address)
 		check(err)
 	}
-	waitStarted(2)
+	waitPipes(push, 2)
 
 	check(push.Send([]byte("hi some node")))
 	check(push.Send([]byte("hi some other node")))
@@ -376,7 +354,6 @@ func Example_survey() {
 	check(err)
 	defer surveyor.Close()
 	address := listen(surveyor)
-	waitStarted := startedPipes(surveyor)
 	responder1, err := pnng.NewRespondent0()
 	check(err)
 	defer responder1.Close()
@@ -387,7 +364,7 @@ func Example_survey() {
 	defer responder2.Close()
 	_, err = responder2.Dial(address)
 	check(err)
-	waitStarted(2)
+	waitPipes(surveyor, 2)
 
 	check(surveyor.SetSurveyTime(500 * time.Millisecond))
 	check(surveyor.Send([]byte("who wants to party?")))
@@ -430,7 +407,6 @@ func Example_bus() {
 	check(err)
 	defer s0.Close()
 	address := listen(s0)
-	waitStarted := startedPipes(s0)
 	s1, err := pnng.NewBus0()
 	check(err)
 	defer s1.Close()
@@ -444,7 +420,7 @@ func Example_bus() {
 	check(err)
 	_, err = s2.Dial(address)
 	check(err)
-	waitStarted(2)
+	waitPipes(s0, 2)
 
 	check(s0.Send([]byte("hello buddies")))
 	data, err := s1.Recv()

@@ -659,7 +659,8 @@ func (s *Socket) listIDs(kind C.int) ([]uint32, error) {
 	}
 }
 
-// Pipes returns the socket's live connections.
+// Pipes returns the socket's live connections: each has been started by the protocol, so a
+// message sent once n are listed can reach all n peers.
 func (s *Socket) Pipes() ([]*Pipe, error) {
 	ids, err := s.listIDs(kindPipe)
 	if err != nil {

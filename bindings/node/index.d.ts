@@ -304,6 +304,7 @@ export abstract class Socket extends EventEmitter<SocketEvents> implements Async
   listen(url: string, options?: { flags?: number }): Listener;
   createDialer(url: string): Dialer;
   createListener(url: string): Listener;
+  /** The live connections, each started by the protocol: a message sent once n are listed can reach all n peers. */
   readonly pipes: Pipe[];
   readonly dialers: Dialer[];
   /** pynng's `Socket.listeners` (the name `listeners` is EventEmitter's). */

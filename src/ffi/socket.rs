@@ -365,8 +365,10 @@ pub unsafe extern "C" fn pnng_socket_new_context(
 
 /// The socket's live pipes. Writes their number to `*len_out`; if it exceeds `cap`, returns
 /// `PNNG_EMSGSIZE` and leaves `buf` untouched (call again with more room). A pipe is listed once
-/// its `PNNG_PIPE_EV_ADD_PRE` callbacks have run without rejecting it, and no longer once it is
-/// closed (`pnng_pipe_close`) or removed.
+/// the protocol has started it, as its `PNNG_PIPE_EV_ADD_POST` callbacks begin (so once a pipe is
+/// listed, a message the socket sends can go to it: waiting until `n` pipes are listed before a
+/// pub, push, surveyor or bus send reaches all `n` peers), and no longer once it is closed
+/// (`pnng_pipe_close`) or removed. A pipe in its `PNNG_PIPE_EV_ADD_PRE` callbacks is not listed.
 ///
 /// @param s The socket.
 /// @param buf Receives up to `cap` pipes; may be NULL when `cap` is 0.

@@ -1255,9 +1255,10 @@ class Socket(_Receiver, _Sender, _Closeable, _Strict):
 
     @property
     def pipes(self) -> Tuple[Pipe, ...]:
-        """The live connections (empty once closed); inside a pre-connect callback, the pipe
-        being vetted is one of them (as in pynng)."""
-        # libpnng lists a pipe once its pre-connect callbacks accepted it.
+        """The live connections (empty once closed), each started by the protocol: a message
+        sent once ``n`` are listed can reach all ``n`` peers. Inside a pre-connect callback, the
+        pipe being vetted is one of them (as in pynng)."""
+        # libpnng lists a pipe once the protocol has started it (as its post-connect callbacks begin).
         listed = self._listed(lib.pnng_socket_pipes, self._pipe_for)
         vetting = [p for p in tuple(self._vetting) if p not in self._rejected]
         if not vetting or self._closed:

@@ -9,7 +9,6 @@ sync, trio and asyncio form where the docs have one.
 from __future__ import annotations
 
 import asyncio
-import threading
 
 import pytest
 import trio
@@ -190,24 +189,21 @@ def test_pub_sub_trio_and_asyncio():
 def test_push_pull_sync(capsys):
     from pnng import Pull0, Push0, Timeout
 
-    with Push0(listen=TCP0) as push:
-        # Socket.pipes lists a connection once accepted, a moment before push takes it into
-        # its round robin: wait until push has started both (post-connect).
-        started = threading.Semaphore(0)
-        push.add_post_pipe_connect_cb(lambda pipe: started.release())
-        with Pull0(dial=bound(push), recv_timeout=T) as pull0, \
-                Pull0(dial=bound(push), recv_timeout=T) as pull1:
-            assert started.acquire(timeout=5) and started.acquire(timeout=5)
-            push.send(b"hi some node")
-            push.send(b"hi some other node")
-            got = {pull0.recv(), pull1.recv()}  # round robin: one message each
-            print(sorted(got))
-            pull0.recv_timeout = 100
-            try:
-                pull0.recv()
-                assert False, "Cannot get here, since messages are sent round robin"
-            except Timeout:
-                pass
+    with Push0(listen=TCP0) as push, \
+            Pull0(dial=bound(push), recv_timeout=T) as pull0, \
+            Pull0(dial=bound(push), recv_timeout=T) as pull1:
+        # give some time to connect
+        wait_pipes(push, 2)
+        push.send(b"hi some node")
+        push.send(b"hi some other node")
+        got = {pull0.recv(), pull1.recv()}  # round robin: one message each
+        print(sorted(got))
+        pull0.recv_timeout = 100
+        try:
+            pull0.recv()
+            assert False, "Cannot get here, since messages are sent round robin"
+        except Timeout:
+            pass
     assert capsys.readouterr().out == "[b'hi some node', b'hi some other node']\n"
 
 

@@ -24,11 +24,6 @@ func main() {
 	push, err := pnng.NewPush0()
 	check(err)
 	defer push.Close()
-	// Pipes lists a connection once accepted, a moment before push takes it into its round
-	// robin: count the connections push has started (post-connect) instead.
-	started := make(chan struct{}, 2)
-	_, err = push.AddPostPipeConnectCB(func(*pnng.Pipe) { started <- struct{}{} })
-	check(err)
 	_, err = push.Listen(address)
 	check(err)
 	var pulls []*pnng.Socket
@@ -42,12 +37,13 @@ func main() {
 		pulls = append(pulls, pull)
 	}
 	// give some time to connect
-	for i := 0; i < 2; i++ {
-		select {
-		case <-started:
-		case <-time.After(5 * time.Second):
-			panic("push: connections did not start")
+	for {
+		pipes, err := push.Pipes()
+		check(err)
+		if len(pipes) == 2 {
+			break
 		}
+		time.Sleep(10 * time.Millisecond)
 	}
 
 	check(push.Send([]byte("hi some node")))

@@ -35,8 +35,11 @@ pub(super) struct Events {
     /// Each subscriber with its event, in the order they subscribed: one list for all three
     /// events (32 bytes in every socket, where a list per event took 80).
     subscribers: Mutex<Vec<(PipeEvent, Subscriber)>>,
-    /// Live pipes: listed once their ADD_PRE callbacks accepted them, until REM_POST or
-    /// pnng_pipe_close, whichever comes first.
+    /// Live pipes: listed once NNG has started them (ADD_POST: the protocol has taken the pipe
+    /// in, so a message the socket sends from then on can go to it), until REM_POST or
+    /// pnng_pipe_close, whichever comes first. Listed at ADD_PRE, a pipe was counted a moment
+    /// before pub, push, surveyor or bus sent to it: a message sent right after waiting for
+    /// the count could miss that peer.
     /// Allocated, with its map's smallest table, when the socket dials or listens
     /// (`prepare_pipes`), on the application's thread. Allocated at the first pipe event, on
     /// one of NNG's threads, the set and the map's table were small blocks in that thread's
@@ -59,8 +62,8 @@ impl Events {
 
 /// The socket's pipes as pnng sees them (see `Events::pipes`): one map, not a list (a
 /// listener can hold thousands of pipes, and every pipe event looks its pipe up), with an
-/// entry for each pipe that is live, in its ADD_PRE callbacks, or closed by pnng_pipe_close
-/// and not yet removed by NNG.
+/// entry for each pipe that is live, in its ADD_PRE callbacks, accepted by them and not yet
+/// started, or closed by pnng_pipe_close and not yet removed by NNG.
 #[derive(Default)]
 struct Pipes {
     pipes: IdMap<PipeId, PipeEntry>,
@@ -98,7 +101,7 @@ impl Pipes {
         self.pipes.entry(pid).or_default().0 |= PipeEntry::IN_PRE;
     }
 
-    /// After the ADD_PRE callbacks: listed, unless closed or removed meanwhile.
+    /// After the ADD_PRE callbacks: accepted (listed at ADD_POST), unless removed meanwhile.
     fn pre_done(&mut self, pid: PipeId) {
         let Some(e) = self.pipes.get_mut(&pid) else {
             return;
@@ -108,7 +111,15 @@ impl Pipes {
             return;
         }
         e.0 &= !PipeEntry::IN_PRE;
-        if !e.has(PipeEntry::CLOSED) && e.live().is_none() {
+    }
+
+    /// ADD_POST, before its callbacks run (they see the pipe listed): listed, unless closed
+    /// or removed meanwhile (a pipe that went away between its start and this event).
+    fn started(&mut self, pid: PipeId) {
+        let Some(e) = self.pipes.get_mut(&pid) else {
+            return;
+        };
+        if !e.has(PipeEntry::CLOSED | PipeEntry::IN_PRE) && e.live().is_none() {
             self.listed += 1;
             e.0 |= self.listed & PipeEntry::ORDER;
         }
@@ -119,7 +130,7 @@ impl Pipes {
             return;
         };
         if e.has(PipeEntry::IN_PRE) {
-            // Not live (listed only after ADD_PRE); pre_done forgets it.
+            // Not live (listed only at ADD_POST); pre_done forgets it.
             e.0 |= PipeEntry::REMOVED_IN_PRE;
         } else {
             remove_id(&mut self.pipes, &pid);
@@ -223,7 +234,7 @@ impl SocketState {
         match event {
             PipeEvent::RemPost => self.events.pipes.lock().removed(pid),
             PipeEvent::AddPre => self.events.pipes.lock().pre_started(pid),
-            PipeEvent::AddPost => {}
+            PipeEvent::AddPost => self.events.pipes.lock().started(pid),
         }
         // A copy: no pnng lock is held while user code runs.
         let subs: Vec<Subscriber> = lock(&self.events.subscribers)
@@ -245,7 +256,8 @@ impl SocketState {
                 Subscriber::Queue { cq, userdata } => cq.post_pipe_event(pid, event, userdata),
             }
         }
-        // Listed only once the ADD_PRE callbacks ran, and not if one of them rejected it.
+        // Accepted once the ADD_PRE callbacks ran (listed at ADD_POST, which a rejected pipe
+        // never reaches).
         if event == PipeEvent::AddPre {
             self.events.pipes.lock().pre_done(pid);
         }
