@@ -225,25 +225,33 @@ function definePromiseMessaging(cls, sendAio, recvAio, nb) {
       const routed = msg.pipe !== null && this._replies !== true;
       // A received Message nothing has read yet: its own native message is sent (lib/messages.js).
       let native;
+      let bytes = null;
       try {
-        native = transferring(opts) ? takeTransfer(msg, routed ? msg.pipe.id : 0) : takeForward(msg, routed ? msg.pipe.id : 0);
+        if (transferring(opts)) {
+          const t = takeTransfer(msg, routed ? msg.pipe.id : 0);
+          native = typeof t === 'bigint' ? t : 0n;
+          if (native === 0n) bytes = t;
+        } else {
+          native = takeForward(msg, routed ? msg.pipe.id : 0);
+        }
       } catch (e) {
         return Promise.reject(e);
       }
       if (native !== 0n) return this._sendNative(native, opts);
+      if (bytes === null) bytes = msg.bytes;
       // Otherwise sent as plain bytes (one call, no message built here) unless routed to a pipe.
-      if (!routed) return this.send(msg.bytes, opts);
+      if (!routed) return this.send(bytes, opts);
       const pipeId = msg.pipe.id;
       if (nb !== undefined && this._pendSend === 0 && plain(opts) && (this._nbSend || writable(this))) {
         let routedNative;
         try {
-          routedNative = newMsg(msg.bytes, pipeId);
+          routedNative = newMsg(bytes, pipeId);
         } catch (e) {
           return Promise.reject(e);
         }
         return this._sendNative(routedNative, opts);
       }
-      return dispatcher.submit(K_SEND, sendAio, this._h.id, msg.bytes, pipeId, opts, this);
+      return dispatcher.submit(K_SEND, sendAio, this._h.id, bytes, pipeId, opts, this);
     },
     /**
      * Sends native message `native`, which it owns from here on (freed if the send fails): tried

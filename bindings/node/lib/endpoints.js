@@ -6,7 +6,7 @@ const { check, checkClose, makeError, codeName, codes } = require('./errors');
 const { toBytes, flagsFor, defineDispose } = require('./util');
 const { getOptAny, setOptAny, defineOptions, O } = require('./options');
 const { TLSConfig, tlsPtr } = require('./tls');
-const { Message, takeTransfer, transferring, checkSendable } = require('./messages');
+const { Message, transferMsg, transferring, checkSendable } = require('./messages');
 const { dispatcher, K_SEND } = require('./cq');
 
 /** What a dialer or listener error is about: `{ op, url }` (see PnngError). */
@@ -285,7 +285,7 @@ class Pipe {
         checkSendable(msg);
         return this.send(msg.bytes, opts);
       }
-      native = takeTransfer(msg, 0);
+      native = transferMsg(msg, 0);
     } catch (e) {
       return Promise.reject(e);
     }

@@ -503,20 +503,28 @@ function checkSendable(m) {
   if (m[TRANSFERRED]) throw new TypeError('the Message was transferred by an earlier sendMsg');
 }
 
-/** For sendMsg with `transfer`: the native message to send, routed to `pipeId`, owned by the caller. */
+/**
+ * For sendMsg with `transfer`: what to send, and `m` is left empty. Either the Message's own
+ * native message (a BigInt, routed to `pipeId`, owned by the caller), or, when it has none, its
+ * bytes (a Buffer: the caller sends them as any bytes, without building a message here).
+ */
 function takeTransfer(m, pipeId) {
   checkSendable(m);
-  let native = m[REC] !== null ? unlazyBig(m) : m[NATIVE] !== 0n ? unlazy(m) : 0n;
-  if (native === 0n) {
-    native = newMsg(m.bytes, pipeId);
-  } else {
-    const rc = hasHeader && Number(F.msg_header_len(native)) !== 0 ? F.msg_header_clear(native) : 0;
-    freeOnError(native, rc === 0 ? F.msg_set_pipe(native, pipeId) : rc);
-    msgsTransferred++;
-  }
+  const native = m[REC] !== null ? unlazyBig(m) : m[NATIVE] !== 0n ? unlazy(m) : 0n;
+  const bytes = native === 0n ? m.bytes : null;
   m[TRANSFERRED] = true;
   setBytes(m, EMPTY);
+  if (native === 0n) return bytes;
+  const rc = hasHeader && Number(F.msg_header_len(native)) !== 0 ? F.msg_header_clear(native) : 0;
+  freeOnError(native, rc === 0 ? F.msg_set_pipe(native, pipeId) : rc);
+  msgsTransferred++;
   return native;
+}
+
+/** takeTransfer's outcome as a native message (its bytes copied into one when it is a Buffer). */
+function transferMsg(m, pipeId) {
+  const t = takeTransfer(m, pipeId);
+  return typeof t === 'bigint' ? t : newMsg(t, pipeId);
 }
 
 /** A copy of a large lazy Message's body in a free (else a new) message, routed to `pipeId`. */
@@ -571,4 +579,4 @@ function wrapMsg(socket, native) {
   return m;
 }
 
-module.exports = { takeForward, takeTransfer, transferring, checkSendable, poolStats, hasFreeMsg, Message, newMsg, msgBody, bodyOf, takeBody, bodyMsg, msgHeader, msgPipeId, consumeBody, wrapMsg, BIG };
+module.exports = { takeForward, takeTransfer, transferMsg, transferring, checkSendable, poolStats, hasFreeMsg, Message, newMsg, msgBody, bodyOf, takeBody, bodyMsg, msgHeader, msgPipeId, consumeBody, wrapMsg, BIG };

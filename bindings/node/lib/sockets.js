@@ -7,7 +7,7 @@ const { check, checkClose, makeError, codes } = require('./errors');
 const { toBytes, topicBytes, flagsFor, listIds, defineDispose } = require('./util');
 const { getOptAny, setOptAny, defineOptions, O } = require('./options');
 const { TLSConfig, tlsPtr } = require('./tls');
-const { Message, newMsg, wrapMsg, bodyMsg, consumeBody, takeTransfer, transferring, checkSendable } = require('./messages');
+const { Message, newMsg, wrapMsg, bodyMsg, consumeBody, transferMsg, transferring, checkSendable } = require('./messages');
 const { Dialer, Listener, Pipe, dialFlags, about, dialWatch } = require('./endpoints');
 const { Context, definePromiseMessaging, iterate } = require('./contexts');
 const { dispatcher } = require('./cq');
@@ -261,7 +261,7 @@ class Socket extends EventEmitter {
     if (!(msg instanceof Message)) throw new TypeError('msg must be a Message');
     checkSendable(msg);
     const pipeId = msg.pipe ? msg.pipe.id : 0;
-    const native = transferring(opts) ? takeTransfer(msg, pipeId) : newMsg(msg.bytes, pipeId);
+    const native = transferring(opts) ? transferMsg(msg, pipeId) : newMsg(msg.bytes, pipeId);
     const rc = F.socket_send_msg(this._h.id, native, flagsFor(opts));
     if (rc !== 0) {
       F.msg_free(native); // not consumed on failure
