@@ -858,10 +858,8 @@ fn a_pub_send_reaches_every_listed_peer() {
                 "{transport}: subscriber {i}"
             );
         }
-        for s in subs {
-            close(s);
-        }
-        close(publisher);
+        // Every post-connect callback has run before anything closes (a pipe closed first is
+        // no longer listed when a late callback looks).
         let mine = || -> Vec<(u32, bool)> {
             let seen = SEEN_IN_POST.lock().unwrap();
             seen.iter()
@@ -878,6 +876,11 @@ fn a_pub_send_reaches_every_listed_peer() {
             "{transport}: not listed in ADD_POST: {:?}",
             mine()
         );
+        for s in subs {
+            close(s);
+        }
+        close(publisher);
+        SEEN_IN_POST.lock().unwrap().clear();
     }
 }
 
