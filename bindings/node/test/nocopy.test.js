@@ -23,27 +23,34 @@ async function pairOver(url, opts = {}) {
   return [a, b];
 }
 
+/**
+ * Sends `sent` from a and receives it on b with recvInto(into) by both routes: the message
+ * already there (the non-blocking first try), and the receive waiting for it (the aio route).
+ * Returns what each route resolved to.
+ */
+async function recvIntoBothRoutes(a, b, into, sent) {
+  await a.send(sent);
+  await new Promise((r) => setTimeout(r, 5));
+  const there = await b.recvInto(into);
+  assert.ok(there.equals(sent), `${sent.length} bytes (already there) differ`);
+  const waiting = b.recvInto(into);
+  await a.send(sent);
+  const waited = await waiting;
+  assert.ok(waited.equals(sent), `${sent.length} bytes (waited for) differ`);
+  return [there, waited];
+}
+
 for (const transport of ['inproc', 'tcp']) {
   test(`recvInto fills the caller's Buffer at every size (${transport})`, T, async () => {
     const [a, b] = await pairOver(transport === 'tcp' ? 'tcp://127.0.0.1:0' : inproc('into'));
     try {
       const into = Buffer.alloc(2 << 20, 0xee);
       for (const [i, n] of [0, 1, 64, 16384, 65536, 200000, 1 << 20, (2 << 20) - 1].entries()) {
-        const sent = body(n, i);
-        // Both routes: the message already there (the non-blocking first try), and the receive
-        // waiting for it (the aio route).
-        await a.send(sent);
-        await new Promise((r) => setTimeout(r, 5));
-        const got = await b.recvInto(into);
-        assert.equal(got.length, n);
-        assert.equal(got.buffer, into.buffer, 'a view of the caller\'s Buffer');
-        assert.equal(got.byteOffset, into.byteOffset);
-        assert.ok(got.equals(sent), `${n} bytes (already there) differ`);
-        const waiting = b.recvInto(into);
-        await a.send(sent);
-        const got2 = await waiting;
-        assert.equal(got2.buffer, into.buffer);
-        assert.ok(got2.equals(sent), `${n} bytes (waited for) differ`);
+        for (const got of await recvIntoBothRoutes(a, b, into, body(n, i))) {
+          assert.equal(got.length, n);
+          assert.equal(got.buffer, into.buffer, "a view of the caller's Buffer");
+          assert.equal(got.byteOffset, into.byteOffset);
+        }
       }
       assert.equal(_dispatcher.pending, 0);
     } finally {
@@ -58,19 +65,7 @@ test('recvInto: a message longer than the Buffer comes whole in a new Buffer, no
   try {
     const small = Buffer.alloc(100, 0xee);
     for (const n of [101, 4096, 300000]) {
-      // already there
-      const sent = body(n, n);
-      await a.send(sent);
-      await new Promise((r) => setTimeout(r, 5));
-      const got = await b.recvInto(small);
-      assert.notEqual(got.buffer, small.buffer);
-      assert.ok(got.equals(sent), `${n} bytes (already there) differ`);
-      // waited for
-      const waiting = b.recvInto(small);
-      await a.send(sent);
-      const got2 = await waiting;
-      assert.notEqual(got2.buffer, small.buffer);
-      assert.ok(got2.equals(sent), `${n} bytes (waited for) differ`);
+      for (const got of await recvIntoBothRoutes(a, b, small, body(n, n))) assert.notEqual(got.buffer, small.buffer);
       assert.ok(small.equals(Buffer.alloc(100, 0xee)), 'the small Buffer was not written');
     }
     // the next message that fits goes into the Buffer again
