@@ -180,11 +180,12 @@ function definePromiseMessaging(cls, sendAio, recvAio, nb) {
      */
     recvInto(buffer, opts) {
       if (!(buffer instanceof Uint8Array)) return Promise.reject(new TypeError('buffer must be a Buffer or Uint8Array'));
+      const into = toBytes(buffer); // a Buffer over the same memory
       if (nb !== undefined && this._pendRecv === 0 && tryRecv(this) && plain(opts)) {
-        const rc = nb.recv(this._h.id, buffer, buffer.length, NONBLOCK, nbLen);
+        const rc = nb.recv(this._h.id, into, into.length, NONBLOCK, nbLen);
         if (rc === 0) {
           this._rxMiss = 0;
-          return Promise.resolve(asBuffer(buffer).subarray(0, Number(nbLen[0])));
+          return Promise.resolve(into.subarray(0, Number(nbLen[0])));
         }
         if (rc === EMSGSIZE) {
           // Longer than the buffer: NNG kept it for the next receive, which takes it whole.
@@ -199,7 +200,7 @@ function definePromiseMessaging(cls, sendAio, recvAio, nb) {
         }
         this._rxMiss++;
       }
-      return dispatcher.submit(K_RECV_INTO, recvAio, this._h.id, asBuffer(buffer), 0, opts, this);
+      return dispatcher.submit(K_RECV_INTO, recvAio, this._h.id, into, 0, opts, this);
     },
     /** Receives the next Message (with `.pipe`). */
     recvMsg(opts) {
@@ -276,11 +277,6 @@ function definePromiseMessaging(cls, sendAio, recvAio, nb) {
     // Like class methods: writable, configurable, not enumerable.
     Object.defineProperty(cls.prototype, name, { value: fn, writable: true, configurable: true });
   }
-}
-
-/** `bytes` as a Buffer over the same memory (itself when it is one). */
-function asBuffer(bytes) {
-  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 /** Out-parameter of the blocking receives (valid until the next call). */

@@ -18,9 +18,9 @@
 // The hot path avoids koffi's _Out_ parameters (a JS array per call, several times dearer than the
 // call itself): out-pointers go to one preallocated BigUint64Array (see the declarations in ffi.js).
 
-const { koffi, F, C, memcpy } = require('./ffi');
+const { koffi, F, C } = require('./ffi');
 const { makeError, AbortError, check } = require('./errors');
-const { newMsg, takeBody } = require('./messages');
+const { newMsg, takeBody, copyInto } = require('./messages');
 
 // Slices are shorter in worker threads: worker.terminate() waits for the slice in progress.
 const WAIT_SLICE_MS = require('node:worker_threads').isMainThread ? 1000 : 100;
@@ -418,10 +418,7 @@ function receivedInto(into, info) {
   if (msg === 0n) return into.subarray(0, len);
   if (len > into.length) return takeBody(msg, len);
   try {
-    if (len > 0) {
-      if (memcpy !== null) memcpy(into, F.msg_body(msg), len);
-      else into.set(new Uint8Array(koffi.view(F.msg_body(msg), len)));
-    }
+    if (len > 0) copyInto(into, F.msg_body(msg), len);
   } finally {
     F.msg_free(msg);
   }

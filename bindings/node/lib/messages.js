@@ -206,15 +206,20 @@ function poolStats() {
   return { freeMsgBytes, msgsViewed, msgsReused, bodiesCopied, overflowing, msgsForwarded, msgsTransferred, lazyMsgs: lazyMsgs.length, lazyBig: lazyBig.length, lazyBigBytes };
 }
 
-/** Copies `len` bytes at native address `ptr` into a new Buffer. */
-const copyFrom = memcpy
-  ? (ptr, len) => {
-      if (len === 0) return Buffer.alloc(0);
-      const b = Buffer.allocUnsafe(len);
-      memcpy(b, ptr, len);
-      return b;
+/** Copies `len` (> 0) bytes at native address `ptr` into `dst` (a Uint8Array that long or longer). */
+const copyInto = memcpy
+  ? (dst, ptr, len) => {
+      memcpy(dst, ptr, len);
     }
-  : (ptr, len) => (len === 0 ? Buffer.alloc(0) : Buffer.from(koffi.view(ptr, len).slice(0)));
+  : (dst, ptr, len) => dst.set(new Uint8Array(koffi.view(ptr, len)));
+
+/** Copies `len` bytes at native address `ptr` into a new Buffer. */
+function copyFrom(ptr, len) {
+  if (len === 0) return Buffer.alloc(0);
+  const b = Buffer.allocUnsafe(len);
+  copyInto(b, ptr, len);
+  return b;
+}
 
 /** Frees native message `msg` and throws when `rc` is an error code (0: nothing happens). */
 function freeOnError(msg, rc) {
@@ -479,10 +484,18 @@ function takeForward(m, pipeId) {
     throw e;
   }
   setBytes(m, body);
-  const rc = hasHeader && Number(F.msg_header_len(native)) !== 0 ? F.msg_header_clear(native) : 0;
-  freeOnError(native, rc === 0 ? F.msg_set_pipe(native, pipeId) : rc);
+  routeReceived(native, pipeId);
   msgsForwarded++;
   return native;
+}
+
+/**
+ * Makes received native message `native` sendable again as a Message's send: its header (a raw
+ * socket's) cleared, routed to pipe `pipeId` (0: none). Frees it and throws on failure.
+ */
+function routeReceived(native, pipeId) {
+  const rc = hasHeader && Number(F.msg_header_len(native)) !== 0 ? F.msg_header_clear(native) : 0;
+  freeOnError(native, rc === 0 ? F.msg_set_pipe(native, pipeId) : rc);
 }
 
 // sendMsg(m, { transfer: true }) gives the Message's contents away, as transferring an
@@ -515,8 +528,7 @@ function takeTransfer(m, pipeId) {
   m[TRANSFERRED] = true;
   setBytes(m, EMPTY);
   if (native === 0n) return bytes;
-  const rc = hasHeader && Number(F.msg_header_len(native)) !== 0 ? F.msg_header_clear(native) : 0;
-  freeOnError(native, rc === 0 ? F.msg_set_pipe(native, pipeId) : rc);
+  routeReceived(native, pipeId);
   msgsTransferred++;
   return native;
 }
@@ -579,4 +591,4 @@ function wrapMsg(socket, native) {
   return m;
 }
 
-module.exports = { takeForward, takeTransfer, transferMsg, transferring, checkSendable, poolStats, hasFreeMsg, Message, newMsg, msgBody, bodyOf, takeBody, bodyMsg, msgHeader, msgPipeId, consumeBody, wrapMsg, BIG };
+module.exports = { takeForward, takeTransfer, transferMsg, transferring, checkSendable, copyInto, poolStats, hasFreeMsg, Message, newMsg, msgBody, bodyOf, takeBody, bodyMsg, msgHeader, msgPipeId, consumeBody, wrapMsg, BIG };
