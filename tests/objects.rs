@@ -1187,3 +1187,132 @@ fn messages_grow_past_their_first_allocation_intact() {
     close(s);
     close(r);
 }
+
+/// One thread serving both ends of tcp and ipc connections (as an event loop does): a send reads
+/// its in-process peer's end itself (NNG patch 0050) once the poller has seen where its writes
+/// land. Every message must arrive intact: round trips of every size (the large ones are not
+/// held), pairings that go wrong while two connections interleave (they are forgotten), and a
+/// peer socket closed right after a send that read its end.
+#[test]
+fn in_process_peers_read_by_the_sender() {
+    let mut cq = std::ptr::null_mut();
+    assert_eq!(unsafe { pnng_cq_new(&mut cq) }, PNNG_OK);
+    let mut fd = -1;
+    assert_eq!(unsafe { pnng_cq_fd(cq, &mut fd) }, PNNG_OK);
+    let new_aio = || {
+        let mut a = std::ptr::null_mut();
+        assert_eq!(
+            unsafe { pnng_aio_new_cq(cq, std::ptr::null_mut(), &mut a) },
+            PNNG_OK
+        );
+        a
+    };
+    // The next completion, which must be `want`'s.
+    let complete = |want: *mut pnng_aio| -> Result<Vec<u8>, pnng_result> {
+        let (got, outcome) = next_completion(cq, fd);
+        assert_eq!(got, want);
+        outcome
+    };
+    let a = new_aio();
+    for transport in ["ipc", "tcp"] {
+        // Round trips: the reply side receives through the queue, the request side blocks.
+        let (rep, req) = pair(pnng_rep0_open, pnng_req0_open, &addr(transport));
+        for i in 0..400usize {
+            let size = [64, 1000, 60 * 1024, 70 * 1024][i % 4];
+            let data: Vec<u8> = (0..size).map(|k| (k + i) as u8).collect();
+            assert_eq!(unsafe { pnng_socket_recv_aio(rep, a) }, PNNG_OK);
+            assert_eq!(send(req, &data), PNNG_OK, "{transport}: request {i}");
+            let got = complete(a).unwrap_or_else(|rv| panic!("{transport}: request {i}: {rv}"));
+            assert_eq!(got, data, "{transport}: request {i}");
+            let reply: Vec<u8> = data.iter().rev().copied().collect();
+            assert_eq!(send(rep, &reply), PNNG_OK, "{transport}: reply {i}");
+            assert_eq!(recv(req), Ok(reply), "{transport}: reply {i}");
+        }
+        close(req);
+        close(rep);
+
+        // Two connections interleaved by one thread: a write on one is followed by reads of
+        // the other, so a pairing may be learned wrong; messages still all arrive.
+        let (x1, y1) = pair(pnng_pair0_open, pnng_pair0_open, &addr(transport));
+        let (x2, y2) = pair(pnng_pair0_open, pnng_pair0_open, &addr(transport));
+        let b = new_aio();
+        for i in 0..300usize {
+            let (one, two) = ([i as u8, 1], [i as u8, 2]);
+            assert_eq!(unsafe { pnng_socket_recv_aio(x1, a) }, PNNG_OK);
+            assert_eq!(unsafe { pnng_socket_recv_aio(x2, b) }, PNNG_OK);
+            if i % 2 == 0 {
+                assert_eq!(send(y1, &one), PNNG_OK);
+                assert_eq!(send(y2, &two), PNNG_OK);
+            } else {
+                assert_eq!(send(y2, &two), PNNG_OK);
+                assert_eq!(send(y1, &one), PNNG_OK);
+            }
+            let mut got = [next_completion(cq, fd), next_completion(cq, fd)];
+            got.sort_by_key(|(aio, _)| *aio != a);
+            assert_eq!(got[0], (a, Ok(one.to_vec())), "{transport}: round {i}");
+            assert_eq!(got[1], (b, Ok(two.to_vec())), "{transport}: round {i}");
+            // And the other way (the learned pairings of the other ends).
+            assert_eq!(send(x1, &one), PNNG_OK);
+            assert_eq!(send(x2, &two), PNNG_OK);
+            assert_eq!(recv(y2), Ok(two.to_vec()));
+            assert_eq!(recv(y1), Ok(one.to_vec()));
+        }
+        unsafe { pnng_aio_free(b) };
+        for s in [x1, y1, x2, y2] {
+            close(s);
+        }
+
+        // A peer closed right after a send that read its end (its pipe's teardown waits for
+        // nothing this thread holds).
+        for i in 0..40 {
+            let (rep, req) = pair(pnng_rep0_open, pnng_req0_open, &addr(transport));
+            for _ in 0..3 {
+                assert_eq!(unsafe { pnng_socket_recv_aio(rep, a) }, PNNG_OK);
+                assert_eq!(send(req, b"ping"), PNNG_OK);
+                assert_eq!(complete(a), Ok(b"ping".to_vec()), "{transport}: {i}");
+                assert_eq!(send(rep, b"pong"), PNNG_OK);
+                assert_eq!(recv(req), Ok(b"pong".to_vec()));
+            }
+            assert_eq!(unsafe { pnng_socket_recv_aio(rep, a) }, PNNG_OK);
+            assert_eq!(send(req, b"last"), PNNG_OK);
+            close(rep);
+            let r = complete(a);
+            assert!(
+                r == Ok(b"last".to_vec()) || r == Err(PNNG_ECLOSED),
+                "{transport}: {i}: {r:?}"
+            );
+            close(req);
+        }
+    }
+    unsafe {
+        pnng_aio_free(a);
+        pnng_cq_free(cq);
+    }
+}
+
+/// The next completion on `cq`, waited for on its descriptor `fd` as an event loop would: the
+/// aio, and its received message or error.
+fn next_completion(
+    cq: *mut pnng_cq,
+    fd: c_int,
+) -> (*mut pnng_aio, Result<Vec<u8>, pnng_result>) {
+    let (mut got, mut ud) = (std::ptr::null_mut(), std::ptr::null_mut());
+    let t = std::time::Instant::now();
+    while unsafe { pnng_cq_pop(cq, &mut got, &mut ud) } == PNNG_EAGAIN {
+        assert!(t.elapsed() < std::time::Duration::from_secs(10), "no completion");
+        let mut p = libc::pollfd {
+            fd,
+            events: libc::POLLIN,
+            revents: 0,
+        };
+        unsafe { libc::poll(&mut p, 1, 100) };
+    }
+    match unsafe { pnng_aio_result(got) } {
+        PNNG_OK => {
+            let mut m = std::ptr::null_mut();
+            assert_eq!(unsafe { pnng_aio_take_msg(got, &mut m) }, PNNG_OK);
+            (got, Ok(take(m)))
+        }
+        rv => (got, Err(rv)),
+    }
+}

@@ -20,6 +20,7 @@
 #include <string.h> /* for strerror() */
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "core/nng_impl.h"
@@ -79,10 +80,15 @@ struct nni_posix_pfd {
 	bool             waiter;   // pnng: a caller polls fd (wait_task)
 	bool             taken;    // pnng: POLLIN taken from epoll by it
 	nni_cv           wait_cv;  // pnng: fini waits for the waiter
+	uint32_t         peer;     // pnng: id of the in-process peer (atomic)
+	uint32_t         rx_from;  // pnng: last sender it was paired with
+	unsigned         misses;   // pnng: taken as a peer, found empty
 };
 
 // single global instance for now.
 static nni_posix_pollq nni_posix_global_pollq;
+
+static void pfd_learn_peer(nni_posix_pfd *); // pnng
 
 int
 nni_posix_pfd_init(nni_posix_pfd **pfdp, int fd)
@@ -103,8 +109,11 @@ nni_posix_pfd_init(nni_posix_pfd **pfdp, int fd)
 	nni_mtx_init(&pfd->mtx);
 	nni_cv_init(&pfd->cv, &pq->mtx);
 	nni_cv_init(&pfd->wait_cv, &pfd->mtx);
-	pfd->waiter = false;
-	pfd->taken  = false;
+	pfd->waiter  = false;
+	pfd->taken   = false;
+	pfd->peer    = 0;
+	pfd->rx_from = 0;
+	pfd->misses  = 0;
 
 	pfd->pq      = pq;
 	pfd->fd      = fd;
@@ -325,6 +334,9 @@ nni_posix_poll_thr(void *arg)
 				cb    = pfd->cb;
 				cbarg = pfd->arg;
 				nni_mtx_unlock(&pfd->mtx);
+				if ((mask & (unsigned) EPOLLIN) != 0) {
+					pfd_learn_peer(pfd); // pnng
+				}
 
 				// Execute the callback with lock released
 				if (cb != NULL) {
@@ -576,16 +588,188 @@ nni_posix_pfd_hints_set(uint64_t hints)
 	pfd_last_wait = (uint32_t) (hints >> 32);
 }
 
+// pnng: a sender reads its in-process peer's end itself.
+//
+// When both ends of a tcp or ipc connection are in this process (a client
+// and a server socket of one program, both served by one event loop or one
+// Go scheduler), the peer end is often waited for by nobody's own thread: its
+// receive is armed in epoll, so the sender's write wakes the poller thread,
+// which reads the message and completes the peer's receive, and the sender
+// runs again after it (two context switches per message, and on two CPUs
+// two wake-ups across them).  The poller learns which descriptor a write
+// lands on (pfd_learn_peer: the descriptor it reads right after a write to
+// another one of the same process); from then on a small write by a
+// synchronous call (nni_posix_pfd_hint) takes the peer's read interest out
+// of epoll first, and the end of the call reads the peer's descriptor on the
+// calling thread (nni_posix_pfd_release), as the poller would have.  A peer
+// that a thread waits on itself (wait_task) is left alone: that thread is
+// woken directly.  A pairing that keeps finding nothing to read (the write
+// went elsewhere) is forgotten after PFD_PEER_MISSES takes in a row.
+
+#define PFD_PEER_MISSES 8
+
+static uint32_t pfd_last_tx; // id of the last small write's pfd (atomic)
+static NNI_TLS_FAST __thread nni_posix_pfd *pfd_peer_held; // taken as peer
+static NNI_TLS_FAST __thread uint32_t       pfd_peer_from; // ...for this one
+
+// Whether descriptors a and b are the two ends of one connection, as far as
+// can be told: for tcp, a's local address is b's peer address; for ipc, b's
+// peer is this process (which end within it is not known: a wrong guess is
+// forgotten after its misses).
+static bool
+pfd_same_connection(int a, int b)
+{
+	struct sockaddr_storage la, pb;
+	socklen_t               lal = sizeof(la), pbl = sizeof(pb);
+
+	if ((getsockname(a, (struct sockaddr *) &la, &lal) != 0) ||
+	    (getpeername(b, (struct sockaddr *) &pb, &pbl) != 0) ||
+	    (la.ss_family != pb.ss_family)) {
+		return (false);
+	}
+	if ((la.ss_family == AF_INET) || (la.ss_family == AF_INET6)) {
+		return ((lal == pbl) && (memcmp(&la, &pb, lal) == 0));
+	}
+	if (la.ss_family == AF_UNIX) {
+		struct ucred cred;
+		socklen_t    cl = sizeof(cred);
+		return ((getsockopt(b, SOL_SOCKET, SO_PEERCRED, &cred, &cl) == 0) &&
+		    (cred.pid == getpid()));
+	}
+	return (false);
+}
+
+// The poller read pfd: if a small write to another descriptor came just
+// before, pfd is most likely where it landed.  Pairs them (once per sender).
+static void
+pfd_learn_peer(nni_posix_pfd *pfd)
+{
+	nni_posix_pollq *pq = pfd->pq;
+	nni_posix_pfd   *tx;
+	uint32_t         x  = __atomic_load_n(&pfd_last_tx, __ATOMIC_RELAXED);
+
+	if ((x == 0) || (x == pfd->id) || (pfd->rx_from == x)) {
+		return;
+	}
+	pfd->rx_from = x; // poller thread only
+	nni_mtx_lock(&pq->mtx);
+	if (((tx = nni_id_get(&pq->ids, x)) != NULL) &&
+	    (__atomic_load_n(&tx->peer, __ATOMIC_RELAXED) != pfd->id) &&
+	    pfd_same_connection(tx->fd, pfd->fd)) {
+		__atomic_store_n(&tx->peer, pfd->id, __ATOMIC_RELAXED);
+	}
+	nni_mtx_unlock(&pq->mtx);
+}
+
+// Takes the read interest of peer (id) for the rest of this call.
+static void
+pfd_take_peer(uint32_t id, uint32_t from)
+{
+	nni_posix_pollq *pq = &nni_posix_global_pollq;
+	nni_posix_pfd   *peer;
+
+	nni_mtx_lock(&pq->mtx);
+	if ((peer = nni_id_get(&pq->ids, id)) == NULL) {
+		nni_mtx_unlock(&pq->mtx);
+		return;
+	}
+	nni_mtx_lock(&peer->mtx);
+	nni_mtx_unlock(&pq->mtx);
+	if (!peer->closing && !peer->waiter &&
+	    ((peer->events & (unsigned) POLLIN) != 0)) {
+		struct epoll_event ev;
+		memset(&ev, 0, sizeof(ev));
+		ev.events   = (peer->events & ~(unsigned) POLLIN) | NNI_EPOLL_FLAGS;
+		ev.data.ptr = peer;
+		if (epoll_ctl(pq->epfd, EPOLL_CTL_MOD, peer->fd, &ev) == 0) {
+			peer->events &= ~(unsigned) POLLIN;
+			peer->taken   = true;
+			peer->waiter  = true; // fini waits for the release
+			pfd_peer_held = peer;
+			pfd_peer_from = from;
+		}
+	}
+	nni_mtx_unlock(&peer->mtx);
+}
+
+// pfd->mtx held: give the read interest back to epoll.
+static void pfd_give_back(nni_posix_pfd *pfd);
+
+// The end of the call: reads the peer taken by pfd_take_peer if the write
+// reached it, else gives it back (and counts the miss).  Whether there was
+// one.
+static bool
+pfd_release_peer(void)
+{
+	nni_posix_pfd   *peer = pfd_peer_held;
+	nni_posix_pfd_cb cb   = NULL;
+	void            *cbarg;
+	struct pollfd    p;
+	bool             ready;
+	bool             forget = false;
+
+	if (peer == NULL) {
+		return (false);
+	}
+	pfd_peer_held = NULL;
+	// The descriptor stays open while peer->waiter is set.
+	p.fd      = peer->fd;
+	p.events  = POLLIN;
+	p.revents = 0;
+	ready     = (poll(&p, 1, 0) == 1);
+	nni_mtx_lock(&peer->mtx);
+	if (peer->taken && !peer->closing) {
+		if (ready) {
+			peer->taken  = false; // the callback re-arms
+			peer->misses = 0;
+			cb           = peer->cb;
+			cbarg        = peer->arg;
+		} else {
+			pfd_give_back(peer);
+			forget = (++peer->misses >= PFD_PEER_MISSES);
+			if (forget) {
+				peer->misses = 0;
+			}
+		}
+	}
+	nni_mtx_unlock(&peer->mtx);
+	if (cb != NULL) {
+		// Within the call's scope, as the caller's own pipe below.
+		cb(peer, (unsigned) POLLIN, cbarg);
+	}
+	nni_mtx_lock(&peer->mtx);
+	peer->waiter = false;
+	nni_cv_wake(&peer->wait_cv);
+	nni_mtx_unlock(&peer->mtx);
+	if (forget) {
+		nni_posix_pollq *pq = &nni_posix_global_pollq;
+		nni_posix_pfd   *tx;
+		nni_mtx_lock(&pq->mtx);
+		if ((tx = nni_id_get(&pq->ids, pfd_peer_from)) != NULL) {
+			__atomic_store_n(&tx->peer, 0, __ATOMIC_RELAXED);
+		}
+		nni_mtx_unlock(&pq->mtx);
+	}
+	return (true);
+}
+
 // Called by the stream transports (holding their lock) when this thread
 // writes len bytes to pfd; a large write clears the thread's hint.
 void
 nni_posix_pfd_hint(nni_posix_pfd *pfd, size_t len)
 {
+	uint32_t peer;
+
 	if (len > NNI_POSIX_PFD_HOLD_MAX) {
 		pfd_hint = 0;
 		return;
 	}
 	pfd_hint = pfd->id;
+	__atomic_store_n(&pfd_last_tx, pfd->id, __ATOMIC_RELAXED);
+	if (((peer = __atomic_load_n(&pfd->peer, __ATOMIC_RELAXED)) != 0) &&
+	    (pfd_peer_held == NULL) && nni_aio_in_call()) {
+		pfd_take_peer(peer, pfd->id);
+	}
 	if ((pfd_held != NULL) || (pfd_last_wait != pfd->id) ||
 	    !nni_aio_in_call()) {
 		return;
@@ -616,9 +800,10 @@ nni_posix_pfd_release(void)
 	nni_posix_pfd   *pfd = pfd_held;
 	nni_posix_pfd_cb cb  = NULL;
 	void            *cbarg;
+	bool             peer = pfd_release_peer(); // pnng
 
 	if (pfd == NULL) {
-		return (false);
+		return (peer);
 	}
 	pfd_held = NULL;
 	nni_mtx_lock(&pfd->mtx);
