@@ -1292,14 +1292,14 @@ fn in_process_peers_read_by_the_sender() {
 
 /// The next completion on `cq`, waited for on its descriptor `fd` as an event loop would: the
 /// aio, and its received message or error.
-fn next_completion(
-    cq: *mut pnng_cq,
-    fd: c_int,
-) -> (*mut pnng_aio, Result<Vec<u8>, pnng_result>) {
+fn next_completion(cq: *mut pnng_cq, fd: c_int) -> (*mut pnng_aio, Result<Vec<u8>, pnng_result>) {
     let (mut got, mut ud) = (std::ptr::null_mut(), std::ptr::null_mut());
     let t = std::time::Instant::now();
     while unsafe { pnng_cq_pop(cq, &mut got, &mut ud) } == PNNG_EAGAIN {
-        assert!(t.elapsed() < std::time::Duration::from_secs(10), "no completion");
+        assert!(
+            t.elapsed() < std::time::Duration::from_secs(10),
+            "no completion"
+        );
         let mut p = libc::pollfd {
             fd,
             events: libc::POLLIN,
