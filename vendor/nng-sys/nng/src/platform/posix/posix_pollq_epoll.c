@@ -20,6 +20,7 @@
 #include <string.h> /* for strerror() */
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -83,6 +84,7 @@ struct nni_posix_pfd {
 	uint32_t         peer;     // pnng: id of the in-process peer (atomic)
 	uint32_t         rx_from;  // pnng: last sender it was paired with
 	unsigned         misses;   // pnng: taken as a peer, found empty
+	int              local;    // pnng: peer in this process: 1, not: -1
 };
 
 // single global instance for now.
@@ -114,6 +116,7 @@ nni_posix_pfd_init(nni_posix_pfd **pfdp, int fd)
 	pfd->peer    = 0;
 	pfd->rx_from = 0;
 	pfd->misses  = 0;
+	pfd->local   = 0;
 
 	pfd->pq      = pq;
 	pfd->fd      = fd;
@@ -612,10 +615,42 @@ static uint32_t pfd_last_tx; // id of the last small write's pfd (atomic)
 static NNI_TLS_FAST __thread nni_posix_pfd *pfd_peer_held; // taken as peer
 static NNI_TLS_FAST __thread uint32_t       pfd_peer_from; // ...for this one
 
-// Whether descriptors a and b are the two ends of one connection, as far as
-// can be told: for tcp, a's local address is b's peer address; for ipc, b's
-// peer is this process (which end within it is not known: a wrong guess is
-// forgotten after its misses).
+// Whether descriptor fd's peer may be in this process: an ipc peer that is
+// this process, a tcp peer on a loopback address.  Looked at once per
+// descriptor (pfd_learn_peer), so that a process talking to others pays
+// nothing per message.
+static bool
+pfd_peer_may_be_local(int fd)
+{
+	struct sockaddr_storage pa;
+	socklen_t               pal = sizeof(pa);
+	struct ucred            cred;
+	socklen_t               cl = sizeof(cred);
+
+	if (getpeername(fd, (struct sockaddr *) &pa, &pal) != 0) {
+		return (false);
+	}
+	switch (pa.ss_family) {
+	case AF_UNIX:
+		return ((getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &cl) == 0) &&
+		    (cred.pid == getpid()));
+	case AF_INET:
+		return ((ntohl(((struct sockaddr_in *) &pa)->sin_addr.s_addr) >>
+		            24) == 127);
+	case AF_INET6: {
+		const struct in6_addr *a = &((struct sockaddr_in6 *) &pa)->sin6_addr;
+		return (IN6_IS_ADDR_LOOPBACK(a) ||
+		    (IN6_IS_ADDR_V4MAPPED(a) && (a->s6_addr[12] == 127)));
+	}
+	default:
+		return (false);
+	}
+}
+
+// Whether descriptors a and b (whose peer may be local) are the two ends of
+// one connection, as far as can be told: for tcp, a's local address is b's
+// peer address; for ipc, both are unix sockets (which end within the process
+// is not known: a wrong guess is forgotten after its misses).
 static bool
 pfd_same_connection(int a, int b)
 {
@@ -630,13 +665,7 @@ pfd_same_connection(int a, int b)
 	if ((la.ss_family == AF_INET) || (la.ss_family == AF_INET6)) {
 		return ((lal == pbl) && (memcmp(&la, &pb, lal) == 0));
 	}
-	if (la.ss_family == AF_UNIX) {
-		struct ucred cred;
-		socklen_t    cl = sizeof(cred);
-		return ((getsockopt(b, SOL_SOCKET, SO_PEERCRED, &cred, &cl) == 0) &&
-		    (cred.pid == getpid()));
-	}
-	return (false);
+	return (la.ss_family == AF_UNIX);
 }
 
 // The poller read pfd: if a small write to another descriptor came just
@@ -648,10 +677,17 @@ pfd_learn_peer(nni_posix_pfd *pfd)
 	nni_posix_pfd   *tx;
 	uint32_t         x  = __atomic_load_n(&pfd_last_tx, __ATOMIC_RELAXED);
 
-	if ((x == 0) || (x == pfd->id) || (pfd->rx_from == x)) {
+	if ((x == 0) || (x == pfd->id) || (pfd->rx_from == x) ||
+	    (pfd->local < 0)) {
 		return;
 	}
-	pfd->rx_from = x; // poller thread only
+	pfd->rx_from = x; // poller thread only (as local)
+	if (pfd->local == 0) {
+		pfd->local = pfd_peer_may_be_local(pfd->fd) ? 1 : -1;
+		if (pfd->local < 0) {
+			return;
+		}
+	}
 	nni_mtx_lock(&pq->mtx);
 	if (((tx = nni_id_get(&pq->ids, x)) != NULL) &&
 	    (__atomic_load_n(&tx->peer, __ATOMIC_RELAXED) != pfd->id) &&
