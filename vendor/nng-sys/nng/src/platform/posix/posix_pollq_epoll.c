@@ -697,6 +697,29 @@ pfd_learn_peer(nni_posix_pfd *pfd)
 	nni_mtx_unlock(&pq->mtx);
 }
 
+// pfd->mtx held: takes the read interest out of epoll, for a caller that
+// reads the descriptor itself; whether it could (not when closing, when no
+// read is pending, or when the poller has the event already).  Given back by
+// the descriptor's callback re-arming it, or by pfd_give_back.
+static bool
+pfd_take_in(nni_posix_pfd *pfd)
+{
+	struct epoll_event ev;
+
+	if (pfd->closing || ((pfd->events & (unsigned) POLLIN) == 0)) {
+		return (false);
+	}
+	memset(&ev, 0, sizeof(ev));
+	ev.events   = (pfd->events & ~(unsigned) POLLIN) | NNI_EPOLL_FLAGS;
+	ev.data.ptr = pfd;
+	if (epoll_ctl(pfd->pq->epfd, EPOLL_CTL_MOD, pfd->fd, &ev) != 0) {
+		return (false);
+	}
+	pfd->events &= ~(unsigned) POLLIN;
+	pfd->taken = true;
+	return (true);
+}
+
 // Takes the read interest of peer (id) for the rest of this call.
 static void
 pfd_take_peer(uint32_t id, uint32_t from)
@@ -711,19 +734,10 @@ pfd_take_peer(uint32_t id, uint32_t from)
 	}
 	nni_mtx_lock(&peer->mtx);
 	nni_mtx_unlock(&pq->mtx);
-	if (!peer->closing && !peer->waiter &&
-	    ((peer->events & (unsigned) POLLIN) != 0)) {
-		struct epoll_event ev;
-		memset(&ev, 0, sizeof(ev));
-		ev.events   = (peer->events & ~(unsigned) POLLIN) | NNI_EPOLL_FLAGS;
-		ev.data.ptr = peer;
-		if (epoll_ctl(pq->epfd, EPOLL_CTL_MOD, peer->fd, &ev) == 0) {
-			peer->events &= ~(unsigned) POLLIN;
-			peer->taken   = true;
-			peer->waiter  = true; // fini waits for the release
-			pfd_peer_held = peer;
-			pfd_peer_from = from;
-		}
+	if (!peer->waiter && pfd_take_in(peer)) {
+		peer->waiter  = true; // fini waits for the release
+		pfd_peer_held = peer;
+		pfd_peer_from = from;
 	}
 	nni_mtx_unlock(&peer->mtx);
 }
@@ -811,18 +825,9 @@ nni_posix_pfd_hint(nni_posix_pfd *pfd, size_t len)
 		return;
 	}
 	nni_mtx_lock(&pfd->mtx);
-	if (!pfd->closing && !pfd->waiter &&
-	    ((pfd->events & (unsigned) POLLIN) != 0)) {
-		struct epoll_event ev;
-		memset(&ev, 0, sizeof(ev));
-		ev.events   = (pfd->events & ~(unsigned) POLLIN) | NNI_EPOLL_FLAGS;
-		ev.data.ptr = pfd;
-		if (epoll_ctl(pfd->pq->epfd, EPOLL_CTL_MOD, pfd->fd, &ev) == 0) {
-			pfd->events &= ~(unsigned) POLLIN;
-			pfd->taken  = true;
-			pfd->waiter = true;
-			pfd_held    = pfd;
-		}
+	if (!pfd->waiter && pfd_take_in(pfd)) {
+		pfd->waiter = true;
+		pfd_held    = pfd;
 	}
 	nni_mtx_unlock(&pfd->mtx);
 }
@@ -937,26 +942,11 @@ nni_posix_pfd_wait_task(nni_task *task, int xfd, int ms)
 		int              n;
 
 		nni_mtx_lock(&pfd->mtx);
-		if (pfd->closing ||
-		    (!pfd->taken && ((pfd->events & (unsigned) POLLIN) == 0))) {
+		if (pfd->closing || (!pfd->taken && !pfd_take_in(pfd))) {
 			// Closing, no read pending, or the poller has the
 			// event already: wait the caller's own way.
 			nni_mtx_unlock(&pfd->mtx);
 			break;
-		}
-		if (!pfd->taken) {
-			struct epoll_event ev;
-			memset(&ev, 0, sizeof(ev));
-			ev.events   = (pfd->events & ~(unsigned) POLLIN) |
-			    NNI_EPOLL_FLAGS;
-			ev.data.ptr = pfd;
-			if (epoll_ctl(pq->epfd, EPOLL_CTL_MOD, pfd->fd, &ev) !=
-			    0) {
-				nni_mtx_unlock(&pfd->mtx);
-				break;
-			}
-			pfd->events &= ~(unsigned) POLLIN;
-			pfd->taken = true;
 		}
 		nni_mtx_unlock(&pfd->mtx);
 
@@ -1100,27 +1090,11 @@ nng_poll_pipe(struct pollfd *fds, int nfds, int ms)
 			all[i].revents = 0;
 		}
 		nni_mtx_lock(&pfd->mtx);
-		if (!pfd->closing &&
-		    (pfd->taken || ((pfd->events & (unsigned) POLLIN) != 0))) {
-			if (!pfd->taken) {
-				struct epoll_event ev;
-				memset(&ev, 0, sizeof(ev));
-				ev.events =
-				    (pfd->events & ~(unsigned) POLLIN) |
-				    NNI_EPOLL_FLAGS;
-				ev.data.ptr = pfd;
-				if (epoll_ctl(pq->epfd, EPOLL_CTL_MOD, pfd->fd,
-				        &ev) == 0) {
-					pfd->events &= ~(unsigned) POLLIN;
-					pfd->taken = true;
-				}
-			}
-			if (pfd->taken) {
-				all[n].fd      = pfd->fd;
-				all[n].events  = POLLIN;
-				all[n].revents = 0;
-				n++;
-			}
+		if (!pfd->closing && (pfd->taken || pfd_take_in(pfd))) {
+			all[n].fd      = pfd->fd;
+			all[n].events  = POLLIN;
+			all[n].revents = 0;
+			n++;
 		}
 		nni_mtx_unlock(&pfd->mtx);
 		if (n == nfds) {
