@@ -133,6 +133,14 @@ export class Message {
   pipe: Pipe | null;
   /** Protocol header (raw sockets). */
   header: Buffer;
+  /** The body's length; does not read the body of a received Message nothing has read. */
+  readonly byteLength: number;
+  /**
+   * Gives the contents up now (a received Message's native message is reused at once, not when
+   * the garbage collector collects it): the Message is then empty and cannot be sent. Idempotent.
+   */
+  free(): void;
+  [Symbol.dispose](): void;
 }
 
 declare abstract class Endpoint {

@@ -11,6 +11,7 @@ const { toBytes } = require('./util');
 const scratch = new BigUint64Array(1);
 const u32 = new Uint32Array(1);
 const hasHeader = !F.msg_header.missing && !F.msg_header_len.missing;
+const EMPTY = Buffer.alloc(0); // the bytes of a transferred or freed Message
 
 // Large bodies (BIG bytes or more). A fresh large heap Buffer per message is a large heap block;
 // the garbage collector frees them in batches, glibc then gives the memory back to the system and
@@ -338,6 +339,26 @@ class Message {
   get data() {
     return this.bytes;
   }
+
+  /** The body's length in bytes. Does not read the body of a received Message nothing has read. */
+  get byteLength() {
+    return this.bytes.length;
+  }
+
+  /**
+   * Gives the Message's contents up now: a received Message whose body nothing has read returns
+   * its native message for reuse at once, rather than when the garbage collector collects the
+   * Message. The Message is then empty and cannot be sent. A body already read stays valid for
+   * whoever holds it (it is released when collected). Idempotent.
+   */
+  free() {
+    if (this[TRANSFERRED] === false) this[TRANSFERRED] = 'freed';
+    this.bytes = EMPTY; // a lazy Message's setter gives its native message back (lazyProto)
+  }
+
+  [Symbol.dispose]() {
+    this.free();
+  }
 }
 
 // Forwarding. A received Message whose body is of medium size (FWD_MIN up to BIG bytes) keeps its
@@ -446,6 +467,15 @@ const lazyProto = Object.create(Message.prototype, {
     configurable: true,
     enumerable: false,
   },
+  byteLength: {
+    get() {
+      if (this[REC] !== null) return this[REC].len;
+      const native = this[NATIVE];
+      return native !== 0n ? Number(F.msg_len(native)) : this.bytes.length;
+    },
+    configurable: true,
+    enumerable: false,
+  },
   [require('node:util').inspect.custom]: {
     value() {
       materialize(this);
@@ -501,10 +531,10 @@ function routeReceived(native, pipeId) {
 // sendMsg(m, { transfer: true }) gives the Message's contents away, as transferring an
 // ArrayBuffer does: a received Message nothing has read sends its own native message (no copy at
 // any size), any other sends a copy of its bytes; either way the Message is left empty (its bytes
-// a zero-length Buffer) and cannot be sent again.
+// a zero-length Buffer) and cannot be sent again. m.free() leaves it the same way. The symbol
+// holds false, or what emptied the Message (for the error of a later send).
 const TRANSFERRED = Symbol('pnng.transferred');
 Message.prototype[TRANSFERRED] = false;
-const EMPTY = Buffer.alloc(0);
 
 /** True when sendMsg's options ask for the Message's contents to be transferred. */
 function transferring(opts) {
@@ -513,7 +543,7 @@ function transferring(opts) {
 
 /** Throws when Message `m` was transferred (it has nothing left to send). */
 function checkSendable(m) {
-  if (m[TRANSFERRED]) throw new TypeError('the Message was transferred by an earlier sendMsg');
+  if (m[TRANSFERRED] !== false) throw new TypeError(`the Message was ${m[TRANSFERRED]}`);
 }
 
 /**
@@ -525,7 +555,7 @@ function takeTransfer(m, pipeId) {
   checkSendable(m);
   const native = m[REC] !== null ? unlazyBig(m) : m[NATIVE] !== 0n ? unlazy(m) : 0n;
   const bytes = native === 0n ? m.bytes : null;
-  m[TRANSFERRED] = true;
+  m[TRANSFERRED] = 'transferred by an earlier sendMsg';
   setBytes(m, EMPTY);
   if (native === 0n) return bytes;
   routeReceived(native, pipeId);

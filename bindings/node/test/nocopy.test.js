@@ -242,6 +242,59 @@ test('a relay forwarding large Messages with transfer keeps no native memory', T
   }
 });
 
+test('byteLength and free(): a Message received and let go unread is reused at once, at every size', T, async () => {
+  const [a, b] = await pairOver(inproc('free'));
+  try {
+    for (const [i, n] of [0, 64, 16384, 100000, 1 << 20].entries()) {
+      const sent = body(n, i);
+      await a.send(sent);
+      const m = await b.recvMsg();
+      const viewed = _poolStats().msgsViewed;
+      assert.equal(m.byteLength, n, `${n} bytes: byteLength`);
+      assert.equal(_poolStats().msgsViewed, viewed, 'byteLength does not read the body');
+      const kept = _poolStats().freeMsgBytes;
+      m.free();
+      assert.equal(m.byteLength, 0);
+      assert.equal(m.bytes.length, 0);
+      if (n >= 16384) assert.equal(_poolStats().freeMsgBytes, kept + n, `${n} bytes: kept for the next send`);
+      assert.equal(_poolStats().lazyMsgs + _poolStats().lazyBig, 0, 'nothing waits unread');
+      m.free(); // idempotent
+      await assert.rejects(b.sendMsg(m), /the Message was freed/);
+      await assert.rejects(b.sendMsg(m, { transfer: true }), TypeError);
+      assert.throws(() => b.sendMsgSync(m), TypeError);
+    }
+    // A large send takes the freed message back (no allocation), and 200 more freed unread keep
+    // the free list at one message: the one each send takes and each free() gives back.
+    const reused = _poolStats().msgsReused;
+    for (let i = 0; i < 200; i++) {
+      await a.send(body(1 << 20, 0));
+      const m = await b.recvMsg();
+      assert.equal(m.byteLength, 1 << 20);
+      m.free();
+    }
+    assert.ok(_poolStats().msgsReused - reused >= 200, 'every send reused a freed message');
+    assert.ok(_poolStats().freeMsgBytes <= (1 << 20) + 100000 + 16384, 'the free list did not grow');
+
+    // A body read before free() stays valid: free() gives the Message up, not the Buffer.
+    const sent = body(300000, 5);
+    await a.send(sent);
+    const m = await b.recvMsg();
+    const bytes = m.bytes;
+    m.free();
+    assert.ok(bytes.equals(sent));
+    assert.equal(m.byteLength, 0);
+    // A Message made from bytes: byteLength is its length, and free() empties it.
+    const own = new Message(Buffer.from('own'));
+    assert.equal(own.byteLength, 3);
+    own[Symbol.dispose](); // what `using` calls
+    assert.equal(own.byteLength, 0);
+    await assert.rejects(a.sendMsg(own), TypeError);
+  } finally {
+    a.close();
+    b.close();
+  }
+});
+
 test('the Pull side of a push/pull stream receives into one Buffer', T, async () => {
   const url = inproc('into-stream');
   const pull = new Pull0({ listen: url, recvMaxSize: 0 });

@@ -22,6 +22,10 @@ async function demo(): Promise<void> {
   void got;
   void gotU8;
   await s1.sendMsg(await s1.recvMsg(), { transfer: true });
+  const unread: Message = await s1.recvMsg();
+  const unreadLen: number = unread.byteLength;
+  void unreadLen;
+  unread.free();
   s1.sendMsgSync(m, { transfer: true, block: false });
   if (m.pipe) await m.pipe.sendMsg(m, { transfer: true });
   for await (const data of s0) {
