@@ -106,8 +106,9 @@ SECTIONS = [
             extra=(("Go, Recv copying", "go-pnng-copy", None),)),
     Section("Node binding (async) vs the pnng C library", "c-pnng", "node-pnng", ("lat", "pair1", "pushpull"),
             "benches/node/bench.js: await send(Buffer) (a copy of a Buffer); receive like the C driver, without "
-            "allocating: await recvInto(Buffer), one Buffer reused for every message (a non-blocking try first, "
-            "else an aio on the completion queue); echo via recvMsg / sendMsg(msg, { transfer: true }) (the message "
+            "allocating: below 128 KiB await recvInto(Buffer), one Buffer reused for every message; from 128 KiB on "
+            "await recvMsg(), byteLength checked, free() (the body not read, as in the C and Go programs); "
+            "a non-blocking try first, else an aio on the completion queue; echo via recvMsg / sendMsg(msg, { transfer: true }) (the message "
             "forwarded); both peers in one event loop. Next column: the same program receiving with await recv(), "
             "which returns a new Buffer per message, its echo using sendMsg(msg) (a copy). zeromq.js: the same loops over npm `zeromq` 6.8.0 (prebuilt libzmq 4.3.5; "
             "Request/Reply, Pair, Push/Pull; benches/node/bench_zmq.js; its receive returns a new Buffer per "
