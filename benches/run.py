@@ -72,6 +72,8 @@ def implementations(root, py):
         Impl("go-pnng-copy", "pnng (Go), Recv copying", "go", [os.path.join(build, "bench_go")], ["-copy"]),
         Impl("node-pnng", "pnng (Node, async)", "node", node),
         Impl("node-pnng-alloc", "pnng (Node, async), recv() allocating", "node", node, ["-alloc"]),
+        Impl("node-pnng-worker", "pnng (Node, async), sender in a worker thread", "node", node, ["-worker"],
+             patterns=("pair1", "pushpull")),
         Impl("node-zmq", "zeromq.js 6.8 (Node)", "node",
              [os.environ.get("NODE", "node"), os.path.join(root, "benches", "node", "bench_zmq.js")]),
     ]
@@ -110,10 +112,13 @@ SECTIONS = [
             "await recvMsg(), byteLength checked, free() (the body not read, as in the C and Go programs); "
             "a non-blocking try first, else an aio on the completion queue; echo via recvMsg / sendMsg(msg, { transfer: true }) (the message "
             "forwarded); both peers in one event loop. Next column: the same program receiving with await recv(), "
-            "which returns a new Buffer per message, its echo using sendMsg(msg) (a copy). zeromq.js: the same loops over npm `zeromq` 6.8.0 (prebuilt libzmq 4.3.5; "
+            "which returns a new Buffer per message, its echo using sendMsg(msg) (a copy). Worker column (throughput "
+            "only): the same program with its sender in a worker_threads Worker, an event loop of its own, as the "
+            "C and Go programs send from a thread / goroutine of their own. zeromq.js: the same loops over npm `zeromq` 6.8.0 (prebuilt libzmq 4.3.5; "
             "Request/Reply, Pair, Push/Pull; benches/node/bench_zmq.js; its receive returns a new Buffer per "
             "message), installed for the benchmark only in benches/node/zmq.",
-            extra=(("Node, recv() allocating", "node-pnng-alloc", None), ("zeromq.js 6.8", "node-zmq", None))),
+            extra=(("Node, recv() allocating", "node-pnng-alloc", None),
+                   ("Node, sender in a worker", "node-pnng-worker", None), ("zeromq.js 6.8", "node-zmq", None))),
 ]
 
 
@@ -372,7 +377,7 @@ def main():
             for _title, key, text in sec.extra:
                 if key is None:
                     extra.append(text)
-                elif transport not in impls[key].transports:
+                elif transport not in impls[key].transports or pattern not in impls[key].patterns:
                     extra.append("—")
                 else:
                     extra.append(fmt_cell(pattern, stat(row, key), why(key)))

@@ -7,12 +7,16 @@
 // receive at every size (a copy of a large body costs more than the receive). The echo server
 // forwards each received Message with sendMsg(msg, { transfer: true }). With -alloc it receives
 // with recv() instead, which returns a new Buffer per message, and the echo uses sendMsg(msg).
+// Both ends run in one event loop. With -worker (pair1 and pushpull) the sender runs in a
+// worker thread instead, its own event loop, as the C and Go programs send from a thread or
+// goroutine of their own.
 //
-//   node bench.js [-alloc] lat|pair1|pushpull SIZE URL SECONDS
+//   node bench.js [-alloc|-worker] lat|pair1|pushpull SIZE URL SECONDS
 //
 // Prints one JSON line like the C driver (value: microseconds per round trip for lat, messages
 // per second otherwise); {"error": ...} and exit status 1 on failure.
 const path = require('node:path');
+const { Worker, isMainThread, parentPort, workerData } = require('node:worker_threads');
 const pnng = require(process.env.PNNG_NODE_PACKAGE || path.join(__dirname, '..', '..', 'bindings', 'node'));
 
 function fail(what, err) {
@@ -99,16 +103,19 @@ async function latency(url, buf, warmup, window) {
   return result;
 }
 
+/** Sends buf on tx until stopped() says so, or tx is closed. */
+async function sendLoop(tx, buf, stopped) {
+  try {
+    while (!stopped()) await tx.send(buf);
+  } catch {
+    // Closed: the measurement is over
+  }
+}
+
 async function throughput(url, pair, buf, warmup, window) {
   const [rx, tx] = pair ? await connect(url, pnng.Pair1, pnng.Pair1) : await connect(url, pnng.Pull0, pnng.Push0);
   let stop = false;
-  const sender = (async () => {
-    try {
-      while (!stop) await tx.send(buf);
-    } catch {
-      // Closed: the measurement is over
-    }
-  })();
+  const sender = sendLoop(tx, buf, () => stop);
   const result = await timedLoop(receiver(rx, buf.length), warmup, window);
   stop = true;
   tx.close(); // wakes a send blocked on flow control
@@ -117,17 +124,59 @@ async function throughput(url, pair, buf, warmup, window) {
   return result;
 }
 
+/** throughput() with the sender in a worker thread (workerSender below). */
+async function throughputWorker(url, pair, buf, warmup, window) {
+  const rx = new (pair ? pnng.Pair1 : pnng.Pull0)({ recvMaxSize: 4 << 20 });
+  rx.listen(url);
+  const worker = new Worker(__filename, { workerData: { url, pair, size: buf.length } });
+  const exited = new Promise((resolve, reject) => {
+    worker.once('error', reject);
+    worker.once('exit', resolve);
+  });
+  const ready = new Promise((resolve) => worker.once('message', resolve));
+  await Promise.race([ready, exited.then(() => Promise.reject(new Error('the sender worker ended')))]);
+  const result = await timedLoop(receiver(rx, buf.length), warmup, window);
+  worker.postMessage('stop');
+  await exited;
+  rx.close();
+  return result;
+}
+
+/** The worker of throughputWorker: dials, says 'ready', sends until told to stop. */
+async function workerSender() {
+  const { url, pair, size } = workerData;
+  const tx = new (pair ? pnng.Pair1 : pnng.Push0)({ recvMaxSize: 4 << 20 });
+  await tx.dial(url, { block: true });
+  let stop = false;
+  parentPort.once('message', () => {
+    stop = true;
+    tx.close(); // wakes a send blocked on flow control
+  });
+  parentPort.postMessage('ready');
+  await sendLoop(tx, Buffer.alloc(size, 0xa5), () => stop);
+  parentPort.close();
+}
+
 async function main() {
   let args = process.argv.slice(2);
   let impl = 'node-pnng';
+  let inWorker = false;
   if (args[0] === '-alloc') {
     allocRecv = true;
     impl = 'node-pnng-alloc';
     args = args.slice(1);
+  } else if (args[0] === '-worker') {
+    inWorker = true;
+    impl = 'node-pnng-worker';
+    args = args.slice(1);
   }
   const [pattern, sizeArg, url, secondsArg] = args;
   if (secondsArg === undefined) {
-    console.error('usage: node bench.js [-alloc] lat|pair1|pushpull SIZE URL SECONDS');
+    console.error('usage: node bench.js [-alloc|-worker] lat|pair1|pushpull SIZE URL SECONDS');
+    process.exit(2);
+  }
+  if (inWorker && pattern === 'lat') {
+    console.error('-worker measures pair1 and pushpull');
     process.exit(2);
   }
   const size = Number(sizeArg);
@@ -135,7 +184,7 @@ async function main() {
   const buf = Buffer.alloc(size, 0xa5);
   let r;
   if (pattern === 'lat') r = await latency(url, buf, Math.max(window / 5, JIT_WARMUP), window);
-  else if (pattern === 'pair1' || pattern === 'pushpull') r = await throughput(url, pattern === 'pair1', buf, Math.max(window / 5, JIT_WARMUP), window);
+  else if (pattern === 'pair1' || pattern === 'pushpull') r = await (inWorker ? throughputWorker : throughput)(url, pattern === 'pair1', buf, Math.max(window / 5, JIT_WARMUP), window);
   else {
     console.error(`unknown pattern ${pattern}`);
     process.exit(2);
@@ -145,4 +194,5 @@ async function main() {
   process.exit(0);
 }
 
-main().catch((err) => fail('benchmark', err));
+if (isMainThread) main().catch((err) => fail('benchmark', err));
+else workerSender().catch((err) => fail('sender worker', err));
