@@ -354,6 +354,7 @@ class Message {
   free() {
     if (this[TRANSFERRED] === false) this[TRANSFERRED] = 'freed';
     this.bytes = EMPTY; // a lazy Message's setter gives its native message back (lazyProto)
+    this.header = EMPTY;
   }
 
   [Symbol.dispose]() {

@@ -256,6 +256,7 @@ test('byteLength and free(): a Message received and let go unread is reused at o
       m.free();
       assert.equal(m.byteLength, 0);
       assert.equal(m.bytes.length, 0);
+      assert.equal(m.header.length, 0);
       if (n >= 16384) assert.equal(_poolStats().freeMsgBytes, kept + n, `${n} bytes: kept for the next send`);
       assert.equal(_poolStats().lazyMsgs + _poolStats().lazyBig, 0, 'nothing waits unread');
       m.free(); // idempotent
