@@ -276,6 +276,18 @@ test('byteLength and free(): a Message received and let go unread is reused at o
     assert.ok(_poolStats().msgsReused - reused >= 200, 'every send reused a freed message');
     assert.ok(_poolStats().freeMsgBytes <= (1 << 20) + 100000 + 16384, 'the free list did not grow');
 
+    // A receive that waited (the aio route) gives the same Message.
+    for (const n of [64, 100000, 1 << 20]) {
+      const waiting = b.recvMsg();
+      await new Promise((r) => setTimeout(r, 5));
+      await a.send(body(n, 3));
+      const m = await waiting;
+      assert.equal(m.byteLength, n, `${n} bytes (waited for): byteLength`);
+      m.free();
+      assert.equal(m.byteLength, 0);
+      assert.equal(_poolStats().lazyMsgs + _poolStats().lazyBig, 0, 'nothing waits unread');
+    }
+
     // A body read before free() stays valid: free() gives the Message up, not the Buffer.
     const sent = body(300000, 5);
     await a.send(sent);
