@@ -46,11 +46,17 @@ async function timedLoop(step, warmup, window) {
   }
 }
 
+/** A socket of class Side that takes a 1 MiB body and its header (as in the C driver). */
+const open = (Side) => new Side({ recvMaxSize: 4 << 20 });
+
+/** The throughput patterns' socket classes: [receiver (listens), sender (dials)]. */
+const streamSides = (pair) => (pair ? [pnng.Pair1, pnng.Pair1] : [pnng.Pull0, pnng.Push0]);
+
 /** Opens both sides; the first listens, the second dials (and waits for the connection). */
 async function connect(url, ListenSide, DialSide) {
-  const listener = new ListenSide({ recvMaxSize: 4 << 20 });
+  const listener = open(ListenSide);
   listener.listen(url);
-  const dialer = new DialSide({ recvMaxSize: 4 << 20 });
+  const dialer = open(DialSide);
   await dialer.dial(url, { block: true });
   return [listener, dialer];
 }
@@ -113,7 +119,7 @@ async function sendLoop(tx, buf, stopped) {
 }
 
 async function throughput(url, pair, buf, warmup, window) {
-  const [rx, tx] = pair ? await connect(url, pnng.Pair1, pnng.Pair1) : await connect(url, pnng.Pull0, pnng.Push0);
+  const [rx, tx] = await connect(url, ...streamSides(pair));
   let stop = false;
   const sender = sendLoop(tx, buf, () => stop);
   const result = await timedLoop(receiver(rx, buf.length), warmup, window);
@@ -126,7 +132,7 @@ async function throughput(url, pair, buf, warmup, window) {
 
 /** throughput() with the sender in a worker thread (workerSender below). */
 async function throughputWorker(url, pair, buf, warmup, window) {
-  const rx = new (pair ? pnng.Pair1 : pnng.Pull0)({ recvMaxSize: 4 << 20 });
+  const rx = open(streamSides(pair)[0]);
   rx.listen(url);
   const worker = new Worker(__filename, { workerData: { url, pair, size: buf.length } });
   const exited = new Promise((resolve, reject) => {
@@ -145,7 +151,7 @@ async function throughputWorker(url, pair, buf, warmup, window) {
 /** The worker of throughputWorker: dials, says 'ready', sends until told to stop. */
 async function workerSender() {
   const { url, pair, size } = workerData;
-  const tx = new (pair ? pnng.Pair1 : pnng.Push0)({ recvMaxSize: 4 << 20 });
+  const tx = open(streamSides(pair)[1]);
   await tx.dial(url, { block: true });
   let stop = false;
   parentPort.once('message', () => {

@@ -242,6 +242,21 @@ test('a relay forwarding large Messages with transfer keeps no native memory', T
   }
 });
 
+/**
+ * Checks received Message `m`'s byteLength (`n`, the body not read for it), frees it, and checks
+ * that it is empty and that no Message waits unread.
+ */
+function freeUnread(m, n, what) {
+  const viewed = _poolStats().msgsViewed;
+  assert.equal(m.byteLength, n, `${what}: byteLength`);
+  assert.equal(_poolStats().msgsViewed, viewed, `${what}: byteLength does not read the body`);
+  m.free();
+  assert.equal(m.byteLength, 0);
+  assert.equal(m.bytes.length, 0);
+  assert.equal(m.header.length, 0);
+  assert.equal(_poolStats().lazyMsgs + _poolStats().lazyBig, 0, `${what}: nothing waits unread`);
+}
+
 test('byteLength and free(): a Message received and let go unread is reused at once, at every size', T, async () => {
   const [a, b] = await pairOver(inproc('free'));
   try {
@@ -249,16 +264,9 @@ test('byteLength and free(): a Message received and let go unread is reused at o
       const sent = body(n, i);
       await a.send(sent);
       const m = await b.recvMsg();
-      const viewed = _poolStats().msgsViewed;
-      assert.equal(m.byteLength, n, `${n} bytes: byteLength`);
-      assert.equal(_poolStats().msgsViewed, viewed, 'byteLength does not read the body');
       const kept = _poolStats().freeMsgBytes;
-      m.free();
-      assert.equal(m.byteLength, 0);
-      assert.equal(m.bytes.length, 0);
-      assert.equal(m.header.length, 0);
+      freeUnread(m, n, `${n} bytes`);
       if (n >= 16384) assert.equal(_poolStats().freeMsgBytes, kept + n, `${n} bytes: kept for the next send`);
-      assert.equal(_poolStats().lazyMsgs + _poolStats().lazyBig, 0, 'nothing waits unread');
       m.free(); // idempotent
       await assert.rejects(b.sendMsg(m), /the Message was freed/);
       await assert.rejects(b.sendMsg(m, { transfer: true }), TypeError);
@@ -269,9 +277,7 @@ test('byteLength and free(): a Message received and let go unread is reused at o
     const reused = _poolStats().msgsReused;
     for (let i = 0; i < 200; i++) {
       await a.send(body(1 << 20, 0));
-      const m = await b.recvMsg();
-      assert.equal(m.byteLength, 1 << 20);
-      m.free();
+      freeUnread(await b.recvMsg(), 1 << 20, `1 MiB message ${i}`);
     }
     assert.ok(_poolStats().msgsReused - reused >= 200, 'every send reused a freed message');
     assert.ok(_poolStats().freeMsgBytes <= (1 << 20) + 100000 + 16384, 'the free list did not grow');
@@ -281,11 +287,7 @@ test('byteLength and free(): a Message received and let go unread is reused at o
       const waiting = b.recvMsg();
       await new Promise((r) => setTimeout(r, 5));
       await a.send(body(n, 3));
-      const m = await waiting;
-      assert.equal(m.byteLength, n, `${n} bytes (waited for): byteLength`);
-      m.free();
-      assert.equal(m.byteLength, 0);
-      assert.equal(_poolStats().lazyMsgs + _poolStats().lazyBig, 0, 'nothing waits unread');
+      freeUnread(await waiting, n, `${n} bytes (waited for)`);
     }
 
     // A body read before free() stays valid: free() gives the Message up, not the Buffer.
