@@ -17,6 +17,7 @@
 
 #ifdef NNG_PLATFORM_POSIX
 #include "platform/posix/posix_aio.h"
+#include "platform/posix/posix_readahead.h" // pnng
 
 #include <sys/types.h> // For mode_t
 
@@ -27,6 +28,7 @@ struct nni_ipc_conn {
 	nni_list        writeq;
 	bool            closed;
 	nni_mtx         mtx;
+	nni_posix_readahead ahead; // pnng: bytes read past a read
 	nni_aio *       dial_aio;
 	nni_ipc_dialer *dialer;
 	nng_sockaddr    sa;

@@ -117,10 +117,10 @@ ipc_doread(ipc_conn *c)
 		int          niov;
 		unsigned     naiov;
 		nni_iov     *aiov;
-		struct iovec iovec[16];
+		struct iovec iovec[16 + 1]; // + read-ahead
 
 		nni_aio_get_iov(aio, &naiov, &aiov);
-		if (naiov > NNI_NUM_ELEMENTS(iovec)) {
+		if (naiov > NNI_NUM_ELEMENTS(iovec) - 1) {
 			nni_aio_list_remove(aio);
 			nni_aio_finish_error(aio, NNG_EINVAL);
 			continue;
@@ -137,7 +137,9 @@ ipc_doread(ipc_conn *c)
 			}
 		}
 
-		if ((n = readv(fd, iovec, niov)) < 0) {
+		if ((n = (int) nni_posix_readahead_readv(
+		         &c->ahead, fd, iovec, niov,
+		         nni_posix_pfd_read_ahead())) < 0) {
 			switch (errno) {
 			case EINTR:
 				continue;
@@ -408,6 +410,7 @@ ipc_reap(void *arg)
 		nni_posix_ipc_dialer_rele(c->dialer);
 	}
 
+	nni_posix_readahead_fini(&c->ahead); // pnng
 	NNI_FREE_STRUCT(c);
 }
 

@@ -15,6 +15,7 @@
 #include "core/nng_impl.h"
 
 #include "platform/posix/posix_aio.h"
+#include "platform/posix/posix_readahead.h" // pnng
 
 struct nni_tcp_conn {
 	nng_stream      stream;
@@ -23,6 +24,7 @@ struct nni_tcp_conn {
 	nni_list        writeq;
 	bool            closed;
 	nni_mtx         mtx;
+	nni_posix_readahead ahead; // pnng: bytes read past a read
 	nni_aio *       dial_aio;
 	nni_tcp_dialer *dialer;
 	nni_reap_node   reap;

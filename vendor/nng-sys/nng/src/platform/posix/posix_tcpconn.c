@@ -116,10 +116,10 @@ tcp_doread(nni_tcp_conn *c)
 		int          niov;
 		unsigned     naiov;
 		nni_iov *    aiov;
-		struct iovec iovec[16];
+		struct iovec iovec[16 + 1]; // + read-ahead
 
 		nni_aio_get_iov(aio, &naiov, &aiov);
-		if (naiov > NNI_NUM_ELEMENTS(iovec)) {
+		if (naiov > NNI_NUM_ELEMENTS(iovec) - 1) {
 			nni_aio_list_remove(aio);
 			nni_aio_finish_error(aio, NNG_EINVAL);
 			continue;
@@ -136,7 +136,9 @@ tcp_doread(nni_tcp_conn *c)
 			}
 		}
 
-		if ((n = readv(fd, iovec, niov)) < 0) {
+		if ((n = (int) nni_posix_readahead_readv(
+		         &c->ahead, fd, iovec, niov,
+		         nni_posix_pfd_read_ahead())) < 0) {
 			switch (errno) {
 			case EINTR:
 				continue;
@@ -222,6 +224,7 @@ tcp_fini(void *arg)
 	if (c->dialer != NULL) {
 		nni_posix_tcp_dialer_rele(c->dialer);
 	}
+	nni_posix_readahead_fini(&c->ahead); // pnng
 	NNI_FREE_STRUCT(c);
 }
 
