@@ -49,10 +49,10 @@ extern void nni_posix_pfd_set_cb(nni_posix_pfd *, nni_posix_pfd_cb, void *);
 #if defined(NNG_HAVE_EPOLL) && defined(NNG_HAVE_EVENTFD) && \
     !defined(NNG_HAVE_PORT_CREATE) && !defined(NNG_HAVE_KQUEUE)
 extern void nni_posix_pfd_hint(nni_posix_pfd *, size_t);
-extern bool nni_posix_pfd_read_ahead(void);
+extern bool nni_posix_pfd_read_ahead(nni_posix_pfd *);
 #else
 #define nni_posix_pfd_hint(pfd, len) ((void) (pfd), (void) (len))
-#define nni_posix_pfd_read_ahead() (false)
+#define nni_posix_pfd_read_ahead(pfd) ((void) (pfd), false)
 #endif
 
 #define NNI_POLL_IN ((unsigned) POLLIN)

@@ -614,6 +614,7 @@ nni_posix_pfd_hints_set(uint64_t hints)
 static uint32_t pfd_last_tx; // id of the last small write's pfd (atomic)
 static NNI_TLS_FAST __thread nni_posix_pfd *pfd_peer_held; // taken as peer
 static NNI_TLS_FAST __thread uint32_t       pfd_peer_from; // ...for this one
+static NNI_TLS_FAST __thread uint32_t       pfd_tx_peer;   // last write's peer
 
 // Whether descriptor fd's peer may be in this process: an ipc peer that is
 // this process, a tcp peer on a loopback address.  Looked at once per
@@ -811,13 +812,14 @@ nni_posix_pfd_hint(nni_posix_pfd *pfd, size_t len)
 	uint32_t peer;
 
 	if (len > NNI_POSIX_PFD_HOLD_MAX) {
-		pfd_hint = 0;
+		pfd_hint    = 0;
+		pfd_tx_peer = 0;
 		return;
 	}
 	pfd_hint = pfd->id;
 	__atomic_store_n(&pfd_last_tx, pfd->id, __ATOMIC_RELAXED);
-	if (((peer = __atomic_load_n(&pfd->peer, __ATOMIC_RELAXED)) != 0) &&
-	    (pfd_peer_held == NULL) && nni_aio_in_call()) {
+	pfd_tx_peer = peer = __atomic_load_n(&pfd->peer, __ATOMIC_RELAXED);
+	if ((peer != 0) && (pfd_peer_held == NULL) && nni_aio_in_call()) {
 		pfd_take_peer(peer, pfd->id);
 	}
 	if ((pfd_held != NULL) || (pfd_last_wait != pfd->id) ||
@@ -832,22 +834,21 @@ nni_posix_pfd_hint(nni_posix_pfd *pfd, size_t len)
 	nni_mtx_unlock(&pfd->mtx);
 }
 
-// Set once this thread has blocked for a receive (nni_posix_pfd_wait_task).
-static NNI_TLS_FAST __thread bool pfd_recv_waited;
-
-// Whether a stream read on this thread now reads ahead (posix_readahead.h):
-// in an application's call, on a thread that never blocks for a receive.
-// Such a thread (an event loop, a thread serving both ends) gets what it
-// receives through callbacks or a completion queue, and a backlog of small
-// messages cost it two system calls each.  A thread that blocks for its
-// messages (and the poller thread) reads as before: reading ahead, a
-// receiving thread of its own caught up with its sender and then slept for
-// every message, and over tcp the wake-ups cost both threads more than the
-// reads saved (pair1 tcp 64 B, two CPUs: 427k -> 140k msg/s).
+// Whether a stream read of pfd on this thread reads ahead
+// (posix_readahead.h): in an application's call, when pfd is the peer end of
+// this thread's last small write (0050).  Such a thread serves both ends of
+// the connection (an event loop, asyncio, one Go thread), and a backlog of
+// small messages cost it two system calls each.  Other threads read as
+// before.  A receiving thread of its own (a C thread, a Node Worker's peer)
+// that read ahead caught up with its sender and was then woken for every
+// message, which cost both threads more than the reads saved (C pair1 tcp
+// 64 B on two CPUs: 427k -> 140k msg/s; Node with its sender in a Worker,
+// tcp 64 B: 298k -> 107k).
 bool
-nni_posix_pfd_read_ahead(void)
+nni_posix_pfd_read_ahead(nni_posix_pfd *pfd)
 {
-	return (!pfd_recv_waited && nni_aio_in_call());
+	return ((pfd_tx_peer != 0) && (pfd->id == pfd_tx_peer) &&
+	    nni_aio_in_call());
 }
 
 // At the end of the send call (aio.c): read what has arrived on the
@@ -916,12 +917,6 @@ nni_posix_pfd_wait_task(nni_task *task, int xfd, int ms)
 	pfd_waker        waker;
 	nni_time         deadline = NNI_TIME_NEVER;
 
-	if (!pfd_recv_waited &&
-	    (__atomic_load_n(&task->task_busy, __ATOMIC_RELAXED) != 0)) {
-		// A receive that must wait (not one that found its message,
-		// nor a non-blocking one, which has failed by now).
-		pfd_recv_waited = true;
-	}
 	if ((id == 0) || ((wfd = pfd_wake_fd_get()) < 0)) {
 		return (NNG_ENOTSUP);
 	}

@@ -15,14 +15,15 @@
 // The SP transports read a message in two reads, its 8-byte length and then
 // its body, each a readv system call of its own.  When messages queue up in
 // the socket (a receiver slower than its sender), each still cost two
-// system calls.  Here every readv also asks for up to NNI_POSIX_READAHEAD
-// more bytes, into a buffer on the reader's stack; what arrives past the
-// read's own buffers is kept with the connection, in a block of its exact
-// size, and the reads after it are served from that block without a system
-// call until it is used up (then freed).  A connection holds no memory for
-// this while nothing is queued, so thousands of idle connections cost
-// nothing, and a round trip (whose reads find exactly their own bytes) does
-// no more work than before.
+// system calls.  Here a readv that nni_posix_pfd_read_ahead allows (on a
+// thread that serves both ends of the connection) also asks for up to
+// NNI_POSIX_READAHEAD more bytes, into a buffer on the reader's stack; what
+// arrives past the read's own buffers is kept with the connection, in a
+// block of its exact size, and the reads after it are served from that
+// block without a system call until it is used up (then freed).  A
+// connection holds no memory for this while nothing is queued, so thousands
+// of idle connections cost nothing, and a round trip (whose reads find
+// exactly their own bytes) does no more work than before.
 //
 // The kept bytes are read before anything else, so the stream is the same
 // byte stream.  The connection's doread serves them whenever a read is

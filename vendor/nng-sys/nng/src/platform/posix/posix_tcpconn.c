@@ -138,7 +138,7 @@ tcp_doread(nni_tcp_conn *c)
 
 		if ((n = (int) nni_posix_readahead_readv(
 		         &c->ahead, fd, iovec, niov,
-		         nni_posix_pfd_read_ahead())) < 0) {
+		         nni_posix_pfd_read_ahead(c->pfd))) < 0) {
 			switch (errno) {
 			case EINTR:
 				continue;
