@@ -615,6 +615,7 @@ static uint32_t pfd_last_tx; // id of the last small write's pfd (atomic)
 static NNI_TLS_FAST __thread nni_posix_pfd *pfd_peer_held; // taken as peer
 static NNI_TLS_FAST __thread uint32_t       pfd_peer_from; // ...for this one
 static NNI_TLS_FAST __thread uint32_t       pfd_tx_peer;   // last write's peer
+static NNI_TLS_FAST __thread bool pfd_recv_waited; // blocked for a receive
 
 // Whether descriptor fd's peer may be in this process: an ipc peer that is
 // this process, a tcp peer on a loopback address.  Looked at once per
@@ -836,19 +837,20 @@ nni_posix_pfd_hint(nni_posix_pfd *pfd, size_t len)
 
 // Whether a stream read of pfd on this thread reads ahead
 // (posix_readahead.h): in an application's call, when pfd is the peer end of
-// this thread's last small write (0050).  Such a thread serves both ends of
-// the connection (an event loop, asyncio, one Go thread), and a backlog of
-// small messages cost it two system calls each.  Other threads read as
-// before.  A receiving thread of its own (a C thread, a Node Worker's peer)
-// that read ahead caught up with its sender and was then woken for every
-// message, which cost both threads more than the reads saved (C pair1 tcp
-// 64 B on two CPUs: 427k -> 140k msg/s; Node with its sender in a Worker,
-// tcp 64 B: 298k -> 107k).
+// this thread's last small write (0050) and the thread has never blocked for
+// a receive.  Such a thread serves both ends of the connection and takes
+// what it receives without sleeping for it (an event loop, asyncio), and a
+// backlog of small messages cost it two system calls each.
+// Other threads read as before: a receiving thread that read ahead caught up
+// with its sender and was then woken for every message, which cost both
+// threads more than the reads saved (C pair1 tcp 64 B on two CPUs: 427k ->
+// 140k msg/s; Node with its sender in a Worker 298k -> 107k; Go, whose
+// goroutines move between threads, 365k -> 175k).
 bool
 nni_posix_pfd_read_ahead(nni_posix_pfd *pfd)
 {
 	return ((pfd_tx_peer != 0) && (pfd->id == pfd_tx_peer) &&
-	    nni_aio_in_call());
+	    !pfd_recv_waited && nni_aio_in_call());
 }
 
 // At the end of the send call (aio.c): read what has arrived on the
@@ -917,6 +919,12 @@ nni_posix_pfd_wait_task(nni_task *task, int xfd, int ms)
 	pfd_waker        waker;
 	nni_time         deadline = NNI_TIME_NEVER;
 
+	if (!pfd_recv_waited &&
+	    (__atomic_load_n(&task->task_busy, __ATOMIC_RELAXED) != 0)) {
+		// A receive that waits (not one that found its message, nor
+		// a non-blocking one, which has ended by now).
+		pfd_recv_waited = true;
+	}
 	if ((id == 0) || ((wfd = pfd_wake_fd_get()) < 0)) {
 		return (NNG_ENOTSUP);
 	}
