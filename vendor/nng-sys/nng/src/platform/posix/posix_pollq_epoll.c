@@ -615,7 +615,7 @@ static uint32_t pfd_last_tx; // id of the last small write's pfd (atomic)
 static NNI_TLS_FAST __thread nni_posix_pfd *pfd_peer_held; // taken as peer
 static NNI_TLS_FAST __thread uint32_t       pfd_peer_from; // ...for this one
 static NNI_TLS_FAST __thread uint32_t       pfd_tx_peer;   // last write's peer
-static NNI_TLS_FAST __thread bool pfd_recv_waited; // blocked for a receive
+static NNI_TLS_FAST __thread bool           pfd_recv_waited; // a receive waited
 
 // Whether descriptor fd's peer may be in this process: an ipc peer that is
 // this process, a tcp peer on a loopback address.  Looked at once per

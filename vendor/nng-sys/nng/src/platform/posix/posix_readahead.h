@@ -90,11 +90,11 @@ nni_posix_readahead_readv(
 		}
 		return ((ssize_t) got);
 	}
-	if (!ahead) {
-		return (readv(fd, iov, niov));
-	}
 	for (int i = 0; i < niov; i++) {
 		want += iov[i].iov_len;
+	}
+	if (!ahead || (want == 0)) {
+		return (readv(fd, iov, niov));
 	}
 	iov[niov].iov_base = more;
 	iov[niov].iov_len  = sizeof(more);
