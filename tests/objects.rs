@@ -1298,7 +1298,7 @@ fn in_process_peers_read_by_the_sender() {
 #[test]
 fn a_backlog_read_ahead_arrives_whole_and_in_order() {
     // A thread of its own: only a thread that has never blocked for a receive reads ahead.
-    std::thread::spawn(move || {
+    std::thread::spawn(|| {
         let size = |i: usize| {
             [0, 1, 7, 8, 9, 64, 1000, 4090, 8183, 8184, 8192, 9000, 20000][i % 13] + i % 5
         };

@@ -138,8 +138,7 @@ ipc_doread(ipc_conn *c)
 		}
 
 		if ((n = (int) nni_posix_readahead_readv(
-		         &c->ahead, fd, iovec, niov,
-		         nni_posix_pfd_read_ahead(c->pfd))) < 0) {
+		         &c->ahead, c->pfd, fd, iovec, niov)) < 0) {
 			switch (errno) {
 			case EINTR:
 				continue;

@@ -39,6 +39,7 @@
 #include <sys/uio.h>
 
 #include "core/nng_impl.h"
+#include "platform/posix/posix_pollq.h"
 
 #define NNI_POSIX_READAHEAD 8192
 
@@ -58,13 +59,14 @@ nni_posix_readahead_fini(nni_posix_readahead *ra)
 	}
 }
 
-// Reads into iov (niov buffers; iov has room for one more entry) from fd:
-// from the kept bytes if there are any, else with one readv, which also
-// reads ahead if ahead is set.  Returns what readv would: the count (0 at
-// the end of the stream), or -1 with errno set.
+// Reads into iov (niov buffers; iov has room for one more entry) from fd,
+// pfd's descriptor: from the kept bytes if there are any, else with one
+// readv, which also reads ahead if nni_posix_pfd_read_ahead allows it.
+// Returns what readv would: the count (0 at the end of the stream), or -1
+// with errno set.
 static inline ssize_t
-nni_posix_readahead_readv(
-    nni_posix_readahead *ra, int fd, struct iovec *iov, int niov, bool ahead)
+nni_posix_readahead_readv(nni_posix_readahead *ra, nni_posix_pfd *pfd, int fd,
+    struct iovec *iov, int niov)
 {
 	uint8_t more[NNI_POSIX_READAHEAD];
 	size_t  want = 0;
@@ -93,7 +95,7 @@ nni_posix_readahead_readv(
 	for (int i = 0; i < niov; i++) {
 		want += iov[i].iov_len;
 	}
-	if (!ahead || (want == 0)) {
+	if ((want == 0) || !nni_posix_pfd_read_ahead(pfd)) {
 		return (readv(fd, iov, niov));
 	}
 	iov[niov].iov_base = more;

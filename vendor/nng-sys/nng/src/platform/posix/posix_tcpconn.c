@@ -137,8 +137,7 @@ tcp_doread(nni_tcp_conn *c)
 		}
 
 		if ((n = (int) nni_posix_readahead_readv(
-		         &c->ahead, fd, iovec, niov,
-		         nni_posix_pfd_read_ahead(c->pfd))) < 0) {
+		         &c->ahead, c->pfd, fd, iovec, niov)) < 0) {
 			switch (errno) {
 			case EINTR:
 				continue;
